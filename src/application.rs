@@ -1,0 +1,427 @@
+//! A licensing application as received at the one-stop desk (spec/application.md).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::class::{DeviceClass, unknown_class_message};
+use crate::date::Date;
+use crate::error::{Error, Finding, Location, Src};
+
+/// The licensing procedure applied for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Procedure {
+    /// Cấp mới: a new licence.
+    New,
+    /// Gia hạn: renewal of a licence.
+    Renewal,
+    /// Bổ sung: adding devices to a licence (only the added devices are listed and priced).
+    Supplement,
+    /// Sửa đổi: amendment (name, address, fewer devices, corrections).
+    Amendment,
+    /// Cấp lại: re-issue of a lost or damaged licence.
+    Reissue,
+    /// Khai báo: declaration of a device.
+    Declaration,
+}
+
+impl Procedure {
+    /// Every procedure.
+    pub const ALL: [Procedure; 6] = [
+        Procedure::New,
+        Procedure::Renewal,
+        Procedure::Supplement,
+        Procedure::Amendment,
+        Procedure::Reissue,
+        Procedure::Declaration,
+    ];
+
+    /// The key used in files: `new`, `renewal`, …
+    pub fn key(self) -> &'static str {
+        match self {
+            Procedure::New => "new",
+            Procedure::Renewal => "renewal",
+            Procedure::Supplement => "supplement",
+            Procedure::Amendment => "amendment",
+            Procedure::Reissue => "reissue",
+            Procedure::Declaration => "declaration",
+        }
+    }
+
+    /// The procedure for a key.
+    pub fn from_key(key: &str) -> Option<Procedure> {
+        Procedure::ALL.into_iter().find(|p| p.key() == key)
+    }
+
+    /// Vietnamese and English names.
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Procedure::New => ("Cấp mới giấy phép", "New licence"),
+            Procedure::Renewal => ("Gia hạn giấy phép", "Licence renewal"),
+            Procedure::Supplement => ("Bổ sung giấy phép", "Licence supplement"),
+            Procedure::Amendment => ("Sửa đổi giấy phép", "Licence amendment"),
+            Procedure::Reissue => ("Cấp lại giấy phép", "Licence re-issue"),
+            Procedure::Declaration => ("Khai báo", "Declaration"),
+        }
+    }
+}
+
+impl fmt::Display for Procedure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// How the application was filed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// Filed online through a public-service portal.
+    Online,
+    /// Filed at the desk or by post.
+    #[default]
+    InPerson,
+}
+
+impl Channel {
+    /// The key used in files: `online` or `in_person`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Channel::Online => "online",
+            Channel::InPerson => "in_person",
+        }
+    }
+
+    /// The channel for a key.
+    pub fn from_key(key: &str) -> Option<Channel> {
+        [Channel::Online, Channel::InPerson].into_iter().find(|c| c.key() == key)
+    }
+
+    /// Vietnamese and English names.
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Channel::Online => ("Trực tuyến", "Online"),
+            Channel::InPerson => ("Trực tiếp", "In person"),
+        }
+    }
+}
+
+/// What kind of radiation a described device uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Radiation {
+    /// An X-ray tube.
+    XRay,
+    /// One or more sealed radioactive sources.
+    SealedSource,
+    /// A particle accelerator.
+    Accelerator,
+    /// No ionising radiation.
+    None,
+}
+
+/// What a described device is used for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Use {
+    /// Medical diagnosis.
+    Medical,
+    /// Dentistry.
+    Dental,
+    /// Veterinary medicine.
+    Veterinary,
+    /// Industry.
+    Industrial,
+    /// Security screening.
+    Security,
+    /// Laboratory analysis.
+    Analytical,
+    /// Research.
+    Research,
+    /// Radiotherapy.
+    Radiotherapy,
+    /// Irradiation (sterilisation, processing).
+    Irradiation,
+}
+
+/// A sealed source in a device description.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSpec {
+    /// e.g. `Cs-137`, `Am-241/Be`.
+    pub nuclide: String,
+    /// Activity with its unit, e.g. `3.7 GBq`, `100 mCi`.
+    pub activity: String,
+    /// The date the activity was measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_date: Option<Date>,
+}
+
+/// A device as written on the declaration form (spec/device-classes.md, "Describing a device").
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Description {
+    /// Free text as on the form.
+    pub name: Option<String>,
+    /// Kind of radiation.
+    pub radiation: Option<Radiation>,
+    /// Use.
+    #[serde(rename = "use")]
+    pub use_: Option<Use>,
+    /// Modality key (see the classifier's vocabulary).
+    pub modality: Option<String>,
+    /// Used at more than one place.
+    pub mobile: Option<bool>,
+    /// Highest tube voltage, kV (exact decimal).
+    pub max_kv: Option<rust_decimal::Decimal>,
+    /// Accelerators: highest particle energy, MeV.
+    pub max_energy_mev: Option<rust_decimal::Decimal>,
+    /// Dose-equivalent rate at 0.1 m from any accessible surface, µSv/h.
+    pub dose_rate_usv_h: Option<rust_decimal::Decimal>,
+    /// Type-approved.
+    pub type_approved: Option<bool>,
+    /// Sealed sources.
+    pub source: Vec<SourceSpec>,
+}
+
+impl Description {
+    fn is_empty(&self) -> bool {
+        *self == Description::default()
+    }
+}
+
+/// One `[[device]]` entry of an application.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeviceEntry {
+    /// The class given by key, if any.
+    pub class: Option<DeviceClass>,
+    /// The description given, if any (it may accompany a class).
+    pub description: Option<Description>,
+    /// How many identical devices (at least 1).
+    pub count: u32,
+    /// Free label echoed on the quote line.
+    pub label: Option<String>,
+    /// Where the entry was written, for messages.
+    pub location: Option<Location>,
+}
+
+impl DeviceEntry {
+    /// `count` devices of a known class.
+    pub fn of_class(class: DeviceClass, count: u32) -> DeviceEntry {
+        DeviceEntry { class: Some(class), description: None, count, label: None, location: None }
+    }
+}
+
+/// A licensing application.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Application {
+    /// The province as written (any spelling of a current or former province).
+    pub province: String,
+    /// The procedure.
+    pub procedure: Procedure,
+    /// The day the application was received: selects the rules in force.
+    pub received: Date,
+    /// How it was filed.
+    pub channel: Channel,
+    /// Echoed on the quote.
+    pub applicant: Option<String>,
+    /// The devices, in the order written.
+    pub devices: Vec<DeviceEntry>,
+    /// Where `province` was written, for messages.
+    pub province_location: Option<Location>,
+}
+
+/// Largest application file read, in bytes.
+pub const MAX_APPLICATION_BYTES: usize = 1 << 20;
+/// Most `[[device]]` entries in one application.
+pub const MAX_DEVICES: usize = 10_000;
+/// Largest `count` of one device entry.
+pub const MAX_COUNT: u32 = 1_000_000;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApplicationFile {
+    province: Spanned<String>,
+    procedure: Spanned<String>,
+    received: Spanned<Date>,
+    #[serde(default)]
+    channel: Option<Spanned<String>>,
+    #[serde(default)]
+    applicant: Option<String>,
+    #[serde(default)]
+    device: Vec<Spanned<DeviceFile>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeviceFile {
+    #[serde(default)]
+    class: Option<Spanned<String>>,
+    #[serde(default)]
+    count: Option<Spanned<i64>>,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    radiation: Option<Radiation>,
+    #[serde(default, rename = "use")]
+    use_: Option<Use>,
+    #[serde(default)]
+    modality: Option<String>,
+    #[serde(default)]
+    mobile: Option<bool>,
+    #[serde(default)]
+    max_kv: Option<crate::schedule::model::Exact>,
+    #[serde(default)]
+    max_energy_mev: Option<crate::schedule::model::Exact>,
+    #[serde(default)]
+    dose_rate_usv_h: Option<crate::schedule::model::Exact>,
+    #[serde(default)]
+    type_approved: Option<bool>,
+    #[serde(default)]
+    source: Vec<SourceSpec>,
+}
+
+impl Application {
+    /// A new application with no devices yet.
+    pub fn new(province: impl Into<String>, procedure: Procedure, received: Date) -> Application {
+        Application {
+            province: province.into(),
+            procedure,
+            received,
+            channel: Channel::InPerson,
+            applicant: None,
+            devices: Vec::new(),
+            province_location: None,
+        }
+    }
+
+    /// Sets the channel.
+    pub fn with_channel(mut self, channel: Channel) -> Application {
+        self.channel = channel;
+        self
+    }
+
+    /// Adds `count` devices of `class`.
+    pub fn with_device(mut self, class: DeviceClass, count: u32) -> Application {
+        self.devices.push(DeviceEntry::of_class(class, count));
+        self
+    }
+
+    /// Reads an application file. `file` is the name used in messages.
+    pub fn from_toml(file: &str, text: &str) -> Result<Application, Error> {
+        let src = Src { name: file, text };
+        if text.len() > MAX_APPLICATION_BYTES {
+            return Err(Error::input(src.error_here(
+                None,
+                format!(
+                    "the file is {} bytes; an application may be at most {MAX_APPLICATION_BYTES} bytes",
+                    text.len()
+                ),
+            )));
+        }
+        let raw: ApplicationFile =
+            toml::from_str(text).map_err(|e| Error::input(Finding::from_toml(file, text, &e)))?;
+
+        let procedure = Procedure::from_key(raw.procedure.get_ref()).ok_or_else(|| {
+            Error::input(src.error(
+                &raw.procedure,
+                "procedure",
+                format!(
+                    "unknown procedure `{}`: expected one of new, renewal, supplement, amendment, reissue, declaration",
+                    raw.procedure.get_ref()
+                ),
+            ))
+        })?;
+        let channel = match &raw.channel {
+            None => Channel::InPerson,
+            Some(c) => Channel::from_key(c.get_ref()).ok_or_else(|| {
+                Error::input(src.error(
+                    c,
+                    "channel",
+                    format!("unknown channel `{}`: expected online or in_person", c.get_ref()),
+                ))
+            })?,
+        };
+        if raw.province.get_ref().trim().is_empty() {
+            return Err(Error::input(src.error(&raw.province, "province", "the province is empty")));
+        }
+        if raw.device.is_empty() {
+            return Err(Error::input(
+                src.error_here(Some("device"), "the application lists no device")
+                    .with_hint("add at least one [[device]] table with a class or a description"),
+            ));
+        }
+        if raw.device.len() > MAX_DEVICES {
+            return Err(Error::input(src.error(
+                &raw.device[MAX_DEVICES],
+                "device",
+                format!("an application may list at most {MAX_DEVICES} [[device]] entries"),
+            )));
+        }
+        let mut devices = Vec::with_capacity(raw.device.len());
+        for entry in &raw.device {
+            devices.push(convert_device(src, entry)?);
+        }
+        Ok(Application {
+            province: raw.province.get_ref().clone(),
+            procedure,
+            received: *raw.received.get_ref(),
+            channel,
+            applicant: raw.applicant,
+            devices,
+            province_location: Some(src.at(raw.province.span())),
+        })
+    }
+}
+
+fn convert_device(src: Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEntry, Error> {
+    let d = entry.get_ref();
+    let location = Some(src.at(entry.span()));
+    let class = match &d.class {
+        None => None,
+        Some(c) => Some(
+            DeviceClass::from_key(c.get_ref())
+                .ok_or_else(|| Error::input(src.error(c, "class", unknown_class_message(c.get_ref()))))?,
+        ),
+    };
+    let count = match &d.count {
+        None => 1,
+        Some(c) => {
+            let n = *c.get_ref();
+            if n < 1 {
+                return Err(Error::input(src.error(c, "count", format!("count must be at least 1, not {n}"))));
+            }
+            if n > i64::from(MAX_COUNT) {
+                return Err(Error::input(src.error(
+                    c,
+                    "count",
+                    format!("count {n} is larger than the limit of {MAX_COUNT} devices in one entry"),
+                )));
+            }
+            u32::try_from(n).unwrap_or(MAX_COUNT)
+        }
+    };
+    let description = Description {
+        name: d.name.clone(),
+        radiation: d.radiation,
+        use_: d.use_,
+        modality: d.modality.clone(),
+        mobile: d.mobile,
+        max_kv: d.max_kv.map(|x| x.0),
+        max_energy_mev: d.max_energy_mev.map(|x| x.0),
+        dose_rate_usv_h: d.dose_rate_usv_h.map(|x| x.0),
+        type_approved: d.type_approved,
+        source: d.source.clone(),
+    };
+    let description = (!description.is_empty()).then_some(description);
+    if class.is_none() && description.is_none() {
+        return Err(Error::input(
+            Finding::error(location, Some("device"), "this [[device]] has neither a class nor a description")
+                .with_hint("give class = \"<key>\" (spec/device-classes.md), or describe it with name, radiation, use, modality…"),
+        ));
+    }
+    Ok(DeviceEntry { class, description, count, label: d.label.clone(), location })
+}

@@ -1,0 +1,172 @@
+//! Who licenses a device class on a date: the province, VARANS or the Ministry. Kept as data
+//! (`fee-schedules/authority.toml`), each line cited, assumptions marked.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::class::{DeviceClass, Family};
+use crate::date::Date;
+use crate::error::{Finding, Src};
+use crate::province::Body;
+use crate::schedule::model::AuthorityFile;
+use crate::schedule::{Authority, LegalRef, Text};
+
+/// One rule: these classes fall to this authority during the period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AuthorityRule {
+    /// Who licenses and collects.
+    pub authority: Authority,
+    /// The legal basis.
+    pub basis: LegalRef,
+    /// Set when the rule (or its period) is an assumption.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assumption: Option<Text>,
+}
+
+#[derive(Clone, Debug)]
+struct Period {
+    from: Date,
+    until: Option<Date>,
+    assumption: Option<Text>,
+    rules: Vec<AuthorityRule>,
+    by_class: BTreeMap<DeviceClass, usize>,
+}
+
+/// The authority table: dated periods, each mapping every regulated class to one authority.
+#[derive(Clone, Debug)]
+pub struct AuthorityTable {
+    periods: Vec<Period>,
+    varans: Body,
+    ministry: Body,
+}
+
+impl AuthorityTable {
+    pub(crate) fn load(src: Src<'_>, findings: &mut Vec<Finding>) -> Option<AuthorityTable> {
+        let raw: AuthorityFile = match toml::from_str(src.text) {
+            Ok(r) => r,
+            Err(e) => {
+                findings.push(Finding::from_toml(src.name, src.text, &e));
+                return None;
+            }
+        };
+        let body =
+            |b: &crate::schedule::model::BodyFile| Body { vi: b.vi.clone(), en: b.en.clone(), basis: b.basis.clone() };
+        let mut periods: Vec<Period> = Vec::new();
+        for p in &raw.periods {
+            let from = *p.from.get_ref();
+            let until = p.until.as_ref().map(|u| *u.get_ref());
+            if let (Some(u), Some(us)) = (until, &p.until)
+                && u < from
+            {
+                findings.push(src.error(
+                    us,
+                    "period.until",
+                    format!("the period ends on {u} before it starts on {from}"),
+                ));
+            }
+            let mut by_class = BTreeMap::new();
+            let mut rules = Vec::new();
+            for (r, rule) in p.rules.iter().enumerate() {
+                let mut classes: Vec<(DeviceClass, &toml::Spanned<String>)> = Vec::new();
+                for f in &rule.families {
+                    match Family::from_key(f.get_ref()) {
+                        Some(fam) => {
+                            classes.extend(DeviceClass::ALL.iter().filter(|c| c.family() == fam).map(|c| (*c, f)))
+                        }
+                        None => {
+                            findings.push(src.error(f, "rule.families", format!("unknown family `{}`", f.get_ref())))
+                        }
+                    }
+                }
+                for c in &rule.classes {
+                    match DeviceClass::from_key(c.get_ref()) {
+                        Some(class) => classes.push((class, c)),
+                        None => findings.push(src.error(
+                            c,
+                            "rule.classes",
+                            crate::class::unknown_class_message(c.get_ref()),
+                        )),
+                    }
+                }
+                if rule.families.is_empty() && rule.classes.is_empty() {
+                    findings.push(src.error(&p.from, "rule", "a rule names no family and no class"));
+                }
+                for (class, at) in classes {
+                    if !class.needs_fee_row() {
+                        findings.push(src.error(
+                            at,
+                            "rule",
+                            format!("`{class}` is not regulated and has no licensing authority"),
+                        ));
+                    } else if by_class.insert(class, r).is_some() {
+                        findings.push(src.error(
+                            at,
+                            "rule",
+                            format!("class `{class}` is given two authorities in the period from {from}: two rules for the same case conflict"),
+                        ));
+                    }
+                }
+                rules.push(AuthorityRule {
+                    authority: rule.authority,
+                    basis: rule.basis.clone(),
+                    assumption: rule.assumption.clone(),
+                });
+            }
+            let missing: Vec<&str> = DeviceClass::ALL
+                .iter()
+                .filter(|c| c.needs_fee_row() && !by_class.contains_key(c))
+                .map(|c| c.key())
+                .collect();
+            if !missing.is_empty() {
+                findings.push(src.error(
+                    &p.from,
+                    "period",
+                    format!("the period from {from} gives no authority for: {}", missing.join(", ")),
+                ));
+            }
+            periods.push(Period { from, until, assumption: p.assumption.clone(), rules, by_class });
+        }
+        periods.sort_by_key(|p| p.from);
+        for (i, pair) in periods.windows(2).enumerate() {
+            let overlap = pair[0].until.is_none_or(|u| u >= pair[1].from);
+            if overlap {
+                let at = &raw.periods.iter().filter(|p| *p.from.get_ref() == pair[1].from).map(|p| &p.from).next();
+                if let Some(at) = at {
+                    findings.push(
+                        src.error(
+                            at,
+                            "period.from",
+                            format!(
+                                "the period from {} overlaps the period from {} (period {})",
+                                pair[1].from,
+                                pair[0].from,
+                                i + 1
+                            ),
+                        )
+                        .with_hint("end the earlier period the day before with until = …"),
+                    );
+                }
+            }
+        }
+        Some(AuthorityTable { periods, varans: body(&raw.bodies.varans), ministry: body(&raw.bodies.ministry) })
+    }
+
+    /// The rule that decides who licenses `class` on `date`; `None` for classes that are not
+    /// regulated or dates outside every period.
+    pub fn rule(&self, class: DeviceClass, date: Date) -> Option<(&AuthorityRule, Option<&Text>)> {
+        let period = self.periods.iter().rev().find(|p| p.from <= date && p.until.is_none_or(|u| date <= u))?;
+        let &r = period.by_class.get(&class)?;
+        Some((period.rules.get(r)?, period.assumption.as_ref()))
+    }
+
+    /// The national body for an authority (`None` for [`Authority::Province`]: that body is in
+    /// the province file).
+    pub fn national_body(&self, authority: Authority) -> Option<&Body> {
+        match authority {
+            Authority::Province => None,
+            Authority::Varans => Some(&self.varans),
+            Authority::Ministry => Some(&self.ministry),
+        }
+    }
+}

@@ -1,0 +1,314 @@
+//! The device-class vocabulary shared by the classifier and the fee schedules
+//! (spec/device-classes.md). Keys are stable: never renamed once shipped.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// A family of classes. The family drives licensing authority and other rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Family {
+    /// Medical diagnostic X-ray (Decree 142/2020/ND-CP Art. 3(4)), including veterinary X-ray.
+    MedicalXray,
+    /// PET/CT and SPECT/CT, excluded from "medical diagnostic X-ray" by Decree 142/2020.
+    HybridImaging,
+    /// Non-medical X-ray used in industry and security: radiography, screening, inspection.
+    IndustrialXray,
+    /// X-ray analysers: fluorescence, diffraction, electron microscopes.
+    AnalyticalXray,
+    /// Accelerators, radiotherapy units and irradiators without a radioactive source.
+    Accelerator,
+    /// Devices holding sealed radioactive sources.
+    SealedSourceDevice,
+    /// Not ionising-radiation equipment: no licence, no fee.
+    NotIonizing,
+    /// Not a device: facilities, spent sources and shipments priced by the schedule
+    /// (Circular 287/2016 sections 4 to 9). An extension of the spec's vocabulary.
+    OtherPractice,
+}
+
+impl Family {
+    /// Every family, in vocabulary order.
+    pub const ALL: [Family; 8] = [
+        Family::MedicalXray,
+        Family::HybridImaging,
+        Family::IndustrialXray,
+        Family::AnalyticalXray,
+        Family::Accelerator,
+        Family::SealedSourceDevice,
+        Family::NotIonizing,
+        Family::OtherPractice,
+    ];
+
+    /// The stable key, e.g. `medical_xray`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Family::MedicalXray => "medical_xray",
+            Family::HybridImaging => "hybrid_imaging",
+            Family::IndustrialXray => "industrial_xray",
+            Family::AnalyticalXray => "analytical_xray",
+            Family::Accelerator => "accelerator",
+            Family::SealedSourceDevice => "sealed_source_device",
+            Family::NotIonizing => "not_ionizing",
+            Family::OtherPractice => "other_practice",
+        }
+    }
+
+    /// The family for a key.
+    pub fn from_key(key: &str) -> Option<Family> {
+        Family::ALL.into_iter().find(|f| f.key() == key)
+    }
+
+    /// Whether devices of this family are "X-ray emitting devices" in the sense of the 2025–2026
+    /// provincial procedures.
+    pub fn is_x_ray_emitting(self) -> bool {
+        matches!(self, Family::MedicalXray | Family::HybridImaging | Family::IndustrialXray | Family::AnalyticalXray)
+    }
+}
+
+macro_rules! classes {
+    ($( $(#[$doc:meta])* $variant:ident = $key:literal, $family:ident, $vi:literal, $en:literal; )*) => {
+        /// A device class (or, in family [`Family::OtherPractice`], a non-device item a fee row
+        /// prices). Serialised as its stable snake_case key.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum DeviceClass {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl DeviceClass {
+            /// Every class, in vocabulary order.
+            pub const ALL: &'static [DeviceClass] = &[ $( DeviceClass::$variant, )* ];
+
+            /// The stable key, e.g. `xray_ct`.
+            pub fn key(self) -> &'static str {
+                match self { $( DeviceClass::$variant => $key, )* }
+            }
+
+            /// The class's family.
+            pub fn family(self) -> Family {
+                match self { $( DeviceClass::$variant => Family::$family, )* }
+            }
+
+            /// The Vietnamese name.
+            pub fn name_vi(self) -> &'static str {
+                match self { $( DeviceClass::$variant => $vi, )* }
+            }
+
+            /// The English name.
+            pub fn name_en(self) -> &'static str {
+                match self { $( DeviceClass::$variant => $en, )* }
+            }
+        }
+    };
+}
+
+classes! {
+    /// General (fixed) radiography.
+    XrayGeneral = "xray_general", MedicalXray, "X-quang chẩn đoán thông thường", "General diagnostic X-ray";
+    /// Fluoroscopy, combined radiography–fluoroscopy.
+    XrayFluoroscopy = "xray_fluoroscopy", MedicalXray, "X-quang tăng sáng truyền hình", "Fluoroscopy X-ray";
+    /// Mobile C-arm fluoroscopy.
+    XrayCArm = "xray_c_arm", MedicalXray, "X-quang C-arm", "C-arm fluoroscopy";
+    /// Angiography / interventional.
+    XrayAngiography = "xray_angiography", MedicalXray, "X-quang can thiệp, chụp mạch", "Angiography / interventional X-ray";
+    /// Computed tomography.
+    XrayCt = "xray_ct", MedicalXray, "X-quang chụp cắt lớp vi tính (CT)", "Computed tomography (CT)";
+    /// Mammography.
+    XrayMammography = "xray_mammography", MedicalXray, "X-quang chụp vú (nhũ ảnh)", "Mammography";
+    /// Mobile radiography (no fluoroscopy).
+    XrayMobile = "xray_mobile", MedicalXray, "X-quang di động", "Mobile X-ray";
+    /// Dental intraoral.
+    XrayDentalIntraoral = "xray_dental_intraoral", MedicalXray, "X-quang răng (phim đặt trong miệng)", "Dental intraoral X-ray";
+    /// Dental panoramic.
+    XrayDentalPanoramic = "xray_dental_panoramic", MedicalXray, "X-quang răng toàn cảnh (panorama)", "Dental panoramic X-ray";
+    /// Cephalometric (skull).
+    XrayDentalCephalometric = "xray_dental_cephalometric", MedicalXray, "X-quang sọ mặt (cephalometric)", "Cephalometric X-ray";
+    /// Dental cone-beam CT.
+    XrayDentalCbct = "xray_dental_cbct", MedicalXray, "CT chùm tia hình nón (CBCT) nha khoa", "Dental cone-beam CT (CBCT)";
+    /// Bone densitometry (DEXA).
+    XrayBoneDensitometry = "xray_bone_densitometry", MedicalXray, "Thiết bị đo mật độ xương", "Bone densitometer (DEXA)";
+    /// Veterinary X-ray.
+    XrayVeterinary = "xray_veterinary", MedicalXray, "X-quang thú y", "Veterinary X-ray";
+    /// PET/CT system.
+    PetCt = "pet_ct", HybridImaging, "Hệ thiết bị PET/CT", "PET/CT system";
+    /// SPECT/CT system.
+    SpectCt = "spect_ct", HybridImaging, "Hệ thiết bị SPECT/CT", "SPECT/CT system";
+    /// Baggage / parcel / body security screening.
+    XraySecurityScreening = "xray_security_screening", IndustrialXray, "Thiết bị phát tia X soi chiếu an ninh", "Security-screening X-ray";
+    /// Circuit-board inspection.
+    XrayPcbInspection = "xray_pcb_inspection", IndustrialXray, "Thiết bị phát tia X soi kiểm tra bo mạch", "PCB-inspection X-ray";
+    /// X-ray fluorescence analyser with an X-ray tube.
+    XrfAnalyzer = "xrf_analyzer", AnalyticalXray, "Thiết bị phân tích huỳnh quang tia X (ống phát tia X)", "X-ray fluorescence analyser (X-ray tube)";
+    /// X-ray diffraction.
+    XrdAnalyzer = "xrd_analyzer", AnalyticalXray, "Thiết bị nhiễu xạ tia X", "X-ray diffraction analyser";
+    /// Electron microscope (incidental X-rays).
+    ElectronMicroscope = "electron_microscope", AnalyticalXray, "Kính hiển vi điện tử", "Electron microscope";
+    /// Cabinet X-ray for food / product inspection.
+    XrayCabinetInspection = "xray_cabinet_inspection", IndustrialXray, "Thiết bị phát tia X soi kiểm tra sản phẩm", "Cabinet X-ray for product inspection";
+    /// Industrial X-ray radiography (NDT).
+    XrayIndustrialRadiography = "xray_industrial_radiography", IndustrialXray, "Thiết bị phát tia X chụp ảnh bức xạ công nghiệp", "Industrial X-ray radiography";
+    /// Superficial / orthovoltage X-ray therapy.
+    RadiotherapySuperficial = "radiotherapy_superficial", Accelerator, "Thiết bị xạ trị bề mặt", "Superficial radiotherapy unit";
+    /// Medical linear accelerator.
+    LinacRadiotherapy = "linac_radiotherapy", Accelerator, "Máy gia tốc xạ trị", "Radiotherapy linear accelerator";
+    /// Cyclotron for radioisotope production.
+    AcceleratorIsotopeProduction = "accelerator_isotope_production", Accelerator, "Máy gia tốc sản xuất đồng vị phóng xạ", "Accelerator for radioisotope production";
+    /// Electron-beam / X-ray irradiator for sterilisation or processing.
+    AcceleratorIrradiation = "accelerator_irradiation", Accelerator, "Thiết bị chiếu xạ dùng máy gia tốc", "Accelerator irradiator";
+    /// Accelerator-based cargo / container scanner.
+    AcceleratorCargoScreening = "accelerator_cargo_screening", Accelerator, "Máy gia tốc soi chiếu hàng hóa, container", "Accelerator cargo / container scanner";
+    /// Any other accelerator.
+    AcceleratorOther = "accelerator_other", Accelerator, "Máy gia tốc khác", "Other accelerator";
+    /// Co-60 teletherapy, gamma knife.
+    TeletherapySource = "teletherapy_source", SealedSourceDevice, "Thiết bị xạ trị từ xa dùng nguồn phóng xạ", "Teletherapy unit with radioactive source";
+    /// HDR afterloader.
+    BrachytherapyHdr = "brachytherapy_hdr", SealedSourceDevice, "Thiết bị xạ trị áp sát suất liều cao", "HDR brachytherapy afterloader";
+    /// Panoramic gamma irradiator (sterilisation, food).
+    IrradiatorSource = "irradiator_source", SealedSourceDevice, "Thiết bị chiếu xạ dùng nguồn phóng xạ", "Radioactive-source irradiator";
+    /// Self-shielded gamma irradiator.
+    GammaCell = "gamma_cell", SealedSourceDevice, "Thiết bị chiếu xạ gamma tự che chắn", "Self-shielded gamma irradiator (gamma cell)";
+    /// Gamma field facility.
+    GammaField = "gamma_field", SealedSourceDevice, "Thiết bị tạo trường gamma", "Gamma field";
+    /// Industrial gamma radiography camera.
+    GammaRadiography = "gamma_radiography", SealedSourceDevice, "Thiết bị chụp ảnh bức xạ công nghiệp chứa nguồn gamma", "Industrial gamma radiography camera";
+    /// Well-logging / geophysical tool.
+    WellLogging = "well_logging", SealedSourceDevice, "Thiết bị đo địa vật lý giếng khoan", "Well-logging / geophysical tool";
+    /// Fixed or portable nuclear gauge.
+    NuclearGauge = "nuclear_gauge", SealedSourceDevice, "Thiết bị đo hạt nhân", "Nuclear gauge";
+    /// XRF analyser with a radioactive source.
+    XrfAnalyzerSource = "xrf_analyzer_source", SealedSourceDevice, "Thiết bị phân tích huỳnh quang tia X dùng nguồn phóng xạ", "XRF analyser with a radioactive source";
+    /// Gas chromatograph with electron-capture detector.
+    GasChromatographEcd = "gas_chromatograph_ecd", SealedSourceDevice, "Thiết bị đo sắc ký khí (detector bắt điện tử)", "Gas chromatograph with ECD";
+    /// Static eliminator.
+    StaticEliminator = "static_eliminator", SealedSourceDevice, "Thiết bị khử tĩnh điện", "Static eliminator";
+    /// Mössbauer spectrometer.
+    MossbauerSpectrometer = "mossbauer_spectrometer", SealedSourceDevice, "Phổ kế Mossbauer", "Mössbauer spectrometer";
+    /// MRI, ultrasound, lasers and other equipment that emits no ionising radiation.
+    NotIonizing = "not_ionizing", NotIonizing, "Thiết bị không phát bức xạ ion hóa", "Not ionising-radiation equipment";
+    /// Processing / storage of radioactive waste (287/2016 row 4.1).
+    WasteFacility = "waste_facility", OtherPractice, "Cơ sở xử lý, lưu giữ chất thải phóng xạ", "Radioactive-waste processing / storage facility";
+    /// Spent sources: above-medium hazard, or 10 or more sources (row 4.2.1).
+    SpentSourcesSite = "spent_sources_site", OtherPractice, "Nguồn phóng xạ đã qua sử dụng: nguy hiểm trên trung bình hoặc từ 10 nguồn", "Spent sources: above-medium hazard or 10 or more sources";
+    /// Spent source: medium hazard, fewer than 10 sources (row 4.2.2).
+    SpentSourceMedium = "spent_source_medium", OtherPractice, "Nguồn phóng xạ đã qua sử dụng: nguy hiểm trung bình", "Spent source: medium hazard";
+    /// Spent source: below-medium hazard, fewer than 10 sources (row 4.2.3).
+    SpentSourceBelowMedium = "spent_source_below_medium", OtherPractice, "Nguồn phóng xạ đã qua sử dụng: nguy hiểm dưới trung bình", "Spent source: below-medium hazard";
+    /// Construction: radioactive-substance production / processing facility (row 5.1).
+    ConstructionProductionFacility = "construction_production_facility", OtherPractice, "Xây dựng cơ sở sản xuất, chế biến chất phóng xạ", "Construction: radioactive-substance production facility";
+    /// Construction: waste facility above 10,000 × exemption level (row 5.2).
+    ConstructionWasteFacility = "construction_waste_facility", OtherPractice, "Xây dựng cơ sở xử lý chất thải phóng xạ", "Construction: radioactive-waste facility";
+    /// Construction: national radioactive-waste repository (row 5.3).
+    ConstructionNationalRepository = "construction_national_repository", OtherPractice, "Xây dựng kho quốc gia lưu giữ chất thải phóng xạ", "Construction: national radioactive-waste repository";
+    /// Construction: other radiation facilities (row 5.4).
+    ConstructionOtherFacility = "construction_other_facility", OtherPractice, "Xây dựng cơ sở bức xạ khác", "Construction: other radiation facility";
+    /// Change of scale or scope: production facility (row 6.1.1).
+    ScopeChangeProductionFacility = "scope_change_production_facility", OtherPractice, "Thay đổi quy mô, phạm vi: cơ sở sản xuất, chế biến chất phóng xạ", "Change of scope: radioactive-substance production facility";
+    /// Change of scale or scope: waste facility (row 6.1.2).
+    ScopeChangeWasteFacility = "scope_change_waste_facility", OtherPractice, "Thay đổi quy mô, phạm vi: cơ sở xử lý chất thải phóng xạ", "Change of scope: radioactive-waste facility";
+    /// Change of scale or scope: national repository (row 6.1.3).
+    ScopeChangeNationalRepository = "scope_change_national_repository", OtherPractice, "Thay đổi quy mô, phạm vi: kho quốc gia chất thải phóng xạ", "Change of scope: national radioactive-waste repository";
+    /// Change of scale or scope: other radiation facility (row 6.1.4).
+    ScopeChangeOtherFacility = "scope_change_other_facility", OtherPractice, "Thay đổi quy mô, phạm vi: cơ sở bức xạ khác", "Change of scope: other radiation facility";
+    /// Decommissioning an accelerator facility (row 6.2.1).
+    DecommissioningAcceleratorFacility = "decommissioning_accelerator_facility", OtherPractice, "Chấm dứt hoạt động cơ sở máy gia tốc", "Decommissioning: accelerator facility";
+    /// Packaging / transport of a source, above-medium hazard (row 8.1.1).
+    TransportPackageAboveMedium = "transport_package_above_medium", OtherPractice, "Đóng gói, vận chuyển nguồn phóng xạ: nguy hiểm trên trung bình", "Transport of a source package: above-medium hazard";
+    /// Packaging / transport of a source, medium hazard (row 8.1.2).
+    TransportPackageMedium = "transport_package_medium", OtherPractice, "Đóng gói, vận chuyển nguồn phóng xạ: nguy hiểm trung bình", "Transport of a source package: medium hazard";
+    /// Packaging / transport of a source, below-medium hazard (row 8.1.3).
+    TransportPackageBelowMedium = "transport_package_below_medium", OtherPractice, "Đóng gói, vận chuyển nguồn phóng xạ: nguy hiểm dưới trung bình", "Transport of a source package: below-medium hazard";
+    /// Transport of radioactive waste (row 8.2).
+    TransportRadioactiveWaste = "transport_radioactive_waste", OtherPractice, "Vận chuyển chất thải phóng xạ", "Transport of radioactive waste";
+    /// Transport of source nuclear material (row 8.3).
+    TransportSourceNuclearMaterial = "transport_source_nuclear_material", OtherPractice, "Vận chuyển vật liệu hạt nhân nguồn", "Transport of source nuclear material";
+    /// Transport of nuclear material (row 8.4).
+    TransportNuclearMaterial = "transport_nuclear_material", OtherPractice, "Vận chuyển vật liệu hạt nhân", "Transport of nuclear material";
+    /// Transit of radioactive material (row 9.1).
+    TransitRadioactiveMaterial = "transit_radioactive_material", OtherPractice, "Vận chuyển quá cảnh chất phóng xạ", "Transit of radioactive material";
+    /// Transit of nuclear or source nuclear material (row 9.2).
+    TransitNuclearMaterial = "transit_nuclear_material", OtherPractice, "Vận chuyển quá cảnh vật liệu hạt nhân, vật liệu hạt nhân nguồn", "Transit of nuclear / source nuclear material";
+}
+
+impl DeviceClass {
+    /// The class for a key, e.g. `"xray_ct"`.
+    pub fn from_key(key: &str) -> Option<DeviceClass> {
+        DeviceClass::ALL.iter().copied().find(|c| c.key() == key)
+    }
+
+    /// Whether this is an "X-ray emitting device" in the sense of the 2025–2026 provincial
+    /// procedures (families medical, hybrid, industrial and analytical X-ray).
+    pub fn is_x_ray_emitting(self) -> bool {
+        self.family().is_x_ray_emitting()
+    }
+
+    /// Whether a fee schedule is expected to price this class (everything but `not_ionizing`).
+    pub fn needs_fee_row(self) -> bool {
+        self.family() != Family::NotIonizing
+    }
+
+    /// The keys of every class, for "expected one of …" messages.
+    pub fn all_keys() -> impl Iterator<Item = &'static str> {
+        DeviceClass::ALL.iter().map(|c| c.key())
+    }
+}
+
+impl fmt::Display for DeviceClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+impl Serialize for DeviceClass {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
+    }
+}
+
+impl<'de> Deserialize<'de> for DeviceClass {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<DeviceClass, D::Error> {
+        let key = String::deserialize(d)?;
+        DeviceClass::from_key(&key).ok_or_else(|| de::Error::custom(unknown_class_message(&key)))
+    }
+}
+
+/// "unknown device class `x`", with the closest known key when there is one.
+pub(crate) fn unknown_class_message(key: &str) -> String {
+    let folded = crate::text::fold(key).replace(' ', "_");
+    let close = DeviceClass::all_keys().find(|k| *k == folded || k.contains(folded.as_str()) && folded.len() >= 4);
+    match close {
+        Some(k) => format!("unknown device class `{key}`; did you mean `{k}`? (see spec/device-classes.md)"),
+        None => format!(
+            "unknown device class `{key}`: use a key from spec/device-classes.md, such as `xray_general` or `xray_ct`"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_round_trip() {
+        let mut keys: Vec<&str> = DeviceClass::all_keys().collect();
+        let n = keys.len();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), n);
+        for c in DeviceClass::ALL {
+            assert_eq!(DeviceClass::from_key(c.key()), Some(*c));
+        }
+        // 40 device classes + not_ionizing + 21 non-device items of 287/2016 sections 4 to 9.
+        assert_eq!(DeviceClass::ALL.iter().filter(|c| c.family() != Family::OtherPractice).count(), 41);
+        assert_eq!(n, 62);
+    }
+
+    #[test]
+    fn x_ray_emitting_follows_the_family() {
+        assert!(DeviceClass::XrayCt.is_x_ray_emitting());
+        assert!(DeviceClass::ElectronMicroscope.is_x_ray_emitting());
+        assert!(!DeviceClass::RadiotherapySuperficial.is_x_ray_emitting());
+        assert!(!DeviceClass::NuclearGauge.is_x_ray_emitting());
+    }
+}

@@ -1,0 +1,207 @@
+//! Calendar dates as the law uses them: a day, no time, no time zone.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// A calendar day (proleptic Gregorian), e.g. the day an application was received or a schedule
+/// took effect.
+///
+/// In TOML files it is written as a native local date (`received = 2025-09-15`); a quoted ISO
+/// string (`"2025-09-15"`) is accepted too. A date-time or an offset is refused: the rules in
+/// force are chosen by day, and a time would suggest a precision the law does not have.
+/// In JSON it is always the string `"YYYY-MM-DD"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    year: u16,
+    month: u8,
+    day: u8,
+}
+
+/// Why a text or TOML value is not a valid date.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct DateError(String);
+
+fn is_leap(year: u16) -> bool {
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
+}
+
+fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(year) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+impl Date {
+    /// The date `year-month-day`, or an error if no such day exists.
+    ///
+    /// Years 1900 to 9999 are accepted; anything else is almost certainly a typo in a legal
+    /// context, and refusing it keeps day arithmetic trivially in range.
+    pub fn new(year: u16, month: u8, day: u8) -> Result<Date, DateError> {
+        if !(1900..=9999).contains(&year) {
+            return Err(DateError(format!("year {year} is out of range (1900 to 9999)")));
+        }
+        if !(1..=12).contains(&month) {
+            return Err(DateError(format!("month {month} does not exist (1 to 12)")));
+        }
+        let last = days_in_month(year, month);
+        if day == 0 || day > last {
+            return Err(DateError(format!("day {day} does not exist in {year}-{month:02} (it has {last} days)")));
+        }
+        Ok(Date { year, month, day })
+    }
+
+    /// The year.
+    pub fn year(self) -> u16 {
+        self.year
+    }
+
+    /// The month, 1 to 12.
+    pub fn month(self) -> u8 {
+        self.month
+    }
+
+    /// The day of the month, 1 to 31.
+    pub fn day(self) -> u8 {
+        self.day
+    }
+
+    /// Days since 1970-01-01 (negative before it). Exact for every supported date.
+    pub fn to_days(self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` days after 1970-01-01, if it lies in the supported range.
+    pub fn from_days(days: i64) -> Option<Date> {
+        let z = days.checked_add(719_468)?;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date::new(u16::try_from(year).ok()?, u8::try_from(month).ok()?, u8::try_from(day).ok()?).ok()
+    }
+
+    /// The day before, if it exists in the supported range.
+    pub fn pred(self) -> Option<Date> {
+        Date::from_days(self.to_days() - 1)
+    }
+
+    /// The day after, if it exists in the supported range.
+    pub fn succ(self) -> Option<Date> {
+        Date::from_days(self.to_days() + 1)
+    }
+
+    /// Whole days from `self` to `later` (negative if `later` is earlier).
+    pub fn days_until(self, later: Date) -> i64 {
+        later.to_days() - self.to_days()
+    }
+
+    fn from_toml(dt: &toml::value::Datetime) -> Result<Date, DateError> {
+        match (&dt.date, &dt.time, &dt.offset) {
+            (Some(d), None, None) => Date::new(d.year, d.month, d.day),
+            _ => Err(DateError(format!(
+                "`{dt}` is not a plain date: write the day only, as YYYY-MM-DD (no time, no offset)"
+            ))),
+        }
+    }
+}
+
+impl FromStr for Date {
+    type Err = DateError;
+
+    fn from_str(s: &str) -> Result<Date, DateError> {
+        let bad = || DateError(format!("`{s}` is not a date: write it as YYYY-MM-DD, e.g. 2025-09-15"));
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return Err(bad());
+        }
+        let digits = |r: std::ops::Range<usize>| -> Result<u16, DateError> {
+            let part = &s[r];
+            if !part.bytes().all(|c| c.is_ascii_digit()) {
+                return Err(bad());
+            }
+            part.parse::<u16>().map_err(|_| bad())
+        };
+        let year = digits(0..4)?;
+        let month = u8::try_from(digits(5..7)?).map_err(|_| bad())?;
+        let day = u8::try_from(digits(8..10)?).map_err(|_| bad())?;
+        Date::new(year, month, day)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Date;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a date such as 2025-09-15")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Date, E> {
+                s.parse().map_err(E::custom)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Date, A::Error> {
+                let dt = toml::value::Datetime::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Date::from_toml(&dt).map_err(de::Error::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_round_trip_and_known_values() {
+        let d = Date::new(1970, 1, 1).unwrap();
+        assert_eq!(d.to_days(), 0);
+        let d = Date::new(2025, 12, 31).unwrap();
+        assert_eq!(d.succ().unwrap().to_string(), "2026-01-01");
+        assert_eq!(Date::new(2024, 3, 1).unwrap().pred().unwrap().to_string(), "2024-02-29");
+        for days in (-25_000..40_000).step_by(17) {
+            let date = Date::from_days(days).unwrap();
+            assert_eq!(date.to_days(), days);
+        }
+    }
+
+    #[test]
+    fn parsing_refuses_impossible_days() {
+        assert!("2023-02-29".parse::<Date>().is_err());
+        assert!("2024-02-29".parse::<Date>().is_ok());
+        assert!("2024-13-01".parse::<Date>().is_err());
+        assert!("2024-1-01".parse::<Date>().is_err());
+        assert!("+024-01-01".parse::<Date>().is_err());
+    }
+}

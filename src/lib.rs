@@ -1,0 +1,127 @@
+//! # radfee: one engine for Vietnam's radiation-safety appraisal fee
+//!
+//! `radfee` computes the *phí thẩm định an toàn bức xạ* (radiation-safety appraisal fee) for a
+//! licensing application the same way in every province. The law lives in data: the national
+//! fee schedule (Circular 287/2016/TT-BTC and its amendments), the 34 province files and the
+//! table of licensing authorities are TOML files under `fee-schedules/`, compiled into the crate
+//! and replaceable at run time by a folder of edited files. The engine only evaluates them.
+//!
+//! Data flows one way: **application → province and schedule version in force → fee row per
+//! device class → adjustments → itemised [`Quote`]**.
+//!
+//! ## A complete example
+//!
+//! ```
+//! use radfee::{Application, Schedules};
+//!
+//! // Load the official schedules compiled into the crate (do this once and share them).
+//! let schedules = Schedules::builtin()?;
+//!
+//! // An application as the one-stop desk receives it.
+//! let app = Application::from_toml("renewal.toml", r#"
+//!     province = "Đồng Nai"
+//!     procedure = "renewal"
+//!     received = 2025-09-15
+//!     channel = "online"
+//!
+//!     [[device]]
+//!     class = "xray_ct"
+//!
+//!     [[device]]
+//!     class = "xray_dental_panoramic"
+//!     count = 2
+//! "#)?;
+//!
+//! let quote = schedules.quote(&app)?;
+//! // (8,000,000 + 2 × 2,000,000) × 75 % (renewal) × 90 % (online, 2023-12-01 to 2025-12-31)
+//! assert_eq!(quote.total.to_string(), "8.100.000 ₫");
+//! println!("{}", quote.total);
+//! # Ok::<(), radfee::Error>(())
+//! ```
+//!
+//! [`Quote::to_text`] prints the bilingual itemised table an officer hands to the applicant;
+//! [`Quote::to_json`] gives the JSON of spec/application.md (amounts as strings of digits).
+//!
+//! ## Building an application in code
+//!
+//! ```
+//! use radfee::{Application, Channel, Date, DeviceClass, Procedure, Schedules};
+//!
+//! let schedules = Schedules::builtin()?;
+//! let app = Application::new("Hà Nội", Procedure::New, Date::new(2024, 3, 15).unwrap())
+//!     .with_channel(Channel::Online)
+//!     .with_device(DeviceClass::XrayDentalIntraoral, 1);
+//! let quote = schedules.quote(&app)?;
+//! assert_eq!(quote.total.amount(), rust_decimal::Decimal::from(1_800_000));
+//! # Ok::<(), radfee::Error>(())
+//! ```
+//!
+//! ## Errors
+//!
+//! There is one error type, [`Error`]. [`Error::is_unpriceable`] means the application is
+//! understood but cannot be priced as one application (a class with no fee row in the version in
+//! force, or devices that fall to different authorities); [`Error::is_input`] and
+//! [`Error::is_schedule`] mean a file must be fixed, and [`Error::findings`] says where
+//! (file, line, column, key) and what was expected.
+//!
+//! ## Scope of this crate
+//!
+//! Implemented:
+//! - the schedule format: dated versions that may amend a base version (`extends`), rows with
+//!   stable ids, bilingual names, units, exact amounts, legal references and the device classes
+//!   they price (with analogies flagged); procedure factors; adjustments limited by channel,
+//!   procedure and date window (factor, cap, floor, surcharge); licence charges; an explicit
+//!   rounding rule; notes; provincial deviations with their own legal basis;
+//! - every check of spec/fee-schedules.md, each finding with file, line, column and key;
+//! - Circular 287/2016/TT-BTC from 2017-01-01, its 116/2021 amendment (2022-02-05) and the
+//!   online-filing reduction to 90 % (2023-12-01 to 2025-12-31), every figure cited;
+//! - the 34 provinces with their 63 former names, forgiving and unambiguous lookup;
+//! - the licensing authority by device class and date, as cited data;
+//! - quotes with SHA-256 fingerprints of the schedule version applied, byte-identical JSON.
+//!
+//! Not implemented (yet): classifying devices from a description (a described device without a
+//! class is refused), volume discounts by count band and the other structures of
+//! spec/fee-schedules.md beyond those above, the registry, batch appraisal. Not in the data:
+//! Circular 76/2010/TT-BTC and Decision 38/2006/QĐ-BTC, whose figures cannot be cited row by
+//! row from the sources at hand; a quote for a date before 2017-01-01 is refused.
+//!
+//! ## Concurrency
+//!
+//! [`Schedules`] is immutable after loading and is `Send + Sync`: load it once and share it
+//! between threads (e.g. in an `Arc`). There is no global state.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod application;
+mod authority;
+mod class;
+mod date;
+mod error;
+mod money;
+mod province;
+mod quote;
+mod render;
+mod schedule;
+mod text;
+
+pub use application::{
+    Application, Channel, Description, DeviceEntry, MAX_APPLICATION_BYTES, MAX_COUNT, MAX_DEVICES, Procedure,
+    Radiation, SourceSpec, Use,
+};
+pub use authority::{AuthorityRule, AuthorityTable};
+pub use class::{DeviceClass, Family};
+pub use date::{Date, DateError};
+pub use error::{Error, Finding, Location, Severity};
+pub use money::{Money, Rounding};
+pub use province::{Body, FormerProvince, FormerRef, LookupError, Province, Provinces, ResolvedProvince};
+pub use quote::{Line, Quote, QuoteAdjustment, QuoteCharge, ScheduleRef};
+pub use schedule::{
+    Adjustment, AdjustmentKind, Authority, Charge, ClassMapping, DeviationInfo, LegalRef, Note, ProcedureRule,
+    ProvinceKind, RoundAt, RoundingRule, Row, Schedules, SourceFile, Text, Unit, Version,
+};
+
+/// Text folding used for forgiving lookups (case, Vietnamese diacritics, punctuation).
+pub mod fold {
+    pub use crate::text::{compact, fold};
+}

@@ -1,0 +1,245 @@
+//! Money and exact decimals: VND amounts, rounding rules, formatting ("8.250.000 ₫").
+//!
+//! Every amount is a [`Decimal`]. Nothing here ever goes through a binary float: a TOML float is
+//! accepted only when its value is exactly the decimal it was written as (0.75 is, 0.9 is not),
+//! and every rounding names its strategy.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// An amount of money in Vietnamese đồng (or the schedule's currency), exact.
+///
+/// In JSON it is a string of digits (`"8250000"`, `"-2750000"`), never a float, always in its
+/// shortest form: no trailing zeros after a decimal point. Its `Display` is the form printed on a
+/// quote: `8.250.000 ₫`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Money(Decimal);
+
+impl Money {
+    /// Zero đồng.
+    pub const ZERO: Money = Money(Decimal::ZERO);
+
+    /// Wraps an exact amount. The value is normalised (`1500000.00` becomes `1500000`) so that
+    /// equal amounts always print and serialise the same way.
+    pub fn new(amount: Decimal) -> Money {
+        Money(canonical(amount))
+    }
+
+    /// The exact amount.
+    pub fn amount(self) -> Decimal {
+        self.0
+    }
+
+    /// `self + other`, or `None` on overflow.
+    pub fn checked_add(self, other: Money) -> Option<Money> {
+        self.0.checked_add(other.0).map(Money::new)
+    }
+
+    /// `self - other`, or `None` on overflow.
+    pub fn checked_sub(self, other: Money) -> Option<Money> {
+        self.0.checked_sub(other.0).map(Money::new)
+    }
+
+    /// `self × factor`, exact (not rounded), or `None` on overflow.
+    pub fn checked_mul(self, factor: Decimal) -> Option<Money> {
+        self.0.checked_mul(factor).map(Money::new)
+    }
+
+    /// The amount as printed on a quote, without the currency sign: `8.250.000`, `-500.000`,
+    /// `1.234,5` (Vietnamese grouping: `.` for thousands, `,` for decimals).
+    pub fn grouped(self) -> String {
+        let text = self.0.to_string();
+        let (sign, digits) = match text.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", text.as_str()),
+        };
+        let (int, frac) = match digits.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (digits, None),
+        };
+        let mut out = String::with_capacity(text.len() + text.len() / 3 + 2);
+        out.push_str(sign);
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                out.push('.');
+            }
+            out.push(c);
+        }
+        if let Some(f) = frac {
+            out.push(',');
+            out.push_str(f);
+        }
+        out
+    }
+}
+
+/// Removes trailing zeros and the sign of zero, so equal amounts have one representation.
+pub(crate) fn canonical(d: Decimal) -> Decimal {
+    if d.is_zero() { Decimal::ZERO } else { d.normalize() }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ₫", self.grouped())
+    }
+}
+
+impl Serialize for Money {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
+        let text = String::deserialize(d)?;
+        let value = Decimal::from_str_exact(&text)
+            .map_err(|_| de::Error::custom(format!("`{text}` is not an exact amount")))?;
+        Ok(Money::new(value))
+    }
+}
+
+/// How a rounding breaks ties and which way it goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    /// Nearest, ties away from zero (2.5 → 3, −2.5 → −3): the usual rule for money.
+    HalfAwayFromZero,
+    /// Nearest, ties to even (banker's rounding).
+    HalfEven,
+    /// Towards zero (truncate).
+    TowardZero,
+    /// Away from zero.
+    AwayFromZero,
+    /// Towards negative infinity.
+    Down,
+    /// Towards positive infinity.
+    Up,
+}
+
+impl Rounding {
+    fn strategy(self) -> RoundingStrategy {
+        match self {
+            Rounding::HalfAwayFromZero => RoundingStrategy::MidpointAwayFromZero,
+            Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
+            Rounding::TowardZero => RoundingStrategy::ToZero,
+            Rounding::AwayFromZero => RoundingStrategy::AwayFromZero,
+            Rounding::Down => RoundingStrategy::ToNegativeInfinity,
+            Rounding::Up => RoundingStrategy::ToPositiveInfinity,
+        }
+    }
+
+    /// Rounds `value` to a multiple of `step` (e.g. 1 đồng or 1,000 đồng) with this rule.
+    /// `None` if `step` is not positive or the arithmetic overflows.
+    pub fn to_step(self, value: Decimal, step: Decimal) -> Option<Decimal> {
+        if step <= Decimal::ZERO {
+            return None;
+        }
+        // There is no round-to-multiple: divide, round to a whole number, multiply.
+        let units = value.checked_div(step)?.round_dp_with_strategy(0, self.strategy());
+        units.checked_mul(step).map(canonical)
+    }
+}
+
+/// Reads an exact decimal from a TOML or JSON value: an integer, a string (`"0.9"`), or a float
+/// whose binary value is exactly the decimal written (`0.75`). Used for every amount and factor.
+pub(crate) fn deserialize_exact<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+    struct V;
+    impl Visitor<'_> for V {
+        type Value = Decimal;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an exact number: an integer such as 2000000, or a quoted decimal such as \"0.9\"")
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+            Ok(Decimal::from(v))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+            Ok(Decimal::from(v))
+        }
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<Decimal, E> {
+            let t = s.trim();
+            let ok = !t.is_empty()
+                && t.bytes().all(|c| c.is_ascii_digit() || c == b'.' || c == b'-')
+                && t.bytes().filter(|&c| c == b'.').count() <= 1;
+            if !ok {
+                return Err(E::custom(format!(
+                    "`{s}` is not a plain decimal number: write digits with an optional `.` for decimals and no grouping, e.g. \"2000000\" or \"0.9\""
+                )));
+            }
+            Decimal::from_str_exact(t).map_err(|_| {
+                E::custom(format!(
+                    "`{s}` is not a decimal number the engine can hold exactly (at most 28 significant digits)"
+                ))
+            })
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+            exact_from_f64(v).ok_or_else(|| {
+                E::custom(format!(
+                    "{v} cannot be stored exactly as a binary float; write it as a quoted decimal, e.g. \"{v}\""
+                ))
+            })
+        }
+    }
+    d.deserialize_any(V)
+}
+
+/// The decimal that `v` was written as, if the float holds exactly that value.
+fn exact_from_f64(v: f64) -> Option<Decimal> {
+    if !v.is_finite() {
+        return None;
+    }
+    // Rust prints the shortest decimal that reads back as the same float.
+    let shortest = Decimal::from_str(&format!("{v}")).ok()?;
+    // The float's full binary value, as far as a Decimal can hold it.
+    let exact = Decimal::from_f64_retain(v)?;
+    (canonical(shortest) == canonical(exact)).then_some(canonical(shortest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str_exact(s).unwrap()
+    }
+
+    #[test]
+    fn formats_vietnamese_grouping() {
+        assert_eq!(Money::new(d("8250000")).to_string(), "8.250.000 ₫");
+        assert_eq!(Money::new(d("-500000.00")).to_string(), "-500.000 ₫");
+        assert_eq!(Money::new(d("0")).to_string(), "0 ₫");
+        assert_eq!(Money::new(d("999")).to_string(), "999 ₫");
+        assert_eq!(Money::new(d("1000")).to_string(), "1.000 ₫");
+        assert_eq!(Money::new(d("1234.50")).to_string(), "1.234,5 ₫");
+    }
+
+    #[test]
+    fn serialises_shortest_digits() {
+        let m = Money::new(d("2000000") * d("0.75"));
+        assert_eq!(serde_json::to_string(&m).unwrap(), "\"1500000\"");
+        assert_eq!(serde_json::to_string(&Money::new(d("-0.00"))).unwrap(), "\"0\"");
+    }
+
+    #[test]
+    fn rounds_to_step_with_named_strategy() {
+        let r = Rounding::HalfAwayFromZero;
+        assert_eq!(r.to_step(d("2.5"), d("1")), Some(d("3")));
+        assert_eq!(r.to_step(d("-2.5"), d("1")), Some(d("-3")));
+        assert_eq!(Rounding::HalfEven.to_step(d("2.5"), d("1")), Some(d("2")));
+        assert_eq!(r.to_step(d("1234500"), d("1000")), Some(d("1235000")));
+        assert_eq!(Rounding::TowardZero.to_step(d("1234999"), d("1000")), Some(d("1234000")));
+        assert_eq!(r.to_step(d("5"), d("0")), None);
+    }
+
+    #[test]
+    fn floats_only_when_exact() {
+        assert_eq!(exact_from_f64(0.75), Some(d("0.75")));
+        assert_eq!(exact_from_f64(2.0), Some(d("2")));
+        assert_eq!(exact_from_f64(0.9), None);
+        assert_eq!(exact_from_f64(f64::NAN), None);
+    }
+}

@@ -1,0 +1,457 @@
+//! The 34 provincial-level units (from 2025-07-01), the 63 former names, forgiving lookup, and
+//! each province's collecting body and local deviations.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::Date;
+use crate::error::{Finding, Src};
+use crate::schedule::model::{DeviationFile, ProvinceFile};
+use crate::schedule::{DeviationInfo, LegalRef, ProvinceKind, SourceFile, Text, Version};
+use crate::text::{compact, fold};
+
+/// A body that appraises and collects the fee.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Body {
+    /// Vietnamese name.
+    pub vi: String,
+    /// English name.
+    pub en: String,
+    /// Why this body.
+    pub basis: LegalRef,
+}
+
+/// A former province merged into a current one on the reorganisation date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormerProvince {
+    /// Stable slug, e.g. `binh-duong`.
+    pub slug: String,
+    /// Names.
+    pub name: Text,
+    /// Other spellings.
+    pub aliases: Vec<String>,
+}
+
+/// A deviation of one province, precomputed against each national version it overlaps.
+#[derive(Clone, Debug)]
+struct Deviation {
+    from: Date,
+    until: Option<Date>,
+    /// (national version id, the version the province applies under the deviation).
+    versions: Vec<(String, Version)>,
+}
+
+/// A current provincial-level unit.
+#[derive(Clone, Debug)]
+pub struct Province {
+    slug: String,
+    name: Text,
+    kind: ProvinceKind,
+    aliases: Vec<String>,
+    since: Date,
+    basis: LegalRef,
+    former: Vec<FormerProvince>,
+    collector: Body,
+    deviations: Vec<Deviation>,
+}
+
+impl Province {
+    /// Stable slug, e.g. `ho-chi-minh`.
+    pub fn slug(&self) -> &str {
+        &self.slug
+    }
+    /// Official names, e.g. "Thành phố Hồ Chí Minh" / "Ho Chi Minh City".
+    pub fn name(&self) -> &Text {
+        &self.name
+    }
+    /// Province or centrally-run city.
+    pub fn kind(&self) -> ProvinceKind {
+        self.kind
+    }
+    /// The day the unit took its current form (2025-07-01 for all 34).
+    pub fn since(&self) -> Date {
+        self.since
+    }
+    /// The legal basis of its current form.
+    pub fn basis(&self) -> &LegalRef {
+        &self.basis
+    }
+    /// Former provinces merged into it.
+    pub fn former(&self) -> &[FormerProvince] {
+        &self.former
+    }
+    /// The body that appraises and collects for provincially licensed devices.
+    pub fn collector(&self) -> &Body {
+        &self.collector
+    }
+    /// Other accepted spellings.
+    pub fn aliases(&self) -> &[String] {
+        &self.aliases
+    }
+    /// Whether the province declares any local deviation from the national schedule.
+    pub fn has_deviations(&self) -> bool {
+        !self.deviations.is_empty()
+    }
+
+    /// The version this province applies on `date` when the national version in force is
+    /// `national`: the national version itself, or its deviation.
+    pub fn version_applied<'a>(&'a self, national: &'a Version, date: Date) -> &'a Version {
+        self.deviations
+            .iter()
+            .filter(|d| crate::schedule::in_window(date, Some(d.from), d.until))
+            .find_map(|d| d.versions.iter().find(|(id, _)| id == national.id()).map(|(_, v)| v))
+            .unwrap_or(national)
+    }
+}
+
+/// The result of looking up a province name on a date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolvedProvince {
+    /// Slug of the unit that is competent on the date.
+    pub slug: String,
+    /// Its names.
+    pub name: Text,
+    /// The name as written in the application.
+    pub as_written: String,
+    /// Set when the name was a former province: its slug and names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub former: Option<FormerRef>,
+    /// Whether the unit on that date is a former province in its own right (dates before the
+    /// merger): its own department appraised and collected.
+    #[serde(default)]
+    pub historical: bool,
+}
+
+/// A former province named in an application.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormerRef {
+    /// Slug of the former province.
+    pub slug: String,
+    /// Its names.
+    pub name: Text,
+    /// The day it merged into its successor.
+    pub merged_on: Date,
+}
+
+/// Why a name did not resolve.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LookupError {
+    /// Plain-words explanation, with suggestions.
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Entry {
+    Current(usize),
+    Former(usize, usize),
+}
+
+/// All provinces, with a lookup that forgives case, diacritics, prefixes and English names,
+/// and is never ambiguous (the loader refuses two units sharing a spelling).
+#[derive(Clone, Debug)]
+pub struct Provinces {
+    list: Vec<Province>,
+    index: BTreeMap<String, Entry>,
+}
+
+const PREFIXES: &[&str] = &["thanh pho ", "tinh ", "tp ", "t p ", "city of ", "province of "];
+const SUFFIXES: &[&str] = &[" city", " province"];
+
+/// The lookup keys of a spelling: with and without the administrative prefix or suffix.
+fn keys_of(text: &str) -> Vec<String> {
+    let folded = fold(text);
+    let mut stripped = folded.clone();
+    for p in PREFIXES {
+        if let Some(rest) = stripped.strip_prefix(p) {
+            stripped = rest.to_owned();
+            break;
+        }
+    }
+    for s in SUFFIXES {
+        if let Some(rest) = stripped.strip_suffix(s) {
+            stripped = rest.to_owned();
+            break;
+        }
+    }
+    let mut keys = vec![compact(&folded)];
+    let k = stripped.replace(' ', "");
+    if !k.is_empty() && !keys.contains(&k) {
+        keys.push(k);
+    }
+    keys
+}
+
+impl Provinces {
+    pub(crate) fn load(files: &[&SourceFile], versions: &[Version], findings: &mut Vec<Finding>) -> Option<Provinces> {
+        let mut list: Vec<Province> = Vec::new();
+        let mut index: BTreeMap<String, (Entry, String)> = BTreeMap::new();
+        let mut ok = true;
+        for file in files {
+            let src = Src { name: &file.display_name, text: &file.text };
+            let raw: ProvinceFile = match toml::from_str(&file.text) {
+                Ok(r) => r,
+                Err(e) => {
+                    findings.push(Finding::from_toml(&file.display_name, &file.text, &e));
+                    ok = false;
+                    continue;
+                }
+            };
+            let p = list.len();
+            let mut add = |spelling: &toml::Spanned<String>, entry: Entry, key: &str, findings: &mut Vec<Finding>| {
+                for k in keys_of(spelling.get_ref()) {
+                    if k.is_empty() {
+                        continue;
+                    }
+                    match index.get(&k) {
+                        Some((e, owner)) if !same(*e, entry) => {
+                            findings.push(src.error(
+                                spelling,
+                                key,
+                                format!(
+                                    "the spelling `{}` is also used by {owner}: province lookup would be ambiguous",
+                                    spelling.get_ref()
+                                ),
+                            ));
+                        }
+                        Some(_) => {}
+                        None => {
+                            index.insert(k, (entry, file.display_name.clone()));
+                        }
+                    }
+                }
+            };
+            let slug_str = raw.slug.get_ref().clone();
+            if list.iter().any(|q| q.slug == slug_str) {
+                findings.push(src.error(
+                    &raw.slug,
+                    "slug",
+                    format!("slug `{slug_str}` is used by another province file"),
+                ));
+            }
+            add(&raw.slug, Entry::Current(p), "slug", findings);
+            for name in [&raw.name.vi, &raw.name.en] {
+                add(&toml::Spanned::new(raw.slug.span(), name.clone()), Entry::Current(p), "name", findings);
+            }
+            for alias in &raw.aliases {
+                add(alias, Entry::Current(p), "aliases", findings);
+            }
+            let mut former = Vec::new();
+            for (j, f) in raw.former.iter().enumerate() {
+                let entry = Entry::Former(p, j);
+                add(&f.slug, entry, "former.slug", findings);
+                for name in [&f.name.vi, &f.name.en] {
+                    add(&toml::Spanned::new(f.slug.span(), name.clone()), entry, "former.name", findings);
+                }
+                for alias in &f.aliases {
+                    add(alias, entry, "former.aliases", findings);
+                }
+                former.push(FormerProvince {
+                    slug: f.slug.get_ref().clone(),
+                    name: f.name.clone(),
+                    aliases: f.aliases.iter().map(|a| a.get_ref().clone()).collect(),
+                });
+            }
+            if raw.schedule.get_ref() != "national" {
+                findings.push(
+                    src.error(&raw.schedule, "schedule", format!("unknown schedule `{}`", raw.schedule.get_ref()))
+                        .with_hint("a province applies the national schedule: schedule = \"national\"; local changes are [[deviation]] tables"),
+                );
+            }
+            let deviations = load_deviations(src, &slug_str, &raw.deviations, versions, findings);
+            list.push(Province {
+                slug: slug_str,
+                name: raw.name.clone(),
+                kind: raw.kind,
+                aliases: raw.aliases.iter().map(|a| a.get_ref().clone()).collect(),
+                since: *raw.since.get_ref(),
+                basis: raw.basis.clone(),
+                former,
+                collector: Body {
+                    vi: raw.collector.vi.clone(),
+                    en: raw.collector.en.clone(),
+                    basis: raw.collector.basis.clone(),
+                },
+                deviations,
+            });
+        }
+        ok.then(|| Provinces { list, index: index.into_iter().map(|(k, (e, _))| (k, e)).collect() })
+    }
+
+    /// Every current province, in file order.
+    pub fn all(&self) -> &[Province] {
+        &self.list
+    }
+
+    /// The current province with this slug.
+    pub fn by_slug(&self, slug: &str) -> Option<&Province> {
+        self.list.iter().find(|p| p.slug == slug)
+    }
+
+    /// Resolves any spelling of a current or former province on `date`. A former name resolves
+    /// to its successor from the merger date on; before it, to the former province itself.
+    pub fn resolve(&self, name: &str, date: Date) -> Result<(ResolvedProvince, &Province), LookupError> {
+        let entry = keys_of(name).iter().find_map(|k| self.index.get(k).copied());
+        let Some(entry) = entry else {
+            return Err(LookupError { message: self.unknown_message(name) });
+        };
+        match entry {
+            Entry::Current(p) => {
+                let prov = &self.list[p];
+                Ok((
+                    ResolvedProvince {
+                        slug: prov.slug.clone(),
+                        name: prov.name.clone(),
+                        as_written: name.to_owned(),
+                        former: None,
+                        historical: false,
+                    },
+                    prov,
+                ))
+            }
+            Entry::Former(p, j) => {
+                let prov = &self.list[p];
+                let f = &prov.former[j];
+                let former = FormerRef { slug: f.slug.clone(), name: f.name.clone(), merged_on: prov.since };
+                if date >= prov.since {
+                    Ok((
+                        ResolvedProvince {
+                            slug: prov.slug.clone(),
+                            name: prov.name.clone(),
+                            as_written: name.to_owned(),
+                            former: Some(former),
+                            historical: false,
+                        },
+                        prov,
+                    ))
+                } else {
+                    Ok((
+                        ResolvedProvince {
+                            slug: f.slug.clone(),
+                            name: f.name.clone(),
+                            as_written: name.to_owned(),
+                            former: Some(former),
+                            historical: true,
+                        },
+                        prov,
+                    ))
+                }
+            }
+        }
+    }
+
+    fn unknown_message(&self, name: &str) -> String {
+        let key = compact(name);
+        let mut close: Vec<&str> = self
+            .index
+            .iter()
+            .filter(|(k, _)| key.len() >= 3 && (k.contains(key.as_str()) || key.contains(k.as_str())))
+            .map(|(_, e)| match *e {
+                Entry::Current(p) => self.list[p].name.vi.as_str(),
+                Entry::Former(p, j) => self.list[p].former[j].name.vi.as_str(),
+            })
+            .collect();
+        close.sort_unstable();
+        close.dedup();
+        close.truncate(5);
+        if close.is_empty() {
+            format!(
+                "unknown province `{name}`: write the name of one of the 34 provinces or cities (or a former province), e.g. \"Hà Nội\", \"Đồng Nai\", \"Bình Dương\""
+            )
+        } else {
+            format!("unknown province `{name}`; did you mean {}?", close.join(", "))
+        }
+    }
+}
+
+fn same(a: Entry, b: Entry) -> bool {
+    match (a, b) {
+        (Entry::Current(x), Entry::Current(y)) => x == y,
+        (Entry::Former(x, i), Entry::Former(y, j)) => x == y && i == j,
+        _ => false,
+    }
+}
+
+fn load_deviations(
+    src: Src<'_>,
+    slug: &str,
+    raw: &[DeviationFile],
+    versions: &[Version],
+    findings: &mut Vec<Finding>,
+) -> Vec<Deviation> {
+    let mut out: Vec<Deviation> = Vec::new();
+    for (k, d) in raw.iter().enumerate() {
+        let from = *d.from.get_ref();
+        let until = d.until.as_ref().map(|u| *u.get_ref());
+        if let (Some(u), Some(us)) = (until, &d.until)
+            && u < from
+        {
+            findings.push(src.error(
+                us,
+                "deviation.until",
+                format!("deviation `{}` ends on {u} before it starts on {from}", d.id.get_ref()),
+            ));
+        }
+        for (e, other) in raw.iter().enumerate().take(k) {
+            let ofrom = *other.from.get_ref();
+            let ountil = other.until.as_ref().map(|u| *u.get_ref());
+            let overlap = until.is_none_or(|u| u >= ofrom) && ountil.is_none_or(|u| u >= from);
+            if overlap && e != k {
+                findings.push(
+                    src.error(
+                        &d.from,
+                        "deviation.from",
+                        format!(
+                            "deviations `{}` and `{}` are both in force on some days: two local rules for the same case conflict",
+                            other.id.get_ref(),
+                            d.id.get_ref()
+                        ),
+                    )
+                    .with_hint("give them periods that do not overlap, or merge them into one deviation"),
+                );
+            }
+        }
+        let info = DeviationInfo {
+            province: slug.to_owned(),
+            id: d.id.get_ref().clone(),
+            name: d.name.clone(),
+            basis: d.basis.clone(),
+        };
+        let mut applied = Vec::new();
+        for (i, v) in versions.iter().enumerate() {
+            let v_end = versions.get(i + 1).and_then(|n| n.effective_from().pred());
+            let v_end = match (v.effective_until(), v_end) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let overlaps = until.is_none_or(|u| u >= v.effective_from()) && v_end.is_none_or(|e| e >= from);
+            if overlaps {
+                let version = crate::schedule::apply_deviation(v, info.clone(), d.patch(), src, findings);
+                applied.push((v.id().to_owned(), version));
+            }
+        }
+        if applied.is_empty() {
+            findings.push(Finding::warning(
+                Some(src.at(d.from.span())),
+                Some("deviation.from"),
+                format!("deviation `{}` overlaps no national version in force", d.id.get_ref()),
+            ));
+        }
+        out.push(Deviation { from, until, versions: applied });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_strip_prefixes_and_suffixes() {
+        assert_eq!(keys_of("Thành phố Hồ Chí Minh"), vec!["thanhphohochiminh", "hochiminh"]);
+        assert_eq!(keys_of("TP. Hà Nội"), vec!["tphanoi", "hanoi"]);
+        assert_eq!(keys_of("Ho Chi Minh City"), vec!["hochiminhcity", "hochiminh"]);
+        assert_eq!(keys_of("Tỉnh Đồng Nai"), vec!["tinhdongnai", "dongnai"]);
+        assert_eq!(keys_of("TP.HCM"), vec!["tphcm", "hcm"]);
+    }
+}

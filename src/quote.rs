@@ -1,0 +1,584 @@
+//! The engine: an application and the schedules in force → an itemised [`Quote`].
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::application::{Application, Channel, Procedure};
+use crate::class::DeviceClass;
+use crate::date::Date;
+use crate::error::{Error, Finding};
+use crate::money::Money;
+use crate::province::{Body, ResolvedProvince};
+use crate::schedule::{AdjustmentKind, Authority, LegalRef, RoundAt, Schedules, Text, Unit, Version};
+
+/// The schedule version a quote was priced with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleRef {
+    /// Version id (with `+province.deviation` when a local deviation applied).
+    pub id: String,
+    /// Title.
+    pub title: Text,
+    /// The legal bases, base document first, then amendments (and a deviation last).
+    pub legal_basis: Vec<String>,
+    /// `sha256:<hex>` of the version's canonical form.
+    pub fingerprint: String,
+    /// The version's first day in force.
+    pub effective_from: Date,
+    /// The chain of versions it is built from, base first.
+    pub versions: Vec<String>,
+    /// Set when a provincial deviation applied: its description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deviation: Option<String>,
+}
+
+/// One device entry of the application, priced.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Line {
+    /// Device class.
+    pub class: DeviceClass,
+    /// Number of devices.
+    pub count: u32,
+    /// Fee for one unit (new-licence rate).
+    pub unit_fee: Money,
+    /// `unit_fee × count`.
+    pub amount: Money,
+    /// Legal reference of the row, e.g. `Thông tư 287/2016/TT-BTC, Biểu phí, mục 1.4.7`.
+    pub basis: String,
+    /// The row id (`-` for a device outside the schedule, e.g. not ionising).
+    pub row: String,
+    /// The row's name.
+    pub name: Text,
+    /// What one unit is.
+    pub unit: Unit,
+    /// The label given in the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The class has no row of its own and is priced like this row by analogy.
+    pub by_analogy: bool,
+    /// A note the officer must see (e.g. "applied by analogy"), English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The same note in Vietnamese.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_vi: Option<String>,
+}
+
+/// A change to the running amount: procedure factor, online reduction, cap, rounding…
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteAdjustment {
+    /// `procedure`, `factor`, `cap`, `floor`, `surcharge` or `rounding`.
+    pub kind: String,
+    /// Stable id (the procedure key for procedure factors).
+    pub id: String,
+    /// Name shown on the quote.
+    pub name: Text,
+    /// The factor applied, for factors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub factor: Option<Decimal>,
+    /// The signed change, VND (negative for reductions).
+    pub amount: Money,
+    /// Legal basis.
+    pub basis: String,
+    /// Whether the adjustment rests on an assumption.
+    pub assumption: bool,
+}
+
+/// A licence charge (lệ phí).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteCharge {
+    /// Stable id.
+    pub id: String,
+    /// Name.
+    pub name: Text,
+    /// Amount.
+    pub amount: Money,
+    /// Legal basis.
+    pub basis: String,
+}
+
+/// An itemised quote. `total = Σ lines.amount + Σ adjustments.amount + Σ charges.amount`,
+/// exactly. The same application and schedules give byte-identical JSON everywhere.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    /// Amount due.
+    pub total: Money,
+    /// Currency code, `VND`.
+    pub currency: String,
+    /// The canonical name of the province the application was resolved to
+    /// (e.g. "Thành phố Hồ Chí Minh").
+    pub province: String,
+    /// How the province was resolved: slug, names, the name as written, former province.
+    pub province_detail: ResolvedProvince,
+    /// Who appraises and collects: `province`, `varans` or `ministry` (`null` when nothing in
+    /// the application is regulated).
+    pub authority: Option<Authority>,
+    /// The body that appraises and collects.
+    pub collector: Option<Body>,
+    /// The applicant, as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applicant: Option<String>,
+    /// The procedure.
+    pub procedure: Procedure,
+    /// The filing channel.
+    pub channel: Channel,
+    /// The day the application was received.
+    pub received: Date,
+    /// The schedule version applied.
+    pub schedule: ScheduleRef,
+    /// One line per device entry, in the application's order.
+    pub lines: Vec<Line>,
+    /// `Σ lines.amount`.
+    pub subtotal: Money,
+    /// Adjustments, in the order applied.
+    pub adjustments: Vec<QuoteAdjustment>,
+    /// Licence charges.
+    pub charges: Vec<QuoteCharge>,
+    /// Assumptions and warnings the officer must see (English).
+    pub notes: Vec<String>,
+    /// The same notes in Vietnamese, in the same order.
+    pub notes_vi: Vec<String>,
+}
+
+impl Quote {
+    /// The quote as one line of JSON (byte-identical for identical inputs).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The quote as pretty-printed JSON.
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+fn basis_text(b: &LegalRef) -> String {
+    b.to_string()
+}
+
+fn percent(f: Decimal) -> String {
+    crate::money::canonical(f * Decimal::ONE_HUNDRED).to_string()
+}
+
+struct Notes {
+    en: Vec<String>,
+    vi: Vec<String>,
+}
+
+impl Notes {
+    fn push(&mut self, en: String, vi: String) {
+        if !self.en.contains(&en) {
+            self.en.push(en);
+            self.vi.push(vi);
+        }
+    }
+    fn assumption(&mut self, t: &Text) {
+        self.push(format!("Assumption: {}", t.en), format!("Giả định: {}", t.vi));
+    }
+}
+
+fn overflow() -> Error {
+    Error::input(Finding::error(
+        None,
+        None,
+        "the amounts are too large to compute exactly (more than 28 significant digits); check the counts and the schedule's amounts",
+    ))
+}
+
+struct Rounder<'a> {
+    version: &'a Version,
+}
+
+impl Rounder<'_> {
+    /// Rounds an amount computed at a step, when the rule rounds every step.
+    fn step(&self, value: Decimal) -> Result<Decimal, Error> {
+        let r = self.version.rounding();
+        match r.at {
+            RoundAt::Line => r.strategy.to_step(value, r.step).ok_or_else(overflow),
+            RoundAt::Total => Ok(value),
+        }
+    }
+}
+
+impl Schedules {
+    /// Prices an application with the schedule in force on its `received` date, in its province.
+    ///
+    /// Errors: an unknown province is an input error (pointing at the `province` key when the
+    /// application came from a file); a class without a fee row, devices that fall to
+    /// different authorities, or a date with no schedule in force make the application
+    /// unpriceable ([`Error::is_unpriceable`]).
+    pub fn quote(&self, app: &Application) -> Result<Quote, Error> {
+        let date = app.received;
+        let (resolved, province) = self
+            .provinces()
+            .resolve(&app.province, date)
+            .map_err(|e| Error::input(Finding::error(app.province_location.clone(), Some("province"), e.message)))?;
+
+        let national = self.version_on(date).ok_or_else(|| {
+            let first = self.versions().first().map(|v| v.effective_from().to_string()).unwrap_or_default();
+            Error::unpriceable(format!(
+                "no fee schedule is in force on {date} (the earliest version starts on {first}); this application cannot be priced with these schedules"
+            ))
+        })?;
+        let version = if resolved.historical { national } else { province.version_applied(national, date) };
+        let round = Rounder { version };
+        let mut notes = Notes { en: Vec::new(), vi: Vec::new() };
+
+        if let Some(former) = &resolved.former {
+            if resolved.historical {
+                notes.push(
+                    format!(
+                        "{} was a province in its own right on {date} (it merged into {} on {}); its own Department appraised and collected.",
+                        former.name.en, province.name().en, former.merged_on
+                    ),
+                    format!(
+                        "Ngày {date}, {} còn là đơn vị hành chính cấp tỉnh (sáp nhập vào {} từ {}); Sở KH&CN của tỉnh đó thẩm định và thu phí.",
+                        former.name.vi, province.name().vi, former.merged_on
+                    ),
+                );
+            } else {
+                notes.push(
+                    format!(
+                        "{} (as written) merged into {} on {}: the application is handled by {}.",
+                        former.name.en,
+                        province.name().en,
+                        former.merged_on,
+                        province.name().en
+                    ),
+                    format!(
+                        "{} (như ghi trong hồ sơ) đã sáp nhập vào {} từ {}: hồ sơ do {} giải quyết.",
+                        former.name.vi,
+                        province.name().vi,
+                        former.merged_on,
+                        province.name().vi
+                    ),
+                );
+            }
+        }
+        if let Some(dev) = version.deviation() {
+            notes.push(
+                format!(
+                    "LOCAL DEVIATION: {} applies a local rule, {} ({}), on top of the national schedule.",
+                    province.name().en,
+                    dev.name.en,
+                    dev.basis
+                ),
+                format!(
+                    "QUY ĐỊNH RIÊNG CỦA ĐỊA PHƯƠNG: {} áp dụng {} ({}) bên cạnh biểu phí quốc gia.",
+                    province.name().vi,
+                    dev.name.vi,
+                    dev.basis
+                ),
+            );
+        }
+
+        // Lines.
+        let mut lines = Vec::with_capacity(app.devices.len());
+        let mut missing: Vec<DeviceClass> = Vec::new();
+        let mut authorities: Vec<(Authority, DeviceClass)> = Vec::new();
+        for (i, device) in app.devices.iter().enumerate() {
+            let Some(class) = device.class else {
+                let at = device.location.as_ref().map(|l| format!("{l}: ")).unwrap_or_default();
+                return Err(Error::unpriceable(format!(
+                    "{at}device {} is given by description only; this version of radfee cannot classify descriptions yet, so give its class (class = \"<key>\" from spec/device-classes.md)",
+                    i + 1
+                )));
+            };
+            if device.description.is_some() {
+                notes.push(
+                    format!("Device {}: the description was not checked against class `{class}` (no classifier in this version).", i + 1),
+                    format!("Thiết bị {}: mô tả chưa được đối chiếu với loại `{class}` (phiên bản này chưa có bộ phân loại).", i + 1),
+                );
+            }
+            if !class.needs_fee_row() {
+                lines.push(Line {
+                    class,
+                    count: device.count,
+                    unit_fee: Money::ZERO,
+                    amount: Money::ZERO,
+                    basis: "Luật Năng lượng nguyên tử: không phải thiết bị bức xạ ion hóa".to_owned(),
+                    row: "-".to_owned(),
+                    name: Text { vi: class.name_vi().to_owned(), en: class.name_en().to_owned() },
+                    unit: Unit::Device,
+                    label: device.label.clone(),
+                    by_analogy: false,
+                    note: Some(
+                        "Not ionising-radiation equipment: no radiation licence and no appraisal fee.".to_owned(),
+                    ),
+                    note_vi: Some(
+                        "Không phải thiết bị bức xạ ion hóa: không cần giấy phép, không thu phí thẩm định.".to_owned(),
+                    ),
+                });
+                continue;
+            }
+            match self.authority().rule(class, date) {
+                Some((rule, period_assumption)) => {
+                    if !authorities.iter().any(|(a, _)| *a == rule.authority) {
+                        authorities.push((rule.authority, class));
+                    }
+                    if let Some(a) = &rule.assumption {
+                        notes.assumption(a);
+                    }
+                    if let Some(a) = period_assumption {
+                        notes.assumption(a);
+                    }
+                }
+                None => {
+                    return Err(Error::unpriceable(format!(
+                        "the authority table gives no licensing authority for `{class}` on {date}"
+                    )));
+                }
+            }
+            let Some((row, mapping)) = version.row_for(class) else {
+                if !missing.contains(&class) {
+                    missing.push(class);
+                }
+                continue;
+            };
+            let amount = row.amount.checked_mul(Decimal::from(device.count)).ok_or_else(overflow)?;
+            let amount = round.step(amount)?;
+            let (mut note_en, mut note_vi) = (Vec::new(), Vec::new());
+            if mapping.by_analogy {
+                note_en.push(format!(
+                    "Applied by analogy with row {} (assumption): the law has no row for this class.",
+                    row.id
+                ));
+                note_vi.push(format!(
+                    "Áp dụng tương tự mục {} (giả định): biểu phí không có mục riêng cho loại thiết bị này.",
+                    row.id
+                ));
+            }
+            if let Some(n) = &mapping.note {
+                note_en.push(n.en.clone());
+                note_vi.push(n.vi.clone());
+            }
+            if let Some(a) = &row.assumption {
+                note_en.push(format!("Assumption: {}", a.en));
+                note_vi.push(format!("Giả định: {}", a.vi));
+            }
+            for (en, vi) in note_en.iter().zip(&note_vi) {
+                notes.push(format!("{} (line {}): {en}", class, i + 1), format!("{} (dòng {}): {vi}", class, i + 1));
+            }
+            lines.push(Line {
+                class,
+                count: device.count,
+                unit_fee: Money::new(row.amount),
+                amount: Money::new(amount),
+                basis: basis_text(&row.basis),
+                row: row.id.clone(),
+                name: row.name.clone(),
+                unit: row.unit,
+                label: device.label.clone(),
+                by_analogy: mapping.by_analogy,
+                note: (!note_en.is_empty()).then(|| note_en.join(" ")),
+                note_vi: (!note_vi.is_empty()).then(|| note_vi.join(" ")),
+            });
+        }
+        if !missing.is_empty() {
+            let list: Vec<&str> = missing.iter().map(|c| c.key()).collect();
+            return Err(Error::unpriceable(format!(
+                "schedule version `{}` (in force on {date}) has no fee row for: {}; the application cannot be priced until the schedule maps these classes",
+                version.id(),
+                list.join(", ")
+            )));
+        }
+        if authorities.len() > 1 {
+            let parts: Vec<String> = authorities.iter().map(|(a, c)| format!("`{c}` falls to {}", a.key())).collect();
+            return Err(Error::unpriceable(format!(
+                "the devices fall to different licensing authorities on {date} ({}); file one application per authority",
+                parts.join(", ")
+            )));
+        }
+        let authority = authorities.first().map(|(a, _)| *a);
+        let collector = match authority {
+            None => None,
+            Some(Authority::Province) if resolved.historical => Some(Body {
+                vi: format!("Sở Khoa học và Công nghệ {}", resolved.name.vi),
+                en: format!("{} Department of Science and Technology", resolved.name.en),
+                basis: province.collector().basis.clone(),
+            }),
+            Some(Authority::Province) => Some(province.collector().clone()),
+            Some(a) => self.authority().national_body(a).cloned(),
+        };
+
+        let mut subtotal = Decimal::ZERO;
+        for line in &lines {
+            subtotal = subtotal.checked_add(line.amount.amount()).ok_or_else(overflow)?;
+        }
+        let mut running = subtotal;
+        let mut adjustments = Vec::new();
+
+        // Procedure factor.
+        let rule = version.procedure(app.procedure).ok_or_else(|| {
+            Error::unpriceable(format!(
+                "schedule version `{}` gives no factor for the procedure `{}`",
+                version.id(),
+                app.procedure.key()
+            ))
+        })?;
+        let (pvi, pen) = app.procedure.names();
+        if let Some(a) = &rule.assumption {
+            notes.assumption(a);
+        }
+        if rule.factor != Decimal::ONE {
+            let delta = running.checked_mul(rule.factor - Decimal::ONE).ok_or_else(overflow)?;
+            let delta = round.step(delta)?;
+            running = running.checked_add(delta).ok_or_else(overflow)?;
+            let pct = percent(rule.factor);
+            adjustments.push(QuoteAdjustment {
+                kind: "procedure".to_owned(),
+                id: app.procedure.key().to_owned(),
+                name: Text {
+                    vi: format!("{pvi}: {pct} % mức phí cấp mới"),
+                    en: format!("{pen}: {pct} % of the new-licence fee"),
+                },
+                factor: Some(rule.factor),
+                amount: Money::new(delta),
+                basis: basis_text(&rule.basis),
+                assumption: rule.assumption.is_some(),
+            });
+        }
+
+        // Dated adjustments, in the schedule's order.
+        for adj in version.adjustments() {
+            if !adj.applies(app.procedure, app.channel, date) {
+                if let (Some(ch), true) =
+                    (adj.channel, adj.procedures.as_ref().is_none_or(|p| p.contains(&app.procedure)))
+                {
+                    let window = match (adj.from, adj.until) {
+                        (Some(f), Some(u)) => format!("from {f} to {u}"),
+                        (Some(f), None) => format!("from {f}"),
+                        (None, Some(u)) => format!("until {u}"),
+                        (None, None) => "at any date".to_owned(),
+                    };
+                    let window_vi = window
+                        .replace("from", "từ")
+                        .replace("to", "đến")
+                        .replace("until", "đến")
+                        .replace("at any date", "mọi thời điểm");
+                    notes.push(
+                        format!(
+                            "Not applied: {} ({}) is only for applications filed {} and received {window}; this one was filed {} on {date}.",
+                            adj.name.en, adj.basis, ch.names().1.to_lowercase(), app.channel.names().1.to_lowercase()
+                        ),
+                        format!(
+                            "Không áp dụng: {} ({}) chỉ dành cho hồ sơ nộp {} và tiếp nhận {window_vi}; hồ sơ này nộp {} ngày {date}.",
+                            adj.name.vi, adj.basis, ch.names().0.to_lowercase(), app.channel.names().0.to_lowercase()
+                        ),
+                    );
+                }
+                continue;
+            }
+            let delta = match adj.kind {
+                AdjustmentKind::Factor => {
+                    let f = adj.factor.unwrap_or(Decimal::ONE);
+                    running.checked_mul(f - Decimal::ONE).ok_or_else(overflow)?
+                }
+                AdjustmentKind::Cap => {
+                    let cap = adj.amount.unwrap_or(running);
+                    if running > cap { cap - running } else { Decimal::ZERO }
+                }
+                AdjustmentKind::Floor => {
+                    let floor = adj.amount.unwrap_or(running);
+                    if running > Decimal::ZERO && running < floor { floor - running } else { Decimal::ZERO }
+                }
+                AdjustmentKind::Surcharge => adj.amount.unwrap_or(Decimal::ZERO),
+            };
+            let delta = round.step(delta)?;
+            if let Some(a) = &adj.assumption {
+                notes.assumption(a);
+            }
+            if delta.is_zero() {
+                continue;
+            }
+            running = running.checked_add(delta).ok_or_else(overflow)?;
+            adjustments.push(QuoteAdjustment {
+                kind: serde_json::to_value(adj.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                id: adj.id.clone(),
+                name: adj.name.clone(),
+                factor: adj.factor,
+                amount: Money::new(delta),
+                basis: basis_text(&adj.basis),
+                assumption: adj.assumption.is_some(),
+            });
+        }
+
+        if version.rounding().at == RoundAt::Total {
+            let r = version.rounding();
+            let rounded = r.strategy.to_step(running, r.step).ok_or_else(overflow)?;
+            let delta = rounded - running;
+            if !delta.is_zero() {
+                adjustments.push(QuoteAdjustment {
+                    kind: "rounding".to_owned(),
+                    id: "rounding".to_owned(),
+                    name: Text { vi: "Làm tròn".to_owned(), en: "Rounding".to_owned() },
+                    factor: None,
+                    amount: Money::new(delta),
+                    basis: basis_text(&version.legal_basis()[0]),
+                    assumption: false,
+                });
+                running = rounded;
+            }
+        }
+
+        let mut charges = Vec::new();
+        for charge in version.charges().iter().filter(|c| c.applies(app.procedure, date)) {
+            running = running.checked_add(charge.amount).ok_or_else(overflow)?;
+            charges.push(QuoteCharge {
+                id: charge.id.clone(),
+                name: charge.name.clone(),
+                amount: Money::new(charge.amount),
+                basis: basis_text(&charge.basis),
+            });
+        }
+        for note in version.notes().iter().filter(|n| crate::schedule::in_window(date, n.from, n.until)) {
+            let (en, vi) = if note.assumption {
+                (format!("Assumption: {}", note.en), format!("Giả định: {}", note.vi))
+            } else {
+                (note.en.clone(), note.vi.clone())
+            };
+            match &note.basis {
+                Some(b) => notes.push(format!("{en} ({b})"), format!("{vi} ({b})")),
+                None => notes.push(en, vi),
+            }
+        }
+
+        let schedule = ScheduleRef {
+            id: version.id().to_owned(),
+            title: version.title().clone(),
+            legal_basis: version
+                .legal_basis()
+                .iter()
+                .map(|b| match b.date {
+                    Some(d) => format!("{} ({d})", b),
+                    None => b.to_string(),
+                })
+                .collect(),
+            fingerprint: version.fingerprint().to_owned(),
+            effective_from: version.effective_from(),
+            versions: version.chain().to_vec(),
+            deviation: version.deviation().map(|d| format!("{}: {} ({})", d.province, d.name.en, d.basis)),
+        };
+        Ok(Quote {
+            total: Money::new(running),
+            currency: version.currency().to_owned(),
+            province: resolved.name.vi.clone(),
+            province_detail: resolved,
+            authority,
+            collector,
+            applicant: app.applicant.clone(),
+            procedure: app.procedure,
+            channel: app.channel,
+            received: date,
+            schedule,
+            lines,
+            subtotal: Money::new(subtotal),
+            adjustments,
+            charges,
+            notes: notes.en,
+            notes_vi: notes.vi,
+        })
+    }
+}

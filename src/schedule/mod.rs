@@ -1,0 +1,395 @@
+//! Fee schedules: the TOML model, loading, checks, versions in force, fingerprints.
+//!
+//! A [`Schedules`] value is everything the engine needs: the national schedule's versions, the
+//! 34 province files and the authority table. Load it once ([`Schedules::builtin`] or
+//! [`Schedules::from_dir`]) and share it: it is immutable, `Send` and `Sync`.
+
+mod load;
+pub(crate) use load::apply_deviation;
+pub(crate) mod model;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+pub use model::{AdjustmentKind, Authority, LegalRef, ProvinceKind, RoundAt, Text, Unit};
+
+use crate::application::{Channel, Procedure};
+use crate::authority::AuthorityTable;
+use crate::class::DeviceClass;
+use crate::date::Date;
+use crate::error::{Error, Finding};
+use crate::money::Rounding;
+use crate::province::Provinces;
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_files.rs"));
+}
+
+/// How and where amounts are rounded. Never implicit: every schedule states it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RoundingRule {
+    /// Which way ties and remainders go.
+    pub strategy: Rounding,
+    /// The multiple rounded to, e.g. 1 đồng or 1000 đồng.
+    pub step: Decimal,
+    /// Each line and adjustment, or only the total.
+    pub at: RoundAt,
+}
+
+/// The factor applied to the new-licence fee for one procedure, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProcedureRule {
+    /// e.g. 0.75 for a renewal.
+    pub factor: Decimal,
+    /// The legal basis.
+    pub basis: LegalRef,
+    /// Set when the factor is an assumption rather than a cited figure; shown on every quote.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assumption: Option<Text>,
+}
+
+/// A device class priced by a row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClassMapping {
+    /// The class.
+    pub class: DeviceClass,
+    /// The law has no row for this class; it is priced like this row by analogy (an assumption).
+    pub by_analogy: bool,
+    /// Why, shown on the quote line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<Text>,
+}
+
+/// One row of the fee table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Row {
+    /// The circular's own numbering, e.g. `1.4.4`.
+    pub id: String,
+    /// What the row prices.
+    pub name: Text,
+    /// What one unit is.
+    pub unit: Unit,
+    /// Fee for one unit for a new licence.
+    pub amount: Decimal,
+    /// The legal reference.
+    pub basis: LegalRef,
+    /// The classes this row prices.
+    pub classes: Vec<ClassMapping>,
+    /// Set when something about the row (e.g. its number) is an assumption.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assumption: Option<Text>,
+}
+
+/// A dated, cited adjustment of the running amount.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Adjustment {
+    /// Stable id.
+    pub id: String,
+    /// Name shown on the quote.
+    pub name: Text,
+    /// What it does.
+    pub kind: AdjustmentKind,
+    /// For [`AdjustmentKind::Factor`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub factor: Option<Decimal>,
+    /// For caps, floors and surcharges.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Decimal>,
+    /// Only applications filed through this channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    /// Only these procedures (all when absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub procedures: Option<Vec<Procedure>>,
+    /// First day of the window (inclusive).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<Date>,
+    /// Last day of the window (inclusive).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<Date>,
+    /// Legal basis.
+    pub basis: LegalRef,
+    /// Set when the adjustment is an assumption.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assumption: Option<Text>,
+}
+
+impl Adjustment {
+    /// Whether the adjustment applies to an application with these facts (ignoring the amount).
+    pub fn applies(&self, procedure: Procedure, channel: Channel, received: Date) -> bool {
+        self.channel.is_none_or(|c| c == channel)
+            && self.procedures.as_ref().is_none_or(|p| p.contains(&procedure))
+            && in_window(received, self.from, self.until)
+    }
+}
+
+/// A licence charge (lệ phí).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Charge {
+    /// Stable id.
+    pub id: String,
+    /// Name shown on the quote.
+    pub name: Text,
+    /// Amount per application.
+    pub amount: Decimal,
+    /// Only these procedures (all when absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub procedures: Option<Vec<Procedure>>,
+    /// First day (inclusive).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<Date>,
+    /// Last day (inclusive).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<Date>,
+    /// Legal basis.
+    pub basis: LegalRef,
+}
+
+impl Charge {
+    /// Whether the charge applies to this procedure on this date.
+    pub fn applies(&self, procedure: Procedure, received: Date) -> bool {
+        self.procedures.as_ref().is_none_or(|p| p.contains(&procedure)) && in_window(received, self.from, self.until)
+    }
+}
+
+/// A note printed on every quote made under a version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Note {
+    /// Vietnamese.
+    pub vi: String,
+    /// English.
+    pub en: String,
+    /// Whether the note states an assumption.
+    pub assumption: bool,
+    /// Legal basis or source, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<LegalRef>,
+    /// Shown only for applications received on or after this day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<Date>,
+    /// Shown only for applications received on or before this day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<Date>,
+}
+
+pub(crate) fn in_window(date: Date, from: Option<Date>, until: Option<Date>) -> bool {
+    from.is_none_or(|f| date >= f) && until.is_none_or(|u| date <= u)
+}
+
+/// One version of a schedule, with its amendments (`extends`) already applied.
+#[derive(Clone, Debug, Serialize)]
+pub struct Version {
+    id: String,
+    chain: Vec<String>,
+    title: Text,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issuer: Option<Text>,
+    effective_from: Date,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    effective_until: Option<Date>,
+    legal_basis: Vec<LegalRef>,
+    currency: String,
+    rounding: RoundingRule,
+    procedures: BTreeMap<Procedure, ProcedureRule>,
+    rows: Vec<Row>,
+    adjustments: Vec<Adjustment>,
+    charges: Vec<Charge>,
+    notes: Vec<Note>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deviation: Option<DeviationInfo>,
+    #[serde(skip)]
+    fingerprint: String,
+    #[serde(skip)]
+    file: String,
+    /// class → (row index, mapping index), resolved at load so quoting does no searching.
+    #[serde(skip)]
+    index: BTreeMap<DeviceClass, (usize, usize)>,
+}
+
+/// A provincial deviation applied on top of a national version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DeviationInfo {
+    /// The province's slug.
+    pub province: String,
+    /// The deviation's id.
+    pub id: String,
+    /// Its name.
+    pub name: Text,
+    /// Its own legal basis.
+    pub basis: LegalRef,
+}
+
+impl Version {
+    /// The version's id, e.g. `vn-287-2016-a63-2023`.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    /// The ids this version is built from, base first, itself last.
+    pub fn chain(&self) -> &[String] {
+        &self.chain
+    }
+    /// Title.
+    pub fn title(&self) -> &Text {
+        &self.title
+    }
+    /// Issuing body.
+    pub fn issuer(&self) -> Option<&Text> {
+        self.issuer.as_ref()
+    }
+    /// First day in force.
+    pub fn effective_from(&self) -> Date {
+        self.effective_from
+    }
+    /// Explicit last day in force, if the file states one (a newer version also ends it).
+    pub fn effective_until(&self) -> Option<Date> {
+        self.effective_until
+    }
+    /// Legal bases, base document first, then each amendment (and a deviation's basis last).
+    pub fn legal_basis(&self) -> &[LegalRef] {
+        &self.legal_basis
+    }
+    /// Currency code, e.g. `VND`.
+    pub fn currency(&self) -> &str {
+        &self.currency
+    }
+    /// The rounding rule.
+    pub fn rounding(&self) -> &RoundingRule {
+        &self.rounding
+    }
+    /// The factor for a procedure.
+    pub fn procedure(&self, procedure: Procedure) -> Option<&ProcedureRule> {
+        self.procedures.get(&procedure)
+    }
+    /// Every row, by id.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+    /// Adjustments, in the order the engine applies them.
+    pub fn adjustments(&self) -> &[Adjustment] {
+        &self.adjustments
+    }
+    /// Licence charges.
+    pub fn charges(&self) -> &[Charge] {
+        &self.charges
+    }
+    /// Notes printed on every quote.
+    pub fn notes(&self) -> &[Note] {
+        &self.notes
+    }
+    /// The provincial deviation folded into this version, if any.
+    pub fn deviation(&self) -> Option<&DeviationInfo> {
+        self.deviation.as_ref()
+    }
+    /// `sha256:<hex>` over the canonical form of the version (independent of key order,
+    /// comments and whitespace in the files).
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+    /// The file the version was read from.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+    /// The row pricing `class`, and how it maps it.
+    pub fn row_for(&self, class: DeviceClass) -> Option<(&Row, &ClassMapping)> {
+        let &(r, m) = self.index.get(&class)?;
+        let row = self.rows.get(r)?;
+        Some((row, row.classes.get(m)?))
+    }
+    /// Classes that need a fee row and have none in this version.
+    pub fn uncovered_classes(&self) -> Vec<DeviceClass> {
+        DeviceClass::ALL.iter().copied().filter(|c| c.needs_fee_row() && !self.index.contains_key(c)).collect()
+    }
+}
+
+/// Everything the engine reads: national versions, provinces, authority table.
+#[derive(Clone, Debug)]
+pub struct Schedules {
+    versions: Vec<Version>,
+    provinces: Provinces,
+    authority: AuthorityTable,
+    warnings: Vec<Finding>,
+}
+
+/// One file handed to [`Schedules::from_files`]: its path relative to the schedule folder
+/// (`national/287-2016.toml`, `provinces/ha-noi.toml`, `authority.toml`), and its text.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// Path relative to the folder; decides the file's role.
+    pub path: String,
+    /// The name used in messages (the path as the user would find it).
+    pub display_name: String,
+    /// Contents.
+    pub text: String,
+}
+
+impl Schedules {
+    /// The official schedules compiled into the crate from `fee-schedules/`.
+    pub fn builtin() -> Result<Schedules, Error> {
+        Schedules::from_files(Schedules::builtin_files())
+    }
+
+    /// The files compiled into the crate.
+    pub fn builtin_files() -> Vec<SourceFile> {
+        builtin::FILES
+            .iter()
+            .map(|(path, text)| SourceFile {
+                path: (*path).to_owned(),
+                display_name: format!("fee-schedules/{path}"),
+                text: (*text).to_owned(),
+            })
+            .collect()
+    }
+
+    /// Reads the TOML files of a folder laid out like `fee-schedules/`: `provinces/*.toml` are
+    /// province files, `authority.toml` the authority table, every other `*.toml` a schedule
+    /// version. A folder without province files or without `authority.toml` uses the built-in
+    /// ones for that part, so staff can try an edited national schedule alone.
+    pub fn from_dir(dir: impl AsRef<Path>) -> Result<Schedules, Error> {
+        Schedules::from_files(load::read_dir(dir.as_ref())?)
+    }
+
+    /// Loads and checks a set of files. Any error-level finding refuses the whole set;
+    /// warnings are kept in [`Schedules::warnings`].
+    pub fn from_files(files: Vec<SourceFile>) -> Result<Schedules, Error> {
+        let (schedules, findings) = load::load(files);
+        match schedules {
+            Some(s) if !findings.iter().any(Finding::is_error) => Ok(Schedules { warnings: findings, ..s }),
+            _ => Err(Error::schedule(findings)),
+        }
+    }
+
+    /// Checks a set of files and returns every finding, errors and warnings, without failing.
+    pub fn check_files(files: Vec<SourceFile>) -> Vec<Finding> {
+        load::load(files).1
+    }
+
+    /// Warnings found while loading (e.g. classes with no fee row).
+    pub fn warnings(&self) -> &[Finding] {
+        &self.warnings
+    }
+
+    /// Every national version, oldest first.
+    pub fn versions(&self) -> &[Version] {
+        &self.versions
+    }
+
+    /// The national version in force on `date`: the latest one started on or before it, unless
+    /// its explicit end has passed.
+    pub fn version_on(&self, date: Date) -> Option<&Version> {
+        let v = self.versions.iter().rev().find(|v| v.effective_from <= date)?;
+        v.effective_until.is_none_or(|u| date <= u).then_some(v)
+    }
+
+    /// The provinces.
+    pub fn provinces(&self) -> &Provinces {
+        &self.provinces
+    }
+
+    /// The authority table.
+    pub fn authority(&self) -> &AuthorityTable {
+        &self.authority
+    }
+}

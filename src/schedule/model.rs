@@ -1,0 +1,481 @@
+//! The shapes of the TOML files, exactly as policy staff write them. Every table refuses unknown
+//! keys. Values that a later check must point at are kept with their byte span.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::application::{Channel, Procedure};
+use crate::date::Date;
+use crate::money::Rounding;
+
+/// An exact decimal read from TOML (integer, quoted decimal, or an exactly representable float).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Exact(pub(crate) Decimal);
+
+impl<'de> Deserialize<'de> for Exact {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Exact, D::Error> {
+        crate::money::deserialize_exact(d).map(Exact)
+    }
+}
+
+/// A text in Vietnamese and English.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    /// Vietnamese.
+    pub vi: String,
+    /// English.
+    pub en: String,
+}
+
+/// A legal reference: the document, and where in it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegalRef {
+    /// The document's number and kind, e.g. `Thông tư 287/2016/TT-BTC`.
+    pub document: String,
+    /// Article, clause, annex row… e.g. `Biểu phí, mục 1.4.4`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<String>,
+    /// The document's date of issue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+    /// Where the text (or the secondary source used) can be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl fmt::Display for LegalRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.document)?;
+        if let Some(article) = &self.article {
+            write!(f, ", {article}")?;
+        }
+        Ok(())
+    }
+}
+
+/// `[rounding]`: how and where amounts are rounded.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RoundingFile {
+    pub(crate) strategy: Rounding,
+    pub(crate) step: Spanned<Exact>,
+    pub(crate) at: RoundAt,
+}
+
+/// Where rounding applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundAt {
+    /// Every line and every adjustment is rounded as it is computed.
+    Line,
+    /// Only the total is rounded; the difference is shown as a rounding adjustment.
+    Total,
+}
+
+/// `[procedure.<name>]`: the factor applied to the new-licence fee for one procedure.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProcedureFile {
+    pub(crate) factor: Spanned<Exact>,
+    pub(crate) basis: LegalRef,
+    #[serde(default)]
+    pub(crate) assumption: Option<Text>,
+}
+
+/// The `[procedure]` table: one optional entry per procedure.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProceduresFile {
+    pub(crate) new: Option<ProcedureFile>,
+    pub(crate) renewal: Option<ProcedureFile>,
+    pub(crate) supplement: Option<ProcedureFile>,
+    pub(crate) amendment: Option<ProcedureFile>,
+    pub(crate) reissue: Option<ProcedureFile>,
+    pub(crate) declaration: Option<ProcedureFile>,
+}
+
+impl ProceduresFile {
+    pub(crate) fn entries(&self) -> [(Procedure, Option<&ProcedureFile>); 6] {
+        [
+            (Procedure::New, self.new.as_ref()),
+            (Procedure::Renewal, self.renewal.as_ref()),
+            (Procedure::Supplement, self.supplement.as_ref()),
+            (Procedure::Amendment, self.amendment.as_ref()),
+            (Procedure::Reissue, self.reissue.as_ref()),
+            (Procedure::Declaration, self.declaration.as_ref()),
+        ]
+    }
+}
+
+/// What one fee row is counted in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// One device (thiết bị).
+    Device,
+    /// One system (hệ thiết bị).
+    System,
+    /// One machine (máy).
+    Machine,
+    /// One facility (cơ sở).
+    Facility,
+    /// One site (địa điểm).
+    Site,
+    /// One source (nguồn).
+    Source,
+    /// One package (kiện).
+    Package,
+    /// One shipment (chuyến).
+    Shipment,
+    /// One licence (giấy phép).
+    Licence,
+}
+
+impl Unit {
+    /// Vietnamese and English names of the unit.
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Unit::Device => ("thiết bị", "device"),
+            Unit::System => ("hệ thiết bị", "system"),
+            Unit::Machine => ("máy", "machine"),
+            Unit::Facility => ("cơ sở", "facility"),
+            Unit::Site => ("địa điểm", "site"),
+            Unit::Source => ("nguồn", "source"),
+            Unit::Package => ("kiện", "package"),
+            Unit::Shipment => ("chuyến", "shipment"),
+            Unit::Licence => ("giấy phép", "licence"),
+        }
+    }
+}
+
+/// One entry of a row's `classes` list: a key, or `{ class = "…", by_analogy = true, note = … }`.
+#[derive(Clone, Debug)]
+pub(crate) struct ClassMappingFile {
+    pub(crate) class: String,
+    pub(crate) by_analogy: bool,
+    pub(crate) note: Option<Text>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClassMappingTable {
+    class: String,
+    #[serde(default)]
+    by_analogy: bool,
+    #[serde(default)]
+    note: Option<Text>,
+}
+
+impl<'de> Deserialize<'de> for ClassMappingFile {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<ClassMappingFile, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ClassMappingFile;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a device-class key in quotes, or a table { class = \"…\", by_analogy = true, note = { vi = \"…\", en = \"…\" } }")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<ClassMappingFile, E> {
+                Ok(ClassMappingFile { class: s.to_owned(), by_analogy: false, note: None })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ClassMappingFile, A::Error> {
+                let t = ClassMappingTable::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(ClassMappingFile { class: t.class, by_analogy: t.by_analogy, note: t.note })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `[[row]]`: one line of the fee table.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RowFile {
+    pub(crate) id: Spanned<String>,
+    pub(crate) name: Text,
+    pub(crate) unit: Unit,
+    pub(crate) amount: Spanned<Exact>,
+    pub(crate) basis: LegalRef,
+    pub(crate) classes: Spanned<Vec<Spanned<ClassMappingFile>>>,
+    #[serde(default)]
+    pub(crate) assumption: Option<Text>,
+}
+
+/// What an adjustment does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AdjustmentKind {
+    /// Multiplies the running amount by `factor` (e.g. online filing at 90 %).
+    Factor,
+    /// Limits the running amount to at most `amount`.
+    Cap,
+    /// Raises the running amount to at least `amount`.
+    Floor,
+    /// Adds a flat `amount`.
+    Surcharge,
+}
+
+/// `[[adjustment]]`: a dated, cited change to the running amount.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AdjustmentFile {
+    pub(crate) id: Spanned<String>,
+    pub(crate) name: Text,
+    pub(crate) kind: AdjustmentKind,
+    #[serde(default)]
+    pub(crate) factor: Option<Spanned<Exact>>,
+    #[serde(default)]
+    pub(crate) amount: Option<Spanned<Exact>>,
+    #[serde(default)]
+    pub(crate) channel: Option<Channel>,
+    #[serde(default)]
+    pub(crate) procedures: Option<Vec<Procedure>>,
+    #[serde(default)]
+    pub(crate) from: Option<Spanned<Date>>,
+    #[serde(default)]
+    pub(crate) until: Option<Spanned<Date>>,
+    pub(crate) basis: LegalRef,
+    #[serde(default)]
+    pub(crate) assumption: Option<Text>,
+}
+
+/// `[[charge]]`: a licence charge (lệ phí), added after the appraisal fee.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ChargeFile {
+    pub(crate) id: Spanned<String>,
+    pub(crate) name: Text,
+    pub(crate) amount: Spanned<Exact>,
+    #[serde(default)]
+    pub(crate) procedures: Option<Vec<Procedure>>,
+    #[serde(default)]
+    pub(crate) from: Option<Spanned<Date>>,
+    #[serde(default)]
+    pub(crate) until: Option<Spanned<Date>>,
+    pub(crate) basis: LegalRef,
+}
+
+/// `[[note]]`: a note printed on every quote made under the version.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NoteFile {
+    pub(crate) vi: String,
+    pub(crate) en: String,
+    #[serde(default)]
+    pub(crate) assumption: bool,
+    #[serde(default)]
+    pub(crate) basis: Option<LegalRef>,
+    #[serde(default)]
+    pub(crate) from: Option<Date>,
+    #[serde(default)]
+    pub(crate) until: Option<Date>,
+}
+
+/// One schedule version file (national, or a test schedule).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct VersionFile {
+    pub(crate) id: Spanned<String>,
+    #[serde(default)]
+    pub(crate) extends: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) title: Option<Text>,
+    #[serde(default)]
+    pub(crate) issuer: Option<Text>,
+    pub(crate) effective_from: Spanned<Date>,
+    #[serde(default)]
+    pub(crate) effective_until: Option<Spanned<Date>>,
+    pub(crate) legal_basis: LegalRef,
+    #[serde(default)]
+    pub(crate) currency: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) rounding: Option<RoundingFile>,
+    #[serde(default)]
+    pub(crate) procedure: Option<ProceduresFile>,
+    #[serde(default, rename = "row")]
+    pub(crate) rows: Vec<RowFile>,
+    #[serde(default)]
+    pub(crate) remove_rows: Vec<Spanned<String>>,
+    #[serde(default, rename = "adjustment")]
+    pub(crate) adjustments: Vec<AdjustmentFile>,
+    #[serde(default, rename = "charge")]
+    pub(crate) charges: Vec<ChargeFile>,
+    #[serde(default, rename = "note")]
+    pub(crate) notes: Vec<NoteFile>,
+}
+
+/// A borrowed view of the patchable parts of a version or deviation.
+#[derive(Clone, Copy)]
+pub(crate) struct PatchRef<'a> {
+    pub(crate) procedure: Option<&'a ProceduresFile>,
+    pub(crate) rows: &'a [RowFile],
+    pub(crate) remove_rows: &'a [Spanned<String>],
+    pub(crate) adjustments: &'a [AdjustmentFile],
+    pub(crate) charges: &'a [ChargeFile],
+    pub(crate) notes: &'a [NoteFile],
+}
+
+/// `[[deviation]]` in a province file: a local exception to the national schedule, with its own
+/// legal basis and dates. Its body has the same shape as an amending version.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DeviationFile {
+    pub(crate) id: Spanned<String>,
+    pub(crate) name: Text,
+    pub(crate) basis: LegalRef,
+    pub(crate) from: Spanned<Date>,
+    #[serde(default)]
+    pub(crate) until: Option<Spanned<Date>>,
+    #[serde(default)]
+    pub(crate) procedure: Option<ProceduresFile>,
+    #[serde(default, rename = "row")]
+    pub(crate) rows: Vec<RowFile>,
+    #[serde(default)]
+    pub(crate) remove_rows: Vec<Spanned<String>>,
+    #[serde(default, rename = "adjustment")]
+    pub(crate) adjustments: Vec<AdjustmentFile>,
+    #[serde(default, rename = "charge")]
+    pub(crate) charges: Vec<ChargeFile>,
+    #[serde(default, rename = "note")]
+    pub(crate) notes: Vec<NoteFile>,
+}
+
+/// A former province merged into this one (`[[former]]`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FormerFile {
+    pub(crate) slug: Spanned<String>,
+    pub(crate) name: Text,
+    #[serde(default)]
+    pub(crate) aliases: Vec<Spanned<String>>,
+}
+
+/// A body that appraises and collects.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BodyFile {
+    pub(crate) vi: String,
+    pub(crate) en: String,
+    pub(crate) basis: LegalRef,
+}
+
+/// One province file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProvinceFile {
+    pub(crate) slug: Spanned<String>,
+    pub(crate) name: Text,
+    pub(crate) kind: ProvinceKind,
+    #[serde(default)]
+    pub(crate) aliases: Vec<Spanned<String>>,
+    pub(crate) since: Spanned<Date>,
+    pub(crate) basis: LegalRef,
+    #[serde(default)]
+    pub(crate) former: Vec<FormerFile>,
+    pub(crate) collector: BodyFile,
+    pub(crate) schedule: Spanned<String>,
+    #[serde(default, rename = "deviation")]
+    pub(crate) deviations: Vec<DeviationFile>,
+}
+
+/// Whether a provincial-level unit is a province or a centrally-run city.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProvinceKind {
+    /// Tỉnh.
+    Province,
+    /// Thành phố trực thuộc trung ương.
+    City,
+}
+
+/// Who licenses and collects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Authority {
+    /// The provincial People's Committee, through its Department of Science and Technology.
+    Province,
+    /// VARANS, the Vietnam Agency for Radiation and Nuclear Safety.
+    Varans,
+    /// The Ministry of Science and Technology itself.
+    Ministry,
+}
+
+impl Authority {
+    /// The stable key: `province`, `varans` or `ministry`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Authority::Province => "province",
+            Authority::Varans => "varans",
+            Authority::Ministry => "ministry",
+        }
+    }
+}
+
+/// `[[period.rule]]` in authority.toml.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AuthorityRuleFile {
+    pub(crate) authority: Authority,
+    #[serde(default)]
+    pub(crate) families: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) classes: Vec<Spanned<String>>,
+    pub(crate) basis: LegalRef,
+    #[serde(default)]
+    pub(crate) assumption: Option<Text>,
+}
+
+/// `[[period]]` in authority.toml.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AuthorityPeriodFile {
+    pub(crate) from: Spanned<Date>,
+    #[serde(default)]
+    pub(crate) until: Option<Spanned<Date>>,
+    #[serde(default)]
+    pub(crate) assumption: Option<Text>,
+    #[serde(rename = "rule")]
+    pub(crate) rules: Vec<AuthorityRuleFile>,
+}
+
+/// The bodies named for national authorities, in authority.toml.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NationalBodiesFile {
+    pub(crate) varans: BodyFile,
+    pub(crate) ministry: BodyFile,
+}
+
+/// authority.toml.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AuthorityFile {
+    pub(crate) bodies: NationalBodiesFile,
+    #[serde(rename = "period")]
+    pub(crate) periods: Vec<AuthorityPeriodFile>,
+}
+
+/// Versions and deviations carry the same patchable fields; one borrowed view serves both.
+macro_rules! impl_patch {
+    ($($t:ty),*) => {$(
+        impl $t {
+            pub(crate) fn patch(&self) -> PatchRef<'_> {
+                PatchRef {
+                    procedure: self.procedure.as_ref(),
+                    rows: &self.rows,
+                    remove_rows: &self.remove_rows,
+                    adjustments: &self.adjustments,
+                    charges: &self.charges,
+                    notes: &self.notes,
+                }
+            }
+        }
+    )*};
+}
+
+impl_patch!(VersionFile, DeviationFile);
