@@ -259,7 +259,7 @@ struct DeviceFile {
     #[serde(default)]
     class: Option<Spanned<String>>,
     #[serde(default)]
-    count: Option<Spanned<i64>>,
+    count: Option<Spanned<crate::schedule::model::Exact>>,
     #[serde(default)]
     label: Option<String>,
     #[serde(default)]
@@ -390,18 +390,25 @@ fn convert_device(src: Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEnt
     let count = match &d.count {
         None => 1,
         Some(c) => {
-            let n = *c.get_ref();
-            if n < 1 {
+            let n = c.get_ref().0;
+            if !n.fract().is_zero() {
+                return Err(Error::input(src.error(
+                    c,
+                    "count",
+                    format!("count must be a whole number of devices, not {n}"),
+                )));
+            }
+            if n < rust_decimal::Decimal::ONE {
                 return Err(Error::input(src.error(c, "count", format!("count must be at least 1, not {n}"))));
             }
-            if n > i64::from(MAX_COUNT) {
+            if n > rust_decimal::Decimal::from(MAX_COUNT) {
                 return Err(Error::input(src.error(
                     c,
                     "count",
                     format!("count {n} is larger than the limit of {MAX_COUNT} devices in one entry"),
                 )));
             }
-            u32::try_from(n).unwrap_or(MAX_COUNT)
+            u32::try_from(n.trunc()).unwrap_or(MAX_COUNT)
         }
     };
     let description = Description {

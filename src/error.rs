@@ -97,7 +97,9 @@ impl Finding {
     /// A finding from a TOML syntax or shape error in `text` (the content of `file`).
     pub(crate) fn from_toml(file: &str, text: &str, err: &toml::de::Error) -> Finding {
         let location = err.span().map(|s| Location::at(file, text, s.start));
-        let key = err.span().and_then(|s| key_at(text, s.start));
+        // A missing key has no line of its own: name it from the message.
+        let missing = err.message().strip_prefix("missing field `").and_then(|m| m.split('`').next());
+        let key = missing.map(str::to_owned).or_else(|| err.span().and_then(|s| key_at(text, s.start)));
         let message = plain_toml_message(err.message());
         Finding::error(location, key.as_deref(), message)
     }

@@ -345,7 +345,9 @@ impl Provinces {
         let mut close: Vec<&str> = self
             .index
             .iter()
-            .filter(|(k, _)| key.len() >= 3 && (k.contains(key.as_str()) || key.contains(k.as_str())))
+            .filter(|(k, _)| {
+                key.len() >= 3 && (k.contains(key.as_str()) || key.contains(k.as_str()) || edit_distance(k, &key) <= 2)
+            })
             .map(|(_, e)| match *e {
                 Entry::Current(p) => self.list[p].name.vi.as_str(),
                 Entry::Former(p, j) => self.list[p].former[j].name.vi.as_str(),
@@ -362,6 +364,20 @@ impl Provinces {
             format!("unknown province `{name}`; did you mean {}?", close.join(", "))
         }
     }
+}
+
+/// Levenshtein distance over ASCII keys (folded names are ASCII).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, &ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 fn same(a: Entry, b: Entry) -> bool {

@@ -1,0 +1,134 @@
+//! The calculator as an officer runs it: exit codes, formats, standard input.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use crate::root;
+
+/// `cargo test` builds the examples beside the test binary: target/<profile>/examples/.
+fn calculator() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
+    let path = profile_dir.join("examples").join(format!("calculator{}", std::env::consts::EXE_SUFFIX));
+    assert!(path.exists(), "{} not built; run `cargo test` (it builds the examples)", path.display());
+    path
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(calculator())
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+#[test]
+fn prices_a_sample_as_text_and_json() {
+    let o = run(&["examples/applications/hanoi-new-general-ct.toml"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("TỔNG CỘNG / TOTAL (VND)") && text.contains("11.000.000 ₫"), "{text}");
+    let o = run(&["examples/applications/dong-nai-renewal-online.toml", "--format", "json"], None);
+    assert_eq!(o.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(json["total"], "8100000");
+    assert_eq!(json["currency"], "VND");
+    assert_eq!(json["authority"], "province");
+    assert_eq!(json["province"], "Tỉnh Đồng Nai");
+    assert!(json["schedule"]["fingerprint"].as_str().unwrap().starts_with("sha256:"));
+    assert_eq!(json["lines"][1]["count"], 2);
+    assert_eq!(json["lines"][1]["unit_fee"], "2000000");
+}
+
+#[test]
+fn reads_standard_input_and_gives_identical_bytes() {
+    let text = std::fs::read_to_string(root().join("examples/applications/nghe-an-renewal-after-window.toml")).unwrap();
+    let a = run(&["-", "--format", "json"], Some(&text));
+    let b = run(&["examples/applications/nghe-an-renewal-after-window.toml", "--format", "json"], None);
+    assert_eq!(a.status.code(), Some(0), "{}", stderr(&a));
+    assert_eq!(a.stdout, b.stdout);
+    assert!(stdout(&a).contains("\"total\":\"5250000\""));
+}
+
+#[test]
+fn quick_quote_from_flags() {
+    let o = run(
+        &[
+            "--class",
+            "xray_ct",
+            "--count",
+            "2",
+            "--procedure",
+            "renewal",
+            "--province",
+            "Dong Nai",
+            "--date",
+            "2025-09-15",
+            "--channel",
+            "online",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("\"total\":\"10800000\""));
+}
+
+#[test]
+fn exit_codes() {
+    // 2: bad input, with file:line:column.
+    let o = run(&["tests/fixtures/bad-applications/zero-count.toml"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("tests/fixtures/bad-applications/zero-count.toml:7:9: count must be at least 1"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("panicked"));
+    // 2: a missing file, a bad flag, a bad schedule folder.
+    assert_eq!(run(&["no/such/file.toml"], None).status.code(), Some(2));
+    assert_eq!(run(&["--format", "xml", "x.toml"], None).status.code(), Some(2));
+    let o = run(
+        &[
+            "examples/applications/hanoi-new-general-ct.toml",
+            "--schedules",
+            "tests/fixtures/bad-schedules/negative-amount",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("tests/fixtures/bad-schedules/negative-amount/schedule.toml:"), "{}", stderr(&o));
+    // 1: understood but cannot be priced as one application.
+    let o = run(
+        &["-"],
+        Some(
+            "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2024-01-02\n[[device]]\nclass = \"xray_ct\"\n[[device]]\nclass = \"well_logging\"\n",
+        ),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("different licensing authorities"));
+    // 0 with --schedules pointing at the shipped folder.
+    let o = run(&["examples/applications/hanoi-new-general-ct.toml", "--schedules", "fee-schedules"], None);
+    assert_eq!(o.status.code(), Some(0));
+    // Not UTF-8.
+    let o = run(&["-"], None);
+    assert_eq!(o.status.code(), Some(2));
+}

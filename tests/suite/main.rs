@@ -1,0 +1,90 @@
+//! The integration suite: one binary, one module per concern.
+//!
+//! Message snapshots live beside their fixtures (`*.expected`). To accept changed messages after
+//! reading the diff: `UPDATE_SNAPSHOTS=1 cargo test`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod applications;
+mod boundaries;
+mod cli;
+mod golden;
+mod properties;
+mod provinces;
+mod schedule_checks;
+
+use std::path::{Path, PathBuf};
+
+use radfee::{Application, Date, Schedules};
+
+/// The crate root (tests run there, but be explicit).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The compiled-in schedules.
+pub fn builtin() -> Schedules {
+    Schedules::builtin().expect("the shipped schedules load without errors")
+}
+
+/// A date from a literal.
+pub fn date(s: &str) -> Date {
+    s.parse().unwrap()
+}
+
+/// Parses an application from text.
+pub fn app(text: &str) -> Application {
+    Application::from_toml("test.toml", text).unwrap()
+}
+
+/// Compares `actual` with the snapshot file, or rewrites it when UPDATE_SNAPSHOTS is set.
+pub fn snapshot(path: &Path, actual: &str) {
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(path)
+        .unwrap_or_else(|_| panic!("missing snapshot {}; run with UPDATE_SNAPSHOTS=1 and review it", path.display()));
+    assert_eq!(actual, expected, "snapshot {} differs", path.display());
+}
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Schedules>();
+    check::<radfee::Quote>();
+    check::<radfee::Error>();
+    check::<Application>();
+    check::<radfee::Version>();
+    check::<radfee::Provinces>();
+    check::<radfee::AuthorityTable>();
+    check::<radfee::Finding>();
+    check::<radfee::Money>();
+}
+
+#[test]
+fn shipped_schedules_have_no_findings_at_all() {
+    let findings = Schedules::check_files(Schedules::builtin_files());
+    assert!(findings.is_empty(), "{findings:#?}");
+    let s = builtin();
+    assert_eq!(s.provinces().all().len(), 34);
+    assert_eq!(s.provinces().all().iter().map(|p| p.former().len()).sum::<usize>(), 29);
+    let ids: Vec<&str> = s.versions().iter().map(|v| v.id()).collect();
+    assert_eq!(ids, ["vn-287-2016", "vn-287-2016-a116-2021", "vn-287-2016-a63-2023"]);
+    for v in s.versions() {
+        assert!(v.uncovered_classes().is_empty(), "{} leaves classes without a row", v.id());
+        // Every figure cites its source.
+        for row in v.rows() {
+            assert!(row.basis.document.contains("287/2016"), "row {} cites {}", row.id, row.basis);
+            assert!(row.basis.article.is_some() && row.basis.url.is_some(), "row {} lacks article or URL", row.id);
+        }
+    }
+}
+
+#[test]
+fn directory_of_shipped_files_equals_builtin() {
+    let from_dir = Schedules::from_dir(root().join("fee-schedules")).unwrap();
+    let builtin = builtin();
+    let fp = |s: &Schedules| s.versions().iter().map(|v| v.fingerprint().to_owned()).collect::<Vec<_>>();
+    assert_eq!(fp(&from_dir), fp(&builtin));
+}

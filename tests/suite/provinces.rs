@@ -1,0 +1,113 @@
+//! The 34 provinces give the same quote; lookup is forgiving and never ambiguous.
+
+use radfee::{Application, DeviceClass, Procedure, Schedules};
+
+use crate::{builtin, date, root};
+
+fn quote_in(s: &Schedules, province: &str, day: &str) -> radfee::Quote {
+    let app = Application::new(province, Procedure::Renewal, date(day))
+        .with_device(DeviceClass::XrayCt, 1)
+        .with_device(DeviceClass::XrayMammography, 2);
+    s.quote(&app).unwrap_or_else(|e| panic!("{province}: {e}"))
+}
+
+#[test]
+fn every_province_and_former_name_gives_the_identical_quote_and_fingerprint() {
+    let s = builtin();
+    let reference = quote_in(&s, "Hà Nội", "2026-02-01");
+    let mut names: Vec<String> = Vec::new();
+    for p in s.provinces().all() {
+        names.push(p.name().vi.clone());
+        names.push(p.slug().to_owned());
+        for f in p.former() {
+            names.push(f.name.vi.clone());
+        }
+    }
+    assert_eq!(names.len(), 34 * 2 + 29);
+    for name in names {
+        let q = quote_in(&s, &name, "2026-02-01");
+        assert_eq!(q.total, reference.total, "{name}");
+        assert_eq!(q.lines, reference.lines, "{name}");
+        assert_eq!(q.adjustments, reference.adjustments, "{name}");
+        assert_eq!(q.schedule, reference.schedule, "{name}");
+        assert!(s.provinces().by_slug(&q.province_detail.slug).is_some(), "{name} resolved to a current province");
+    }
+}
+
+#[test]
+fn lookup_forgives_spelling_and_resolves_former_names_by_date() {
+    let s = builtin();
+    let p = s.provinces();
+    let slug = |name: &str, day: &str| p.resolve(name, date(day)).map(|(r, _)| r.slug).unwrap_or_else(|e| e.message);
+    let cases = [
+        ("Hà Nội", "ha-noi"),
+        ("ha noi", "ha-noi"),
+        ("HÀ NỘI", "ha-noi"),
+        ("Hanoi", "ha-noi"),
+        ("Thành phố Hà Nội", "ha-noi"),
+        ("TP. Hà Nội", "ha-noi"),
+        ("Ha\u{0300} No\u{0302}\u{0323}i", "ha-noi"),
+        ("Hà Nam", "ninh-binh"),
+        ("Quảng Nam", "da-nang"),
+        ("Quảng Ninh", "quang-ninh"),
+        ("quang ninh", "quang-ninh"),
+        ("TP.HCM", "ho-chi-minh"),
+        ("Ho Chi Minh City", "ho-chi-minh"),
+        ("HCMC", "ho-chi-minh"),
+        ("Thành phố Hồ Chí Minh", "ho-chi-minh"),
+        ("Bình Dương", "ho-chi-minh"),
+        ("Tỉnh Bà Rịa - Vũng Tàu", "ho-chi-minh"),
+        ("dong-nai", "dong-nai"),
+        ("Dong Nai", "dong-nai"),
+        ("Bình Phước", "dong-nai"),
+        ("Thừa Thiên Huế", "hue"),
+        ("Đắk Nông", "lam-dong"),
+        ("Đắk Lắk", "dak-lak"),
+        ("Dak Lak Province", "dak-lak"),
+        ("Kiên Giang", "an-giang"),
+    ];
+    for (name, expected) in cases {
+        assert_eq!(slug(name, "2025-07-01"), expected, "{name}");
+    }
+    // Before the merger a former province is itself competent.
+    let (r, _) = p.resolve("Bình Dương", date("2025-06-30")).unwrap();
+    assert_eq!((r.slug.as_str(), r.historical), ("binh-duong", true));
+    let (r, _) = p.resolve("Bình Dương", date("2025-07-01")).unwrap();
+    assert_eq!((r.slug.as_str(), r.historical), ("ho-chi-minh", false));
+    assert_eq!(r.former.unwrap().slug, "binh-duong");
+    // Unknown names are refused with suggestions, never guessed.
+    assert!(slug("Quảng", "2025-07-01").starts_with("unknown province `Quảng`; did you mean"));
+    assert!(slug("Atlantis", "2025-07-01").starts_with("unknown province `Atlantis`"));
+}
+
+#[test]
+fn a_former_name_before_the_merger_is_priced_by_its_own_department() {
+    let s = builtin();
+    let q = quote_in(&s, "Bình Dương", "2024-06-01");
+    assert_eq!(q.province, "Tỉnh Bình Dương");
+    assert_eq!(q.collector.unwrap().vi, "Sở Khoa học và Công nghệ Tỉnh Bình Dương");
+    let q = quote_in(&s, "Bình Dương", "2026-02-01");
+    assert_eq!(q.province, "Thành phố Hồ Chí Minh");
+    assert!(q.notes[0].contains("merged into Ho Chi Minh City on 2025-07-01"), "{:?}", q.notes);
+}
+
+#[test]
+fn a_deviation_is_visible_on_the_quote() {
+    let s = Schedules::from_dir(root().join("tests/fixtures/good/deviation")).unwrap();
+    let app = |p: &str| {
+        Application::new(p, Procedure::New, date("2024-05-10")).with_device(DeviceClass::XrayDentalIntraoral, 2)
+    };
+    let q = s.quote(&app("TP.HCM")).unwrap();
+    assert_eq!(q.total.amount(), rust_decimal::Decimal::from(3_000_000));
+    assert_eq!(q.schedule.id, "test-base+ho-chi-minh.test-2021");
+    assert!(q.schedule.deviation.as_deref().unwrap().contains("Local dental X-ray fee (test)"));
+    assert!(q.notes.iter().any(|n| n.starts_with("LOCAL DEVIATION")));
+    assert_eq!(q.schedule.legal_basis.last().unwrap(), "Nghị quyết HĐND thử nghiệm 01/2021, Điều 1");
+    let national = s.versions()[0].fingerprint();
+    assert_ne!(q.schedule.fingerprint, national);
+    // Before the deviation starts, the national rule applies.
+    let before =
+        Application::new("TP.HCM", Procedure::New, date("2020-05-10")).with_device(DeviceClass::XrayDentalIntraoral, 2);
+    let q = s.quote(&before).unwrap();
+    assert_eq!((q.total.amount(), q.schedule.fingerprint.as_str()), (rust_decimal::Decimal::from(4_000_000), national));
+}

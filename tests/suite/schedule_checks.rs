@@ -1,0 +1,119 @@
+//! One bad fixture per schedule check; each message is snapshot-tested.
+
+use radfee::{Schedules, Severity};
+
+use crate::{root, snapshot};
+
+fn errors_of(case: &str) -> String {
+    let dir = format!("tests/fixtures/bad-schedules/{case}");
+    let err =
+        Schedules::from_dir(root().join(&dir).strip_prefix(root()).unwrap()).expect_err("the fixture must be refused");
+    assert!(err.is_schedule() || err.is_input(), "{case}: {err}");
+    assert_eq!(err.exit_code(), 2);
+    let text = err.to_string();
+    // Every error names a place in a file of the fixture.
+    for f in err.findings().iter().filter(|f| f.severity == Severity::Error) {
+        let loc = f.location.as_ref().unwrap_or_else(|| panic!("{case}: finding without a place: {f}"));
+        assert!(loc.file.starts_with(&dir), "{case}: {loc}");
+        assert!(f.key.is_some(), "{case}: finding without a key: {f}");
+    }
+    text + "\n"
+}
+
+macro_rules! bad_schedule {
+    ($($name:ident => $case:literal, $needle:literal;)*) => {$(
+        #[test]
+        fn $name() {
+            let text = errors_of($case);
+            assert!(text.contains($needle), "{}: {text}", $case);
+            snapshot(&root().join(concat!("tests/fixtures/bad-schedules/", $case, "/expected.txt")), &text);
+        }
+    )*};
+}
+
+bad_schedule! {
+    unknown_key => "unknown-key", "unknown key `ammount`";
+    row_without_classes => "row-without-classes", "prices no device class";
+    class_in_two_rows => "class-in-two-rows", "is priced by two rows";
+    negative_amount => "negative-amount", "is negative";
+    factor_out_of_range => "factor-out-of-range", "outside the allowed range 0 to 10";
+    end_before_start => "end-before-start", "before it starts";
+    unknown_class => "unknown-class", "unknown device class `xray_cat_scan`";
+    inexact_float => "inexact-float", "cannot be stored exactly";
+    duplicate_row_id => "duplicate-row-id", "used twice";
+    missing_procedure => "missing-procedure", "procedure `declaration` has no factor";
+    analogy_without_note => "analogy-without-note", "no note saying why";
+    unknown_procedure => "unknown-procedure", "re_issue";
+    bad_date => "bad-date", "invalid date";
+    window_outside_version => "window-outside-version", "lies outside its version";
+    overlapping_versions => "overlapping-versions", "overlapping version";
+    same_start => "same-start", "both start on 2020-01-01";
+    extends_nothing => "extends-nothing", "`test-bsae` names no version";
+    extends_loop => "extends-loop", "`extends` loops";
+    syntax_error => "syntax-error", "schedule.toml:";
+    ambiguous_province => "ambiguous-province", "would be ambiguous";
+    authority_conflict => "authority-conflict", "two authorities";
+    overlapping_deviations => "overlapping-deviations", "both in force";
+}
+
+#[test]
+fn a_class_without_a_row_is_reported_with_the_list() {
+    let findings = Schedules::check_files(
+        Schedules::builtin_files()
+            .into_iter()
+            .filter(|f| !f.path.starts_with("national/"))
+            .chain([radfee::SourceFile {
+                path: "schedule.toml".into(),
+                display_name: "tests/fixtures/good/minimal/schedule.toml".into(),
+                text: std::fs::read_to_string(root().join("tests/fixtures/good/minimal/schedule.toml")).unwrap(),
+            }])
+            .collect(),
+    );
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let f = &findings[0];
+    assert_eq!(f.severity, Severity::Warning);
+    let text = f.to_string();
+    assert!(
+        text.starts_with("tests/fixtures/good/minimal/schedule.toml:2:6: warning: 59 device class(es) have no fee row"),
+        "{text}"
+    );
+    assert!(text.contains("xray_general") && text.contains("transit_nuclear_material") && !text.contains("xray_ct,"));
+    // Usable, but an unmapped class cannot be priced.
+    let s = Schedules::from_dir(root().join("tests/fixtures/good/minimal")).unwrap();
+    assert_eq!(s.warnings().len(), 1);
+}
+
+#[test]
+fn fingerprint_ignores_key_order_comments_and_whitespace_but_not_figures() {
+    let base = std::fs::read_to_string(root().join("tests/fixtures/good/minimal/schedule.toml")).unwrap();
+    let load = |text: String| {
+        let mut files: Vec<radfee::SourceFile> =
+            Schedules::builtin_files().into_iter().filter(|f| !f.path.starts_with("national/")).collect();
+        files.push(radfee::SourceFile { path: "s.toml".into(), display_name: "s.toml".into(), text });
+        Schedules::from_files(files).unwrap().versions()[0].fingerprint().to_owned()
+    };
+    let original = load(base.clone());
+    assert!(original.starts_with("sha256:") && original.len() == 71);
+    // Reordered keys, comments and blank lines, a float written as a string.
+    let reordered = base
+        .replace(
+            "id = \"test-base\"\ntitle = { vi = \"Biểu thử\", en = \"Test schedule\" }",
+            "# a comment\ntitle = { en = \"Test schedule\", vi = \"Biểu thử\" }\n\n\nid = \"test-base\"",
+        )
+        .replace("factor = \"0.75\"", "factor = 0.75")
+        .replace("amount = 8000000", "amount = \"8000000.00\"");
+    assert_ne!(reordered, base);
+    assert_eq!(load(reordered), original);
+    // One đồng more changes it.
+    assert_ne!(load(base.replace("amount = 8000000", "amount = 8000001")), original);
+}
+
+#[test]
+fn a_shipped_fingerprint_is_pinned() {
+    // If a figure, class mapping or reference of the national schedule changes, this fails:
+    // update it deliberately, with the change reviewed.
+    let s = crate::builtin();
+    let fps: Vec<(&str, &str)> = s.versions().iter().map(|v| (v.id(), v.fingerprint())).collect();
+    let actual: String = fps.iter().map(|(id, fp)| format!("{id} {fp}\n")).collect();
+    snapshot(&root().join("tests/fixtures/fingerprints.txt"), &actual);
+}
