@@ -15,6 +15,26 @@ fn lpad(s: &str, width: usize) -> String {
     if n >= width { s.to_owned() } else { format!("{}{s}", " ".repeat(width - n)) }
 }
 
+/// Splits `s` into lines of at most `width` characters, at spaces where possible.
+fn wrap(s: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for word in s.split_whitespace() {
+        let needed = cur.chars().count() + usize::from(!cur.is_empty()) + word.chars().count();
+        if !cur.is_empty() && needed > width {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    if !cur.is_empty() || lines.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
 fn authority_names(a: Option<Authority>) -> (&'static str, &'static str) {
     match a {
         Some(Authority::Province) => ("Ủy ban nhân dân cấp tỉnh (Sở KH&CN)", "provincial People's Committee (DOST)"),
@@ -70,15 +90,19 @@ impl Quote {
         );
         let _ = writeln!(o, "{rule}");
         for (i, l) in self.lines.iter().enumerate() {
+            let name = wrap(&l.name.vi, 46);
             let _ = writeln!(
                 o,
                 "{} {} {} {} {}",
                 pad(&(i + 1).to_string(), 3),
-                pad(&l.name.vi, 46),
+                pad(&name[0], 46),
                 lpad(&l.count.to_string(), 6),
                 lpad(&l.unit_fee.to_string(), 18),
                 lpad(&l.amount.to_string(), 20)
             );
+            for more in &name[1..] {
+                let _ = writeln!(o, "    {more}");
+            }
             let _ = writeln!(o, "    {}", l.name.en);
             let mut detail = format!("    loại / class: {}", l.class);
             if let Some(label) = &l.label {

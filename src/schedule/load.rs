@@ -249,12 +249,7 @@ pub(crate) fn apply_patch(draft: &mut Draft, patch: PatchRef<'_>, src: Src<'_>, 
     }
     let mut seen = BTreeSet::new();
     for adj in patch.adjustments {
-        if !seen.insert(adj.id.get_ref().clone()) {
-            findings.push(src.error(
-                &adj.id,
-                "adjustment.id",
-                format!("adjustment id `{}` is used twice in this file", adj.id.get_ref()),
-            ));
+        if !first_use(&mut seen, &adj.id, "adjustment", src, findings) {
             continue;
         }
         let a = convert_adjustment(adj, src, findings);
@@ -265,12 +260,7 @@ pub(crate) fn apply_patch(draft: &mut Draft, patch: PatchRef<'_>, src: Src<'_>, 
     }
     let mut seen = BTreeSet::new();
     for charge in patch.charges {
-        if !seen.insert(charge.id.get_ref().clone()) {
-            findings.push(src.error(
-                &charge.id,
-                "charge.id",
-                format!("charge id `{}` is used twice in this file", charge.id.get_ref()),
-            ));
+        if !first_use(&mut seen, &charge.id, "charge", src, findings) {
             continue;
         }
         let c = convert_charge(charge, src, findings);
@@ -288,14 +278,30 @@ pub(crate) fn apply_patch(draft: &mut Draft, patch: PatchRef<'_>, src: Src<'_>, 
     }
 }
 
+/// Records the id of a row, adjustment or charge as used in this file; when it already was,
+/// reports it and returns false.
+fn first_use(
+    seen: &mut BTreeSet<String>,
+    id: &Spanned<String>,
+    what: &str,
+    src: Src<'_>,
+    findings: &mut Vec<Finding>,
+) -> bool {
+    let trimmed = id.get_ref().trim();
+    if seen.insert(trimmed.to_owned()) {
+        return true;
+    }
+    findings.push(src.error(id, &format!("{what}.id"), format!("{what} id `{trimmed}` is used twice in this file")));
+    false
+}
+
 fn convert_row(row: &RowFile, src: Src<'_>, seen: &mut BTreeSet<String>, findings: &mut Vec<Finding>) -> Option<Row> {
     let id = row.id.get_ref().trim().to_owned();
     if id.is_empty() {
         findings.push(src.error(&row.id, "row.id", "a row needs an id (the circular's own numbering, e.g. \"1.4.4\")"));
         return None;
     }
-    if !seen.insert(id.clone()) {
-        findings.push(src.error(&row.id, "row.id", format!("row id `{id}` is used twice in this file")));
+    if !first_use(seen, &row.id, "row", src, findings) {
         return None;
     }
     let amount = check_amount(src, &row.amount, "row.amount", findings);

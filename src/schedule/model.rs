@@ -321,7 +321,9 @@ pub(crate) struct PatchRef<'a> {
 }
 
 /// `[[deviation]]` in a province file: a local exception to the national schedule, with its own
-/// legal basis and dates. Its body has the same shape as an amending version.
+/// legal basis and dates. Its body has the same shape as an amending version. The patchable
+/// fields are repeated rather than shared through `#[serde(flatten)]`, because serde cannot
+/// refuse unknown keys in a flattened struct, and refusing them is the point.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DeviationFile {

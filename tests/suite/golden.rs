@@ -212,3 +212,49 @@ fn shared_samples_give_their_expected_totals() {
         }
     }
 }
+
+#[test]
+fn adjustments_caps_charges_and_total_rounding() {
+    let s = radfee::Schedules::from_dir(root().join("tests/fixtures/good/adjustments")).unwrap();
+    let quote = |procedure: Procedure, day: &str, online: bool, count: u32| {
+        let app = Application::new("Huế", procedure, date(day))
+            .with_channel(if online { radfee::Channel::Online } else { radfee::Channel::InPerson })
+            .with_device(DeviceClass::XrayGeneral, count);
+        s.quote(&app).unwrap()
+    };
+    let parts = |q: &radfee::Quote| -> Vec<(String, String)> {
+        q.adjustments.iter().map(|a| (a.id.clone(), a.amount.amount().to_string())).collect()
+    };
+    // 1 device, new, in person: 1,234,567 is below the floor of 1,500,000 → +265,433;
+    // rounding to 1,000 changes nothing; + charge 100,000 = 1,600,000.
+    let q = quote(Procedure::New, "2020-06-01", false, 1);
+    assert_eq!(parts(&q), [("floor".into(), "265433".into())]);
+    assert_eq!(q.total.amount(), Decimal::from(1_600_000));
+    // 10 devices online: 12,345,670 × 0.85 = 10,493,819.5 (-1,851,850.5) → cap 10,000,000
+    // (-493,819.5); rounding 0; charge → 10,100,000.
+    let q = quote(Procedure::New, "2020-06-01", true, 10);
+    assert_eq!(parts(&q), [("online".into(), "-1851850.5".into()), ("cap".into(), "-493819.5".into())]);
+    assert_eq!(q.total.amount(), Decimal::from(10_100_000));
+    // 2 devices, renewal, 2021, online: 2,469,134 × 0.75 = 1,851,850.5 (-617,283.5);
+    // × 0.85 = 1,574,072.925 (-277,777.575); + 250 = 1,574,322.925;
+    // round to 1,000 half away from zero = 1,574,000 (-322.925); + charge 100,000 = 1,674,000.
+    let q = quote(Procedure::Renewal, "2021-03-01", true, 2);
+    assert_eq!(
+        parts(&q),
+        [
+            ("renewal".into(), "-617283.5".into()),
+            ("online".into(), "-277777.575".into()),
+            ("late".into(), "250".into()),
+            ("rounding".into(), "-322.925".into()),
+        ]
+    );
+    assert_eq!(q.total.amount(), Decimal::from(1_674_000));
+    let sum: Decimal = q.lines.iter().map(|l| l.amount.amount()).sum::<Decimal>()
+        + q.adjustments.iter().map(|a| a.amount.amount()).sum::<Decimal>()
+        + q.charges.iter().map(|c| c.amount.amount()).sum::<Decimal>();
+    assert_eq!(sum, q.total.amount());
+    // Declaration: factor 0, the floor does not raise a zero fee, no charge for declarations.
+    let q = quote(Procedure::Declaration, "2021-03-01", false, 1);
+    assert_eq!(q.total.amount(), Decimal::ZERO);
+    assert!(q.charges.is_empty());
+}
