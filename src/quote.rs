@@ -492,10 +492,7 @@ impl Schedules {
             }
             running = running.checked_add(delta).ok_or_else(overflow)?;
             adjustments.push(QuoteAdjustment {
-                kind: serde_json::to_value(adj.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
+                kind: adj.kind.key().to_owned(),
                 id: adj.id.clone(),
                 name: adj.name.clone(),
                 factor: adj.factor,

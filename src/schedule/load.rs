@@ -347,11 +347,7 @@ fn convert_adjustment(adj: &AdjustmentFile, src: Src<'_>, findings: &mut Vec<Fin
     let what = format!("adjustment `{id}`");
     let needs = |key: &str, present: bool, wanted: bool, findings: &mut Vec<Finding>| {
         if wanted && !present {
-            findings.push(src.error(
-                &adj.id,
-                key,
-                format!("{what} of kind {:?} needs `{key}`", adj.kind).to_lowercase(),
-            ));
+            findings.push(src.error(&adj.id, key, format!("{what} of kind {} needs `{key}`", adj.kind.key())));
         } else if !wanted && present {
             findings.push(src.error(
                 &adj.id,

@@ -220,6 +220,18 @@ pub enum AdjustmentKind {
     Surcharge,
 }
 
+impl AdjustmentKind {
+    /// The key used in files and in quote JSON: `factor`, `cap`, `floor` or `surcharge`.
+    pub fn key(self) -> &'static str {
+        match self {
+            AdjustmentKind::Factor => "factor",
+            AdjustmentKind::Cap => "cap",
+            AdjustmentKind::Floor => "floor",
+            AdjustmentKind::Surcharge => "surcharge",
+        }
+    }
+}
+
 /// `[[adjustment]]`: a dated, cited change to the running amount.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
