@@ -54,6 +54,7 @@ bad_schedule! {
     ambiguous_province => "ambiguous-province", "would be ambiguous";
     authority_conflict => "authority-conflict", "two authorities";
     overlapping_deviations => "overlapping-deviations", "both in force";
+    adjustment_missing_factor => "adjustment-missing-factor", "adjustment `online` of kind factor needs `factor`";
 }
 
 #[test]
