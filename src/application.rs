@@ -109,7 +109,7 @@ impl Channel {
 }
 
 /// What kind of radiation a described device uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Radiation {
     /// An X-ray tube.
@@ -123,7 +123,7 @@ pub enum Radiation {
 }
 
 /// What a described device is used for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Use {
     /// Medical diagnosis.
@@ -281,7 +281,49 @@ struct DeviceFile {
     #[serde(default)]
     type_approved: Option<bool>,
     #[serde(default)]
-    source: Vec<SourceSpec>,
+    source: Vec<SourceFileSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceFileSpec {
+    nuclide: String,
+    activity: Spanned<String>,
+    #[serde(default)]
+    reference_date: Option<Date>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DevicesFile {
+    #[serde(default)]
+    device: Vec<Spanned<DeviceFile>>,
+}
+
+/// Reads a file of `[[device]]` tables (the classify tool's input): each a class and/or a
+/// description. `file` is the name used in messages.
+pub fn devices_from_toml(file: &str, text: &str) -> Result<Vec<DeviceEntry>, Error> {
+    let src = Src { name: file, text };
+    if text.len() > MAX_APPLICATION_BYTES {
+        return Err(Error::input(src.error_here(
+            None,
+            format!("the file is {} bytes; a device file may be at most {MAX_APPLICATION_BYTES} bytes", text.len()),
+        )));
+    }
+    let raw: DevicesFile = toml::from_str(text).map_err(|e| Error::input(Finding::from_toml(file, text, &e)))?;
+    if raw.device.is_empty() {
+        return Err(Error::input(
+            src.error_here(Some("device"), "the file lists no device").with_hint("add one or more [[device]] tables"),
+        ));
+    }
+    if raw.device.len() > MAX_DEVICES {
+        return Err(Error::input(src.error(
+            &raw.device[MAX_DEVICES],
+            "device",
+            format!("a file may list at most {MAX_DEVICES} [[device]] entries"),
+        )));
+    }
+    raw.device.iter().map(|d| convert_device(src, d)).collect()
 }
 
 impl Application {
@@ -421,7 +463,19 @@ fn convert_device(src: Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEnt
         max_energy_mev: d.max_energy_mev.map(|x| x.0),
         dose_rate_usv_h: d.dose_rate_usv_h.map(|x| x.0),
         type_approved: d.type_approved,
-        source: d.source.clone(),
+        source: d
+            .source
+            .iter()
+            .map(|s| {
+                crate::nuclide::Activity::parse(s.activity.get_ref())
+                    .map_err(|e| Error::input(src.error(&s.activity, "source.activity", e.0)))?;
+                Ok(SourceSpec {
+                    nuclide: s.nuclide.clone(),
+                    activity: s.activity.get_ref().clone(),
+                    reference_date: s.reference_date,
+                })
+            })
+            .collect::<Result<Vec<_>, Error>>()?,
     };
     let description = (!description.is_empty()).then_some(description);
     if class.is_none() && description.is_none() {

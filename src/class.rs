@@ -243,6 +243,43 @@ impl DeviceClass {
         self.family().is_x_ray_emitting()
     }
 
+    /// The legal definition this class rests on.
+    pub fn legal_basis(self) -> &'static str {
+        match self {
+            DeviceClass::XrayAngiography => {
+                "Thông tư 08/2010/TT-BKHCN Điều 3 khoản 4 (X-quang can thiệp, chụp mạch); Nghị định 142/2020/NĐ-CP Điều 3 khoản 4"
+            }
+            DeviceClass::XrayCArm => {
+                "Nghị định 142/2020/NĐ-CP Điều 3 khoản 4 (X-quang tăng sáng truyền hình); TTLT 13/2014/TTLT-BKHCN-BYT Điều 2"
+            }
+            DeviceClass::XrayDentalIntraoral
+            | DeviceClass::XrayDentalPanoramic
+            | DeviceClass::XrayDentalCephalometric
+            | DeviceClass::XrayDentalCbct => {
+                "TTLT 13/2014/TTLT-BKHCN-BYT Điều 2 khoản 6 (sửa đổi bởi TT 13/2018/TT-BKHCN): X-quang răng gồm toàn cảnh, sọ mặt, phim đặt sau huyệt ổ răng, CT chùm tia hình nón"
+            }
+            _ => match self.family() {
+                Family::MedicalXray => {
+                    "Nghị định 142/2020/NĐ-CP Điều 3 khoản 4 (thiết bị X-quang chẩn đoán trong y tế); TTLT 13/2014/TTLT-BKHCN-BYT Điều 2"
+                }
+                Family::HybridImaging => {
+                    "Nghị định 142/2020/NĐ-CP Điều 3 khoản 4 (CT trừ CT tích hợp PET, SPECT: PET/CT, SPECT/CT không thuộc X-quang chẩn đoán)"
+                }
+                Family::IndustrialXray | Family::AnalyticalXray => {
+                    "Nghị định 142/2020/NĐ-CP Điều 3 (sử dụng thiết bị phát tia X); danh mục thủ tục cấp tỉnh 2025–2026"
+                }
+                Family::Accelerator => {
+                    "Nghị định 142/2020/NĐ-CP Điều 3 (vận hành thiết bị chiếu xạ: máy gia tốc, thiết bị xạ trị, thiết bị chiếu xạ)"
+                }
+                Family::SealedSourceDevice => {
+                    "Nghị định 142/2020/NĐ-CP Điều 3 (sử dụng thiết bị bức xạ có nguồn phóng xạ gắn trong thiết bị)"
+                }
+                Family::NotIonizing => "Luật Năng lượng nguyên tử (chỉ điều chỉnh bức xạ ion hóa)",
+                Family::OtherPractice => "Thông tư 287/2016/TT-BTC, Biểu phí mục 4 đến 9",
+            },
+        }
+    }
+
     /// Whether a fee schedule is expected to price this class (everything but `not_ionizing`).
     pub fn needs_fee_row(self) -> bool {
         self.family() != Family::NotIonizing

@@ -193,6 +193,16 @@ impl Error {
         Error { kind: ErrorKind::Unpriceable, findings: vec![Finding::error(None, None, message)] }
     }
 
+    /// Gives every finding without a place the place `at` (e.g. the device it concerns).
+    pub(crate) fn at(mut self, at: Option<&Location>) -> Error {
+        for f in &mut self.findings {
+            if f.location.is_none() {
+                f.location = at.cloned();
+            }
+        }
+        self
+    }
+
     /// The application is understood but cannot be priced as one application: a class with no
     /// fee row in the schedule in force, or devices that fall to different authorities.
     pub fn is_unpriceable(&self) -> bool {

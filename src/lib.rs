@@ -96,9 +96,11 @@
 mod application;
 mod authority;
 mod class;
+mod classify;
 mod date;
 mod error;
 mod money;
+mod nuclide;
 mod province;
 mod quote;
 mod render;
@@ -107,13 +109,15 @@ mod text;
 
 pub use application::{
     Application, Channel, Description, DeviceEntry, MAX_APPLICATION_BYTES, MAX_COUNT, MAX_DEVICES, Procedure,
-    Radiation, SourceSpec, Use,
+    Radiation, SourceSpec, Use, devices_from_toml,
 };
 pub use authority::{AuthorityRule, AuthorityTable};
 pub use class::{DeviceClass, Family};
+pub use classify::{Candidates, Classification, ClassificationRules, Reason, Status, modalities};
 pub use date::{Date, DateError};
 pub use error::{Error, Finding, Location, Severity};
 pub use money::{Money, Rounding};
+pub use nuclide::{Activity, ActivityError, Confidence, Nuclide, Nuclides, Provenance, SourceAssessment};
 pub use province::{Body, FormerProvince, FormerRef, LookupError, Province, Provinces, ResolvedProvince};
 pub use quote::{Line, Quote, QuoteAdjustment, QuoteCharge, ScheduleRef};
 pub use schedule::{

@@ -3,8 +3,9 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::application::{Application, Channel, Procedure};
+use crate::application::{Application, Channel, DeviceEntry, Procedure};
 use crate::class::DeviceClass;
+use crate::classify::{Classification, Status};
 use crate::date::Date;
 use crate::error::{Error, Finding};
 use crate::money::Money;
@@ -34,8 +35,8 @@ pub struct ScheduleRef {
 /// One device entry of the application, priced.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Line {
-    /// Device class.
-    pub class: DeviceClass,
+    /// Device class (`null` only for an exempt device whose class the description leaves open).
+    pub class: Option<DeviceClass>,
     /// Number of devices.
     pub count: u32,
     /// Fee for one unit (new-licence rate).
@@ -149,6 +150,90 @@ impl Quote {
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
+}
+
+const NOT_IONIZING: (&str, &str, &str) = (
+    "Not ionising-radiation equipment: no radiation licence and no appraisal fee.",
+    "Không phải thiết bị bức xạ ion hóa: không cần giấy phép, không thu phí thẩm định.",
+    "Luật Năng lượng nguyên tử: không phải thiết bị bức xạ ion hóa",
+);
+
+/// A line of 0 for a device that needs no licence (exempt or not ionising), with the reason.
+fn zero_line(class: Option<DeviceClass>, device: &DeviceEntry, basis: String, en: String, vi: String) -> Line {
+    let name = match class {
+        Some(c) => Text { vi: c.name_vi().to_owned(), en: c.name_en().to_owned() },
+        None => Text { vi: "Thiết bị được miễn trừ".to_owned(), en: "Exempt device".to_owned() },
+    };
+    Line {
+        class,
+        count: device.count,
+        unit_fee: Money::ZERO,
+        amount: Money::ZERO,
+        basis,
+        row: "-".to_owned(),
+        name,
+        unit: Unit::Device,
+        label: device.label.clone(),
+        by_analogy: false,
+        note: Some(en),
+        note_vi: Some(vi),
+    }
+}
+
+/// What the quote says when a device gives both a class and a description.
+fn agreement(n: usize, given: DeviceClass, c: &Classification) -> (String, String) {
+    let read = match (&c.class, &c.candidates) {
+        (Some(k), _) => format!("`{k}`"),
+        (None, Some(k)) if !k.classes.is_empty() => {
+            k.classes.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(" or ")
+        }
+        _ => "no class".to_owned(),
+    };
+    if c.class == Some(given) {
+        (
+            format!("Device {n}: the classifier agrees that the description is `{given}`."),
+            format!("Thiết bị {n}: bộ phân loại xác nhận mô tả là `{given}`."),
+        )
+    } else if c.candidates.as_ref().is_some_and(|k| k.classes.contains(&given)) {
+        (
+            format!("Device {n}: the description fits {read}; the class given, `{given}`, is one of them."),
+            format!("Thiết bị {n}: mô tả phù hợp với {read}; loại đã khai `{given}` là một trong số đó."),
+        )
+    } else {
+        (
+            format!(
+                "DISAGREEMENT, device {n}: the class given is `{given}` but the classifier reads the description as {read}; priced as given. Check the declaration."
+            ),
+            format!(
+                "KHÔNG KHỚP, thiết bị {n}: loại đã khai là `{given}` nhưng bộ phân loại đọc mô tả là {read}; tính phí theo loại đã khai. Cần kiểm tra lại hồ sơ."
+            ),
+        )
+    }
+}
+
+/// The error for a described device whose class the description does not settle.
+fn ambiguous(n: usize, device: &DeviceEntry, c: &Classification) -> Error {
+    let message = match &c.candidates {
+        Some(k) if !k.classes.is_empty() => format!(
+            "device {n}: the description does not settle the class: it could be {}; give `{}` to decide (or give class = \"<key>\")",
+            k.classes.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", "),
+            k.field
+        ),
+        _ => format!(
+            "device {n}: nothing in the description identifies the device{}; give class = \"<key>\" or describe it with radiation, use and modality",
+            if c.warnings.is_empty() { String::new() } else { format!(" ({})", c.warnings.join("; ")) }
+        ),
+    };
+    Error::input(Finding::error(device.location.clone(), Some("device"), message))
+}
+
+/// A device built in code with neither class nor description (the parser refuses it earlier).
+fn no_class(n: usize, device: &DeviceEntry) -> Error {
+    Error::input(Finding::error(
+        device.location.clone(),
+        Some("device"),
+        format!("device {n} has neither a class nor a description"),
+    ))
 }
 
 fn basis_text(b: &LegalRef) -> String {
@@ -276,38 +361,51 @@ impl Schedules {
         let mut missing: Vec<DeviceClass> = Vec::new();
         let mut authorities: Vec<(Authority, DeviceClass)> = Vec::new();
         for (i, device) in app.devices.iter().enumerate() {
-            let Some(class) = device.class else {
-                let at = device.location.as_ref().map(|l| format!("{l}: ")).unwrap_or_default();
-                return Err(Error::unpriceable(format!(
-                    "{at}device {} is given by description only; this version of radfee cannot classify descriptions yet, so give its class (class = \"<key>\" from spec/device-classes.md)",
-                    i + 1
-                )));
+            let n = i + 1;
+            let classified = match &device.description {
+                Some(d) => Some(self.classify(d, date).map_err(|e| e.at(device.location.as_ref()))?),
+                None => None,
             };
-            if device.description.is_some() {
-                notes.push(
-                    format!("Device {}: the description was not checked against class `{class}` (no classifier in this version).", i + 1),
-                    format!("Thiết bị {}: mô tả chưa được đối chiếu với loại `{class}` (phiên bản này chưa có bộ phân loại).", i + 1),
-                );
+            if let Some(c) = &classified {
+                if let Some(given) = device.class {
+                    let (en, vi) = agreement(n, given, c);
+                    notes.push(en, vi);
+                }
+                let reason = match c.status {
+                    Some(Status::Exempt) => Some((
+                        format!("Exempt: {}.", c.exemption.as_deref().unwrap_or("below the exemption criteria")),
+                        format!("Miễn trừ: {}.", c.exemption.as_deref().unwrap_or("dưới ngưỡng miễn trừ")),
+                        c.reasons
+                            .iter()
+                            .find(|r| r.rule.starts_with("exemption"))
+                            .map(|r| r.basis.clone())
+                            .unwrap_or_default(),
+                    )),
+                    Some(Status::NotIonizing) if device.class.is_none() => {
+                        Some((NOT_IONIZING.0.to_owned(), NOT_IONIZING.1.to_owned(), NOT_IONIZING.2.to_owned()))
+                    }
+                    _ => None,
+                };
+                if let Some((en, vi, basis)) = reason {
+                    lines.push(zero_line(device.class.or(c.class), device, basis, en, vi));
+                    continue;
+                }
             }
+            let class = match (device.class, classified.as_ref()) {
+                (Some(c), _) => c,
+                (None, Some(Classification { class: Some(c), .. })) => {
+                    notes.push(
+                        format!("Device {n}: classified as `{c}` ({}) from its description.", c.name_en()),
+                        format!("Thiết bị {n}: được phân loại là `{c}` ({}) theo mô tả.", c.name_vi()),
+                    );
+                    *c
+                }
+                (None, Some(c)) => return Err(ambiguous(n, device, c)),
+                (None, None) => return Err(no_class(n, device)),
+            };
             if !class.needs_fee_row() {
-                lines.push(Line {
-                    class,
-                    count: device.count,
-                    unit_fee: Money::ZERO,
-                    amount: Money::ZERO,
-                    basis: "Luật Năng lượng nguyên tử: không phải thiết bị bức xạ ion hóa".to_owned(),
-                    row: "-".to_owned(),
-                    name: Text { vi: class.name_vi().to_owned(), en: class.name_en().to_owned() },
-                    unit: Unit::Device,
-                    label: device.label.clone(),
-                    by_analogy: false,
-                    note: Some(
-                        "Not ionising-radiation equipment: no radiation licence and no appraisal fee.".to_owned(),
-                    ),
-                    note_vi: Some(
-                        "Không phải thiết bị bức xạ ion hóa: không cần giấy phép, không thu phí thẩm định.".to_owned(),
-                    ),
-                });
+                let (en, vi, basis) = NOT_IONIZING;
+                lines.push(zero_line(Some(class), device, basis.to_owned(), en.to_owned(), vi.to_owned()));
                 continue;
             }
             match self.authority().rule(class, date) {
@@ -359,7 +457,7 @@ impl Schedules {
                 notes.push(format!("{} (line {}): {en}", class, i + 1), format!("{} (dòng {}): {vi}", class, i + 1));
             }
             lines.push(Line {
-                class,
+                class: Some(class),
                 count: device.count,
                 unit_fee: Money::new(row.amount),
                 amount: Money::new(amount),

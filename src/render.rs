@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use crate::class::DeviceClass;
 use crate::quote::Quote;
 use crate::schedule::Authority;
 
@@ -104,7 +105,8 @@ impl Quote {
                 let _ = writeln!(o, "    {more}");
             }
             let _ = writeln!(o, "    {}", l.name.en);
-            let mut detail = format!("    loại / class: {}", l.class);
+            let class = l.class.map_or("-", DeviceClass::key);
+            let mut detail = format!("    loại / class: {class}");
             if let Some(label) = &l.label {
                 detail.push_str(&format!(" · {label}"));
             }

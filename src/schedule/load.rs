@@ -15,9 +15,11 @@ use super::{
 use crate::application::Procedure;
 use crate::authority::AuthorityTable;
 use crate::class::{DeviceClass, unknown_class_message};
+use crate::classify::ClassificationRules;
 use crate::date::Date;
 use crate::error::{Error, Finding, Location, Src};
 use crate::money::canonical;
+use crate::nuclide::Nuclides;
 use crate::province::Provinces;
 
 /// Largest schedule file read, in bytes: far above any real schedule, far below trouble.
@@ -31,11 +33,17 @@ enum Role {
     Version,
     Province,
     Authority,
+    Nuclides,
+    Classification,
 }
 
 fn role(path: &str) -> Role {
     if path == "authority.toml" {
         Role::Authority
+    } else if path == "nuclides.toml" {
+        Role::Nuclides
+    } else if path == "classification.toml" {
+        Role::Classification
     } else if path.starts_with("provinces/") {
         Role::Province
     } else {
@@ -108,15 +116,14 @@ pub(super) fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Error> {
 /// finding. The caller refuses the result if any finding is an error.
 pub(super) fn load(mut files: Vec<SourceFile>) -> (Option<Schedules>, Vec<Finding>) {
     let mut findings = Vec::new();
-    let has = |files: &[SourceFile], r: Role| files.iter().any(|f| role(&f.path) == r);
-    if !has(&files, Role::Province) || !has(&files, Role::Authority) {
-        let builtin = Schedules::builtin_files();
-        let need_p = !has(&files, Role::Province);
-        let need_a = !has(&files, Role::Authority);
-        files.extend(builtin.into_iter().filter(|f| {
-            let r = role(&f.path);
-            (need_p && r == Role::Province) || (need_a && r == Role::Authority)
-        }));
+    // A folder may hold only some parts (e.g. an edited national schedule): the others are
+    // the built-in ones.
+    let missing: Vec<Role> = [Role::Province, Role::Authority, Role::Nuclides, Role::Classification]
+        .into_iter()
+        .filter(|r| !files.iter().any(|f| role(&f.path) == *r))
+        .collect();
+    if !missing.is_empty() {
+        files.extend(Schedules::builtin_files().into_iter().filter(|f| missing.contains(&role(&f.path))));
     }
 
     let mut parsed: Vec<(&SourceFile, VersionFile)> = Vec::new();
@@ -136,9 +143,16 @@ pub(super) fn load(mut files: Vec<SourceFile>) -> (Option<Schedules>, Vec<Findin
         .find(|f| role(&f.path) == Role::Authority)
         .and_then(|f| AuthorityTable::load(Src { name: &f.display_name, text: &f.text }, &mut findings));
 
+    let single =
+        |r: Role| files.iter().find(|f| role(&f.path) == r).map(|f| Src { name: &f.display_name, text: &f.text });
+    let nuclides = single(Role::Nuclides).and_then(|src| Nuclides::load(src, &mut findings));
+    let rules = single(Role::Classification).and_then(|src| ClassificationRules::load(src, &mut findings));
+
     findings.sort_by(|a, b| (a.severity, &a.location).cmp(&(b.severity, &b.location)));
-    let schedules = match (provinces, authority) {
-        (Some(provinces), Some(authority)) => Some(Schedules { versions, provinces, authority, warnings: Vec::new() }),
+    let schedules = match (provinces, authority, nuclides, rules) {
+        (Some(provinces), Some(authority), Some(nuclides), Some(rules)) => {
+            Some(Schedules { versions, provinces, authority, nuclides, rules, warnings: Vec::new() })
+        }
         _ => None,
     };
     (schedules, findings)

@@ -19,9 +19,11 @@ pub use model::{AdjustmentKind, Authority, LegalRef, ProvinceKind, RoundAt, Text
 use crate::application::{Channel, Procedure};
 use crate::authority::AuthorityTable;
 use crate::class::DeviceClass;
+use crate::classify::ClassificationRules;
 use crate::date::Date;
 use crate::error::{Error, Finding};
 use crate::money::Rounding;
+use crate::nuclide::Nuclides;
 use crate::province::Provinces;
 
 mod builtin {
@@ -310,6 +312,8 @@ pub struct Schedules {
     versions: Vec<Version>,
     provinces: Provinces,
     authority: AuthorityTable,
+    nuclides: Nuclides,
+    rules: ClassificationRules,
     warnings: Vec<Finding>,
 }
 
@@ -344,9 +348,10 @@ impl Schedules {
     }
 
     /// Reads the TOML files of a folder laid out like `fee-schedules/`: `provinces/*.toml` are
-    /// province files, `authority.toml` the authority table, every other `*.toml` a schedule
-    /// version. A folder without province files or without `authority.toml` uses the built-in
-    /// ones for that part, so staff can try an edited national schedule alone.
+    /// province files, `authority.toml` the authority table, `nuclides.toml` the nuclide table,
+    /// `classification.toml` the classifier's rules, every other `*.toml` a schedule version.
+    /// A folder without one of these parts uses the built-in one, so staff can try an edited
+    /// national schedule alone.
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<Schedules, Error> {
         Schedules::from_files(load::read_dir(dir.as_ref())?)
     }
@@ -391,5 +396,15 @@ impl Schedules {
     /// The authority table.
     pub fn authority(&self) -> &AuthorityTable {
         &self.authority
+    }
+
+    /// The nuclide table (D-values, half-lives, exemption activities).
+    pub fn nuclides(&self) -> &Nuclides {
+        &self.nuclides
+    }
+
+    /// The classifier's rules (exemption, categories, inspection, safety officer).
+    pub fn classification_rules(&self) -> &ClassificationRules {
+        &self.rules
     }
 }

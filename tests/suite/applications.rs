@@ -89,12 +89,64 @@ fn a_date_before_every_schedule_is_refused_with_exit_1() {
 }
 
 #[test]
-fn a_described_device_is_refused_until_the_classifier_exists() {
+fn a_described_device_is_priced_through_the_classifier() {
     let text = std::fs::read_to_string(root().join("examples/applications/binh-duong-described-device.toml")).unwrap();
-    let app = Application::from_toml("b.toml", &text).unwrap();
+    let q = builtin().quote(&Application::from_toml("b.toml", &text).unwrap()).unwrap();
+    assert_eq!(q.total.amount(), rust_decimal::Decimal::from(2_000_000));
+    assert_eq!(q.lines[0].class, Some(radfee::DeviceClass::XrayDentalPanoramic));
+    assert!(
+        q.notes
+            .iter()
+            .any(|n| n
+                == "Device 1: classified as `xray_dental_panoramic` (Dental panoramic X-ray) from its description.")
+    );
+}
+
+#[test]
+fn an_ambiguous_description_is_refused_with_candidates_and_the_deciding_field() {
+    let app = crate::app(
+        "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2026-02-01\n\n[[device]]\nname = \"Máy X-quang răng\"\n",
+    );
     let err = builtin().quote(&app).unwrap_err();
-    assert!(err.is_unpriceable());
-    assert!(err.to_string().starts_with("b.toml:6:1: device 1 is given by description only"), "{err}");
+    assert_eq!(err.exit_code(), 2);
+    assert_eq!(
+        err.to_string(),
+        "test.toml:5:1: device 1: the description does not settle the class: it could be `xray_dental_intraoral`, `xray_dental_panoramic`, `xray_dental_cephalometric`, `xray_dental_cbct`; give `modality` to decide (or give class = \"<key>\") (key `device`)"
+    );
+}
+
+#[test]
+fn a_class_and_a_description_that_disagree_are_reported_not_hidden() {
+    let base = "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2026-02-01\n\n[[device]]\n";
+    let q = builtin().quote(&crate::app(&format!("{base}class = \"xray_mobile\"\nname = \"Máy C-arm\"\n"))).unwrap();
+    assert_eq!(q.total.amount(), rust_decimal::Decimal::from(2_000_000), "priced as given");
+    assert!(q.notes.iter().any(|n| n.starts_with("DISAGREEMENT, device 1: the class given is `xray_mobile` but the classifier reads the description as `xray_c_arm`")), "{:?}", q.notes);
+    let q = builtin().quote(&crate::app(&format!("{base}class = \"xray_c_arm\"\nname = \"Máy C-arm\"\n"))).unwrap();
+    assert!(q.notes.iter().any(|n| n == "Device 1: the classifier agrees that the description is `xray_c_arm`."));
+}
+
+#[test]
+fn an_exempt_described_device_is_a_line_of_zero_with_the_reason() {
+    let app = crate::app(
+        "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2026-02-01\n\n[[device]]\nname = \"Máy X-quang phân tích\"\nradiation = \"x_ray\"\nmax_kv = 5\n",
+    );
+    let q = builtin().quote(&app).unwrap();
+    assert_eq!(q.total.amount(), rust_decimal::Decimal::ZERO);
+    assert_eq!(q.lines[0].note.as_deref(), Some("Exempt: tube voltage 5 kV ≤ 5 kV."));
+    assert!(q.lines[0].basis.contains("QCVN 5:2010/BKHCN"));
+}
+
+#[test]
+fn a_bad_activity_points_at_its_own_line() {
+    let text = "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2026-02-01\n\n[[device]]\nname = \"gauge\"\n[[device.source]]\nnuclide = \"Cs-137\"\nactivity = \"3,7 GBq\"\n";
+    let err = Application::from_toml("a.toml", text).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "a.toml:9:12: `3,7 GBq`: write the decimal point as `.` and no thousands separator, e.g. \"3.7 GBq\" (key `source.activity`)"
+    );
+    let text = text.replace("3,7 GBq", "3.7 GBq").replace("Cs-137", "Xx-999");
+    let err = builtin().quote(&Application::from_toml("a.toml", &text).unwrap()).unwrap_err();
+    assert!(err.to_string().starts_with("a.toml:5:1: unknown nuclide `Xx-999`"), "{err}");
 }
 
 #[test]

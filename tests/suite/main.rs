@@ -7,6 +7,7 @@
 
 mod applications;
 mod boundaries;
+mod classify;
 mod cli;
 mod golden;
 mod properties;
@@ -25,6 +26,12 @@ pub fn root() -> PathBuf {
 /// The compiled-in schedules.
 pub fn builtin() -> Schedules {
     Schedules::builtin().expect("the shipped schedules load without errors")
+}
+
+/// One loaded copy of the compiled-in schedules for the whole suite (loading parses every file).
+pub fn shared() -> &'static Schedules {
+    static S: std::sync::OnceLock<Schedules> = std::sync::OnceLock::new();
+    S.get_or_init(builtin)
 }
 
 /// A date from a literal.

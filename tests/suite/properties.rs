@@ -7,8 +7,7 @@ use rust_decimal::Decimal;
 use crate::builtin;
 
 fn schedules() -> &'static Schedules {
-    static S: std::sync::OnceLock<Schedules> = std::sync::OnceLock::new();
-    S.get_or_init(builtin)
+    crate::shared()
 }
 
 fn priced_classes() -> Vec<DeviceClass> {

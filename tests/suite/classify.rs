@@ -1,0 +1,409 @@
+//! The classifier: structured descriptions, names, exemption, sources, authority, the tool.
+
+use proptest::prelude::*;
+use radfee::{Authority, Description, DeviceClass, Radiation, SourceSpec, Status, Use};
+use rust_decimal::Decimal;
+
+use crate::{date, root, shared};
+
+fn classify(d: &Description, day: &str) -> radfee::Classification {
+    shared().classify(d, date(day)).unwrap()
+}
+
+fn described(radiation: Radiation, use_: Use, modality: Option<&str>) -> Description {
+    Description {
+        radiation: Some(radiation),
+        use_: Some(use_),
+        modality: modality.map(str::to_owned),
+        ..Description::default()
+    }
+}
+
+#[test]
+fn every_device_class_is_reached_from_a_structured_description() {
+    use Radiation::{Accelerator as A, None as N, SealedSource as S, XRay as X};
+    use Use::*;
+    let table: &[(&str, Radiation, Use, Option<&str>)] = &[
+        ("xray_general", X, Medical, Some("radiography")),
+        ("xray_fluoroscopy", X, Medical, Some("fluoroscopy")),
+        ("xray_c_arm", X, Medical, Some("c_arm")),
+        ("xray_angiography", X, Medical, Some("angiography")),
+        ("xray_ct", X, Medical, Some("ct")),
+        ("xray_mammography", X, Medical, Some("mammography")),
+        ("xray_mobile", X, Medical, Some("mobile_radiography")),
+        ("xray_dental_intraoral", X, Dental, Some("intraoral")),
+        ("xray_dental_panoramic", X, Dental, Some("panoramic")),
+        ("xray_dental_cephalometric", X, Dental, Some("cephalometric")),
+        ("xray_dental_cbct", X, Dental, Some("cbct")),
+        ("xray_bone_densitometry", X, Medical, Some("densitometry")),
+        ("xray_veterinary", X, Veterinary, Some("radiography")),
+        ("pet_ct", X, Medical, Some("pet_ct")),
+        ("spect_ct", X, Medical, Some("spect_ct")),
+        ("xray_security_screening", X, Security, Some("security_screening")),
+        ("xray_pcb_inspection", X, Industrial, Some("pcb_inspection")),
+        ("xrf_analyzer", X, Analytical, Some("xrf")),
+        ("xrd_analyzer", X, Analytical, Some("xrd")),
+        ("electron_microscope", X, Research, Some("electron_microscope")),
+        ("xray_cabinet_inspection", X, Industrial, Some("cabinet_inspection")),
+        ("xray_industrial_radiography", X, Industrial, Some("industrial_radiography")),
+        ("radiotherapy_superficial", X, Radiotherapy, Some("superficial_therapy")),
+        ("linac_radiotherapy", A, Radiotherapy, Some("linac")),
+        ("accelerator_isotope_production", A, Medical, Some("cyclotron")),
+        ("accelerator_irradiation", A, Irradiation, Some("irradiation")),
+        ("accelerator_cargo_screening", A, Security, Some("cargo_screening")),
+        ("accelerator_other", A, Analytical, None),
+        ("teletherapy_source", S, Radiotherapy, Some("teletherapy")),
+        ("brachytherapy_hdr", S, Radiotherapy, Some("brachytherapy_hdr")),
+        ("irradiator_source", S, Irradiation, Some("irradiation")),
+        ("gamma_cell", S, Research, Some("gamma_cell")),
+        ("gamma_field", S, Irradiation, Some("gamma_field")),
+        ("gamma_radiography", S, Industrial, Some("gamma_radiography")),
+        ("well_logging", S, Industrial, Some("well_logging")),
+        ("nuclear_gauge", S, Industrial, Some("gauge")),
+        ("xrf_analyzer_source", S, Analytical, Some("xrf")),
+        ("gas_chromatograph_ecd", S, Analytical, Some("ecd")),
+        ("static_eliminator", S, Industrial, Some("static_eliminator")),
+        ("mossbauer_spectrometer", S, Research, Some("mossbauer")),
+        ("not_ionizing", N, Medical, Some("mri")),
+    ];
+    let devices: Vec<&DeviceClass> =
+        DeviceClass::ALL.iter().filter(|c| c.family() != radfee::Family::OtherPractice).collect();
+    assert_eq!(table.len(), devices.len(), "every device class is in the table");
+    for &(key, r, u, m) in table {
+        let c = classify(&described(r, u, m), "2026-03-01");
+        assert_eq!(c.class.map(|c| c.key()), Some(key), "{key}: {:?}", c.candidates);
+        let class = c.class.unwrap();
+        assert_eq!(c.family, Some(class.family()));
+        assert_eq!(c.x_ray_emitting, Some(class.is_x_ray_emitting()));
+        let expected_status = if key == "not_ionizing" { Status::NotIonizing } else { Status::Licence };
+        assert_eq!(c.status, Some(expected_status), "{key}");
+        assert_eq!(c.authority.is_some(), expected_status == Status::Licence, "{key}");
+        assert!(c.reasons.iter().any(|r| r.rule == "class" && !r.basis.is_empty()), "{key}");
+    }
+    // Mobile rewrites: a mobile fluoroscope is a C-arm, mobile radiography a mobile X-ray.
+    let mut d = described(X, Medical, Some("fluoroscopy"));
+    d.mobile = Some(true);
+    assert_eq!(classify(&d, "2026-03-01").class, Some(DeviceClass::XrayCArm));
+    d.modality = Some("radiography".into());
+    assert_eq!(classify(&d, "2026-03-01").class, Some(DeviceClass::XrayMobile));
+}
+
+/// (name, expected class key) or (name, "?field:class,class,…") for an ambiguous name.
+const NAMES: &[(&str, &str)] = &[
+    ("CT 64 lát", "xray_ct"),
+    ("may chup cat lop 64 lat", "xray_ct"),
+    ("Máy chụp cắt lớp vi tính", "xray_ct"),
+    ("CT Scanner 128 slices", "xray_ct"),
+    ("CT", "xray_ct"),
+    ("Bệnh viện ABC - Máy CT 16 lát Siemens phòng 2", "xray_ct"),
+    ("C-arm", "xray_c_arm"),
+    ("Máy C-arm di động", "xray_c_arm"),
+    ("X-quang C-arm", "xray_c_arm"),
+    ("Hệ thống X-quang C-Arm tăng sáng", "xray_c_arm"),
+    ("Máy X-quang di động", "xray_mobile"),
+    ("may x quang di dong", "xray_mobile"),
+    ("MÁY X-QUANG DI ĐỘNG", "xray_mobile"),
+    ("Mobile X-ray unit", "xray_mobile"),
+    ("Máy chụp nhũ ảnh", "xray_mammography"),
+    ("nhu anh ky thuat so", "xray_mammography"),
+    ("Mammography system", "xray_mammography"),
+    ("Máy X-quang răng toàn cảnh", "xray_dental_panoramic"),
+    ("máy chup x quang rang toan canh", "xray_dental_panoramic"),
+    ("x quang toan canh", "xray_dental_panoramic"),
+    ("Panoramic dental X-ray", "xray_dental_panoramic"),
+    ("X-quang sọ mặt cephalometric", "xray_dental_cephalometric"),
+    ("Máy X-quang răng cận chóp", "xray_dental_intraoral"),
+    ("Intraoral dental X-ray", "xray_dental_intraoral"),
+    ("CBCT", "xray_dental_cbct"),
+    ("CT Cone Beam nha khoa", "xray_dental_cbct"),
+    ("CT nha khoa", "xray_dental_cbct"),
+    (
+        "Máy X-quang răng",
+        "?modality:xray_dental_intraoral,xray_dental_panoramic,xray_dental_cephalometric,xray_dental_cbct",
+    ),
+    ("Máy chụp toàn cảnh kết hợp sọ mặt", "?modality:xray_dental_panoramic,xray_dental_cephalometric"),
+    ("Máy đo mật độ xương", "xray_bone_densitometry"),
+    ("DEXA", "xray_bone_densitometry"),
+    ("Máy X-quang tăng sáng truyền hình", "xray_fluoroscopy"),
+    ("X-quang can thiệp mạch DSA", "xray_angiography"),
+    ("Hệ thống chụp mạch số hóa xóa nền", "xray_angiography"),
+    ("Máy X-quang thú y", "xray_veterinary"),
+    ("Veterinary X-ray", "xray_veterinary"),
+    ("CT thú y", "xray_veterinary"),
+    ("X-quang kỹ thuật số DR", "xray_general"),
+    ("Máy X-quang chẩn đoán thông thường", "xray_general"),
+    ("PET/CT", "pet_ct"),
+    ("Hệ thống PET-CT", "pet_ct"),
+    ("SPECT/CT", "spect_ct"),
+    ("Máy soi hành lý", "xray_security_screening"),
+    ("soi chieu an ninh san bay", "xray_security_screening"),
+    ("Baggage X-ray scanner", "xray_security_screening"),
+    ("Máy soi container", "?radiation:xray_security_screening,accelerator_cargo_screening"),
+    ("Máy gia tốc soi container", "accelerator_cargo_screening"),
+    ("Thiết bị kiểm tra bo mạch PCB", "xray_pcb_inspection"),
+    ("huỳnh quang tia X", "?radiation:xrf_analyzer,xrf_analyzer_source"),
+    ("XRF cầm tay dùng ống phát tia X", "xrf_analyzer"),
+    ("Máy XRF nguồn Cd-109", "xrf_analyzer_source"),
+    ("Máy nhiễu xạ tia X", "xrd_analyzer"),
+    ("XRD", "xrd_analyzer"),
+    ("Kính hiển vi điện tử quét", "electron_microscope"),
+    ("Máy soi kiểm tra dị vật thực phẩm", "xray_cabinet_inspection"),
+    ("Máy chụp ảnh bức xạ công nghiệp bằng tia X", "xray_industrial_radiography"),
+    ("Chụp ảnh bức xạ công nghiệp", "?radiation:xray_industrial_radiography,gamma_radiography"),
+    ("Máy chụp ảnh gamma Ir-192", "gamma_radiography"),
+    ("Máy xạ trị bề mặt", "radiotherapy_superficial"),
+    ("Máy gia tốc xạ trị", "linac_radiotherapy"),
+    ("Linac", "linac_radiotherapy"),
+    ("Cyclotron", "accelerator_isotope_production"),
+    ("Máy gia tốc chiếu xạ khử trùng", "accelerator_irradiation"),
+    ("Thiết bị chiếu xạ Co-60", "irradiator_source"),
+    ("Gamma knife", "teletherapy_source"),
+    ("Máy xạ trị Cobalt", "?modality:teletherapy_source,brachytherapy_hdr"),
+    ("Máy xạ trị áp sát HDR", "brachytherapy_hdr"),
+    ("Thiết bị đo mức", "nuclear_gauge"),
+    ("Troxler moisture density gauge", "nuclear_gauge"),
+    ("Máy đo độ dày", "nuclear_gauge"),
+    ("Máy đo địa vật lý giếng khoan", "well_logging"),
+    ("Máy sắc ký khí ECD", "gas_chromatograph_ecd"),
+    ("Thiết bị khử tĩnh điện Po-210", "static_eliminator"),
+    ("Phổ kế Mossbauer", "mossbauer_spectrometer"),
+    ("Gamma cell", "gamma_cell"),
+    ("MRI", "not_ionizing"),
+    ("Máy siêu âm", "not_ionizing"),
+    ("may sieu am doppler", "not_ionizing"),
+    ("Laser", "not_ionizing"),
+    ("Máy X-quang", "?modality:*"),
+    ("Thiết bị ABC-123", "?modality:"),
+];
+
+#[test]
+fn names_alone_are_read_in_vietnamese_english_and_abbreviations() {
+    assert!(NAMES.len() >= 60);
+    let mut failures = Vec::new();
+    for &(name, expected) in NAMES {
+        let d = Description { name: Some(name.to_owned()), ..Description::default() };
+        let c = classify(&d, "2026-03-01");
+        let got = match (&c.class, &c.candidates) {
+            (Some(k), _) => k.key().to_owned(),
+            (None, Some(k)) => {
+                format!("?{}:{}", k.field, k.classes.iter().map(|c| c.key()).collect::<Vec<_>>().join(","))
+            }
+            (None, None) => "none".to_owned(),
+        };
+        let ok = match expected.strip_suffix('*') {
+            Some(prefix) => got.starts_with(prefix) && got.len() > prefix.len() + 40,
+            None => got == expected,
+        };
+        if !ok {
+            failures.push(format!("{name:?}: expected {expected}, got {got}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_name_and_the_fields_disagreeing_is_said() {
+    let d = Description {
+        name: Some("Máy X-quang răng toàn cảnh".into()),
+        modality: Some("cephalometric".into()),
+        ..Description::default()
+    };
+    let c = classify(&d, "2026-03-01");
+    assert_eq!(c.class, Some(DeviceClass::XrayDentalCephalometric), "the field wins");
+    assert!(
+        c.warnings
+            .iter()
+            .any(|w| w
+                == "name and fields disagree: the name suggests modality panoramic but the field says cephalometric"),
+        "{:?}",
+        c.warnings
+    );
+    // MRI by name, X-ray by field: a different device altogether.
+    let d = Description {
+        name: Some("MRI".into()),
+        radiation: Some(Radiation::XRay),
+        modality: Some("ct".into()),
+        ..Description::default()
+    };
+    let c = classify(&d, "2026-03-01");
+    assert_eq!(c.class, Some(DeviceClass::XrayCt));
+    assert!(c.warnings.iter().any(|w| w.contains("the name suggests modality mri")), "{:?}", c.warnings);
+}
+
+#[test]
+fn exemption_exactly_at_5_kv_and_1_usv_per_hour() {
+    let kv = |v: &str| {
+        let mut d = described(Radiation::XRay, Use::Analytical, Some("xrf"));
+        d.max_kv = Some(Decimal::from_str_exact(v).unwrap());
+        classify(&d, "2026-03-01").status
+    };
+    assert_eq!(kv("5"), Some(Status::Exempt));
+    assert_eq!(kv("5.0"), Some(Status::Exempt));
+    assert_eq!(kv("5.001"), Some(Status::Licence));
+    assert_eq!(kv("50"), Some(Status::Licence));
+    let rate = |v: &str, approved: Option<bool>| {
+        let mut d = described(Radiation::XRay, Use::Security, Some("security_screening"));
+        d.max_kv = Some(Decimal::from(160));
+        d.dose_rate_usv_h = Some(Decimal::from_str_exact(v).unwrap());
+        d.type_approved = approved;
+        classify(&d, "2026-03-01")
+    };
+    let c = rate("1", Some(true));
+    assert_eq!((c.status, c.authority), (Some(Status::Exempt), None));
+    assert_eq!(c.exemption.as_deref(), Some("type-approved, dose rate 1 µSv/h ≤ 1 µSv/h at 0.1 m"));
+    assert_eq!(rate("1.01", Some(true)).status, Some(Status::Licence));
+    assert_eq!(rate("0.5", Some(false)).status, Some(Status::Licence));
+    assert_eq!(rate("0.5", None).status, Some(Status::Licence));
+    // Exemption comes first: an exempt device need not be pinned to a class.
+    let d = Description { radiation: Some(Radiation::XRay), max_kv: Some(Decimal::from(4)), ..Description::default() };
+    let c = classify(&d, "2026-03-01");
+    assert_eq!((c.status, c.class), (Some(Status::Exempt), None));
+    assert!(!c.is_ambiguous());
+}
+
+fn with_sources(sources: &[(&str, &str, Option<&str>)], day: &str) -> radfee::Classification {
+    let d = Description {
+        radiation: Some(Radiation::SealedSource),
+        use_: Some(Use::Industrial),
+        modality: Some("gauge".into()),
+        source: sources
+            .iter()
+            .map(|(n, a, r)| SourceSpec { nuclide: (*n).into(), activity: (*a).into(), reference_date: r.map(date) })
+            .collect(),
+        ..Description::default()
+    };
+    classify(&d, day)
+}
+
+#[test]
+fn category_boundaries_are_exact() {
+    let cat = |nuclide: &str, activity: &str| with_sources(&[(nuclide, activity, None)], "2026-03-01").source_category;
+    // Co-60: D = 0.03 TBq.
+    assert_eq!(cat("Co-60", "30 TBq"), Some(1)); // A/D = 1000
+    assert_eq!(cat("Co-60", "29.999 TBq"), Some(2));
+    assert_eq!(cat("Co-60", "0.3 TBq"), Some(2)); // 10
+    assert_eq!(cat("Co-60", "0.299 TBq"), Some(3));
+    assert_eq!(cat("Co-60", "0.03 TBq"), Some(3)); // 1
+    assert_eq!(cat("Co-60", "0.3 GBq"), Some(4)); // 0.01, the classic floating-point trap
+    assert_eq!(cat("Co-60", "0.299 GBq"), Some(5));
+    // Ci are exact: 810.810… Ci of Co-60 is 30 TBq; 1000 Ci = 37 TBq.
+    assert_eq!(cat("Co-60", "1000 Ci"), Some(1));
+    // Nothing at or below the exemption activity is categorised (Am-241: 10 kBq).
+    let c = with_sources(&[("Am-241", "10 kBq", None)], "2026-03-01");
+    assert_eq!((c.source_category, c.status), (None, Some(Status::Exempt)));
+    assert_eq!(cat("Am-241", "10.001 kBq"), Some(5));
+    assert_eq!(cat("Am-241/Be", "18.5 GBq"), Some(4)); // 0.5 Ci: A/D = 0.3083
+}
+
+#[test]
+fn several_sources_are_summed_as_a_over_d() {
+    // Each Cs-137 source alone: 0.06/0.1 = 0.6 → category 4; together 1.2 → category 3.
+    assert_eq!(with_sources(&[("Cs-137", "60 GBq", None)], "2026-03-01").source_category, Some(4));
+    let c = with_sources(&[("Cs-137", "60 GBq", None), ("Cs-137", "60 GBq", None)], "2026-03-01");
+    assert_eq!((c.source_category, c.a_over_d), (Some(3), Some(Decimal::from_str_exact("1.2").unwrap())));
+    // Mixed nuclides: 0.5 + 0.5 = 1 → category 3.
+    let c = with_sources(&[("Co-60", "15 GBq", None), ("Cs-137", "50 GBq", None)], "2026-03-01");
+    assert_eq!((c.source_category, c.a_over_d), (Some(3), Some(Decimal::ONE)));
+}
+
+#[test]
+fn a_source_drops_category_as_it_decays() {
+    // Ir-192 at exactly 10 × D on its reference date: category 2; a day later: category 3.
+    assert_eq!(with_sources(&[("Ir-192", "0.8 TBq", Some("2026-01-01"))], "2026-01-01").source_category, Some(2));
+    assert_eq!(with_sources(&[("Ir-192", "0.8 TBq", Some("2026-01-01"))], "2026-01-02").source_category, Some(3));
+    // Co-60 at 1000 × D: category 1; one half-life (5.2713 y = 1925.34 d) later, A/D ≈ 500: 2.
+    let c = with_sources(&[("Co-60", "30 TBq", Some("2020-01-01"))], "2025-04-10");
+    assert_eq!(c.source_category, Some(2));
+    let ad = c.a_over_d.unwrap();
+    assert!(ad > Decimal::from(499) && ad < Decimal::from(501), "{ad}");
+    assert!(c.warnings.iter().any(|w| w.contains("unverified")), "half-lives are tagged R");
+}
+
+#[test]
+fn authority_on_both_sides_of_the_transfer() {
+    let xrf = described(Radiation::XRay, Use::Analytical, Some("xrf"));
+    assert_eq!(classify(&xrf, "2025-06-30").authority, Some(Authority::Varans));
+    let after = classify(&xrf, "2025-07-01");
+    assert_eq!(after.authority, Some(Authority::Province));
+    assert!(after.warnings.iter().any(|w| w.contains("2025-07-01")), "the transfer date is an assumption");
+    let gauge = described(Radiation::SealedSource, Use::Industrial, Some("gauge"));
+    assert_eq!(classify(&gauge, "2025-07-01").authority, Some(Authority::Varans));
+    let ct = described(Radiation::XRay, Use::Medical, Some("ct"));
+    assert_eq!(classify(&ct, "2020-01-01").authority, Some(Authority::Province));
+}
+
+#[test]
+fn safety_officer_and_inspection_where_the_law_says() {
+    let c = classify(&described(Radiation::XRay, Use::Dental, Some("intraoral")), "2026-03-01");
+    assert_eq!((c.safety_officer_required, c.inspection_interval_months), (Some(false), Some(24)));
+    let c = classify(&described(Radiation::XRay, Use::Medical, Some("ct")), "2026-03-01");
+    assert_eq!((c.safety_officer_required, c.inspection_interval_months), (Some(true), Some(12)));
+    let c = classify(&described(Radiation::XRay, Use::Industrial, Some("pcb_inspection")), "2026-03-01");
+    assert_eq!((c.safety_officer_required, c.inspection_interval_months), (Some(false), None));
+    // A category 5 source needs no safety officer.
+    let c = with_sources(&[("Cs-137", "0.5 GBq", None)], "2026-03-01");
+    assert_eq!((c.source_category, c.safety_officer_required), (Some(5), Some(false)));
+}
+
+#[test]
+fn the_classify_tool_prints_json_and_exits_1_on_ambiguity() {
+    let exe = std::env::current_exe().unwrap();
+    let bin = exe.parent().and_then(|d| d.parent()).unwrap().join("examples").join("classify");
+    let run = |args: &[&str]| std::process::Command::new(&bin).args(args).current_dir(root()).output().unwrap();
+    let o = run(&["examples/devices/mixed.toml", "--date", "2026-03-01", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "one device is ambiguous");
+    let json = String::from_utf8(o.stdout).unwrap();
+    crate::snapshot(&root().join("tests/golden/classify-mixed.json"), &json);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 10);
+    assert_eq!(v[0]["class"], "xray_c_arm");
+    assert_eq!(v[0]["status"], "licence");
+    assert_eq!(v[0]["authority"], "province");
+    assert_eq!(v[0]["x_ray_emitting"], true);
+    assert_eq!(v[7]["class"], serde_json::Value::Null);
+    assert_eq!(v[7]["candidates"]["field"], "modality");
+    assert_eq!(v[8]["source_category"], 4);
+    assert_eq!(v[6]["status"], "not_ionizing");
+    assert_eq!(v[6]["authority"], serde_json::Value::Null);
+    let o = run(&["tests/fixtures/bad-applications/unknown-key.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["examples/devices/mixed.toml", "--date", "2026-02-30"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn classification_is_deterministic(words in prop::collection::vec(prop::sample::select(NAMES.iter().map(|(n, _)| *n).collect::<Vec<_>>()), 1..3), kv in 0u32..200, approved in any::<bool>()) {
+        let d = Description {
+            name: Some(words.join(" ")),
+            max_kv: Some(Decimal::from(kv)),
+            type_approved: Some(approved),
+            ..Description::default()
+        };
+        let a = classify(&d, "2026-03-01");
+        let b = classify(&d.clone(), "2026-03-01");
+        prop_assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
+    }
+
+    #[test]
+    fn a_decaying_source_never_rises_in_category(
+        nuclide in prop::sample::select(vec!["Co-60", "Cs-137", "Ir-192", "Am-241", "Se-75", "Sr-90", "Kr-85", "Cf-252"]),
+        mantissa in 1u32..10_000,
+        unit in prop::sample::select(vec!["MBq", "GBq", "TBq", "mCi", "Ci"]),
+        first in 0i64..4000,
+        gap in 0i64..4000,
+    ) {
+        let base = radfee::Date::new(2015, 1, 1).unwrap().to_days();
+        let d1 = radfee::Date::from_days(base + first).unwrap().to_string();
+        let d2 = radfee::Date::from_days(base + first + gap).unwrap().to_string();
+        let activity = format!("{mantissa} {unit}");
+        let rank = |day: &str| {
+            let c = with_sources(&[(nuclide, &activity, Some("2015-01-01"))], day);
+            // Exempt (no category) is the least dangerous: rank 6.
+            c.source_category.unwrap_or(6)
+        };
+        prop_assert!(rank(&d2) >= rank(&d1), "{} {} : {} on {}, {} on {}", nuclide, activity, rank(&d1), d1, rank(&d2), d2);
+    }
+}
