@@ -43,13 +43,7 @@ pub struct AuthorityTable {
 
 impl AuthorityTable {
     pub(crate) fn load(src: Src<'_>, findings: &mut Vec<Finding>) -> Option<AuthorityTable> {
-        let raw: AuthorityFile = match toml::from_str(src.text) {
-            Ok(r) => r,
-            Err(e) => {
-                findings.push(Finding::from_toml(src.name, src.text, &e));
-                return None;
-            }
-        };
+        let raw: AuthorityFile = src.parse(findings)?;
         let body =
             |b: &crate::schedule::model::BodyFile| Body { vi: b.vi.clone(), en: b.en.clone(), basis: b.basis.clone() };
         let mut periods: Vec<Period> = Vec::new();

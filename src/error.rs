@@ -287,6 +287,11 @@ impl Src<'_> {
         Finding::error(Some(self.at(value.span())), Some(key), message)
     }
 
+    /// Parses the file as `T`; on a syntax or shape error records the finding and gives `None`.
+    pub(crate) fn parse<T: serde::de::DeserializeOwned>(&self, findings: &mut Vec<Finding>) -> Option<T> {
+        toml::from_str(self.text).map_err(|e| findings.push(Finding::from_toml(self.name, self.text, &e))).ok()
+    }
+
     /// An error finding about the file as a whole (its first line).
     pub(crate) fn error_here(&self, key: Option<&str>, message: impl Into<String>) -> Finding {
         Finding::error(Some(Location::at(self.name, self.text, 0)), key, message)

@@ -121,13 +121,7 @@ fn parse_half_life(text: &str, year_days: Decimal) -> Option<Decimal> {
 
 impl Nuclides {
     pub(crate) fn load(src: Src<'_>, findings: &mut Vec<Finding>) -> Option<Nuclides> {
-        let raw: NuclidesFile = match toml::from_str(src.text) {
-            Ok(r) => r,
-            Err(e) => {
-                findings.push(Finding::from_toml(src.name, src.text, &e));
-                return None;
-            }
-        };
+        let raw: NuclidesFile = src.parse(findings)?;
         let mut list = Vec::new();
         let mut index = BTreeMap::new();
         for n in raw.nuclide {

@@ -189,13 +189,9 @@ impl Provinces {
         let mut ok = true;
         for file in files {
             let src = Src { name: &file.display_name, text: &file.text };
-            let raw: ProvinceFile = match toml::from_str(&file.text) {
-                Ok(r) => r,
-                Err(e) => {
-                    findings.push(Finding::from_toml(&file.display_name, &file.text, &e));
-                    ok = false;
-                    continue;
-                }
+            let Some(raw) = src.parse::<ProvinceFile>(findings) else {
+                ok = false;
+                continue;
             };
             let p = list.len();
             let mut add = |spelling: &toml::Spanned<String>, entry: Entry, key: &str, findings: &mut Vec<Finding>| {

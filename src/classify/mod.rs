@@ -414,13 +414,7 @@ fn class_list(src: Src<'_>, keys: &[toml::Spanned<String>], findings: &mut Vec<F
 
 impl ClassificationRules {
     pub(crate) fn load(src: Src<'_>, findings: &mut Vec<Finding>) -> Option<ClassificationRules> {
-        let raw: RulesFile = match toml::from_str(src.text) {
-            Ok(r) => r,
-            Err(e) => {
-                findings.push(Finding::from_toml(src.name, src.text, &e));
-                return None;
-            }
-        };
+        let raw: RulesFile = src.parse(findings)?;
         let mut bounds: Vec<(u8, Decimal)> =
             raw.categories.bounds.iter().map(|b| (b.category, b.a_over_d_at_least.0)).collect();
         bounds.sort_by_key(|b| std::cmp::Reverse(b.1));

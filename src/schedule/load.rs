@@ -128,9 +128,8 @@ pub(super) fn load(mut files: Vec<SourceFile>) -> (Option<Schedules>, Vec<Findin
 
     let mut parsed: Vec<(&SourceFile, VersionFile)> = Vec::new();
     for file in files.iter().filter(|f| role(&f.path) == Role::Version) {
-        match toml::from_str::<VersionFile>(&file.text) {
-            Ok(v) => parsed.push((file, v)),
-            Err(e) => findings.push(Finding::from_toml(&file.display_name, &file.text, &e)),
+        if let Some(v) = (Src { name: &file.display_name, text: &file.text }).parse::<VersionFile>(&mut findings) {
+            parsed.push((file, v));
         }
     }
     let versions = build_versions(&parsed, &mut findings);
