@@ -56,6 +56,25 @@
 //! # Ok::<(), radfee::Error>(())
 //! ```
 //!
+//! ## Classifying a device
+//!
+//! ```
+//! use radfee::{Date, Description, DeviceClass, Schedules, Status};
+//!
+//! let schedules = Schedules::builtin()?;
+//! let form = Description { name: Some("Máy C-arm di động".into()), ..Description::default() };
+//! let c = schedules.classify(&form, Date::new(2026, 3, 1).unwrap())?;
+//! assert_eq!(c.class, Some(DeviceClass::XrayCArm));
+//! assert_eq!(c.status, Some(Status::Licence));
+//!
+//! // Not enough to decide: the candidates and the field that would.
+//! let form = Description { name: Some("Máy X-quang răng".into()), ..Description::default() };
+//! let c = schedules.classify(&form, Date::new(2026, 3, 1).unwrap())?;
+//! assert_eq!(c.class, None);
+//! assert_eq!(c.candidates.unwrap().field, "modality");
+//! # Ok::<(), radfee::Error>(())
+//! ```
+//!
 //! ## Errors
 //!
 //! There is one error type, [`Error`]. [`Error::is_unpriceable`] means the application is
@@ -79,8 +98,12 @@
 //! - the licensing authority by device class and date, as cited data;
 //! - quotes with SHA-256 fingerprints of the schedule version applied, byte-identical JSON.
 //!
-//! Not implemented (yet): classifying devices from a description (a described device without a
-//! class is refused), volume discounts by count band and the other structures of
+//! - the classifier ([`Schedules::classify`]): a device description (structured fields and/or
+//!   a free-text name in Vietnamese or English) → class, family, exemption, authority on a
+//!   date, source category (Σ A/D with decay), safety officer, inspection interval, reasons;
+//!   ambiguity is returned as candidates with the field that would decide, never guessed.
+//!
+//! Not implemented (yet): volume discounts by count band and the other structures of
 //! spec/fee-schedules.md beyond those above, the registry, batch appraisal. Not in the data:
 //! Circular 76/2010/TT-BTC and Decision 38/2006/QĐ-BTC, whose figures cannot be cited row by
 //! row from the sources at hand; a quote for a date before 2017-01-01 is refused.
