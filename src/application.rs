@@ -269,7 +269,7 @@ struct DeviceFile {
     #[serde(default, rename = "use")]
     use_: Option<Use>,
     #[serde(default)]
-    modality: Option<String>,
+    modality: Option<Spanned<String>>,
     #[serde(default)]
     mobile: Option<bool>,
     #[serde(default)]
@@ -453,11 +453,22 @@ fn convert_device(src: Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEnt
             u32::try_from(n.trunc()).unwrap_or(MAX_COUNT)
         }
     };
+    if let Some(m) = &d.modality {
+        let known = crate::classify::modalities();
+        if !known.contains(&m.get_ref().as_str()) {
+            let close = known.iter().find(|k| crate::text::edit_distance(k, m.get_ref()) <= 2);
+            let message = match close {
+                Some(k) => format!("unknown modality `{}`; did you mean `{k}`?", m.get_ref()),
+                None => format!("unknown modality `{}`; expected one of: {}", m.get_ref(), known.join(", ")),
+            };
+            return Err(Error::input(src.error(m, "modality", message)));
+        }
+    }
     let description = Description {
         name: d.name.clone(),
         radiation: d.radiation,
         use_: d.use_,
-        modality: d.modality.clone(),
+        modality: d.modality.as_ref().map(|m| m.get_ref().clone()),
         mobile: d.mobile,
         max_kv: d.max_kv.map(|x| x.0),
         max_energy_mev: d.max_energy_mev.map(|x| x.0),

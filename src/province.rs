@@ -9,7 +9,7 @@ use crate::date::Date;
 use crate::error::{Finding, Src};
 use crate::schedule::model::{DeviationFile, ProvinceFile};
 use crate::schedule::{DeviationInfo, LegalRef, ProvinceKind, SourceFile, Text, Version};
-use crate::text::{compact, fold};
+use crate::text::{compact, edit_distance, fold};
 
 /// A body that appraises and collects the fee.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -360,20 +360,6 @@ impl Provinces {
             format!("unknown province `{name}`; did you mean {}?", close.join(", "))
         }
     }
-}
-
-/// Levenshtein distance over ASCII keys (folded names are ASCII).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, &ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 fn same(a: Entry, b: Entry) -> bool {

@@ -50,6 +50,21 @@ pub fn compact(text: &str) -> String {
     fold(text).replace(' ', "")
 }
 
+/// Levenshtein distance over bytes (for folded, ASCII keys): how many single-letter edits turn
+/// `a` into `b`. Used to suggest the spelling someone probably meant.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, &ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

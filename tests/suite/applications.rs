@@ -185,3 +185,10 @@ fn a_count_written_as_a_whole_float_or_string_is_that_count() {
         assert_eq!(app.devices[0].count, 5, "{count}");
     }
 }
+
+#[test]
+fn an_unknown_modality_points_at_its_line_with_a_suggestion() {
+    let text = "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2026-02-01\n\n[[device]]\nradiation = \"x_ray\"\nmodality = \"panorama\"\n";
+    let err = Application::from_toml("a.toml", text).unwrap_err();
+    assert_eq!(err.to_string(), "a.toml:7:12: unknown modality `panorama`; did you mean `panoramic`? (key `modality`)");
+}
