@@ -118,6 +118,7 @@
 
 mod application;
 mod authority;
+mod batch;
 mod class;
 mod classify;
 mod date;
@@ -135,6 +136,7 @@ pub use application::{
     Radiation, SourceSpec, Use, devices_from_toml,
 };
 pub use authority::{AuthorityRule, AuthorityTable};
+pub use batch::{BATCH_COLUMNS, BatchProblem, BatchReport, BatchResult};
 pub use class::{DeviceClass, Family};
 pub use classify::{Candidates, Classification, ClassificationRules, Reason, Status, modalities};
 pub use date::{Date, DateError};

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod applications;
+mod batch;
 mod boundaries;
 mod classify;
 mod cli;
@@ -32,6 +33,16 @@ pub fn builtin() -> Schedules {
 pub fn shared() -> &'static Schedules {
     static S: std::sync::OnceLock<Schedules> = std::sync::OnceLock::new();
     S.get_or_init(builtin)
+}
+
+/// Shuffles `items` deterministically from `seed` (Fisher–Yates over a 64-bit LCG).
+pub fn shuffle<T>(items: &mut [T], seed: u64) {
+    let mut state = seed;
+    for i in (1..items.len()).rev() {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        let bound = u64::try_from(i + 1).unwrap();
+        items.swap(i, usize::try_from((state >> 33) % bound).unwrap());
+    }
 }
 
 /// A date from a literal.

@@ -62,11 +62,7 @@ proptest! {
     #[test]
     fn device_order_does_not_change_the_total(app in arb_app(), seed in any::<u64>()) {
         let mut shuffled = app.clone();
-        let n = shuffled.devices.len();
-        for i in (1..n).rev() {
-            let j = usize::try_from(seed.wrapping_mul(6364136223846793005).wrapping_add(i as u64) % (i as u64 + 1)).unwrap();
-            shuffled.devices.swap(i, j);
-        }
+        crate::shuffle(&mut shuffled.devices, seed);
         match (schedules().quote(&app), schedules().quote(&shuffled)) {
             (Ok(a), Ok(b)) => prop_assert_eq!(a.total, b.total),
             (Err(a), Err(b)) => prop_assert_eq!(a.is_unpriceable(), b.is_unpriceable()),

@@ -1,0 +1,119 @@
+//! Batch appraisal: a CSV of many applications in, three checkable figures out
+//! (spec/batch.md).
+//!
+//! ```text
+//! cargo run --release --example batch -- examples/batch/sample.csv
+//! cargo run --release --example batch -- BATCH.csv --out totals.csv
+//! ```
+//!
+//! Prints `applications`, `grand_total` and `digest` on standard output. Rows and applications
+//! that could not be priced are listed on standard error with their line numbers. Exit code 0
+//! when everything was priced, 1 when some applications cannot be priced as one application
+//! (the figures cover the others), 2 when a row is bad or the file cannot be read.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a command-line tool prints
+
+use std::io::{IsTerminal as _, Write as _};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use radfee::Schedules;
+
+/// Price every application of a batch CSV file.
+#[derive(Parser, Debug)]
+#[command(name = "batch", version)]
+struct Args {
+    /// The CSV file (application_id,province,procedure,received,channel,class,count), or `-`.
+    file: String,
+    /// Also write one CSV row per application: application_id,total,authority.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// A folder of schedule files to use instead of the compiled-in ones.
+    #[arg(long, value_name = "DIR")]
+    schedules: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let schedules = match &args.schedules {
+        Some(dir) => Schedules::from_dir(dir),
+        None => Schedules::builtin(),
+    };
+    let schedules = match schedules {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error:\n{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let input: Box<dyn std::io::Read> = if args.file == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        match std::fs::File::open(&args.file) {
+            Ok(f) => Box::new(std::io::BufReader::with_capacity(1 << 20, f)),
+            Err(e) => {
+                eprintln!("error: cannot read {}: {e}", args.file);
+                return ExitCode::from(2);
+            }
+        }
+    };
+    let show_progress = std::io::stderr().is_terminal();
+    let report = match schedules.price_batch(input, |rows| {
+        if show_progress {
+            eprint!("\r{rows} rows read…");
+        }
+    }) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {}: {e}", args.file);
+            return ExitCode::from(2);
+        }
+    };
+    if show_progress {
+        eprintln!();
+    }
+    for p in &report.problems {
+        eprintln!("{}: {p}", if args.file == "-" { "<stdin>" } else { args.file.as_str() });
+    }
+    if !report.problems.is_empty() {
+        eprintln!(
+            "{} rows read; {} applications priced; {} problem(s) listed above",
+            report.rows,
+            report.applications,
+            report.problems.len()
+        );
+    }
+    if let Some(path) = &args.out {
+        let written = std::fs::File::create(path).map_err(|e| e.to_string()).and_then(|f| {
+            let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
+            w.write_record(["application_id", "total", "authority"]).map_err(|e| e.to_string())?;
+            for r in &report.results {
+                let total = r.total.amount().to_string();
+                w.write_record([r.application_id.as_str(), total.as_str(), r.authority.map_or("", |a| a.key())])
+                    .map_err(|e| e.to_string())?;
+            }
+            w.flush().map_err(|e| e.to_string())
+        });
+        if let Err(e) = written {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(report.summary().as_bytes());
+    if report.problems.iter().any(|p| !p.unpriceable) {
+        ExitCode::from(2)
+    } else if report.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}

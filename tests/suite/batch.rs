@@ -1,0 +1,134 @@
+//! Batch appraisal: the three figures, bad rows, and totals equal to the calculator's.
+
+use proptest::prelude::*;
+use radfee::{Application, Channel, Date, DeviceClass, DeviceEntry, Procedure};
+
+use crate::{root, shared};
+
+#[test]
+fn the_sample_batch_gives_its_three_figures() {
+    let file = std::fs::File::open(root().join("examples/batch/sample.csv")).unwrap();
+    let report = shared().price_batch(file, |_| {}).unwrap();
+    assert_eq!(report.rows, 6);
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    // Computed independently: Python hashlib.sha256 over
+    // "A-000001,9450000\nA-000002,6000000\nA-000003,2000000\nA-000004,0".
+    let digest = "sha256:e36d029cb2056eff388c30c7a08bb321d77212cd14262489dd13640b80dc85b0";
+    assert_eq!(report.summary(), format!("applications: 4\ngrand_total: 17450000\ndigest: {digest}\n"));
+}
+
+#[test]
+fn bad_rows_are_reported_by_line_and_the_good_ones_kept() {
+    let csv = "application_id,province,procedure,received,channel,class,count\n\
+        B-1,Huế,new,2024-01-01,in_person,xray_ct,1\n\
+        B-1,Huế,renewal,2024-01-01,in_person,xray_ct,1\n\
+        B-2,Huế,new,2024-02-30,in_person,xray_ct,1\n\
+        B-4,Huế,new,2024-01-01,,xray_ct,1\n\
+        B-4,Huế,new,2024-01-01,,nuclear_gauge,1\n\
+        B-6,Huế,new\n\
+        \"B-7\",\"Huế\",new,2024-01-01,online,xray_ct,\n";
+    let report = shared().price_batch(csv.as_bytes(), |_| {}).unwrap();
+    let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(problems.len(), 4, "{problems:#?}");
+    assert!(problems[0].starts_with("line 3: application B-1: procedure is `renewal` here but `new` on line 2"));
+    assert!(problems[1].starts_with("line 4: application B-2: received: day 30 does not exist"));
+    assert!(problems[2].starts_with("line 5: application B-4: the devices fall to different licensing authorities"));
+    assert!(report.problems[2].unpriceable);
+    assert_eq!(problems[3], "line 7: the row has 3 fields; the header has 7");
+    assert_eq!(report.applications, 1);
+    assert_eq!(report.results[0].application_id, "B-7");
+    assert_eq!(report.grand_total.amount(), rust_decimal::Decimal::from(7_200_000));
+}
+
+#[test]
+fn a_wrong_header_is_refused() {
+    for (csv, needle) in [
+        ("id,province\n", "unknown column `id`"),
+        ("application_id,province,procedure,received,channel,class\n", "missing column(s): count"),
+        ("", "missing column(s)"),
+    ] {
+        let err = shared().price_batch(csv.as_bytes(), |_| {}).unwrap_err();
+        assert!(err.to_string().contains(needle), "{err}");
+        assert_eq!(err.exit_code(), 2);
+    }
+    // Columns may come in any order; a byte-order mark is tolerated.
+    let csv =
+        "\u{feff}count,class,channel,received,procedure,province,application_id\n2,xray_ct,,2024-01-01,new,Huế,X\n";
+    let report = shared().price_batch(csv.as_bytes(), |_| {}).unwrap();
+    assert_eq!(report.grand_total.amount(), rust_decimal::Decimal::from(16_000_000));
+}
+
+fn arb_rows() -> impl Strategy<Value = Vec<(u8, usize, u8, u16, bool, usize, u32)>> {
+    // (application, province, procedure, day offset, online, class, count)
+    prop::collection::vec((0u8..20, 0usize..34, 0u8..6, 0u16..4000, any::<bool>(), 0usize..40, 1u32..50), 1..60)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    /// The batch prices each application exactly as the calculator prices the same rows given
+    /// as separate [[device]] entries, and its digest is independent of row order.
+    #[test]
+    fn batch_totals_equal_the_calculator_and_ignore_row_order(rows in arb_rows(), seed in any::<u64>()) {
+        let s = shared();
+        let classes: Vec<DeviceClass> = DeviceClass::ALL.iter().copied().filter(|c| c.needs_fee_row()).collect();
+        let provinces = s.provinces().all();
+        // Each application's header comes from its first row, so the rows agree.
+        let mut heads = std::collections::BTreeMap::new();
+        let mut csv = String::from("application_id,province,procedure,received,channel,class,count\n");
+        let mut lines = Vec::new();
+        for &(app, p, proc, day, online, class, count) in &rows {
+            let (p, proc, day, online) = *heads.entry(app).or_insert((p, proc, day, online));
+            let date = Date::from_days(Date::new(2017, 1, 1).unwrap().to_days() + i64::from(day)).unwrap();
+            let line = format!(
+                "APP-{app:03},{},{},{date},{},{},{count}\n",
+                provinces[p].name().vi,
+                Procedure::ALL[usize::from(proc)].key(),
+                if online { "online" } else { "in_person" },
+                classes[class % classes.len()].key()
+            );
+            lines.push(line);
+        }
+        csv.extend(lines.iter().cloned());
+        let report = s.price_batch(csv.as_bytes(), |_| {}).unwrap();
+        for r in &report.results {
+            let app_no: u8 = r.application_id[4..].parse().unwrap();
+            let (p, proc, day, online) = heads[&app_no];
+            let date = Date::from_days(Date::new(2017, 1, 1).unwrap().to_days() + i64::from(day)).unwrap();
+            let mut app = Application::new(provinces[p].name().vi.clone(), Procedure::ALL[usize::from(proc)], date)
+                .with_channel(if online { Channel::Online } else { Channel::InPerson });
+            for &(a, _, _, _, _, class, count) in &rows {
+                if a == app_no {
+                    app.devices.push(DeviceEntry::of_class(classes[class % classes.len()], count));
+                }
+            }
+            prop_assert_eq!(s.quote(&app).unwrap().total, r.total);
+        }
+        // Shuffle the rows: same figures.
+        let mut shuffled = lines.clone();
+        crate::shuffle(&mut shuffled, seed);
+        let csv2 = String::from("application_id,province,procedure,received,channel,class,count\n") + &shuffled.concat();
+        let again = s.price_batch(csv2.as_bytes(), |_| {}).unwrap();
+        prop_assert_eq!(again.summary(), report.summary());
+    }
+}
+
+#[test]
+fn the_batch_tool_prints_the_figures_and_writes_out() {
+    let exe = std::env::current_exe().unwrap();
+    let bin = exe.parent().and_then(|d| d.parent()).unwrap().join("examples").join("batch");
+    let out = std::env::temp_dir().join(format!("radfee-batch-{}.csv", std::process::id()));
+    let o = std::process::Command::new(&bin)
+        .args(["examples/batch/sample.csv", "--out"])
+        .arg(&out)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8(o.stdout).unwrap();
+    assert!(stdout.starts_with("applications: 4\ngrand_total: 17450000\ndigest: sha256:"), "{stdout}");
+    let written = std::fs::read_to_string(&out).unwrap();
+    let _ = std::fs::remove_file(&out);
+    assert_eq!(written.lines().next(), Some("application_id,total,authority"));
+    assert!(written.contains("A-000001,9450000,province"));
+}
