@@ -29,6 +29,9 @@ struct Args {
     /// Also write one CSV row per application: application_id,total,authority.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// Also write the priced lines: application_id,class,count,unit_fee,amount,row.
+    #[arg(long, value_name = "FILE")]
+    detail: Option<PathBuf>,
     /// A folder of schedule files to use instead of the compiled-in ones.
     #[arg(long, value_name = "DIR")]
     schedules: Option<PathBuf>,
@@ -66,7 +69,7 @@ fn main() -> ExitCode {
         }
     };
     let show_progress = std::io::stderr().is_terminal();
-    let report = match schedules.price_batch(input, |rows| {
+    let report = match schedules.price_batch_with_detail(input, args.detail.is_some(), |rows| {
         if show_progress {
             eprint!("\r{rows} rows read…");
         }
@@ -99,6 +102,31 @@ fn main() -> ExitCode {
                 let total = r.total.amount().to_string();
                 w.write_record([r.application_id.as_str(), total.as_str(), r.authority.map_or("", |a| a.key())])
                     .map_err(|e| e.to_string())?;
+            }
+            w.flush().map_err(|e| e.to_string())
+        });
+        if let Err(e) = written {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    }
+    if let Some(path) = &args.detail {
+        let written = std::fs::File::create(path).map_err(|e| e.to_string()).and_then(|f| {
+            let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
+            w.write_record(["application_id", "class", "count", "unit_fee", "amount", "row"])
+                .map_err(|e| e.to_string())?;
+            for r in &report.results {
+                for l in &r.lines {
+                    w.write_record([
+                        r.application_id.clone(),
+                        l.class.map_or_else(String::new, |c| c.key().to_owned()),
+                        l.count.to_string(),
+                        l.unit_fee.amount().to_string(),
+                        l.amount.amount().to_string(),
+                        l.row.clone(),
+                    ])
+                    .map_err(|e| e.to_string())?;
+                }
             }
             w.flush().map_err(|e| e.to_string())
         });

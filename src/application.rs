@@ -160,33 +160,44 @@ pub struct SourceSpec {
 }
 
 /// A device as written on the declaration form (spec/device-classes.md, "Describing a device").
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Description {
     /// Free text as on the form.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Kind of radiation.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub radiation: Option<Radiation>,
     /// Use.
-    #[serde(rename = "use")]
+    #[serde(rename = "use", skip_serializing_if = "Option::is_none")]
     pub use_: Option<Use>,
     /// Modality key (see the classifier's vocabulary).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modality: Option<String>,
     /// Used at more than one place.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<bool>,
     /// Highest tube voltage, kV (exact decimal).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_kv: Option<rust_decimal::Decimal>,
     /// Accelerators: highest particle energy, MeV.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_energy_mev: Option<rust_decimal::Decimal>,
     /// Dose-equivalent rate at 0.1 m from any accessible surface, µSv/h.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dose_rate_usv_h: Option<rust_decimal::Decimal>,
     /// Type-approved.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_approved: Option<bool>,
     /// Sealed sources.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub source: Vec<SourceSpec>,
 }
 
 impl Description {
-    fn is_empty(&self) -> bool {
+    /// Whether nothing at all is described.
+    pub fn is_empty(&self) -> bool {
         *self == Description::default()
     }
 }

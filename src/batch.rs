@@ -35,6 +35,9 @@ pub struct BatchResult {
     pub total: Money,
     /// Who appraises and collects.
     pub authority: Option<Authority>,
+    /// The priced lines, when the batch was asked for detail.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<crate::quote::Line>,
 }
 
 /// A row or application that could not be priced, and why.
@@ -183,7 +186,18 @@ impl Schedules {
     /// Prices every application of a batch CSV. `progress` is called with the number of rows
     /// read so far, every 100,000 rows. Fails only when the file cannot be read as CSV at all
     /// (no header, a wrong header, an I/O error); row problems are in the report.
-    pub fn price_batch<R: Read>(&self, input: R, mut progress: impl FnMut(u64)) -> Result<BatchReport, Error> {
+    pub fn price_batch<R: Read>(&self, input: R, progress: impl FnMut(u64)) -> Result<BatchReport, Error> {
+        self.price_batch_with_detail(input, false, progress)
+    }
+
+    /// As [`Schedules::price_batch`], keeping each application's priced lines when `detail` is
+    /// true (memory then grows with the number of lines).
+    pub fn price_batch_with_detail<R: Read>(
+        &self,
+        input: R,
+        detail: bool,
+        mut progress: impl FnMut(u64),
+    ) -> Result<BatchReport, Error> {
         let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(input);
         let header = reader.headers().map_err(|e| header_problem(format!("cannot read the header row: {e}")))?.clone();
         let cols = Columns::from_header(&header)?;
@@ -335,7 +349,8 @@ impl Schedules {
                     hasher.update(id.as_bytes());
                     hasher.update(b",");
                     hasher.update(q.total.amount().to_string().as_bytes());
-                    results.push(BatchResult { application_id: id, total: q.total, authority: q.authority });
+                    let lines = if detail { q.lines } else { Vec::new() };
+                    results.push(BatchResult { application_id: id, total: q.total, authority: q.authority, lines });
                 }
                 Err(e) => {
                     let message = e.findings().iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; ");

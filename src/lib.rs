@@ -127,6 +127,7 @@ mod money;
 mod nuclide;
 mod province;
 mod quote;
+mod registry;
 mod render;
 mod schedule;
 mod text;
@@ -145,6 +146,10 @@ pub use money::{Money, Rounding};
 pub use nuclide::{Activity, ActivityError, Confidence, Nuclide, Nuclides, Provenance, SourceAssessment};
 pub use province::{Body, FormerProvince, FormerRef, LookupError, Province, Provinces, ResolvedProvince};
 pub use quote::{Line, Quote, QuoteAdjustment, QuoteCharge, ScheduleRef};
+pub use registry::{
+    CSV_COLUMNS, Change, Equipment, EquipmentStatus, Event, Facility, FacilityKind, ImportProblem, ImportReport,
+    Licence, RENEWAL_NOTICE_DAYS, Registry, RenewalDue, RenewalReport, State,
+};
 pub use schedule::{
     Adjustment, AdjustmentKind, Authority, Charge, ClassMapping, DeviationInfo, LegalRef, Note, ProcedureRule,
     ProvinceKind, RoundAt, RoundingRule, Row, Schedules, SourceFile, Text, Unit, Version,

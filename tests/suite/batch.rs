@@ -118,9 +118,12 @@ fn the_batch_tool_prints_the_figures_and_writes_out() {
     let exe = std::env::current_exe().unwrap();
     let bin = exe.parent().and_then(|d| d.parent()).unwrap().join("examples").join("batch");
     let out = std::env::temp_dir().join(format!("radfee-batch-{}.csv", std::process::id()));
+    let detail = std::env::temp_dir().join(format!("radfee-batch-detail-{}.csv", std::process::id()));
     let o = std::process::Command::new(&bin)
         .args(["examples/batch/sample.csv", "--out"])
         .arg(&out)
+        .arg("--detail")
+        .arg(&detail)
         .current_dir(root())
         .output()
         .unwrap();
@@ -131,4 +134,8 @@ fn the_batch_tool_prints_the_figures_and_writes_out() {
     let _ = std::fs::remove_file(&out);
     assert_eq!(written.lines().next(), Some("application_id,total,authority"));
     assert!(written.contains("A-000001,9450000,province"));
+    let lines = std::fs::read_to_string(&detail).unwrap();
+    let _ = std::fs::remove_file(&detail);
+    assert_eq!(lines.lines().next(), Some("application_id,class,count,unit_fee,amount,row"));
+    assert!(lines.contains("A-000001,xray_general,2,3000000,6000000,1.4.4"), "{lines}");
 }

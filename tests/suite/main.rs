@@ -13,6 +13,7 @@ mod cli;
 mod golden;
 mod properties;
 mod provinces;
+mod registry;
 mod schedule_checks;
 
 use std::path::{Path, PathBuf};
