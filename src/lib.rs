@@ -103,8 +103,14 @@
 //!   date, source category (Σ A/D with decay), safety officer, inspection interval, reasons;
 //!   ambiguity is returned as candidates with the field that would decide, never guessed.
 //!
+//! - the registry ([`Registry`]): facilities, equipment and licences with an append-only dated
+//!   history, queries, renewals due (45 days before expiry) priced, TOML/JSON persistence, CSV
+//!   import of device lists;
+//! - batch appraisal ([`Schedules::price_batch`]) of spec/batch.md.
+//!
 //! Not implemented (yet): volume discounts by count band and the other structures of
-//! spec/fee-schedules.md beyond those above, the registry, batch appraisal. Not in the data:
+//! spec/fee-schedules.md beyond those above, the schedule checker and diff tools, fuzzing,
+//! benchmarks. Not in the data:
 //! Circular 76/2010/TT-BTC and Decision 38/2006/QĐ-BTC, whose figures cannot be cited row by
 //! row from the sources at hand; a quote for a date before 2017-01-01 is refused.
 //!
