@@ -139,3 +139,17 @@ fn the_batch_tool_prints_the_figures_and_writes_out() {
     assert_eq!(lines.lines().next(), Some("application_id,class,count,unit_fee,amount,row"));
     assert!(lines.contains("A-000001,xray_general,2,3000000,6000000,1.4.4"), "{lines}");
 }
+
+#[test]
+fn the_generator_is_deterministic_and_everything_it_writes_is_priced() {
+    let exe = std::env::current_exe().unwrap();
+    let bin = exe.parent().and_then(|d| d.parent()).unwrap().join("examples").join("gen_batch");
+    let run =
+        |seed: &str| std::process::Command::new(&bin).args(["--rows", "3000", "--seed", seed]).output().unwrap().stdout;
+    let a = run("7");
+    assert_eq!(a, run("7"));
+    assert_ne!(a, run("8"));
+    let report = shared().price_batch(a.as_slice(), |_| {}).unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems.first());
+    assert_eq!((report.rows, report.applications), (3000, 1200));
+}
