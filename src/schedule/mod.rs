@@ -356,6 +356,11 @@ impl Schedules {
         Schedules::from_files(load::read_dir(dir.as_ref())?)
     }
 
+    /// The schedule files of a folder (see [`Schedules::from_dir`] for the layout), unchecked.
+    pub fn read_dir(dir: impl AsRef<Path>) -> Result<Vec<SourceFile>, Error> {
+        load::read_dir(dir.as_ref())
+    }
+
     /// Loads and checks a set of files. Any error-level finding refuses the whole set;
     /// warnings are kept in [`Schedules::warnings`].
     pub fn from_files(files: Vec<SourceFile>) -> Result<Schedules, Error> {

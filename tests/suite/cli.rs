@@ -132,3 +132,25 @@ fn exit_codes() {
     let o = run(&["-"], None);
     assert_eq!(o.status.code(), Some(2));
 }
+
+fn tool(name: &str, args: &[&str]) -> Output {
+    let exe = std::env::current_exe().unwrap();
+    let bin = exe.parent().and_then(|d| d.parent()).unwrap().join("examples").join(name);
+    Command::new(bin).args(args).current_dir(root()).output().unwrap()
+}
+
+#[test]
+fn check_schedules_reports_clean_and_broken_folders() {
+    let o = tool("check-schedules", &[]);
+    assert_eq!(o.status.code(), Some(0));
+    crate::snapshot(&root().join("tests/golden/check-schedules-shipped.txt"), &stdout(&o));
+    for case in ["extends-loop", "negative-amount", "unknown-key", "window-outside-version"] {
+        let dir = format!("tests/fixtures/bad-schedules/{case}");
+        let o = tool("check-schedules", &[&dir]);
+        assert_eq!(o.status.code(), Some(2), "{case}");
+        let out = stdout(&o);
+        assert!(out.starts_with(&format!("{dir}/")), "{case}: findings start with file:line:column: {out}");
+        crate::snapshot(&root().join(format!("tests/golden/check-schedules-{case}.txt")), &out);
+    }
+    assert_eq!(tool("check-schedules", &["no/such/dir"]).status.code(), Some(2));
+}
