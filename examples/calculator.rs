@@ -40,6 +40,10 @@ struct Args {
     /// A folder of schedule files to use instead of the compiled-in ones.
     #[arg(long, value_name = "DIR")]
     schedules: Option<PathBuf>,
+    /// Also print how the fee was computed: every value, the version and date it came from,
+    /// and its legal reference (in JSON: a `trace` array beside the quote's fields).
+    #[arg(long)]
+    explain: bool,
     /// Quick quote: device class key (e.g. xray_ct).
     #[arg(long)]
     class: Option<String>,
@@ -134,6 +138,18 @@ fn main() -> ExitCode {
         Ok(a) => a,
         Err(code) => return code,
     };
+    if args.explain {
+        return match schedules.explain(&app) {
+            Ok(x) => {
+                match args.format {
+                    Format::Text => print!("{}\n{}", x.quote.to_text(), x.to_text()),
+                    Format::Json => println!("{}", serde_json::to_string(&x).unwrap_or_default()),
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e),
+        };
+    }
     match schedules.quote(&app) {
         Ok(quote) => {
             match args.format {

@@ -151,7 +151,7 @@ pub use error::{Error, Finding, Location, Severity};
 pub use money::{Money, Rounding};
 pub use nuclide::{Activity, ActivityError, Confidence, Nuclide, Nuclides, Provenance, SourceAssessment};
 pub use province::{Body, FormerProvince, FormerRef, LookupError, Province, Provinces, ResolvedProvince};
-pub use quote::{Line, Quote, QuoteAdjustment, QuoteCharge, ScheduleRef};
+pub use quote::{Explanation, Line, Quote, QuoteAdjustment, QuoteCharge, ScheduleRef, Step};
 pub use registry::{
     CSV_COLUMNS, Change, Equipment, EquipmentStatus, Event, Facility, FacilityKind, ImportProblem, ImportReport,
     Licence, RENEWAL_NOTICE_DAYS, Registry, RenewalDue, RenewalReport, State,

@@ -9,7 +9,7 @@ use crate::classify::{Classification, Status};
 use crate::date::Date;
 use crate::error::{Error, Finding};
 use crate::money::Money;
-use crate::province::{Body, ResolvedProvince};
+use crate::province::{Body, Province, ResolvedProvince};
 use crate::schedule::{AdjustmentKind, Authority, LegalRef, RoundAt, Schedules, Text, Unit, Version};
 
 /// The schedule version a quote was priced with.
@@ -244,6 +244,46 @@ fn percent(f: Decimal) -> String {
     crate::money::canonical(f * Decimal::ONE_HUNDRED).to_string()
 }
 
+/// One step of an explanation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    /// What was done, with the values, in English.
+    pub en: String,
+    /// The same in Vietnamese.
+    pub vi: String,
+    /// Where the value came from: the schedule version and the date it took effect, or a file.
+    pub source: String,
+    /// The legal reference.
+    pub basis: String,
+}
+
+/// A quote with the trace of how it was computed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// The quote.
+    #[serde(flatten)]
+    pub quote: Quote,
+    /// The steps, in the order the engine applied them.
+    pub trace: Vec<Step>,
+}
+
+impl Explanation {
+    /// The trace as numbered bilingual text an applicant can read.
+    pub fn to_text(&self) -> String {
+        let mut o = String::from("CÁCH TÍNH / HOW THIS FEE WAS COMPUTED\n");
+        for (i, s) in self.trace.iter().enumerate() {
+            o.push_str(&format!("{:>2}. {}\n    {}\n", i + 1, s.vi, s.en));
+            if s.source != "-" {
+                o.push_str(&format!("    nguồn / from: {}\n", s.source));
+            }
+            if !s.basis.is_empty() {
+                o.push_str(&format!("    căn cứ / basis: {}\n", s.basis));
+            }
+        }
+        o
+    }
+}
+
 struct Notes {
     en: Vec<String>,
     vi: Vec<String>,
@@ -285,6 +325,135 @@ impl Rounder<'_> {
 }
 
 impl Schedules {
+    /// The province (as resolved on the date) and the schedule version an application is
+    /// priced under: the national version in force, or the province's deviation of it.
+    fn select(&self, app: &Application) -> Result<(ResolvedProvince, &Province, &Version), Error> {
+        let date = app.received;
+        let (resolved, province) = self
+            .provinces()
+            .resolve(&app.province, date)
+            .map_err(|e| Error::input(Finding::error(app.province_location.clone(), Some("province"), e.message)))?;
+        let national = self.version_on(date).ok_or_else(|| {
+            let first = self.versions().first().map(|v| v.effective_from().to_string()).unwrap_or_default();
+            Error::unpriceable(format!(
+                "no fee schedule is in force on {date} (the earliest version starts on {first}); this application cannot be priced with these schedules"
+            ))
+        })?;
+        let version = if resolved.historical { national } else { province.version_applied(national, date) };
+        Ok((resolved, province, version))
+    }
+
+    /// Prices an application and explains it: every value used, the version and effective
+    /// date it came from, and its legal reference, in the order the engine applied them.
+    pub fn explain(&self, app: &Application) -> Result<Explanation, Error> {
+        let quote = self.quote(app)?;
+        let (_, province, version) = self.select(app)?;
+        let since = |origin: &str| {
+            self.versions()
+                .iter()
+                .find(|v| v.id() == origin)
+                .map_or_else(|| origin.to_owned(), |v| format!("{origin}, in force from {}", v.effective_from()))
+        };
+        let mut trace = Vec::new();
+        let mut step = |en: String, vi: String, source: String, basis: String| {
+            trace.push(Step { en, vi, source, basis });
+        };
+        let p = &quote.province_detail;
+        step(
+            format!("Province: \"{}\" is {} ({})", p.as_written, p.name.en, p.slug),
+            format!("Tỉnh, thành phố: \"{}\" là {}", p.as_written, p.name.vi),
+            format!("fee-schedules/provinces/{}.toml", province.slug()),
+            province.basis().to_string(),
+        );
+        step(
+            format!("Schedule in force on {}: {} ({})", quote.received, version.id(), version.title().en),
+            format!("Biểu phí áp dụng ngày {}: {} ({})", quote.received, version.id(), version.title().vi),
+            format!("{}, in force from {}", version.id(), version.effective_from()),
+            quote.schedule.legal_basis.join("; "),
+        );
+        if let Some(a) = quote.authority {
+            let basis = quote
+                .lines
+                .iter()
+                .filter_map(|l| l.class)
+                .find_map(|c| self.authority().rule(c, quote.received))
+                .map(|(r, _)| r.basis.to_string())
+                .unwrap_or_default();
+            let (body_vi, body_en) = quote.collector.as_ref().map_or(("", ""), |b| (b.vi.as_str(), b.en.as_str()));
+            step(
+                format!("Licensing authority: {} ({body_en}), which appraises and collects the fee", a.key()),
+                format!("Cơ quan cấp phép: {} ({body_vi}), thẩm định và thu phí", a.key()),
+                "fee-schedules/authority.toml".to_owned(),
+                basis,
+            );
+        }
+        for (i, l) in quote.lines.iter().enumerate() {
+            let class = l.class.map_or("-", DeviceClass::key);
+            match version.rows().iter().find(|r| r.id == l.row) {
+                Some(row) => step(
+                    format!(
+                        "Device {}: {class} → row {} ({}): {} per {} × {} = {}",
+                        i + 1,
+                        row.id,
+                        row.name.en,
+                        l.unit_fee,
+                        row.unit.names().1,
+                        l.count,
+                        l.amount
+                    ),
+                    format!(
+                        "Thiết bị {}: {class} → mục {} ({}): {} / {} × {} = {}",
+                        i + 1,
+                        row.id,
+                        row.name.vi,
+                        l.unit_fee,
+                        row.unit.names().0,
+                        l.count,
+                        l.amount
+                    ),
+                    since(&row.origin),
+                    l.basis.clone(),
+                ),
+                None => step(
+                    format!("Device {}: {class}: {}", i + 1, l.note.as_deref().unwrap_or("no fee")),
+                    format!("Thiết bị {}: {class}: {}", i + 1, l.note_vi.as_deref().unwrap_or("không thu phí")),
+                    "-".to_owned(),
+                    l.basis.clone(),
+                ),
+            }
+        }
+        step(
+            format!("Subtotal at the new-licence rate: {}", quote.subtotal),
+            format!("Cộng theo mức cấp mới: {}", quote.subtotal),
+            "-".to_owned(),
+            String::new(),
+        );
+        for a in &quote.adjustments {
+            let origin = match a.kind.as_str() {
+                "procedure" => version.procedure(quote.procedure).map(|r| r.origin.clone()),
+                "rounding" => Some(version.id().to_owned()),
+                _ => version.adjustments().iter().find(|x| x.id == a.id).map(|x| x.origin.clone()),
+            };
+            step(
+                format!("{}: {}", a.name.en, a.amount),
+                format!("{}: {}", a.name.vi, a.amount),
+                origin.map_or_else(|| "-".to_owned(), |o| since(&o)),
+                a.basis.clone(),
+            );
+        }
+        for c in &quote.charges {
+            let origin = version.charges().iter().find(|x| x.id == c.id).map(|x| x.origin.clone()).unwrap_or_default();
+            step(
+                format!("Licence charge {}: {}", c.name.en, c.amount),
+                format!("Lệ phí {}: {}", c.name.vi, c.amount),
+                since(&origin),
+                c.basis.clone(),
+            );
+        }
+        step(format!("Total: {}", quote.total), format!("Tổng cộng: {}", quote.total), "-".to_owned(), String::new());
+        Ok(Explanation { quote, trace })
+    }
+
     /// Prices an application with the schedule in force on its `received` date, in its province.
     ///
     /// Errors: an unknown province is an input error (pointing at the `province` key when the
@@ -293,18 +462,7 @@ impl Schedules {
     /// unpriceable ([`Error::is_unpriceable`]).
     pub fn quote(&self, app: &Application) -> Result<Quote, Error> {
         let date = app.received;
-        let (resolved, province) = self
-            .provinces()
-            .resolve(&app.province, date)
-            .map_err(|e| Error::input(Finding::error(app.province_location.clone(), Some("province"), e.message)))?;
-
-        let national = self.version_on(date).ok_or_else(|| {
-            let first = self.versions().first().map(|v| v.effective_from().to_string()).unwrap_or_default();
-            Error::unpriceable(format!(
-                "no fee schedule is in force on {date} (the earliest version starts on {first}); this application cannot be priced with these schedules"
-            ))
-        })?;
-        let version = if resolved.historical { national } else { province.version_applied(national, date) };
+        let (resolved, province, version) = self.select(app)?;
         let round = Rounder { version };
         let mut notes = Notes { en: Vec::new(), vi: Vec::new() };
 

@@ -228,7 +228,13 @@ fn check_window(
 }
 
 /// Applies the patchable part of a version file or deviation to a draft.
-pub(crate) fn apply_patch(draft: &mut Draft, patch: PatchRef<'_>, src: Src<'_>, findings: &mut Vec<Finding>) {
+pub(crate) fn apply_patch(
+    draft: &mut Draft,
+    patch: PatchRef<'_>,
+    origin: &str,
+    src: Src<'_>,
+    findings: &mut Vec<Finding>,
+) {
     if let Some(procs) = patch.procedure {
         for (procedure, rule) in procs.entries() {
             let Some(rule) = rule else { continue };
@@ -236,7 +242,12 @@ pub(crate) fn apply_patch(draft: &mut Draft, patch: PatchRef<'_>, src: Src<'_>, 
             let factor = check_factor(src, &rule.factor, &key, findings);
             draft.procedures.insert(
                 procedure,
-                ProcedureRule { factor, basis: rule.basis.clone(), assumption: rule.assumption.clone() },
+                ProcedureRule {
+                    factor,
+                    basis: rule.basis.clone(),
+                    assumption: rule.assumption.clone(),
+                    origin: origin.to_owned(),
+                },
             );
         }
     }
@@ -252,7 +263,8 @@ pub(crate) fn apply_patch(draft: &mut Draft, patch: PatchRef<'_>, src: Src<'_>, 
     }
     let mut seen = BTreeSet::new();
     for row in patch.rows {
-        if let Some(r) = convert_row(row, src, &mut seen, findings) {
+        if let Some(mut r) = convert_row(row, src, &mut seen, findings) {
+            r.origin = origin.to_owned();
             draft.mapping_at.retain(|(id, _), _| *id != r.id);
             for (m, class) in row.classes.get_ref().iter().zip(&r.classes) {
                 draft.mapping_at.insert((r.id.clone(), class.class), src.at(m.span()));
@@ -265,7 +277,8 @@ pub(crate) fn apply_patch(draft: &mut Draft, patch: PatchRef<'_>, src: Src<'_>, 
         if !first_use(&mut seen, &adj.id, "adjustment", src, findings) {
             continue;
         }
-        let a = convert_adjustment(adj, src, findings);
+        let mut a = convert_adjustment(adj, src, findings);
+        a.origin = origin.to_owned();
         match draft.adjustments.iter_mut().find(|x| x.id == a.id) {
             Some(slot) => *slot = a,
             None => draft.adjustments.push(a),
@@ -276,7 +289,8 @@ pub(crate) fn apply_patch(draft: &mut Draft, patch: PatchRef<'_>, src: Src<'_>, 
         if !first_use(&mut seen, &charge.id, "charge", src, findings) {
             continue;
         }
-        let c = convert_charge(charge, src, findings);
+        let mut c = convert_charge(charge, src, findings);
+        c.origin = origin.to_owned();
         draft.charges.insert(c.id.clone(), c);
     }
     for note in patch.notes {
@@ -345,6 +359,7 @@ fn convert_row(row: &RowFile, src: Src<'_>, seen: &mut BTreeSet<String>, finding
     }
     classes.sort_by_key(|c| c.class);
     Some(Row {
+        origin: String::new(),
         id,
         name: row.name.clone(),
         unit: row.unit,
@@ -376,6 +391,7 @@ fn convert_adjustment(adj: &AdjustmentFile, src: Src<'_>, findings: &mut Vec<Fin
     let amount = adj.amount.as_ref().map(|a| check_amount(src, a, "adjustment.amount", findings));
     check_window(src, &adj.from, &adj.until, &what, findings);
     Adjustment {
+        origin: String::new(),
         id: id.clone(),
         name: adj.name.clone(),
         kind: adj.kind,
@@ -394,6 +410,7 @@ fn convert_charge(charge: &ChargeFile, src: Src<'_>, findings: &mut Vec<Finding>
     let amount = check_amount(src, &charge.amount, "charge.amount", findings);
     check_window(src, &charge.from, &charge.until, &format!("charge `{}`", charge.id.get_ref()), findings);
     Charge {
+        origin: String::new(),
         id: charge.id.get_ref().clone(),
         name: charge.name.clone(),
         amount,
@@ -583,7 +600,7 @@ fn build_versions(parsed: &[(&SourceFile, VersionFile)], findings: &mut Vec<Find
             let src = Src { name: &file.display_name, text: &file.text };
             // Findings inside a file are reported once, by the version that owns the file.
             let target = if c == i { &mut *findings } else { &mut sink };
-            apply_patch(&mut draft, v.patch(), src, target);
+            apply_patch(&mut draft, v.patch(), v.id.get_ref(), src, target);
         }
         let (file, own) = &parsed[i];
         let src = Src { name: &file.display_name, text: &file.text };
@@ -766,7 +783,8 @@ pub(crate) fn apply_deviation(
             draft.mapping_at.insert((row.id.clone(), m.class), Location::at(&base.file, "", 0));
         }
     }
-    apply_patch(&mut draft, patch, src, findings);
+    let origin = format!("{}.{}", info.province, info.id);
+    apply_patch(&mut draft, patch, &origin, src, findings);
     let mut v = base.clone();
     v.id = format!("{}+{}.{}", base.id, info.province, info.id);
     v.chain.push(format!("{}.{}", info.province, info.id));

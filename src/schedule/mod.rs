@@ -51,6 +51,9 @@ pub struct ProcedureRule {
     /// Set when the factor is an assumption rather than a cited figure; shown on every quote.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assumption: Option<Text>,
+    /// The version (or deviation) that wrote this value; not part of the fingerprint.
+    #[serde(skip)]
+    pub origin: String,
 }
 
 /// A device class priced by a row.
@@ -83,6 +86,9 @@ pub struct Row {
     /// Set when something about the row (e.g. its number) is an assumption.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assumption: Option<Text>,
+    /// The version (or deviation) that wrote this value; not part of the fingerprint.
+    #[serde(skip)]
+    pub origin: String,
 }
 
 /// A dated, cited adjustment of the running amount.
@@ -117,6 +123,9 @@ pub struct Adjustment {
     /// Set when the adjustment is an assumption.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assumption: Option<Text>,
+    /// The version (or deviation) that wrote this value; not part of the fingerprint.
+    #[serde(skip)]
+    pub origin: String,
 }
 
 impl Adjustment {
@@ -148,6 +157,9 @@ pub struct Charge {
     pub until: Option<Date>,
     /// Legal basis.
     pub basis: LegalRef,
+    /// The version (or deviation) that wrote this value; not part of the fingerprint.
+    #[serde(skip)]
+    pub origin: String,
 }
 
 impl Charge {

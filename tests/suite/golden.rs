@@ -258,3 +258,32 @@ fn adjustments_caps_charges_and_total_rounding() {
     assert_eq!(q.total.amount(), Decimal::ZERO);
     assert!(q.charges.is_empty());
 }
+
+#[test]
+fn the_explanation_names_every_value_its_version_and_its_basis() {
+    let text = std::fs::read_to_string(root().join("examples/applications/dong-nai-renewal-online.toml")).unwrap();
+    let app = Application::from_toml("dong-nai.toml", &text).unwrap();
+    let x = builtin().explain(&app).unwrap();
+    assert_eq!(x.quote, builtin().quote(&app).unwrap(), "explaining does not change the quote");
+    let sources: Vec<&str> = x.trace.iter().map(|s| s.source.as_str()).collect();
+    assert_eq!(
+        sources,
+        [
+            "fee-schedules/provinces/dong-nai.toml",
+            "vn-287-2016-a63-2023, in force from 2023-12-01",
+            "fee-schedules/authority.toml",
+            "vn-287-2016, in force from 2017-01-01",
+            "vn-287-2016, in force from 2017-01-01",
+            "-",
+            "vn-287-2016, in force from 2017-01-01",
+            "vn-287-2016-a63-2023, in force from 2023-12-01",
+            "-",
+        ]
+    );
+    assert!(x.trace[7].basis.starts_with("Thông tư 63/2023/TT-BTC"));
+    assert_eq!(x.trace.last().unwrap().en, "Total: 8.100.000 ₫");
+    snapshot(&root().join("tests/golden/explain-dong-nai.txt"), &x.to_text());
+    let json = serde_json::to_value(&x).unwrap();
+    assert_eq!(json["total"], "8100000");
+    assert_eq!(json["trace"].as_array().unwrap().len(), 9);
+}
