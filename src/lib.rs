@@ -157,8 +157,8 @@ pub use registry::{
     Licence, RENEWAL_NOTICE_DAYS, Registry, RenewalDue, RenewalReport, State,
 };
 pub use schedule::{
-    Adjustment, AdjustmentKind, Authority, Charge, ClassMapping, DeviationInfo, LegalRef, Note, ProcedureRule,
-    ProvinceKind, RoundAt, RoundingRule, Row, Schedules, SourceFile, Text, Unit, Version,
+    Adjustment, AdjustmentKind, Authority, Charge, ClassMapping, DeviationInfo, Difference, LegalRef, Note,
+    ProcedureRule, ProvinceKind, RoundAt, RoundingRule, Row, Schedules, SourceFile, Text, Unit, Version, diff,
 };
 
 /// Text folding used for forgiving lookups (case, Vietnamese diacritics, punctuation).

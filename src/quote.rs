@@ -325,14 +325,18 @@ impl Rounder<'_> {
 }
 
 impl Schedules {
+    /// The province of an application on its date; an unknown name points at `province`.
+    fn resolve_province(&self, app: &Application) -> Result<(ResolvedProvince, &Province), Error> {
+        self.provinces()
+            .resolve(&app.province, app.received)
+            .map_err(|e| Error::input(Finding::error(app.province_location.clone(), Some("province"), e.message)))
+    }
+
     /// The province (as resolved on the date) and the schedule version an application is
     /// priced under: the national version in force, or the province's deviation of it.
     fn select(&self, app: &Application) -> Result<(ResolvedProvince, &Province, &Version), Error> {
         let date = app.received;
-        let (resolved, province) = self
-            .provinces()
-            .resolve(&app.province, date)
-            .map_err(|e| Error::input(Finding::error(app.province_location.clone(), Some("province"), e.message)))?;
+        let (resolved, province) = self.resolve_province(app)?;
         let national = self.version_on(date).ok_or_else(|| {
             let first = self.versions().first().map(|v| v.effective_from().to_string()).unwrap_or_default();
             Error::unpriceable(format!(
@@ -461,8 +465,25 @@ impl Schedules {
     /// different authorities, or a date with no schedule in force make the application
     /// unpriceable ([`Error::is_unpriceable`]).
     pub fn quote(&self, app: &Application) -> Result<Quote, Error> {
-        let date = app.received;
         let (resolved, province, version) = self.select(app)?;
+        self.price(app, resolved, province, version)
+    }
+
+    /// Prices an application under a version chosen by the caller rather than the one in force
+    /// on its date (to compare two versions on the same applications).
+    pub fn quote_with_version(&self, app: &Application, version: &Version) -> Result<Quote, Error> {
+        let (resolved, province) = self.resolve_province(app)?;
+        self.price(app, resolved, province, version)
+    }
+
+    fn price(
+        &self,
+        app: &Application,
+        resolved: ResolvedProvince,
+        province: &Province,
+        version: &Version,
+    ) -> Result<Quote, Error> {
+        let date = app.received;
         let round = Rounder { version };
         let mut notes = Notes { en: Vec::new(), vi: Vec::new() };
 

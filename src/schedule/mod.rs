@@ -4,6 +4,7 @@
 //! 34 province files and the authority table. Load it once ([`Schedules::builtin`] or
 //! [`Schedules::from_dir`]) and share it: it is immutable, `Send` and `Sync`.
 
+mod diff;
 mod load;
 pub(crate) use load::apply_deviation;
 pub(crate) mod model;
@@ -14,6 +15,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+pub use diff::{Difference, diff};
 pub use model::{AdjustmentKind, Authority, LegalRef, ProvinceKind, RoundAt, Text, Unit};
 
 use crate::application::{Channel, Procedure};

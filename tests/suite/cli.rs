@@ -154,3 +154,42 @@ fn check_schedules_reports_clean_and_broken_folders() {
     }
     assert_eq!(tool("check-schedules", &["no/such/dir"]).status.code(), Some(2));
 }
+
+#[test]
+fn diff_schedules_names_each_change_and_its_effect() {
+    let cases: [(&str, &[&str]); 3] = [
+        ("versions", &["--from", "vn-287-2016", "--to", "vn-287-2016-a63-2023"]),
+        ("folders", &["--old", "fee-schedules", "--new", "tests/fixtures/good/edited", "--date", "2027-06-01"]),
+        (
+            "province",
+            &[
+                "--province",
+                "TP.HCM",
+                "--date",
+                "2024-05-10",
+                "--schedules",
+                "tests/fixtures/good/deviation",
+                "--apps",
+                "tests/fixtures/good/deviation-apps",
+            ],
+        ),
+    ];
+    for (name, args) in cases {
+        let o = tool("diff-schedules", args);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        crate::snapshot(&root().join(format!("tests/golden/diff-{name}.txt")), &stdout(&o));
+    }
+    let out = stdout(&tool("diff-schedules", cases[1].1));
+    for needle in [
+        "row 1.4.7 re-priced: 8.000.000 ₫ → 9.000.000 ₫",
+        "row 1.4.9 added: 1.500.000 ₫",
+        "class xray_veterinary moved from row 1.4.4 to row 1.4.9",
+        "procedure renewal factor: 0.75 → 0.8",
+        "charge le-phi: added (100.000 ₫ for new/renewal)",
+        "dong-nai-renewal-online.toml: 8.100.000 ₫ → 9.460.000 ₫ (1.360.000 ₫)",
+    ] {
+        assert!(out.contains(needle), "missing `{needle}` in:\n{out}");
+    }
+    assert_eq!(tool("diff-schedules", &["--from", "nope", "--to", "vn-287-2016"]).status.code(), Some(2));
+    assert_eq!(tool("diff-schedules", &[]).status.code(), Some(2));
+}

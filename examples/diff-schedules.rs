@@ -1,0 +1,160 @@
+//! A semantic diff of fee schedules, and what it does to sample applications.
+//!
+//! ```text
+//! # two versions of one folder (default: the shipped schedules)
+//! cargo run --example diff-schedules -- --from vn-287-2016 --to vn-287-2016-a63-2023
+//! # the versions in force on a date in two folders (e.g. before and after an edit)
+//! cargo run --example diff-schedules -- --old fee-schedules --new my-edit --date 2026-06-01
+//! # a province against the national schedule on a date
+//! cargo run --example diff-schedules -- --province "Hà Nội" --date 2026-06-01
+//! ```
+//!
+//! Lists rows added, removed and re-priced, classes re-mapped, procedure factors, adjustments
+//! (factors, channels, windows), charges and rounding that changed, then prices every
+//! application in `--apps` (default: examples/applications) under both: old total → new total.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a command-line tool prints
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use radfee::{Application, Date, Schedules, Version, diff};
+
+/// Compare two fee-schedule versions.
+#[derive(Parser, Debug)]
+#[command(name = "diff-schedules", version)]
+struct Args {
+    /// Old version id (with --to).
+    #[arg(long, requires = "to")]
+    from: Option<String>,
+    /// New version id (with --from).
+    #[arg(long, requires = "from")]
+    to: Option<String>,
+    /// The folder holding --from/--to or --province (default: the compiled-in schedules).
+    #[arg(long, value_name = "DIR")]
+    schedules: Option<PathBuf>,
+    /// Old folder (with --new and --date).
+    #[arg(long, value_name = "DIR", requires_all = ["new", "date"])]
+    old: Option<PathBuf>,
+    /// New folder (with --old and --date).
+    #[arg(long, value_name = "DIR", requires = "old")]
+    new: Option<PathBuf>,
+    /// A province to compare with the national schedule (with --date).
+    #[arg(long, requires = "date")]
+    province: Option<String>,
+    /// The date whose versions are compared (YYYY-MM-DD).
+    #[arg(long)]
+    date: Option<String>,
+    /// A folder of application files to price under both versions.
+    #[arg(long, value_name = "DIR", default_value = "examples/applications")]
+    apps: PathBuf,
+}
+
+fn load(dir: Option<&PathBuf>) -> Result<Schedules, String> {
+    match dir {
+        Some(d) => Schedules::from_dir(d),
+        None => Schedules::builtin(),
+    }
+    .map_err(|e| e.to_string())
+}
+
+fn version<'a>(s: &'a Schedules, id: &str) -> Result<&'a Version, String> {
+    s.versions().iter().find(|v| v.id() == id).ok_or_else(|| {
+        let known: Vec<&str> = s.versions().iter().map(Version::id).collect();
+        format!("no version `{id}`; the versions are: {}", known.join(", "))
+    })
+}
+
+fn in_force<'a>(s: &'a Schedules, date: Date, what: &str) -> Result<&'a Version, String> {
+    s.version_on(date).ok_or_else(|| format!("{what}: no version is in force on {date}"))
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let date = args.date.as_deref().map(str::parse::<Date>).transpose().map_err(|e| format!("--date: {e}"))?;
+    // (schedules, version) for the old and new side.
+    let (old_s, new_s);
+    let (old_v, new_v, province): (&Version, &Version, Option<&str>);
+    if let (Some(from), Some(to)) = (&args.from, &args.to) {
+        old_s = load(args.schedules.as_ref())?;
+        old_v = version(&old_s, from)?;
+        new_v = version(&old_s, to)?;
+        new_s = None;
+        province = None;
+    } else if let (Some(o), Some(n), Some(d)) = (&args.old, &args.new, date) {
+        old_s = load(Some(o))?;
+        let loaded = load(Some(n))?;
+        old_v = in_force(&old_s, d, &o.display().to_string())?;
+        new_s = Some(loaded);
+        new_v = in_force(new_s.as_ref().map_or(&old_s, |s| s), d, &n.display().to_string())?;
+        province = None;
+    } else if let (Some(p), Some(d)) = (&args.province, date) {
+        old_s = load(args.schedules.as_ref())?;
+        let national = in_force(&old_s, d, "national schedule")?;
+        let (_, prov) = old_s.provinces().resolve(p, d).map_err(|e| e.message)?;
+        old_v = national;
+        new_v = prov.version_applied(national, d);
+        new_s = None;
+        province = Some(p);
+    } else {
+        return Err("give --from and --to, or --old, --new and --date, or --province and --date".to_owned());
+    }
+    let new_side = new_s.as_ref().unwrap_or(&old_s);
+    println!("Comparing {} ({}) → {} ({})", old_v.id(), old_v.fingerprint(), new_v.id(), new_v.fingerprint());
+    let differences = diff(old_v, new_v);
+    if differences.is_empty() {
+        println!("  no difference in rows, classes, factors, adjustments, charges or rounding");
+    }
+    for d in &differences {
+        println!("  {d}");
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&args.apps)
+        .map_err(|e| format!("cannot read {}: {e}", args.apps.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    entries.sort();
+    println!("\nEffect on {} application(s) in {}:", entries.len(), args.apps.display());
+    for path in entries {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{name}: {e}"))?;
+        let mut app = Application::from_toml(&name, &text).map_err(|e| e.to_string())?;
+        if let Some(p) = province {
+            app.province = p.to_owned();
+        }
+        let old_total = old_s.quote_with_version(&app, old_v).map(|q| q.total);
+        let new_total = new_side.quote_with_version(&app, new_v).map(|q| q.total);
+        match (old_total, new_total) {
+            (Ok(a), Ok(b)) if a == b => println!("  {name}: {a} (unchanged)"),
+            (Ok(a), Ok(b)) => {
+                let delta = b.checked_sub(a).map_or_else(String::new, |d| format!(" ({d})"));
+                println!("  {name}: {a} → {b}{delta}");
+            }
+            (a, b) => println!(
+                "  {name}: {} → {}",
+                a.map_or_else(|e| format!("not priced ({e})"), |m| m.to_string()),
+                b.map_or_else(|e| format!("not priced ({e})"), |m| m.to_string())
+            ),
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

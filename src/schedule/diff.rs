@@ -1,0 +1,236 @@
+//! A semantic diff between two schedule versions: what a change to the files does to the law.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use rust_decimal::Decimal;
+
+use super::{Adjustment, Charge, Version};
+use crate::application::Procedure;
+use crate::class::DeviceClass;
+use crate::money::Money;
+
+/// One difference between two versions, in words a policy officer reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Difference {
+    /// A row only in the new version.
+    RowAdded {
+        /// Row id.
+        id: String,
+        /// Its amount.
+        amount: Decimal,
+    },
+    /// A row only in the old version.
+    RowRemoved {
+        /// Row id.
+        id: String,
+    },
+    /// A row whose amount changed.
+    RowRepriced {
+        /// Row id.
+        id: String,
+        /// Old amount.
+        old: Decimal,
+        /// New amount.
+        new: Decimal,
+    },
+    /// A row whose name, unit or legal reference changed (amount unchanged).
+    RowReworded {
+        /// Row id.
+        id: String,
+    },
+    /// A class priced by a different row, or no longer / newly priced.
+    ClassRemapped {
+        /// The class.
+        class: DeviceClass,
+        /// Old row (None: not priced).
+        old: Option<String>,
+        /// New row (None: not priced).
+        new: Option<String>,
+    },
+    /// A class's by-analogy flag changed.
+    AnalogyChanged {
+        /// The class.
+        class: DeviceClass,
+        /// Whether it is now priced by analogy.
+        by_analogy: bool,
+    },
+    /// A procedure factor changed (None: no factor).
+    FactorChanged {
+        /// The procedure.
+        procedure: Procedure,
+        /// Old factor.
+        old: Option<Decimal>,
+        /// New factor.
+        new: Option<Decimal>,
+    },
+    /// An adjustment added, removed or changed (kind, factor, amount, channel, window…).
+    AdjustmentChanged {
+        /// Adjustment id.
+        id: String,
+        /// A description of the change.
+        what: String,
+    },
+    /// A licence charge added, removed or changed.
+    ChargeChanged {
+        /// Charge id.
+        id: String,
+        /// A description of the change.
+        what: String,
+    },
+    /// The rounding rule changed.
+    RoundingChanged {
+        /// Old rule, in words.
+        old: String,
+        /// New rule, in words.
+        new: String,
+    },
+}
+
+fn money(d: Decimal) -> String {
+    Money::new(d).to_string()
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let factor =
+            |x: &Option<Decimal>| x.map_or_else(|| "none".to_owned(), |d| crate::money::canonical(d).to_string());
+        match self {
+            Difference::RowAdded { id, amount } => write!(f, "row {id} added: {}", money(*amount)),
+            Difference::RowRemoved { id } => write!(f, "row {id} removed"),
+            Difference::RowRepriced { id, old, new } => {
+                write!(f, "row {id} re-priced: {} → {}", money(*old), money(*new))
+            }
+            Difference::RowReworded { id } => {
+                write!(f, "row {id}: name, unit or legal reference changed (amount unchanged)")
+            }
+            Difference::ClassRemapped { class, old, new } => match (old, new) {
+                (Some(o), Some(n)) => write!(f, "class {class} moved from row {o} to row {n}"),
+                (None, Some(n)) => write!(f, "class {class} now priced by row {n}"),
+                (Some(o), None) => write!(f, "class {class} no longer priced (was row {o})"),
+                (None, None) => write!(f, "class {class} unchanged"),
+            },
+            Difference::AnalogyChanged { class, by_analogy } => {
+                write!(f, "class {class} {} priced by analogy", if *by_analogy { "is now" } else { "is no longer" })
+            }
+            Difference::FactorChanged { procedure, old, new } => {
+                write!(f, "procedure {} factor: {} → {}", procedure.key(), factor(old), factor(new))
+            }
+            Difference::AdjustmentChanged { id, what } => write!(f, "adjustment {id}: {what}"),
+            Difference::ChargeChanged { id, what } => write!(f, "charge {id}: {what}"),
+            Difference::RoundingChanged { old, new } => write!(f, "rounding: {old} → {new}"),
+        }
+    }
+}
+
+fn describe_adjustment(a: &Adjustment) -> String {
+    let mut parts = vec![a.kind.key().to_owned()];
+    if let Some(x) = a.factor {
+        parts.push(format!("factor {}", crate::money::canonical(x)));
+    }
+    if let Some(x) = a.amount {
+        parts.push(format!("amount {}", money(x)));
+    }
+    if let Some(c) = a.channel {
+        parts.push(format!("channel {}", c.key()));
+    }
+    if let Some(p) = &a.procedures {
+        parts.push(format!("procedures {}", p.iter().map(|p| p.key()).collect::<Vec<_>>().join("/")));
+    }
+    match (a.from, a.until) {
+        (None, None) => {}
+        (f, u) => parts.push(format!(
+            "window {} to {}",
+            f.map_or_else(|| "…".to_owned(), |d| d.to_string()),
+            u.map_or_else(|| "…".to_owned(), |d| d.to_string())
+        )),
+    }
+    parts.join(", ")
+}
+
+fn describe_charge(c: &Charge) -> String {
+    let mut s = money(c.amount);
+    if let Some(p) = &c.procedures {
+        s.push_str(&format!(" for {}", p.iter().map(|p| p.key()).collect::<Vec<_>>().join("/")));
+    }
+    s
+}
+
+fn change<T>(old: Option<&T>, new: Option<&T>, describe: impl Fn(&T) -> String) -> Option<String> {
+    match (old.map(&describe), new.map(&describe)) {
+        (None, Some(n)) => Some(format!("added ({n})")),
+        (Some(o), None) => Some(format!("removed (was {o})")),
+        (Some(o), Some(n)) if o != n => Some(format!("{o} → {n}")),
+        _ => None,
+    }
+}
+
+/// The differences that matter between `old` and `new`: rows, class mappings, procedure
+/// factors, adjustments, charges and rounding. Identity and legal basis are not compared.
+pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
+    let mut out = Vec::new();
+    fn rows(v: &Version) -> BTreeMap<String, &super::Row> {
+        v.rows().iter().map(|r| (r.id.clone(), r)).collect()
+    }
+    let (a, b) = (rows(old), rows(new));
+    for (id, r) in &a {
+        match b.get(id) {
+            None => out.push(Difference::RowRemoved { id: id.clone() }),
+            Some(n) if n.amount != r.amount => {
+                out.push(Difference::RowRepriced { id: id.clone(), old: r.amount, new: n.amount });
+            }
+            Some(n) if n.name != r.name || n.unit != r.unit || n.basis != r.basis => {
+                out.push(Difference::RowReworded { id: id.clone() });
+            }
+            Some(_) => {}
+        }
+    }
+    for (id, r) in &b {
+        if !a.contains_key(id) {
+            out.push(Difference::RowAdded { id: id.clone(), amount: r.amount });
+        }
+    }
+    for class in DeviceClass::ALL {
+        let (o, n) = (old.row_for(*class), new.row_for(*class));
+        let (oid, nid) = (o.map(|(r, _)| r.id.clone()), n.map(|(r, _)| r.id.clone()));
+        if oid != nid {
+            out.push(Difference::ClassRemapped { class: *class, old: oid, new: nid });
+        } else if let (Some((_, om)), Some((_, nm))) = (o, n)
+            && om.by_analogy != nm.by_analogy
+        {
+            out.push(Difference::AnalogyChanged { class: *class, by_analogy: nm.by_analogy });
+        }
+    }
+    for p in Procedure::ALL {
+        let (o, n) = (old.procedure(p).map(|r| r.factor), new.procedure(p).map(|r| r.factor));
+        if o != n {
+            out.push(Difference::FactorChanged { procedure: p, old: o, new: n });
+        }
+    }
+    let mut ids: Vec<&str> = old.adjustments().iter().chain(new.adjustments()).map(|x| x.id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        let find = |v: &'_ Version| v.adjustments().iter().find(|x| x.id == id).cloned();
+        if let Some(what) = change(find(old).as_ref(), find(new).as_ref(), describe_adjustment) {
+            out.push(Difference::AdjustmentChanged { id: id.to_owned(), what });
+        }
+    }
+    let mut ids: Vec<&str> = old.charges().iter().chain(new.charges()).map(|x| x.id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        let find = |v: &'_ Version| v.charges().iter().find(|x| x.id == id).cloned();
+        if let Some(what) = change(find(old).as_ref(), find(new).as_ref(), describe_charge) {
+            out.push(Difference::ChargeChanged { id: id.to_owned(), what });
+        }
+    }
+    let rounding = |v: &Version| {
+        let r = v.rounding();
+        format!("{:?} to {} at each {:?}", r.strategy, crate::money::canonical(r.step), r.at).to_lowercase()
+    };
+    if rounding(old) != rounding(new) {
+        out.push(Difference::RoundingChanged { old: rounding(old), new: rounding(new) });
+    }
+    out
+}
