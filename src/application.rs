@@ -108,6 +108,28 @@ impl Channel {
     }
 }
 
+/// What kind of facility.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FacilityKind {
+    /// Hospital.
+    Hospital,
+    /// Clinic.
+    Clinic,
+    /// Dental clinic.
+    DentalClinic,
+    /// Veterinary practice.
+    Veterinary,
+    /// Industrial.
+    Industrial,
+    /// Research or education.
+    Research,
+    /// Security (airport, port, border).
+    Security,
+    /// Anything else.
+    Other,
+}
+
 /// What kind of radiation a described device uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -239,6 +261,12 @@ pub struct Application {
     pub applicant: Option<String>,
     /// The devices, in the order written.
     pub devices: Vec<DeviceEntry>,
+    /// The kind of facility applying (for schedules with a base fee by kind of facility).
+    pub facility_kind: Option<FacilityKind>,
+    /// Number of sites or locations covered (at least 1).
+    pub sites: u32,
+    /// Conditions the schedule may test (`when = "…"`), e.g. `late`, `partial_period`.
+    pub conditions: Vec<String>,
     /// Where `province` was written, for messages.
     pub province_location: Option<Location>,
 }
@@ -247,6 +275,8 @@ pub struct Application {
 pub const MAX_APPLICATION_BYTES: usize = 1 << 20;
 /// Most `[[device]]` entries in one application.
 pub const MAX_DEVICES: usize = 10_000;
+/// Most sites one application may cover.
+pub const MAX_SITES: u32 = 1000;
 /// Largest `count` of one device entry.
 pub const MAX_COUNT: u32 = 1_000_000;
 
@@ -260,6 +290,12 @@ struct ApplicationFile {
     channel: Option<Spanned<String>>,
     #[serde(default)]
     applicant: Option<String>,
+    #[serde(default)]
+    facility_kind: Option<FacilityKind>,
+    #[serde(default)]
+    sites: Option<Spanned<i64>>,
+    #[serde(default)]
+    conditions: Vec<Spanned<String>>,
     #[serde(default)]
     device: Vec<Spanned<DeviceFile>>,
 }
@@ -348,6 +384,9 @@ impl Application {
             applicant: None,
             devices: Vec::new(),
             province_location: None,
+            facility_kind: None,
+            sites: 1,
+            conditions: Vec::new(),
         }
     }
 
@@ -418,6 +457,30 @@ impl Application {
         for entry in &raw.device {
             devices.push(convert_device(src, entry)?);
         }
+        let sites = match &raw.sites {
+            None => 1,
+            Some(n) => match u32::try_from(*n.get_ref()) {
+                Ok(k) if (1..=MAX_SITES).contains(&k) => k,
+                _ => {
+                    return Err(Error::input(src.error(
+                        n,
+                        "sites",
+                        format!("sites must be a whole number from 1 to {MAX_SITES}, not {}", n.get_ref()),
+                    )));
+                }
+            },
+        };
+        let mut conditions = Vec::new();
+        for c in &raw.conditions {
+            if c.get_ref().is_empty() || !c.get_ref().chars().all(|x| x.is_ascii_lowercase() || x == '_') {
+                return Err(Error::input(src.error(
+                    c,
+                    "conditions",
+                    format!("`{}` is not a condition name: use snake_case, e.g. \"late\"", c.get_ref()),
+                )));
+            }
+            conditions.push(c.get_ref().clone());
+        }
         Ok(Application {
             province: raw.province.get_ref().clone(),
             procedure,
@@ -426,6 +489,9 @@ impl Application {
             applicant: raw.applicant,
             devices,
             province_location: Some(src.at(raw.province.span())),
+            facility_kind: raw.facility_kind,
+            sites,
+            conditions,
         })
     }
 }

@@ -139,8 +139,8 @@ mod schedule;
 mod text;
 
 pub use application::{
-    Application, Channel, Description, DeviceEntry, MAX_APPLICATION_BYTES, MAX_COUNT, MAX_DEVICES, Procedure,
-    Radiation, SourceSpec, Use, devices_from_toml,
+    Application, Channel, Description, DeviceEntry, FacilityKind, MAX_APPLICATION_BYTES, MAX_COUNT, MAX_DEVICES,
+    MAX_SITES, Procedure, Radiation, SourceSpec, Use, devices_from_toml,
 };
 pub use authority::{AuthorityRule, AuthorityTable};
 pub use batch::{BATCH_COLUMNS, BatchProblem, BatchReport, BatchResult};
@@ -153,12 +153,13 @@ pub use nuclide::{Activity, ActivityError, Confidence, Nuclide, Nuclides, Proven
 pub use province::{Body, FormerProvince, FormerRef, LookupError, Province, Provinces, ResolvedProvince};
 pub use quote::{Explanation, Line, Quote, QuoteAdjustment, QuoteCharge, ScheduleRef, Step};
 pub use registry::{
-    CSV_COLUMNS, Change, Equipment, EquipmentStatus, Event, Facility, FacilityKind, ImportProblem, ImportReport,
-    Licence, RENEWAL_NOTICE_DAYS, Registry, RenewalDue, RenewalReport, State,
+    CSV_COLUMNS, Change, Equipment, EquipmentStatus, Event, Facility, ImportProblem, ImportReport, Licence,
+    RENEWAL_NOTICE_DAYS, Registry, RenewalDue, RenewalReport, State,
 };
 pub use schedule::{
-    Adjustment, AdjustmentKind, Authority, Charge, ClassMapping, DeviationInfo, Difference, LegalRef, Note,
-    ProcedureRule, ProvinceKind, RoundAt, RoundingRule, Row, Schedules, SourceFile, Text, Unit, Version, diff,
+    Adjustment, AdjustmentKind, Aggregation, Authority, Charge, ClassMapping, DeviationInfo, Difference, Exemption,
+    Index, LegalRef, Note, ProcedureRule, ProvinceKind, RoundAt, RoundingRule, Row, Schedules, SourceFile, Text, Unit,
+    Version, diff,
 };
 
 /// Text folding used for forgiving lookups (case, Vietnamese diacritics, punctuation).

@@ -10,7 +10,7 @@ use crate::date::Date;
 use crate::error::{Error, Finding};
 use crate::money::Money;
 use crate::province::{Body, Province, ResolvedProvince};
-use crate::schedule::{AdjustmentKind, Authority, LegalRef, RoundAt, Schedules, Text, Unit, Version};
+use crate::schedule::{AdjustmentKind, Aggregation, Authority, LegalRef, RoundAt, Row, Schedules, Text, Unit, Version};
 
 /// The schedule version a quote was priced with.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,6 +157,39 @@ const NOT_IONIZING: (&str, &str, &str) = (
     "Không phải thiết bị bức xạ ion hóa: không cần giấy phép, không thu phí thẩm định.",
     "Luật Năng lượng nguyên tử: không phải thiết bị bức xạ ion hóa",
 );
+
+/// The fee for `count` units of a row on `date`: (fee for one unit, fee for all of them).
+/// Handles tier tables with their linear tail and amounts in indexed units.
+fn row_total(row: &Row, count: u32, version: &Version, date: Date) -> Result<(Decimal, Decimal), Error> {
+    let scale = match &row.indexed {
+        None => Decimal::ONE,
+        Some(id) => version.index(id).and_then(|ix| ix.value_on(date)).ok_or_else(|| {
+            Error::unpriceable(format!("row `{}` is in the indexed unit `{id}`, which has no value on {date}", row.id))
+        })?,
+    };
+    let total = match &row.tiers {
+        None => row.amount.checked_mul(Decimal::from(count)),
+        Some(tiers) => {
+            let k = usize::try_from(count).unwrap_or(usize::MAX);
+            match tiers.get(k.wrapping_sub(1)) {
+                Some(t) => Some(*t),
+                None => {
+                    let tail = row.tail.ok_or_else(|| {
+                        Error::unpriceable(format!(
+                            "row `{}` prices at most {} units and has no `tail` for more",
+                            row.id,
+                            tiers.len()
+                        ))
+                    })?;
+                    let extra = Decimal::from(count) - Decimal::from(tiers.len());
+                    tiers.last().and_then(|last| tail.checked_mul(extra).and_then(|x| x.checked_add(*last)))
+                }
+            }
+        }
+    }
+    .ok_or_else(overflow)?;
+    Ok((row.amount.checked_mul(scale).ok_or_else(overflow)?, total.checked_mul(scale).ok_or_else(overflow)?))
+}
 
 /// A line of 0 for a device that needs no licence (exempt or not ionising), with the reason.
 fn zero_line(class: Option<DeviceClass>, device: &DeviceEntry, basis: String, en: String, vi: String) -> Line {
@@ -537,6 +570,8 @@ impl Schedules {
 
         // Lines.
         let mut lines = Vec::with_capacity(app.devices.len());
+        // Per line: the fee for one unit, for `aggregation = "highest"` (None: not a fee line).
+        let mut single_unit: Vec<Option<Decimal>> = Vec::with_capacity(app.devices.len());
         let mut missing: Vec<DeviceClass> = Vec::new();
         let mut authorities: Vec<(Authority, DeviceClass)> = Vec::new();
         for (i, device) in app.devices.iter().enumerate() {
@@ -567,6 +602,7 @@ impl Schedules {
                 };
                 if let Some((en, vi, basis)) = reason {
                     lines.push(zero_line(device.class.or(c.class), device, basis, en, vi));
+                    single_unit.push(None);
                     continue;
                 }
             }
@@ -585,6 +621,7 @@ impl Schedules {
             if !class.needs_fee_row() {
                 let (en, vi, basis) = NOT_IONIZING;
                 lines.push(zero_line(Some(class), device, basis.to_owned(), en.to_owned(), vi.to_owned()));
+                single_unit.push(None);
                 continue;
             }
             match self.authority().rule(class, date) {
@@ -605,14 +642,26 @@ impl Schedules {
                     )));
                 }
             }
+            if let Some(ex) = version.exemption(class) {
+                lines.push(zero_line(
+                    Some(class),
+                    device,
+                    ex.basis.to_string(),
+                    format!("Exempt from the fee: {}", ex.note.en),
+                    format!("Miễn phí: {}", ex.note.vi),
+                ));
+                single_unit.push(None);
+                continue;
+            }
             let Some((row, mapping)) = version.row_for(class) else {
                 if !missing.contains(&class) {
                     missing.push(class);
                 }
                 continue;
             };
-            let amount = row.amount.checked_mul(Decimal::from(device.count)).ok_or_else(overflow)?;
+            let (unit_fee, amount) = row_total(row, device.count, version, date)?;
             let amount = round.step(amount)?;
+            single_unit.push(Some(round.step(row_total(row, 1, version, date)?.1)?));
             let (mut note_en, mut note_vi) = (Vec::new(), Vec::new());
             if mapping.by_analogy {
                 note_en.push(format!(
@@ -638,7 +687,7 @@ impl Schedules {
             lines.push(Line {
                 class: Some(class),
                 count: device.count,
-                unit_fee: Money::new(row.amount),
+                unit_fee: Money::new(unit_fee),
                 amount: Money::new(amount),
                 basis: basis_text(&row.basis),
                 row: row.id.clone(),
@@ -677,6 +726,36 @@ impl Schedules {
             Some(a) => self.authority().national_body(a).cloned(),
         };
 
+        if version.aggregation() == Aggregation::Highest
+            && let Some((top, fee)) = single_unit.iter().enumerate().filter_map(|(k, f)| f.map(|f| (k, f))).fold(
+                None,
+                |best: Option<(usize, Decimal)>, (k, f)| match best {
+                    Some((_, b)) if b >= f => best,
+                    _ => Some((k, f)),
+                },
+            )
+        {
+            for (k, line) in lines.iter_mut().enumerate() {
+                if single_unit[k].is_none() {
+                    continue;
+                }
+                let (en, vi) = if k == top {
+                    line.amount = Money::new(fee);
+                    (
+                        "Only the highest category is charged, once.".to_owned(),
+                        "Chỉ thu theo mức cao nhất, một lần.".to_owned(),
+                    )
+                } else {
+                    line.amount = Money::ZERO;
+                    (
+                        "Not charged: only the highest category is charged.".to_owned(),
+                        "Không thu: chỉ thu theo mức cao nhất.".to_owned(),
+                    )
+                };
+                line.note = Some(line.note.take().map_or(en.clone(), |n| format!("{n} {en}")));
+                line.note_vi = Some(line.note_vi.take().map_or(vi.clone(), |n| format!("{n} {vi}")));
+            }
+        }
         let mut subtotal = Decimal::ZERO;
         for line in &lines {
             subtotal = subtotal.checked_add(line.amount.amount()).ok_or_else(overflow)?;
@@ -717,7 +796,7 @@ impl Schedules {
 
         // Dated adjustments, in the schedule's order.
         for adj in version.adjustments() {
-            if !adj.applies(app.procedure, app.channel, date) {
+            if !adj.applies(app) {
                 if let (Some(ch), true) =
                     (adj.channel, adj.procedures.as_ref().is_none_or(|p| p.contains(&app.procedure)))
                 {
@@ -759,6 +838,26 @@ impl Schedules {
                     if running > Decimal::ZERO && running < floor { floor - running } else { Decimal::ZERO }
                 }
                 AdjustmentKind::Surcharge => adj.amount.unwrap_or(Decimal::ZERO),
+                AdjustmentKind::VolumeDiscount => {
+                    let devices: u64 = lines
+                        .iter()
+                        .zip(&single_unit)
+                        .filter(|(_, f)| f.is_some())
+                        .map(|(l, _)| u64::from(l.count))
+                        .sum();
+                    let band = adj.bands.iter().flatten().find(|(from, to, _)| {
+                        devices >= u64::from(*from) && to.is_none_or(|t| devices <= u64::from(t))
+                    });
+                    match band {
+                        Some((_, _, f)) => running.checked_mul(*f - Decimal::ONE).ok_or_else(overflow)?,
+                        None => Decimal::ZERO,
+                    }
+                }
+                AdjustmentKind::SiteSurcharge => {
+                    let extra = Decimal::from(app.sites.saturating_sub(1));
+                    let f = adj.factor.unwrap_or(Decimal::ZERO);
+                    running.checked_mul(f).and_then(|x| x.checked_mul(extra)).ok_or_else(overflow)?
+                }
             };
             let delta = round.step(delta)?;
             if let Some(a) = &adj.assumption {

@@ -15,35 +15,13 @@ use serde::{Deserialize, Serialize};
 
 pub use import::{CSV_COLUMNS, ImportProblem, ImportReport};
 
-use crate::application::{Application, Description, DeviceEntry, Procedure};
+use crate::application::{Application, Description, DeviceEntry, FacilityKind, Procedure};
 use crate::class::{DeviceClass, Family};
 use crate::date::Date;
 use crate::error::{Error, Finding};
 use crate::money::Money;
 use crate::quote::Quote;
 use crate::schedule::{Authority, Schedules};
-
-/// What kind of facility.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FacilityKind {
-    /// Hospital.
-    Hospital,
-    /// Clinic.
-    Clinic,
-    /// Dental clinic.
-    DentalClinic,
-    /// Veterinary practice.
-    Veterinary,
-    /// Industrial.
-    Industrial,
-    /// Research or education.
-    Research,
-    /// Security (airport, port, border).
-    Security,
-    /// Anything else.
-    Other,
-}
 
 /// A licensee's site.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -331,7 +331,40 @@ fn convert_row(row: &RowFile, src: Src<'_>, seen: &mut BTreeSet<String>, finding
     if !first_use(seen, &row.id, "row", src, findings) {
         return None;
     }
-    let amount = check_amount(src, &row.amount, "row.amount", findings);
+    let (amount, tiers) = match (&row.amount, &row.tiers) {
+        (Some(a), None) => (check_amount(src, a, "row.amount", findings), None),
+        (None, Some(t)) if !t.get_ref().is_empty() => {
+            let tiers: Vec<Decimal> = t.get_ref().iter().map(|x| canonical(x.0)).collect();
+            if tiers.iter().any(|x| *x < Decimal::ZERO) {
+                findings.push(src.error(t, "row.tiers", format!("row `{id}`: a tier amount is negative")));
+            }
+            if tiers.windows(2).any(|w| w[1] < w[0]) {
+                findings.push(src.error(
+                    t,
+                    "row.tiers",
+                    format!("row `{id}`: tier totals must not fall as the count rises"),
+                ));
+            }
+            (tiers[0], Some(tiers))
+        }
+        (Some(_), Some(t)) => {
+            findings.push(src.error(t, "row.tiers", format!("row `{id}` gives both `amount` and `tiers`: keep one")));
+            (Decimal::ZERO, None)
+        }
+        (None, _) => {
+            findings.push(
+                src.error(&row.id, "row.amount", format!("row `{id}` has no `amount`"))
+                    .with_hint("write amount = 2000000, or tiers = [a, b, c] with tail = d for a tier table"),
+            );
+            (Decimal::ZERO, None)
+        }
+    };
+    if let Some(tail) = &row.tail
+        && tiers.is_none()
+    {
+        findings.push(src.error(tail, "row.tail", format!("row `{id}`: `tail` only goes with `tiers`")));
+    }
+    let tail = row.tail.as_ref().map(|t| check_amount(src, t, "row.tail", findings));
     if row.classes.get_ref().is_empty() {
         findings.push(
             src.error(&row.classes, "row.classes", format!("row `{id}` prices no device class"))
@@ -364,6 +397,9 @@ fn convert_row(row: &RowFile, src: Src<'_>, seen: &mut BTreeSet<String>, finding
         name: row.name.clone(),
         unit: row.unit,
         amount,
+        tiers,
+        tail,
+        indexed: row.indexed.as_ref().map(|i| i.get_ref().clone()),
         basis: row.basis.clone(),
         classes,
         assumption: row.assumption.clone(),
@@ -384,11 +420,56 @@ fn convert_adjustment(adj: &AdjustmentFile, src: Src<'_>, findings: &mut Vec<Fin
             ));
         }
     };
-    let is_factor = adj.kind == AdjustmentKind::Factor;
-    needs("factor", adj.factor.is_some(), is_factor, findings);
-    needs("amount", adj.amount.is_some(), !is_factor, findings);
+    let (wants_factor, wants_amount, wants_bands) = match adj.kind {
+        AdjustmentKind::Factor | AdjustmentKind::SiteSurcharge => (true, false, false),
+        AdjustmentKind::Cap | AdjustmentKind::Floor | AdjustmentKind::Surcharge => (false, true, false),
+        AdjustmentKind::VolumeDiscount => (false, false, true),
+    };
+    needs("factor", adj.factor.is_some(), wants_factor, findings);
+    needs("amount", adj.amount.is_some(), wants_amount, findings);
+    needs("bands", adj.bands.is_some(), wants_bands, findings);
     let factor = adj.factor.as_ref().map(|f| check_factor(src, f, "adjustment.factor", findings));
     let amount = adj.amount.as_ref().map(|a| check_amount(src, a, "adjustment.amount", findings));
+    let bands = adj.bands.as_ref().map(|bands| {
+        let mut out: Vec<(u32, Option<u32>, Decimal)> = Vec::new();
+        for b in bands {
+            let band = b.get_ref();
+            let factor = canonical(band.factor.0);
+            if band.from == 0 || band.to.is_some_and(|t| t < band.from) {
+                findings.push(src.error(
+                    b,
+                    "bands",
+                    format!("{what}: a band must run from 1 or more to a count not below its start"),
+                ));
+            }
+            if factor < Decimal::ZERO || factor > Decimal::TEN {
+                findings.push(src.error(
+                    b,
+                    "bands",
+                    format!("{what}: factor {factor} is outside the allowed range 0 to 10"),
+                ));
+            }
+            if let Some(prev) = out.last()
+                && prev.1.is_none_or(|to| to >= band.from)
+            {
+                findings.push(src.error(
+                    b,
+                    "bands",
+                    format!(
+                        "{what}: the band from {} overlaps the one before it; two rules for the same count conflict",
+                        band.from
+                    ),
+                ));
+            }
+            out.push((band.from, band.to, factor));
+        }
+        out
+    });
+    if let Some(w) = &adj.when
+        && (w.get_ref().is_empty() || !w.get_ref().chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+    {
+        findings.push(src.error(w, "when", format!("{what}: `when` names a condition in snake_case, e.g. \"late\"")));
+    }
     check_window(src, &adj.from, &adj.until, &what, findings);
     Adjustment {
         origin: String::new(),
@@ -401,6 +482,9 @@ fn convert_adjustment(adj: &AdjustmentFile, src: Src<'_>, findings: &mut Vec<Fin
         procedures: adj.procedures.clone(),
         from: adj.from.as_ref().map(|d| *d.get_ref()),
         until: adj.until.as_ref().map(|d| *d.get_ref()),
+        facility_kinds: adj.facility_kinds.clone(),
+        when: adj.when.as_ref().map(|w| w.get_ref().clone()),
+        bands,
         basis: adj.basis.clone(),
         assumption: adj.assumption.clone(),
     }
@@ -640,6 +724,9 @@ fn build_versions(parsed: &[(&SourceFile, VersionFile)], findings: &mut Vec<Find
             legal_basis: chain.iter().map(|&c| parsed[c].1.legal_basis.clone()).collect(),
             currency,
             rounding: RoundingRule { strategy: rounding.strategy, step, at: rounding.at },
+            aggregation: pick(|v| v.aggregation.is_some()).and_then(|v| v.aggregation).unwrap_or_default(),
+            indexes: merge_indexes(chain.iter().map(|&c| &parsed[c]), findings),
+            exempt: merge_exempt(chain.iter().map(|&c| &parsed[c]), findings),
             procedures: BTreeMap::new(),
             rows: Vec::new(),
             adjustments: Vec::new(),
@@ -651,6 +738,7 @@ fn build_versions(parsed: &[(&SourceFile, VersionFile)], findings: &mut Vec<Find
             index: BTreeMap::new(),
         };
         let version = finish(version, draft, findings);
+        check_version_references(&version, src, own, findings);
         let uncovered = version.uncovered_classes();
         if !uncovered.is_empty() {
             let list: Vec<&str> = uncovered.iter().map(|c| c.key()).collect();
@@ -674,6 +762,107 @@ fn build_versions(parsed: &[(&SourceFile, VersionFile)], findings: &mut Vec<Find
     versions.sort_by_key(|v| v.effective_from);
     check_timeline(parsed, &by_id, &versions, findings);
     versions
+}
+
+/// Indexed units along a chain: a later version's index replaces an earlier one of the same id.
+fn merge_indexes<'a>(
+    chain: impl Iterator<Item = &'a (&'a SourceFile, VersionFile)>,
+    findings: &mut Vec<Finding>,
+) -> Vec<super::Index> {
+    let mut out: BTreeMap<String, super::Index> = BTreeMap::new();
+    for (file, v) in chain {
+        let src = Src { name: &file.display_name, text: &file.text };
+        for ix in &v.indexes {
+            let mut values: Vec<(Date, Decimal)> =
+                ix.values.iter().map(|x| (x.from, canonical(x.value.get_ref().0))).collect();
+            values.sort_by_key(|x| x.0);
+            if values.is_empty() {
+                findings.push(src.error(&ix.id, "index.values", format!("index `{}` has no value", ix.id.get_ref())));
+            }
+            if values.windows(2).any(|w| w[0].0 == w[1].0) {
+                findings.push(src.error(
+                    &ix.id,
+                    "index.values",
+                    format!("index `{}` has two values for the same day", ix.id.get_ref()),
+                ));
+            }
+            for x in &ix.values {
+                if x.value.get_ref().0 <= Decimal::ZERO {
+                    findings.push(src.error(&x.value, "index.values", "an index value must be a positive amount"));
+                }
+            }
+            out.insert(
+                ix.id.get_ref().clone(),
+                super::Index { id: ix.id.get_ref().clone(), name: ix.name.clone(), values, basis: ix.basis.clone() },
+            );
+        }
+    }
+    out.into_values().collect()
+}
+
+/// Whole-class exemptions along a chain (a later version's entry for a class replaces it).
+fn merge_exempt<'a>(
+    chain: impl Iterator<Item = &'a (&'a SourceFile, VersionFile)>,
+    findings: &mut Vec<Finding>,
+) -> Vec<super::Exemption> {
+    let mut out: BTreeMap<DeviceClass, super::Exemption> = BTreeMap::new();
+    for (file, v) in chain {
+        let src = Src { name: &file.display_name, text: &file.text };
+        for e in &v.exempts {
+            match DeviceClass::from_key(e.class.get_ref()) {
+                Some(class) => {
+                    out.insert(
+                        class,
+                        super::Exemption {
+                            class,
+                            note: e.note.clone(),
+                            basis: e.basis.clone(),
+                            origin: v.id.get_ref().clone(),
+                        },
+                    );
+                }
+                None => findings.push(src.error(&e.class, "exempt.class", unknown_class_message(e.class.get_ref()))),
+            }
+        }
+    }
+    out.into_values().collect()
+}
+
+/// References a version makes to itself: indexed rows need their index; an exempt class must
+/// not also be priced by a row.
+fn check_version_references(v: &Version, src: Src<'_>, own: &VersionFile, findings: &mut Vec<Finding>) {
+    for row in v.rows() {
+        if let Some(ix) = &row.indexed
+            && v.index(ix).is_none()
+        {
+            let at = own.rows.iter().find(|r| r.id.get_ref().trim() == row.id).and_then(|r| r.indexed.as_ref());
+            let f = match at {
+                Some(span) => src.error(
+                    span,
+                    "row.indexed",
+                    format!("row `{}` is in `{ix}`, but no [[index]] has that id", row.id),
+                ),
+                None => src.error_here(
+                    Some("row.indexed"),
+                    format!("row `{}` is in `{ix}`, but no [[index]] has that id", row.id),
+                ),
+            };
+            findings.push(f);
+        }
+    }
+    for e in &v.exempt {
+        if let Some((row, _)) = v.row_for(e.class) {
+            let at = own.exempts.iter().find(|x| x.class.get_ref() == e.class.key()).map(|x| x.class.span());
+            let message = format!(
+                "class `{}` is exempt and also priced by row `{}`: two rules for the same case conflict",
+                e.class, row.id
+            );
+            findings.push(match at {
+                Some(span) => Finding::error(Some(src.at(span)), Some("exempt.class"), message),
+                None => src.error_here(Some("exempt.class"), message),
+            });
+        }
+    }
 }
 
 /// A chain of one file is a base version; it must state every procedure.

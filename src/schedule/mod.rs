@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 pub use diff::{Difference, diff};
-pub use model::{AdjustmentKind, Authority, LegalRef, ProvinceKind, RoundAt, Text, Unit};
+pub use model::{AdjustmentKind, Aggregation, Authority, LegalRef, ProvinceKind, RoundAt, Text, Unit};
 
 use crate::application::{Channel, Procedure};
 use crate::authority::AuthorityTable;
@@ -79,8 +79,17 @@ pub struct Row {
     pub name: Text,
     /// What one unit is.
     pub unit: Unit,
-    /// Fee for one unit for a new licence.
+    /// Fee for one unit for a new licence (with `tiers`: the first tier).
     pub amount: Decimal,
+    /// A tier table: the total for 1, 2, … units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tiers: Option<Vec<Decimal>>,
+    /// With `tiers`: the fee for each unit beyond the last tier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tail: Option<Decimal>,
+    /// The amounts are in this indexed unit, converted at its value on the date received.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indexed: Option<String>,
     /// The legal reference.
     pub basis: LegalRef,
     /// The classes this row prices.
@@ -120,6 +129,15 @@ pub struct Adjustment {
     /// Last day of the window (inclusive).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until: Option<Date>,
+    /// Only applications from these kinds of facility (all when absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facility_kinds: Option<Vec<crate::application::FacilityKind>>,
+    /// Only applications that state this condition (e.g. `late`, `partial_period`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+    /// For volume discounts: (from, to, factor) by total device count; `to` open when `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bands: Option<Vec<(u32, Option<u32>, Decimal)>>,
     /// Legal basis.
     pub basis: LegalRef,
     /// Set when the adjustment is an assumption.
@@ -131,11 +149,13 @@ pub struct Adjustment {
 }
 
 impl Adjustment {
-    /// Whether the adjustment applies to an application with these facts (ignoring the amount).
-    pub fn applies(&self, procedure: Procedure, channel: Channel, received: Date) -> bool {
-        self.channel.is_none_or(|c| c == channel)
-            && self.procedures.as_ref().is_none_or(|p| p.contains(&procedure))
-            && in_window(received, self.from, self.until)
+    /// Whether the adjustment applies to an application (ignoring the amount).
+    pub fn applies(&self, app: &crate::application::Application) -> bool {
+        self.channel.is_none_or(|c| c == app.channel)
+            && self.procedures.as_ref().is_none_or(|p| p.contains(&app.procedure))
+            && in_window(app.received, self.from, self.until)
+            && self.facility_kinds.as_ref().is_none_or(|k| app.facility_kind.is_some_and(|f| k.contains(&f)))
+            && self.when.as_ref().is_none_or(|w| app.conditions.contains(w))
     }
 }
 
@@ -209,6 +229,12 @@ pub struct Version {
     legal_basis: Vec<LegalRef>,
     currency: String,
     rounding: RoundingRule,
+    #[serde(skip_serializing_if = "is_sum")]
+    aggregation: Aggregation,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    indexes: Vec<Index>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    exempt: Vec<Exemption>,
     procedures: BTreeMap<Procedure, ProcedureRule>,
     rows: Vec<Row>,
     adjustments: Vec<Adjustment>,
@@ -223,6 +249,44 @@ pub struct Version {
     /// class → (row index, mapping index), resolved at load so quoting does no searching.
     #[serde(skip)]
     index: BTreeMap<DeviceClass, (usize, usize)>,
+}
+
+fn is_sum(a: &Aggregation) -> bool {
+    *a == Aggregation::Sum
+}
+
+/// An indexed unit (e.g. a "fee unit") and its money value by date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Index {
+    /// Id rows refer to.
+    pub id: String,
+    /// Name.
+    pub name: Text,
+    /// (first day, money value), oldest first.
+    pub values: Vec<(Date, Decimal)>,
+    /// Legal basis.
+    pub basis: LegalRef,
+}
+
+impl Index {
+    /// The money value on `date`, if one is set by then.
+    pub fn value_on(&self, date: Date) -> Option<Decimal> {
+        self.values.iter().rev().find(|(from, _)| *from <= date).map(|(_, v)| *v)
+    }
+}
+
+/// A whole class exempt from the fee under a version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Exemption {
+    /// The class.
+    pub class: DeviceClass,
+    /// Why, shown on the quote line.
+    pub note: Text,
+    /// Legal basis.
+    pub basis: LegalRef,
+    /// The version that wrote it; not part of the fingerprint.
+    #[serde(skip)]
+    pub origin: String,
 }
 
 /// A provincial deviation applied on top of a national version.
@@ -275,6 +339,18 @@ impl Version {
     pub fn rounding(&self) -> &RoundingRule {
         &self.rounding
     }
+    /// How lines add up.
+    pub fn aggregation(&self) -> Aggregation {
+        self.aggregation
+    }
+    /// The indexed units.
+    pub fn index(&self, id: &str) -> Option<&Index> {
+        self.indexes.iter().find(|i| i.id == id)
+    }
+    /// The exemption of a whole class, if this version has one.
+    pub fn exemption(&self, class: DeviceClass) -> Option<&Exemption> {
+        self.exempt.iter().find(|e| e.class == class)
+    }
     /// The factor for a procedure.
     pub fn procedure(&self, procedure: Procedure) -> Option<&ProcedureRule> {
         self.procedures.get(&procedure)
@@ -316,7 +392,11 @@ impl Version {
     }
     /// Classes that need a fee row and have none in this version.
     pub fn uncovered_classes(&self) -> Vec<DeviceClass> {
-        DeviceClass::ALL.iter().copied().filter(|c| c.needs_fee_row() && !self.index.contains_key(c)).collect()
+        DeviceClass::ALL
+            .iter()
+            .copied()
+            .filter(|c| c.needs_fee_row() && !self.index.contains_key(c) && self.exemption(*c).is_none())
+            .collect()
     }
 }
 

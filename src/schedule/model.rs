@@ -22,6 +22,44 @@ impl<'de> Deserialize<'de> for Exact {
     }
 }
 
+/// How the lines of an application add up.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Aggregation {
+    /// Every device is charged (the Vietnamese rule).
+    #[default]
+    Sum,
+    /// Only the most expensive line is charged, for one unit; the others are 0.
+    Highest,
+}
+
+/// `[[index]]`: an indexed unit (e.g. a "fee unit") whose money value is set by date.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct IndexFile {
+    pub(crate) id: Spanned<String>,
+    pub(crate) name: Text,
+    pub(crate) values: Vec<IndexValueFile>,
+    pub(crate) basis: LegalRef,
+}
+
+/// One dated value of an indexed unit.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct IndexValueFile {
+    pub(crate) from: Date,
+    pub(crate) value: Spanned<Exact>,
+}
+
+/// `[[exempt]]`: a whole class exempt from the fee under this version.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ExemptFile {
+    pub(crate) class: Spanned<String>,
+    pub(crate) note: Text,
+    pub(crate) basis: LegalRef,
+}
+
 /// A text in Vietnamese and English.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -199,7 +237,17 @@ pub(crate) struct RowFile {
     pub(crate) id: Spanned<String>,
     pub(crate) name: Text,
     pub(crate) unit: Unit,
-    pub(crate) amount: Spanned<Exact>,
+    #[serde(default)]
+    pub(crate) amount: Option<Spanned<Exact>>,
+    /// Total for 1, 2, … units (a tier table), instead of `amount` per unit.
+    #[serde(default)]
+    pub(crate) tiers: Option<Spanned<Vec<Exact>>>,
+    /// With `tiers`: the fee for each unit beyond the last tier.
+    #[serde(default)]
+    pub(crate) tail: Option<Spanned<Exact>>,
+    /// The amount is in this indexed unit (an `[[index]]` id), not in money.
+    #[serde(default)]
+    pub(crate) indexed: Option<Spanned<String>>,
     pub(crate) basis: LegalRef,
     pub(crate) classes: Spanned<Vec<Spanned<ClassMappingFile>>>,
     #[serde(default)]
@@ -216,18 +264,26 @@ pub enum AdjustmentKind {
     Cap,
     /// Raises the running amount to at least `amount`.
     Floor,
-    /// Adds a flat `amount`.
+    /// Adds a flat `amount` (e.g. a base fee per application, a late fee).
     Surcharge,
+    /// Multiplies the running amount by the `factor` of the band the application's total
+    /// device count falls in (`bands`).
+    VolumeDiscount,
+    /// Adds `factor` × the running amount for each site beyond the first.
+    SiteSurcharge,
 }
 
 impl AdjustmentKind {
-    /// The key used in files and in quote JSON: `factor`, `cap`, `floor` or `surcharge`.
+    /// The key used in files and in quote JSON: `factor`, `cap`, `floor`, `surcharge`,
+    /// `volume_discount` or `site_surcharge`.
     pub fn key(self) -> &'static str {
         match self {
             AdjustmentKind::Factor => "factor",
             AdjustmentKind::Cap => "cap",
             AdjustmentKind::Floor => "floor",
             AdjustmentKind::Surcharge => "surcharge",
+            AdjustmentKind::VolumeDiscount => "volume_discount",
+            AdjustmentKind::SiteSurcharge => "site_surcharge",
         }
     }
 }
@@ -251,9 +307,25 @@ pub(crate) struct AdjustmentFile {
     pub(crate) from: Option<Spanned<Date>>,
     #[serde(default)]
     pub(crate) until: Option<Spanned<Date>>,
+    #[serde(default)]
+    pub(crate) facility_kinds: Option<Vec<crate::application::FacilityKind>>,
+    #[serde(default)]
+    pub(crate) when: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) bands: Option<Vec<Spanned<BandFile>>>,
     pub(crate) basis: LegalRef,
     #[serde(default)]
     pub(crate) assumption: Option<Text>,
+}
+
+/// One count band of a volume discount: `{ from = 2, to = 3, factor = "0.95" }` (`to` open).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BandFile {
+    pub(crate) from: u32,
+    #[serde(default)]
+    pub(crate) to: Option<u32>,
+    pub(crate) factor: Exact,
 }
 
 /// `[[charge]]`: a licence charge (lệ phí), added after the appraisal fee.
@@ -307,6 +379,12 @@ pub(crate) struct VersionFile {
     pub(crate) currency: Option<Spanned<String>>,
     #[serde(default)]
     pub(crate) rounding: Option<RoundingFile>,
+    #[serde(default)]
+    pub(crate) aggregation: Option<Aggregation>,
+    #[serde(default, rename = "index")]
+    pub(crate) indexes: Vec<IndexFile>,
+    #[serde(default, rename = "exempt")]
+    pub(crate) exempts: Vec<ExemptFile>,
     #[serde(default)]
     pub(crate) procedure: Option<ProceduresFile>,
     #[serde(default, rename = "row")]

@@ -15,6 +15,7 @@ mod properties;
 mod provinces;
 mod registry;
 mod schedule_checks;
+mod structures;
 
 use std::path::{Path, PathBuf};
 

@@ -55,6 +55,8 @@ bad_schedule! {
     authority_conflict => "authority-conflict", "two authorities";
     overlapping_deviations => "overlapping-deviations", "both in force";
     adjustment_missing_factor => "adjustment-missing-factor", "adjustment `online` of kind factor needs `factor`";
+    exempt_and_priced => "exempt-and-priced", "two rules for the same case conflict";
+    overlapping_bands => "overlapping-bands", "two rules for the same count conflict";
 }
 
 #[test]
