@@ -159,7 +159,7 @@ pub use registry::{
 pub use schedule::{
     Adjustment, AdjustmentKind, Aggregation, Authority, Charge, ClassMapping, DeviationInfo, Difference, Exemption,
     Index, LegalRef, Note, ProcedureRule, ProvinceKind, RoundAt, RoundingRule, Row, Schedules, SourceFile, Text, Unit,
-    Version, diff,
+    Version, diff, schema,
 };
 
 /// Text folding used for forgiving lookups (case, Vietnamese diacritics, punctuation).

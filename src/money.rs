@@ -104,7 +104,7 @@ impl<'de> Deserialize<'de> for Money {
 }
 
 /// How a rounding breaks ties and which way it goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Rounding {
     /// Nearest, ties away from zero (2.5 → 3, −2.5 → −3): the usual rule for money.

@@ -400,6 +400,33 @@ impl Version {
     }
 }
 
+/// JSON Schemas of the file formats, generated from the Rust types, for editors (completion
+/// and errors while typing). The checked-in copies under `fee-schedules/schema/` are kept
+/// equal to these by a test.
+pub mod schema {
+    use super::model::{AuthorityFile, ProvinceFile, VersionFile};
+
+    fn render<T: schemars::JsonSchema>() -> String {
+        let schema = schemars::schema_for!(T);
+        serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+    }
+
+    /// The schema of a schedule version file (`fee-schedules/national/*.toml`).
+    pub fn version() -> String {
+        render::<VersionFile>()
+    }
+
+    /// The schema of a province file (`fee-schedules/provinces/*.toml`).
+    pub fn province() -> String {
+        render::<ProvinceFile>()
+    }
+
+    /// The schema of `fee-schedules/authority.toml`.
+    pub fn authority() -> String {
+        render::<AuthorityFile>()
+    }
+}
+
 /// Everything the engine reads: national versions, provinces, authority table.
 #[derive(Clone, Debug)]
 pub struct Schedules {

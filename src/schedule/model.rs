@@ -4,6 +4,7 @@
 use std::fmt;
 
 use rust_decimal::Decimal;
+use schemars::JsonSchema;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
@@ -23,7 +24,7 @@ impl<'de> Deserialize<'de> for Exact {
 }
 
 /// How the lines of an application add up.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Aggregation {
     /// Every device is charged (the Vietnamese rule).
@@ -34,9 +35,10 @@ pub enum Aggregation {
 }
 
 /// `[[index]]`: an indexed unit (e.g. a "fee unit") whose money value is set by date.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct IndexFile {
+    #[schemars(with = "String")]
     pub(crate) id: Spanned<String>,
     pub(crate) name: Text,
     pub(crate) values: Vec<IndexValueFile>,
@@ -44,24 +46,67 @@ pub(crate) struct IndexFile {
 }
 
 /// One dated value of an indexed unit.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct IndexValueFile {
     pub(crate) from: Date,
+    #[schemars(with = "Exact")]
     pub(crate) value: Spanned<Exact>,
 }
 
 /// `[[exempt]]`: a whole class exempt from the fee under this version.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ExemptFile {
+    #[schemars(with = "String")]
     pub(crate) class: Spanned<String>,
     pub(crate) note: Text,
     pub(crate) basis: LegalRef,
 }
 
+impl JsonSchema for Exact {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ExactDecimal".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An exact number: an integer (2000000) or a quoted decimal (\"0.9\"). A float is accepted only if exactly representable (0.75), so write \"0.9\", not 0.9.",
+            "anyOf": [
+                { "type": "integer" },
+                { "type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$" },
+                { "type": "number" }
+            ]
+        })
+    }
+}
+
+impl JsonSchema for ClassMappingFile {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ClassMapping".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let classes: Vec<&str> = crate::class::DeviceClass::all_keys().collect();
+        schemars::json_schema!({
+            "description": "A device-class key (spec/device-classes.md), or a table for a class priced by analogy.",
+            "anyOf": [
+                { "type": "string", "enum": classes },
+                {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["class"],
+                    "properties": {
+                        "class": { "type": "string", "enum": classes },
+                        "by_analogy": { "type": "boolean", "description": "The law has no row for this class; priced like this row (an assumption shown on the quote)." },
+                        "note": { "$ref": "#/$defs/Text" }
+                    }
+                }
+            ]
+        })
+    }
+}
+
 /// A text in Vietnamese and English.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Text {
     /// Vietnamese.
@@ -71,7 +116,7 @@ pub struct Text {
 }
 
 /// A legal reference: the document, and where in it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LegalRef {
     /// The document's number and kind, e.g. `Thông tư 287/2016/TT-BTC`.
@@ -98,16 +143,17 @@ impl fmt::Display for LegalRef {
 }
 
 /// `[rounding]`: how and where amounts are rounded.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RoundingFile {
     pub(crate) strategy: Rounding,
+    #[schemars(with = "Exact")]
     pub(crate) step: Spanned<Exact>,
     pub(crate) at: RoundAt,
 }
 
 /// Where rounding applies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RoundAt {
     /// Every line and every adjustment is rounded as it is computed.
@@ -117,9 +163,10 @@ pub enum RoundAt {
 }
 
 /// `[procedure.<name>]`: the factor applied to the new-licence fee for one procedure.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ProcedureFile {
+    #[schemars(with = "Exact")]
     pub(crate) factor: Spanned<Exact>,
     pub(crate) basis: LegalRef,
     #[serde(default)]
@@ -127,7 +174,7 @@ pub(crate) struct ProcedureFile {
 }
 
 /// The `[procedure]` table: one optional entry per procedure.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ProceduresFile {
     pub(crate) new: Option<ProcedureFile>,
@@ -152,7 +199,7 @@ impl ProceduresFile {
 }
 
 /// What one fee row is counted in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     /// One device (thiết bị).
@@ -231,31 +278,47 @@ impl<'de> Deserialize<'de> for ClassMappingFile {
 }
 
 /// `[[row]]`: one line of the fee table.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RowFile {
+    /// The circular's own row number, e.g. "1.4.4".
+    #[schemars(with = "String")]
     pub(crate) id: Spanned<String>,
+    /// What the row prices, in Vietnamese and English.
     pub(crate) name: Text,
+    /// What one unit is: device, system, machine, facility, site, source, package, shipment, licence.
     pub(crate) unit: Unit,
+    /// New-licence fee for one unit (integer, or quoted decimal).
     #[serde(default)]
+    #[schemars(with = "Option<Exact>")]
     pub(crate) amount: Option<Spanned<Exact>>,
     /// Total for 1, 2, … units (a tier table), instead of `amount` per unit.
+    /// Instead of amount: the total for 1, 2, 3 … units.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<Exact>>")]
     pub(crate) tiers: Option<Spanned<Vec<Exact>>>,
     /// With `tiers`: the fee for each unit beyond the last tier.
+    /// With tiers: the fee for each unit beyond the last tier.
     #[serde(default)]
+    #[schemars(with = "Option<Exact>")]
     pub(crate) tail: Option<Spanned<Exact>>,
     /// The amount is in this indexed unit (an `[[index]]` id), not in money.
+    /// The amounts are in this indexed unit (an [[index]] id).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub(crate) indexed: Option<Spanned<String>>,
+    /// Legal reference of the figure.
     pub(crate) basis: LegalRef,
+    /// The device classes this row prices.
+    #[schemars(with = "Vec<ClassMappingFile>")]
     pub(crate) classes: Spanned<Vec<Spanned<ClassMappingFile>>>,
+    /// Set when something about the row is an assumption; printed on the quote.
     #[serde(default)]
     pub(crate) assumption: Option<Text>,
 }
 
 /// What an adjustment does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AdjustmentKind {
     /// Multiplies the running amount by `factor` (e.g. online filing at 90 %).
@@ -289,37 +352,57 @@ impl AdjustmentKind {
 }
 
 /// `[[adjustment]]`: a dated, cited change to the running amount.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AdjustmentFile {
+    /// Stable id.
+    #[schemars(with = "String")]
     pub(crate) id: Spanned<String>,
     pub(crate) name: Text,
+    /// factor, cap, floor, surcharge, volume_discount or site_surcharge.
     pub(crate) kind: AdjustmentKind,
+    /// For factor and site_surcharge: e.g. "0.9".
     #[serde(default)]
+    #[schemars(with = "Option<Exact>")]
     pub(crate) factor: Option<Spanned<Exact>>,
+    /// For cap, floor and surcharge.
     #[serde(default)]
+    #[schemars(with = "Option<Exact>")]
     pub(crate) amount: Option<Spanned<Exact>>,
+    /// Only applications filed through this channel (online, in_person).
     #[serde(default)]
     pub(crate) channel: Option<Channel>,
+    /// Only these procedures.
     #[serde(default)]
     pub(crate) procedures: Option<Vec<Procedure>>,
+    /// First day of the window (applications received on or after).
     #[serde(default)]
+    #[schemars(with = "Option<Date>")]
     pub(crate) from: Option<Spanned<Date>>,
+    /// Last day of the window (inclusive).
     #[serde(default)]
+    #[schemars(with = "Option<Date>")]
     pub(crate) until: Option<Spanned<Date>>,
+    /// Only applications from these kinds of facility.
     #[serde(default)]
     pub(crate) facility_kinds: Option<Vec<crate::application::FacilityKind>>,
+    /// Only applications that state this condition, e.g. "late".
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub(crate) when: Option<Spanned<String>>,
+    /// For volume_discount: [{ from = 2, to = 3, factor = "0.95" }, …].
     #[serde(default)]
+    #[schemars(with = "Option<Vec<BandFile>>")]
     pub(crate) bands: Option<Vec<Spanned<BandFile>>>,
+    /// Legal reference.
     pub(crate) basis: LegalRef,
+    /// Set when the adjustment is an assumption.
     #[serde(default)]
     pub(crate) assumption: Option<Text>,
 }
 
 /// One count band of a volume discount: `{ from = 2, to = 3, factor = "0.95" }` (`to` open).
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct BandFile {
     pub(crate) from: u32,
@@ -329,23 +412,27 @@ pub(crate) struct BandFile {
 }
 
 /// `[[charge]]`: a licence charge (lệ phí), added after the appraisal fee.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ChargeFile {
+    #[schemars(with = "String")]
     pub(crate) id: Spanned<String>,
     pub(crate) name: Text,
+    #[schemars(with = "Exact")]
     pub(crate) amount: Spanned<Exact>,
     #[serde(default)]
     pub(crate) procedures: Option<Vec<Procedure>>,
     #[serde(default)]
+    #[schemars(with = "Option<Date>")]
     pub(crate) from: Option<Spanned<Date>>,
     #[serde(default)]
+    #[schemars(with = "Option<Date>")]
     pub(crate) until: Option<Spanned<Date>>,
     pub(crate) basis: LegalRef,
 }
 
 /// `[[note]]`: a note printed on every quote made under the version.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NoteFile {
     pub(crate) vi: String,
@@ -361,40 +448,64 @@ pub(crate) struct NoteFile {
 }
 
 /// One schedule version file (national, or a test schedule).
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct VersionFile {
+    /// Stable id of the version, e.g. "vn-287-2016".
+    #[schemars(with = "String")]
     pub(crate) id: Spanned<String>,
+    /// The id of the version this one amends: everything not restated here is inherited.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub(crate) extends: Option<Spanned<String>>,
+    /// Title in Vietnamese and English (inherited when extending).
     #[serde(default)]
     pub(crate) title: Option<Text>,
+    /// Issuing body.
     #[serde(default)]
     pub(crate) issuer: Option<Text>,
+    /// First day in force (TOML date). A newer version replaces this one from its own start.
+    #[schemars(with = "Date")]
     pub(crate) effective_from: Spanned<Date>,
+    /// Last day in force, if the law sets one.
     #[serde(default)]
+    #[schemars(with = "Option<Date>")]
     pub(crate) effective_until: Option<Spanned<Date>>,
+    /// The document this version rests on: document, article, date, url.
     pub(crate) legal_basis: LegalRef,
+    /// Currency code (default VND).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub(crate) currency: Option<Spanned<String>>,
+    /// How and where amounts are rounded. Required unless extending.
     #[serde(default)]
     pub(crate) rounding: Option<RoundingFile>,
+    /// "sum" (every device is charged) or "highest" (only the most expensive line, once).
     #[serde(default)]
     pub(crate) aggregation: Option<Aggregation>,
+    /// Indexed units (e.g. a fee unit) whose money value is set by date.
     #[serde(default, rename = "index")]
     pub(crate) indexes: Vec<IndexFile>,
+    /// Whole classes exempt from the fee under this version.
     #[serde(default, rename = "exempt")]
     pub(crate) exempts: Vec<ExemptFile>,
+    /// The factor per procedure (new, renewal, supplement, amendment, reissue, declaration).
     #[serde(default)]
     pub(crate) procedure: Option<ProceduresFile>,
+    /// The fee rows.
     #[serde(default, rename = "row")]
     pub(crate) rows: Vec<RowFile>,
+    /// Row ids of the amended version that no longer apply.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub(crate) remove_rows: Vec<Spanned<String>>,
+    /// Dated adjustments, applied in order after the procedure factor.
     #[serde(default, rename = "adjustment")]
     pub(crate) adjustments: Vec<AdjustmentFile>,
+    /// Licence charges (lệ phí).
     #[serde(default, rename = "charge")]
     pub(crate) charges: Vec<ChargeFile>,
+    /// Notes printed on every quote made under this version.
     #[serde(default, rename = "note")]
     pub(crate) notes: Vec<NoteFile>,
 }
@@ -414,20 +525,24 @@ pub(crate) struct PatchRef<'a> {
 /// legal basis and dates. Its body has the same shape as an amending version. The patchable
 /// fields are repeated rather than shared through `#[serde(flatten)]`, because serde cannot
 /// refuse unknown keys in a flattened struct, and refusing them is the point.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DeviationFile {
+    #[schemars(with = "String")]
     pub(crate) id: Spanned<String>,
     pub(crate) name: Text,
     pub(crate) basis: LegalRef,
+    #[schemars(with = "Date")]
     pub(crate) from: Spanned<Date>,
     #[serde(default)]
+    #[schemars(with = "Option<Date>")]
     pub(crate) until: Option<Spanned<Date>>,
     #[serde(default)]
     pub(crate) procedure: Option<ProceduresFile>,
     #[serde(default, rename = "row")]
     pub(crate) rows: Vec<RowFile>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub(crate) remove_rows: Vec<Spanned<String>>,
     #[serde(default, rename = "adjustment")]
     pub(crate) adjustments: Vec<AdjustmentFile>,
@@ -438,17 +553,19 @@ pub(crate) struct DeviationFile {
 }
 
 /// A former province merged into this one (`[[former]]`).
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FormerFile {
+    #[schemars(with = "String")]
     pub(crate) slug: Spanned<String>,
     pub(crate) name: Text,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub(crate) aliases: Vec<Spanned<String>>,
 }
 
 /// A body that appraises and collects.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct BodyFile {
     pub(crate) vi: String,
@@ -457,26 +574,30 @@ pub(crate) struct BodyFile {
 }
 
 /// One province file.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ProvinceFile {
+    #[schemars(with = "String")]
     pub(crate) slug: Spanned<String>,
     pub(crate) name: Text,
     pub(crate) kind: ProvinceKind,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub(crate) aliases: Vec<Spanned<String>>,
+    #[schemars(with = "Date")]
     pub(crate) since: Spanned<Date>,
     pub(crate) basis: LegalRef,
     #[serde(default)]
     pub(crate) former: Vec<FormerFile>,
     pub(crate) collector: BodyFile,
+    #[schemars(with = "String")]
     pub(crate) schedule: Spanned<String>,
     #[serde(default, rename = "deviation")]
     pub(crate) deviations: Vec<DeviationFile>,
 }
 
 /// Whether a provincial-level unit is a province or a centrally-run city.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ProvinceKind {
     /// Tỉnh.
@@ -486,7 +607,7 @@ pub enum ProvinceKind {
 }
 
 /// Who licenses and collects.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Authority {
     /// The provincial People's Committee, through its Department of Science and Technology.
@@ -509,13 +630,15 @@ impl Authority {
 }
 
 /// `[[period.rule]]` in authority.toml.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AuthorityRuleFile {
     pub(crate) authority: Authority,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub(crate) families: Vec<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub(crate) classes: Vec<Spanned<String>>,
     pub(crate) basis: LegalRef,
     #[serde(default)]
@@ -523,11 +646,13 @@ pub(crate) struct AuthorityRuleFile {
 }
 
 /// `[[period]]` in authority.toml.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AuthorityPeriodFile {
+    #[schemars(with = "Date")]
     pub(crate) from: Spanned<Date>,
     #[serde(default)]
+    #[schemars(with = "Option<Date>")]
     pub(crate) until: Option<Spanned<Date>>,
     #[serde(default)]
     pub(crate) assumption: Option<Text>,
@@ -536,7 +661,7 @@ pub(crate) struct AuthorityPeriodFile {
 }
 
 /// The bodies named for national authorities, in authority.toml.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NationalBodiesFile {
     pub(crate) varans: BodyFile,
@@ -544,7 +669,7 @@ pub(crate) struct NationalBodiesFile {
 }
 
 /// authority.toml.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AuthorityFile {
     pub(crate) bodies: NationalBodiesFile,

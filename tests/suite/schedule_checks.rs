@@ -120,3 +120,14 @@ fn a_shipped_fingerprint_is_pinned() {
     let actual: String = fps.iter().map(|(id, fp)| format!("{id} {fp}\n")).collect();
     snapshot(&root().join("tests/fixtures/fingerprints.txt"), &actual);
 }
+
+#[test]
+fn the_checked_in_json_schemas_are_up_to_date() {
+    // Regenerate with UPDATE_SNAPSHOTS=1 cargo test after changing the file formats.
+    snapshot(&root().join("fee-schedules/schema/version.schema.json"), &radfee::schema::version());
+    snapshot(&root().join("fee-schedules/schema/province.schema.json"), &radfee::schema::province());
+    snapshot(&root().join("fee-schedules/schema/authority.schema.json"), &radfee::schema::authority());
+    let v: serde_json::Value = serde_json::from_str(&radfee::schema::version()).unwrap();
+    assert_eq!(v["additionalProperties"], false, "unknown keys are errors in editors too");
+    assert!(v["properties"]["row"]["items"].is_object());
+}
