@@ -108,9 +108,12 @@
 //!   import of device lists;
 //! - batch appraisal ([`Schedules::price_batch`]) of spec/batch.md.
 //!
-//! Not implemented (yet): volume discounts by count band and the other structures of
-//! spec/fee-schedules.md beyond those above, the schedule checker and diff tools, fuzzing,
-//! benchmarks. Not in the data:
+//! - every structure of spec/fee-schedules.md as data: tier tables, volume-discount bands,
+//!   highest-category-only, per-site surcharges, indexed units, conditions (late, partial
+//!   period), whole-class exemptions, base fees by kind of facility; a semantic [`diff`]
+//!   between versions; [`Schedules::explain`]; JSON Schemas of the file formats ([`schema`]).
+//!
+//! Not implemented (yet): fuzzing targets and criterion benchmarks. Not in the data:
 //! Circular 76/2010/TT-BTC and Decision 38/2006/QĐ-BTC, whose figures cannot be cited row by
 //! row from the sources at hand; a quote for a date before 2017-01-01 is refused.
 //!
