@@ -277,6 +277,26 @@ pub struct Application {
 pub const MAX_APPLICATION_BYTES: usize = 1 << 20;
 /// Most `[[device]]` entries in one application.
 pub const MAX_DEVICES: usize = 10_000;
+/// Longest free text (applicant, label, device name), in characters.
+pub const MAX_TEXT: usize = 1000;
+/// Most sealed sources one device may list.
+pub const MAX_SOURCES: usize = 100;
+/// Most conditions one application may state.
+pub const MAX_CONDITIONS: usize = 32;
+
+/// Refuses a text longer than [`MAX_TEXT`] characters, at its place.
+fn check_len(src: Src<'_>, text: &Spanned<String>, key: &str) -> Result<(), Error> {
+    let n = text.get_ref().chars().count();
+    if n > MAX_TEXT {
+        return Err(Error::input(src.error(
+            text,
+            key,
+            format!("the text is {n} characters long; at most {MAX_TEXT} are allowed"),
+        )));
+    }
+    Ok(())
+}
+
 /// Most sites one application may cover.
 pub const MAX_SITES: u32 = 1000;
 /// Largest `count` of one device entry.
@@ -291,7 +311,7 @@ struct ApplicationFile {
     #[serde(default)]
     channel: Option<Spanned<String>>,
     #[serde(default)]
-    applicant: Option<String>,
+    applicant: Option<Spanned<String>>,
     #[serde(default)]
     facility_kind: Option<FacilityKind>,
     #[serde(default)]
@@ -310,9 +330,9 @@ struct DeviceFile {
     #[serde(default)]
     count: Option<Spanned<crate::schedule::model::Exact>>,
     #[serde(default)]
-    label: Option<String>,
+    label: Option<Spanned<String>>,
     #[serde(default)]
-    name: Option<String>,
+    name: Option<Spanned<String>>,
     #[serde(default)]
     radiation: Option<Radiation>,
     #[serde(default, rename = "use")]
@@ -442,6 +462,17 @@ impl Application {
         if raw.province.get_ref().trim().is_empty() {
             return Err(Error::input(src.error(&raw.province, "province", "the province is empty")));
         }
+        check_len(src, &raw.province, "province")?;
+        if let Some(a) = &raw.applicant {
+            check_len(src, a, "applicant")?;
+        }
+        if raw.conditions.len() > MAX_CONDITIONS {
+            return Err(Error::input(src.error(
+                &raw.conditions[MAX_CONDITIONS],
+                "conditions",
+                format!("an application may state at most {MAX_CONDITIONS} conditions"),
+            )));
+        }
         if raw.device.is_empty() {
             return Err(Error::input(
                 src.error_here(Some("device"), "the application lists no device")
@@ -488,7 +519,7 @@ impl Application {
             procedure,
             received: *raw.received.get_ref(),
             channel,
-            applicant: raw.applicant,
+            applicant: raw.applicant.map(Spanned::into_inner),
             devices,
             province_location: Some(src.at(raw.province.span())),
             facility_kind: raw.facility_kind,
@@ -532,6 +563,19 @@ fn convert_device(src: Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEnt
             u32::try_from(n.trunc()).unwrap_or(MAX_COUNT)
         }
     };
+    if let Some(label) = &d.label {
+        check_len(src, label, "label")?;
+    }
+    if let Some(name) = &d.name {
+        check_len(src, name, "name")?;
+    }
+    if d.source.len() > MAX_SOURCES {
+        return Err(Error::input(Finding::error(
+            location,
+            Some("source"),
+            format!("a device may list at most {MAX_SOURCES} sources"),
+        )));
+    }
     if let Some(m) = &d.modality {
         let known = crate::classify::modalities();
         if !known.contains(&m.get_ref().as_str()) {
@@ -544,7 +588,7 @@ fn convert_device(src: Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEnt
         }
     }
     let description = Description {
-        name: d.name.clone(),
+        name: d.name.as_ref().map(|n| n.get_ref().clone()),
         radiation: d.radiation,
         use_: d.use_,
         modality: d.modality.as_ref().map(|m| m.get_ref().clone()),
@@ -574,5 +618,5 @@ fn convert_device(src: Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEnt
                 .with_hint("give class = \"<key>\" (spec/device-classes.md), or describe it with name, radiation, use, modality…"),
         ));
     }
-    Ok(DeviceEntry { class, description, count, label: d.label.clone(), location })
+    Ok(DeviceEntry { class, description, count, label: d.label.as_ref().map(|l| l.get_ref().clone()), location })
 }

@@ -23,6 +23,9 @@ use crate::schedule::{Authority, Schedules};
 pub const BATCH_COLUMNS: [&str; 7] =
     ["application_id", "province", "procedure", "received", "channel", "class", "count"];
 
+/// Most distinct applications in one batch (memory is kept per application).
+pub const MAX_APPLICATIONS: usize = 10_000_000;
+
 /// Longest field accepted, in bytes.
 const MAX_FIELD: usize = 1000;
 
@@ -255,7 +258,17 @@ impl Schedules {
                     continue;
                 }
             };
+            let full = pending.len() >= MAX_APPLICATIONS;
             match pending.get_mut(row.id) {
+                None if full => {
+                    return Err(Error::input(Finding::error(
+                        None,
+                        None,
+                        format!(
+                            "line {line}: the batch has more than {MAX_APPLICATIONS} applications; split it into smaller files"
+                        ),
+                    )));
+                }
                 None => {
                     pending.insert(
                         row.id.to_owned(),

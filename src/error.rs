@@ -124,18 +124,51 @@ fn key_at(text: &str, offset: usize) -> Option<String> {
     (!key.is_empty()).then(|| key.to_owned())
 }
 
-/// Rewrites serde's and toml's technical phrasing into words a policy officer reads easily.
+/// What a table of a given (internal) type looks like, for "expected …" messages.
+const TABLE_SHAPES: &[(&str, &str)] = &[
+    ("Text", "a table { vi = \"…\", en = \"…\" }"),
+    ("LegalRef", "a table { document = \"…\", article = \"…\" } (article, date and url optional)"),
+    ("Provenance", "a table { confidence = \"V\", source = \"…\" }"),
+    ("BandFile", "a table { from = 2, to = 3, factor = \"0.95\" }"),
+];
+
+/// Rewrites serde's and toml's technical phrasing into words a policy officer reads easily,
+/// and never lets an internal type name through.
 fn plain_toml_message(message: &str) -> String {
-    let m = message.trim().replace("unknown field", "unknown key").replace("missing field", "missing key");
-    let m = m
-        .replace("invalid type: ", "wrong kind of value: ")
-        .replace("expected u32", "expected a whole number")
-        .replace("expected u64", "expected a whole number")
-        .replace("expected a boolean", "expected true or false")
-        .replace("expected a sequence", "expected a list [ … ]")
-        .replace("expected a string", "expected text in quotes")
-        .replace("expected a map", "expected a table")
-        .replace("unknown variant", "unknown value");
+    let mut m = message.trim().replace("unknown field", "unknown key").replace("missing field", "missing key");
+    for (from, to) in [
+        ("invalid type: ", "wrong kind of value: "),
+        ("expected u32", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        ("expected u16", "expected a whole number"),
+        ("expected u8", "expected a whole number"),
+        ("expected i64", "expected a whole number"),
+        ("expected a boolean", "expected true or false"),
+        ("expected a sequence", "expected a list [ … ]"),
+        ("expected a string", "expected text in quotes"),
+        ("expected a map", "expected a table"),
+        ("unknown variant", "unknown value"),
+        ("wanted string or table", "expected one of the allowed words, in quotes"),
+        ("wanted exactly 1 element, more than 1 element", "expected a single [table], not a list [[table]]"),
+        ("invalid length", "wrong number of items"),
+    ] {
+        m = m.replace(from, to);
+    }
+    // "expected struct Foo" / "expected enum Foo": say what to write instead.
+    for kind in ["struct ", "enum "] {
+        while let Some(i) = m.find(&format!("expected {kind}")) {
+            let start = i + "expected ".len();
+            let name_start = start + kind.len();
+            let name_end =
+                m[name_start..].find(|c: char| !c.is_alphanumeric() && c != '_').map_or(m.len(), |e| name_start + e);
+            let name = &m[name_start..name_end];
+            let shape = TABLE_SHAPES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or(if kind == "struct " { "a table" } else { "one of the allowed words, in quotes" }, |(_, s)| *s);
+            m.replace_range(start..name_end, shape);
+        }
+    }
     m.replace('\n', " ")
 }
 

@@ -142,11 +142,11 @@ mod schedule;
 mod text;
 
 pub use application::{
-    Application, Channel, Description, DeviceEntry, FacilityKind, MAX_APPLICATION_BYTES, MAX_COUNT, MAX_DEVICES,
-    MAX_SITES, Procedure, Radiation, SourceSpec, Use, devices_from_toml,
+    Application, Channel, Description, DeviceEntry, FacilityKind, MAX_APPLICATION_BYTES, MAX_CONDITIONS, MAX_COUNT,
+    MAX_DEVICES, MAX_SITES, MAX_SOURCES, MAX_TEXT, Procedure, Radiation, SourceSpec, Use, devices_from_toml,
 };
 pub use authority::{AuthorityRule, AuthorityTable};
-pub use batch::{BATCH_COLUMNS, BatchProblem, BatchReport, BatchResult};
+pub use batch::{BATCH_COLUMNS, BatchProblem, BatchReport, BatchResult, MAX_APPLICATIONS};
 pub use class::{DeviceClass, Family};
 pub use classify::{Candidates, Classification, ClassificationRules, Reason, Status, modalities};
 pub use date::{Date, DateError};
@@ -156,13 +156,13 @@ pub use nuclide::{Activity, ActivityError, Confidence, Nuclide, Nuclides, Proven
 pub use province::{Body, FormerProvince, FormerRef, LookupError, Province, Provinces, ResolvedProvince};
 pub use quote::{Explanation, Line, Quote, QuoteAdjustment, QuoteCharge, ScheduleRef, Step};
 pub use registry::{
-    CSV_COLUMNS, Change, Equipment, EquipmentStatus, Event, Facility, ImportProblem, ImportReport, Licence,
+    CSV_COLUMNS, Change, Equipment, EquipmentStatus, Event, Facility, ImportProblem, ImportReport, Licence, MAX_EVENTS,
     RENEWAL_NOTICE_DAYS, Registry, RenewalDue, RenewalReport, State,
 };
 pub use schedule::{
     Adjustment, AdjustmentKind, Aggregation, Authority, Charge, ClassMapping, DeviationInfo, Difference, Exemption,
-    Index, LegalRef, Note, ProcedureRule, ProvinceKind, RoundAt, RoundingRule, Row, Schedules, SourceFile, Text, Unit,
-    Version, diff, schema,
+    Index, LegalRef, MAX_FILE_BYTES, MAX_FILES, MAX_ROWS, Note, ProcedureRule, ProvinceKind, RoundAt, RoundingRule,
+    Row, Schedules, SourceFile, Text, Unit, Version, diff, schema,
 };
 
 /// Text folding used for forgiving lookups (case, Vietnamese diacritics, punctuation).

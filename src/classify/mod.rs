@@ -470,6 +470,22 @@ impl Schedules {
     /// sources). An unreadable activity or an unknown nuclide is an input error; an ambiguous
     /// description is not an error: the result has no class and lists the candidates.
     pub fn classify(&self, d: &Description, date: Date) -> Result<Classification, Error> {
+        if let Some(name) = &d.name
+            && name.chars().count() > crate::application::MAX_TEXT
+        {
+            return Err(Error::input(Finding::error(
+                None,
+                Some("name"),
+                format!("the name is longer than {} characters", crate::application::MAX_TEXT),
+            )));
+        }
+        if d.source.len() > crate::application::MAX_SOURCES {
+            return Err(Error::input(Finding::error(
+                None,
+                Some("source"),
+                format!("a device may list at most {} sources", crate::application::MAX_SOURCES),
+            )));
+        }
         let rules = self.classification_rules();
         let mut reasons = Vec::new();
         let mut warnings = Vec::new();

@@ -250,6 +250,9 @@ fn refuse(date: Date, message: impl Into<String>) -> Error {
     Error::input(Finding::error(None, None, format!("{date}: {}", message.into())))
 }
 
+/// Most events one registry's history may hold.
+pub const MAX_EVENTS: usize = 10_000_000;
+
 /// The number of days before expiry by which a renewal must be filed (Decree 142/2020).
 pub const RENEWAL_NOTICE_DAYS: i64 = 45;
 
@@ -298,6 +301,9 @@ impl Registry {
     /// Checks `event` against the current state and, if it is valid, records it.
     /// Events must come in date order (the same day is fine); a refused event changes nothing.
     pub fn apply(&mut self, schedules: &Schedules, event: Event) -> Result<(), Error> {
+        if self.history.len() >= MAX_EVENTS {
+            return Err(refuse(event.date, format!("the registry already holds {MAX_EVENTS} events, the limit")));
+        }
         if let Some(last) = self.history.last()
             && event.date < last.date
         {

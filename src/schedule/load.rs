@@ -23,9 +23,11 @@ use crate::nuclide::Nuclides;
 use crate::province::Provinces;
 
 /// Largest schedule file read, in bytes: far above any real schedule, far below trouble.
-pub(crate) const MAX_FILE_BYTES: u64 = 1 << 20;
-/// Largest number of files read from a folder.
-const MAX_FILES: usize = 1000;
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+/// Largest number of schedule files in one set.
+pub const MAX_FILES: usize = 1000;
+/// Most rows in one version.
+pub const MAX_ROWS: usize = 10_000;
 
 /// The role a file plays, from its path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,6 +118,28 @@ pub(super) fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Error> {
 /// finding. The caller refuses the result if any finding is an error.
 pub(super) fn load(mut files: Vec<SourceFile>) -> (Option<Schedules>, Vec<Finding>) {
     let mut findings = Vec::new();
+    if files.len() > MAX_FILES {
+        findings.push(Finding::error(
+            None,
+            None,
+            format!("{} files given; a schedule set may have at most {MAX_FILES}", files.len()),
+        ));
+        return (None, findings);
+    }
+    let too_big: Vec<Finding> = files
+        .iter()
+        .filter(|f| f.text.len() as u64 > MAX_FILE_BYTES)
+        .map(|f| {
+            Finding::error(
+                Some(Location { file: f.display_name.clone(), line: 1, column: 1 }),
+                None,
+                format!("the file is {} bytes; a schedule file may be at most {MAX_FILE_BYTES} bytes", f.text.len()),
+            )
+        })
+        .collect();
+    if !too_big.is_empty() {
+        return (None, too_big);
+    }
     // A folder may hold only some parts (e.g. an edited national schedule): the others are
     // the built-in ones.
     let missing: Vec<Role> = [Role::Province, Role::Authority, Role::Nuclides, Role::Classification]
@@ -738,6 +762,16 @@ fn build_versions(parsed: &[(&SourceFile, VersionFile)], findings: &mut Vec<Find
             index: BTreeMap::new(),
         };
         let version = finish(version, draft, findings);
+        if version.rows.len() > MAX_ROWS {
+            findings.push(src.error_here(
+                Some("row"),
+                format!(
+                    "version `{}` has {} rows; a version may have at most {MAX_ROWS}",
+                    version.id,
+                    version.rows.len()
+                ),
+            ));
+        }
         check_version_references(&version, src, own, findings);
         let uncovered = version.uncovered_classes();
         if !uncovered.is_empty() {

@@ -11,6 +11,7 @@ mod boundaries;
 mod classify;
 mod cli;
 mod golden;
+mod hostile;
 mod properties;
 mod provinces;
 mod registry;

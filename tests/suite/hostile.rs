@@ -1,0 +1,220 @@
+//! Hostile input: malformed, truncated, oversized or adversarial files never panic and are
+//! refused with a place and words a person can act on.
+
+use proptest::prelude::*;
+use radfee::{Activity, Application, Description, Schedules, SourceFile};
+
+use crate::{root, shared};
+
+/// Words that would mean an internal type or a debug dump reached a person.
+const LEAKS: &[&str] = &[
+    "struct ",
+    "enum ",
+    "Vec<",
+    "Option<",
+    "Some(",
+    "None",
+    "u32",
+    "u64",
+    "i64",
+    "usize",
+    "f64",
+    "Spanned",
+    "Decimal",
+    "Exact",
+    "RowFile",
+    "LegalRef",
+    "ClassMapping",
+    "{ \"",
+    "panicked",
+    "RUST_BACKTRACE",
+];
+
+fn assert_plain(what: &str, message: &str) {
+    for leak in LEAKS {
+        assert!(!message.contains(leak), "{what}: message leaks `{leak}`: {message}");
+    }
+}
+
+fn schedule_error(text: &str) -> String {
+    let mut files: Vec<SourceFile> =
+        Schedules::builtin_files().into_iter().filter(|f| !f.path.starts_with("national/")).collect();
+    files.push(SourceFile { path: "s.toml".into(), display_name: "s.toml".into(), text: text.to_owned() });
+    Schedules::from_files(files).expect_err("refused").to_string()
+}
+
+#[test]
+fn wrong_values_in_a_schedule_are_refused_in_plain_words_at_their_place() {
+    let base = std::fs::read_to_string(root().join("tests/fixtures/good/minimal/schedule.toml")).unwrap();
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "title = { vi = \"Biểu thử\", en = \"Test schedule\" }",
+            "title = \"Test\"",
+            "s.toml:3:9: wrong kind of value: string \"Test\", expected a table { vi = \"…\", en = \"…\" }",
+        ),
+        (
+            "legal_basis = { document = \"Test document 1/2020\" }",
+            "legal_basis = \"Test\"",
+            "s.toml:5:15: wrong kind of value",
+        ),
+        ("unit = \"device\"", "unit = 3", "s.toml:34:8: expected one of the allowed words, in quotes"),
+        ("unit = \"device\"", "unit = \"devices\"", "s.toml:34:8: unknown value `devices`"),
+        ("effective_from = 2020-01-01", "effective_from = \"yesterday\"", "s.toml:4:18: `yesterday` is not a date"),
+        (
+            "effective_from = 2020-01-01",
+            "effective_from = 2020-01-01T10:00:00+07:00",
+            "s.toml:4:18: `2020-01-01T10:00:00+07:00` is not a plain date",
+        ),
+        ("classes = [\"xray_ct\"]", "classes = \"xray_ct\"", "s.toml:45:11: wrong kind of value"),
+        ("at = \"line\"", "at = 1", "s.toml:10:6: expected one of the allowed words"),
+        (
+            "[procedure.new]\nfactor = 1",
+            "[procedure.new]\nfactor = true",
+            "s.toml:13:10: wrong kind of value: boolean `true`, expected an exact number",
+        ),
+        ("amount = 2000000", "amount = \"2.000.000\"", "s.toml:35:10: `2.000.000` is not a plain decimal number"),
+        (
+            "amount = 2000000",
+            "amount = \"99999999999999999999999999999999\"",
+            "s.toml:35:10: `99999999999999999999999999999999` is not a decimal number the engine can hold exactly",
+        ),
+        ("[rounding]", "[[rounding]]", "s.toml:7:1: expected a single [table], not a list [[table]]"),
+        ("id = \"1\"", "id = \"\"", "s.toml:32:6: a row needs an id"),
+        ("amount = 2000000", "amount = 2000000\ntiers = [1, 2]", "row `1` gives both `amount` and `tiers`"),
+    ];
+    for (from, to, expected) in cases {
+        let text = base.replacen(from, to, 1);
+        assert_ne!(text, base, "{from}");
+        let message = schedule_error(&text);
+        assert!(message.contains(expected), "{to}:\n  expected {expected}\n  got {message}");
+        assert_plain(to, &message);
+    }
+    // Truncated at every line: refused or accepted, never a panic, every error placed.
+    let lines: Vec<&str> = base.lines().collect();
+    for n in 0..lines.len() {
+        let mut files: Vec<SourceFile> =
+            Schedules::builtin_files().into_iter().filter(|f| !f.path.starts_with("national/")).collect();
+        files.push(SourceFile { path: "s.toml".into(), display_name: "s.toml".into(), text: lines[..n].join("\n") });
+        if let Err(e) = Schedules::from_files(files) {
+            for f in e.findings().iter().filter(|f| f.is_error()) {
+                assert!(f.location.is_some(), "truncated at {n}: {f}");
+                assert_plain("truncated", &f.to_string());
+            }
+        }
+    }
+}
+
+#[test]
+fn wrong_values_in_an_application_are_refused_in_plain_words_at_their_place() {
+    let base = "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2024-05-10\n\n[[device]]\nclass = \"xray_ct\"\ncount = 2\nlabel = \"CT\"\n";
+    let long = "x".repeat(radfee::MAX_TEXT + 1);
+    let cases: Vec<(String, &str)> = vec![
+        (base.replace("province = \"Huế\"", "province = 5"), "a.toml:1:12: wrong kind of value"),
+        (base.replace("province = \"Huế\"", "province = \"\""), "a.toml:1:12: the province is empty"),
+        (base.replace("procedure = \"new\"", "procedure = [\"new\"]"), "a.toml:2:13: wrong kind of value"),
+        (base.replace("received = 2024-05-10", "received = 10/05/2024"), "a.toml:3:"),
+        (base.replace("count = 2", "count = \"two\""), "a.toml:7:9: `two` is not a plain decimal number"),
+        (base.replace("count = 2", "count = 99999999999"), "a.toml:7:9: count 99999999999 is larger than the limit"),
+        (
+            base.replace("label = \"CT\"", &format!("label = \"{long}\"")),
+            "a.toml:8:9: the text is 1001 characters long; at most 1000 are allowed",
+        ),
+        (
+            base.replace("province = \"Huế\"", &format!("province = \"{long}\"")),
+            "a.toml:1:12: the text is 1001 characters long",
+        ),
+        (base.replace("[[device]]", "[device]"), "a.toml:5:1: wrong kind of value"),
+        (
+            base.replace("class = \"xray_ct\"", "class = \"xray_ct\"\nmax_kv = \"fifty\""),
+            "a.toml:7:10: `fifty` is not a plain decimal number",
+        ),
+        (format!("{base}sites = 0\n"), "a.toml:9:1: unknown key `sites`"),
+        (
+            base.replacen("[[device]]", "sites = 0\nconditions = [\"Late!\"]\n[[device]]", 1),
+            "a.toml:5:9: sites must be a whole number from 1 to 1000, not 0",
+        ),
+        (
+            base.replacen("[[device]]", "conditions = [\"Late!\"]\n[[device]]", 1),
+            "a.toml:5:15: `Late!` is not a condition name",
+        ),
+        (
+            format!("{base}[[device.source]]\nnuclide = \"Cs-137\"\nactivity = \"1e999 Bq\"\n"),
+            "a.toml:11:12: `1e999` is not a number",
+        ),
+        ("\u{feff}\u{0}\u{1}".to_owned(), "a.toml:1:"),
+        (String::new(), "missing key `province`"),
+    ];
+    for (text, expected) in &cases {
+        let message = match Application::from_toml("a.toml", text) {
+            Err(e) => e.to_string(),
+            Ok(app) => shared().quote(&app).expect_err(expected).to_string(),
+        };
+        assert!(message.contains(expected), "expected {expected}\n  got {message}");
+        assert_plain(expected, &message);
+    }
+    // Oversized.
+    let huge = "#".repeat(radfee::MAX_APPLICATION_BYTES + 1);
+    let message = Application::from_toml("big.toml", &huge).unwrap_err().to_string();
+    assert!(message.starts_with("big.toml:1:1: the file is 1048577 bytes"), "{message}");
+}
+
+#[test]
+fn oversized_schedule_sets_are_refused_before_they_are_read() {
+    let big = "#".repeat(usize::try_from(radfee::MAX_FILE_BYTES).unwrap() + 1);
+    let message = schedule_error(&big);
+    assert!(message.starts_with("s.toml:1:1: the file is 1048577 bytes"), "{message}");
+    let files: Vec<SourceFile> = (0..=radfee::MAX_FILES)
+        .map(|i| SourceFile { path: format!("v{i}.toml"), display_name: format!("v{i}.toml"), text: String::new() })
+        .collect();
+    assert!(Schedules::from_files(files).unwrap_err().to_string().contains("at most 1000"));
+}
+
+#[test]
+fn a_described_device_built_in_code_is_bounded_too() {
+    let d = Description { name: Some("x".repeat(radfee::MAX_TEXT + 1)), ..Description::default() };
+    let err = shared().classify(&d, "2026-01-01".parse().unwrap()).unwrap_err();
+    assert!(err.to_string().contains("longer than 1000 characters"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn no_text_makes_a_parser_panic(text in ".{0,300}") {
+        let _ = Application::from_toml("a.toml", &text);
+        let _ = Activity::parse(&text);
+        let _ = radfee::devices_from_toml("d.toml", &text);
+        let _ = shared().price_batch(format!("application_id,province,procedure,received,channel,class,count\n{text}").as_bytes(), |_| {});
+        let d = Description { name: Some(text.clone()), ..Description::default() };
+        let _ = shared().classify(&d, "2026-01-01".parse().unwrap());
+        let _ = radfee::Registry::from_toml("r.toml", &text, shared());
+        let _ = schedule_error_or_ok(&text);
+    }
+
+    #[test]
+    fn no_application_made_of_known_keys_makes_the_engine_panic(
+        province in prop::sample::select(vec!["Huế", "TP.HCM", "Bình Dương", "x", ""]),
+        procedure in prop::sample::select(vec!["new", "renewal", "declaration", "bogus"]),
+        day in prop::sample::select(vec!["2016-12-31", "2017-01-01", "2023-12-01", "2025-07-01", "2099-12-31", "1900-01-01", "2024-02-30"]),
+        class in prop::sample::select(vec!["xray_ct", "not_ionizing", "gamma_field", "transit_nuclear_material", "nope"]),
+        count in prop::sample::select(vec!["1", "0", "-1", "1000000", "1000001", "\"7\"", "2.5"]),
+        extra in prop::sample::select(vec!["", "name = \"Máy X-quang răng\"", "max_kv = 4", "modality = \"xrf\"", "[[device.source]]\nnuclide = \"Co-60\"\nactivity = \"30 TBq\""]),
+    ) {
+        let text = format!("province = \"{province}\"\nprocedure = \"{procedure}\"\nreceived = {day}\n[[device]]\nclass = \"{class}\"\ncount = {count}\n{extra}\n");
+        match Application::from_toml("a.toml", &text) {
+            Err(e) => { prop_assert_eq!(e.exit_code(), 2); assert_plain(&text, &e.to_string()); }
+            Ok(app) => {
+                if let Err(e) = shared().quote(&app) {
+                    assert_plain(&text, &e.to_string());
+                }
+            }
+        }
+    }
+}
+
+fn schedule_error_or_ok(text: &str) -> Result<(), String> {
+    let mut files: Vec<SourceFile> =
+        Schedules::builtin_files().into_iter().filter(|f| !f.path.starts_with("national/")).collect();
+    files.push(SourceFile { path: "s.toml".into(), display_name: "s.toml".into(), text: text.to_owned() });
+    Schedules::from_files(files).map(|_| ()).map_err(|e| e.to_string())
+}
