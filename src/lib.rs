@@ -113,7 +113,9 @@
 //!   period), whole-class exemptions, base fees by kind of facility; a semantic [`diff`]
 //!   between versions; [`Schedules::explain`]; JSON Schemas of the file formats ([`schema`]).
 //!
-//! Not implemented (yet): fuzzing targets and criterion benchmarks. Not in the data:
+//! - limits on every input, checked arithmetic, fuzz targets (`fuzz/`), no panics.
+//!
+//! Not implemented (yet): criterion benchmarks and the performance work they measure. Not in the data:
 //! Circular 76/2010/TT-BTC and Decision 38/2006/QĐ-BTC, whose figures cannot be cited row by
 //! row from the sources at hand; a quote for a date before 2017-01-01 is refused.
 //!

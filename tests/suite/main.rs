@@ -70,17 +70,117 @@ pub fn snapshot(path: &Path, actual: &str) {
 }
 
 #[test]
-fn public_types_are_send_and_sync() {
+fn every_public_type_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
-    check::<Schedules>();
-    check::<radfee::Quote>();
-    check::<radfee::Error>();
-    check::<Application>();
-    check::<radfee::Version>();
-    check::<radfee::Provinces>();
-    check::<radfee::AuthorityTable>();
-    check::<radfee::Finding>();
-    check::<radfee::Money>();
+    macro_rules! all {
+        ($($t:ty),* $(,)?) => {$( check::<$t>(); )*};
+    }
+    use radfee::*;
+    all!(
+        Application,
+        Channel,
+        Description,
+        DeviceEntry,
+        FacilityKind,
+        Procedure,
+        Radiation,
+        SourceSpec,
+        Use,
+        AuthorityRule,
+        AuthorityTable,
+        BatchProblem,
+        BatchReport,
+        BatchResult,
+        DeviceClass,
+        Family,
+        Candidates,
+        Classification,
+        ClassificationRules,
+        Reason,
+        Status,
+        Date,
+        DateError,
+        Error,
+        Finding,
+        Location,
+        Severity,
+        Money,
+        Rounding,
+        Activity,
+        ActivityError,
+        Confidence,
+        Nuclide,
+        Nuclides,
+        Provenance,
+        SourceAssessment,
+        Body,
+        FormerProvince,
+        FormerRef,
+        LookupError,
+        Province,
+        Provinces,
+        ResolvedProvince,
+        Explanation,
+        Line,
+        Quote,
+        QuoteAdjustment,
+        QuoteCharge,
+        ScheduleRef,
+        Step,
+        Change,
+        Equipment,
+        EquipmentStatus,
+        Event,
+        Facility,
+        ImportProblem,
+        ImportReport,
+        Licence,
+        Registry,
+        RenewalDue,
+        RenewalReport,
+        State,
+        Adjustment,
+        AdjustmentKind,
+        Aggregation,
+        Authority,
+        Charge,
+        ClassMapping,
+        DeviationInfo,
+        Difference,
+        Exemption,
+        Index,
+        LegalRef,
+        Note,
+        ProcedureRule,
+        ProvinceKind,
+        RoundAt,
+        RoundingRule,
+        Row,
+        Schedules,
+        SourceFile,
+        Text,
+        Unit,
+        Version,
+    );
+}
+
+#[test]
+fn a_registry_is_queried_from_several_threads_at_once() {
+    let s = shared();
+    let text = std::fs::read_to_string(root().join("examples/registry/sample.toml")).unwrap();
+    let registry = std::sync::Arc::new(radfee::Registry::from_toml("sample.toml", &text, s).unwrap());
+    let from = "2026-11-22".parse().unwrap();
+    let to = "2027-02-20".parse().unwrap();
+    let expected = registry.renewals_due(s, from, to).total;
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let r = std::sync::Arc::clone(&registry);
+            std::thread::spawn(move || (0..20).map(|_| r.renewals_due(shared(), from, to).total).collect::<Vec<_>>())
+        })
+        .collect();
+    for h in handles {
+        assert!(h.join().unwrap().iter().all(|t| *t == expected));
+    }
 }
 
 #[test]
