@@ -134,6 +134,8 @@ mod class;
 mod classify;
 mod date;
 mod error;
+#[doc(hidden)]
+pub mod generate;
 mod money;
 mod nuclide;
 mod province;

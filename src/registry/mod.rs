@@ -231,10 +231,20 @@ pub struct State {
 }
 
 /// Facilities, equipment and licences with their full history.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct Registry {
     history: Vec<Event>,
     state: State,
+    /// (manufacturer, model, serial) → device id: derived from the state, so registering a
+    /// device does not scan every other one.
+    serials: std::collections::HashMap<(String, String, String), String>,
+}
+
+impl PartialEq for Registry {
+    fn eq(&self, other: &Registry) -> bool {
+        // The serial index is derived from the state.
+        self.history == other.history && self.state == other.state
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -312,7 +322,24 @@ impl Registry {
                 format!("the history is append-only: this change is dated before the last one ({})", last.date),
             ));
         }
+        if let Change::RegisterEquipment { equipment } = &event.change
+            && let (Some(m), Some(model), Some(serial)) = (&equipment.manufacturer, &equipment.model, &equipment.serial)
+            && let Some(other) = self.serials.get(&(m.clone(), model.clone(), serial.clone()))
+        {
+            return Err(refuse(
+                event.date,
+                format!(
+                    "device `{}`: serial `{serial}` of {m} {model} is already registered as device `{other}`",
+                    equipment.id
+                ),
+            ));
+        }
         let event = apply_to(&mut self.state, schedules, event)?;
+        if let Change::RegisterEquipment { equipment } = &event.change
+            && let (Some(m), Some(model), Some(serial)) = (&equipment.manufacturer, &equipment.model, &equipment.serial)
+        {
+            self.serials.insert((m.clone(), model.clone(), serial.clone()), equipment.id.clone());
+        }
         self.history.push(event);
         Ok(())
     }
@@ -576,21 +603,6 @@ fn apply_to(state: &mut State, schedules: &Schedules, mut event: Event) -> Resul
                     format!("device `{}`: no facility with id `{}` is registered", equipment.id, equipment.facility),
                 ));
             };
-            if let (Some(m), Some(model), Some(serial)) = (&equipment.manufacturer, &equipment.model, &equipment.serial)
-                && let Some(other) = state.equipment.values().find(|o| {
-                    o.manufacturer.as_ref() == Some(m)
-                        && o.model.as_ref() == Some(model)
-                        && o.serial.as_ref() == Some(serial)
-                })
-            {
-                return Err(refuse(
-                    date,
-                    format!(
-                        "device `{}`: serial `{serial}` of {m} {model} is already registered as device `{}`",
-                        equipment.id, other.id
-                    ),
-                ));
-            }
             if equipment.class.is_none() && !equipment.description.is_empty() {
                 let c = schedules.classify(&equipment.description, date)?;
                 equipment.class = c.class;
