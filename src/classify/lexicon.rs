@@ -292,23 +292,61 @@ pub(crate) const LEXICON: &[(&str, Meaning)] = &[
     ("printer", M("non_ionizing_other")),
 ];
 
-/// What a name says, phrase by phrase, in the order the phrases occur.
+/// Phrases of one length: phrase → (its rank in [`LEXICON`], meaning).
+type Phrases = std::collections::HashMap<&'static str, (usize, Meaning)>;
+
+/// The lexicon by phrase length, longest first. Built once; reading a name is then a few hash
+/// lookups per word.
+fn by_length() -> &'static [(usize, Phrases)] {
+    static TABLE: std::sync::OnceLock<Vec<(usize, Phrases)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table: Vec<(usize, Phrases)> = Vec::new();
+        for (rank, &(phrase, meaning)) in LEXICON.iter().enumerate() {
+            let len = phrase.split(' ').count();
+            match table.iter_mut().find(|(l, _)| *l == len) {
+                Some((_, map)) => {
+                    map.entry(phrase).or_insert((rank, meaning));
+                }
+                None => table.push((len, std::iter::once((phrase, (rank, meaning))).collect())),
+            }
+        }
+        table.sort_by_key(|(len, _)| std::cmp::Reverse(*len));
+        table
+    })
+}
+
+/// What a name says, phrase by phrase, in the order the phrases occur. Longer phrases are
+/// matched first and consume their words.
 pub(crate) fn read(folded: &str) -> Vec<(&'static str, Meaning)> {
     let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    // Byte offsets of each word in `folded`, so a run of words is a slice, not a new string.
+    let mut offsets = Vec::with_capacity(words.len());
+    let base = folded.as_ptr() as usize;
+    for w in &words {
+        offsets.push((w.as_ptr() as usize - base, w.len()));
+    }
     let mut used = vec![false; words.len()];
     let mut found: Vec<(usize, &'static str, Meaning)> = Vec::new();
-    // Longest phrases first, so their words are not read again by shorter ones.
-    let mut order: Vec<&(&str, Meaning)> = LEXICON.iter().collect();
-    order.sort_by_key(|(p, _)| std::cmp::Reverse(p.split(' ').count()));
-    for &(phrase, meaning) in order {
-        let p: Vec<&str> = phrase.split(' ').collect();
-        if p.len() > words.len() {
+    for (len, phrases) in by_length() {
+        let len = *len;
+        if len > words.len() {
             continue;
         }
-        for start in 0..=words.len() - p.len() {
-            let span = start..start + p.len();
-            if words[span.clone()] == p[..] && !used[span.clone()].iter().any(|&u| u) {
-                used[span].iter_mut().for_each(|u| *u = true);
+        // Every phrase of this length present in the name; of two that overlap, the one
+        // listed first in the lexicon wins, as when the lexicon is read in order.
+        let mut hits: Vec<(usize, usize, &'static str, Meaning)> = Vec::new();
+        for start in 0..=words.len() - len {
+            let (from, _) = offsets[start];
+            let (last, last_len) = offsets[start + len - 1];
+            // `fold` separates words by exactly one space, so the run is the phrase itself.
+            if let Some((phrase, (rank, meaning))) = phrases.get_key_value(&folded[from..last + last_len]) {
+                hits.push((*rank, start, phrase, *meaning));
+            }
+        }
+        hits.sort_unstable_by_key(|h| (h.0, h.1));
+        for (_, start, phrase, meaning) in hits {
+            if !used[start..start + len].iter().any(|&u| u) {
+                used[start..start + len].iter_mut().for_each(|u| *u = true);
                 found.push((start, phrase, meaning));
             }
         }

@@ -190,11 +190,14 @@ static PROFILES: &[Profile] = &[
 
 /// Every modality the classifier understands (spec/device-classes.md, plus
 /// `non_ionizing_other` for other equipment that emits no ionising radiation).
-pub fn modalities() -> Vec<&'static str> {
-    let mut all: Vec<&str> = PROFILES.iter().flat_map(|p| p.modalities.iter().copied()).collect();
-    all.sort_unstable();
-    all.dedup();
-    all
+pub fn modalities() -> &'static [&'static str] {
+    static ALL: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut all: Vec<&str> = PROFILES.iter().flat_map(|p| p.modalities.iter().copied()).collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    })
 }
 
 const RADIATIONS: [Radiation; 4] = [Radiation::XRay, Radiation::SealedSource, Radiation::Accelerator, Radiation::None];
@@ -252,10 +255,7 @@ fn deciding_field(f: &Facts, cands: &[DeviceClass]) -> String {
                 RADIATIONS.iter().map(|r| candidates(&Facts { radiation: Some([*r].into()), ..f.clone() })).collect()
             }
             "use" => USES.iter().map(|u| candidates(&Facts { uses: Some([*u].into()), ..f.clone() })).collect(),
-            _ => modalities()
-                .into_iter()
-                .map(|m| candidates(&Facts { modality: Some([m].into()), ..f.clone() }))
-                .collect(),
+            _ => modalities().iter().map(|m| candidates(&Facts { modality: Some([*m].into()), ..f.clone() })).collect(),
         };
         let singled = cands.iter().filter(|c| outcomes.iter().any(|o| o.as_slice() == [**c])).count();
         if singled == cands.len() {

@@ -1,0 +1,209 @@
+//! Speed and memory targets of issue 7, measured with criterion (never in timed tests).
+//!
+//! `cargo bench` runs them; `cargo bench -- --test` runs each once (CI does, so they never
+//! rot). Groups: quote (engine vs a hand-written calculator), load, batch, classify, registry.
+
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use radfee::{
+    Application, Authority, Change, Channel, Date, Description, DeviceClass, Equipment, EquipmentStatus, Event,
+    Facility, FacilityKind, Licence, Procedure, Radiation, Registry, Schedules, Use,
+};
+use rust_decimal::Decimal;
+
+/// A typical application: renewal, online, five lines of mixed classes.
+fn typical() -> Application {
+    Application::new("Đồng Nai", Procedure::Renewal, "2025-09-15".parse().unwrap())
+        .with_channel(Channel::Online)
+        .with_device(DeviceClass::XrayCt, 1)
+        .with_device(DeviceClass::XrayGeneral, 2)
+        .with_device(DeviceClass::XrayMobile, 1)
+        .with_device(DeviceClass::XrayDentalPanoramic, 3)
+        .with_device(DeviceClass::XrayMammography, 1)
+}
+
+/// The same 287/2016 rules written by hand: fees in match arms, the procedure factor and the
+/// 2023-12-01..2025-12-31 online reduction, in Decimal.
+fn hardcoded(app: &Application) -> Option<Decimal> {
+    let mut subtotal = Decimal::ZERO;
+    for d in &app.devices {
+        let fee: i64 = match d.class? {
+            DeviceClass::XrayDentalIntraoral
+            | DeviceClass::XrayDentalPanoramic
+            | DeviceClass::XrayDentalCephalometric
+            | DeviceClass::XrayDentalCbct
+            | DeviceClass::XrayMammography
+            | DeviceClass::XrayMobile => 2_000_000,
+            DeviceClass::XrayGeneral | DeviceClass::XrayVeterinary | DeviceClass::XrayBoneDensitometry => 3_000_000,
+            DeviceClass::XrayFluoroscopy | DeviceClass::XrayCArm | DeviceClass::XrayAngiography => 5_000_000,
+            DeviceClass::XrayCt => 8_000_000,
+            DeviceClass::PetCt | DeviceClass::SpectCt => 16_000_000,
+            _ => return None,
+        };
+        subtotal += Decimal::from(fee) * Decimal::from(d.count);
+    }
+    let factor = match app.procedure {
+        Procedure::New | Procedure::Supplement => Decimal::ONE,
+        Procedure::Renewal => Decimal::new(75, 2),
+        Procedure::Amendment | Procedure::Reissue | Procedure::Declaration => Decimal::ZERO,
+    };
+    let mut total = subtotal * factor;
+    let from = Date::new(2023, 12, 1).unwrap();
+    let until = Date::new(2025, 12, 31).unwrap();
+    if app.channel == Channel::Online && app.received >= from && app.received <= until {
+        total *= Decimal::new(9, 1);
+    }
+    Some(total.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+}
+
+fn quote(c: &mut Criterion) {
+    let s = Schedules::builtin().unwrap();
+    let app = typical();
+    assert_eq!(s.quote(&app).unwrap().total.amount(), hardcoded(&app).unwrap(), "the two agree");
+    let mut g = c.benchmark_group("quote");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("engine", |b| b.iter(|| black_box(s.quote(black_box(&app)).unwrap())));
+    g.bench_function("hardcoded", |b| b.iter(|| black_box(hardcoded(black_box(&app)).unwrap())));
+    g.finish();
+}
+
+fn load(c: &mut Criterion) {
+    c.bench_function("load/builtin", |b| b.iter(|| black_box(Schedules::builtin().unwrap())));
+}
+
+fn batch(c: &mut Criterion) {
+    let s = Schedules::builtin().unwrap();
+    let rows = 1_000_000u64;
+    let mut csv = Vec::with_capacity(70 << 20);
+    radfee::generate::write_batch(&s, &mut csv, rows, rows * 2 / 5, 42).unwrap();
+    let path = std::env::temp_dir().join("radfee-bench-1m.csv");
+    std::fs::write(&path, &csv).unwrap();
+    let mut g = c.benchmark_group("batch");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(rows));
+    g.bench_function("1m_rows_file", |b| {
+        b.iter(|| {
+            let f = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(&path).unwrap());
+            black_box(s.price_batch(f, |_| {}).unwrap())
+        })
+    });
+    g.finish();
+}
+
+const NAMES: &[&str] = &[
+    "CT 64 lát",
+    "may chup cat lop 64 lat",
+    "Máy C-arm di động",
+    "Máy X-quang di động",
+    "Máy chụp nhũ ảnh",
+    "Máy X-quang răng toàn cảnh",
+    "CBCT nha khoa",
+    "Máy soi hành lý",
+    "huỳnh quang tia X",
+    "Máy cộng hưởng từ MRI 1.5T",
+    "Máy siêu âm",
+    "Thiết bị đo mức",
+    "Máy X-quang răng",
+    "PET/CT",
+    "Linac",
+    "Máy gia tốc soi container",
+];
+
+fn classify(c: &mut Criterion) {
+    let s = Schedules::builtin().unwrap();
+    let date = Date::new(2026, 3, 1).unwrap();
+    let named: Vec<Description> =
+        NAMES.iter().map(|n| Description { name: Some((*n).to_owned()), ..Description::default() }).collect();
+    let structured: Vec<Description> = [
+        (Radiation::XRay, Use::Medical, "ct"),
+        (Radiation::XRay, Use::Dental, "panoramic"),
+        (Radiation::XRay, Use::Security, "security_screening"),
+        (Radiation::SealedSource, Use::Industrial, "gauge"),
+    ]
+    .iter()
+    .map(|(r, u, m)| Description {
+        radiation: Some(*r),
+        use_: Some(*u),
+        modality: Some((*m).to_owned()),
+        ..Description::default()
+    })
+    .collect();
+    let mut g = c.benchmark_group("classify");
+    g.throughput(Throughput::Elements(named.len() as u64));
+    g.bench_function("names", |b| b.iter(|| named.iter().for_each(|d| drop(black_box(s.classify(d, date))))));
+    g.throughput(Throughput::Elements(structured.len() as u64));
+    g.bench_function("structured", |b| b.iter(|| structured.iter().for_each(|d| drop(black_box(s.classify(d, date))))));
+    g.finish();
+}
+
+/// A registry of `devices` devices in 1,000 facilities, one licence per facility.
+fn big_registry(s: &Schedules, devices: usize) -> Registry {
+    let day = Date::new(2024, 1, 1).unwrap();
+    let provinces: Vec<String> = s.provinces().all().iter().map(|p| p.slug().to_owned()).collect();
+    let mut r = Registry::new();
+    let facilities = 1000;
+    for f in 0..facilities {
+        let facility = Facility {
+            id: format!("F{f}"),
+            name: format!("Facility {f}"),
+            tax_code: None,
+            province: provinces[f % provinces.len()].clone(),
+            address: None,
+            kind: FacilityKind::Hospital,
+        };
+        r.apply(s, Event { date: day, change: Change::RegisterFacility { facility } }).unwrap();
+    }
+    let classes =
+        [DeviceClass::XrayCt, DeviceClass::XrayGeneral, DeviceClass::XrayMobile, DeviceClass::XrayMammography];
+    for d in 0..devices {
+        let equipment = Equipment {
+            id: format!("D{d}"),
+            facility: format!("F{}", d % facilities),
+            description: Description::default(),
+            class: Some(classes[d % classes.len()]),
+            manufacturer: Some("Acme".into()),
+            model: Some("X".into()),
+            serial: Some(format!("S{d}")),
+            year: None,
+            location: None,
+            mobile: false,
+            province: String::new(),
+            status: EquipmentStatus::InService,
+        };
+        r.apply(s, Event { date: day, change: Change::RegisterEquipment { equipment } }).unwrap();
+    }
+    for f in 0..facilities {
+        let licence = Licence {
+            number: format!("L{f}"),
+            facility: format!("F{f}"),
+            authority: Authority::Province,
+            issued: day,
+            expires: Date::from_days(day.to_days() + 700 + i64::try_from(f % 365).unwrap()).unwrap(),
+            devices: (0..5).map(|k| format!("D{}", f + k * facilities)).filter(|_| true).collect(),
+        };
+        r.apply(s, Event { date: day, change: Change::IssueLicence { licence } }).unwrap();
+    }
+    r
+}
+
+fn registry(c: &mut Criterion) {
+    let s = Schedules::builtin().unwrap();
+    let mut g = c.benchmark_group("registry");
+    g.sample_size(10);
+    for devices in [100_000usize, 1_000_000] {
+        g.bench_with_input(BenchmarkId::new("build", devices), &devices, |b, &n| {
+            b.iter(|| black_box(big_registry(&s, n)))
+        });
+    }
+    let r = big_registry(&s, 1_000_000);
+    let from = Date::new(2025, 12, 1).unwrap();
+    let to = Date::new(2026, 2, 28).unwrap();
+    g.bench_function("renewals_due_1m", |b| b.iter(|| black_box(r.renewals_due(&s, from, to))));
+    g.finish();
+}
+
+criterion_group!(benches, quote, load, batch, classify, registry);
+criterion_main!(benches);
