@@ -351,9 +351,15 @@ impl Schedules {
                 });
                 continue;
             }
-            match self.quote(&application) {
-                Ok(q) => {
-                    grand_total = grand_total.checked_add(q.total).ok_or_else(|| {
+            // The hot path unless the lines themselves were asked for.
+            let priced = if detail {
+                self.quote(&application).map(|q| (q.total, q.authority, q.lines))
+            } else {
+                self.total(&application).map(|(total, authority)| (total, authority, Vec::new()))
+            };
+            match priced {
+                Ok((total, authority, lines)) => {
+                    grand_total = grand_total.checked_add(total).ok_or_else(|| {
                         Error::input(Finding::error(None, None, "the grand total is too large to compute exactly"))
                     })?;
                     if !results.is_empty() {
@@ -361,9 +367,8 @@ impl Schedules {
                     }
                     hasher.update(id.as_bytes());
                     hasher.update(b",");
-                    hasher.update(q.total.amount().to_string().as_bytes());
-                    let lines = if detail { q.lines } else { Vec::new() };
-                    results.push(BatchResult { application_id: id, total: q.total, authority: q.authority, lines });
+                    hasher.update(total.amount().to_string().as_bytes());
+                    results.push(BatchResult { application_id: id, total, authority, lines });
                 }
                 Err(e) => {
                     let message = e.findings().iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; ");

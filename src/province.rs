@@ -153,7 +153,13 @@ enum Entry {
 pub struct Provinces {
     list: Vec<Province>,
     index: BTreeMap<String, Entry>,
+    /// Spellings exactly as the files write them (and their short forms), for a lookup that
+    /// folds nothing and allocates nothing; anything else goes through `index`.
+    exact: std::collections::HashMap<String, Entry>,
 }
+
+/// Administrative prefixes as written in the files (for the exact-spelling table).
+const PREFIX_WORDS: &[&str] = &["Thành phố ", "Tỉnh "];
 
 const PREFIXES: &[&str] = &["thanh pho ", "tinh ", "tp ", "t p ", "city of ", "province of "];
 const SUFFIXES: &[&str] = &[" city", " province"];
@@ -271,7 +277,27 @@ impl Provinces {
                 deviations,
             });
         }
-        ok.then(|| Provinces { list, index: index.into_iter().map(|(k, (e, _))| (k, e)).collect() })
+        let mut exact = std::collections::HashMap::new();
+        for (p, prov) in list.iter().enumerate() {
+            let short = |n: &str| {
+                PREFIX_WORDS.iter().find_map(|w| n.strip_prefix(w)).map_or_else(|| n.to_owned(), str::to_owned)
+            };
+            for n in [prov.slug.clone(), prov.name.vi.clone(), prov.name.en.clone(), short(&prov.name.vi)]
+                .into_iter()
+                .chain(prov.aliases.iter().cloned())
+            {
+                exact.entry(n).or_insert(Entry::Current(p));
+            }
+            for (j, f) in prov.former.iter().enumerate() {
+                for n in [f.slug.clone(), f.name.vi.clone(), f.name.en.clone(), short(&f.name.vi)]
+                    .into_iter()
+                    .chain(f.aliases.iter().cloned())
+                {
+                    exact.entry(n).or_insert(Entry::Former(p, j));
+                }
+            }
+        }
+        ok.then(|| Provinces { list, index: index.into_iter().map(|(k, (e, _))| (k, e)).collect(), exact })
     }
 
     /// Every current province, in file order.
@@ -287,7 +313,7 @@ impl Provinces {
     /// Resolves any spelling of a current or former province on `date`. A former name resolves
     /// to its successor from the merger date on; before it, to the former province itself.
     pub fn resolve(&self, name: &str, date: Date) -> Result<(ResolvedProvince, &Province), LookupError> {
-        let entry = keys_of(name).iter().find_map(|k| self.index.get(k).copied());
+        let entry = self.entry(name);
         let Some(entry) = entry else {
             return Err(LookupError { message: self.unknown_message(name) });
         };
@@ -334,6 +360,20 @@ impl Provinces {
                 }
             }
         }
+    }
+
+    fn entry(&self, name: &str) -> Option<Entry> {
+        self.exact.get(name).copied().or_else(|| keys_of(name).iter().find_map(|k| self.index.get(k).copied()))
+    }
+
+    /// The current province a spelling belongs to on `date`, and whether on that date it was
+    /// a former province in its own right (before the merger). Allocates nothing for the
+    /// spellings the files use.
+    pub(crate) fn locate(&self, name: &str, date: Date) -> Option<(&Province, bool)> {
+        Some(match self.entry(name)? {
+            Entry::Current(p) => (&self.list[p], false),
+            Entry::Former(p, _) => (&self.list[p], date < self.list[p].since),
+        })
     }
 
     fn unknown_message(&self, name: &str) -> String {

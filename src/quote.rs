@@ -10,7 +10,9 @@ use crate::date::Date;
 use crate::error::{Error, Finding};
 use crate::money::Money;
 use crate::province::{Body, Province, ResolvedProvince};
-use crate::schedule::{AdjustmentKind, Aggregation, Authority, LegalRef, RoundAt, Row, Schedules, Text, Unit, Version};
+use crate::schedule::{
+    Adjustment, AdjustmentKind, Aggregation, Authority, LegalRef, RoundAt, Row, Schedules, Text, Unit, Version,
+};
 
 /// The schedule version a quote was priced with.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,6 +159,42 @@ const NOT_IONIZING: (&str, &str, &str) = (
     "Không phải thiết bị bức xạ ion hóa: không cần giấy phép, không thu phí thẩm định.",
     "Luật Năng lượng nguyên tử: không phải thiết bị bức xạ ion hóa",
 );
+
+/// What an adjustment that applies changes on the running amount (before rounding).
+/// `devices` is the number of charged devices, for volume discounts.
+fn adjustment_delta(adj: &Adjustment, running: Decimal, devices: u64, sites: u32) -> Result<Decimal, Error> {
+    Ok(match adj.kind {
+        AdjustmentKind::Factor => {
+            let f = adj.factor.unwrap_or(Decimal::ONE);
+            running.checked_mul(f - Decimal::ONE).ok_or_else(overflow)?
+        }
+        AdjustmentKind::Cap => {
+            let cap = adj.amount.unwrap_or(running);
+            if running > cap { cap - running } else { Decimal::ZERO }
+        }
+        AdjustmentKind::Floor => {
+            let floor = adj.amount.unwrap_or(running);
+            if running > Decimal::ZERO && running < floor { floor - running } else { Decimal::ZERO }
+        }
+        AdjustmentKind::Surcharge => adj.amount.unwrap_or(Decimal::ZERO),
+        AdjustmentKind::VolumeDiscount => {
+            let band = adj
+                .bands
+                .iter()
+                .flatten()
+                .find(|(from, to, _)| devices >= u64::from(*from) && to.is_none_or(|t| devices <= u64::from(t)));
+            match band {
+                Some((_, _, f)) => running.checked_mul(*f - Decimal::ONE).ok_or_else(overflow)?,
+                None => Decimal::ZERO,
+            }
+        }
+        AdjustmentKind::SiteSurcharge => {
+            let extra = Decimal::from(sites.saturating_sub(1));
+            let f = adj.factor.unwrap_or(Decimal::ZERO);
+            running.checked_mul(f).and_then(|x| x.checked_mul(extra)).ok_or_else(overflow)?
+        }
+    })
+}
 
 /// The fee for `count` units of a row on `date`: (fee for one unit, fee for all of them).
 /// Handles tier tables with their linear tail and amounts in indexed units.
@@ -378,6 +416,75 @@ impl Schedules {
         })?;
         let version = if resolved.historical { national } else { province.version_applied(national, date) };
         Ok((resolved, province, version))
+    }
+
+    /// The total and authority of an application, without building the itemised quote: the
+    /// hot path for services and batches. It uses the same rules and arithmetic as
+    /// [`Schedules::quote`] (row fees, aggregation, procedure factor, adjustments, rounding,
+    /// charges) with no string lookups and no allocation per line. Devices given by
+    /// description, and every error, go through `quote` itself, so results and messages are
+    /// identical.
+    pub fn total(&self, app: &Application) -> Result<(Money, Option<Authority>), Error> {
+        self.fast_total(app).unwrap_or_else(|| self.quote(app).map(|q| (q.total, q.authority)))
+    }
+
+    /// `None` when the application needs the full engine (descriptions, or anything refused).
+    fn fast_total(&self, app: &Application) -> Option<Result<(Money, Option<Authority>), Error>> {
+        let date = app.received;
+        let (province, historical) = self.provinces().locate(&app.province, date)?;
+        let national = self.version_on(date)?;
+        let version = if historical { national } else { province.version_applied(national, date) };
+        let round = Rounder { version };
+        let mut authority: Option<Authority> = None;
+        let mut subtotal = Decimal::ZERO;
+        let mut devices = 0u64;
+        let mut highest: Option<Decimal> = None;
+        for device in &app.devices {
+            if device.description.is_some() {
+                return None;
+            }
+            let class = device.class?;
+            if !class.needs_fee_row() {
+                continue;
+            }
+            let (rule, _) = self.authority().rule(class, date)?;
+            if authority.is_some_and(|a| a != rule.authority) {
+                return None;
+            }
+            authority = Some(rule.authority);
+            if version.exemption(class).is_some() {
+                continue;
+            }
+            let (row, _) = version.row_for(class)?;
+            let (_, amount) = row_total(row, device.count, version, date).ok()?;
+            subtotal = subtotal.checked_add(round.step(amount).ok()?)?;
+            devices += u64::from(device.count);
+            if version.aggregation() == Aggregation::Highest {
+                let one = round.step(row_total(row, 1, version, date).ok()?.1).ok()?;
+                highest = Some(highest.map_or(one, |h| h.max(one)));
+            }
+        }
+        if version.aggregation() == Aggregation::Highest {
+            subtotal = highest.unwrap_or(Decimal::ZERO);
+        }
+        let mut running = subtotal;
+        let rule = version.procedure(app.procedure)?;
+        if rule.factor != Decimal::ONE {
+            let delta = round.step(running.checked_mul(rule.factor - Decimal::ONE)?).ok()?;
+            running = running.checked_add(delta)?;
+        }
+        for adj in version.adjustments().iter().filter(|a| a.applies(app)) {
+            let delta = round.step(adjustment_delta(adj, running, devices, app.sites).ok()?).ok()?;
+            running = running.checked_add(delta)?;
+        }
+        if version.rounding().at == RoundAt::Total {
+            let r = version.rounding();
+            running = r.strategy.to_step(running, r.step)?;
+        }
+        for charge in version.charges().iter().filter(|c| c.applies(app.procedure, date)) {
+            running = running.checked_add(charge.amount)?;
+        }
+        Some(Ok((Money::new(running), authority)))
     }
 
     /// Prices an application and explains it: every value used, the version and effective
@@ -794,7 +901,9 @@ impl Schedules {
             });
         }
 
-        // Dated adjustments, in the schedule's order.
+        // Dated adjustments, in the schedule's order. Volume discounts count charged devices.
+        let charged_devices: u64 =
+            lines.iter().zip(&single_unit).filter(|(_, f)| f.is_some()).map(|(l, _)| u64::from(l.count)).sum();
         for adj in version.adjustments() {
             if !adj.applies(app) {
                 if let (Some(ch), true) =
@@ -824,41 +933,7 @@ impl Schedules {
                 }
                 continue;
             }
-            let delta = match adj.kind {
-                AdjustmentKind::Factor => {
-                    let f = adj.factor.unwrap_or(Decimal::ONE);
-                    running.checked_mul(f - Decimal::ONE).ok_or_else(overflow)?
-                }
-                AdjustmentKind::Cap => {
-                    let cap = adj.amount.unwrap_or(running);
-                    if running > cap { cap - running } else { Decimal::ZERO }
-                }
-                AdjustmentKind::Floor => {
-                    let floor = adj.amount.unwrap_or(running);
-                    if running > Decimal::ZERO && running < floor { floor - running } else { Decimal::ZERO }
-                }
-                AdjustmentKind::Surcharge => adj.amount.unwrap_or(Decimal::ZERO),
-                AdjustmentKind::VolumeDiscount => {
-                    let devices: u64 = lines
-                        .iter()
-                        .zip(&single_unit)
-                        .filter(|(_, f)| f.is_some())
-                        .map(|(l, _)| u64::from(l.count))
-                        .sum();
-                    let band = adj.bands.iter().flatten().find(|(from, to, _)| {
-                        devices >= u64::from(*from) && to.is_none_or(|t| devices <= u64::from(t))
-                    });
-                    match band {
-                        Some((_, _, f)) => running.checked_mul(*f - Decimal::ONE).ok_or_else(overflow)?,
-                        None => Decimal::ZERO,
-                    }
-                }
-                AdjustmentKind::SiteSurcharge => {
-                    let extra = Decimal::from(app.sites.saturating_sub(1));
-                    let f = adj.factor.unwrap_or(Decimal::ZERO);
-                    running.checked_mul(f).and_then(|x| x.checked_mul(extra)).ok_or_else(overflow)?
-                }
-            };
+            let delta = adjustment_delta(adj, running, charged_devices, app.sites)?;
             let delta = round.step(delta)?;
             if let Some(a) = &adj.assumption {
                 notes.assumption(a);

@@ -115,3 +115,52 @@ fn quotes_from_several_threads_are_identical() {
         }
     }
 }
+
+fn structure_schedules() -> &'static Vec<Schedules> {
+    static S: std::sync::OnceLock<Vec<Schedules>> = std::sync::OnceLock::new();
+    S.get_or_init(|| {
+        let dir = crate::root().join("tests/fixtures/structures");
+        let mut dirs: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        dirs.sort();
+        dirs.into_iter().map(|d| Schedules::from_dir(d).unwrap()).collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The hot path gives exactly the full engine's total and authority, or its error.
+    #[test]
+    fn total_equals_the_itemised_quote(
+        app in arb_app(),
+        which in 0usize..10,
+        kind in prop::sample::select(vec![None, Some(radfee::FacilityKind::Hospital), Some(radfee::FacilityKind::DentalClinic), Some(radfee::FacilityKind::Other)]),
+        sites in 1u32..5,
+        late in any::<bool>(),
+        partial in any::<bool>(),
+    ) {
+        let mut app = app;
+        app.facility_kind = kind;
+        app.sites = sites;
+        if late { app.conditions.push("late".into()); }
+        if partial { app.conditions.push("partial_period".into()); }
+        let s = if which == 0 { schedules() } else { &structure_schedules()[which - 1] };
+        if which > 0 {
+            // Keep the classes this schedule prices (or exempts), so totals, not errors, are compared.
+            let v = &s.versions()[0];
+            let priced: Vec<DeviceClass> = DeviceClass::ALL.iter().copied()
+                .filter(|c| v.row_for(*c).is_some() || v.exemption(*c).is_some()).collect();
+            for (k, d) in app.devices.iter_mut().enumerate() {
+                d.class = Some(priced[k % priced.len()]);
+            }
+            if app.received < Date::new(2020, 1, 1).unwrap() {
+                app.received = Date::new(2024, 6, 1).unwrap();
+            }
+        }
+        match (s.total(&app), s.quote(&app)) {
+            (Ok((t, a)), Ok(q)) => { prop_assert_eq!(t, q.total); prop_assert_eq!(a, q.authority); }
+            (Err(e), Err(f)) => prop_assert_eq!(e.to_string(), f.to_string()),
+            (t, q) => prop_assert!(false, "total {:?} vs quote {:?}", t.map(|x| x.0), q.map(|x| x.total)),
+        }
+    }
+}

@@ -24,6 +24,7 @@ fn total(s: &Schedules, a: &Application) -> i64 {
         + q.adjustments.iter().map(|x| x.amount.amount()).sum::<Decimal>()
         + q.charges.iter().map(|c| c.amount.amount()).sum::<Decimal>();
     assert_eq!(sum, q.total.amount(), "parts sum to the total");
+    assert_eq!(s.total(a).unwrap(), (q.total, q.authority), "the hot path agrees with the itemised quote");
     i64::try_from(q.total.amount().mantissa()).unwrap() / 10_i64.pow(q.total.amount().scale())
 }
 
