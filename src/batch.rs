@@ -100,7 +100,8 @@ impl BatchReport {
 /// One application being gathered.
 struct Pending {
     line: u64,
-    province: String,
+    /// Index into the batch's table of province spellings.
+    province: u32,
     procedure: Procedure,
     received: Date,
     channel: Channel,
@@ -205,6 +206,9 @@ impl Schedules {
         let header = reader.headers().map_err(|e| header_problem(format!("cannot read the header row: {e}")))?.clone();
         let cols = Columns::from_header(&header)?;
         let mut pending: HashMap<String, Pending> = HashMap::new();
+        // Each distinct province spelling is stored once, not once per application.
+        let mut spellings: Vec<String> = Vec::new();
+        let mut spelling_index: HashMap<String, u32> = HashMap::new();
         let mut problems = Vec::new();
         let mut record = csv::StringRecord::new();
         let mut rows = 0u64;
@@ -258,6 +262,15 @@ impl Schedules {
                     continue;
                 }
             };
+            let province = match spelling_index.get(row.province) {
+                Some(&k) => k,
+                None => {
+                    let k = u32::try_from(spellings.len()).unwrap_or(u32::MAX);
+                    spellings.push(row.province.to_owned());
+                    spelling_index.insert(row.province.to_owned(), k);
+                    k
+                }
+            };
             let full = pending.len() >= MAX_APPLICATIONS;
             match pending.get_mut(row.id) {
                 None if full => {
@@ -274,7 +287,7 @@ impl Schedules {
                         row.id.to_owned(),
                         Pending {
                             line,
-                            province: row.province.to_owned(),
+                            province,
                             procedure: row.procedure,
                             received: row.received,
                             channel: row.channel,
@@ -285,7 +298,12 @@ impl Schedules {
                 }
                 Some(app) => {
                     let differs = [
-                        ("province", app.province != row.province, app.province.clone(), row.province.to_owned()),
+                        (
+                            "province",
+                            app.province != province,
+                            spellings[app.province as usize].clone(),
+                            row.province.to_owned(),
+                        ),
                         (
                             "procedure",
                             app.procedure != row.procedure,
@@ -324,17 +342,14 @@ impl Schedules {
         }
         progress(rows);
 
-        let mut ids: Vec<String> = pending.keys().cloned().collect();
-        ids.sort_unstable();
-        let mut results = Vec::with_capacity(ids.len());
+        let mut apps: Vec<(String, Pending)> = pending.into_iter().filter(|(_, a)| !a.failed).collect();
+        apps.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut results = Vec::with_capacity(apps.len());
         let mut grand_total = Money::ZERO;
         let mut hasher = Sha256::new();
-        for id in ids {
-            let Some(app) = pending.remove(&id) else { continue };
-            if app.failed {
-                continue;
-            }
-            let mut application = Application::new(app.province, app.procedure, app.received).with_channel(app.channel);
+        for (id, app) in apps {
+            let province = spellings.get(app.province as usize).cloned().unwrap_or_default();
+            let mut application = Application::new(province, app.procedure, app.received).with_channel(app.channel);
             let mut too_many = None;
             for (class, count) in app.devices {
                 match u32::try_from(count) {

@@ -234,7 +234,9 @@ classes! {
 impl DeviceClass {
     /// The class for a key, e.g. `"xray_ct"`.
     pub fn from_key(key: &str) -> Option<DeviceClass> {
-        DeviceClass::ALL.iter().copied().find(|c| c.key() == key)
+        static BY_KEY: std::sync::OnceLock<std::collections::HashMap<&'static str, DeviceClass>> =
+            std::sync::OnceLock::new();
+        BY_KEY.get_or_init(|| DeviceClass::ALL.iter().map(|c| (c.key(), *c)).collect()).get(key).copied()
     }
 
     /// Whether this is an "X-ray emitting device" in the sense of the 2025–2026 provincial
