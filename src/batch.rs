@@ -208,6 +208,8 @@ impl Schedules {
         let mut pending: HashMap<String, Pending> = HashMap::new();
         // Each distinct province spelling is stored once, not once per application.
         let mut spellings: Vec<String> = Vec::new();
+        // Where each spelling was found (located once, not once per application).
+        let mut located: Vec<Option<(&crate::province::Province, bool)>> = Vec::new();
         let mut spelling_index: HashMap<String, u32> = HashMap::new();
         let mut problems = Vec::new();
         let mut record = csv::StringRecord::new();
@@ -267,6 +269,7 @@ impl Schedules {
                 None => {
                     let k = u32::try_from(spellings.len()).unwrap_or(u32::MAX);
                     spellings.push(row.province.to_owned());
+                    located.push(self.provinces().locate(row.province));
                     spelling_index.insert(row.province.to_owned(), k);
                     k
                 }
@@ -370,7 +373,11 @@ impl Schedules {
             let priced = if detail {
                 self.quote(&application).map(|q| (q.total, q.authority, q.lines))
             } else {
-                self.total(&application).map(|(total, authority)| (total, authority, Vec::new()))
+                let priced = match located.get(app.province as usize).copied().flatten() {
+                    Some((province, former)) => self.total_in(&application, province, former),
+                    None => self.total(&application),
+                };
+                priced.map(|(total, authority)| (total, authority, Vec::new()))
             };
             match priced {
                 Ok((total, authority, lines)) => {

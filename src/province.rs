@@ -366,13 +366,13 @@ impl Provinces {
         self.exact.get(name).copied().or_else(|| keys_of(name).iter().find_map(|k| self.index.get(k).copied()))
     }
 
-    /// The current province a spelling belongs to on `date`, and whether on that date it was
-    /// a former province in its own right (before the merger). Allocates nothing for the
-    /// spellings the files use.
-    pub(crate) fn locate(&self, name: &str, date: Date) -> Option<(&Province, bool)> {
+    /// The current province a spelling belongs to, and whether the spelling names a former
+    /// province (which, before the merger date, was competent in its own right). Allocates
+    /// nothing for the spellings the files use.
+    pub(crate) fn locate(&self, name: &str) -> Option<(&Province, bool)> {
         Some(match self.entry(name)? {
             Entry::Current(p) => (&self.list[p], false),
-            Entry::Former(p, _) => (&self.list[p], date < self.list[p].since),
+            Entry::Former(p, _) => (&self.list[p], true),
         })
     }
 

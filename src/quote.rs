@@ -425,13 +425,32 @@ impl Schedules {
     /// description, and every error, go through `quote` itself, so results and messages are
     /// identical.
     pub fn total(&self, app: &Application) -> Result<(Money, Option<Authority>), Error> {
-        self.fast_total(app).unwrap_or_else(|| self.quote(app).map(|q| (q.total, q.authority)))
+        match self.provinces().locate(&app.province) {
+            Some((province, former)) => self.total_in(app, province, former),
+            None => self.quote(app).map(|q| (q.total, q.authority)),
+        }
+    }
+
+    /// [`Schedules::total`] for an application whose province the caller has already located
+    /// (the batch locates each distinct spelling once).
+    pub(crate) fn total_in(
+        &self,
+        app: &Application,
+        province: &Province,
+        former: bool,
+    ) -> Result<(Money, Option<Authority>), Error> {
+        self.fast_total(app, province, former).unwrap_or_else(|| self.quote(app).map(|q| (q.total, q.authority)))
     }
 
     /// `None` when the application needs the full engine (descriptions, or anything refused).
-    fn fast_total(&self, app: &Application) -> Option<Result<(Money, Option<Authority>), Error>> {
+    fn fast_total(
+        &self,
+        app: &Application,
+        province: &Province,
+        former: bool,
+    ) -> Option<Result<(Money, Option<Authority>), Error>> {
         let date = app.received;
-        let (province, historical) = self.provinces().locate(&app.province, date)?;
+        let historical = former && date < province.since();
         let national = self.version_on(date)?;
         let version = if historical { national } else { province.version_applied(national, date) };
         let round = Rounder { version };
