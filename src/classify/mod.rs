@@ -225,17 +225,65 @@ fn key_of<T: Serialize>(v: T) -> String {
     serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
+/// Bitmasks over [`PROFILES`] (one bit per profile), built once, so a candidate set is a few
+/// ANDs rather than a scan with string comparisons.
+struct Masks {
+    radiation: [u64; 4],
+    uses: [u64; 9],
+    requires_use: u64,
+    modality: std::collections::HashMap<&'static str, u64>,
+}
+
+fn masks() -> &'static Masks {
+    static MASKS: std::sync::OnceLock<Masks> = std::sync::OnceLock::new();
+    MASKS.get_or_init(|| {
+        let mut m =
+            Masks { radiation: [0; 4], uses: [0; 9], requires_use: 0, modality: std::collections::HashMap::new() };
+        for (i, p) in PROFILES.iter().enumerate() {
+            let bit = 1u64 << i;
+            if let Some(r) = RADIATIONS.iter().position(|r| *r == p.radiation) {
+                m.radiation[r] |= bit;
+            }
+            for (u, use_) in USES.iter().enumerate() {
+                if p.uses.is_empty() || p.uses.contains(use_) {
+                    m.uses[u] |= bit;
+                }
+            }
+            if p.requires_use {
+                m.requires_use |= bit;
+            }
+            for modality in p.modalities {
+                *m.modality.entry(modality).or_insert(0) |= bit;
+            }
+        }
+        m
+    })
+}
+
+/// The profiles compatible with the facts, as a bitmask over [`PROFILES`].
+fn candidate_mask(f: &Facts) -> u64 {
+    let m = masks();
+    let all = if PROFILES.len() >= 64 { u64::MAX } else { (1u64 << PROFILES.len()) - 1 };
+    let mut mask = all;
+    if let Some(mods) = &f.modality {
+        mask &= mods.iter().fold(0, |acc, x| acc | m.modality.get(x).copied().unwrap_or(0));
+    }
+    if let Some(rs) = &f.radiation {
+        mask &= rs.iter().fold(0, |acc, r| acc | RADIATIONS.iter().position(|x| x == r).map_or(0, |i| m.radiation[i]));
+    }
+    match &f.uses {
+        Some(us) => mask &= us.iter().fold(0, |acc, u| acc | USES.iter().position(|x| x == u).map_or(0, |i| m.uses[i])),
+        None => mask &= !m.requires_use,
+    }
+    mask
+}
+
+fn classes_of(mask: u64) -> Vec<DeviceClass> {
+    PROFILES.iter().enumerate().filter(|(i, _)| mask & (1u64 << i) != 0).map(|(_, p)| p.class).collect()
+}
+
 fn candidates(f: &Facts) -> Vec<DeviceClass> {
-    PROFILES
-        .iter()
-        .filter(|p| f.modality.as_ref().is_none_or(|m| p.modalities.iter().any(|x| m.contains(x))))
-        .filter(|p| f.radiation.as_ref().is_none_or(|r| r.contains(&p.radiation)))
-        .filter(|p| match &f.uses {
-            Some(u) => p.uses.is_empty() || p.uses.iter().any(|x| u.contains(x)),
-            None => !p.requires_use,
-        })
-        .map(|p| p.class)
-        .collect()
+    classes_of(candidate_mask(f))
 }
 
 /// The missing field that singles out every candidate (or the one that singles out most).
@@ -250,14 +298,25 @@ fn deciding_field(f: &Facts, cands: &[DeviceClass]) -> String {
         if known {
             continue;
         }
-        let outcomes: Vec<Vec<DeviceClass>> = match field {
-            "radiation" => {
-                RADIATIONS.iter().map(|r| candidates(&Facts { radiation: Some([*r].into()), ..f.clone() })).collect()
-            }
-            "use" => USES.iter().map(|u| candidates(&Facts { uses: Some([*u].into()), ..f.clone() })).collect(),
-            _ => modalities().iter().map(|m| candidates(&Facts { modality: Some([*m].into()), ..f.clone() })).collect(),
+        let outcomes: Vec<u64> = match field {
+            "radiation" => RADIATIONS
+                .iter()
+                .map(|r| candidate_mask(&Facts { radiation: Some([*r].into()), ..f.clone() }))
+                .collect(),
+            "use" => USES.iter().map(|u| candidate_mask(&Facts { uses: Some([*u].into()), ..f.clone() })).collect(),
+            _ => modalities()
+                .iter()
+                .map(|m| candidate_mask(&Facts { modality: Some([*m].into()), ..f.clone() }))
+                .collect(),
         };
-        let singled = cands.iter().filter(|c| outcomes.iter().any(|o| o.as_slice() == [**c])).count();
+        // A candidate is singled out when some value of the field leaves it alone.
+        let singled = cands
+            .iter()
+            .filter(|c| {
+                let bit = PROFILES.iter().position(|p| p.class == **c).map_or(0, |i| 1u64 << i);
+                outcomes.contains(&bit)
+            })
+            .count();
         if singled == cands.len() {
             return field.to_owned();
         }
@@ -777,6 +836,41 @@ impl Schedules {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The plain reading of the profiles, as it was before the bitmasks.
+    fn filtered(f: &Facts) -> Vec<DeviceClass> {
+        PROFILES
+            .iter()
+            .filter(|p| f.modality.as_ref().is_none_or(|m| p.modalities.iter().any(|x| m.contains(x))))
+            .filter(|p| f.radiation.as_ref().is_none_or(|r| r.contains(&p.radiation)))
+            .filter(|p| match &f.uses {
+                Some(u) => p.uses.is_empty() || p.uses.iter().any(|x| u.contains(x)),
+                None => !p.requires_use,
+            })
+            .map(|p| p.class)
+            .collect()
+    }
+
+    #[test]
+    fn bitmask_candidates_equal_the_plain_filter_for_every_combination() {
+        let radiations: Vec<Option<Radiation>> =
+            std::iter::once(None).chain(RADIATIONS.iter().copied().map(Some)).collect();
+        let uses: Vec<Option<Use>> = std::iter::once(None).chain(USES.iter().copied().map(Some)).collect();
+        let mods: Vec<Option<&'static str>> =
+            std::iter::once(None).chain(modalities().iter().copied().map(Some)).collect();
+        for r in &radiations {
+            for u in &uses {
+                for m in &mods {
+                    let f = Facts {
+                        radiation: r.map(|x| [x].into()),
+                        uses: u.map(|x| [x].into()),
+                        modality: m.map(|x| [x].into()),
+                    };
+                    assert_eq!(candidates(&f), filtered(&f), "{r:?} {u:?} {m:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn every_class_but_the_non_device_items_has_a_profile() {
