@@ -139,6 +139,10 @@ impl Rounding {
         if step <= Decimal::ZERO {
             return None;
         }
+        if step == Decimal::ONE {
+            // Dividing by one is the identity: round to a whole number directly.
+            return Some(canonical(value.round_dp_with_strategy(0, self.strategy())));
+        }
         // There is no round-to-multiple: divide, round to a whole number, multiply.
         let units = value.checked_div(step)?.round_dp_with_strategy(0, self.strategy());
         units.checked_mul(step).map(canonical)
@@ -233,6 +237,20 @@ mod tests {
         assert_eq!(r.to_step(d("1234500"), d("1000")), Some(d("1235000")));
         assert_eq!(Rounding::TowardZero.to_step(d("1234999"), d("1000")), Some(d("1234000")));
         assert_eq!(r.to_step(d("5"), d("0")), None);
+        // Step 1 takes a shortcut; it must agree with the general path.
+        for v in ["2.5", "-2.5", "1234.4999", "0.5", "-0.5", "7"] {
+            for rule in [
+                Rounding::HalfAwayFromZero,
+                Rounding::HalfEven,
+                Rounding::Down,
+                Rounding::Up,
+                Rounding::TowardZero,
+                Rounding::AwayFromZero,
+            ] {
+                let general = (d(v) / d("1.0")).round_dp_with_strategy(0, rule.strategy()) * d("1");
+                assert_eq!(rule.to_step(d(v), d("1")), Some(canonical(general)), "{v} {rule:?}");
+            }
+        }
     }
 
     #[test]
