@@ -1,11 +1,9 @@
 //! Who licenses a device class on a date: the province, VARANS or the Ministry. Kept as data
 //! (`fee-schedules/authority.toml`), each line cited, assumptions marked.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
-use crate::class::{DeviceClass, Family};
+use crate::class::{ClassMap, DeviceClass, Family};
 use crate::date::Date;
 use crate::error::{Finding, Src};
 use crate::province::Body;
@@ -30,7 +28,7 @@ struct Period {
     until: Option<Date>,
     assumption: Option<Text>,
     rules: Vec<AuthorityRule>,
-    by_class: BTreeMap<DeviceClass, usize>,
+    by_class: ClassMap<usize>,
 }
 
 /// The authority table: dated periods, each mapping every regulated class to one authority.
@@ -59,7 +57,7 @@ impl AuthorityTable {
                     format!("the period ends on {u} before it starts on {from}"),
                 ));
             }
-            let mut by_class = BTreeMap::new();
+            let mut by_class = ClassMap::default();
             let mut rules = Vec::new();
             for (r, rule) in p.rules.iter().enumerate() {
                 let mut classes: Vec<(DeviceClass, &toml::Spanned<String>)> = Vec::new();
@@ -109,7 +107,7 @@ impl AuthorityTable {
             }
             let missing: Vec<&str> = DeviceClass::ALL
                 .iter()
-                .filter(|c| c.needs_fee_row() && !by_class.contains_key(c))
+                .filter(|c| c.needs_fee_row() && !by_class.contains_key(**c))
                 .map(|c| c.key())
                 .collect();
             if !missing.is_empty() {
@@ -150,7 +148,7 @@ impl AuthorityTable {
     /// regulated or dates outside every period.
     pub fn rule(&self, class: DeviceClass, date: Date) -> Option<(&AuthorityRule, Option<&Text>)> {
         let period = self.periods.iter().rev().find(|p| p.from <= date && p.until.is_none_or(|u| date <= u))?;
-        let &r = period.by_class.get(&class)?;
+        let &r = period.by_class.get(class)?;
         Some((period.rules.get(r)?, period.assumption.as_ref()))
     }
 

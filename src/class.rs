@@ -293,6 +293,38 @@ impl DeviceClass {
     }
 }
 
+impl DeviceClass {
+    /// The class's position in [`DeviceClass::ALL`].
+    pub(crate) fn ordinal(self) -> usize {
+        self as usize
+    }
+}
+
+/// A map from device class to `V`, one slot per class: lookups are an array index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ClassMap<V>(Vec<Option<V>>);
+
+impl<V> Default for ClassMap<V> {
+    fn default() -> ClassMap<V> {
+        ClassMap(std::iter::repeat_with(|| None).take(DeviceClass::ALL.len()).collect())
+    }
+}
+
+impl<V> ClassMap<V> {
+    pub(crate) fn get(&self, class: DeviceClass) -> Option<&V> {
+        self.0.get(class.ordinal()).and_then(Option::as_ref)
+    }
+
+    /// Sets the value for `class`, returning the previous one.
+    pub(crate) fn insert(&mut self, class: DeviceClass, value: V) -> Option<V> {
+        self.0.get_mut(class.ordinal()).and_then(|slot| slot.replace(value))
+    }
+
+    pub(crate) fn contains_key(&self, class: DeviceClass) -> bool {
+        self.get(class).is_some()
+    }
+}
+
 impl fmt::Display for DeviceClass {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.key())
@@ -341,6 +373,13 @@ mod tests {
         // 40 device classes + not_ionizing + 21 non-device items of 287/2016 sections 4 to 9.
         assert_eq!(DeviceClass::ALL.iter().filter(|c| c.family() != Family::OtherPractice).count(), 41);
         assert_eq!(n, 62);
+    }
+
+    #[test]
+    fn ordinals_follow_the_vocabulary_order() {
+        for (i, c) in DeviceClass::ALL.iter().enumerate() {
+            assert_eq!(c.ordinal(), i);
+        }
     }
 
     #[test]

@@ -136,16 +136,26 @@ impl Rounding {
     /// Rounds `value` to a multiple of `step` (e.g. 1 đồng or 1,000 đồng) with this rule.
     /// `None` if `step` is not positive or the arithmetic overflows.
     pub fn to_step(self, value: Decimal, step: Decimal) -> Option<Decimal> {
+        self.to_step_exact(value, step).map(canonical)
+    }
+
+    /// [`Rounding::to_step`] without normalising the result's scale (the value is the same;
+    /// only its written form may carry trailing zeros). The engine normalises once, when an
+    /// amount becomes [`Money`].
+    pub(crate) fn to_step_exact(self, value: Decimal, step: Decimal) -> Option<Decimal> {
         if step <= Decimal::ZERO {
             return None;
         }
         if step == Decimal::ONE {
+            if value.scale() == 0 {
+                return Some(value); // already a whole number of đồng
+            }
             // Dividing by one is the identity: round to a whole number directly.
-            return Some(canonical(value.round_dp_with_strategy(0, self.strategy())));
+            return Some(value.round_dp_with_strategy(0, self.strategy()));
         }
         // There is no round-to-multiple: divide, round to a whole number, multiply.
         let units = value.checked_div(step)?.round_dp_with_strategy(0, self.strategy());
-        units.checked_mul(step).map(canonical)
+        units.checked_mul(step)
     }
 }
 

@@ -205,6 +205,10 @@ fn row_total(row: &Row, count: u32, version: &Version, date: Date) -> Result<(De
             Error::unpriceable(format!("row `{}` is in the indexed unit `{id}`, which has no value on {date}", row.id))
         })?,
     };
+    if row.indexed.is_none() && row.tiers.is_none() {
+        // The common case: an amount per unit, in money.
+        return Ok((row.amount, row.amount.checked_mul(Decimal::from(count)).ok_or_else(overflow)?));
+    }
     let total = match &row.tiers {
         None => row.amount.checked_mul(Decimal::from(count)),
         Some(tiers) => {
@@ -389,7 +393,7 @@ impl Rounder<'_> {
     fn step(&self, value: Decimal) -> Result<Decimal, Error> {
         let r = self.version.rounding();
         match r.at {
-            RoundAt::Line => r.strategy.to_step(value, r.step).ok_or_else(overflow),
+            RoundAt::Line => r.strategy.to_step_exact(value, r.step).ok_or_else(overflow),
             RoundAt::Total => Ok(value),
         }
     }

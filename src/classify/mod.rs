@@ -260,22 +260,28 @@ fn masks() -> &'static Masks {
     })
 }
 
-/// The profiles compatible with the facts, as a bitmask over [`PROFILES`].
-fn candidate_mask(f: &Facts) -> u64 {
+/// The masks each dimension of the facts allows: (modality, radiation, use). An absent
+/// dimension allows everything, except that use-defined classes need their use stated.
+fn dimension_masks(f: &Facts) -> (u64, u64, u64) {
     let m = masks();
     let all = if PROFILES.len() >= 64 { u64::MAX } else { (1u64 << PROFILES.len()) - 1 };
-    let mut mask = all;
-    if let Some(mods) = &f.modality {
-        mask &= mods.iter().fold(0, |acc, x| acc | m.modality.get(x).copied().unwrap_or(0));
-    }
-    if let Some(rs) = &f.radiation {
-        mask &= rs.iter().fold(0, |acc, r| acc | RADIATIONS.iter().position(|x| x == r).map_or(0, |i| m.radiation[i]));
-    }
-    match &f.uses {
-        Some(us) => mask &= us.iter().fold(0, |acc, u| acc | USES.iter().position(|x| x == u).map_or(0, |i| m.uses[i])),
-        None => mask &= !m.requires_use,
-    }
-    mask
+    let modality = f
+        .modality
+        .as_ref()
+        .map_or(all, |mods| mods.iter().fold(0, |acc, x| acc | m.modality.get(x).copied().unwrap_or(0)));
+    let radiation = f.radiation.as_ref().map_or(all, |rs| {
+        rs.iter().fold(0, |acc, r| acc | RADIATIONS.iter().position(|x| x == r).map_or(0, |i| m.radiation[i]))
+    });
+    let uses = f.uses.as_ref().map_or(all & !m.requires_use, |us| {
+        us.iter().fold(0, |acc, u| acc | USES.iter().position(|x| x == u).map_or(0, |i| m.uses[i]))
+    });
+    (modality, radiation, uses)
+}
+
+/// The profiles compatible with the facts, as a bitmask over [`PROFILES`].
+fn candidate_mask(f: &Facts) -> u64 {
+    let (modality, radiation, uses) = dimension_masks(f);
+    modality & radiation & uses
 }
 
 fn classes_of(mask: u64) -> Vec<DeviceClass> {
@@ -298,16 +304,13 @@ fn deciding_field(f: &Facts, cands: &[DeviceClass]) -> String {
         if known {
             continue;
         }
+        // The candidates each value of the field would leave, the other two dimensions as they are.
+        let (mm, rm, um) = dimension_masks(f);
+        let m = masks();
         let outcomes: Vec<u64> = match field {
-            "radiation" => RADIATIONS
-                .iter()
-                .map(|r| candidate_mask(&Facts { radiation: Some([*r].into()), ..f.clone() }))
-                .collect(),
-            "use" => USES.iter().map(|u| candidate_mask(&Facts { uses: Some([*u].into()), ..f.clone() })).collect(),
-            _ => modalities()
-                .iter()
-                .map(|m| candidate_mask(&Facts { modality: Some([*m].into()), ..f.clone() }))
-                .collect(),
+            "radiation" => m.radiation.iter().map(|r| mm & um & r).collect(),
+            "use" => m.uses.iter().map(|u| mm & rm & u).collect(),
+            _ => modalities().iter().map(|x| rm & um & m.modality.get(x).copied().unwrap_or(0)).collect(),
         };
         // A candidate is singled out when some value of the field leaves it alone.
         let singled = cands

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::application::Procedure;
 use crate::authority::AuthorityTable;
-use crate::class::{DeviceClass, unknown_class_message};
+use crate::class::{ClassMap, DeviceClass, unknown_class_message};
 use crate::classify::ClassificationRules;
 use crate::date::Date;
 use crate::error::{Error, Finding, Location, Src};
@@ -533,10 +533,10 @@ fn convert_charge(charge: &ChargeFile, src: Src<'_>, findings: &mut Vec<Finding>
 pub(crate) fn finish(mut v: Version, draft: Draft, findings: &mut Vec<Finding>) -> Version {
     let mut rows: Vec<Row> = draft.rows.into_values().collect();
     rows.sort_by(|a, b| natural_cmp(&a.id, &b.id));
-    let mut index: BTreeMap<DeviceClass, (usize, usize)> = BTreeMap::new();
+    let mut index: ClassMap<(usize, usize)> = ClassMap::default();
     for (r, row) in rows.iter().enumerate() {
         for (m, mapping) in row.classes.iter().enumerate() {
-            if let Some(&(first, _)) = index.get(&mapping.class) {
+            if let Some(&(first, _)) = index.get(mapping.class) {
                 let first_id = &rows[first].id;
                 let at = draft.mapping_at.get(&(row.id.clone(), mapping.class)).cloned();
                 findings.push(
@@ -759,7 +759,7 @@ fn build_versions(parsed: &[(&SourceFile, VersionFile)], findings: &mut Vec<Find
             deviation: None,
             fingerprint: String::new(),
             file: file.display_name.clone(),
-            index: BTreeMap::new(),
+            index: ClassMap::default(),
         };
         let version = finish(version, draft, findings);
         if version.rows.len() > MAX_ROWS {

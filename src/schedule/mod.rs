@@ -21,7 +21,7 @@ pub use model::{AdjustmentKind, Aggregation, Authority, LegalRef, ProvinceKind, 
 
 use crate::application::{Channel, Procedure};
 use crate::authority::AuthorityTable;
-use crate::class::DeviceClass;
+use crate::class::{ClassMap, DeviceClass};
 use crate::classify::ClassificationRules;
 use crate::date::Date;
 use crate::error::{Error, Finding};
@@ -249,7 +249,7 @@ pub struct Version {
     file: String,
     /// class → (row index, mapping index), resolved at load so quoting does no searching.
     #[serde(skip)]
-    index: BTreeMap<DeviceClass, (usize, usize)>,
+    index: ClassMap<(usize, usize)>,
 }
 
 fn is_sum(a: &Aggregation) -> bool {
@@ -387,7 +387,7 @@ impl Version {
     }
     /// The row pricing `class`, and how it maps it.
     pub fn row_for(&self, class: DeviceClass) -> Option<(&Row, &ClassMapping)> {
-        let &(r, m) = self.index.get(&class)?;
+        let &(r, m) = self.index.get(class)?;
         let row = self.rows.get(r)?;
         Some((row, row.classes.get(m)?))
     }
@@ -396,7 +396,7 @@ impl Version {
         DeviceClass::ALL
             .iter()
             .copied()
-            .filter(|c| c.needs_fee_row() && !self.index.contains_key(c) && self.exemption(*c).is_none())
+            .filter(|c| c.needs_fee_row() && !self.index.contains_key(*c) && self.exemption(*c).is_none())
             .collect()
     }
 }
