@@ -384,18 +384,28 @@ fn overflow() -> Error {
     ))
 }
 
+/// The version's rounding rule, with what it implies decided once per quote.
 struct Rounder<'a> {
     version: &'a Version,
+    /// Every step is rounded (not only the total).
+    each_step: bool,
+    /// The step is 1, so a whole amount needs no rounding.
+    unit_step: bool,
 }
 
-impl Rounder<'_> {
+impl<'a> Rounder<'a> {
+    fn new(version: &'a Version) -> Rounder<'a> {
+        let r = version.rounding();
+        Rounder { version, each_step: r.at == RoundAt::Line, unit_step: r.step == Decimal::ONE }
+    }
+
     /// Rounds an amount computed at a step, when the rule rounds every step.
     fn step(&self, value: Decimal) -> Result<Decimal, Error> {
-        let r = self.version.rounding();
-        match r.at {
-            RoundAt::Line => r.strategy.to_step_exact(value, r.step).ok_or_else(overflow),
-            RoundAt::Total => Ok(value),
+        if !self.each_step || (self.unit_step && value.scale() == 0) {
+            return Ok(value);
         }
+        let r = self.version.rounding();
+        r.strategy.to_step_exact(value, r.step).ok_or_else(overflow)
     }
 }
 
@@ -457,7 +467,7 @@ impl Schedules {
         let historical = former && date < province.since();
         let national = self.version_on(date)?;
         let version = if historical { national } else { province.version_applied(national, date) };
-        let round = Rounder { version };
+        let round = Rounder::new(version);
         let mut authority: Option<Authority> = None;
         let mut subtotal = Decimal::ZERO;
         let mut devices = 0u64;
@@ -647,7 +657,7 @@ impl Schedules {
         version: &Version,
     ) -> Result<Quote, Error> {
         let date = app.received;
-        let round = Rounder { version };
+        let round = Rounder::new(version);
         let mut notes = Notes { en: Vec::new(), vi: Vec::new() };
 
         if let Some(former) = &resolved.former {
