@@ -20,6 +20,9 @@ pub struct AuthorityRule {
     /// Set when the rule (or its period) is an assumption.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assumption: Option<Text>,
+    /// `basis` as text, formatted once when the table is loaded.
+    #[serde(skip)]
+    pub(crate) basis_text: String,
 }
 
 #[derive(Clone, Debug)]
@@ -103,6 +106,7 @@ impl AuthorityTable {
                     authority: rule.authority,
                     basis: rule.basis.clone(),
                     assumption: rule.assumption.clone(),
+                    basis_text: rule.basis.to_string(),
                 });
             }
             let missing: Vec<&str> = DeviceClass::ALL

@@ -11,19 +11,53 @@ const FOLD: &[(&str, char)] = &[
     ("đ", 'd'),
 ];
 
+/// Every marked letter and its bare letter, sorted for binary search (built once from FOLD).
+fn fold_table() -> &'static [(char, char)] {
+    static TABLE: std::sync::OnceLock<Vec<(char, char)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t: Vec<(char, char)> =
+            FOLD.iter().flat_map(|(marked, bare)| marked.chars().map(|c| (c, *bare))).collect();
+        t.sort_unstable();
+        t
+    })
+}
+
 fn fold_char(c: char) -> Option<char> {
-    if ('\u{0300}'..='\u{036F}').contains(&c) {
-        return None; // a combining mark (text typed in decomposed form)
-    }
     if c.is_ascii() {
         return Some(c);
     }
-    for (marked, bare) in FOLD {
-        if marked.contains(c) {
-            return Some(*bare);
+    if ('\u{0300}'..='\u{036F}').contains(&c) {
+        return None; // a combining mark (text typed in decomposed form)
+    }
+    let table = fold_table();
+    Some(table.binary_search_by_key(&c, |(m, _)| *m).map_or(c, |i| table[i].1))
+}
+
+/// FNV-1a, for hash tables whose keys are fixed by the crate (a lookup cannot add keys, so
+/// there is nothing to flood) and whose keys are short: faster than the default SipHash.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Fnv;
+
+/// The hasher of [`Fnv`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FnvHasher(u64);
+
+impl std::hash::BuildHasher for Fnv {
+    type Hasher = FnvHasher;
+    fn build_hasher(&self) -> FnvHasher {
+        FnvHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
         }
     }
-    Some(c)
 }
 
 /// Lower case, diacritics removed, every run of non-alphanumeric characters turned into one
@@ -31,7 +65,13 @@ fn fold_char(c: char) -> Option<char> {
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
-    for c in text.chars().flat_map(char::to_lowercase).filter_map(fold_char) {
+    let lower = text.chars().flat_map(|c| {
+        // ASCII needs no table: lower-case it directly.
+        let (ascii, other) =
+            if c.is_ascii() { (Some(c.to_ascii_lowercase()), None) } else { (None, Some(c.to_lowercase())) };
+        ascii.into_iter().chain(other.into_iter().flatten())
+    });
+    for c in lower.filter_map(fold_char) {
         if c.is_alphanumeric() {
             if space && !out.is_empty() {
                 out.push(' ');
@@ -68,6 +108,17 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_marked_letter_folds_to_its_bare_letter_in_both_cases() {
+        for (marked, bare) in FOLD {
+            for c in marked.chars() {
+                assert_eq!(fold(&c.to_string()), bare.to_string(), "{c}");
+                let upper: String = c.to_uppercase().collect();
+                assert_eq!(fold(&upper), bare.to_string(), "{upper}");
+            }
+        }
+    }
 
     #[test]
     fn folds_case_marks_and_punctuation() {

@@ -293,7 +293,7 @@ pub(crate) const LEXICON: &[(&str, Meaning)] = &[
 ];
 
 /// Phrases of one length: phrase → (its rank in [`LEXICON`], meaning).
-type Phrases = std::collections::HashMap<&'static str, (usize, Meaning)>;
+type Phrases = std::collections::HashMap<&'static str, (usize, Meaning), crate::text::Fnv>;
 
 /// The lexicon by phrase length, longest first. Built once; reading a name is then a few hash
 /// lookups per word.
@@ -307,7 +307,11 @@ fn by_length() -> &'static [(usize, Phrases)] {
                 Some((_, map)) => {
                     map.entry(phrase).or_insert((rank, meaning));
                 }
-                None => table.push((len, std::iter::once((phrase, (rank, meaning))).collect())),
+                None => {
+                    let mut map = Phrases::with_hasher(crate::text::Fnv);
+                    map.insert(phrase, (rank, meaning));
+                    table.push((len, map));
+                }
             }
         }
         table.sort_by_key(|(len, _)| std::cmp::Reverse(*len));
@@ -327,6 +331,7 @@ pub(crate) fn read(folded: &str) -> Vec<(&'static str, Meaning)> {
     }
     let mut used = vec![false; words.len()];
     let mut found: Vec<(usize, &'static str, Meaning)> = Vec::new();
+    let mut hits: Vec<(usize, usize, &'static str, Meaning)> = Vec::new();
     for (len, phrases) in by_length() {
         let len = *len;
         if len > words.len() {
@@ -334,7 +339,7 @@ pub(crate) fn read(folded: &str) -> Vec<(&'static str, Meaning)> {
         }
         // Every phrase of this length present in the name; of two that overlap, the one
         // listed first in the lexicon wins, as when the lexicon is read in order.
-        let mut hits: Vec<(usize, usize, &'static str, Meaning)> = Vec::new();
+        hits.clear();
         for start in 0..=words.len() - len {
             let (from, _) = offsets[start];
             let (last, last_len) = offsets[start + len - 1];
@@ -344,7 +349,7 @@ pub(crate) fn read(folded: &str) -> Vec<(&'static str, Meaning)> {
             }
         }
         hits.sort_unstable_by_key(|h| (h.0, h.1));
-        for (_, start, phrase, meaning) in hits {
+        for &(_, start, phrase, meaning) in &hits {
             if !used[start..start + len].iter().any(|&u| u) {
                 used[start..start + len].iter_mut().for_each(|u| *u = true);
                 found.push((start, phrase, meaning));

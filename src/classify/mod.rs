@@ -397,15 +397,15 @@ pub struct ClassificationRules {
     max_kv: Decimal,
     max_energy_kev: Decimal,
     dose_rate_usv_h: Decimal,
-    exemption_basis: LegalRef,
+    exemption_basis: String,
     exemption_assumption: Option<Text>,
-    source_basis: LegalRef,
+    source_basis: String,
     category_bounds: Vec<(u8, Decimal)>,
-    category_basis: LegalRef,
-    inspection: Vec<(u32, BTreeSet<DeviceClass>, LegalRef)>,
+    category_basis: String,
+    inspection: Vec<(u32, BTreeSet<DeviceClass>, String)>,
     officer_not_required: BTreeSet<DeviceClass>,
     officer_not_required_from_category: u8,
-    officer_basis: LegalRef,
+    officer_basis: String,
 }
 
 #[derive(Deserialize)]
@@ -495,21 +495,21 @@ impl ClassificationRules {
                     None => findings.push(src.error(f, "families", format!("unknown family `{}`", f.get_ref()))),
                 }
             }
-            inspection.push((i.months, classes, i.basis.clone()));
+            inspection.push((i.months, classes, i.basis.to_string()));
         }
         Some(ClassificationRules {
             max_kv: raw.exemption.max_kv.0,
             max_energy_kev: raw.exemption.max_energy_kev.0,
             dose_rate_usv_h: raw.exemption.dose_rate_usv_h.0,
-            exemption_basis: raw.exemption.basis,
+            exemption_basis: raw.exemption.basis.to_string(),
             exemption_assumption: raw.exemption.assumption,
-            source_basis: raw.exemption.source_basis,
+            source_basis: raw.exemption.source_basis.to_string(),
             category_bounds: bounds,
-            category_basis: raw.categories.basis,
+            category_basis: raw.categories.basis.to_string(),
             inspection,
             officer_not_required: class_list(src, &raw.safety_officer.not_required_classes, findings),
             officer_not_required_from_category: raw.safety_officer.not_required_from_category,
-            officer_basis: raw.safety_officer.basis,
+            officer_basis: raw.safety_officer.basis.to_string(),
         })
     }
 }
@@ -785,7 +785,7 @@ impl Schedules {
             let rules_on: Vec<_> = cands.iter().map(|c| self.authority().rule(*c, date)).collect();
             let auth = common(rules_on.iter().map(|r| r.map(|(rule, _)| rule.authority))).flatten();
             if let (Some(a), Some(Some((rule, period)))) = (auth, rules_on.first()) {
-                reasons.push(reason("authority", format!("licensed by {} on {date}", a.key()), &rule.basis));
+                reasons.push(reason("authority", format!("licensed by {} on {date}", a.key()), &rule.basis_text));
                 for t in [rule.assumption.as_ref(), *period].into_iter().flatten() {
                     warnings.push(format!("assumption: {}", t.en));
                 }
