@@ -13,12 +13,13 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a command-line tool prints
 
+mod common;
+
 use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use radfee::Schedules;
 
 /// Price every application of a batch CSV file.
 #[derive(Parser, Debug)]
@@ -38,24 +39,13 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = match Args::try_parse() {
+    let args = match common::parse_args::<Args>() {
         Ok(a) => a,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
+        Err(code) => return code,
     };
-    let schedules = match &args.schedules {
-        Some(dir) => Schedules::from_dir(dir),
-        None => Schedules::builtin(),
-    };
-    let schedules = match schedules {
+    let schedules = match common::load_schedules(args.schedules.as_deref()) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("error:\n{e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let input: Box<dyn std::io::Read> = if args.file == "-" {
         Box::new(std::io::stdin().lock())

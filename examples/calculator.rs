@@ -14,12 +14,14 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a command-line tool prints
 
+mod common;
+
 use std::io::Read as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
-use radfee::{Application, Channel, Date, DeviceClass, Error, Procedure, Schedules};
+use radfee::{Application, Channel, Date, DeviceClass, Error, Procedure};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum Format {
@@ -118,21 +120,13 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
 }
 
 fn main() -> ExitCode {
-    let args = match Args::try_parse() {
+    let args = match common::parse_args::<Args>() {
         Ok(a) => a,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
+        Err(code) => return code,
     };
-    let schedules = match &args.schedules {
-        Some(dir) => Schedules::from_dir(dir),
-        None => Schedules::builtin(),
-    };
-    let schedules = match schedules {
+    let schedules = match common::load_schedules(args.schedules.as_deref()) {
         Ok(s) => s,
-        Err(e) => return fail(&e),
+        Err(code) => return code,
     };
     let app = match read_application(&args) {
         Ok(a) => a,

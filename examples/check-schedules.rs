@@ -11,6 +11,8 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a command-line tool prints
 
+mod common;
+
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -25,13 +27,9 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = match Args::try_parse() {
+    let args = match common::parse_args::<Args>() {
         Ok(a) => a,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
+        Err(code) => return code,
     };
     let files = match &args.dir {
         Some(dir) => match Schedules::read_dir(dir) {

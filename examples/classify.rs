@@ -12,10 +12,12 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a command-line tool prints
 
+mod common;
+
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
-use radfee::{Classification, Date, Schedules, devices_from_toml};
+use radfee::{Classification, Date, devices_from_toml};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum Format {
@@ -38,14 +40,6 @@ struct Args {
     /// A folder of schedule files to use instead of the compiled-in ones.
     #[arg(long, value_name = "DIR")]
     schedules: Option<std::path::PathBuf>,
-}
-
-/// Today in Vietnam (UTC+7), from the system clock.
-fn today() -> Date {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
-    Date::from_days((secs + 7 * 3600).div_euclid(86_400)).unwrap_or_else(|| Date::new(2026, 1, 1).expect("valid date"))
 }
 
 fn text(i: usize, c: &Classification) -> String {
@@ -100,32 +94,21 @@ fn text(i: usize, c: &Classification) -> String {
 }
 
 fn main() -> ExitCode {
-    let args = match Args::try_parse() {
+    let args = match common::parse_args::<Args>() {
         Ok(a) => a,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
+        Err(code) => return code,
     };
     let date = match args.date.as_deref().map(str::parse::<Date>) {
-        None => today(),
+        None => Date::today_in_vietnam(),
         Some(Ok(d)) => d,
         Some(Err(e)) => {
             eprintln!("error: --date: {e}");
             return ExitCode::from(2);
         }
     };
-    let schedules = match &args.schedules {
-        Some(dir) => Schedules::from_dir(dir),
-        None => Schedules::builtin(),
-    };
-    let schedules = match schedules {
+    let schedules = match common::load_schedules(args.schedules.as_deref()) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("error:\n{e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let (name, content) = if args.file == "-" {
         let mut s = String::new();

@@ -15,6 +15,8 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a command-line tool prints
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -142,13 +144,9 @@ fn run(args: &Args) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    let args = match Args::try_parse() {
+    let args = match common::parse_args::<Args>() {
         Ok(a) => a,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
+        Err(code) => return code,
     };
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,

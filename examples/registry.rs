@@ -7,10 +7,12 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a command-line tool prints
 
+mod common;
+
 use std::process::ExitCode;
 
 use clap::Parser;
-use radfee::{Date, Registry, Schedules};
+use radfee::{Date, Registry};
 
 /// List renewals due soon, priced.
 #[derive(Parser, Debug)]
@@ -27,13 +29,9 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = match Args::try_parse() {
+    let args = match common::parse_args::<Args>() {
         Ok(a) => a,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
+        Err(code) => return code,
     };
     let today = match args.today.as_deref().map(str::parse::<Date>) {
         Some(Ok(d)) => d,
@@ -41,23 +39,15 @@ fn main() -> ExitCode {
             eprintln!("error: --today: {e}");
             return ExitCode::from(2);
         }
-        None => {
-            let secs = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
-            Date::from_days((secs + 7 * 3600).div_euclid(86_400)).unwrap_or(Date::new(2026, 1, 1).expect("valid"))
-        }
+        None => Date::today_in_vietnam(),
     };
     let Some(until) = Date::from_days(today.to_days() + i64::from(args.days)) else {
         eprintln!("error: --days reaches past the supported calendar");
         return ExitCode::from(2);
     };
-    let schedules = match Schedules::builtin() {
+    let schedules = match common::load_schedules(None) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("error:\n{e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let text = match std::fs::read_to_string(&args.file) {
         Ok(t) => t,

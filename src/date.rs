@@ -73,6 +73,15 @@ impl Date {
         self.day
     }
 
+    /// Today's date in Vietnam (UTC+7, no daylight saving), from the system clock.
+    pub fn today_in_vietnam() -> Date {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+        // A clock outside 1900..9999 is broken; fall back to the epoch rather than fail.
+        Date::from_days((secs + 7 * 3600).div_euclid(86_400)).unwrap_or(Date { year: 1970, month: 1, day: 1 })
+    }
+
     /// Days since 1970-01-01 (negative before it). Exact for every supported date.
     pub fn to_days(self) -> i64 {
         // Howard Hinnant's days_from_civil.
