@@ -138,8 +138,13 @@ fn classify(c: &mut Criterion) {
     let mut g = c.benchmark_group("classify");
     g.throughput(Throughput::Elements(named.len() as u64));
     g.bench_function("names", |b| b.iter(|| named.iter().for_each(|d| drop(black_box(s.classify(d, date))))));
+    // The class alone (Schedules::class_of), as bulk work needs it.
+    g.bench_function("names_class_of", |b| b.iter(|| named.iter().for_each(|d| drop(black_box(s.class_of(d))))));
     g.throughput(Throughput::Elements(structured.len() as u64));
     g.bench_function("structured", |b| b.iter(|| structured.iter().for_each(|d| drop(black_box(s.classify(d, date))))));
+    g.bench_function("structured_class_of", |b| {
+        b.iter(|| structured.iter().for_each(|d| drop(black_box(s.class_of(d)))))
+    });
     g.finish();
 }
 

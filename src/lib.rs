@@ -152,7 +152,7 @@ pub use application::{
 pub use authority::{AuthorityRule, AuthorityTable};
 pub use batch::{BATCH_COLUMNS, BatchProblem, BatchReport, BatchResult, MAX_APPLICATIONS};
 pub use class::{DeviceClass, Family};
-pub use classify::{Candidates, Classification, ClassificationRules, Reason, Status, modalities};
+pub use classify::{Candidates, ClassOf, Classification, ClassificationRules, Reason, Status, modalities};
 pub use date::{Date, DateError};
 pub use error::{Error, Finding, Location, Severity};
 pub use money::{Money, Rounding};

@@ -114,6 +114,30 @@ impl Classification {
     }
 }
 
+/// What [`Schedules::class_of`] decides.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClassOf {
+    /// The description settles one class.
+    Class(DeviceClass),
+    /// Two or more classes fit; `field` would decide.
+    Ambiguous {
+        /// The plausible classes.
+        classes: Vec<DeviceClass>,
+        /// The description field that would decide.
+        field: String,
+    },
+    /// Nothing in the description points to a class, or it contradicts itself.
+    Unknown,
+}
+
+/// The facts a description gives, and (when explaining) how they were read.
+struct Evidence {
+    facts: Facts,
+    no_evidence: bool,
+    reasons: Vec<Reason>,
+    warnings: Vec<String>,
+}
+
 // ── Class profiles: what each class is compatible with ──────────────────────────────────────
 
 struct Profile {
@@ -331,7 +355,7 @@ fn deciding_field(f: &Facts, cands: &[DeviceClass]) -> String {
 }
 
 /// What the name says, as facts, with the phrases that said it.
-fn read_name(name: &str) -> (Facts, Vec<String>) {
+fn read_name(name: &str) -> (Facts, Vec<&'static str>) {
     let folded = crate::text::fold(name);
     let found = lexicon::read(&folded);
     let mut f = Facts::default();
@@ -339,7 +363,7 @@ fn read_name(name: &str) -> (Facts, Vec<String>) {
     let mut mobile = false;
     let mut phrases = Vec::new();
     for (phrase, meaning) in &found {
-        phrases.push((*phrase).to_owned());
+        phrases.push(*phrase);
         match *meaning {
             Meaning::Modality(m) => {
                 modal.insert(m);
@@ -528,10 +552,10 @@ fn common<T: PartialEq + Copy>(items: impl IntoIterator<Item = T>) -> Option<T> 
 }
 
 impl Schedules {
-    /// Classifies a described device on `date` (which fixes the authority and the decay of its
-    /// sources). An unreadable activity or an unknown nuclide is an input error; an ambiguous
-    /// description is not an error: the result has no class and lists the candidates.
-    pub fn classify(&self, d: &Description, date: Date) -> Result<Classification, Error> {
+    /// The evidence of a description: the fields, then the name filling in what they leave
+    /// open. With `explain`, the reasons and warnings that say how (classify); without, only
+    /// the facts (class_of, for bulk work).
+    fn gather(&self, d: &Description, explain: bool) -> Result<Evidence, Error> {
         if let Some(name) = &d.name
             && name.chars().count() > crate::application::MAX_TEXT
         {
@@ -548,10 +572,8 @@ impl Schedules {
                 format!("a device may list at most {} sources", crate::application::MAX_SOURCES),
             )));
         }
-        let rules = self.classification_rules();
         let mut reasons = Vec::new();
         let mut warnings = Vec::new();
-        let mut decided_by = Vec::new();
 
         // The evidence from the fields.
         let mut fields = Facts::default();
@@ -576,7 +598,7 @@ impl Schedules {
                 ("radiography", Some(true)) => "mobile_radiography",
                 (m, _) => m,
             };
-            if Some(m) != d.modality.as_deref() {
+            if Some(m) != d.modality.as_deref() && explain {
                 reasons.push(reason(
                     "field.mobile",
                     format!("a mobile {} unit is classed as {m}", d.modality.as_deref().unwrap_or("")),
@@ -590,14 +612,17 @@ impl Schedules {
         }
         if !d.source.is_empty() && fields.radiation.is_none() {
             fields.radiation = Some([Radiation::SealedSource].into());
-            reasons.push(reason("field.source", "the description lists sealed sources", DEFINITIONS));
+            if explain {
+                reasons.push(reason("field.source", "the description lists sealed sources", DEFINITIONS));
+            }
         }
 
         // The evidence from the name; fields win, disagreements are reported.
         let mut facts = fields.clone();
         if let Some(name) = d.name.as_deref().filter(|n| !n.trim().is_empty()) {
             let (named, phrases) = read_name(name);
-            if !phrases.is_empty() {
+            if !explain {
+            } else if !phrases.is_empty() {
                 reasons.push(reason(
                     "name.phrases",
                     format!("the name `{name}` contains: {}", phrases.join(", ")),
@@ -611,12 +636,15 @@ impl Schedules {
                 ($dim:ident, $label:literal, $fmt:expr) => {
                     match (&fields.$dim, &named.$dim) {
                         (Some(given), Some(said)) if given.is_disjoint(said) => {
-                            disagree.push(format!(
-                                "the name suggests {} {} but the field says {}",
-                                $label,
-                                $fmt(said),
-                                $fmt(given)
-                            ));
+                            // Disjoint: the field wins and the disagreement is said (when explaining).
+                            disagree.extend(explain.then(|| {
+                                format!(
+                                    "the name suggests {} {} but the field says {}",
+                                    $label,
+                                    $fmt(said),
+                                    $fmt(given)
+                                )
+                            }));
                         }
                         (Some(given), Some(said)) => facts.$dim = Some(given.intersection(said).copied().collect()),
                         (None, Some(said)) => facts.$dim = Some(said.clone()),
@@ -638,6 +666,37 @@ impl Schedules {
                 warnings.push(format!("name and fields disagree: {w}"));
             }
         }
+        let no_evidence = facts.radiation.is_none() && facts.uses.is_none() && facts.modality.is_none();
+        Ok(Evidence { facts, no_evidence, reasons, warnings })
+    }
+
+    /// Only the class a description settles, or the candidates and the field that would
+    /// decide: what [`Schedules::classify`] decides, without building its reasons,
+    /// exemption, authority or sources. For classifying many descriptions in bulk.
+    pub fn class_of(&self, d: &Description) -> Result<ClassOf, Error> {
+        let e = self.gather(d, false)?;
+        if e.no_evidence {
+            return Ok(ClassOf::Unknown);
+        }
+        let mask = candidate_mask(&e.facts);
+        Ok(match mask.count_ones() {
+            0 => ClassOf::Unknown,
+            1 => ClassOf::Class(PROFILES[mask.trailing_zeros() as usize].class),
+            _ => {
+                let classes = classes_of(mask);
+                let field = deciding_field(&e.facts, &classes);
+                ClassOf::Ambiguous { classes, field }
+            }
+        })
+    }
+
+    /// Classifies a described device on `date` (which fixes the authority and the decay of its
+    /// sources). An unreadable activity or an unknown nuclide is an input error; an ambiguous
+    /// description is not an error: the result has no class and lists the candidates.
+    pub fn classify(&self, d: &Description, date: Date) -> Result<Classification, Error> {
+        let Evidence { facts, no_evidence, mut reasons, mut warnings } = self.gather(d, true)?;
+        let rules = self.classification_rules();
+        let mut decided_by = Vec::new();
         for (field, given) in [
             ("radiation", d.radiation.is_some()),
             ("use", d.use_.is_some()),
@@ -649,8 +708,6 @@ impl Schedules {
                 decided_by.push(field.to_owned());
             }
         }
-
-        let no_evidence = facts.radiation.is_none() && facts.uses.is_none() && facts.modality.is_none();
         let cands = if no_evidence { Vec::new() } else { candidates(&facts) };
         let class = match cands.as_slice() {
             [one] => Some(*one),

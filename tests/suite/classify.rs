@@ -407,3 +407,46 @@ proptest! {
         prop_assert!(rank(&d2) >= rank(&d1), "{} {} : {} on {}, {} on {}", nuclide, activity, rank(&d1), d1, rank(&d2), d2);
     }
 }
+
+fn agrees(d: &Description) -> Result<(), String> {
+    let full = shared().classify(d, date("2026-03-01")).map_err(|e| e.to_string())?;
+    let lean = shared().class_of(d).map_err(|e| e.to_string())?;
+    let expected = match (&full.class, &full.candidates) {
+        (Some(c), _) => radfee::ClassOf::Class(*c),
+        (None, Some(k)) if !k.classes.is_empty() => {
+            radfee::ClassOf::Ambiguous { classes: k.classes.clone(), field: k.field.clone() }
+        }
+        _ => radfee::ClassOf::Unknown,
+    };
+    if lean == expected { Ok(()) } else { Err(format!("{d:?}: class_of {lean:?}, classify {expected:?}")) }
+}
+
+#[test]
+fn the_lean_class_of_decides_as_classify_does_on_every_name() {
+    for (name, _) in NAMES {
+        agrees(&Description { name: Some((*name).to_owned()), ..Description::default() }).unwrap();
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn the_lean_class_of_decides_as_classify_does(
+        words in prop::collection::vec(prop::sample::select(NAMES.iter().map(|(n, _)| *n).collect::<Vec<_>>()), 0..3),
+        radiation in prop::option::of(prop::sample::select(vec![Radiation::XRay, Radiation::SealedSource, Radiation::Accelerator, Radiation::None])),
+        use_ in prop::option::of(prop::sample::select(vec![Use::Medical, Use::Dental, Use::Veterinary, Use::Industrial, Use::Security, Use::Analytical])),
+        modality in prop::option::of(prop::sample::select(radfee::modalities().to_vec())),
+        mobile in prop::option::of(any::<bool>()),
+    ) {
+        let d = Description {
+            name: (!words.is_empty()).then(|| words.join(" ")),
+            radiation,
+            use_,
+            modality: modality.map(str::to_owned),
+            mobile,
+            ..Description::default()
+        };
+        prop_assert!(agrees(&d).is_ok(), "{}", agrees(&d).unwrap_err());
+    }
+}
