@@ -115,7 +115,10 @@
 //!
 //! - limits on every input, checked arithmetic, fuzz targets (`fuzz/`), no panics.
 //!
-//! Not implemented (yet): criterion benchmarks and the performance work they measure. Not in the data:
+//! - lean paths for bulk work: [`Schedules::total`] (the total without the itemised quote)
+//!   and [`Schedules::class_of`] (the class without the reasons); criterion benchmarks.
+//!
+//! Not reached yet: some of the speed targets of the benchmarks (see the README's table). Not in the data:
 //! Circular 76/2010/TT-BTC and Decision 38/2006/QĐ-BTC, whose figures cannot be cited row by
 //! row from the sources at hand; a quote for a date before 2017-01-01 is refused.
 //!
