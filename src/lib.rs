@@ -96,31 +96,27 @@
 //!   online-filing reduction to 90 % (2023-12-01 to 2025-12-31), every figure cited;
 //! - the 34 provinces with their 63 former names, forgiving and unambiguous lookup;
 //! - the licensing authority by device class and date, as cited data;
-//! - quotes with SHA-256 fingerprints of the schedule version applied, byte-identical JSON.
-//!
+//! - quotes with SHA-256 fingerprints of the schedule version applied, byte-identical JSON;
 //! - the classifier ([`Schedules::classify`]): a device description (structured fields and/or
 //!   a free-text name in Vietnamese or English) → class, family, exemption, authority on a
 //!   date, source category (Σ A/D with decay), safety officer, inspection interval, reasons;
-//!   ambiguity is returned as candidates with the field that would decide, never guessed.
-//!
+//!   ambiguity is returned as candidates with the field that would decide, never guessed;
 //! - the registry ([`Registry`]): facilities, equipment and licences with an append-only dated
 //!   history, queries, renewals due (45 days before expiry) priced, TOML/JSON persistence, CSV
 //!   import of device lists;
-//! - batch appraisal ([`Schedules::price_batch`]) of spec/batch.md.
-//!
+//! - batch appraisal ([`Schedules::price_batch`]) of spec/batch.md;
 //! - every structure of spec/fee-schedules.md as data: tier tables, volume-discount bands,
 //!   highest-category-only, per-site surcharges, indexed units, conditions (late, partial
 //!   period), whole-class exemptions, base fees by kind of facility; a semantic [`diff`]
-//!   between versions; [`Schedules::explain`]; JSON Schemas of the file formats ([`schema`]).
-//!
-//! - limits on every input, checked arithmetic, fuzz targets (`fuzz/`), no panics.
-//!
+//!   between versions; [`Schedules::explain`]; JSON Schemas of the file formats ([`schema`]);
+//! - limits on every input, checked arithmetic, fuzz targets (`fuzz/`), no panics;
 //! - lean paths for bulk work: [`Schedules::total`] (the total without the itemised quote)
 //!   and [`Schedules::class_of`] (the class without the reasons); criterion benchmarks.
 //!
-//! Not reached yet: some of the speed targets of the benchmarks (see the README's table). Not in the data:
-//! Circular 76/2010/TT-BTC and Decision 38/2006/QĐ-BTC, whose figures cannot be cited row by
-//! row from the sources at hand; a quote for a date before 2017-01-01 is refused.
+//! Not done: some speed targets of the benchmarks are not reached yet (the README's table
+//! says which). Not in the data: Circular 76/2010/TT-BTC and Decision 38/2006/QĐ-BTC, whose
+//! figures cannot be cited row by row from the sources at hand, so a quote for a date before
+//! 2017-01-01 is refused.
 //!
 //! ## Concurrency
 //!
