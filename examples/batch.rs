@@ -76,12 +76,18 @@ fn main() -> ExitCode {
     for p in &report.problems {
         eprintln!("{}: {p}", if args.file == "-" { "<stdin>" } else { args.file.as_str() });
     }
-    if !report.problems.is_empty() {
+    let problems = report.bad_rows + report.unpriceable;
+    if problems > 0 {
+        let unlisted = problems - report.problems.len() as u64;
         eprintln!(
-            "{} rows read; {} applications priced; {} problem(s) listed above",
+            "{} rows read; {} applications priced; {problems} problem(s){}",
             report.rows,
             report.applications,
-            report.problems.len()
+            if unlisted > 0 {
+                format!(", the first {} listed above", report.problems.len())
+            } else {
+                " listed above".to_owned()
+            }
         );
     }
     if let Some(path) = &args.out {
@@ -127,11 +133,11 @@ fn main() -> ExitCode {
     }
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(report.summary().as_bytes());
-    if report.problems.iter().any(|p| !p.unpriceable) {
+    if report.bad_rows > 0 {
         ExitCode::from(2)
-    } else if report.problems.is_empty() {
-        ExitCode::SUCCESS
-    } else {
+    } else if report.unpriceable > 0 {
         ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }

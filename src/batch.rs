@@ -81,8 +81,37 @@ pub struct BatchReport {
     pub digest: String,
     /// Each priced application, sorted by id.
     pub results: Vec<BatchResult>,
-    /// Rows and applications not priced, in file order.
+    /// Rows and applications not priced, in file order (the first [`MAX_PROBLEMS`]).
     pub problems: Vec<BatchProblem>,
+    /// Bad rows, and applications whose rows disagree (all of them, listed or not).
+    pub bad_rows: u64,
+    /// Applications that cannot be priced as one application (all of them).
+    pub unpriceable: u64,
+}
+
+/// Most problems a batch report lists; the rest are counted (`bad_rows`, `unpriceable`), so a
+/// file of bad rows cannot make the report grow without bound.
+pub const MAX_PROBLEMS: usize = 10_000;
+
+/// Keeps the first [`MAX_PROBLEMS`] problems and counts them all.
+#[derive(Default)]
+struct Problems {
+    kept: Vec<BatchProblem>,
+    bad_rows: u64,
+    unpriceable: u64,
+}
+
+impl Problems {
+    fn push(&mut self, p: BatchProblem) {
+        if p.unpriceable {
+            self.unpriceable += 1;
+        } else {
+            self.bad_rows += 1;
+        }
+        if self.kept.len() < MAX_PROBLEMS {
+            self.kept.push(p);
+        }
+    }
 }
 
 impl BatchReport {
@@ -211,7 +240,7 @@ impl Schedules {
         // Where each spelling was found (located once, not once per application).
         let mut located: Vec<Option<(&crate::province::Province, bool)>> = Vec::new();
         let mut spelling_index: HashMap<String, u32> = HashMap::new();
-        let mut problems = Vec::new();
+        let mut problems = Problems::default();
         let mut record = csv::StringRecord::new();
         let mut rows = 0u64;
         loop {
@@ -403,12 +432,21 @@ impl Schedules {
                 }
             }
         }
-        problems.sort_by_key(|p| p.line);
+        problems.kept.sort_by_key(|p| p.line);
         let digest = hasher.finalize().iter().fold(String::from("sha256:"), |mut s, b| {
             s.push_str(&format!("{b:02x}"));
             s
         });
-        Ok(BatchReport { rows, applications: results.len() as u64, grand_total, digest, results, problems })
+        Ok(BatchReport {
+            rows,
+            applications: results.len() as u64,
+            grand_total,
+            digest,
+            results,
+            problems: problems.kept,
+            bad_rows: problems.bad_rows,
+            unpriceable: problems.unpriceable,
+        })
     }
 }
 

@@ -86,8 +86,19 @@ impl std::fmt::Display for ImportProblem {
 pub struct ImportReport {
     /// Devices registered.
     pub imported: u64,
-    /// Rows refused, in file order.
+    /// Rows refused, in file order (the first [`crate::MAX_PROBLEMS`]).
     pub problems: Vec<ImportProblem>,
+    /// Every row refused, listed or not.
+    pub refused: u64,
+}
+
+impl ImportReport {
+    fn refuse(&mut self, line: u64, message: String) {
+        self.refused += 1;
+        if self.problems.len() < crate::batch::MAX_PROBLEMS {
+            self.problems.push(ImportProblem { line, message });
+        }
+    }
 }
 
 fn column_of(header: &str) -> Option<&'static str> {
@@ -138,7 +149,7 @@ impl Registry {
                 return Err(header_error(format!("missing column `{required}`")));
             }
         }
-        let mut report = ImportReport { imported: 0, problems: Vec::new() };
+        let mut report = ImportReport { imported: 0, problems: Vec::new(), refused: 0 };
         let mut record = csv::StringRecord::new();
         loop {
             match reader.read_record(&mut record) {
@@ -157,10 +168,7 @@ impl Registry {
             }
             let line = record.position().map_or(0, csv::Position::line);
             if record.len() != header.len() {
-                report.problems.push(ImportProblem {
-                    line,
-                    message: format!("the row has {} fields; the header has {}", record.len(), header.len()),
-                });
+                report.refuse(line, format!("the row has {} fields; the header has {}", record.len(), header.len()));
                 continue;
             }
             let get = |name: &str| {
@@ -211,7 +219,7 @@ impl Registry {
             });
             match outcome {
                 Ok(()) => report.imported += 1,
-                Err(message) => report.problems.push(ImportProblem { line, message }),
+                Err(message) => report.refuse(line, message),
             }
         }
         Ok(report)

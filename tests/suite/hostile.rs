@@ -218,3 +218,21 @@ fn schedule_error_or_ok(text: &str) -> Result<(), String> {
     files.push(SourceFile { path: "s.toml".into(), display_name: "s.toml".into(), text: text.to_owned() });
     Schedules::from_files(files).map(|_| ()).map_err(|e| e.to_string())
 }
+
+#[test]
+fn a_file_of_bad_rows_cannot_grow_a_report_without_bound() {
+    let bad = 12_000;
+    let mut csv = String::from("application_id,province,procedure,received,channel,class,count\n");
+    for i in 0..bad {
+        csv.push_str(&format!("B-{i},Huế,new,2024-02-30,,xray_ct,1\n"));
+    }
+    let report = shared().price_batch(csv.as_bytes(), |_| {}).unwrap();
+    assert_eq!((report.problems.len(), report.bad_rows, report.unpriceable), (radfee::MAX_PROBLEMS, bad, 0));
+    let mut registry = radfee::Registry::new();
+    let mut devices = String::from("facility_id,equipment_id,class\n");
+    for i in 0..bad {
+        devices.push_str(&format!("F-none,D{i},xray_ct\n"));
+    }
+    let report = registry.import_csv(shared(), devices.as_bytes(), "2025-01-01".parse().unwrap()).unwrap();
+    assert_eq!((report.problems.len(), report.refused, report.imported), (radfee::MAX_PROBLEMS, bad, 0));
+}
