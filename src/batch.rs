@@ -157,7 +157,8 @@ impl Columns {
                 Some(_) => return Err(header_problem(format!("column `{name}` appears twice"))),
                 None => {
                     return Err(header_problem(format!(
-                        "unknown column `{name}`; a batch file has the columns {}",
+                        "unknown column `{}`; a batch file has the columns {}",
+                        crate::text::excerpt(name),
                         BATCH_COLUMNS.join(",")
                     )));
                 }
@@ -196,12 +197,16 @@ fn parse_row<'a>(rec: &'a csv::StringRecord, cols: &Columns) -> Result<Row<'a>, 
         return Err("province is empty".to_owned());
     }
     let procedure = Procedure::from_key(get(2)).ok_or_else(|| {
-        format!("unknown procedure `{}`: expected new, renewal, supplement, amendment, reissue or declaration", get(2))
+        format!(
+            "unknown procedure `{}`: expected new, renewal, supplement, amendment, reissue or declaration",
+            crate::text::excerpt(get(2))
+        )
     })?;
     let received: Date = get(3).parse().map_err(|e: crate::date::DateError| format!("received: {e}"))?;
     let channel = match get(4) {
         "" => Channel::InPerson,
-        c => Channel::from_key(c).ok_or_else(|| format!("unknown channel `{c}`: expected online or in_person"))?,
+        c => Channel::from_key(c)
+            .ok_or_else(|| format!("unknown channel `{}`: expected online or in_person", crate::text::excerpt(c)))?,
     };
     let class = DeviceClass::from_key(get(5)).ok_or_else(|| crate::class::unknown_class_message(get(5)))?;
     let count = match get(6) {
@@ -209,7 +214,7 @@ fn parse_row<'a>(rec: &'a csv::StringRecord, cols: &Columns) -> Result<Row<'a>, 
         c => match c.parse::<u64>() {
             Ok(n) if (1..=u64::from(MAX_COUNT)).contains(&n) => n,
             Ok(n) => return Err(format!("count {n} is outside 1 to {MAX_COUNT}")),
-            Err(_) => return Err(format!("count `{c}` is not a whole number of devices")),
+            Err(_) => return Err(format!("count `{}` is not a whole number of devices", crate::text::excerpt(c))),
         },
     };
     Ok(Row { id, province, procedure, received, channel, class, count })

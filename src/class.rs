@@ -349,9 +349,13 @@ pub(crate) fn unknown_class_message(key: &str) -> String {
     let folded = crate::text::fold(key).replace(' ', "_");
     let close = DeviceClass::all_keys().find(|k| *k == folded || k.contains(folded.as_str()) && folded.len() >= 4);
     match close {
-        Some(k) => format!("unknown device class `{key}`; did you mean `{k}`? (see spec/device-classes.md)"),
+        Some(k) => format!(
+            "unknown device class `{}`; did you mean `{k}`? (see spec/device-classes.md)",
+            crate::text::excerpt(key)
+        ),
         None => format!(
-            "unknown device class `{key}`: use a key from spec/device-classes.md, such as `xray_general` or `xray_ct`"
+            "unknown device class `{}`: use a key from spec/device-classes.md, such as `xray_general` or `xray_ct`",
+            crate::text::excerpt(key)
         ),
     }
 }

@@ -137,7 +137,9 @@ impl FromStr for Date {
     type Err = DateError;
 
     fn from_str(s: &str) -> Result<Date, DateError> {
-        let bad = || DateError(format!("`{s}` is not a date: write it as YYYY-MM-DD, e.g. 2025-09-15"));
+        let bad = || {
+            DateError(format!("`{}` is not a date: write it as YYYY-MM-DD, e.g. 2025-09-15", crate::text::excerpt(s)))
+        };
         let b = s.as_bytes();
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return Err(bad());

@@ -394,10 +394,11 @@ impl Provinces {
         close.truncate(5);
         if close.is_empty() {
             format!(
-                "unknown province `{name}`: write the name of one of the 34 provinces or cities (or a former province), e.g. \"Hà Nội\", \"Đồng Nai\", \"Bình Dương\""
+                "unknown province `{}`: write the name of one of the 34 provinces or cities (or a former province), e.g. \"Hà Nội\", \"Đồng Nai\", \"Bình Dương\"",
+                crate::text::excerpt(name)
             )
         } else {
-            format!("unknown province `{name}`; did you mean {}?", close.join(", "))
+            format!("unknown province `{}`; did you mean {}?", crate::text::excerpt(name), close.join(", "))
         }
     }
 }

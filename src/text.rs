@@ -60,6 +60,15 @@ impl std::hash::Hasher for FnvHasher {
     }
 }
 
+/// At most 60 characters of `text`, with "…" when cut: what a message may quote of an input.
+pub(crate) fn excerpt(text: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 60;
+    match text.char_indices().nth(MAX) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((i, _)) => std::borrow::Cow::Owned(format!("{}…", &text[..i])),
+    }
+}
+
 /// Lower case, diacritics removed, every run of non-alphanumeric characters turned into one
 /// space, trimmed: `"  Thành phố  Hồ Chí Minh "` → `"thanh pho ho chi minh"`.
 pub fn fold(text: &str) -> String {
@@ -118,6 +127,14 @@ mod tests {
                 assert_eq!(fold(&upper), bare.to_string(), "{upper}");
             }
         }
+    }
+
+    #[test]
+    fn excerpts_are_bounded() {
+        assert_eq!(excerpt("Hà Nội"), "Hà Nội");
+        let long = "đ".repeat(100);
+        assert_eq!(excerpt(&long).chars().count(), 61);
+        assert!(excerpt(&long).ends_with('…'));
     }
 
     #[test]

@@ -236,3 +236,15 @@ fn a_file_of_bad_rows_cannot_grow_a_report_without_bound() {
     let report = registry.import_csv(shared(), devices.as_bytes(), "2025-01-01".parse().unwrap()).unwrap();
     assert_eq!((report.problems.len(), report.refused, report.imported), (radfee::MAX_PROBLEMS, bad, 0));
 }
+
+#[test]
+fn messages_quote_at_most_an_excerpt_of_the_input() {
+    let long = "x".repeat(5000);
+    let csv = format!("{long}\n");
+    let message = shared().price_batch(csv.as_bytes(), |_| {}).unwrap_err().to_string();
+    assert!(message.len() < 400, "{} bytes: {}", message.len(), &message[..200]);
+    let text =
+        format!("province = \"Huế\"\nprocedure = \"new\"\nreceived = 2024-05-10\n[[device]]\nclass = \"{long}\"\n");
+    let message = Application::from_toml("a.toml", &text).unwrap_err().to_string();
+    assert!(message.len() < 400 && message.contains("x…"), "{}", &message[..200.min(message.len())]);
+}
