@@ -153,10 +153,7 @@ fn a_bad_activity_points_at_its_own_line() {
 fn overflow_is_an_error_not_a_panic() {
     let base = std::fs::read_to_string(root().join("tests/fixtures/good/minimal/schedule.toml")).unwrap();
     let huge = base.replace("amount = 8000000", "amount = \"79000000000000000000000000\"");
-    let mut files: Vec<radfee::SourceFile> =
-        Schedules::builtin_files().into_iter().filter(|f| !f.path.starts_with("national/")).collect();
-    files.push(radfee::SourceFile { path: "s.toml".into(), display_name: "s.toml".into(), text: huge });
-    let s = Schedules::from_files(files).unwrap();
+    let s = Schedules::from_files(crate::with_version("s.toml", &huge)).unwrap();
     let app = crate::app(&format!(
         "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2024-05-10\n[[device]]\nclass = \"xray_ct\"\ncount = {}\n",
         radfee::MAX_COUNT

@@ -37,10 +37,7 @@ fn assert_plain(what: &str, message: &str) {
 }
 
 fn schedule_error(text: &str) -> String {
-    let mut files: Vec<SourceFile> =
-        Schedules::builtin_files().into_iter().filter(|f| !f.path.starts_with("national/")).collect();
-    files.push(SourceFile { path: "s.toml".into(), display_name: "s.toml".into(), text: text.to_owned() });
-    Schedules::from_files(files).expect_err("refused").to_string()
+    Schedules::from_files(crate::with_version("s.toml", text)).expect_err("refused").to_string()
 }
 
 #[test]
@@ -92,10 +89,7 @@ fn wrong_values_in_a_schedule_are_refused_in_plain_words_at_their_place() {
     // Truncated at every line: refused or accepted, never a panic, every error placed.
     let lines: Vec<&str> = base.lines().collect();
     for n in 0..lines.len() {
-        let mut files: Vec<SourceFile> =
-            Schedules::builtin_files().into_iter().filter(|f| !f.path.starts_with("national/")).collect();
-        files.push(SourceFile { path: "s.toml".into(), display_name: "s.toml".into(), text: lines[..n].join("\n") });
-        if let Err(e) = Schedules::from_files(files) {
+        if let Err(e) = Schedules::from_files(crate::with_version("s.toml", &lines[..n].join("\n"))) {
             for f in e.findings().iter().filter(|f| f.is_error()) {
                 assert!(f.location.is_some(), "truncated at {n}: {f}");
                 assert_plain("truncated", &f.to_string());
@@ -213,10 +207,7 @@ proptest! {
 }
 
 fn schedule_error_or_ok(text: &str) -> Result<(), String> {
-    let mut files: Vec<SourceFile> =
-        Schedules::builtin_files().into_iter().filter(|f| !f.path.starts_with("national/")).collect();
-    files.push(SourceFile { path: "s.toml".into(), display_name: "s.toml".into(), text: text.to_owned() });
-    Schedules::from_files(files).map(|_| ()).map_err(|e| e.to_string())
+    Schedules::from_files(crate::with_version("s.toml", text)).map(|_| ()).map_err(|e| e.to_string())
 }
 
 #[test]

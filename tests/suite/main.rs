@@ -48,6 +48,14 @@ pub fn shuffle<T>(items: &mut [T], seed: u64) {
     }
 }
 
+/// The shipped files with the national schedule replaced by one version file, `name`.
+pub fn with_version(name: &str, text: &str) -> Vec<radfee::SourceFile> {
+    let mut files: Vec<radfee::SourceFile> =
+        Schedules::builtin_files().into_iter().filter(|f| !f.path.starts_with("national/")).collect();
+    files.push(radfee::SourceFile { path: "s.toml".into(), display_name: name.into(), text: text.to_owned() });
+    files
+}
+
 /// A date from a literal.
 pub fn date(s: &str) -> Date {
     s.parse().unwrap()

@@ -61,17 +61,8 @@ bad_schedule! {
 
 #[test]
 fn a_class_without_a_row_is_reported_with_the_list() {
-    let findings = Schedules::check_files(
-        Schedules::builtin_files()
-            .into_iter()
-            .filter(|f| !f.path.starts_with("national/"))
-            .chain([radfee::SourceFile {
-                path: "schedule.toml".into(),
-                display_name: "tests/fixtures/good/minimal/schedule.toml".into(),
-                text: std::fs::read_to_string(root().join("tests/fixtures/good/minimal/schedule.toml")).unwrap(),
-            }])
-            .collect(),
-    );
+    let text = std::fs::read_to_string(root().join("tests/fixtures/good/minimal/schedule.toml")).unwrap();
+    let findings = Schedules::check_files(crate::with_version("tests/fixtures/good/minimal/schedule.toml", &text));
     assert_eq!(findings.len(), 1, "{findings:#?}");
     let f = &findings[0];
     assert_eq!(f.severity, Severity::Warning);
@@ -90,10 +81,7 @@ fn a_class_without_a_row_is_reported_with_the_list() {
 fn fingerprint_ignores_key_order_comments_and_whitespace_but_not_figures() {
     let base = std::fs::read_to_string(root().join("tests/fixtures/good/minimal/schedule.toml")).unwrap();
     let load = |text: String| {
-        let mut files: Vec<radfee::SourceFile> =
-            Schedules::builtin_files().into_iter().filter(|f| !f.path.starts_with("national/")).collect();
-        files.push(radfee::SourceFile { path: "s.toml".into(), display_name: "s.toml".into(), text });
-        Schedules::from_files(files).unwrap().versions()[0].fingerprint().to_owned()
+        Schedules::from_files(crate::with_version("s.toml", &text)).unwrap().versions()[0].fingerprint().to_owned()
     };
     let original = load(base.clone());
     assert!(original.starts_with("sha256:") && original.len() == 71);
