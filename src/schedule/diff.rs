@@ -156,13 +156,32 @@ fn describe_charge(c: &Charge) -> String {
     s
 }
 
-fn change<T>(old: Option<&T>, new: Option<&T>, describe: impl Fn(&T) -> String) -> Option<String> {
-    match (old.map(&describe), new.map(&describe)) {
+/// "added (…)", "removed (was …)" or "old → new", or nothing when unchanged.
+fn change_text(old: Option<String>, new: Option<String>) -> Option<String> {
+    match (old, new) {
         (None, Some(n)) => Some(format!("added ({n})")),
         (Some(o), None) => Some(format!("removed (was {o})")),
         (Some(o), Some(n)) if o != n => Some(format!("{o} → {n}")),
         _ => None,
     }
+}
+
+/// Items of two lists matched by id, each change described: (id, description), by id.
+fn by_id<T>(
+    old: &[T],
+    new: &[T],
+    id: impl Fn(&T) -> &String,
+    describe: impl Fn(&T) -> String,
+) -> Vec<(String, String)> {
+    let mut ids: Vec<&String> = old.iter().chain(new).map(&id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.into_iter()
+        .filter_map(|key| {
+            let find = |list: &[T]| list.iter().find(|x| id(x) == key).map(&describe);
+            change_text(find(old), find(new)).map(|what| (key.clone(), what))
+        })
+        .collect()
 }
 
 /// The differences that matter between `old` and `new`: rows, class mappings, procedure
@@ -207,23 +226,11 @@ pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
             out.push(Difference::FactorChanged { procedure: p, old: o, new: n });
         }
     }
-    let mut ids: Vec<&str> = old.adjustments().iter().chain(new.adjustments()).map(|x| x.id.as_str()).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    for id in ids {
-        let find = |v: &'_ Version| v.adjustments().iter().find(|x| x.id == id).cloned();
-        if let Some(what) = change(find(old).as_ref(), find(new).as_ref(), describe_adjustment) {
-            out.push(Difference::AdjustmentChanged { id: id.to_owned(), what });
-        }
+    for (id, what) in by_id(old.adjustments(), new.adjustments(), |a| &a.id, describe_adjustment) {
+        out.push(Difference::AdjustmentChanged { id, what });
     }
-    let mut ids: Vec<&str> = old.charges().iter().chain(new.charges()).map(|x| x.id.as_str()).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    for id in ids {
-        let find = |v: &'_ Version| v.charges().iter().find(|x| x.id == id).cloned();
-        if let Some(what) = change(find(old).as_ref(), find(new).as_ref(), describe_charge) {
-            out.push(Difference::ChargeChanged { id: id.to_owned(), what });
-        }
+    for (id, what) in by_id(old.charges(), new.charges(), |c| &c.id, describe_charge) {
+        out.push(Difference::ChargeChanged { id, what });
     }
     let rounding = |v: &Version| {
         let r = v.rounding();
