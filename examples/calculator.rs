@@ -20,14 +20,9 @@ use std::io::Read as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, ValueEnum};
+use clap::Parser;
+use common::Format;
 use radfee::{Application, Channel, Date, DeviceClass, Error, Procedure};
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum Format {
-    Text,
-    Json,
-}
 
 /// Compute the radiation-safety appraisal fee (phí thẩm định an toàn bức xạ) for an application.
 #[derive(Parser, Debug)]

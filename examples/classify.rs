@@ -16,14 +16,9 @@ mod common;
 
 use std::process::ExitCode;
 
-use clap::{Parser, ValueEnum};
+use clap::Parser;
+use common::Format;
 use radfee::{Classification, Date, devices_from_toml};
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum Format {
-    Text,
-    Json,
-}
 
 /// Classify radiation equipment from what is written on the declaration form.
 #[derive(Parser, Debug)]

@@ -8,6 +8,15 @@ use std::process::ExitCode;
 
 use radfee::Schedules;
 
+/// Output format of the tools that print a result.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// Readable text.
+    Text,
+    /// JSON.
+    Json,
+}
+
 /// The tool's arguments, or the exit code after clap printed usage (2) or help/version (0).
 pub(crate) fn parse_args<T: clap::Parser>() -> Result<T, ExitCode> {
     T::try_parse().map_err(|e| {
