@@ -26,12 +26,19 @@ pub struct AuthorityRule {
 }
 
 #[derive(Clone, Debug)]
-struct Period {
+pub(crate) struct Period {
     from: Date,
     until: Option<Date>,
     assumption: Option<Text>,
     rules: Vec<AuthorityRule>,
     by_class: ClassMap<usize>,
+}
+
+impl Period {
+    /// The rule for a class in this period.
+    pub(crate) fn rule(&self, class: DeviceClass) -> Option<&AuthorityRule> {
+        self.rules.get(*self.by_class.get(class)?)
+    }
 }
 
 /// The authority table: dated periods, each mapping every regulated class to one authority.
@@ -151,9 +158,13 @@ impl AuthorityTable {
     /// The rule that decides who licenses `class` on `date`; `None` for classes that are not
     /// regulated or dates outside every period.
     pub fn rule(&self, class: DeviceClass, date: Date) -> Option<(&AuthorityRule, Option<&Text>)> {
-        let period = self.periods.iter().rev().find(|p| p.from <= date && p.until.is_none_or(|u| date <= u))?;
-        let &r = period.by_class.get(class)?;
-        Some((period.rules.get(r)?, period.assumption.as_ref()))
+        let period = self.period_on(date)?;
+        Some((period.rule(class)?, period.assumption.as_ref()))
+    }
+
+    /// The period in force on `date` (the hot path finds it once per application).
+    pub(crate) fn period_on(&self, date: Date) -> Option<&Period> {
+        self.periods.iter().rev().find(|p| p.from <= date && p.until.is_none_or(|u| date <= u))
     }
 
     /// The national body for an authority (`None` for [`Authority::Province`]: that body is in

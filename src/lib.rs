@@ -133,6 +133,7 @@ mod class;
 mod classify;
 mod date;
 mod error;
+mod exact;
 #[doc(hidden)]
 pub mod generate;
 mod money;

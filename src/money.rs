@@ -79,7 +79,13 @@ impl Money {
 
 /// Removes trailing zeros and the sign of zero, so equal amounts have one representation.
 pub(crate) fn canonical(d: Decimal) -> Decimal {
-    if d.is_zero() { Decimal::ZERO } else { d.normalize() }
+    if d.is_zero() {
+        Decimal::ZERO
+    } else if d.scale() == 0 {
+        d // a whole number has no trailing decimal zeros
+    } else {
+        d.normalize()
+    }
 }
 
 impl fmt::Display for Money {

@@ -8,6 +8,7 @@ use crate::class::DeviceClass;
 use crate::classify::{Classification, Status};
 use crate::date::Date;
 use crate::error::{Error, Finding};
+use crate::exact::Exact;
 use crate::money::Money;
 use crate::province::{Body, Province, ResolvedProvince};
 use crate::schedule::{
@@ -205,7 +206,7 @@ fn row_total(row: &Row, count: u32, version: &Version, date: Date) -> Result<(De
             Error::unpriceable(format!("row `{}` is in the indexed unit `{id}`, which has no value on {date}", row.id))
         })?,
     };
-    if row.indexed.is_none() && row.tiers.is_none() {
+    if row.is_per_unit() {
         // The common case: an amount per unit, in money.
         return Ok((row.amount, row.amount.checked_mul(Decimal::from(count)).ok_or_else(overflow)?));
     }
@@ -456,7 +457,9 @@ impl Schedules {
         self.fast_total(app, province, former).unwrap_or_else(|| self.quote(app).map(|q| (q.total, q.authority)))
     }
 
-    /// `None` when the application needs the full engine (descriptions, or anything refused).
+    /// `None` when the application needs the full engine (descriptions, anything refused, or
+    /// amounts outside the range [`Exact`] computes in). The arithmetic is [`Exact`]'s: the same
+    /// values `Decimal` gives, in integer instructions.
     fn fast_total(
         &self,
         app: &Application,
@@ -467,11 +470,16 @@ impl Schedules {
         let historical = former && date < province.since();
         let national = self.version_on(date)?;
         let version = if historical { national } else { province.version_applied(national, date) };
-        let round = Rounder::new(version);
+        let rounding = version.rounding();
+        let step = Exact::of(rounding.step).power_of_ten()?;
+        let each_step = rounding.at == RoundAt::Line;
+        let round_step = |x: Exact| if each_step { x.round(rounding.strategy, step) } else { Some(x) };
+        let highest_only = version.aggregation() == Aggregation::Highest;
+        let period = self.authority().period_on(date)?;
         let mut authority: Option<Authority> = None;
-        let mut subtotal = Decimal::ZERO;
+        let mut subtotal = Exact::ZERO;
+        let mut highest: Option<Exact> = None;
         let mut devices = 0u64;
-        let mut highest: Option<Decimal> = None;
         for device in &app.devices {
             if device.description.is_some() {
                 return None;
@@ -480,7 +488,7 @@ impl Schedules {
             if !class.needs_fee_row() {
                 continue;
             }
-            let (rule, _) = self.authority().rule(class, date)?;
+            let rule = period.rule(class)?;
             if authority.is_some_and(|a| a != rule.authority) {
                 return None;
             }
@@ -489,35 +497,44 @@ impl Schedules {
                 continue;
             }
             let (row, _) = version.row_for(class)?;
-            let (_, amount) = row_total(row, device.count, version, date).ok()?;
-            subtotal = subtotal.checked_add(round.step(amount).ok()?)?;
+            let amount = if row.is_per_unit() {
+                Exact::of(row.amount).mul(Exact::int(u64::from(device.count))?)?
+            } else {
+                Exact::of(row_total(row, device.count, version, date).ok()?.1)
+            };
+            subtotal = subtotal.add(round_step(amount)?)?;
             devices += u64::from(device.count);
-            if version.aggregation() == Aggregation::Highest {
-                let one = round.step(row_total(row, 1, version, date).ok()?.1).ok()?;
-                highest = Some(highest.map_or(one, |h| h.max(one)));
+            if highest_only {
+                let one = round_step(Exact::of(row_total(row, 1, version, date).ok()?.1))?;
+                highest = Some(highest.map_or(Some(one), |h| h.max(one))?);
             }
         }
-        if version.aggregation() == Aggregation::Highest {
-            subtotal = highest.unwrap_or(Decimal::ZERO);
+        if highest_only {
+            subtotal = highest.unwrap_or(Exact::ZERO);
         }
         let mut running = subtotal;
         let rule = version.procedure(app.procedure)?;
-        if rule.factor != Decimal::ONE {
-            let delta = round.step(running.checked_mul(rule.factor - Decimal::ONE)?).ok()?;
-            running = running.checked_add(delta)?;
+        let factor = Exact::of(rule.factor);
+        if factor != Exact::ONE {
+            let delta = running.mul(factor.sub(Exact::ONE)?)?;
+            running = running.add(round_step(delta)?)?;
         }
         for adj in version.adjustments().iter().filter(|a| a.applies(app)) {
-            let delta = round.step(adjustment_delta(adj, running, devices, app.sites).ok()?).ok()?;
-            running = running.checked_add(delta)?;
+            let delta = match (adj.kind, adj.factor, adj.amount) {
+                (AdjustmentKind::Factor, Some(f), _) => running.mul(Exact::of(f).sub(Exact::ONE)?)?,
+                (AdjustmentKind::Surcharge, _, Some(a)) => Exact::of(a),
+                // The rarer kinds: the engine's own Decimal rule on the same exact value.
+                _ => Exact::of(adjustment_delta(adj, running.to_decimal()?, devices, app.sites).ok()?),
+            };
+            running = running.add(round_step(delta)?)?;
         }
-        if version.rounding().at == RoundAt::Total {
-            let r = version.rounding();
-            running = r.strategy.to_step(running, r.step)?;
+        if rounding.at == RoundAt::Total {
+            running = running.round(rounding.strategy, step)?;
         }
         for charge in version.charges().iter().filter(|c| c.applies(app.procedure, date)) {
-            running = running.checked_add(charge.amount)?;
+            running = running.add(Exact::of(charge.amount))?;
         }
-        Some(Ok((Money::new(running), authority)))
+        Some(Ok((Money::new(running.to_decimal()?), authority)))
     }
 
     /// Prices an application and explains it: every value used, the version and effective

@@ -103,6 +103,13 @@ pub struct Row {
     pub origin: String,
 }
 
+impl Row {
+    /// Whether the row is a plain amount per unit in money (no tiers, no indexed unit).
+    pub fn is_per_unit(&self) -> bool {
+        self.tiers.is_none() && self.indexed.is_none()
+    }
+}
+
 /// A dated, cited adjustment of the running amount.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Adjustment {

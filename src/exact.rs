@@ -1,0 +1,242 @@
+//! Exact decimal arithmetic on `i128` for the pricing hot path ([`crate::Schedules::total`]).
+//!
+//! An [`Exact`] is `mantissa × 10^-scale`, like a [`Decimal`], but its operations are plain
+//! integer instructions. Every operation keeps the result inside the range where `Decimal`
+//! itself is exact (a mantissa below 2^96 and a scale of at most 28); outside it the operation
+//! returns `None` and the caller falls back to the `Decimal` engine. So within its range an
+//! `Exact` computation gives the very value the `Decimal` computation gives, and outside it
+//! nobody relies on it.
+
+use std::cmp::Ordering;
+
+use rust_decimal::Decimal;
+
+use crate::money::Rounding;
+
+/// `Decimal`'s largest mantissa.
+const MAX_MANTISSA: u128 = (1 << 96) - 1;
+/// `Decimal`'s largest scale.
+const MAX_SCALE: u32 = 28;
+
+/// `10^k` for k in 0..=38 (the largest power of ten an `i128` holds).
+const POW10: [i128; 39] = {
+    let mut t = [1i128; 39];
+    let mut k = 1;
+    while k < 39 {
+        t[k] = t[k - 1] * 10;
+        k += 1;
+    }
+    t
+};
+
+fn pow10(k: u32) -> Option<i128> {
+    POW10.get(usize::try_from(k).ok()?).copied()
+}
+
+/// An exact decimal `m × 10^-s` within `Decimal`'s exact range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Exact {
+    m: i128,
+    s: u32,
+}
+
+impl Exact {
+    /// Zero.
+    pub(crate) const ZERO: Exact = Exact { m: 0, s: 0 };
+    /// One.
+    pub(crate) const ONE: Exact = Exact { m: 1, s: 0 };
+
+    fn checked(m: i128, s: u32) -> Option<Exact> {
+        (m.unsigned_abs() <= MAX_MANTISSA && s <= MAX_SCALE).then_some(Exact { m, s })
+    }
+
+    /// The same value as a `Decimal` (always in range: a `Decimal`'s parts are).
+    pub(crate) fn of(d: Decimal) -> Exact {
+        Exact { m: d.mantissa(), s: d.scale() }
+    }
+
+    /// A whole number.
+    pub(crate) fn int(n: u64) -> Option<Exact> {
+        Exact::checked(i128::from(n), 0)
+    }
+
+    /// Back to a `Decimal`, with the same mantissa and scale.
+    pub(crate) fn to_decimal(self) -> Option<Decimal> {
+        Decimal::try_from_i128_with_scale(self.m, self.s).ok()
+    }
+
+    /// Both mantissas at the larger of the two scales.
+    fn aligned(self, other: Exact) -> Option<(i128, i128, u32)> {
+        if self.s == other.s {
+            return Some((self.m, other.m, self.s));
+        }
+        let s = self.s.max(other.s);
+        let a = self.m.checked_mul(pow10(s - self.s)?)?;
+        let b = other.m.checked_mul(pow10(s - other.s)?)?;
+        Some((a, b, s))
+    }
+
+    /// `self + other`.
+    pub(crate) fn add(self, other: Exact) -> Option<Exact> {
+        let (a, b, s) = self.aligned(other)?;
+        Exact::checked(a.checked_add(b)?, s)
+    }
+
+    /// `self - other`.
+    pub(crate) fn sub(self, other: Exact) -> Option<Exact> {
+        let (a, b, s) = self.aligned(other)?;
+        Exact::checked(a.checked_sub(b)?, s)
+    }
+
+    /// `self × other`.
+    pub(crate) fn mul(self, other: Exact) -> Option<Exact> {
+        let m = match (i64::try_from(self.m), i64::try_from(other.m)) {
+            // One widening multiply: two i64 factors cannot overflow an i128.
+            (Ok(a), Ok(b)) => i128::from(a) * i128::from(b),
+            _ => self.m.checked_mul(other.m)?,
+        };
+        Exact::checked(m, self.s + other.s)
+    }
+
+    /// Compares the values.
+    pub(crate) fn compare(self, other: Exact) -> Option<Ordering> {
+        let (a, b, _) = self.aligned(other)?;
+        Some(a.cmp(&b))
+    }
+
+    /// The larger of the two values.
+    pub(crate) fn max(self, other: Exact) -> Option<Exact> {
+        Some(if self.compare(other)? == Ordering::Less { other } else { self })
+    }
+
+    /// `10^k` when this value is a whole power of ten up to 10^18 (a rounding step the hot
+    /// path handles), else `None`.
+    pub(crate) fn power_of_ten(self) -> Option<u32> {
+        if self.s != 0 {
+            return None;
+        }
+        (0..=18).find(|&k| POW10[k as usize] == self.m)
+    }
+
+    /// Rounds to a multiple of `10^k` with `rule`: the value of
+    /// `Rounding::to_step_exact(self, 10^k)`.
+    pub(crate) fn round(self, rule: Rounding, k: u32) -> Option<Exact> {
+        if self.s == 0 && k == 0 {
+            return Some(self);
+        }
+        // Beyond a scale of 28, Decimal's own division by the step would round first.
+        let scale = self.s.checked_add(k).filter(|&t| t <= MAX_SCALE)?;
+        let d = pow10(scale)?;
+        let (q, r) = match (i64::try_from(self.m), i64::try_from(d)) {
+            // A 64-bit division where the values allow it: far cheaper than a 128-bit one.
+            (Ok(m), Ok(d)) => (i128::from(m / d), i128::from(m % d)),
+            _ => (self.m / d, self.m % d),
+        };
+        let away = if r == 0 {
+            false
+        } else {
+            // Twice the remainder against the divisor decides a half; u128 cannot overflow.
+            let twice = r.unsigned_abs() * 2;
+            let half = twice.cmp(&d.unsigned_abs());
+            match rule {
+                Rounding::TowardZero => false,
+                Rounding::AwayFromZero => true,
+                Rounding::Down => r < 0,
+                Rounding::Up => r > 0,
+                Rounding::HalfAwayFromZero => half != Ordering::Less,
+                Rounding::HalfEven => half == Ordering::Greater || (half == Ordering::Equal && q % 2 != 0),
+            }
+        };
+        let q = if away { q + self.m.signum() } else { q };
+        Exact::checked(q.checked_mul(pow10(k)?)?, 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap_or_default()
+    }
+
+    #[test]
+    fn matches_decimal_on_every_operation() {
+        let values = ["0", "1", "-1", "0.75", "0.9", "-0.1", "2000000", "8250000.5", "-2750000.5", "123.456", "1e-5"];
+        for a in values.iter().filter_map(|v| Decimal::from_str(v).ok()) {
+            for b in values.iter().filter_map(|v| Decimal::from_str(v).ok()) {
+                let (x, y) = (Exact::of(a), Exact::of(b));
+                assert_eq!(x.add(y).and_then(Exact::to_decimal), Some(a + b), "{a} + {b}");
+                assert_eq!(x.sub(y).and_then(Exact::to_decimal), Some(a - b), "{a} - {b}");
+                assert_eq!(x.mul(y).and_then(Exact::to_decimal), Some(a * b), "{a} × {b}");
+                assert_eq!(x.compare(y), Some(a.cmp(&b)), "{a} vs {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn rounds_as_the_decimal_rule_does() {
+        let rules = [
+            Rounding::HalfAwayFromZero,
+            Rounding::HalfEven,
+            Rounding::TowardZero,
+            Rounding::AwayFromZero,
+            Rounding::Down,
+            Rounding::Up,
+        ];
+        let values = ["2.5", "-2.5", "3.5", "1500", "2500", "-2500", "1499.999", "0.0001", "-0.0001", "7", "0"];
+        for rule in rules {
+            for v in values {
+                for k in [0u32, 3] {
+                    let step = Decimal::from(10i64.pow(k));
+                    let want = rule.to_step_exact(d(v), step).map(|x| x.normalize());
+                    let got = Exact::of(d(v)).round(rule, k).and_then(Exact::to_decimal).map(|x| x.normalize());
+                    assert_eq!(got, want, "{v} to a step of {step} with {rule:?}");
+                }
+            }
+        }
+    }
+
+    fn rule(k: u8) -> Rounding {
+        [
+            Rounding::HalfAwayFromZero,
+            Rounding::HalfEven,
+            Rounding::TowardZero,
+            Rounding::AwayFromZero,
+            Rounding::Down,
+            Rounding::Up,
+        ][usize::from(k % 6)]
+    }
+
+    proptest::proptest! {
+        /// Wherever `Exact` gives a value, it is the value `Decimal` gives.
+        #[test]
+        fn agrees_with_decimal(a in proptest::num::i128::ANY, sa in 0u32..29, b in proptest::num::i64::ANY, sb in 0u32..29, r in 0u8..6, k in 0u32..7) {
+            let a = a >> 32; // up to 96 bits, as a Decimal's mantissa
+            let (Ok(x), Ok(y)) = (Decimal::try_from_i128_with_scale(a, sa), Decimal::try_from_i128_with_scale(i128::from(b), sb)) else {
+                return Ok(());
+            };
+            let (ex, ey) = (Exact::of(x), Exact::of(y));
+            if let Some(v) = ex.add(ey) { proptest::prop_assert_eq!(v.to_decimal(), x.checked_add(y)); }
+            if let Some(v) = ex.sub(ey) { proptest::prop_assert_eq!(v.to_decimal(), x.checked_sub(y)); }
+            if let Some(v) = ex.mul(ey) { proptest::prop_assert_eq!(v.to_decimal(), x.checked_mul(y)); }
+            if let Some(o) = ex.compare(ey) { proptest::prop_assert_eq!(o, x.cmp(&y)); }
+            if let Some(v) = ex.round(rule(r), k) {
+                let step = Decimal::from(10i64.pow(k));
+                proptest::prop_assert_eq!(v.to_decimal().map(|d| d.normalize()), rule(r).to_step_exact(x, step).map(|d| d.normalize()));
+            }
+        }
+    }
+
+    #[test]
+    fn refuses_what_decimal_cannot_hold_exactly() {
+        let big = Exact::of(Decimal::MAX);
+        assert_eq!(big.add(Exact::of(Decimal::ONE)), None);
+        assert_eq!(big.mul(Exact::of(d("1.5"))), None);
+        assert_eq!(Exact::of(d("0.0000000000000001")).mul(Exact::of(d("0.0000000000000001"))), None);
+        assert_eq!(Exact::of(d("1000")).power_of_ten(), Some(3));
+        assert_eq!(Exact::of(d("500")).power_of_ten(), None);
+        assert_eq!(Exact::of(d("1.0")).power_of_ten(), None);
+    }
+}
