@@ -51,7 +51,7 @@ fn main() -> ExitCode {
         Box::new(std::io::stdin().lock())
     } else {
         match std::fs::File::open(&args.file) {
-            Ok(f) => Box::new(std::io::BufReader::with_capacity(1 << 20, f)),
+            Ok(f) => Box::new(f), // the batch reads in large chunks itself
             Err(e) => {
                 eprintln!("error: cannot read {}: {e}", args.file);
                 return ExitCode::from(2);
@@ -59,7 +59,13 @@ fn main() -> ExitCode {
         }
     };
     let show_progress = std::io::stderr().is_terminal();
-    let report = match schedules.price_batch_with_detail(input, args.detail.is_some(), |rows| {
+    // Keep per-application results only when a file is written from them.
+    let keep = match (&args.out, &args.detail) {
+        (_, Some(_)) => radfee::Keep::Lines,
+        (Some(_), None) => radfee::Keep::Totals,
+        (None, None) => radfee::Keep::Figures,
+    };
+    let report = match schedules.price_batch_keeping(input, keep, |rows| {
         if show_progress {
             eprint!("\r{rows} rows read…");
         }

@@ -273,6 +273,18 @@ pub struct Application {
     pub province_location: Option<Location>,
 }
 
+/// What an application is priced on besides its devices: the fields adjustments and charges
+/// test. The batch prices from these without building an [`Application`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Terms<'a> {
+    pub(crate) procedure: Procedure,
+    pub(crate) received: Date,
+    pub(crate) channel: Channel,
+    pub(crate) facility_kind: Option<FacilityKind>,
+    pub(crate) sites: u32,
+    pub(crate) conditions: &'a [String],
+}
+
 /// Largest application file read, in bytes.
 pub const MAX_APPLICATION_BYTES: usize = 1 << 20;
 /// Most `[[device]]` entries in one application.
@@ -396,6 +408,18 @@ pub fn devices_from_toml(file: &str, text: &str) -> Result<Vec<DeviceEntry>, Err
 }
 
 impl Application {
+    /// The terms it is priced on.
+    pub(crate) fn terms(&self) -> Terms<'_> {
+        Terms {
+            procedure: self.procedure,
+            received: self.received,
+            channel: self.channel,
+            facility_kind: self.facility_kind,
+            sites: self.sites,
+            conditions: &self.conditions,
+        }
+    }
+
     /// A new application with no devices yet.
     pub fn new(province: impl Into<String>, procedure: Procedure, received: Date) -> Application {
         Application {

@@ -234,7 +234,7 @@ classes! {
 impl DeviceClass {
     /// The class for a key, e.g. `"xray_ct"`.
     pub fn from_key(key: &str) -> Option<DeviceClass> {
-        static BY_KEY: std::sync::OnceLock<std::collections::HashMap<&'static str, DeviceClass>> =
+        static BY_KEY: std::sync::OnceLock<std::collections::HashMap<&'static str, DeviceClass, crate::text::Fixed>> =
             std::sync::OnceLock::new();
         BY_KEY.get_or_init(|| DeviceClass::ALL.iter().map(|c| (c.key(), *c)).collect()).get(key).copied()
     }

@@ -144,12 +144,9 @@ impl FromStr for Date {
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return Err(bad());
         }
+        // At most four digits, so a u16 holds the value.
         let digits = |r: std::ops::Range<usize>| -> Result<u16, DateError> {
-            let part = &s[r];
-            if !part.bytes().all(|c| c.is_ascii_digit()) {
-                return Err(bad());
-            }
-            part.parse::<u16>().map_err(|_| bad())
+            b[r].iter().try_fold(0u16, |n, &c| c.is_ascii_digit().then(|| n * 10 + u16::from(c - b'0'))).ok_or_else(bad)
         };
         let year = digits(0..4)?;
         let month = u8::try_from(digits(5..7)?).map_err(|_| bad())?;

@@ -150,7 +150,7 @@ pub use application::{
     MAX_DEVICES, MAX_SITES, MAX_SOURCES, MAX_TEXT, Procedure, Radiation, SourceSpec, Use, devices_from_toml,
 };
 pub use authority::{AuthorityRule, AuthorityTable};
-pub use batch::{BATCH_COLUMNS, BatchProblem, BatchReport, BatchResult, MAX_APPLICATIONS, MAX_PROBLEMS};
+pub use batch::{BATCH_COLUMNS, BatchProblem, BatchReport, BatchResult, Keep, MAX_APPLICATIONS, MAX_PROBLEMS};
 pub use class::{DeviceClass, Family};
 pub use classify::{Candidates, ClassOf, Classification, ClassificationRules, Reason, Status, modalities};
 pub use date::{Date, DateError};

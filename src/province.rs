@@ -155,7 +155,7 @@ pub struct Provinces {
     index: BTreeMap<String, Entry>,
     /// Spellings exactly as the files write them (and their short forms), for a lookup that
     /// folds nothing and allocates nothing; anything else goes through `index`.
-    exact: std::collections::HashMap<String, Entry, crate::text::Fnv>,
+    exact: std::collections::HashMap<String, Entry, crate::text::Fixed>,
 }
 
 /// Administrative prefixes as written in the files (for the exact-spelling table).
@@ -277,7 +277,7 @@ impl Provinces {
                 deviations,
             });
         }
-        let mut exact = std::collections::HashMap::with_hasher(crate::text::Fnv);
+        let mut exact = std::collections::HashMap::with_hasher(crate::text::Fixed::default());
         for (p, prov) in list.iter().enumerate() {
             let short = |n: &str| {
                 PREFIX_WORDS.iter().find_map(|w| n.strip_prefix(w)).map_or_else(|| n.to_owned(), str::to_owned)

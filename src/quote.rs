@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::application::{Application, Channel, DeviceEntry, Procedure};
+use crate::application::{Application, Channel, DeviceEntry, Procedure, Terms};
 use crate::class::DeviceClass;
 use crate::classify::{Classification, Status};
 use crate::date::Date;
@@ -454,18 +454,25 @@ impl Schedules {
         province: &Province,
         former: bool,
     ) -> Result<(Money, Option<Authority>), Error> {
-        self.fast_total(app, province, former).unwrap_or_else(|| self.quote(app).map(|q| (q.total, q.authority)))
+        let devices =
+            app.devices.iter().map(|d| if d.description.is_some() { None } else { Some((d.class?, d.count)) });
+        self.fast_total(&app.terms(), devices, province, former)
+            .map(Ok)
+            .unwrap_or_else(|| self.quote(app).map(|q| (q.total, q.authority)))
     }
 
+    /// The total and authority of an application given by its terms and its devices as
+    /// (class, count); a device `None` is one only the full engine prices (a description).
     /// `None` when the application needs the full engine (descriptions, anything refused, or
     /// amounts outside the range [`Exact`] computes in). The arithmetic is [`Exact`]'s: the same
     /// values `Decimal` gives, in integer instructions.
-    fn fast_total(
+    pub(crate) fn fast_total(
         &self,
-        app: &Application,
+        app: &Terms<'_>,
+        devices: impl IntoIterator<Item = Option<(DeviceClass, u32)>>,
         province: &Province,
         former: bool,
-    ) -> Option<Result<(Money, Option<Authority>), Error>> {
+    ) -> Option<(Money, Option<Authority>)> {
         let date = app.received;
         let historical = former && date < province.since();
         let national = self.version_on(date)?;
@@ -479,12 +486,9 @@ impl Schedules {
         let mut authority: Option<Authority> = None;
         let mut subtotal = Exact::ZERO;
         let mut highest: Option<Exact> = None;
-        let mut devices = 0u64;
-        for device in &app.devices {
-            if device.description.is_some() {
-                return None;
-            }
-            let class = device.class?;
+        let mut charged = 0u64;
+        for device in devices {
+            let (class, count) = device?;
             if !class.needs_fee_row() {
                 continue;
             }
@@ -498,12 +502,12 @@ impl Schedules {
             }
             let (row, _) = version.row_for(class)?;
             let amount = if row.is_per_unit() {
-                Exact::of(row.amount).mul(Exact::int(u64::from(device.count))?)?
+                Exact::of(row.amount).mul(Exact::int(u64::from(count))?)?
             } else {
-                Exact::of(row_total(row, device.count, version, date).ok()?.1)
+                Exact::of(row_total(row, count, version, date).ok()?.1)
             };
             subtotal = subtotal.add(round_step(amount)?)?;
-            devices += u64::from(device.count);
+            charged += u64::from(count);
             if highest_only {
                 let one = round_step(Exact::of(row_total(row, 1, version, date).ok()?.1))?;
                 highest = Some(highest.map_or(Some(one), |h| h.max(one))?);
@@ -519,12 +523,12 @@ impl Schedules {
             let delta = running.mul(factor.sub(Exact::ONE)?)?;
             running = running.add(round_step(delta)?)?;
         }
-        for adj in version.adjustments().iter().filter(|a| a.applies(app)) {
+        for adj in version.adjustments().iter().filter(|a| a.applies_to(app)) {
             let delta = match (adj.kind, adj.factor, adj.amount) {
                 (AdjustmentKind::Factor, Some(f), _) => running.mul(Exact::of(f).sub(Exact::ONE)?)?,
                 (AdjustmentKind::Surcharge, _, Some(a)) => Exact::of(a),
                 // The rarer kinds: the engine's own Decimal rule on the same exact value.
-                _ => Exact::of(adjustment_delta(adj, running.to_decimal()?, devices, app.sites).ok()?),
+                _ => Exact::of(adjustment_delta(adj, running.to_decimal()?, charged, app.sites).ok()?),
             };
             running = running.add(round_step(delta)?)?;
         }
@@ -534,7 +538,7 @@ impl Schedules {
         for charge in version.charges().iter().filter(|c| c.applies(app.procedure, date)) {
             running = running.add(Exact::of(charge.amount))?;
         }
-        Some(Ok((Money::new(running.to_decimal()?), authority)))
+        Some((Money::new(running.to_decimal()?), authority))
     }
 
     /// Prices an application and explains it: every value used, the version and effective

@@ -33,32 +33,10 @@ fn fold_char(c: char) -> Option<char> {
     Some(table.binary_search_by_key(&c, |(m, _)| *m).map_or(c, |i| table[i].1))
 }
 
-/// FNV-1a, for hash tables whose keys are fixed by the crate (a lookup cannot add keys, so
-/// there is nothing to flood) and whose keys are short: faster than the default SipHash.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Fnv;
-
-/// The hasher of [`Fnv`].
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct FnvHasher(u64);
-
-impl std::hash::BuildHasher for Fnv {
-    type Hasher = FnvHasher;
-    fn build_hasher(&self) -> FnvHasher {
-        FnvHasher(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl std::hash::Hasher for FnvHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-}
+/// The hasher of tables whose keys are fixed by the crate or its files (a lookup cannot add
+/// keys, so there is nothing to flood): foldhash with a fixed seed, which hashes 8 bytes at a
+/// step and is several times faster than the default SipHash on these short keys.
+pub(crate) type Fixed = foldhash::fast::FixedState;
 
 /// At most 60 characters of `text`, with "…" when cut: what a message may quote of an input.
 pub(crate) fn excerpt(text: &str) -> std::borrow::Cow<'_, str> {

@@ -293,7 +293,7 @@ pub(crate) const LEXICON: &[(&str, Meaning)] = &[
 ];
 
 /// Phrases of one length: phrase → (its rank in [`LEXICON`], meaning).
-type Phrases = std::collections::HashMap<&'static str, (usize, Meaning), crate::text::Fnv>;
+type Phrases = std::collections::HashMap<&'static str, (usize, Meaning), crate::text::Fixed>;
 
 /// The lexicon by phrase length, longest first. Built once; reading a name is then a few hash
 /// lookups per word.
@@ -308,7 +308,7 @@ fn by_length() -> &'static [(usize, Phrases)] {
                     map.entry(phrase).or_insert((rank, meaning));
                 }
                 None => {
-                    let mut map = Phrases::with_hasher(crate::text::Fnv);
+                    let mut map = Phrases::with_hasher(crate::text::Fixed::default());
                     map.insert(phrase, (rank, meaning));
                     table.push((len, map));
                 }

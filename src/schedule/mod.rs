@@ -159,6 +159,11 @@ pub struct Adjustment {
 impl Adjustment {
     /// Whether the adjustment applies to an application (ignoring the amount).
     pub fn applies(&self, app: &crate::application::Application) -> bool {
+        self.applies_to(&app.terms())
+    }
+
+    /// [`Adjustment::applies`] on the terms alone.
+    pub(crate) fn applies_to(&self, app: &crate::application::Terms<'_>) -> bool {
         self.channel.is_none_or(|c| c == app.channel)
             && self.procedures.as_ref().is_none_or(|p| p.contains(&app.procedure))
             && in_window(app.received, self.from, self.until)

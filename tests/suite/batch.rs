@@ -153,3 +153,99 @@ fn the_generator_is_deterministic_and_everything_it_writes_is_priced() {
     assert!(report.problems.is_empty(), "{:?}", report.problems.first());
     assert_eq!((report.rows, report.applications), (3000, 1200));
 }
+
+/// A field as a CSV writer may write it: bare, or quoted (with `""` for a quote), as `quote` says.
+fn csv_field(text: &str, quote: bool) -> String {
+    if quote || text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(80))]
+
+    /// Whatever the quoting, line ends, blank lines and id lengths, the batch reads the same
+    /// applications, lists them in byte order of their ids, and its digest is SHA-256 over
+    /// "id,total" lines in that order (computed here independently).
+    #[test]
+    fn ids_quoting_and_line_ends_do_not_change_the_figures(
+        ids in prop::collection::vec("[A-Za-zé\",\n ]{0,3}", 1..12),
+        prefix in prop::sample::select(vec!["", "A-", "PROVINCE-2025-LONG-PREFIX-"]),
+        picks in prop::collection::vec((0usize..12, any::<bool>(), 1u32..4), 1..40),
+        crlf in any::<bool>(),
+        blank in any::<bool>(),
+    ) {
+        use sha2::{Digest, Sha256};
+        let s = shared();
+        let ids: Vec<String> = ids.iter().map(|i| format!("Z{prefix}{i}X")).collect();
+        let end = if crlf { "\r\n" } else { "\n" };
+        let mut plain = String::from("application_id,province,procedure,received,channel,class,count\n");
+        let mut fancy = format!("application_id,province,procedure,received,channel,class,count{end}");
+        for &(k, quote, count) in &picks {
+            let id = &ids[k % ids.len()];
+            plain.push_str(&format!("{},Huế,new,2024-05-10,online,xray_general,{count}\n", csv_field(id, false)));
+            fancy.push_str(&format!(
+                "{},{},new,2024-05-10,{},xray_general,{}{end}",
+                csv_field(id, quote),
+                csv_field("Huế", quote),
+                csv_field("online", quote),
+                csv_field(&count.to_string(), quote),
+            ));
+            if blank {
+                fancy.push_str(end);
+            }
+        }
+        let a = s.price_batch(plain.as_bytes(), |_| {}).unwrap();
+        let b = s.price_batch(fancy.as_bytes(), |_| {}).unwrap();
+        prop_assert!(a.problems.is_empty(), "{:?}", a.problems);
+        prop_assert_eq!(&a.results, &b.results);
+        prop_assert_eq!(a.summary(), b.summary());
+        let mut expected: Vec<&str> = ids.iter().map(String::as_str).collect();
+        expected.retain(|id| picks.iter().any(|(k, _, _)| ids[k % ids.len()] == *id));
+        expected.sort_unstable();
+        expected.dedup();
+        let listed: Vec<&str> = a.results.iter().map(|r| r.application_id.as_str()).collect();
+        prop_assert_eq!(&listed, &expected);
+        let text = a.results.iter().map(|r| format!("{},{}", r.application_id, r.total.amount())).collect::<Vec<_>>().join("\n");
+        let digest = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>();
+        prop_assert_eq!(a.digest.clone(), format!("sha256:{digest}"));
+        // Keeping only the figures gives the same figures.
+        let c = s.price_batch_keeping(fancy.as_bytes(), radfee::Keep::Figures, |_| {}).unwrap();
+        prop_assert_eq!(c.summary(), a.summary());
+        prop_assert!(c.results.is_empty());
+    }
+}
+
+#[test]
+fn rows_are_numbered_by_the_line_they_start_on() {
+    // A quoted field spanning two lines, CRLF and CR line ends, and blank lines.
+    let csv = "application_id,province,procedure,received,channel,class,count\r\n\
+        \"Q-1\nsecond line\",Huế,new,2024-05-10,,xray_ct,1\r\n\
+        \r\n\
+        Q-2,Huế,new,2024-02-30,,xray_ct,1\r\
+        Q-3,Huế,new,2024-05-10,,xray_ct,zero\n\
+        \n\
+        Q-4,\"Xa\"\"Y\",new,2024-05-10,,xray_ct,1\n";
+    let report = shared().price_batch(csv.as_bytes(), |_| {}).unwrap();
+    let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+    assert!(problems[0].starts_with("line 5: application Q-2: received: day 30 does not exist"), "{}", problems[0]);
+    assert!(problems[1].starts_with("line 6: application Q-3: count `zero`"), "{}", problems[1]);
+    assert!(problems[2].starts_with("line 8: application Q-4: unknown province `Xa\"Y`"), "{}", problems[2]);
+    assert_eq!(report.results.len(), 1);
+    assert_eq!(report.results[0].application_id, "Q-1\nsecond line");
+}
+
+#[test]
+fn an_overlong_row_is_reported_and_the_rest_read() {
+    let csv = format!(
+        "application_id,province,procedure,received,channel,class,count\nL-1,Huế,new,2024-05-10,,xray_ct,1{}\nL-2,Huế,new,2024-05-10,,xray_ct,1\n",
+        ",".repeat(20_000)
+    );
+    let report = shared().price_batch(csv.as_bytes(), |_| {}).unwrap();
+    let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(problems, ["line 2: the row is longer than 16384 bytes"]);
+    assert_eq!(report.results.len(), 1);
+}
