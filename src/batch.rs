@@ -963,11 +963,13 @@ impl Schedules {
     /// pushed and `None` returned.
     fn price_pending(&self, app: &Pending, t: &Tables<'_>, detail: bool, problems: &mut Problems) -> Option<Priced> {
         let Tables { long_ids, more, spellings, located, first_lines } = *t;
-        let line = first_lines.get(app.seq as usize).copied().unwrap_or_default();
+        // Only a problem needs the line: read lazily, as applications come in table order and
+        // this would be a cache miss each.
+        let line = || first_lines.get(app.seq as usize).copied().unwrap_or_default();
         let id = || String::from_utf8_lossy(id_of(app, long_ids)).into_owned();
         if let Some(class) = app.devices.overflow {
             problems.push(BatchProblem {
-                line,
+                line: line(),
                 application_id: Some(id()),
                 message: format!("too many `{class}` devices in one application"),
                 unpriceable: false,
@@ -997,7 +999,7 @@ impl Schedules {
             Err(e) => {
                 let message = e.findings().iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; ");
                 problems.push(BatchProblem {
-                    line,
+                    line: line(),
                     application_id: Some(id()),
                     message,
                     unpriceable: e.is_unpriceable(),
