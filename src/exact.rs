@@ -161,6 +161,15 @@ mod tests {
         Decimal::from_str(s).unwrap_or_default()
     }
 
+    const RULES: [Rounding; 6] = [
+        Rounding::HalfAwayFromZero,
+        Rounding::HalfEven,
+        Rounding::TowardZero,
+        Rounding::AwayFromZero,
+        Rounding::Down,
+        Rounding::Up,
+    ];
+
     #[test]
     fn matches_decimal_on_every_operation() {
         let values = ["0", "1", "-1", "0.75", "0.9", "-0.1", "2000000", "8250000.5", "-2750000.5", "123.456", "1e-5"];
@@ -177,16 +186,8 @@ mod tests {
 
     #[test]
     fn rounds_as_the_decimal_rule_does() {
-        let rules = [
-            Rounding::HalfAwayFromZero,
-            Rounding::HalfEven,
-            Rounding::TowardZero,
-            Rounding::AwayFromZero,
-            Rounding::Down,
-            Rounding::Up,
-        ];
         let values = ["2.5", "-2.5", "3.5", "1500", "2500", "-2500", "1499.999", "0.0001", "-0.0001", "7", "0"];
-        for rule in rules {
+        for rule in RULES {
             for v in values {
                 for k in [0u32, 3] {
                     let step = Decimal::from(10i64.pow(k));
@@ -199,14 +200,7 @@ mod tests {
     }
 
     fn rule(k: u8) -> Rounding {
-        [
-            Rounding::HalfAwayFromZero,
-            Rounding::HalfEven,
-            Rounding::TowardZero,
-            Rounding::AwayFromZero,
-            Rounding::Down,
-            Rounding::Up,
-        ][usize::from(k % 6)]
+        RULES[usize::from(k % 6)]
     }
 
     proptest::proptest! {
