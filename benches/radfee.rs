@@ -86,7 +86,8 @@ fn batch(c: &mut Criterion) {
     g.sample_size(10);
     g.throughput(Throughput::Elements(rows));
     g.bench_function("1m_rows_file", |b| {
-        // Written only when this benchmark is selected: `gen_batch 1000000 400000 42`.
+        // Written only when this benchmark is selected; the same bytes as
+        // `cargo run --release --example gen_batch -- --rows 1000000 --seed 42`.
         let mut csv = Vec::with_capacity(70 << 20);
         radfee::generate::write_batch(&s, &mut csv, rows, rows * 2 / 5, 42).unwrap();
         std::fs::write(&path, &csv).unwrap();

@@ -211,29 +211,27 @@ struct Row<'a> {
 
 /// Reads a row from its seven fields (trimmed, in [`BATCH_COLUMNS`] order).
 fn parse_row<'a>(fields: &[&'a str; 7]) -> Result<Row<'a>, String> {
-    let get = |k: usize| fields[k];
-    let id = get(0);
+    let [id, province, procedure, received, channel, class, count] = *fields;
     if id.is_empty() {
         return Err("application_id is empty".to_owned());
     }
-    let province = get(1);
     if province.is_empty() {
         return Err("province is empty".to_owned());
     }
-    let procedure = Procedure::from_key(get(2)).ok_or_else(|| {
+    let procedure = Procedure::from_key(procedure).ok_or_else(|| {
         format!(
             "unknown procedure `{}`: expected new, renewal, supplement, amendment, reissue or declaration",
-            crate::text::excerpt(get(2))
+            crate::text::excerpt(procedure)
         )
     })?;
-    let received: Date = get(3).parse().map_err(|e: crate::date::DateError| format!("received: {e}"))?;
-    let channel = match get(4) {
+    let received: Date = received.parse().map_err(|e: crate::date::DateError| format!("received: {e}"))?;
+    let channel = match channel {
         "" => Channel::InPerson,
         c => Channel::from_key(c)
             .ok_or_else(|| format!("unknown channel `{}`: expected online or in_person", crate::text::excerpt(c)))?,
     };
-    let class = DeviceClass::from_key(get(5)).ok_or_else(|| crate::class::unknown_class_message(get(5)))?;
-    let count = match get(6) {
+    let class = DeviceClass::from_key(class).ok_or_else(|| crate::class::unknown_class_message(class))?;
+    let count = match count {
         "" => 1,
         c => match c.parse::<u64>() {
             Ok(n) if (1..=u64::from(MAX_COUNT)).contains(&n) => u32::try_from(n).unwrap_or(MAX_COUNT),
@@ -555,17 +553,13 @@ impl Devices {
 /// messages need (the first line) is kept apart.
 #[repr(align(64))]
 struct Pending {
-    /// The id's first 16 bytes, zero-padded: also its sort key.
-    head: [u8; 16],
-    /// The id's length (at most [`MAX_FIELD`]); past 16 bytes the whole id is `long_ids[at]`.
-    len: u16,
+    id: IdRef,
     procedure: Procedure,
     channel: Channel,
     failed: bool,
     received: Date,
     /// The order the application was met in: its index in the batch's first lines.
     seq: u32,
-    at: u32,
     /// Index into the batch's table of province spellings.
     province: u32,
     devices: Devices,
@@ -581,11 +575,37 @@ fn head_of(id: &[u8]) -> ([u8; 16], u16) {
     (head, u16::try_from(id.len()).unwrap_or(u16::MAX))
 }
 
-/// The id of `app`, given the batch's long ids.
-fn id_of<'a>(app: &'a Pending, long_ids: &'a [Box<[u8]>]) -> &'a [u8] {
-    match app.head.get(..app.len as usize) {
-        Some(short) => short,
-        None => long_ids.get(app.at as usize).map_or(&[], |b| b),
+/// An application id as the batch keeps it: ids of up to 16 bytes whole, longer ones by their
+/// first 16 bytes and their place in the batch's table of long ids.
+#[derive(Clone, Copy)]
+struct IdRef {
+    /// The first 16 bytes, zero-padded: also the sort key, as they order ids as their bytes
+    /// do, except ids that share them.
+    head: [u8; 16],
+    /// The length (at most [`MAX_FIELD`]).
+    len: u16,
+    /// Past 16 bytes, the whole id is `long_ids[at]`.
+    at: u32,
+}
+
+impl IdRef {
+    /// The id's bytes.
+    fn bytes<'a>(&'a self, long_ids: &'a [Box<[u8]>]) -> &'a [u8] {
+        match self.head.get(..usize::from(self.len)) {
+            Some(short) => short,
+            None => long_ids.get(self.at as usize).map_or(&[], |b| b),
+        }
+    }
+
+    /// Whether this is `id`, whose head and length are given. Equal heads and lengths settle
+    /// it for ids of up to 16 bytes, without a memcmp call.
+    fn is(&self, id: &[u8], (head, len): ([u8; 16], u16), long_ids: &[Box<[u8]>]) -> bool {
+        self.head == head && self.len == len && (id.len() <= 16 || self.bytes(long_ids) == id)
+    }
+
+    /// The sort key: the head as one number.
+    fn key(&self) -> u128 {
+        u128::from_be_bytes(self.head)
     }
 }
 
@@ -613,8 +633,8 @@ impl Gathered {
     /// Looks `id` up and drops the answer: a prefetch. Done for a block of rows ahead of their
     /// real lookups, the loads overlap, and the real lookups find the lines in cache.
     fn touch(&self, id: &[u8]) {
-        let (head, len) = head_of(id);
-        let found = self.table.find(self.hasher.hash_one(id), |a| a.head == head && a.len == len);
+        let head = head_of(id);
+        let found = self.table.find(self.hasher.hash_one(id), |a| a.id.is(id, head, &self.long_ids));
         std::hint::black_box(found.is_some());
     }
 
@@ -624,9 +644,11 @@ impl Gathered {
         let Gathered { table, hasher, long_ids, first_lines } = self;
         let full = table.len() >= MAX_APPLICATIONS;
         let (head, len) = head_of(id);
-        // Equal heads and lengths settle it for ids of up to 16 bytes, without a memcmp call.
-        let same = |a: &Pending| a.head == head && a.len == len && (id.len() <= 16 || id_of(a, long_ids) == id);
-        let entry = table.entry(hasher.hash_one(id), same, |a| hasher.hash_one(id_of(a, long_ids)));
+        let entry = table.entry(
+            hasher.hash_one(id),
+            |a| a.id.is(id, (head, len), long_ids),
+            |a| hasher.hash_one(a.id.bytes(long_ids)),
+        );
         match entry {
             hashbrown::hash_table::Entry::Occupied(o) => Some((o.into_mut(), first_lines)),
             hashbrown::hash_table::Entry::Vacant(_) if full => None,
@@ -639,14 +661,12 @@ impl Gathered {
                 };
                 first_lines.push(line);
                 let app = Pending {
-                    head,
-                    len,
+                    id: IdRef { head, len, at: u32::try_from(at).unwrap_or(u32::MAX) },
                     procedure: row.procedure,
                     channel: row.channel,
                     failed: false,
                     received: row.received,
                     seq: u32::try_from(first_lines.len() - 1).unwrap_or(u32::MAX),
-                    at: u32::try_from(at).unwrap_or(u32::MAX),
                     province,
                     devices: Devices::new(row.class),
                 };
@@ -715,10 +735,8 @@ struct Tables<'a> {
 /// A priced application, as the final pass needs it: 48 bytes, so sorting a national batch
 /// moves little memory.
 struct Done {
-    head: u128,
+    id: IdRef,
     total: Money,
-    len: u32,
-    at: u32,
     /// Index of its lines, when they are kept.
     lines: u32,
     authority: Option<Authority>,
@@ -889,45 +907,24 @@ impl Schedules {
                 lines.push(app_lines);
             }
             let index = if detail { lines.len() - 1 } else { 0 };
-            priced.push(Done {
-                head: u128::from_be_bytes(app.head),
-                total,
-                len: u32::from(app.len),
-                at: app.at,
-                lines: u32::try_from(index).unwrap_or(u32::MAX),
-                authority,
-            });
+            priced.push(Done { id: app.id, total, lines: u32::try_from(index).unwrap_or(u32::MAX), authority });
         }
-        let id = |d: &Done| -> Vec<u8> {
-            match d.head.to_be_bytes().get(..d.len as usize) {
-                Some(short) => short.to_vec(),
-                None => long_ids.get(d.at as usize).map_or_else(Vec::new, |b| b.to_vec()),
-            }
-        };
-        priced.sort_unstable_by(|a, b| a.head.cmp(&b.head).then_with(|| id(a).cmp(&id(b))));
+        priced.sort_unstable_by(|a, b| {
+            a.id.key().cmp(&b.id.key()).then_with(|| a.id.bytes(&long_ids).cmp(b.id.bytes(&long_ids)))
+        });
 
         let mut results = Vec::with_capacity(if keep == Keep::Figures { 0 } else { priced.len() });
         let mut grand_total = Money::ZERO;
         let mut hasher = Sha256::new();
         let mut digits = String::new();
-        let mut first = true;
-        for done in &priced {
-            let head = done.head.to_be_bytes();
-            let long;
-            let id: &[u8] = match head.get(..done.len as usize) {
-                Some(short) => short,
-                None => {
-                    long = id(done);
-                    &long
-                }
-            };
+        for (i, done) in priced.iter().enumerate() {
+            let id = done.id.bytes(&long_ids);
             grand_total = grand_total.checked_add(done.total).ok_or_else(|| {
                 Error::input(Finding::error(None, None, "the grand total is too large to compute exactly"))
             })?;
-            if !first {
+            if i > 0 {
                 hasher.update(b"\n");
             }
-            first = false;
             write_amount(done.total.amount(), &mut digits);
             hasher.update(id);
             hasher.update(b",");
@@ -963,18 +960,19 @@ impl Schedules {
     /// pushed and `None` returned.
     fn price_pending(&self, app: &Pending, t: &Tables<'_>, detail: bool, problems: &mut Problems) -> Option<Priced> {
         let Tables { long_ids, more, spellings, located, first_lines } = *t;
-        // Only a problem needs the line: read lazily, as applications come in table order and
-        // this would be a cache miss each.
-        let line = || first_lines.get(app.seq as usize).copied().unwrap_or_default();
-        let id = || String::from_utf8_lossy(id_of(app, long_ids)).into_owned();
-        if let Some(class) = app.devices.overflow {
+        // A problem, with the line read only then: applications come in table order, and
+        // reading every first line up front was a cache miss each.
+        let mut fail = |message: String, unpriceable: bool| {
             problems.push(BatchProblem {
-                line: line(),
-                application_id: Some(id()),
-                message: format!("too many `{class}` devices in one application"),
-                unpriceable: false,
+                line: first_lines.get(app.seq as usize).copied().unwrap_or_default(),
+                application_id: Some(String::from_utf8_lossy(app.id.bytes(long_ids)).into_owned()),
+                message,
+                unpriceable,
             });
-            return None;
+            None
+        };
+        if let Some(class) = app.devices.overflow {
+            return fail(format!("too many `{class}` devices in one application"), false);
         }
         let terms = Terms {
             procedure: app.procedure,
@@ -998,13 +996,7 @@ impl Schedules {
             Ok(q) => Some((q.total, q.authority, if detail { q.lines } else { Vec::new() })),
             Err(e) => {
                 let message = e.findings().iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; ");
-                problems.push(BatchProblem {
-                    line: line(),
-                    application_id: Some(id()),
-                    message,
-                    unpriceable: e.is_unpriceable(),
-                });
-                None
+                fail(message, e.is_unpriceable())
             }
         }
     }

@@ -440,25 +440,16 @@ impl Schedules {
     /// description, and every error, go through `quote` itself, so results and messages are
     /// identical.
     pub fn total(&self, app: &Application) -> Result<(Money, Option<Authority>), Error> {
-        match self.provinces().locate(&app.province) {
-            Some((province, former)) => self.total_in(app, province, former),
-            None => self.quote(app).map(|q| (q.total, q.authority)),
-        }
-    }
-
-    /// [`Schedules::total`] for an application whose province the caller has already located
-    /// (the batch locates each distinct spelling once).
-    pub(crate) fn total_in(
-        &self,
-        app: &Application,
-        province: &Province,
-        former: bool,
-    ) -> Result<(Money, Option<Authority>), Error> {
         let devices =
             app.devices.iter().map(|d| if d.description.is_some() { None } else { Some((d.class?, d.count)) });
-        self.fast_total(&app.terms(), devices, province, former)
-            .map(Ok)
-            .unwrap_or_else(|| self.quote(app).map(|q| (q.total, q.authority)))
+        let fast = self
+            .provinces()
+            .locate(&app.province)
+            .and_then(|(province, former)| self.fast_total(&app.terms(), devices, province, former));
+        match fast {
+            Some(priced) => Ok(priced),
+            None => self.quote(app).map(|q| (q.total, q.authority)),
+        }
     }
 
     /// The total and authority of an application given by its terms and its devices as
