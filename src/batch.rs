@@ -3,8 +3,17 @@
 //!
 //! Rows with the same `application_id` form one application wherever they stand in the file.
 //! Each application keeps only its header fields and one count per class, so memory grows with
-//! the number of applications, not of rows. A bad row is reported with its line number and
-//! skipped; an application whose rows disagree is reported with both lines and not priced.
+//! the number of applications, not of rows (plus a staging area of at most a million rows). A
+//! bad row is reported with its line number and skipped; an application whose rows disagree is
+//! reported with both lines and not priced.
+//!
+//! How a national batch is read fast (each step was profiled; see issue 7):
+//! - rows are read where they lie in the input buffer, eight bytes at a time, and their fields
+//!   straight from their bytes; any row out of the ordinary goes through the general reader
+//!   and the text parser, which also write the messages;
+//! - checked rows are staged in 256 groups by the hash of their id, then added group by group,
+//!   so each group's table of applications stays in the core's cache;
+//! - applications are priced by the exact `i128` hot path, then sorted by id for the digest.
 
 use std::collections::HashMap;
 use std::hash::BuildHasher as _;
@@ -17,6 +26,7 @@ use crate::application::{Application, Channel, DeviceEntry, MAX_COUNT, Procedure
 use crate::class::DeviceClass;
 use crate::date::Date;
 use crate::error::{Error, Finding};
+use crate::exact::Exact;
 use crate::money::Money;
 use crate::schedule::{Authority, Schedules};
 
@@ -199,9 +209,10 @@ impl Columns {
     }
 }
 
+/// A row's fields, read and checked. The id and province are valid UTF-8 text, trimmed.
 struct Row<'a> {
-    id: &'a str,
-    province: &'a str,
+    id: &'a [u8],
+    province: &'a [u8],
     procedure: Procedure,
     received: Date,
     channel: Channel,
@@ -239,7 +250,143 @@ fn parse_row<'a>(fields: &[&'a str; 7]) -> Result<Row<'a>, String> {
             Err(_) => return Err(format!("count `{}` is not a whole number of devices", crate::text::excerpt(c))),
         },
     };
-    Ok(Row { id, province, procedure, received, channel, class, count })
+    Ok(Row { id: id.as_bytes(), province: province.as_bytes(), procedure, received, channel, class, count })
+}
+
+/// A fixed vocabulary (classes, procedures, channels) by the bytes of its keys, through a
+/// perfect hash: each key has a slot of its own, found by a multiplier tried at build, so a
+/// lookup is one multiply and a comparison of three words. A batch reads three keys on every
+/// row; a general map's lookup, and comparing key texts with `memcmp`, showed in its profile.
+struct KeyTable<T> {
+    slots: Vec<Option<KeySlot<T>>>,
+    multiplier: u64,
+    /// Every key has a slot of its own. When no multiplier tried gives that, the table is
+    /// empty and lookups go through `fallback`.
+    perfect: bool,
+    fallback: fn(&str) -> Option<T>,
+}
+
+#[derive(Clone, Copy)]
+struct KeySlot<T> {
+    words: [u64; 3],
+    key: &'static [u8],
+    value: T,
+}
+
+/// Keys of up to this many bytes are compared by their words alone (which then cover them).
+const WORDS_COVER: usize = 24;
+
+/// A key's first, middle and last eight bytes; a key of under eight bytes is all in the first
+/// word (with its length, so no two keys share words).
+#[inline]
+fn key_words(key: &[u8]) -> [u64; 3] {
+    let n = key.len() as u64;
+    let at = |i: usize| key.get(i..i + 8).and_then(|b| <[u8; 8]>::try_from(b).ok()).map_or(0, u64::from_le_bytes);
+    match key.len() {
+        0..8 => [key.iter().fold(0u64, |w, &b| (w << 8) | u64::from(b)), n, 0],
+        m @ 8..=16 => [at(0), n, at(m - 8)],
+        m => [at(0), at(m / 2 - 4) ^ n, at(m - 8)],
+    }
+}
+
+impl<T: Copy> KeyTable<T> {
+    /// The table of `keys`; `fallback` finds a key by name if no perfect hash is found.
+    fn new(keys: impl Iterator<Item = (&'static str, T)> + Clone, fallback: fn(&str) -> Option<T>) -> KeyTable<T> {
+        let size = (keys.clone().count() * 16).next_power_of_two();
+        let mut multiplier = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..1000 {
+            let mut slots = vec![None; size];
+            let mut distinct = true;
+            for (key, value) in keys.clone() {
+                let words = key_words(key.as_bytes());
+                let slot = &mut slots[KeyTable::<T>::slot(words, multiplier, size)];
+                distinct &= slot.replace(KeySlot { words, key: key.as_bytes(), value }).is_none();
+            }
+            if distinct {
+                return KeyTable { slots, multiplier, perfect: true, fallback };
+            }
+            multiplier = multiplier.wrapping_mul(0x5851_f42d_4c95_7f2d).wrapping_add(0x1405_7b7e_f767_814f) | 1;
+        }
+        KeyTable { slots: Vec::new(), multiplier, perfect: false, fallback }
+    }
+
+    #[inline]
+    fn slot(words: [u64; 3], multiplier: u64, size: usize) -> usize {
+        let mixed = words[0] ^ words[1].rotate_left(21) ^ words[2].rotate_left(42);
+        usize::try_from(mixed.wrapping_mul(multiplier) >> (64 - size.trailing_zeros())).unwrap_or(0)
+    }
+
+    /// The value whose key is `key`.
+    #[inline]
+    fn get(&self, key: &[u8]) -> Option<T> {
+        if !self.perfect {
+            return (self.fallback)(std::str::from_utf8(key).ok()?);
+        }
+        let words = key_words(key);
+        let slot = self.slots[KeyTable::<T>::slot(words, self.multiplier, self.slots.len())]?;
+        // Word by word: compared as one array, the words went through memory and the load
+        // waited on the stores (profiled).
+        let same = slot.words[0] == words[0] && slot.words[1] == words[1] && slot.words[2] == words[2];
+        (same && (key.len() <= WORDS_COVER || slot.key == key)).then_some(slot.value)
+    }
+}
+
+/// The keys a batch row's fields are read against.
+struct Vocabulary {
+    procedures: KeyTable<Procedure>,
+    channels: KeyTable<Channel>,
+    classes: KeyTable<DeviceClass>,
+}
+
+impl Vocabulary {
+    fn new() -> Vocabulary {
+        Vocabulary {
+            procedures: KeyTable::new(Procedure::ALL.iter().map(|p| (p.key(), *p)), Procedure::from_key),
+            channels: KeyTable::new(
+                [Channel::Online, Channel::InPerson].iter().map(|c| (c.key(), *c)),
+                Channel::from_key,
+            ),
+            classes: KeyTable::new(DeviceClass::ALL.iter().map(|c| (c.key(), *c)), DeviceClass::from_key),
+        }
+    }
+}
+
+/// Text that needs no trimming: it starts and ends with a visible ASCII character (so
+/// `str::trim` would leave it as it is), is no longer than [`MAX_FIELD`], and is UTF-8.
+fn plain_text(field: &[u8]) -> Option<&[u8]> {
+    let ends = [field.first()?, field.last()?];
+    (field.len() <= MAX_FIELD
+        && ends.iter().all(|b| b.is_ascii_graphic())
+        && (field.is_ascii() || std::str::from_utf8(field).is_ok()))
+    .then_some(field)
+}
+
+/// Reads a plain row's seven fields (in file order) straight from their bytes, when each is in
+/// its usual form: nothing to trim, a known key, a `YYYY-MM-DD` date, a count in digits. Every
+/// row it reads, [`parse_row`] reads the same way; for any other row it gives `None`, and the
+/// row goes to [`read_row`], which reads it as text and says what is wrong. The province is
+/// as it stands: the caller takes the row only if it is a spelling already read and checked.
+#[inline]
+fn quick_row<'b>(fields: &[&'b [u8]; 7], cols: &Columns, keys: &Vocabulary) -> Option<Row<'b>> {
+    let field = |k: usize| fields.get(cols.idx[k]).copied().unwrap_or_default();
+    let procedure = keys.procedures.get(field(2))?;
+    let received = Date::from_ascii(field(3))?;
+    let channel = match field(4) {
+        b"" => Channel::InPerson,
+        c => keys.channels.get(c)?,
+    };
+    let class = keys.classes.get(field(5))?;
+    let count = match field(6) {
+        b"" => 1,
+        digits if digits.len() <= 9 && digits.iter().all(u8::is_ascii_digit) => {
+            digits.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'))
+        }
+        _ => return None,
+    };
+    if !(1..=MAX_COUNT).contains(&count) {
+        return None;
+    }
+    Some(Row { id: plain_text(field(0))?, province: field(1), procedure, received, channel, class, count })
 }
 
 /// Longest row accepted, in bytes: seven fields of at most [`MAX_FIELD`] bytes fit easily.
@@ -248,8 +395,11 @@ const MAX_ROW: usize = 16 * 1024;
 /// Most fields of a row kept (more are counted, for the message).
 const MAX_ROW_FIELDS: usize = 64;
 
+/// Bytes of the digest's text hashed at a time.
+const DIGEST_BUFFER: usize = 1 << 16;
+
 /// Bytes read from the input at a time.
-const CHUNK: usize = 1 << 20;
+const CHUNK: usize = 1 << 16;
 
 /// Distinct (class, count) pairs an application keeps inline; more go to a side table.
 const INLINE_DEVICES: usize = 3;
@@ -282,6 +432,17 @@ impl Record {
         } else {
             self.data.extend_from_slice(bytes);
         }
+    }
+
+    /// Holds `plain`, as the general reader would have read it.
+    fn set_plain(&mut self, plain: &Plain<'_>) {
+        self.clear();
+        self.line = plain.line;
+        self.data.extend_from_slice(plain.row);
+        for i in 0..COMMAS {
+            self.end_field_at(plain.comma(i));
+        }
+        self.end_field_at(plain.row.len());
     }
 
     fn end_field(&mut self) {
@@ -337,6 +498,103 @@ const STOPS: [bool; 256] = {
     t
 };
 
+/// Commas in a row of the seven batch columns.
+const COMMAS: usize = BATCH_COLUMNS.len() - 1;
+
+/// What [`Rows::next_row`] found.
+enum Got<'b> {
+    /// The end of the input.
+    End,
+    /// A row, read into the record given.
+    Record,
+    /// A plain row of seven fields, where it lies in the reader's buffer.
+    Plain(Plain<'b>),
+}
+
+/// A row with no quote, no CR but its line end's, and exactly seven fields: the common row.
+struct Plain<'b> {
+    /// The row, without its line end.
+    row: &'b [u8],
+    /// Where its six commas are, 16 bits each (a row is at most [`MAX_ROW`] bytes). Packed in
+    /// one number they stay in registers: as an array, reading them back stalled on the
+    /// stores that wrote them (profiled).
+    commas: u128,
+    /// The line it is on.
+    line: u64,
+}
+
+impl<'b> Plain<'b> {
+    /// Where comma `i` is.
+    fn comma(&self, i: usize) -> usize {
+        usize::from(u16::try_from((self.commas >> (16 * i)) & 0xffff).unwrap_or(u16::MAX))
+    }
+
+    /// Its seven fields, in file order.
+    fn fields(&self) -> [&'b [u8]; COMMAS + 1] {
+        let row = self.row;
+        std::array::from_fn(|i| {
+            let start = if i == 0 { 0 } else { self.comma(i - 1) + 1 };
+            let end = if i < COMMAS { self.comma(i) } else { row.len() };
+            row.get(start..end).unwrap_or_default()
+        })
+    }
+}
+
+/// One in each byte.
+const LOW: u64 = u64::from_ne_bytes([0x01; 8]);
+/// The high bit of each byte.
+const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+/// The other seven bits of each byte.
+const SEVEN: u64 = u64::from_ne_bytes([0x7f; 8]);
+
+/// Each byte of `word` that equals `byte`, as its high bit (the others are zero).
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    let x = word ^ (LOW * u64::from(byte));
+    // A byte's high bit ends up set exactly when it is zero; no carry crosses bytes.
+    !(((x & SEVEN) + SEVEN) | x | SEVEN)
+}
+
+/// Finds a plain row at the start of `rest` (see [`Plain`]), eight bytes at a time: its
+/// length, the bytes its line end takes it to, and its commas. `None` for any other row, or
+/// one the buffer does not hold whole, which the general reader then reads.
+#[inline]
+fn scan_plain(rest: &[u8]) -> Option<(usize, usize, u128)> {
+    const _: () = assert!(MAX_ROW < 1 << 16);
+    let mut commas = 0u128;
+    let mut n = 0;
+    let mut base = 0;
+    while base <= MAX_ROW {
+        let word = u64::from_le_bytes(rest.get(base..base + 8)?.try_into().ok()?);
+        // The lowest byte flagged is the first stop: a quote, or a control character (below
+        // 0x0e, so LF and CR among them), whichever comes first. The control test is exact
+        // for the lowest byte it flags (a borrow can flag bytes above it), which is all the
+        // scan uses.
+        let controls = word.wrapping_sub(LOW * 0x0e) & !word & HIGH;
+        let stops = controls | bytes_equal(word, b'"');
+        // The commas before the first stop, if there is one in this word.
+        let mut found = bytes_equal(word, b',') & (stops & stops.wrapping_neg()).wrapping_sub(1);
+        while found != 0 {
+            if n == COMMAS {
+                return None;
+            }
+            commas |= ((base + found.trailing_zeros() as usize / 8) as u128) << (16 * n);
+            n += 1;
+            found &= found - 1;
+        }
+        if stops != 0 {
+            let at = base + stops.trailing_zeros() as usize / 8;
+            let next = match rest[at] {
+                b'\n' => at + 1,
+                b'\r' if rest.get(at + 1) == Some(&b'\n') => at + 2,
+                _ => return None,
+            };
+            return (n == COMMAS && at <= MAX_ROW).then_some((at, next, commas));
+        }
+        base += 8;
+    }
+    None
+}
+
 /// The rows of a CSV byte stream (RFC 4180: comma-separated, `"` quoting with `""` for a
 /// quote inside quotes, quoted fields may hold commas and line breaks; rows end with LF, CRLF
 /// or CR; blank lines are skipped; text after a closing quote is kept, as the csv crate does).
@@ -384,11 +642,43 @@ impl<R: Read> Rows<R> {
 
     /// Reads the next row into `rec`; false at the end of the input.
     fn next(&mut self, rec: &mut Record) -> std::io::Result<bool> {
+        Ok(match self.next_row(rec)? {
+            Got::End => false,
+            Got::Record => true,
+            Got::Plain(plain) => {
+                rec.set_plain(&plain);
+                true
+            }
+        })
+    }
+
+    /// Reads the next row: a plain row of seven fields is handed out where it lies in the
+    /// buffer, any other row is read into `rec`.
+    #[inline]
+    fn next_row(&mut self, rec: &mut Record) -> std::io::Result<Got<'_>> {
+        // The common case: the whole row is in the buffer, has seven fields, and no quote and
+        // no CR before its line end. It is read where it is, with no call.
+        if let Some(&first) = self.buf[..self.end].get(self.pos)
+            && first != b'\n'
+            && first != b'\r'
+            && let Some((len, next, commas)) = scan_plain(&self.buf[self.pos..self.end])
+        {
+            self.after_cr = false;
+            let (start, line) = (self.pos, self.line);
+            self.pos += next;
+            self.line += 1;
+            return Ok(Got::Plain(Plain { row: &self.buf[start..start + len], commas, line }));
+        }
+        self.next_general(rec)
+    }
+
+    /// As [`Rows::next_row`], for a row that may not be plain.
+    fn next_general(&mut self, rec: &mut Record) -> std::io::Result<Got<'_>> {
         rec.clear();
         // Blank lines, and the LF of a CRLF, between rows.
         loop {
             if !self.fill()? {
-                return Ok(false);
+                return Ok(Got::End);
             }
             match self.buf[self.pos] {
                 b'\n' => {
@@ -407,9 +697,15 @@ impl<R: Read> Rows<R> {
         }
         self.after_cr = false;
         rec.line = self.line;
-        // The common case: the whole row is in the buffer and has no quote and no CR before
-        // its line end. It is copied at once and its commas found with SIMD (memchr).
+        // A plain row after blank lines, or at the start of a new buffer.
         let rest = &self.buf[self.pos..self.end];
+        if let Some((len, next, commas)) = scan_plain(rest) {
+            let line = self.line;
+            self.pos += next;
+            self.line += 1;
+            return Ok(Got::Plain(Plain { row: &self.buf[self.pos - next..self.pos - next + len], commas, line }));
+        }
+        // Other rows without quotes are copied at once and their commas found with memchr.
         if let Some(lf) = memchr::memchr(b'\n', rest) {
             let row = rest[..lf].strip_suffix(b"\r").unwrap_or(&rest[..lf]);
             if row.len() <= MAX_ROW && memchr::memchr2(b'"', b'\r', row).is_none() {
@@ -420,14 +716,14 @@ impl<R: Read> Rows<R> {
                 rec.end_field_at(row.len());
                 self.pos += lf + 1;
                 self.line += 1;
-                return Ok(true);
+                return Ok(Got::Record);
             }
         }
         let mut state = State::FieldStart;
         loop {
             if !self.fill()? {
                 rec.end_field();
-                return Ok(true);
+                return Ok(Got::Record);
             }
             let chunk = &self.buf[self.pos..self.end];
             match state {
@@ -454,11 +750,11 @@ impl<R: Read> Rows<R> {
                             b'\r' => {
                                 self.line += 1;
                                 self.after_cr = true;
-                                return Ok(true);
+                                return Ok(Got::Record);
                             }
                             _ => {
                                 self.line += 1;
-                                return Ok(true);
+                                return Ok(Got::Record);
                             }
                         }
                     }
@@ -548,9 +844,9 @@ impl Devices {
     }
 }
 
-/// One application being gathered: one cache line (64 bytes, aligned), because a national
-/// batch holds hundreds of thousands of them and each row visits one at random. What only
-/// messages need (the first line) is kept apart.
+/// One application being gathered: one cache line (64 bytes, aligned), so a group's table is
+/// as small as it can be (see [`Gathered`]). What only messages need (the first line) is kept
+/// apart.
 #[repr(align(64))]
 struct Pending {
     id: IdRef,
@@ -558,7 +854,8 @@ struct Pending {
     channel: Channel,
     failed: bool,
     received: Date,
-    /// The order the application was met in: its index in the batch's first lines.
+    /// The order the application was met in within its group: its index in the group's first
+    /// lines.
     seq: u32,
     /// Index into the batch's table of province spellings.
     province: u32,
@@ -576,7 +873,7 @@ fn head_of(id: &[u8]) -> ([u8; 16], u16) {
 }
 
 /// An application id as the batch keeps it: ids of up to 16 bytes whole, longer ones by their
-/// first 16 bytes and their place in the batch's table of long ids.
+/// first 16 bytes and their place in a table of long ids.
 #[derive(Clone, Copy)]
 struct IdRef {
     /// The first 16 bytes, zero-padded: also the sort key, as they order ids as their bytes
@@ -584,7 +881,8 @@ struct IdRef {
     head: [u8; 16],
     /// The length (at most [`MAX_FIELD`]).
     len: u16,
-    /// Past 16 bytes, the whole id is `long_ids[at]`.
+    /// Past 16 bytes, where the whole id is in its table of long ids (an index for an
+    /// application, a byte offset for a staged row).
     at: u32,
 }
 
@@ -609,70 +907,223 @@ impl IdRef {
     }
 }
 
-/// The applications of a batch, found by id. They are stored in the hash table itself, so a
-/// row costs one probe into memory, not two.
-struct Gathered {
+/// A row read and checked, waiting in [`Staging`] to be added to its application.
+#[derive(Clone, Copy)]
+struct Staged {
+    /// The id; past 16 bytes, its bytes are at offset `id.at` of the staging's `long`.
+    id: IdRef,
+    /// The id's hash, which also picks the row's group.
+    hash: u64,
+    line: u64,
+    province: u32,
+    count: u32,
+    received: Date,
+    class: DeviceClass,
+    procedure: Procedure,
+    channel: Channel,
+}
+
+/// Groups the applications are split into, by the hash of their id.
+const GROUPS: usize = 256;
+
+/// Rows staged before they are added to their applications. A file of up to this many rows is
+/// staged whole; a longer one is added in parts of this many rows, so the staging area's
+/// memory is bounded whatever the file's length.
+const STAGE_ROWS: usize = 1 << 20;
+
+/// Bytes of long ids (past 16 bytes) staged before the rows are added, for the same reason.
+const STAGE_LONG: usize = 16 << 20;
+
+/// The group an id's hash puts it in: bits the hash table does not use for its buckets (the
+/// low bits) nor its tags (the top seven), so each group's table still spreads its entries.
+fn group_of(hash: u64) -> usize {
+    (hash >> 40) as usize % GROUPS
+}
+
+/// Rows read and checked, sorted into their groups. Adding a national batch's rows to one
+/// table of hundreds of thousands of applications was a cache miss per row (profiled: a third
+/// of the batch's time); added group by group, each group's table stays in the core's cache.
+struct Staging {
+    groups: Vec<Vec<Staged>>,
+    rows: usize,
+    long: Vec<u8>,
+    /// Seeded per batch, so no file can be made to collide on purpose.
+    hasher: foldhash::fast::RandomState,
+    /// How many rows fill it ([`STAGE_ROWS`], smaller in tests).
+    capacity: usize,
+}
+
+impl Staging {
+    fn new(capacity: usize) -> Staging {
+        Staging {
+            groups: std::iter::repeat_with(Vec::new).take(GROUPS).collect(),
+            rows: 0,
+            long: Vec::new(),
+            hasher: foldhash::fast::RandomState::default(),
+            capacity,
+        }
+    }
+
+    fn push(&mut self, row: &Row<'_>, province: u32, line: u64) {
+        let id = row.id;
+        let hash = self.hasher.hash_one(id);
+        let (head, len) = head_of(id);
+        let at = if id.len() > 16 {
+            self.long.extend_from_slice(id);
+            self.long.len() - id.len()
+        } else {
+            0
+        };
+        self.groups[group_of(hash)].push(Staged {
+            id: IdRef { head, len, at: u32::try_from(at).unwrap_or(u32::MAX) },
+            hash,
+            line,
+            province,
+            count: row.count,
+            received: row.received,
+            class: row.class,
+            procedure: row.procedure,
+            channel: row.channel,
+        });
+        self.rows += 1;
+    }
+
+    fn is_full(&self) -> bool {
+        self.rows >= self.capacity || self.long.len() >= STAGE_LONG
+    }
+
+    /// A staged row's id.
+    fn id<'a>(&'a self, row: &'a Staged) -> &'a [u8] {
+        match row.id.head.get(..usize::from(row.id.len)) {
+            Some(short) => short,
+            None => self.long.get(row.id.at as usize..row.id.at as usize + usize::from(row.id.len)).unwrap_or(&[]),
+        }
+    }
+}
+
+/// One group's applications, found by id. They are stored in the hash table itself, so a row
+/// costs one probe, not two.
+#[derive(Default)]
+struct Group {
     table: hashbrown::HashTable<Pending>,
     /// Each application's first line, in the order met.
     first_lines: Vec<u64>,
-    /// Seeded per batch, so no file can be made to collide on purpose.
-    hasher: foldhash::fast::RandomState,
+}
+
+/// The applications of a batch, in [`GROUPS`] groups by id hash.
+struct Gathered {
+    groups: Vec<Group>,
+    /// Applications in all groups.
+    applications: usize,
     long_ids: Vec<Box<[u8]>>,
+    more: MoreDevices,
 }
 
 impl Gathered {
     fn new() -> Gathered {
         Gathered {
-            table: hashbrown::HashTable::new(),
-            first_lines: Vec::new(),
-            hasher: foldhash::fast::RandomState::default(),
+            groups: std::iter::repeat_with(Group::default).take(GROUPS).collect(),
+            applications: 0,
             long_ids: Vec::new(),
+            more: MoreDevices::new(),
         }
     }
 
-    /// Looks `id` up and drops the answer: a prefetch. Done for a block of rows ahead of their
-    /// real lookups, the loads overlap, and the real lookups find the lines in cache.
-    fn touch(&self, id: &[u8]) {
-        let head = head_of(id);
-        let found = self.table.find(self.hasher.hash_one(id), |a| a.id.is(id, head, &self.long_ids));
-        std::hint::black_box(found.is_some());
+    /// Adds every staged row to its application and empties the staging area.
+    fn add_all(&mut self, staging: &mut Staging, spellings: &[String], problems: &mut Problems) -> Result<(), Error> {
+        for g in 0..GROUPS {
+            self.add_group(g, staging, spellings, problems)?;
+        }
+        staging.long.clear();
+        staging.rows = 0;
+        Ok(())
     }
 
-    /// The application with this id, added from `row` when it is new; `None` when it is new
-    /// and the batch already holds [`MAX_APPLICATIONS`].
-    fn entry(&mut self, id: &[u8], row: &Row<'_>, province: u32, line: u64) -> Option<(&mut Pending, &[u64])> {
-        let Gathered { table, hasher, long_ids, first_lines } = self;
-        let full = table.len() >= MAX_APPLICATIONS;
-        let (head, len) = head_of(id);
-        let entry = table.entry(
-            hasher.hash_one(id),
-            |a| a.id.is(id, (head, len), long_ids),
-            |a| hasher.hash_one(a.id.bytes(long_ids)),
-        );
-        match entry {
-            hashbrown::hash_table::Entry::Occupied(o) => Some((o.into_mut(), first_lines)),
-            hashbrown::hash_table::Entry::Vacant(_) if full => None,
-            hashbrown::hash_table::Entry::Vacant(v) => {
-                let at = if id.len() <= 16 {
-                    0
-                } else {
-                    long_ids.push(id.into());
-                    long_ids.len() - 1
-                };
-                first_lines.push(line);
-                let app = Pending {
-                    id: IdRef { head, len, at: u32::try_from(at).unwrap_or(u32::MAX) },
-                    procedure: row.procedure,
-                    channel: row.channel,
-                    failed: false,
-                    received: row.received,
-                    seq: u32::try_from(first_lines.len() - 1).unwrap_or(u32::MAX),
-                    province,
-                    devices: Devices::new(row.class),
-                };
-                Some((v.insert(app).into_mut(), first_lines))
+    /// Adds group `g`'s staged rows to their applications, in file order.
+    fn add_group(
+        &mut self,
+        g: usize,
+        staging: &mut Staging,
+        spellings: &[String],
+        problems: &mut Problems,
+    ) -> Result<(), Error> {
+        let rows = std::mem::take(&mut staging.groups[g]);
+        let Gathered { groups, applications, long_ids, more } = self;
+        let Group { table, first_lines } = &mut groups[g];
+        let hasher = &staging.hasher;
+        for row in &rows {
+            let id = staging.id(row);
+            let head = (row.id.head, row.id.len);
+            let entry =
+                table.entry(row.hash, |a| a.id.is(id, head, long_ids), |a| hasher.hash_one(a.id.bytes(long_ids)));
+            let app = match entry {
+                hashbrown::hash_table::Entry::Occupied(o) => o.into_mut(),
+                hashbrown::hash_table::Entry::Vacant(_) if *applications >= MAX_APPLICATIONS => {
+                    return Err(Error::input(Finding::error(
+                        None,
+                        None,
+                        format!(
+                            "line {}: the batch has more than {MAX_APPLICATIONS} applications; split it into smaller files",
+                            row.line
+                        ),
+                    )));
+                }
+                hashbrown::hash_table::Entry::Vacant(v) => {
+                    let at = if id.len() <= 16 {
+                        0
+                    } else {
+                        long_ids.push(id.into());
+                        long_ids.len() - 1
+                    };
+                    *applications += 1;
+                    first_lines.push(row.line);
+                    let app = Pending {
+                        id: IdRef { at: u32::try_from(at).unwrap_or(u32::MAX), ..row.id },
+                        procedure: row.procedure,
+                        channel: row.channel,
+                        failed: false,
+                        received: row.received,
+                        seq: u32::try_from(first_lines.len() - 1).unwrap_or(u32::MAX),
+                        province: row.province,
+                        devices: Devices::new(row.class),
+                    };
+                    v.insert(app).into_mut()
+                }
+            };
+            let differs = if app.province != row.province {
+                let spelling = |k: u32| spellings.get(k as usize).cloned().unwrap_or_default();
+                Some(("province", spelling(app.province), spelling(row.province)))
+            } else if app.procedure != row.procedure {
+                Some(("procedure", app.procedure.key().to_owned(), row.procedure.key().to_owned()))
+            } else if app.received != row.received {
+                Some(("received", app.received.to_string(), row.received.to_string()))
+            } else if app.channel != row.channel {
+                Some(("channel", app.channel.key().to_owned(), row.channel.key().to_owned()))
+            } else {
+                None
+            };
+            if let Some((field, first, here)) = differs {
+                if !app.failed {
+                    problems.push(BatchProblem {
+                        line: row.line,
+                        application_id: Some(String::from_utf8_lossy(id).into_owned()),
+                        message: format!(
+                            "{field} is `{here}` here but `{first}` on line {}: the rows of one application must agree; the application is not priced",
+                            first_lines.get(app.seq as usize).copied().unwrap_or_default()
+                        ),
+                        unpriceable: false,
+                    });
+                }
+                app.failed = true;
+                continue;
             }
+            app.devices.add(row.class, row.count, more);
         }
+        // The rows' memory is kept for the next part of the file.
+        let mut rows = rows;
+        rows.clear();
+        staging.groups[g] = rows;
+        Ok(())
     }
 }
 
@@ -683,9 +1134,6 @@ fn trim(s: &str) -> &str {
         _ => s.trim(),
     }
 }
-
-/// Rows read and looked up together (see [`Gathered::touch`]).
-const BLOCK: usize = 32;
 
 /// The row a record holds, or `None` after pushing the reason it is bad.
 fn read_row<'a>(record: &'a Record, cols: &Columns, header_len: usize, problems: &mut Problems) -> Option<Row<'a>> {
@@ -742,11 +1190,37 @@ struct Done {
     authority: Option<Authority>,
 }
 
-/// Writes an amount's digits (as `Decimal` prints it), cheaply for whole numbers.
-fn write_amount(amount: rust_decimal::Decimal, out: &mut String) {
-    use std::fmt::Write as _;
-    out.clear();
-    let _ = if amount.scale() == 0 { write!(out, "{}", amount.mantissa()) } else { write!(out, "{amount}") };
+/// Appends an amount's digits (as `Decimal` prints it), without the formatter for whole
+/// numbers that fit a `u64` (every fee is one; the formatter was a tenth of the final pass).
+fn write_amount(amount: rust_decimal::Decimal, out: &mut Vec<u8>) {
+    use std::io::Write as _;
+    match u64::try_from(amount.mantissa()) {
+        Ok(mut n) if amount.scale() == 0 => {
+            let mut digits = [0u8; 20];
+            let mut at = digits.len();
+            loop {
+                at -= 1;
+                digits[at] = b'0' + (n % 10) as u8;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            out.extend_from_slice(&digits[at..]);
+        }
+        _ => {
+            let _ = write!(out, "{amount}");
+        }
+    }
+}
+
+/// The sum of `totals`: in exact `i128` arithmetic while it can, else with `Decimal`.
+fn sum(mut totals: impl Iterator<Item = Money> + Clone) -> Option<Money> {
+    let exact = totals.clone().try_fold(Exact::ZERO, |sum, t| sum.add(Exact::of(t.amount())));
+    match exact.and_then(Exact::to_decimal) {
+        Some(total) => Some(Money::new(total)),
+        None => totals.try_fold(Money::ZERO, Money::checked_add),
+    }
 }
 
 /// A priced application: total, authority, and its lines when asked for.
@@ -777,7 +1251,19 @@ impl Schedules {
         &self,
         input: R,
         keep: Keep,
+        progress: impl FnMut(u64),
+    ) -> Result<BatchReport, Error> {
+        self.price_batch_staged(input, keep, progress, STAGE_ROWS)
+    }
+
+    /// As [`Schedules::price_batch_keeping`], staging at most `stage_rows` rows at a time
+    /// (tests make it small, to check the figures do not depend on it).
+    fn price_batch_staged<R: Read>(
+        &self,
+        input: R,
+        keep: Keep,
         mut progress: impl FnMut(u64),
+        stage_rows: usize,
     ) -> Result<BatchReport, Error> {
         let detail = keep == Keep::Lines;
         let read_error = |line: u64, e: std::io::Error| {
@@ -801,134 +1287,113 @@ impl Schedules {
         let header_len = names.len();
 
         let mut gathered = Gathered::new();
-        let mut more = MoreDevices::new();
+        let mut staging = Staging::new(stage_rows.max(1));
+        let keys = Vocabulary::new();
         // Each distinct province spelling is stored and located once, not once per application.
         let mut spellings: Vec<String> = Vec::new();
         let mut located: Vec<Option<(&crate::province::Province, bool)>> = Vec::new();
-        let mut spelling_index: HashMap<String, u32, foldhash::fast::RandomState> = HashMap::default();
+        let mut spelling_index: HashMap<Box<[u8]>, u32, foldhash::fast::RandomState> = HashMap::default();
         let mut problems = Problems::default();
-        // Rows are read in blocks, and a block's applications are looked up once ahead of use
-        // (`Gathered::touch`): the memory loads of its rows then overlap instead of waiting one
-        // after another (profiled: those waits were half of a national batch's time).
-        let mut block: Vec<Record> = std::iter::repeat_with(Record::default).take(BLOCK).collect();
         let mut rows = 0u64;
         loop {
-            let mut n = 0;
-            while n < BLOCK && reader.next(&mut block[n]).map_err(|e| read_error(reader.line, e))? {
-                n += 1;
+            let line = reader.line;
+            let plain = match reader.next_row(&mut record).map_err(|e| read_error(line, e))? {
+                Got::End => break,
+                Got::Record => None,
+                Got::Plain(plain) => Some(plain),
+            };
+            rows += 1;
+            if rows.is_multiple_of(100_000) {
+                progress(rows);
             }
-            if n == 0 {
-                break;
-            }
-            let mut parsed: [Option<(Row<'_>, u32, u64)>; BLOCK] = std::array::from_fn(|_| None);
-            for (slot, record) in parsed.iter_mut().zip(&block[..n]) {
-                rows += 1;
-                if rows.is_multiple_of(100_000) {
-                    progress(rows);
-                }
-                let Some(row) = read_row(record, &cols, header_len, &mut problems) else { continue };
-                let province = match spelling_index.get(row.province) {
-                    Some(&k) => k,
-                    None => {
-                        let k = u32::try_from(spellings.len()).unwrap_or(u32::MAX);
-                        spellings.push(row.province.to_owned());
-                        located.push(self.provinces().locate(row.province));
-                        spelling_index.insert(row.province.to_owned(), k);
-                        k
+            let quick = plain.as_ref().and_then(|p| {
+                let row = quick_row(&p.fields(), &cols, &keys)?;
+                let province = *spelling_index.get(row.province)?;
+                Some((row, province, p.line))
+            });
+            let (row, province, line) = match quick {
+                Some(read) => read,
+                None => {
+                    if let Some(p) = &plain {
+                        record.set_plain(p);
                     }
-                };
-                *slot = Some((row, province, record.line));
-            }
-            for (row, _, _) in parsed.iter().flatten() {
-                gathered.touch(row.id.as_bytes());
-            }
-            for (row, province, line) in parsed.iter().flatten() {
-                let (province, line) = (*province, *line);
-                let Some((app, first_lines)) = gathered.entry(row.id.as_bytes(), row, province, line) else {
-                    return Err(Error::input(Finding::error(
-                        None,
-                        None,
-                        format!(
-                            "line {line}: the batch has more than {MAX_APPLICATIONS} applications; split it into smaller files"
-                        ),
-                    )));
-                };
-                let differs = if app.province != province {
-                    Some(("province", spellings[app.province as usize].clone(), row.province.to_owned()))
-                } else if app.procedure != row.procedure {
-                    Some(("procedure", app.procedure.key().to_owned(), row.procedure.key().to_owned()))
-                } else if app.received != row.received {
-                    Some(("received", app.received.to_string(), row.received.to_string()))
-                } else if app.channel != row.channel {
-                    Some(("channel", app.channel.key().to_owned(), row.channel.key().to_owned()))
-                } else {
-                    None
-                };
-                if let Some((field, first, here)) = differs {
-                    if !app.failed {
-                        problems.push(BatchProblem {
-                            line,
-                            application_id: Some(row.id.to_owned()),
-                            message: format!(
-                                "{field} is `{here}` here but `{first}` on line {}: the rows of one application must agree; the application is not priced",
-                                first_lines.get(app.seq as usize).copied().unwrap_or_default()
-                            ),
-                            unpriceable: false,
-                        });
-                    }
-                    app.failed = true;
-                    continue;
+                    let Some(row) = read_row(&record, &cols, header_len, &mut problems) else { continue };
+                    let province = match spelling_index.get(row.province) {
+                        Some(&k) => k,
+                        None => {
+                            let k = u32::try_from(spellings.len()).unwrap_or(u32::MAX);
+                            let spelling = String::from_utf8_lossy(row.province).into_owned();
+                            located.push(self.provinces().locate(&spelling));
+                            spelling_index.insert(row.province.into(), k);
+                            spellings.push(spelling);
+                            k
+                        }
+                    };
+                    (row, province, record.line)
                 }
-                app.devices.add(row.class, row.count, &mut more);
+            };
+            staging.push(&row, province, line);
+            if staging.is_full() {
+                gathered.add_all(&mut staging, &spellings, &mut problems)?;
             }
         }
         progress(rows);
 
-        // Price in memory order (one pass over the table), then list by id: the zero-padded
-        // head orders ids as their bytes do, except ids that share it, which the full ids order.
-        let Gathered { table, long_ids, first_lines, .. } = gathered;
-        let tables = Tables {
-            long_ids: &long_ids,
-            more: &more,
-            spellings: &spellings,
-            located: &located,
-            first_lines: &first_lines,
-        };
-        let mut priced: Vec<Done> = Vec::with_capacity(table.len());
+        // Group by group: add the last staged rows, price the group's applications in memory
+        // order, and free its table. Then list by id: the zero-padded head orders ids as their
+        // bytes do, except ids that share it, which the full ids order.
+        let mut priced: Vec<Done> = Vec::new();
         let mut lines: Vec<Vec<crate::quote::Line>> = Vec::new();
-        for app in table {
-            if app.failed {
-                continue;
-            }
-            let Some((total, authority, app_lines)) = self.price_pending(&app, &tables, detail, &mut problems) else {
-                continue;
+        for g in 0..GROUPS {
+            gathered.add_group(g, &mut staging, &spellings, &mut problems)?;
+            let Group { table, first_lines } = std::mem::take(&mut gathered.groups[g]);
+            let tables = Tables {
+                long_ids: &gathered.long_ids,
+                more: &gathered.more,
+                spellings: &spellings,
+                located: &located,
+                first_lines: &first_lines,
             };
-            if detail {
-                lines.push(app_lines);
+            for app in table {
+                if app.failed {
+                    continue;
+                }
+                let Some((total, authority, app_lines)) = self.price_pending(&app, &tables, detail, &mut problems)
+                else {
+                    continue;
+                };
+                if detail {
+                    lines.push(app_lines);
+                }
+                let index = if detail { lines.len() - 1 } else { 0 };
+                priced.push(Done { id: app.id, total, lines: u32::try_from(index).unwrap_or(u32::MAX), authority });
             }
-            let index = if detail { lines.len() - 1 } else { 0 };
-            priced.push(Done { id: app.id, total, lines: u32::try_from(index).unwrap_or(u32::MAX), authority });
         }
+        drop(staging);
+        let long_ids = gathered.long_ids;
         priced.sort_unstable_by(|a, b| {
             a.id.key().cmp(&b.id.key()).then_with(|| a.id.bytes(&long_ids).cmp(b.id.bytes(&long_ids)))
         });
 
         let mut results = Vec::with_capacity(if keep == Keep::Figures { 0 } else { priced.len() });
-        let mut grand_total = Money::ZERO;
+        let grand_total = sum(priced.iter().map(|d| d.total)).ok_or_else(|| {
+            Error::input(Finding::error(None, None, "the grand total is too large to compute exactly"))
+        })?;
+        // The digest's text is made in a buffer and hashed a block at a time.
         let mut hasher = Sha256::new();
-        let mut digits = String::new();
+        let mut text: Vec<u8> = Vec::with_capacity(DIGEST_BUFFER + 2 * MAX_FIELD);
         for (i, done) in priced.iter().enumerate() {
             let id = done.id.bytes(&long_ids);
-            grand_total = grand_total.checked_add(done.total).ok_or_else(|| {
-                Error::input(Finding::error(None, None, "the grand total is too large to compute exactly"))
-            })?;
             if i > 0 {
-                hasher.update(b"\n");
+                text.push(b'\n');
             }
-            write_amount(done.total.amount(), &mut digits);
-            hasher.update(id);
-            hasher.update(b",");
-            hasher.update(digits.as_bytes());
+            text.extend_from_slice(id);
+            text.push(b',');
+            write_amount(done.total.amount(), &mut text);
+            if text.len() >= DIGEST_BUFFER {
+                hasher.update(&text);
+                text.clear();
+            }
             if keep != Keep::Figures {
                 let lines = lines.get_mut(done.lines as usize).map(std::mem::take).unwrap_or_default();
                 results.push(BatchResult {
@@ -939,6 +1404,7 @@ impl Schedules {
                 });
             }
         }
+        hasher.update(&text);
         let digest = hasher.finalize().iter().fold(String::from("sha256:"), |mut s, b| {
             s.push_str(&format!("{b:02x}"));
             s
@@ -998,6 +1464,150 @@ impl Schedules {
                 let message = e.findings().iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; ");
                 fail(message, e.is_unpriceable())
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn byte_tests_flag_exactly_the_bytes_they_name() {
+        for b in 0..=255u8 {
+            for pos in 0..8 {
+                let mut bytes = [b'a'; 8];
+                bytes[pos] = b;
+                let word = u64::from_le_bytes(bytes);
+                for target in [b',', b'"', b'\n', 0, 0xff] {
+                    let expected = if b == target { 0x80u64 << (8 * pos) } else { 0 };
+                    assert_eq!(bytes_equal(word, target) & (0x80 << (8 * pos)), expected, "{b} at {pos}");
+                }
+                let controls = word.wrapping_sub(LOW * 0x0e) & !word & HIGH;
+                assert_eq!(controls != 0, b < 0x0e, "{b} at {pos}");
+                if controls != 0 {
+                    assert_eq!(controls.trailing_zeros() as usize / 8, pos);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_vocabulary_has_a_perfect_table_and_near_misses_are_not_found() {
+        let keys = Vocabulary::new();
+        assert!(keys.procedures.perfect && keys.channels.perfect && keys.classes.perfect);
+        for &class in DeviceClass::ALL {
+            let key = class.key().as_bytes();
+            assert_eq!(keys.classes.get(key), Some(class));
+            let mut longer = key.to_vec();
+            longer.push(b'x');
+            assert_eq!(keys.classes.get(&longer), None, "{}", class.key());
+            assert_eq!(keys.classes.get(&key[1..]), None, "{}", class.key());
+            let mut changed = key.to_vec();
+            changed[key.len() / 2] ^= 0x20;
+            assert_eq!(keys.classes.get(&changed), None, "{}", class.key());
+        }
+        for p in Procedure::ALL {
+            assert_eq!(keys.procedures.get(p.key().as_bytes()), Some(p));
+            assert_eq!(keys.procedures.get(p.key().to_uppercase().as_bytes()), None);
+        }
+        assert_eq!(keys.channels.get(b"online"), Some(Channel::Online));
+        assert_eq!(keys.channels.get(b"in_person"), Some(Channel::InPerson));
+        for junk in [&b""[..], b"o", b"onlinE", b"in_person ", b"\xff\xfe"] {
+            assert_eq!(keys.channels.get(junk), None);
+            assert_eq!(keys.procedures.get(junk), None);
+            assert_eq!(keys.classes.get(junk), None);
+        }
+    }
+
+    /// An input that hands out at most `step` bytes per read, so rows cross buffer ends.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.bytes.len());
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    /// Every record the row reader finds: its fields. (Lines are checked by the integration
+    /// tests: the csv crate does not count the blank lines it skips.)
+    fn our_rows(bytes: &[u8], step: usize) -> Vec<Vec<Vec<u8>>> {
+        let mut rows = Rows::new(Trickle { bytes, step });
+        let mut record = Record::default();
+        let mut out = Vec::new();
+        while rows.next(&mut record).unwrap() {
+            let fields = (0..record.fields).map(|i| record.data[record.start(i)..record.ends[i]].to_vec()).collect();
+            out.push(fields);
+        }
+        out
+    }
+
+    /// The same, as the csv crate reads it.
+    fn csv_rows(bytes: &[u8]) -> Vec<Vec<Vec<u8>>> {
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+        reader.byte_records().map(|r| r.unwrap().iter().map(<[u8]>::to_vec).collect()).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// The row reader, its eight-bytes-at-a-time path included, splits rows and fields and
+        /// numbers lines as the csv crate does, wherever the input's reads end.
+        #[test]
+        fn the_row_reader_reads_as_the_csv_crate_does(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec![
+                    "a", "Huế", "2024-05-10", ",", ",", ",", "\"", "\n", "\n", "\r", "\r\n", " ", "\t", "x,y,z,w,v,u",
+                    "1,2,3,4,5,6,7\n", "Huế,22,3,A-1,5,6,7\r\n",
+                ]),
+                0..60,
+            ),
+            step in prop::sample::select(vec![1usize, 3, 8, 13, 1 << 20]),
+        ) {
+            let text: String = pieces.concat();
+            prop_assert_eq!(our_rows(text.as_bytes(), step), csv_rows(text.as_bytes()));
+        }
+    }
+
+    /// A batch with what a real one has: repeated ids, long ids, rows that disagree, bad rows,
+    /// unknown provinces and classes without a fee row.
+    fn mixed_batch() -> String {
+        let mut text = String::from("class,count,application_id,province,procedure,received,channel\n");
+        let provinces = ["Huế", "Thành phố Hồ Chí Minh", "ha-noi", "Atlantis"];
+        let classes = ["xray_general", "xray_ct", "xray_dental_intraoral", "static_eliminator", "nothing"];
+        for i in 0..600u32 {
+            let app = (i * 7) % 230;
+            let id = if app % 9 == 0 { format!("A-LONG-IDENTIFIER-OF-APPLICATION-{app}") } else { format!("A-{app}") };
+            let province = provinces[(app % 4) as usize];
+            let procedure = if i % 97 == 5 { "renewal" } else { ["new", "renewal", "reissue"][(app % 3) as usize] };
+            let day = 1 + app % 28;
+            let class = classes[((i + i / 230) % 5) as usize];
+            let count = if i % 61 == 0 { "0".to_owned() } else { (1 + i % 3).to_string() };
+            text.push_str(&format!("{class},{count},{id},{province},{procedure},2024-03-{day:02},online\n"));
+        }
+        text
+    }
+
+    #[test]
+    fn staging_in_parts_gives_the_same_report() {
+        let schedules = Schedules::builtin().unwrap();
+        let text = mixed_batch();
+        let whole = schedules.price_batch_staged(text.as_bytes(), Keep::Lines, |_| {}, STAGE_ROWS).unwrap();
+        let counts = (whole.applications, whole.bad_rows, whole.unpriceable);
+        assert!(counts.0 > 50 && counts.1 > 5 && counts.2 > 5, "{counts:?}");
+        for parts in [1, 2, 7, 100] {
+            let staged = schedules.price_batch_staged(text.as_bytes(), Keep::Lines, |_| {}, parts).unwrap();
+            assert_eq!(staged, whole, "staging {parts} rows at a time");
         }
     }
 }

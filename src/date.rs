@@ -45,6 +45,9 @@ impl Date {
     /// Years 1900 to 9999 are accepted; anything else is almost certainly a typo in a legal
     /// context, and refusing it keeps day arithmetic trivially in range.
     pub fn new(year: u16, month: u8, day: u8) -> Result<Date, DateError> {
+        if let Some(date) = Date::valid(year, month, day) {
+            return Ok(date);
+        }
         if !(1900..=9999).contains(&year) {
             return Err(DateError(format!("year {year} is out of range (1900 to 9999)")));
         }
@@ -56,6 +59,13 @@ impl Date {
             return Err(DateError(format!("day {day} does not exist in {year}-{month:02} (it has {last} days)")));
         }
         Ok(Date { year, month, day })
+    }
+
+    /// The date `year-month-day` if [`Date::new`] accepts it, with no error to build.
+    #[inline]
+    fn valid(year: u16, month: u8, day: u8) -> Option<Date> {
+        let exists = (1900..=9999).contains(&year) && day >= 1 && day <= days_in_month(year, month);
+        exists.then_some(Date { year, month, day })
     }
 
     /// The year.
@@ -140,18 +150,32 @@ impl FromStr for Date {
         let bad = || {
             DateError(format!("`{}` is not a date: write it as YYYY-MM-DD, e.g. 2025-09-15", crate::text::excerpt(s)))
         };
-        let b = s.as_bytes();
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-            return Err(bad());
-        }
-        // At most four digits, so a u16 holds the value.
-        let digits = |r: std::ops::Range<usize>| -> Result<u16, DateError> {
-            b[r].iter().try_fold(0u16, |n, &c| c.is_ascii_digit().then(|| n * 10 + u16::from(c - b'0'))).ok_or_else(bad)
-        };
-        let year = digits(0..4)?;
-        let month = u8::try_from(digits(5..7)?).map_err(|_| bad())?;
-        let day = u8::try_from(digits(8..10)?).map_err(|_| bad())?;
+        let (year, month, day) = year_month_day(s.as_bytes()).ok_or_else(bad)?;
         Date::new(year, month, day)
+    }
+}
+
+/// The three numbers of a `YYYY-MM-DD` text, not yet checked as a date.
+#[inline]
+fn year_month_day(b: &[u8]) -> Option<(u16, u8, u8)> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    // At most four digits, so a u16 holds the value.
+    let digits = |r: std::ops::Range<usize>| -> Option<u16> {
+        b[r].iter().try_fold(0u16, |n, &c| c.is_ascii_digit().then(|| n * 10 + u16::from(c - b'0')))
+    };
+    Some((digits(0..4)?, u8::try_from(digits(5..7)?).ok()?, u8::try_from(digits(8..10)?).ok()?))
+}
+
+impl Date {
+    /// Reads a `YYYY-MM-DD` date from bytes, as [`str::parse`] does from text; `None` where
+    /// that gives an error (the batch reads its rows' dates this way, then asks `parse` for
+    /// the message).
+    #[inline]
+    pub(crate) fn from_ascii(b: &[u8]) -> Option<Date> {
+        let (year, month, day) = year_month_day(b)?;
+        Date::valid(year, month, day)
     }
 }
 
