@@ -68,6 +68,20 @@ impl Date {
         exists.then_some(Date { year, month, day })
     }
 
+    /// The date in 22 bits (year − 1900, month, day), for compact storage.
+    pub(crate) fn to_bits(self) -> u32 {
+        u32::from(self.year.saturating_sub(1900)) | (u32::from(self.month) << 13) | (u32::from(self.day) << 17)
+    }
+
+    /// The date [`Date::to_bits`] gave these bits for.
+    pub(crate) fn from_bits(bits: u32) -> Date {
+        Date {
+            year: 1900 + u16::try_from(bits & 0x1fff).unwrap_or(0),
+            month: u8::try_from((bits >> 13) & 0xf).unwrap_or(0),
+            day: u8::try_from((bits >> 17) & 0x1f).unwrap_or(0),
+        }
+    }
+
     /// The year.
     pub fn year(self) -> u16 {
         self.year
