@@ -303,7 +303,7 @@ pub(crate) struct RowFile {
     #[schemars(with = "Option<Exact>")]
     pub(crate) tail: Option<Spanned<Exact>>,
     /// The amount is in this indexed unit (an `[[index]]` id), not in money.
-    /// The amounts are in this indexed unit (an [[index]] id).
+    /// The amounts are in this indexed unit (an `[[index]]` id).
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub(crate) indexed: Option<Spanned<String>>,
