@@ -150,49 +150,90 @@ impl<'b> Plain<'b> {
     }
 }
 
-/// One in each byte.
-pub(super) const LOW: u64 = u64::from_ne_bytes([0x01; 8]);
-/// The high bit of each byte.
-pub(super) const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-/// The other seven bits of each byte.
-pub(super) const SEVEN: u64 = u64::from_ne_bytes([0x7f; 8]);
+/// The eight-bytes-at-a-time scan in a `u64`, for targets without SSE2 (and tested against
+/// the SSE2 scan on those with it).
+#[cfg_attr(
+    all(target_arch = "x86_64", target_feature = "sse2"),
+    allow(dead_code, reason = "used on other targets, and by the tests here")
+)]
+pub(super) mod swar {
+    /// One in each byte.
+    pub(crate) const LOW: u64 = u64::from_ne_bytes([0x01; 8]);
+    /// The high bit of each byte.
+    pub(crate) const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    /// The other seven bits of each byte.
+    const SEVEN: u64 = u64::from_ne_bytes([0x7f; 8]);
 
-/// Each byte of `word` that equals `byte`, as its high bit (the others are zero).
-pub(super) fn bytes_equal(word: u64, byte: u8) -> u64 {
-    let x = word ^ (LOW * u64::from(byte));
-    // A byte's high bit ends up set exactly when it is zero; no carry crosses bytes.
-    !(((x & SEVEN) + SEVEN) | x | SEVEN)
+    /// Each byte of `word` that equals `byte`, as its high bit (the others are zero).
+    pub(crate) fn bytes_equal(word: u64, byte: u8) -> u64 {
+        let x = word ^ (LOW * u64::from(byte));
+        // A byte's high bit ends up set exactly when it is zero; no carry crosses bytes.
+        !(((x & SEVEN) + SEVEN) | x | SEVEN)
+    }
+
+    /// The commas and stops of 8 bytes, one high bit per byte (see
+    /// [`scan_plain_by`](super::scan_plain_by)).
+    pub(crate) fn word_masks(bytes: [u8; 8]) -> (u64, u64) {
+        let word = u64::from_le_bytes(bytes);
+        // A control character is below 0x0e (LF and CR among them). This test is exact for
+        // the lowest byte it flags (a borrow can flag bytes above it), which is all the scan
+        // uses.
+        let controls = word.wrapping_sub(LOW * 0x0e) & !word & HIGH;
+        (bytes_equal(word, b','), controls | bytes_equal(word, b'"'))
+    }
 }
 
-/// Finds a plain row at the start of `rest` (see [`Plain`]), eight bytes at a time: its
-/// length, the bytes its line end takes it to, and its commas. `None` for any other row, or
-/// one the buffer does not hold whole, which the general reader then reads.
+/// The commas and stops of 16 bytes, one bit per byte, with SSE2 (part of every x86-64 CPU;
+/// `safe_arch` wraps the instructions as safe functions).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+pub(super) fn sse2_masks(bytes: [u8; 16]) -> (u64, u64) {
+    use safe_arch::{cmp_eq_mask_i8_m128i, m128i, min_u8_m128i, move_mask_i8_m128i, set_splat_i8_m128i};
+    let v = m128i::from(bytes);
+    let mask = |m: m128i| u64::from(move_mask_i8_m128i(m).cast_unsigned());
+    let equal = |b: u8| mask(cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b.cast_signed())));
+    // A control character is below 0x0e: the unsigned minimum with 0x0d leaves it as it is.
+    let controls = mask(cmp_eq_mask_i8_m128i(min_u8_m128i(v, set_splat_i8_m128i(0x0d)), v));
+    (equal(b','), controls | equal(b'"'))
+}
+
+/// Finds a plain row at the start of `rest` (see [`Plain`]): its length, the bytes its line
+/// end takes it to, and its commas. `None` for any other row, or one the buffer does not hold
+/// whole, which the general reader then reads. Sixteen bytes at a time with SSE2 on x86-64,
+/// else eight at a time in a `u64`.
 #[inline]
 pub(super) fn scan_plain(rest: &[u8]) -> Option<(usize, usize, u128)> {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    return scan_plain_by::<16, 1>(rest, sse2_masks);
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    return scan_plain_by::<8, 8>(rest, swar::word_masks);
+}
+
+/// [`scan_plain`], `W` bytes at a time: `masks` gives the commas and the stops (a quote or a
+/// control character, so LF and CR among them) of `W` bytes, byte `k` as bit `B·k + B − 1`.
+/// Only the first stop of a block needs to be exact.
+#[inline]
+pub(super) fn scan_plain_by<const W: usize, const B: u32>(
+    rest: &[u8],
+    masks: impl Fn([u8; W]) -> (u64, u64),
+) -> Option<(usize, usize, u128)> {
     const _: () = assert!(MAX_ROW < 1 << 16);
     let mut commas = 0u128;
     let mut n = 0;
     let mut base = 0;
     while base <= MAX_ROW {
-        let word = u64::from_le_bytes(rest.get(base..base + 8)?.try_into().ok()?);
-        // The lowest byte flagged is the first stop: a quote, or a control character (below
-        // 0x0e, so LF and CR among them), whichever comes first. The control test is exact
-        // for the lowest byte it flags (a borrow can flag bytes above it), which is all the
-        // scan uses.
-        let controls = word.wrapping_sub(LOW * 0x0e) & !word & HIGH;
-        let stops = controls | bytes_equal(word, b'"');
-        // The commas before the first stop, if there is one in this word.
-        let mut found = bytes_equal(word, b',') & (stops & stops.wrapping_neg()).wrapping_sub(1);
+        let (found, stops) = masks(rest.get(base..base + W)?.try_into().ok()?);
+        // The commas before the first stop, if there is one in this block.
+        let mut found = found & (stops & stops.wrapping_neg()).wrapping_sub(1);
         while found != 0 {
             if n == COMMAS {
                 return None;
             }
-            commas |= ((base + found.trailing_zeros() as usize / 8) as u128) << (16 * n);
+            commas |= ((base + (found.trailing_zeros() / B) as usize) as u128) << (16 * n);
             n += 1;
             found &= found - 1;
         }
         if stops != 0 {
-            let at = base + stops.trailing_zeros() as usize / 8;
+            let at = base + (stops.trailing_zeros() / B) as usize;
             let next = match rest[at] {
                 b'\n' => at + 1,
                 b'\r' if rest.get(at + 1) == Some(&b'\n') => at + 2,
@@ -200,7 +241,7 @@ pub(super) fn scan_plain(rest: &[u8]) -> Option<(usize, usize, u128)> {
             };
             return (n == COMMAS && at <= MAX_ROW).then_some((at, next, commas));
         }
-        base += 8;
+        base += W;
     }
     None
 }
@@ -401,22 +442,31 @@ mod tests {
 
     use super::*;
 
+    /// Whether `b` stops the plain-row scan (a quote or a control character).
+    fn is_stop(b: u8) -> bool {
+        b == b'"' || b < 0x0e
+    }
+
     #[test]
-    fn byte_tests_flag_exactly_the_bytes_they_name() {
+    fn block_masks_flag_exactly_the_bytes_they_name() {
         for b in 0..=255u8 {
             for pos in 0..8 {
                 let mut bytes = [b'a'; 8];
                 bytes[pos] = b;
-                let word = u64::from_le_bytes(bytes);
-                for target in [b',', b'"', b'\n', 0, 0xff] {
-                    let expected = if b == target { 0x80u64 << (8 * pos) } else { 0 };
-                    assert_eq!(bytes_equal(word, target) & (0x80 << (8 * pos)), expected, "{b} at {pos}");
+                let (commas, stops) = swar::word_masks(bytes);
+                assert_eq!(commas, if b == b',' { 0x80 << (8 * pos) } else { 0 }, "{b} at {pos}");
+                assert_eq!(stops != 0, is_stop(b), "{b} at {pos}");
+                if stops != 0 {
+                    assert_eq!(stops.trailing_zeros() as usize / 8, pos, "{b} at {pos}");
                 }
-                let controls = word.wrapping_sub(LOW * 0x0e) & !word & HIGH;
-                assert_eq!(controls != 0, b < 0x0e, "{b} at {pos}");
-                if controls != 0 {
-                    assert_eq!(controls.trailing_zeros() as usize / 8, pos);
-                }
+            }
+            #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+            for pos in 0..16 {
+                let mut bytes = [b'a'; 16];
+                bytes[pos] = b;
+                let (commas, stops) = sse2_masks(bytes);
+                assert_eq!(commas, if b == b',' { 1 << pos } else { 0 }, "{b} at {pos}");
+                assert_eq!(stops, if is_stop(b) { 1 << pos } else { 0 }, "{b} at {pos}");
             }
         }
     }
@@ -473,6 +523,32 @@ mod tests {
         ) {
             let text: String = pieces.concat();
             prop_assert_eq!(our_rows(text.as_bytes(), step), csv_rows(text.as_bytes()));
+        }
+
+        /// The two scans agree wherever a row starts.
+        #[test]
+        fn the_word_and_sse2_scans_agree(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec!["a", "é", "2024-05-10", ",", "\"", "\n", "\r", "\r\n", "\t", "x,y,z,w,v,u"]),
+                0..40,
+            ),
+        ) {
+            let text: String = pieces.concat();
+            for start in 0..text.len() {
+                let rest = &text.as_bytes()[start..];
+                let words = scan_plain_by::<8, 8>(rest, swar::word_masks);
+                // A row the 16-byte scan finds, the 8-byte one finds (it needs fewer bytes
+                // left in the buffer); where both find one, it is the same row.
+                #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+                if let Some(found) = scan_plain_by::<16, 1>(rest, sse2_masks) {
+                    prop_assert_eq!(Some(found), words);
+                } else if words.is_some() {
+                    prop_assert!(rest.len() < 16 + words.map_or(0, |w| w.0), "{:?}", std::str::from_utf8(rest));
+                }
+                if let Some((len, next, _)) = words {
+                    prop_assert!(len < next && next <= rest.len());
+                }
+            }
         }
     }
 }
