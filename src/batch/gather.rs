@@ -343,7 +343,8 @@ impl Gathered {
             let id = staging.id(row);
             let line = staging.first_line + u64::from(row.line);
             let (procedure, channel, received) = (row.procedure(), row.channel(), row.received());
-            let head = head_of(id);
+            // A short id is staged zero-padded: that is its head already.
+            let head = if id.len() <= 16 { (row.id, u16::try_from(id.len()).unwrap_or(0)) } else { head_of(id) };
             let entry = table.entry(
                 hasher.hash_one(id),
                 |a| a.id.is(id, head, long_ids),

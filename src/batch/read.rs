@@ -173,6 +173,7 @@ pub(super) mod swar {
 
     /// The commas and stops of 8 bytes, one high bit per byte (see
     /// [`scan_plain_by`](super::scan_plain_by)).
+    #[inline]
     pub(crate) fn word_masks(bytes: [u8; 8]) -> (u64, u64) {
         let word = u64::from_le_bytes(bytes);
         // A control character is below 0x0e (LF and CR among them). This test is exact for
@@ -186,6 +187,7 @@ pub(super) mod swar {
 /// The commas and stops of 16 bytes, one bit per byte, with SSE2 (part of every x86-64 CPU;
 /// `safe_arch` wraps the instructions as safe functions).
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
 pub(super) fn sse2_masks(bytes: [u8; 16]) -> (u64, u64) {
     use safe_arch::{cmp_eq_mask_i8_m128i, m128i, min_u8_m128i, move_mask_i8_m128i, set_splat_i8_m128i};
     let v = m128i::from(bytes);
