@@ -71,7 +71,8 @@ pub(super) struct KeySlot<T> {
     pub(super) value: T,
 }
 
-/// Keys of up to this many bytes are compared by their words alone (which then cover them).
+/// Keys of up to this many bytes are compared by their length and words alone (which then
+/// cover every byte).
 pub(super) const WORDS_COVER: usize = 24;
 
 /// A key's first, middle and last eight bytes; a key of under eight bytes is all in the first
@@ -127,7 +128,11 @@ impl<T: Copy> KeyTable<T> {
         let slot = self.slots[KeyTable::<T>::slot(words, self.multiplier, self.slots.len())]?;
         // Word by word: compared as one array, the words went through memory and the load
         // waited on the stores (profiled).
-        let same = slot.words[0] == words[0] && slot.words[1] == words[1] && slot.words[2] == words[2];
+        // Equal lengths and words mean equal keys up to WORDS_COVER bytes.
+        let same = slot.key.len() == key.len()
+            && slot.words[0] == words[0]
+            && slot.words[1] == words[1]
+            && slot.words[2] == words[2];
         (same && (key.len() <= WORDS_COVER || slot.key == key)).then_some(slot.value)
     }
 }
@@ -269,6 +274,32 @@ mod tests {
             assert_eq!(keys.channels.get(junk), None);
             assert_eq!(keys.procedures.get(junk), None);
             assert_eq!(keys.classes.get(junk), None);
+        }
+    }
+
+    proptest::proptest! {
+        /// A key table finds exactly what a lookup by name finds, for every key and for keys
+        /// with a byte inserted, removed or changed.
+        #[test]
+        fn key_tables_find_exactly_what_lookup_by_name_finds(
+            k in 0..DeviceClass::ALL.len(),
+            edit in 0u8..4,
+            at in proptest::prelude::any::<proptest::sample::Index>(),
+            byte in proptest::prelude::any::<u8>(),
+        ) {
+            let keys = Vocabulary::new();
+            let mut key = DeviceClass::ALL[k].key().as_bytes().to_vec();
+            let i = at.index(key.len() + 1);
+            match edit {
+                0 => {}
+                1 => key.insert(i, byte),
+                2 => { key.remove(i.min(key.len() - 1)); }
+                _ => { let last = key.len() - 1; key[i.min(last)] = byte; }
+            }
+            let by_name = std::str::from_utf8(&key).ok().and_then(DeviceClass::from_key);
+            proptest::prop_assert_eq!(keys.classes.get(&key), by_name);
+            let procedure = std::str::from_utf8(&key).ok().and_then(Procedure::from_key);
+            proptest::prop_assert_eq!(keys.procedures.get(&key), procedure);
         }
     }
 }
