@@ -255,14 +255,14 @@ struct Masks {
     radiation: [u64; 4],
     uses: [u64; 9],
     requires_use: u64,
-    modality: std::collections::HashMap<&'static str, u64>,
+    modality: std::collections::HashMap<&'static str, u64, crate::text::Fixed>,
 }
 
 fn masks() -> &'static Masks {
     static MASKS: std::sync::OnceLock<Masks> = std::sync::OnceLock::new();
     MASKS.get_or_init(|| {
         let mut m =
-            Masks { radiation: [0; 4], uses: [0; 9], requires_use: 0, modality: std::collections::HashMap::new() };
+            Masks { radiation: [0; 4], uses: [0; 9], requires_use: 0, modality: std::collections::HashMap::default() };
         for (i, p) in PROFILES.iter().enumerate() {
             let bit = 1u64 << i;
             if let Some(r) = RADIATIONS.iter().position(|r| *r == p.radiation) {
