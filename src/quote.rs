@@ -529,7 +529,7 @@ impl Schedules {
         for charge in version.charges().iter().filter(|c| c.applies(app.procedure, date)) {
             running = running.add(Exact::of(charge.amount))?;
         }
-        Some((Money::new(running.to_decimal()?), authority))
+        Some((Money::new(running.trimmed().to_decimal()?), authority))
     }
 
     /// Prices an application and explains it: every value used, the version and effective
