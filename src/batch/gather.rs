@@ -256,7 +256,14 @@ impl Staging {
             | ((row.class as u32) << 20)
             | ((row.procedure as u32) << 27)
             | (u32::from(row.channel == Channel::Online) << 30);
-        self.groups[group_of(self.hasher.hash_one(id))].push(Staged {
+        let group = &mut self.groups[group_of(self.hasher.hash_one(id))];
+        if group.len() == group.capacity() && group.len() >= 512 {
+            // A large batch: grow once to about this group's share of a full stage rather than
+            // doubling, which copies every row again (profiled: about 5 % of reading a row).
+            let share = self.capacity / GROUPS * 5 / 4;
+            group.reserve_exact(share.max(2 * group.len()) - group.len());
+        }
+        group.push(Staged {
             id: bytes,
             line: u32::try_from(line - self.first_line).unwrap_or(u32::MAX),
             province,
