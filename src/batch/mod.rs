@@ -8,7 +8,7 @@
 //! reported with both lines and not priced.
 //!
 //! How a national batch is read fast (each step was profiled; see issue 7):
-//! - rows are read where they lie in the input buffer, eight bytes at a time, and their fields
+//! - rows are read where they lie in the input buffer, 16 bytes at a time, and their fields
 //!   straight from their bytes; any row out of the ordinary goes through the general reader
 //!   and the text parser, which also write the messages;
 //! - checked rows are staged in 256 groups by the hash of their id, then added group by group,

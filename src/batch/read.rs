@@ -314,15 +314,25 @@ impl<R: Read> Rows<R> {
         if let Some(&first) = self.buf[..self.end].get(self.pos)
             && first != b'\n'
             && first != b'\r'
-            && let Some((len, next, commas)) = scan_plain(&self.buf[self.pos..self.end])
+            && let Some((start, len, commas, line)) = self.take_plain()
         {
             self.after_cr = false;
-            let (start, line) = (self.pos, self.line);
-            self.pos += next;
-            self.line += 1;
             return Ok(Got::Plain(Plain { row: &self.buf[start..start + len], commas, line }));
         }
         self.next_general(rec)
+    }
+
+    /// Takes the plain row at the reader's position, if there is one (see [`scan_plain`]):
+    /// where it starts, its length, its commas and its line. (A position rather than the
+    /// [`Plain`] itself, so the callers may read on when there is none. Always inlined: the
+    /// tuple returned through memory stalled the loads that read it back.)
+    #[inline(always)]
+    fn take_plain(&mut self) -> Option<(usize, usize, u128, u64)> {
+        let (len, next, commas) = scan_plain(&self.buf[self.pos..self.end])?;
+        let (start, line) = (self.pos, self.line);
+        self.pos += next;
+        self.line += 1;
+        Some((start, len, commas, line))
     }
 
     /// As [`Rows::next_row`], for a row that may not be plain.
@@ -351,14 +361,11 @@ impl<R: Read> Rows<R> {
         self.after_cr = false;
         rec.line = self.line;
         // A plain row after blank lines, or at the start of a new buffer.
-        let rest = &self.buf[self.pos..self.end];
-        if let Some((len, next, commas)) = scan_plain(rest) {
-            let line = self.line;
-            self.pos += next;
-            self.line += 1;
-            return Ok(Got::Plain(Plain { row: &self.buf[self.pos - next..self.pos - next + len], commas, line }));
+        if let Some((start, len, commas, line)) = self.take_plain() {
+            return Ok(Got::Plain(Plain { row: &self.buf[start..start + len], commas, line }));
         }
         // Other rows without quotes are copied at once and their commas found with memchr.
+        let rest = &self.buf[self.pos..self.end];
         if let Some(lf) = memchr::memchr(b'\n', rest) {
             let row = rest[..lf].strip_suffix(b"\r").unwrap_or(&rest[..lf]);
             if row.len() <= MAX_ROW && memchr::memchr2(b'"', b'\r', row).is_none() {
