@@ -11,7 +11,8 @@ pub(super) const MAX_ROW: usize = 16 * 1024;
 /// Most fields of a row kept (more are counted, for the message).
 pub(super) const MAX_ROW_FIELDS: usize = 64;
 
-/// Bytes read from the input at a time.
+/// Bytes read from the input at a time: 64 KiB stays in the core's L2 cache while its rows are
+/// read (1 MiB measured the same).
 pub(super) const CHUNK: usize = 1 << 16;
 
 /// One CSV row: its fields' bytes (unquoted), each followed by a comma but the last, and
