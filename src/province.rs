@@ -278,21 +278,18 @@ impl Provinces {
             });
         }
         let mut exact = std::collections::HashMap::with_hasher(crate::text::Fixed::default());
+        // A unit's spellings as the files write them: slug, both names, the Vietnamese name
+        // without its administrative prefix, and the aliases.
+        let spellings = |slug: &str, name: &Text, aliases: &[String]| {
+            let short = PREFIX_WORDS.iter().find_map(|w| name.vi.strip_prefix(w)).unwrap_or(&name.vi).to_owned();
+            [slug.to_owned(), name.vi.clone(), name.en.clone(), short].into_iter().chain(aliases.to_vec())
+        };
         for (p, prov) in list.iter().enumerate() {
-            let short = |n: &str| {
-                PREFIX_WORDS.iter().find_map(|w| n.strip_prefix(w)).map_or_else(|| n.to_owned(), str::to_owned)
-            };
-            for n in [prov.slug.clone(), prov.name.vi.clone(), prov.name.en.clone(), short(&prov.name.vi)]
-                .into_iter()
-                .chain(prov.aliases.iter().cloned())
-            {
+            for n in spellings(&prov.slug, &prov.name, &prov.aliases) {
                 exact.entry(n).or_insert(Entry::Current(p));
             }
             for (j, f) in prov.former.iter().enumerate() {
-                for n in [f.slug.clone(), f.name.vi.clone(), f.name.en.clone(), short(&f.name.vi)]
-                    .into_iter()
-                    .chain(f.aliases.iter().cloned())
-                {
+                for n in spellings(&f.slug, &f.name, &f.aliases) {
                     exact.entry(n).or_insert(Entry::Former(p, j));
                 }
             }
