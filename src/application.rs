@@ -7,7 +7,8 @@ use toml::Spanned;
 
 use crate::class::{DeviceClass, unknown_class_message};
 use crate::date::Date;
-use crate::error::{Error, Finding, Location, Src};
+use crate::error::{Error, Finding, Location};
+use crate::source::Src;
 
 /// The licensing procedure applied for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
@@ -224,6 +225,39 @@ impl Description {
     pub fn is_empty(&self) -> bool {
         *self == Description::default()
     }
+
+    /// Refuses a physically impossible value: a tube voltage or particle energy that is not
+    /// positive, or a negative dose rate. (Sources are checked where they are read and
+    /// assessed: their activity, nuclide and reference date.)
+    pub(crate) fn check(&self) -> Result<(), Error> {
+        for (key, value) in [
+            ("max_kv", self.max_kv),
+            ("max_energy_mev", self.max_energy_mev),
+            ("dose_rate_usv_h", self.dose_rate_usv_h),
+        ] {
+            if let Some(message) = value.and_then(|v| impossible(key, v)) {
+                return Err(Error::input(Finding::error(None, Some(key), message)));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why a measured value of a description cannot be, if it cannot.
+fn impossible(key: &str, value: rust_decimal::Decimal) -> Option<String> {
+    let shown = crate::money::canonical(value);
+    match key {
+        "max_kv" if value <= rust_decimal::Decimal::ZERO => Some(format!(
+            "max_kv = {shown} cannot be: the highest tube voltage is a positive number of kilovolts (e.g. 120)"
+        )),
+        "max_energy_mev" if value <= rust_decimal::Decimal::ZERO => Some(format!(
+            "max_energy_mev = {shown} cannot be: the highest particle energy is a positive number of MeV (e.g. 6)"
+        )),
+        "dose_rate_usv_h" if value < rust_decimal::Decimal::ZERO => {
+            Some(format!("dose_rate_usv_h = {shown} cannot be: a dose rate is zero or more µSv/h"))
+        }
+        _ => None,
+    }
 }
 
 /// One `[[device]]` entry of an application.
@@ -297,7 +331,7 @@ pub const MAX_SOURCES: usize = 100;
 pub const MAX_CONDITIONS: usize = 32;
 
 /// Refuses a text longer than [`MAX_TEXT`] characters, at its place.
-fn check_len(src: Src<'_>, text: &Spanned<String>, key: &str) -> Result<(), Error> {
+fn check_len(src: &Src<'_>, text: &Spanned<String>, key: &str) -> Result<(), Error> {
     let n = text.get_ref().chars().count();
     if n > MAX_TEXT {
         return Err(Error::input(src.error(
@@ -314,6 +348,12 @@ pub const MAX_SITES: u32 = 1000;
 /// Largest `count` of one device entry.
 pub const MAX_COUNT: u32 = 1_000_000;
 
+/// The `count` of a device entry, as every reader checks it.
+pub(crate) const COUNT: crate::number::Counted =
+    crate::number::Counted { key: "count", noun: "devices", range: (1, MAX_COUNT) };
+/// The `sites` of an application.
+const SITES: crate::number::Counted = crate::number::Counted { key: "sites", noun: "sites", range: (1, MAX_SITES) };
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ApplicationFile {
@@ -327,7 +367,7 @@ struct ApplicationFile {
     #[serde(default)]
     facility_kind: Option<FacilityKind>,
     #[serde(default)]
-    sites: Option<Spanned<i64>>,
+    sites: Option<Spanned<crate::number::Number>>,
     #[serde(default)]
     conditions: Vec<Spanned<String>>,
     #[serde(default)]
@@ -354,11 +394,11 @@ struct DeviceFile {
     #[serde(default)]
     mobile: Option<bool>,
     #[serde(default)]
-    max_kv: Option<crate::schedule::model::Exact>,
+    max_kv: Option<Spanned<crate::number::Number>>,
     #[serde(default)]
-    max_energy_mev: Option<crate::schedule::model::Exact>,
+    max_energy_mev: Option<Spanned<crate::number::Number>>,
     #[serde(default)]
-    dose_rate_usv_h: Option<crate::schedule::model::Exact>,
+    dose_rate_usv_h: Option<Spanned<crate::number::Number>>,
     #[serde(default)]
     type_approved: Option<bool>,
     #[serde(default)]
@@ -384,14 +424,14 @@ struct DevicesFile {
 /// Reads a file of `[[device]]` tables (the classify tool's input): each a class and/or a
 /// description. `file` is the name used in messages.
 pub fn devices_from_toml(file: &str, text: &str) -> Result<Vec<DeviceEntry>, Error> {
-    let src = Src { name: file, text };
+    let src = Src::new(file, text);
     if text.len() > MAX_APPLICATION_BYTES {
         return Err(Error::input(src.error_here(
             None,
             format!("the file is {} bytes; a device file may be at most {MAX_APPLICATION_BYTES} bytes", text.len()),
         )));
     }
-    let raw: DevicesFile = toml::from_str(text).map_err(|e| Error::input(Finding::from_toml(file, text, &e)))?;
+    let raw: DevicesFile = src.read().map_err(Error::input)?;
     if raw.device.is_empty() {
         return Err(Error::input(
             src.error_here(Some("device"), "the file lists no device").with_hint("add one or more [[device]] tables"),
@@ -404,7 +444,7 @@ pub fn devices_from_toml(file: &str, text: &str) -> Result<Vec<DeviceEntry>, Err
             format!("a file may list at most {MAX_DEVICES} [[device]] entries"),
         )));
     }
-    raw.device.iter().map(|d| convert_device(src, d)).collect()
+    raw.device.iter().map(|d| convert_device(&src, d)).collect()
 }
 
 impl Application {
@@ -450,7 +490,7 @@ impl Application {
 
     /// Reads an application file. `file` is the name used in messages.
     pub fn from_toml(file: &str, text: &str) -> Result<Application, Error> {
-        let src = Src { name: file, text };
+        let src = Src::new(file, text);
         if text.len() > MAX_APPLICATION_BYTES {
             return Err(Error::input(src.error_here(
                 None,
@@ -460,8 +500,7 @@ impl Application {
                 ),
             )));
         }
-        let raw: ApplicationFile =
-            toml::from_str(text).map_err(|e| Error::input(Finding::from_toml(file, text, &e)))?;
+        let raw: ApplicationFile = src.read().map_err(Error::input)?;
 
         let procedure = Procedure::from_key(raw.procedure.get_ref()).ok_or_else(|| {
             Error::input(src.error(
@@ -486,9 +525,9 @@ impl Application {
         if raw.province.get_ref().trim().is_empty() {
             return Err(Error::input(src.error(&raw.province, "province", "the province is empty")));
         }
-        check_len(src, &raw.province, "province")?;
+        check_len(&src, &raw.province, "province")?;
         if let Some(a) = &raw.applicant {
-            check_len(src, a, "applicant")?;
+            check_len(&src, a, "applicant")?;
         }
         if raw.conditions.len() > MAX_CONDITIONS {
             return Err(Error::input(src.error(
@@ -512,20 +551,12 @@ impl Application {
         }
         let mut devices = Vec::with_capacity(raw.device.len());
         for entry in &raw.device {
-            devices.push(convert_device(src, entry)?);
+            devices.push(convert_device(&src, entry)?);
         }
         let sites = match &raw.sites {
             None => 1,
-            Some(n) => match u32::try_from(*n.get_ref()) {
-                Ok(k) if (1..=MAX_SITES).contains(&k) => k,
-                _ => {
-                    return Err(Error::input(src.error(
-                        n,
-                        "sites",
-                        format!("sites must be a whole number from 1 to {MAX_SITES}, not {}", n.get_ref()),
-                    )));
-                }
-            },
+            Some(n) => crate::number::count_in(n.get_ref().0, SITES)
+                .map_err(|e| Error::input(src.error(n, "sites", e.message)))?,
         };
         let mut conditions = Vec::new();
         for c in &raw.conditions {
@@ -553,7 +584,7 @@ impl Application {
     }
 }
 
-fn convert_device(src: Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEntry, Error> {
+fn convert_device(src: &Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEntry, Error> {
     let d = entry.get_ref();
     let location = Some(src.at(entry.span()));
     let class = match &d.class {
@@ -566,25 +597,7 @@ fn convert_device(src: Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEnt
     let count = match &d.count {
         None => 1,
         Some(c) => {
-            let n = c.get_ref().0;
-            if !n.fract().is_zero() {
-                return Err(Error::input(src.error(
-                    c,
-                    "count",
-                    format!("count must be a whole number of devices, not {n}"),
-                )));
-            }
-            if n < rust_decimal::Decimal::ONE {
-                return Err(Error::input(src.error(c, "count", format!("count must be at least 1, not {n}"))));
-            }
-            if n > rust_decimal::Decimal::from(MAX_COUNT) {
-                return Err(Error::input(src.error(
-                    c,
-                    "count",
-                    format!("count {n} is larger than the limit of {MAX_COUNT} devices in one entry"),
-                )));
-            }
-            u32::try_from(n.trunc()).unwrap_or(MAX_COUNT)
+            crate::number::count_in(c.get_ref().0, COUNT).map_err(|e| Error::input(src.error(c, "count", e.message)))?
         }
     };
     if let Some(label) = &d.label {
@@ -611,15 +624,24 @@ fn convert_device(src: Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEnt
             return Err(Error::input(src.error(m, "modality", message)));
         }
     }
+    for (key, value) in
+        [("max_kv", &d.max_kv), ("max_energy_mev", &d.max_energy_mev), ("dose_rate_usv_h", &d.dose_rate_usv_h)]
+    {
+        if let Some(v) = value
+            && let Some(message) = impossible(key, v.get_ref().0)
+        {
+            return Err(Error::input(src.error(v, key, message)));
+        }
+    }
     let description = Description {
         name: d.name.as_ref().map(|n| n.get_ref().clone()),
         radiation: d.radiation,
         use_: d.use_,
         modality: d.modality.as_ref().map(|m| m.get_ref().clone()),
         mobile: d.mobile,
-        max_kv: d.max_kv.map(|x| x.0),
-        max_energy_mev: d.max_energy_mev.map(|x| x.0),
-        dose_rate_usv_h: d.dose_rate_usv_h.map(|x| x.0),
+        max_kv: d.max_kv.as_ref().map(|x| x.get_ref().0),
+        max_energy_mev: d.max_energy_mev.as_ref().map(|x| x.get_ref().0),
+        dose_rate_usv_h: d.dose_rate_usv_h.as_ref().map(|x| x.get_ref().0),
         type_approved: d.type_approved,
         source: d
             .source

@@ -5,10 +5,11 @@ use serde::Serialize;
 
 use crate::class::{ClassMap, DeviceClass, Family};
 use crate::date::Date;
-use crate::error::{Finding, Src};
+use crate::error::Finding;
 use crate::province::Body;
 use crate::schedule::model::AuthorityFile;
 use crate::schedule::{Authority, LegalRef, Text};
+use crate::source::Src;
 
 /// One rule: these classes fall to this authority during the period.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -50,7 +51,7 @@ pub struct AuthorityTable {
 }
 
 impl AuthorityTable {
-    pub(crate) fn load(src: Src<'_>, findings: &mut Vec<Finding>) -> Option<AuthorityTable> {
+    pub(crate) fn load(src: &Src<'_>, findings: &mut Vec<Finding>) -> Option<AuthorityTable> {
         let raw: AuthorityFile = src.parse(findings)?;
         let body =
             |b: &crate::schedule::model::BodyFile| Body { vi: b.vi.clone(), en: b.en.clone(), basis: b.basis.clone() };

@@ -93,83 +93,6 @@ impl Finding {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
-
-    /// A finding from a TOML syntax or shape error in `text` (the content of `file`).
-    pub(crate) fn from_toml(file: &str, text: &str, err: &toml::de::Error) -> Finding {
-        let location = err.span().map(|s| Location::at(file, text, s.start));
-        // A missing key has no line of its own: name it from the message.
-        let missing = err.message().strip_prefix("missing field `").and_then(|m| m.split('`').next());
-        let key = missing.map(str::to_owned).or_else(|| err.span().and_then(|s| key_at(text, s.start)));
-        let message = plain_toml_message(err.message());
-        Finding::error(location, key.as_deref(), message)
-    }
-}
-
-/// The key written on the line that contains byte `offset`, if that line is `key = value`.
-fn key_at(text: &str, offset: usize) -> Option<String> {
-    let offset = offset.min(text.len());
-    let start = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
-    let end = text.get(offset..)?.find('\n').map_or(text.len(), |i| offset + i);
-    let line = text.get(start..end)?.trim();
-    if line.starts_with('[') || line.starts_with('#') {
-        return line
-            .trim_start_matches('[')
-            .split(']')
-            .next()
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty() && !s.starts_with('#'));
-    }
-    let (key, _) = line.split_once('=')?;
-    let key = key.trim().trim_matches('"');
-    (!key.is_empty()).then(|| key.to_owned())
-}
-
-/// What a table of a given (internal) type looks like, for "expected …" messages.
-const TABLE_SHAPES: &[(&str, &str)] = &[
-    ("Text", "a table { vi = \"…\", en = \"…\" }"),
-    ("LegalRef", "a table { document = \"…\", article = \"…\" } (article, date and url optional)"),
-    ("Provenance", "a table { confidence = \"V\", source = \"…\" }"),
-    ("BandFile", "a table { from = 2, to = 3, factor = \"0.95\" }"),
-];
-
-/// Rewrites serde's and toml's technical phrasing into words a policy officer reads easily,
-/// and never lets an internal type name through.
-fn plain_toml_message(message: &str) -> String {
-    let mut m = message.trim().replace("unknown field", "unknown key").replace("missing field", "missing key");
-    for (from, to) in [
-        ("invalid type: ", "wrong kind of value: "),
-        ("expected u32", "expected a whole number"),
-        ("expected u64", "expected a whole number"),
-        ("expected u16", "expected a whole number"),
-        ("expected u8", "expected a whole number"),
-        ("expected i64", "expected a whole number"),
-        ("expected a boolean", "expected true or false"),
-        ("expected a sequence", "expected a list [ … ]"),
-        ("expected a string", "expected text in quotes"),
-        ("expected a map", "expected a table"),
-        ("unknown variant", "unknown value"),
-        ("wanted string or table", "expected one of the allowed words, in quotes"),
-        ("wanted exactly 1 element, more than 1 element", "expected a single [table], not a list [[table]]"),
-        ("invalid length", "wrong number of items"),
-    ] {
-        m = m.replace(from, to);
-    }
-    // "expected struct Foo" / "expected enum Foo": say what to write instead.
-    for kind in ["struct ", "enum "] {
-        while let Some(i) = m.find(&format!("expected {kind}")) {
-            let start = i + "expected ".len();
-            let name_start = start + kind.len();
-            let name_end =
-                m[name_start..].find(|c: char| !c.is_alphanumeric() && c != '_').map_or(m.len(), |e| name_start + e);
-            let name = &m[name_start..name_end];
-            let shape = TABLE_SHAPES
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map_or(if kind == "struct " { "a table" } else { "one of the allowed words, in quotes" }, |(_, s)| *s);
-            m.replace_range(start..name_end, shape);
-        }
-    }
-    m.replace('\n', " ")
 }
 
 impl fmt::Display for Finding {
@@ -292,41 +215,5 @@ mod tests {
         let off = text.find('"').unwrap() + 4; // inside "Hà Nội", after a multi-byte char
         let loc = Location::at("f.toml", text, off);
         assert_eq!((loc.line, loc.column), (2, 15));
-    }
-
-    #[test]
-    fn key_is_read_from_the_line() {
-        let text = "[[device]]\nclass = \"x\"\ncount = 0\n";
-        assert_eq!(key_at(text, text.find('0').unwrap()).as_deref(), Some("count"));
-        assert_eq!(key_at(text, 2).as_deref(), Some("device"));
-    }
-}
-
-/// A file being read: its name for messages and its text for turning spans into places.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Src<'a> {
-    pub(crate) name: &'a str,
-    pub(crate) text: &'a str,
-}
-
-impl Src<'_> {
-    /// The place of a byte span's start.
-    pub(crate) fn at(&self, span: std::ops::Range<usize>) -> Location {
-        Location::at(self.name, self.text, span.start)
-    }
-
-    /// An error finding at a spanned value.
-    pub(crate) fn error<T>(&self, value: &toml::Spanned<T>, key: &str, message: impl Into<String>) -> Finding {
-        Finding::error(Some(self.at(value.span())), Some(key), message)
-    }
-
-    /// Parses the file as `T`; on a syntax or shape error records the finding and gives `None`.
-    pub(crate) fn parse<T: serde::de::DeserializeOwned>(&self, findings: &mut Vec<Finding>) -> Option<T> {
-        toml::from_str(self.text).map_err(|e| findings.push(Finding::from_toml(self.name, self.text, &e))).ok()
-    }
-
-    /// An error finding about the file as a whole (its first line).
-    pub(crate) fn error_here(&self, key: Option<&str>, message: impl Into<String>) -> Finding {
-        Finding::error(Some(Location::at(self.name, self.text, 0)), key, message)
     }
 }

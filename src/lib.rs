@@ -138,11 +138,13 @@ mod exact;
 pub mod generate;
 mod money;
 mod nuclide;
+mod number;
 mod province;
 mod quote;
 mod registry;
 mod render;
 mod schedule;
+mod source;
 mod text;
 
 pub use application::{

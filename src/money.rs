@@ -5,10 +5,9 @@
 //! and every rounding names its strategy.
 
 use std::fmt;
-use std::str::FromStr;
 
 use rust_decimal::{Decimal, RoundingStrategy};
-use serde::de::{self, Deserializer, Visitor};
+use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
 
 /// An amount of money in Vietnamese đồng (or the schedule's currency), exact.
@@ -165,60 +164,6 @@ impl Rounding {
     }
 }
 
-/// Reads an exact decimal from a TOML or JSON value: an integer, a string (`"0.9"`), or a float
-/// whose binary value is exactly the decimal written (`0.75`). Used for every amount and factor.
-pub(crate) fn deserialize_exact<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
-    struct V;
-    impl Visitor<'_> for V {
-        type Value = Decimal;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an exact number: an integer such as 2000000, or a quoted decimal such as \"0.9\"")
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
-            Ok(Decimal::from(v))
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
-            Ok(Decimal::from(v))
-        }
-        fn visit_str<E: de::Error>(self, s: &str) -> Result<Decimal, E> {
-            let t = s.trim();
-            let ok = !t.is_empty()
-                && t.bytes().all(|c| c.is_ascii_digit() || c == b'.' || c == b'-')
-                && t.bytes().filter(|&c| c == b'.').count() <= 1;
-            if !ok {
-                return Err(E::custom(format!(
-                    "`{s}` is not a plain decimal number: write digits with an optional `.` for decimals and no grouping, e.g. \"2000000\" or \"0.9\""
-                )));
-            }
-            Decimal::from_str_exact(t).map_err(|_| {
-                E::custom(format!(
-                    "`{s}` is not a decimal number the engine can hold exactly (at most 28 significant digits)"
-                ))
-            })
-        }
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
-            exact_from_f64(v).ok_or_else(|| {
-                E::custom(format!(
-                    "{v} cannot be stored exactly as a binary float; write it as a quoted decimal, e.g. \"{v}\""
-                ))
-            })
-        }
-    }
-    d.deserialize_any(V)
-}
-
-/// The decimal that `v` was written as, if the float holds exactly that value.
-fn exact_from_f64(v: f64) -> Option<Decimal> {
-    if !v.is_finite() {
-        return None;
-    }
-    // Rust prints the shortest decimal that reads back as the same float.
-    let shortest = Decimal::from_str(&format!("{v}")).ok()?;
-    // The float's full binary value, as far as a Decimal can hold it.
-    let exact = Decimal::from_f64_retain(v)?;
-    (canonical(shortest) == canonical(exact)).then_some(canonical(shortest))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,13 +212,5 @@ mod tests {
                 assert_eq!(rule.to_step(d(v), d("1")), Some(canonical(general)), "{v} {rule:?}");
             }
         }
-    }
-
-    #[test]
-    fn floats_only_when_exact() {
-        assert_eq!(exact_from_f64(0.75), Some(d("0.75")));
-        assert_eq!(exact_from_f64(2.0), Some(d("2")));
-        assert_eq!(exact_from_f64(0.9), None);
-        assert_eq!(exact_from_f64(f64::NAN), None);
     }
 }

@@ -8,8 +8,9 @@ use rust_decimal::{Decimal, MathematicalOps};
 use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
-use crate::error::{Finding, Src};
+use crate::error::Finding;
 use crate::schedule::model::Exact;
+use crate::source::Src;
 use crate::text::compact;
 
 /// How far a value has been checked (reference/iaea-sources.md).
@@ -120,7 +121,7 @@ fn parse_half_life(text: &str, year_days: Decimal) -> Option<Decimal> {
 }
 
 impl Nuclides {
-    pub(crate) fn load(src: Src<'_>, findings: &mut Vec<Finding>) -> Option<Nuclides> {
+    pub(crate) fn load(src: &Src<'_>, findings: &mut Vec<Finding>) -> Option<Nuclides> {
         let raw: NuclidesFile = src.parse(findings)?;
         let mut list = Vec::new();
         let mut index = BTreeMap::new();
@@ -219,13 +220,8 @@ impl Activity {
         if num.is_empty() || unit.is_empty() {
             return Err(ActivityError(format!("`{text}` is not an activity: {hint}")));
         }
-        if num.contains(',') {
-            return Err(ActivityError(format!(
-                "`{text}`: write the decimal point as `.` and no thousands separator, e.g. \"3.7 GBq\""
-            )));
-        }
-        let value = if num.contains(['e', 'E']) { Decimal::from_scientific(num) } else { Decimal::from_str_exact(num) }
-            .map_err(|_| ActivityError(format!("`{num}` is not a number: {hint}")))?;
+        let value = crate::number::parse_decimal(num, crate::number::Form::Scientific)
+            .map_err(|e| ActivityError(format!("activity `{}`: {e}", crate::text::excerpt(t))))?;
         if value < Decimal::ZERO {
             return Err(ActivityError(format!("`{text}`: an activity cannot be negative")));
         }

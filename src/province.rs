@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
-use crate::error::{Finding, Src};
+use crate::error::Finding;
 use crate::schedule::model::{DeviationFile, ProvinceFile};
 use crate::schedule::{DeviationInfo, LegalRef, ProvinceKind, SourceFile, Text, Version};
+use crate::source::Src;
 use crate::text::{compact, edit_distance, fold};
 
 /// A body that appraises and collects the fee.
@@ -194,7 +195,7 @@ impl Provinces {
         let mut index: BTreeMap<String, (Entry, String)> = BTreeMap::new();
         let mut ok = true;
         for file in files {
-            let src = Src { name: &file.display_name, text: &file.text };
+            let src = Src::new(&file.display_name, &file.text);
             let Some(raw) = src.parse::<ProvinceFile>(findings) else {
                 ok = false;
                 continue;
@@ -260,7 +261,7 @@ impl Provinces {
                         .with_hint("a province applies the national schedule: schedule = \"national\"; local changes are [[deviation]] tables"),
                 );
             }
-            let deviations = load_deviations(src, &slug_str, &raw.deviations, versions, findings);
+            let deviations = load_deviations(&src, &slug_str, &raw.deviations, versions, findings);
             list.push(Province {
                 slug: slug_str,
                 name: raw.name.clone(),
@@ -409,7 +410,7 @@ fn same(a: Entry, b: Entry) -> bool {
 }
 
 fn load_deviations(
-    src: Src<'_>,
+    src: &Src<'_>,
     slug: &str,
     raw: &[DeviationFile],
     versions: &[Version],

@@ -42,11 +42,7 @@ pub(super) fn parse_row<'a>(fields: &[&'a str; 7]) -> Result<Row<'a>, String> {
     let class = DeviceClass::from_key(class).ok_or_else(|| crate::class::unknown_class_message(class))?;
     let count = match count {
         "" => 1,
-        c => match c.parse::<u64>() {
-            Ok(n) if (1..=u64::from(MAX_COUNT)).contains(&n) => u32::try_from(n).unwrap_or(MAX_COUNT),
-            Ok(n) => return Err(format!("count {n} is outside 1 to {MAX_COUNT}")),
-            Err(_) => return Err(format!("count `{}` is not a whole number of devices", crate::text::excerpt(c))),
-        },
+        c => crate::number::parse_count(c, crate::application::COUNT).map_err(|e| e.message)?,
     };
     Ok(Row { id: id.as_bytes(), province: province.as_bytes(), procedure, received, channel, class, count })
 }

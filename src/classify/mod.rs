@@ -17,10 +17,11 @@ use serde::{Deserialize, Serialize};
 use crate::application::{Description, Radiation, Use};
 use crate::class::{DeviceClass, Family};
 use crate::date::Date;
-use crate::error::{Error, Finding, Src};
+use crate::error::{Error, Finding};
 use crate::nuclide::{Activity, SourceAssessment, assess, category, sum_a_over_d};
 use crate::schedule::model::Exact;
 use crate::schedule::{Authority, LegalRef, Schedules, Text};
+use crate::source::Src;
 use lexicon::Meaning;
 
 /// Whether a device needs a licence.
@@ -486,7 +487,7 @@ struct OfficerFile {
     basis: LegalRef,
 }
 
-fn class_list(src: Src<'_>, keys: &[toml::Spanned<String>], findings: &mut Vec<Finding>) -> BTreeSet<DeviceClass> {
+fn class_list(src: &Src<'_>, keys: &[toml::Spanned<String>], findings: &mut Vec<Finding>) -> BTreeSet<DeviceClass> {
     keys.iter()
         .filter_map(|k| {
             let c = DeviceClass::from_key(k.get_ref());
@@ -499,7 +500,7 @@ fn class_list(src: Src<'_>, keys: &[toml::Spanned<String>], findings: &mut Vec<F
 }
 
 impl ClassificationRules {
-    pub(crate) fn load(src: Src<'_>, findings: &mut Vec<Finding>) -> Option<ClassificationRules> {
+    pub(crate) fn load(src: &Src<'_>, findings: &mut Vec<Finding>) -> Option<ClassificationRules> {
         let raw: RulesFile = src.parse(findings)?;
         let mut bounds: Vec<(u8, Decimal)> =
             raw.categories.bounds.iter().map(|b| (b.category, b.a_over_d_at_least.0)).collect();
@@ -556,6 +557,7 @@ impl Schedules {
     /// open. With `explain`, the reasons and warnings that say how (classify); without, only
     /// the facts (class_of, for bulk work).
     fn gather(&self, d: &Description, explain: bool) -> Result<Evidence, Error> {
+        d.check()?;
         if let Some(name) = &d.name
             && name.chars().count() > crate::application::MAX_TEXT
         {
@@ -775,6 +777,19 @@ impl Schedules {
             })?;
             let activity = Activity::parse(&s.activity)
                 .map_err(|e| Error::input(Finding::error(None, Some("source.activity"), e.0)))?;
+            if let Some(reference) = s.reference_date.filter(|r| *r > date) {
+                return Err(Error::input(
+                    Finding::error(
+                        None,
+                        Some("source.reference_date"),
+                        format!(
+                            "source {}: its activity is dated {reference}, after the day it is classified on ({date}); decay cannot be worked backwards from a measurement not yet made",
+                            n.name
+                        ),
+                    )
+                    .with_hint("give the date the activity was measured (on the source certificate), on or before the date of the application"),
+                ));
+            }
             let a = assess(n, activity, s.reference_date, date);
             if !a.verified {
                 warnings.push(format!(

@@ -404,7 +404,7 @@ impl Registry {
     /// Reads a registry written by [`Registry::to_toml`] (or by hand: a `[[history]]` list is
     /// enough; the state is rebuilt from it and, when given, must match).
     pub fn from_toml(file: &str, text: &str, schedules: &Schedules) -> Result<Registry, Error> {
-        let stored: Stored = toml::from_str(text).map_err(|e| Error::input(Finding::from_toml(file, text, &e)))?;
+        let stored: Stored = crate::source::Src::new(file, text).read().map_err(Error::input)?;
         Registry::rebuild(file, stored, schedules)
     }
 

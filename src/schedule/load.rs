@@ -17,10 +17,11 @@ use crate::authority::AuthorityTable;
 use crate::class::{ClassMap, DeviceClass, unknown_class_message};
 use crate::classify::ClassificationRules;
 use crate::date::Date;
-use crate::error::{Error, Finding, Location, Src};
+use crate::error::{Error, Finding, Location};
 use crate::money::canonical;
 use crate::nuclide::Nuclides;
 use crate::province::Provinces;
+use crate::source::Src;
 
 /// Largest schedule file read, in bytes: far above any real schedule, far below trouble.
 pub const MAX_FILE_BYTES: u64 = 1 << 20;
@@ -152,7 +153,7 @@ pub(super) fn load(mut files: Vec<SourceFile>) -> (Option<Schedules>, Vec<Findin
 
     let mut parsed: Vec<(&SourceFile, VersionFile)> = Vec::new();
     for file in files.iter().filter(|f| role(&f.path) == Role::Version) {
-        if let Some(v) = (Src { name: &file.display_name, text: &file.text }).parse::<VersionFile>(&mut findings) {
+        if let Some(v) = (Src::new(&file.display_name, &file.text)).parse::<VersionFile>(&mut findings) {
             parsed.push((file, v));
         }
     }
@@ -164,12 +165,11 @@ pub(super) fn load(mut files: Vec<SourceFile>) -> (Option<Schedules>, Vec<Findin
     let authority = files
         .iter()
         .find(|f| role(&f.path) == Role::Authority)
-        .and_then(|f| AuthorityTable::load(Src { name: &f.display_name, text: &f.text }, &mut findings));
+        .and_then(|f| AuthorityTable::load(&Src::new(&f.display_name, &f.text), &mut findings));
 
-    let single =
-        |r: Role| files.iter().find(|f| role(&f.path) == r).map(|f| Src { name: &f.display_name, text: &f.text });
-    let nuclides = single(Role::Nuclides).and_then(|src| Nuclides::load(src, &mut findings));
-    let rules = single(Role::Classification).and_then(|src| ClassificationRules::load(src, &mut findings));
+    let single = |r: Role| files.iter().find(|f| role(&f.path) == r).map(|f| Src::new(&f.display_name, &f.text));
+    let nuclides = single(Role::Nuclides).and_then(|src| Nuclides::load(&src, &mut findings));
+    let rules = single(Role::Classification).and_then(|src| ClassificationRules::load(&src, &mut findings));
 
     findings.sort_by(|a, b| (a.severity, &a.location).cmp(&(b.severity, &b.location)));
     let schedules = match (provinces, authority, nuclides, rules) {
@@ -210,7 +210,7 @@ fn exact(value: &Spanned<Exact>) -> Decimal {
     canonical(value.get_ref().0)
 }
 
-fn check_factor(src: Src<'_>, value: &Spanned<Exact>, key: &str, findings: &mut Vec<Finding>) -> Decimal {
+fn check_factor(src: &Src<'_>, value: &Spanned<Exact>, key: &str, findings: &mut Vec<Finding>) -> Decimal {
     let factor = exact(value);
     if factor < Decimal::ZERO || factor > Decimal::TEN {
         findings.push(
@@ -221,7 +221,7 @@ fn check_factor(src: Src<'_>, value: &Spanned<Exact>, key: &str, findings: &mut 
     factor
 }
 
-fn check_amount(src: Src<'_>, value: &Spanned<Exact>, key: &str, findings: &mut Vec<Finding>) -> Decimal {
+fn check_amount(src: &Src<'_>, value: &Spanned<Exact>, key: &str, findings: &mut Vec<Finding>) -> Decimal {
     let amount = exact(value);
     if amount < Decimal::ZERO {
         findings.push(
@@ -234,7 +234,7 @@ fn check_amount(src: Src<'_>, value: &Spanned<Exact>, key: &str, findings: &mut 
 }
 
 fn check_window(
-    src: Src<'_>,
+    src: &Src<'_>,
     from: &Option<Spanned<Date>>,
     until: &Option<Spanned<Date>>,
     what: &str,
@@ -256,7 +256,7 @@ pub(crate) fn apply_patch(
     draft: &mut Draft,
     patch: PatchRef<'_>,
     origin: &str,
-    src: Src<'_>,
+    src: &Src<'_>,
     findings: &mut Vec<Finding>,
 ) {
     if let Some(procs) = patch.procedure {
@@ -335,7 +335,7 @@ fn first_use(
     seen: &mut BTreeSet<String>,
     id: &Spanned<String>,
     what: &str,
-    src: Src<'_>,
+    src: &Src<'_>,
     findings: &mut Vec<Finding>,
 ) -> bool {
     let trimmed = id.get_ref().trim();
@@ -346,7 +346,7 @@ fn first_use(
     false
 }
 
-fn convert_row(row: &RowFile, src: Src<'_>, seen: &mut BTreeSet<String>, findings: &mut Vec<Finding>) -> Option<Row> {
+fn convert_row(row: &RowFile, src: &Src<'_>, seen: &mut BTreeSet<String>, findings: &mut Vec<Finding>) -> Option<Row> {
     let id = row.id.get_ref().trim().to_owned();
     if id.is_empty() {
         findings.push(src.error(&row.id, "row.id", "a row needs an id (the circular's own numbering, e.g. \"1.4.4\")"));
@@ -430,7 +430,7 @@ fn convert_row(row: &RowFile, src: Src<'_>, seen: &mut BTreeSet<String>, finding
     })
 }
 
-fn convert_adjustment(adj: &AdjustmentFile, src: Src<'_>, findings: &mut Vec<Finding>) -> Adjustment {
+fn convert_adjustment(adj: &AdjustmentFile, src: &Src<'_>, findings: &mut Vec<Finding>) -> Adjustment {
     let id = adj.id.get_ref();
     let what = format!("adjustment `{id}`");
     let needs = |key: &str, present: bool, wanted: bool, findings: &mut Vec<Finding>| {
@@ -514,7 +514,7 @@ fn convert_adjustment(adj: &AdjustmentFile, src: Src<'_>, findings: &mut Vec<Fin
     }
 }
 
-fn convert_charge(charge: &ChargeFile, src: Src<'_>, findings: &mut Vec<Finding>) -> Charge {
+fn convert_charge(charge: &ChargeFile, src: &Src<'_>, findings: &mut Vec<Finding>) -> Charge {
     let amount = check_amount(src, &charge.amount, "charge.amount", findings);
     check_window(src, &charge.from, &charge.until, &format!("charge `{}`", charge.id.get_ref()), findings);
     Charge {
@@ -590,7 +590,7 @@ fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 fn build_versions(parsed: &[(&SourceFile, VersionFile)], findings: &mut Vec<Finding>) -> Vec<Version> {
     let mut by_id: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, (file, v)) in parsed.iter().enumerate() {
-        let src = Src { name: &file.display_name, text: &file.text };
+        let src = Src::new(&file.display_name, &file.text);
         let id = v.id.get_ref().as_str();
         if id.trim().is_empty() {
             findings.push(src.error(&v.id, "id", "the version needs an id, e.g. \"vn-287-2016\""));
@@ -650,7 +650,7 @@ fn build_versions(parsed: &[(&SourceFile, VersionFile)], findings: &mut Vec<Find
         let mut cur = i;
         while let Some(ext) = &parsed[cur].1.extends {
             let (file, v) = &parsed[cur];
-            let src = Src { name: &file.display_name, text: &file.text };
+            let src = Src::new(&file.display_name, &file.text);
             match by_id.get(ext.get_ref().as_str()) {
                 None => {
                     if cur == i {
@@ -705,13 +705,13 @@ fn build_versions(parsed: &[(&SourceFile, VersionFile)], findings: &mut Vec<Find
         let mut sink = Vec::new();
         for &c in chain {
             let (file, v) = &parsed[c];
-            let src = Src { name: &file.display_name, text: &file.text };
+            let src = Src::new(&file.display_name, &file.text);
             // Findings inside a file are reported once, by the version that owns the file.
             let target = if c == i { &mut *findings } else { &mut sink };
-            apply_patch(&mut draft, v.patch(), v.id.get_ref(), src, target);
+            apply_patch(&mut draft, v.patch(), v.id.get_ref(), &src, target);
         }
         let (file, own) = &parsed[i];
-        let src = Src { name: &file.display_name, text: &file.text };
+        let src = Src::new(&file.display_name, &file.text);
         let pick = |f: fn(&VersionFile) -> bool| chain.iter().rev().map(|&c| &parsed[c].1).find(|v| f(v));
         let title = pick(|v| v.title.is_some()).and_then(|v| v.title.clone());
         let issuer = pick(|v| v.issuer.is_some()).and_then(|v| v.issuer.clone());
@@ -772,7 +772,7 @@ fn build_versions(parsed: &[(&SourceFile, VersionFile)], findings: &mut Vec<Find
                 ),
             ));
         }
-        check_version_references(&version, src, own, findings);
+        check_version_references(&version, &src, own, findings);
         let uncovered = version.uncovered_classes();
         if !uncovered.is_empty() {
             let list: Vec<&str> = uncovered.iter().map(|c| c.key()).collect();
@@ -805,7 +805,7 @@ fn merge_indexes<'a>(
 ) -> Vec<super::Index> {
     let mut out: BTreeMap<String, super::Index> = BTreeMap::new();
     for (file, v) in chain {
-        let src = Src { name: &file.display_name, text: &file.text };
+        let src = Src::new(&file.display_name, &file.text);
         for ix in &v.indexes {
             let mut values: Vec<(Date, Decimal)> =
                 ix.values.iter().map(|x| (x.from, canonical(x.value.get_ref().0))).collect();
@@ -841,7 +841,7 @@ fn merge_exempt<'a>(
 ) -> Vec<super::Exemption> {
     let mut out: BTreeMap<DeviceClass, super::Exemption> = BTreeMap::new();
     for (file, v) in chain {
-        let src = Src { name: &file.display_name, text: &file.text };
+        let src = Src::new(&file.display_name, &file.text);
         for e in &v.exempts {
             match DeviceClass::from_key(e.class.get_ref()) {
                 Some(class) => {
@@ -864,7 +864,7 @@ fn merge_exempt<'a>(
 
 /// References a version makes to itself: indexed rows need their index; an exempt class must
 /// not also be priced by a row.
-fn check_version_references(v: &Version, src: Src<'_>, own: &VersionFile, findings: &mut Vec<Finding>) {
+fn check_version_references(v: &Version, src: &Src<'_>, own: &VersionFile, findings: &mut Vec<Finding>) {
     for row in v.rows() {
         if let Some(ix) = &row.indexed
             && v.index(ix).is_none()
@@ -915,7 +915,7 @@ fn check_timeline(
     for pair in versions.windows(2) {
         let (a, b) = (&pair[0], &pair[1]);
         let Some((file, vf)) = file_of(b) else { continue };
-        let src = Src { name: &file.display_name, text: &file.text };
+        let src = Src::new(&file.display_name, &file.text);
         if a.effective_from == b.effective_from {
             findings.push(src.error(
                 &vf.effective_from,
@@ -934,7 +934,7 @@ fn check_timeline(
             );
             let finding = match file_of(a) {
                 Some((afile, avf)) => {
-                    let asrc = Src { name: &afile.display_name, text: &afile.text };
+                    let asrc = Src::new(&afile.display_name, &afile.text);
                     match &avf.effective_until {
                         Some(u) => asrc.error(u, "effective_until", message),
                         None => asrc.error_here(Some("effective_until"), message),
@@ -947,7 +947,7 @@ fn check_timeline(
     }
     for (k, v) in versions.iter().enumerate() {
         let Some((file, vf)) = file_of(v) else { continue };
-        let src = Src { name: &file.display_name, text: &file.text };
+        let src = Src::new(&file.display_name, &file.text);
         let next_start = versions.get(k + 1).map(|n| n.effective_from);
         let end = match (v.effective_until, next_start.and_then(Date::pred)) {
             (Some(u), Some(n)) => Some(u.min(n)),
@@ -997,7 +997,7 @@ pub(crate) fn apply_deviation(
     base: &Version,
     info: DeviationInfo,
     patch: PatchRef<'_>,
-    src: Src<'_>,
+    src: &Src<'_>,
     findings: &mut Vec<Finding>,
 ) -> Version {
     let mut draft = Draft::from_version(base);

@@ -3,7 +3,6 @@
 
 use std::fmt;
 
-use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
@@ -13,15 +12,7 @@ use crate::application::{Channel, Procedure};
 use crate::date::Date;
 use crate::money::Rounding;
 
-/// An exact decimal read from TOML (integer, quoted decimal, or an exactly representable float).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Exact(pub(crate) Decimal);
-
-impl<'de> Deserialize<'de> for Exact {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Exact, D::Error> {
-        crate::money::deserialize_exact(d).map(Exact)
-    }
-}
+pub(crate) use crate::number::Number as Exact;
 
 /// How the lines of an application add up.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]

@@ -142,7 +142,7 @@ fn a_bad_activity_points_at_its_own_line() {
     let err = Application::from_toml("a.toml", text).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "a.toml:9:12: `3,7 GBq`: write the decimal point as `.` and no thousands separator, e.g. \"3.7 GBq\" (key `source.activity`)"
+        "a.toml:9:12: activity `3,7 GBq`: `3,7`: write the decimal point as `.` (e.g. 1.5), never `,`, and no thousands separator (key `source.activity`)"
     );
     let text = text.replace("3,7 GBq", "3.7 GBq").replace("Cs-137", "Xx-999");
     let err = builtin().quote(&Application::from_toml("a.toml", &text).unwrap()).unwrap_err();

@@ -232,7 +232,7 @@ fn rows_are_numbered_by_the_line_they_start_on() {
     let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
     assert_eq!(problems.len(), 3, "{problems:#?}");
     assert!(problems[0].starts_with("line 5: application Q-2: received: day 30 does not exist"), "{}", problems[0]);
-    assert!(problems[1].starts_with("line 6: application Q-3: count `zero`"), "{}", problems[1]);
+    assert!(problems[1].starts_with("line 6: application Q-3: count: `zero` is not a number"), "{}", problems[1]);
     assert!(problems[2].starts_with("line 8: application Q-4: unknown province `Xa\"Y`"), "{}", problems[2]);
     assert_eq!(report.results.len(), 1);
     assert_eq!(report.results[0].application_id, "Q-1\nsecond line");

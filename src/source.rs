@@ -1,0 +1,278 @@
+//! Text files being read: their name and text for messages, places computed from a line index
+//! built once per file, and the one TOML reader every file goes through.
+//!
+//! The TOML reader checks the digits of every number as written before the value is used
+//! (`crate::number`): a float whose binary value is not the decimal written, an ambiguous
+//! `250.000`, or an integer too large for TOML is refused at its place, never rounded.
+
+use std::cell::{Cell, OnceCell};
+use std::ops::Range;
+
+use serde::de::DeserializeOwned;
+
+use crate::error::{Finding, Location};
+
+/// A file being read: its name for messages and its text for turning spans into places.
+#[derive(Debug)]
+pub(crate) struct Src<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) text: &'a str,
+    /// Byte offset of the start of every line, built on the first place asked for.
+    lines: OnceCell<Vec<usize>>,
+    /// The last place computed (offset, line index, column), so places asked for in file
+    /// order on one long line are counted from there, not from the line's start.
+    last: Cell<(usize, usize, usize)>,
+}
+
+impl<'a> Src<'a> {
+    /// A file named `name` (as the user named it) with content `text`.
+    pub(crate) fn new(name: &'a str, text: &'a str) -> Src<'a> {
+        Src { name, text, lines: OnceCell::new(), last: Cell::new((0, 0, 1)) }
+    }
+
+    /// The place of byte `offset` (clamped to the text and to a character boundary), in
+    /// O(log lines) plus the characters between it and the previous place on the same line.
+    pub(crate) fn location(&self, offset: usize) -> Location {
+        let text = self.text;
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let lines = self.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let line = lines.partition_point(|&start| start <= offset).saturating_sub(1);
+        let start = lines.get(line).copied().unwrap_or(0);
+        let (last_offset, last_line, last_column) = self.last.get();
+        let column = if last_line == line && last_offset >= start && last_offset <= offset {
+            last_column + text[last_offset..offset].chars().count()
+        } else {
+            text[start..offset].chars().count() + 1
+        };
+        self.last.set((offset, line, column));
+        Location {
+            file: self.name.to_owned(),
+            line: u32::try_from(line + 1).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// The place of a byte span's start.
+    pub(crate) fn at(&self, span: Range<usize>) -> Location {
+        self.location(span.start)
+    }
+
+    /// An error finding at a spanned value.
+    pub(crate) fn error<T>(&self, value: &toml::Spanned<T>, key: &str, message: impl Into<String>) -> Finding {
+        Finding::error(Some(self.at(value.span())), Some(key), message)
+    }
+
+    /// An error finding about the file as a whole (its first line).
+    pub(crate) fn error_here(&self, key: Option<&str>, message: impl Into<String>) -> Finding {
+        Finding::error(Some(self.location(0)), key, message)
+    }
+
+    /// Parses the file as `T`; on a syntax or shape error records the finding and gives `None`.
+    pub(crate) fn parse<T: DeserializeOwned>(&self, findings: &mut Vec<Finding>) -> Option<T> {
+        self.read().map_err(|f| findings.push(f)).ok()
+    }
+
+    /// Parses the file as `T`, after checking the digits of every number as written.
+    pub(crate) fn read<T: DeserializeOwned>(&self) -> Result<T, Finding> {
+        let table = toml::de::DeTable::parse(self.text).map_err(|e| self.toml_finding(&e))?;
+        check_numbers(self, None, table.get_ref())?;
+        T::deserialize(toml::de::Deserializer::from(table)).map_err(|e| self.toml_finding(&e))
+    }
+
+    /// A finding from a TOML syntax or shape error in this file.
+    pub(crate) fn toml_finding(&self, err: &toml::de::Error) -> Finding {
+        let location = err.span().map(|s| self.at(s));
+        // A missing key has no line of its own: name it from the message.
+        let missing = err.message().strip_prefix("missing field `").and_then(|m| m.split('`').next());
+        let key = missing.map(str::to_owned).or_else(|| err.span().and_then(|s| key_at(self.text, s.start)));
+        let token = err.span().map(|s| token_at(self.text, s.start)).unwrap_or_default();
+        let finding = Finding::error(location, key.as_deref(), plain_toml_message(err.message()));
+        if looks_like_day_first(token) {
+            let iso = day_first_to_iso(token);
+            return Finding { message: format!("`{token}` is not a date TOML can read"), ..finding }
+                .with_hint(format!("write it as YYYY-MM-DD: {iso}"));
+        }
+        finding
+    }
+}
+
+/// Walks every value of a parsed document and checks the digits of each number as written.
+fn check_numbers(src: &Src<'_>, key: Option<&str>, table: &toml::de::DeTable<'_>) -> Result<(), Finding> {
+    for (k, v) in table {
+        check_value(src, Some(k.get_ref().as_ref()).or(key), v)?;
+    }
+    Ok(())
+}
+
+fn check_value(src: &Src<'_>, key: Option<&str>, value: &toml::Spanned<toml::de::DeValue<'_>>) -> Result<(), Finding> {
+    use toml::de::DeValue;
+    let span = value.span();
+    let written = src.text.get(span.clone()).unwrap_or_default();
+    let refused = match value.get_ref() {
+        DeValue::Float(_) => crate::number::check_written_float(written).err(),
+        DeValue::Integer(_) => crate::number::check_written_integer(written).err(),
+        DeValue::Array(items) => {
+            for item in items.iter() {
+                check_value(src, key, item)?;
+            }
+            None
+        }
+        DeValue::Table(t) => return check_numbers(src, key, t),
+        _ => None,
+    };
+    match refused {
+        Some(e) => Err(Finding::error(Some(src.at(span)), key, e.message)),
+        None => Ok(()),
+    }
+}
+
+/// The text of the token starting at `offset` (up to the next space, comma, bracket or line end).
+fn token_at(text: &str, offset: usize) -> &str {
+    let rest = text.get(offset..).unwrap_or_default();
+    let end = rest.find([' ', '\t', '\r', '\n', ',', ']', '}', '#']).unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// `15/09/2025` or `1/9/2025` (also with `-` or `.`): a date written day first.
+fn looks_like_day_first(token: &str) -> bool {
+    let parts: Vec<&str> = token.split(['/', '.', '-']).collect();
+    parts.len() == 3
+        && token.contains('/')
+        && parts[0].len() <= 2
+        && parts[1].len() <= 2
+        && parts[2].len() == 4
+        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn day_first_to_iso(token: &str) -> String {
+    let parts: Vec<&str> = token.split(['/', '.', '-']).collect();
+    match parts.as_slice() {
+        [d, m, y] => format!("{y}-{m:0>2}-{d:0>2}"),
+        _ => "YYYY-MM-DD".to_owned(),
+    }
+}
+
+/// The key written on the line that contains byte `offset`, if that line is `key = value`.
+fn key_at(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let start = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
+    let end = text.get(offset..)?.find('\n').map_or(text.len(), |i| offset + i);
+    let line = text.get(start..end)?.trim();
+    if line.starts_with('[') || line.starts_with('#') {
+        return line
+            .trim_start_matches('[')
+            .split(']')
+            .next()
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty() && !s.starts_with('#'));
+    }
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    (!key.is_empty()).then(|| key.to_owned())
+}
+
+/// What a table of a given (internal) type looks like, for "expected …" messages.
+const TABLE_SHAPES: &[(&str, &str)] = &[
+    ("Text", "a table { vi = \"…\", en = \"…\" }"),
+    ("LegalRef", "a table { document = \"…\", article = \"…\" } (article, date and url optional)"),
+    ("Provenance", "a table { confidence = \"V\", source = \"…\" }"),
+    ("BandFile", "a table { from = 2, to = 3, factor = \"0.95\" }"),
+];
+
+/// Rewrites serde's and toml's technical phrasing into words a policy officer reads easily,
+/// and never lets an internal type name through.
+fn plain_toml_message(message: &str) -> String {
+    let mut m = message.trim().replace("unknown field", "unknown key").replace("missing field", "missing key");
+    for (from, to) in [
+        ("invalid type: ", "wrong kind of value: "),
+        ("expected u32", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        ("expected u16", "expected a whole number"),
+        ("expected u8", "expected a whole number"),
+        ("expected i64", "expected a whole number"),
+        ("expected a boolean", "expected true or false"),
+        ("expected a sequence", "expected a list [ … ]"),
+        ("expected a string", "expected text in quotes"),
+        ("expected a map", "expected a table"),
+        ("unknown variant", "unknown value"),
+        ("wanted string or table", "expected one of the allowed words, in quotes"),
+        ("wanted exactly 1 element, more than 1 element", "expected a single [table], not a list [[table]]"),
+        ("invalid length", "wrong number of items"),
+    ] {
+        m = m.replace(from, to);
+    }
+    // Any other machine integer type: say what a person writes.
+    for ty in ["i128", "u128", "i64", "u64", "i32", "u32", "i16", "u16", "i8", "u8", "usize", "isize"] {
+        m = m.replace(&format!("as {ty}"), "").replace(&format!("expected {ty}"), "expected a whole number");
+        m = m.replace(ty, "whole number");
+    }
+    m = m.replace("f64", "number").replace("f32", "number");
+    // "expected struct Foo" / "expected enum Foo": say what to write instead.
+    for kind in ["struct ", "enum "] {
+        while let Some(i) = m.find(&format!("expected {kind}")) {
+            let start = i + "expected ".len();
+            let name_start = start + kind.len();
+            let name_end =
+                m[name_start..].find(|c: char| !c.is_alphanumeric() && c != '_').map_or(m.len(), |e| name_start + e);
+            let name = &m[name_start..name_end];
+            let shape = TABLE_SHAPES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or(if kind == "struct " { "a table" } else { "one of the allowed words, in quotes" }, |(_, s)| *s);
+            m.replace_range(start..name_end, shape);
+        }
+    }
+    m.replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_is_read_from_the_line() {
+        let text = "[[device]]\nclass = \"x\"\ncount = 0\n";
+        assert_eq!(key_at(text, text.find('0').unwrap()).as_deref(), Some("count"));
+        assert_eq!(key_at(text, 2).as_deref(), Some("device"));
+    }
+
+    #[test]
+    fn places_match_the_direct_count_in_any_order() {
+        let text = "a = 1\nprovince = \"Hà Nội\"\nx = [1, 2, \"đ\", 3]\n\nlast";
+        let src = Src::new("f.toml", text);
+        let mut offsets: Vec<usize> = (0..=text.len()).collect();
+        offsets.extend((0..=text.len()).rev());
+        for o in offsets {
+            assert_eq!(src.location(o), Location::at("f.toml", text, o), "offset {o}");
+        }
+    }
+
+    #[test]
+    fn day_first_dates_get_the_iso_hint() {
+        let src = Src::new("a.toml", "received = 15/09/2025\n");
+        let f = src.read::<toml::Table>().unwrap_err();
+        assert_eq!(
+            f.to_string(),
+            "a.toml:1:12: `15/09/2025` is not a date TOML can read (key `received`)\n  hint: write it as YYYY-MM-DD: 2025-09-15"
+        );
+    }
+
+    #[test]
+    fn written_numbers_are_checked_at_their_place() {
+        let src = Src::new("s.toml", "[a]\nb = [1, { c = 250.000 }]\n");
+        let f = src.read::<toml::Table>().unwrap_err();
+        assert!(f.to_string().starts_with("s.toml:2:15: `250.000` is ambiguous"), "{f}");
+        let src = Src::new("s.toml", "count = 0.9999999999999999999999999999\n");
+        assert!(src.read::<toml::Table>().unwrap_err().to_string().contains("cannot be stored exactly"));
+        let src = Src::new("s.toml", "amount = 99999999999999999999\n");
+        let f = src.read::<toml::Table>().unwrap_err().to_string();
+        assert!(f.starts_with("s.toml:1:10: `99999999999999999999` is too large"), "{f}");
+    }
+}
