@@ -133,6 +133,34 @@ pub enum FacilityKind {
     Other,
 }
 
+impl FacilityKind {
+    /// Every kind.
+    pub const ALL: [FacilityKind; 8] = [
+        FacilityKind::Hospital,
+        FacilityKind::Clinic,
+        FacilityKind::DentalClinic,
+        FacilityKind::Veterinary,
+        FacilityKind::Industrial,
+        FacilityKind::Research,
+        FacilityKind::Security,
+        FacilityKind::Other,
+    ];
+
+    /// The key used in files: `hospital`, `dental_clinic`, …
+    pub fn key(self) -> &'static str {
+        match self {
+            FacilityKind::Hospital => "hospital",
+            FacilityKind::Clinic => "clinic",
+            FacilityKind::DentalClinic => "dental_clinic",
+            FacilityKind::Veterinary => "veterinary",
+            FacilityKind::Industrial => "industrial",
+            FacilityKind::Research => "research",
+            FacilityKind::Security => "security",
+            FacilityKind::Other => "other",
+        }
+    }
+}
+
 /// What kind of radiation a described device uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -303,8 +331,22 @@ pub struct Application {
     pub sites: u32,
     /// Conditions the schedule may test (`when = "…"`), e.g. `late`, `partial_period`.
     pub conditions: Vec<String>,
-    /// Where `province` was written, for messages.
-    pub province_location: Option<Location>,
+    /// Where the fields were written, when the application came from a file.
+    pub(crate) places: Places,
+}
+
+/// Where an application's fields were written, when it came from a file: the places its
+/// messages point at.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Places {
+    /// The file itself (its first line), for a key that is missing.
+    pub(crate) file: Option<Location>,
+    /// `province`.
+    pub(crate) province: Option<Location>,
+    /// `facility_kind`.
+    pub(crate) facility_kind: Option<Location>,
+    /// Each entry of `conditions`.
+    pub(crate) conditions: Vec<Location>,
 }
 
 /// What an application is priced on besides its devices: the fields adjustments and charges
@@ -365,7 +407,7 @@ struct ApplicationFile {
     #[serde(default)]
     applicant: Option<Spanned<String>>,
     #[serde(default)]
-    facility_kind: Option<FacilityKind>,
+    facility_kind: Option<Spanned<FacilityKind>>,
     #[serde(default)]
     sites: Option<Spanned<crate::number::Number>>,
     #[serde(default)]
@@ -469,7 +511,7 @@ impl Application {
             channel: Channel::InPerson,
             applicant: None,
             devices: Vec::new(),
-            province_location: None,
+            places: Places::default(),
             facility_kind: None,
             sites: 1,
             conditions: Vec::new(),
@@ -576,8 +618,13 @@ impl Application {
             channel,
             applicant: raw.applicant.map(Spanned::into_inner),
             devices,
-            province_location: Some(src.at(raw.province.span())),
-            facility_kind: raw.facility_kind,
+            places: Places {
+                file: Some(src.location(0)),
+                province: Some(src.at(raw.province.span())),
+                facility_kind: raw.facility_kind.as_ref().map(|k| src.at(k.span())),
+                conditions: raw.conditions.iter().map(|c| src.at(c.span())).collect(),
+            },
+            facility_kind: raw.facility_kind.map(Spanned::into_inner),
             sites,
             conditions,
         })

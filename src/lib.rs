@@ -167,8 +167,8 @@ pub use registry::{
 };
 pub use schedule::{
     Adjustment, AdjustmentKind, Aggregation, Authority, Charge, ClassMapping, DeviationInfo, Difference, Exemption,
-    Index, LegalRef, MAX_FILE_BYTES, MAX_FILES, MAX_ROWS, Note, ProcedureRule, ProvinceKind, RoundAt, RoundingRule,
-    Row, Schedules, SourceFile, Text, Unit, Version, diff, schema,
+    FacilityDefault, Index, LegalRef, MAX_FILE_BYTES, MAX_FILES, MAX_ROWS, Note, ProcedureRule, ProvinceKind, RoundAt,
+    RoundingRule, Row, Schedules, SourceFile, Text, Unit, Version, diff, schema,
 };
 
 /// Text folding used for forgiving lookups (case, Vietnamese diacritics, punctuation).

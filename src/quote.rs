@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::application::{Application, Channel, DeviceEntry, Procedure, Terms};
+use crate::application::{Application, Channel, DeviceEntry, Places, Procedure, Terms};
 use crate::class::DeviceClass;
 use crate::classify::{Classification, Status};
 use crate::date::Date;
@@ -12,7 +12,8 @@ use crate::exact::Exact;
 use crate::money::Money;
 use crate::province::{Body, Province, ResolvedProvince};
 use crate::schedule::{
-    Adjustment, AdjustmentKind, Aggregation, Authority, LegalRef, RoundAt, Row, Schedules, Text, Unit, Version,
+    Adjustment, AdjustmentKind, Aggregation, Authority, FacilityDefault, LegalRef, RoundAt, Row, Schedules, Text, Unit,
+    Version,
 };
 
 /// The schedule version a quote was priced with.
@@ -377,6 +378,68 @@ impl Notes {
     }
 }
 
+/// The terms an application is priced on under `version`, once the facts the version's rules
+/// need are checked: every stated condition must be one the version's adjustments test, and
+/// when an adjustment that would apply depends on the kind of facility, the application must
+/// state it, unless the version declares a default (then returned, for the quote to print).
+fn settle<'a>(
+    version: &'a Version,
+    terms: Terms<'a>,
+    places: &Places,
+) -> Result<(Terms<'a>, Option<&'a FacilityDefault>), Error> {
+    let known = version.conditions();
+    for (i, c) in terms.conditions.iter().enumerate() {
+        if known.contains(&c.as_str()) {
+            continue;
+        }
+        let place = places.conditions.get(i).cloned().or_else(|| places.file.clone());
+        let list = if known.is_empty() {
+            "it tests no conditions: remove `conditions`".to_owned()
+        } else {
+            format!("it tests only {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
+        };
+        let close = known.iter().find(|k| crate::text::edit_distance(k, c) <= 2);
+        let mut finding = Finding::error(
+            place,
+            Some("conditions"),
+            format!(
+                "condition `{}` is not one schedule version `{}` (in force on {}) knows: {list}",
+                crate::text::excerpt(c),
+                version.id(),
+                terms.received
+            ),
+        );
+        if let Some(k) = close {
+            finding = finding.with_hint(format!("did you mean `{k}`?"));
+        }
+        return Err(Error::input(finding));
+    }
+    if terms.facility_kind.is_some() {
+        return Ok((terms, None));
+    }
+    let needs = version.adjustments().iter().find(|a| a.facility_kinds.is_some() && a.applies_but_for_facility(&terms));
+    let Some(adj) = needs else { return Ok((terms, None)) };
+    match version.default_facility_kind() {
+        Some(d) => Ok((Terms { facility_kind: Some(d.kind), ..terms }, Some(d))),
+        None => {
+            let kinds: Vec<&str> = crate::application::FacilityKind::ALL.iter().map(|k| k.key()).collect();
+            Err(Error::input(
+                Finding::error(
+                    places.file.clone(),
+                    Some("facility_kind"),
+                    format!(
+                        "schedule version `{}` charges by kind of facility ({}: {}), but the application does not say what kind of facility applies",
+                        version.id(),
+                        adj.id,
+                        adj.name.en
+                    ),
+                )
+                .with_hint(format!("add facility_kind = one of {}", kinds.join(", "))),
+            ))
+        }
+    }
+}
+
 fn overflow() -> Error {
     Error::input(Finding::error(
         None,
@@ -415,7 +478,7 @@ impl Schedules {
     fn resolve_province(&self, app: &Application) -> Result<(ResolvedProvince, &Province), Error> {
         self.provinces()
             .resolve(&app.province, app.received)
-            .map_err(|e| Error::input(Finding::error(app.province_location.clone(), Some("province"), e.message)))
+            .map_err(|e| Error::input(Finding::error(app.places.province.clone(), Some("province"), e.message)))
     }
 
     /// The province (as resolved on the date) and the schedule version an application is
@@ -468,6 +531,8 @@ impl Schedules {
         let historical = former && date < province.since();
         let national = self.version_on(date)?;
         let version = if historical { national } else { province.version_applied(national, date) };
+        let (settled, _) = settle(version, *app, &Places::default()).ok()?;
+        let app = &settled;
         let rounding = version.rounding();
         let step = Exact::of(rounding.step).power_of_ten()?;
         let each_step = rounding.at == RoundAt::Line;
@@ -511,8 +576,9 @@ impl Schedules {
         let rule = version.procedure(app.procedure)?;
         let factor = Exact::of(rule.factor);
         if factor != Exact::ONE {
-            let delta = running.mul(factor.sub(Exact::ONE)?)?;
-            running = running.add(round_step(delta)?)?;
+            // The amount due is rounded, not the signed change (a reduction rounds the same way
+            // as the amount it leaves).
+            running = round_step(running.mul(factor)?)?;
         }
         for adj in version.adjustments().iter().filter(|a| a.applies_to(app)) {
             let delta = match (adj.kind, adj.factor, adj.amount) {
@@ -521,7 +587,7 @@ impl Schedules {
                 // The rarer kinds: the engine's own Decimal rule on the same exact value.
                 _ => Exact::of(adjustment_delta(adj, running.to_decimal()?, charged, app.sites).ok()?),
             };
-            running = running.add(round_step(delta)?)?;
+            running = round_step(running.add(delta)?)?;
         }
         if rounding.at == RoundAt::Total {
             running = running.round(rounding.strategy, step)?;
@@ -671,6 +737,17 @@ impl Schedules {
         let date = app.received;
         let round = Rounder::new(version);
         let mut notes = Notes { en: Vec::new(), vi: Vec::new() };
+        let (terms, defaulted) = settle(version, app.terms(), &app.places)?;
+        if let Some(d) = defaulted {
+            notes.push(
+                format!(
+                    "The application does not state its kind of facility: the schedule assumes `{}` ({}).",
+                    d.kind.key(),
+                    d.basis
+                ),
+                format!("Hồ sơ không ghi loại cơ sở: biểu phí mặc định là `{}` ({}).", d.kind.key(), d.basis),
+            );
+        }
 
         if let Some(former) = &resolved.former {
             if resolved.historical {
@@ -928,9 +1005,10 @@ impl Schedules {
             notes.assumption(a);
         }
         if rule.factor != Decimal::ONE {
-            let delta = running.checked_mul(rule.factor - Decimal::ONE).ok_or_else(overflow)?;
-            let delta = round.step(delta)?;
-            running = running.checked_add(delta).ok_or_else(overflow)?;
+            // The amount due is rounded, not the signed change.
+            let due = round.step(running.checked_mul(rule.factor).ok_or_else(overflow)?)?;
+            let delta = due - running;
+            running = due;
             let pct = percent(rule.factor);
             adjustments.push(QuoteAdjustment {
                 kind: "procedure".to_owned(),
@@ -950,7 +1028,7 @@ impl Schedules {
         let charged_devices: u64 =
             lines.iter().zip(&single_unit).filter(|(_, f)| f.is_some()).map(|(l, _)| u64::from(l.count)).sum();
         for adj in version.adjustments() {
-            if !adj.applies(app) {
+            if !adj.applies_to(&terms) {
                 if let (Some(ch), true) =
                     (adj.channel, adj.procedures.as_ref().is_none_or(|p| p.contains(&app.procedure)))
                 {
@@ -978,8 +1056,9 @@ impl Schedules {
                 }
                 continue;
             }
-            let delta = adjustment_delta(adj, running, charged_devices, app.sites)?;
-            let delta = round.step(delta)?;
+            let raw = adjustment_delta(adj, running, charged_devices, terms.sites)?;
+            let due = round.step(running.checked_add(raw).ok_or_else(overflow)?)?;
+            let delta = due - running;
             if let Some(a) = &adj.assumption {
                 notes.assumption(a);
             }

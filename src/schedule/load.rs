@@ -9,8 +9,8 @@ use toml::Spanned;
 
 use super::model::{AdjustmentFile, AdjustmentKind, ChargeFile, Exact, PatchRef, RowFile, VersionFile};
 use super::{
-    Adjustment, Charge, ClassMapping, DeviationInfo, Note, ProcedureRule, RoundingRule, Row, Schedules, SourceFile,
-    Version,
+    Adjustment, Charge, ClassMapping, DeviationInfo, FacilityDefault, Note, ProcedureRule, RoundingRule, Row,
+    Schedules, SourceFile, Version,
 };
 use crate::application::Procedure;
 use crate::authority::AuthorityTable;
@@ -749,6 +749,9 @@ fn build_versions(parsed: &[(&SourceFile, VersionFile)], findings: &mut Vec<Find
             currency,
             rounding: RoundingRule { strategy: rounding.strategy, step, at: rounding.at },
             aggregation: pick(|v| v.aggregation.is_some()).and_then(|v| v.aggregation).unwrap_or_default(),
+            default_facility_kind: pick(|v| v.default_facility_kind.is_some())
+                .and_then(|v| v.default_facility_kind.as_ref())
+                .map(|d| FacilityDefault { kind: d.kind, basis: d.basis.clone() }),
             indexes: merge_indexes(chain.iter().map(|&c| &parsed[c]), findings),
             exempt: merge_exempt(chain.iter().map(|&c| &parsed[c]), findings),
             procedures: BTreeMap::new(),

@@ -164,10 +164,16 @@ impl Adjustment {
 
     /// [`Adjustment::applies`] on the terms alone.
     pub(crate) fn applies_to(&self, app: &crate::application::Terms<'_>) -> bool {
+        self.applies_but_for_facility(app)
+            && self.facility_kinds.as_ref().is_none_or(|k| app.facility_kind.is_some_and(|f| k.contains(&f)))
+    }
+
+    /// Whether everything but the kind of facility lets the adjustment apply: channel,
+    /// procedure, window and condition.
+    pub(crate) fn applies_but_for_facility(&self, app: &crate::application::Terms<'_>) -> bool {
         self.channel.is_none_or(|c| c == app.channel)
             && self.procedures.as_ref().is_none_or(|p| p.contains(&app.procedure))
             && in_window(app.received, self.from, self.until)
-            && self.facility_kinds.as_ref().is_none_or(|k| app.facility_kind.is_some_and(|f| k.contains(&f)))
             && self.when.as_ref().is_none_or(|w| app.conditions.contains(w))
     }
 }
@@ -244,6 +250,8 @@ pub struct Version {
     rounding: RoundingRule,
     #[serde(skip_serializing_if = "is_sum")]
     aggregation: Aggregation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    default_facility_kind: Option<FacilityDefault>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     indexes: Vec<Index>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -266,6 +274,15 @@ pub struct Version {
 
 fn is_sum(a: &Aggregation) -> bool {
     *a == Aggregation::Sum
+}
+
+/// The kind of facility a version assumes when an application does not state one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FacilityDefault {
+    /// The kind assumed.
+    pub kind: crate::application::FacilityKind,
+    /// Why the schedule may assume it.
+    pub basis: LegalRef,
 }
 
 /// An indexed unit (e.g. a "fee unit") and its money value by date.
@@ -355,6 +372,20 @@ impl Version {
     /// How lines add up.
     pub fn aggregation(&self) -> Aggregation {
         self.aggregation
+    }
+
+    /// The kind of facility assumed when an application does not state one, if the version
+    /// declares it.
+    pub fn default_facility_kind(&self) -> Option<&FacilityDefault> {
+        self.default_facility_kind.as_ref()
+    }
+
+    /// The conditions (`when`) this version's adjustments test, sorted, without repeats.
+    pub fn conditions(&self) -> Vec<&str> {
+        let mut known: Vec<&str> = self.adjustments.iter().filter_map(|a| a.when.as_deref()).collect();
+        known.sort_unstable();
+        known.dedup();
+        known
     }
     /// The indexed units.
     pub fn index(&self, id: &str) -> Option<&Index> {

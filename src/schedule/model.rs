@@ -45,6 +45,16 @@ pub(crate) struct IndexValueFile {
     pub(crate) value: Spanned<Exact>,
 }
 
+/// `default_facility_kind = { kind = "other", basis = { … } }`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FacilityDefaultFile {
+    /// The kind assumed.
+    pub(crate) kind: crate::application::FacilityKind,
+    /// Why the schedule may assume it.
+    pub(crate) basis: LegalRef,
+}
+
 /// `[[exempt]]`: a whole class exempt from the fee under this version.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -474,6 +484,11 @@ pub(crate) struct VersionFile {
     /// "sum" (every device is charged) or "highest" (only the most expensive line, once).
     #[serde(default)]
     pub(crate) aggregation: Option<Aggregation>,
+    /// The kind of facility assumed when an application does not state `facility_kind`, for
+    /// adjustments limited to `facility_kinds` (printed on every quote it is used for).
+    /// Without it, such an application is refused and asked for its kind of facility.
+    #[serde(default)]
+    pub(crate) default_facility_kind: Option<FacilityDefaultFile>,
     /// Indexed units (e.g. a fee unit) whose money value is set by date.
     #[serde(default, rename = "index")]
     pub(crate) indexes: Vec<IndexFile>,

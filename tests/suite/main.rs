@@ -15,6 +15,7 @@ mod hostile;
 mod properties;
 mod provinces;
 mod registry;
+mod rounding;
 mod schedule_checks;
 mod structures;
 

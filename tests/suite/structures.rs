@@ -50,7 +50,29 @@ fn s2_base_fee_by_kind_of_facility_plus_per_unit() {
     assert_eq!(with(Some(FacilityKind::Hospital), 2), 4_000_000); // 3,000,000 + 2 × 500,000
     assert_eq!(with(Some(FacilityKind::DentalClinic), 3), 2_500_000); // 1,000,000 + 3 × 500,000
     assert_eq!(with(Some(FacilityKind::Veterinary), 1), 2_500_000); // 2,000,000 + 500,000
-    assert_eq!(with(None, 1), 500_000); // no kind stated: no base fee
+    // No kind stated: refused, never priced without the base fee.
+    let e = s.quote(&app("2024-05-10", &[(Dental, 1)])).unwrap_err();
+    assert!(e.is_input());
+    assert_eq!(
+        e.to_string(),
+        "schedule version `s2` charges by kind of facility (base-hospital: base-hospital), but the application does not say what kind of facility applies (key `facility_kind`)\n  hint: add facility_kind = one of hospital, clinic, dental_clinic, veterinary, industrial, research, security, other"
+    );
+    // Unless the schedule declares a default, which the quote prints.
+    let text = std::fs::read_to_string(root().join("tests/fixtures/structures/2-base-fee-by-facility/schedule.toml"))
+        .unwrap()
+        .replace(
+            "[rounding]",
+            "default_facility_kind = { kind = \"other\", basis = { document = \"Test document\", article = \"Art. 9\" } }\n\n[rounding]",
+        );
+    let d = Schedules::from_files(crate::with_version("s2.toml", &text)).unwrap();
+    let q = d.quote(&app("2024-05-10", &[(Dental, 1)])).unwrap();
+    assert_eq!(q.total.amount(), Decimal::from(2_500_000)); // 2,000,000 (other) + 500,000
+    assert!(
+        q.notes.contains(&"The application does not state its kind of facility: the schedule assumes `other` (Test document, Art. 9).".to_owned()),
+        "{:?}",
+        q.notes
+    );
+    assert_eq!(d.total(&app("2024-05-10", &[(Dental, 1)])).unwrap().0, q.total);
 }
 
 #[test]
@@ -120,6 +142,20 @@ fn s8_late_penalty_and_partial_period() {
     assert_eq!(with(&["partial_period"]), 4_000_000); // × 0.5
     assert_eq!(with(&["late"]), 9_000_000); // × 1.1 + 200,000
     assert_eq!(with(&["partial_period", "late"]), 4_600_000); // × 0.5 × 1.1 + 200,000
+
+    // A condition no rule of the version in force knows is refused at its place, never ignored.
+    let text = "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2024-05-10\nconditions = [\"late\", \"lat\"]\n[[device]]\nclass = \"xray_ct\"\n";
+    let a = Application::from_toml("a.toml", text).unwrap();
+    for e in [s.quote(&a).unwrap_err(), s.total(&a).unwrap_err()] {
+        assert!(e.is_input());
+        assert_eq!(
+            e.to_string(),
+            "a.toml:4:23: condition `lat` is not one schedule version `s8` (in force on 2024-05-10) knows: it tests only `late`, `partial_period` (key `conditions`)\n  hint: did you mean `late`?"
+        );
+    }
+    // Under the shipped schedule, which tests no condition at all.
+    let e = crate::shared().quote(&a).unwrap_err().to_string();
+    assert!(e.starts_with("a.toml:4:15: condition `late` is not one schedule version `vn-287-2016-a63-2023` (in force on 2024-05-10) knows: it tests no conditions: remove `conditions`"), "{e}");
 }
 
 #[test]
