@@ -402,36 +402,78 @@ impl Registry {
     }
 
     /// Reads a registry written by [`Registry::to_toml`] (or by hand: a `[[history]]` list is
-    /// enough; the state is rebuilt from it and, when given, must match).
+    /// enough; the state is rebuilt from it and, when given, must match). An event that is
+    /// refused is named by its place in the file (`file:line:column`).
     pub fn from_toml(file: &str, text: &str, schedules: &Schedules) -> Result<Registry, Error> {
-        let stored: Stored = crate::source::Src::new(file, text).read().map_err(Error::input)?;
-        Registry::rebuild(file, stored, schedules)
-    }
-
-    /// Reads a registry written by [`Registry::to_json`].
-    pub fn from_json(file: &str, text: &str, schedules: &Schedules) -> Result<Registry, Error> {
-        let stored: Stored = serde_json::from_str(text).map_err(|e| {
-            Error::input(Finding::error(
-                Some(crate::error::Location {
-                    file: file.to_owned(),
-                    line: u32::try_from(e.line()).unwrap_or(0),
-                    column: u32::try_from(e.column()).unwrap_or(0),
-                }),
-                None,
-                e.to_string(),
-            ))
-        })?;
-        Registry::rebuild(file, stored, schedules)
-    }
-
-    fn rebuild(file: &str, stored: Stored, schedules: &Schedules) -> Result<Registry, Error> {
-        let mut registry = Registry::new();
-        for (i, event) in stored.history.into_iter().enumerate() {
-            registry.apply(schedules, event).map_err(|e| {
-                Error::input(Finding::error(None, Some("history"), format!("{file}: history entry {}: {e}", i + 1)))
-            })?;
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct StoredToml {
+            #[serde(default)]
+            history: Vec<toml::Spanned<Event>>,
+            #[serde(default)]
+            state: State,
         }
-        let given = stored.state;
+        let src = crate::source::Src::new(file, text);
+        let stored: StoredToml = src.read().map_err(Error::input)?;
+        let events = stored.history.into_iter().map(|e| {
+            let place = src.at(e.span());
+            (Some(place), e.into_inner())
+        });
+        Registry::rebuild(file, events.map(Ok), stored.state, schedules)
+    }
+
+    /// Reads a registry written by [`Registry::to_json`]. Exact numbers are strings in this
+    /// JSON (as the writer makes them): a number with a fraction or an exponent is refused, since
+    /// JSON would read it through a binary float.
+    pub fn from_json(file: &str, text: &str, schedules: &Schedules) -> Result<Registry, Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct StoredJson<'a> {
+            #[serde(default, borrow)]
+            history: Vec<&'a serde_json::value::RawValue>,
+            #[serde(default)]
+            state: State,
+        }
+        let src = crate::source::Src::new(file, text);
+        let place = |line: usize, column: usize| crate::error::Location {
+            file: file.to_owned(),
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+        };
+        if let Some((offset, number)) = json_fraction(text) {
+            return Err(Error::input(
+                Finding::error(
+                    Some(src.location(offset)),
+                    None,
+                    format!("`{number}`: JSON would read this number through a binary float"),
+                )
+                .with_hint(format!("write exact numbers as strings, e.g. \"{number}\"")),
+            ));
+        }
+        let stored: StoredJson<'_> = serde_json::from_str(text).map_err(|e| {
+            Error::input(Finding::error(Some(place(e.line(), e.column())), None, plain_json_message(&e)))
+        })?;
+        let base = text.as_ptr() as usize;
+        let events = stored.history.into_iter().map(|raw| {
+            let at = src.location((raw.get().as_ptr() as usize).saturating_sub(base));
+            serde_json::from_str::<Event>(raw.get())
+                .map(|e| (Some(at.clone()), e))
+                .map_err(|e| Error::input(Finding::error(Some(at), Some("history"), plain_json_message(&e))))
+        });
+        Registry::rebuild(file, events, stored.state, schedules)
+    }
+
+    fn rebuild(
+        file: &str,
+        events: impl Iterator<Item = Result<(Option<crate::error::Location>, Event), Error>>,
+        given: State,
+        schedules: &Schedules,
+    ) -> Result<Registry, Error> {
+        let mut registry = Registry::new();
+        for event in events {
+            let (place, event) = event?;
+            registry.apply(schedules, event).map_err(|e| e.at(place.as_ref()))?;
+        }
         if given != State::default() && given != registry.state {
             return Err(Error::input(Finding::error(
                 None,
@@ -531,6 +573,46 @@ impl Registry {
         }
         RenewalReport { renewals, per_province, per_authority, total }
     }
+}
+
+/// The first number in a JSON text written with a fraction or an exponent, and its offset.
+fn json_fraction(text: &str) -> Option<(usize, &str)> {
+    let bytes = text.as_bytes();
+    let (mut i, mut in_string) = (0, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if b == b'-' || b.is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && matches!(bytes[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                i += 1;
+            }
+            let number = &text[start..i];
+            if number.contains(['.', 'e', 'E']) {
+                return Some((start, number));
+            }
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// serde_json's message without its own " at line L column C" (the place is given apart) and
+/// without internal type names.
+fn plain_json_message(e: &serde_json::Error) -> String {
+    let m = e.to_string();
+    let m = m.split(" at line ").next().unwrap_or(&m).to_owned();
+    m.replace("unknown field", "unknown key")
+        .replace("missing field", "missing key")
+        .replace("invalid type: ", "wrong kind of value: ")
 }
 
 /// Applies an already-validated event (replay).
@@ -717,8 +799,47 @@ fn apply_to(state: &mut State, schedules: &Schedules, mut event: Event) -> Resul
                     ),
                 ));
             }
+            if licence.issued > date {
+                return Err(refuse(
+                    date,
+                    format!(
+                        "licence `{}` is issued on {}, after the day this change records ({date}); record it on or after its issue date",
+                        licence.number, licence.issued
+                    ),
+                ));
+            }
+            if licence.devices.is_empty() {
+                return Err(refuse(date, format!("licence `{}` names no device", licence.number)));
+            }
+            let mut seen = std::collections::BTreeSet::new();
             for d in &licence.devices {
+                if !seen.insert(d.as_str()) {
+                    return Err(refuse(
+                        date,
+                        format!(
+                            "licence `{}` names device `{d}` more than once; a device is licensed once (it would be priced twice at renewal)",
+                            licence.number
+                        ),
+                    ));
+                }
                 active(state, d)?;
+                if let Some(class) = state.equipment.get(d).and_then(|e| e.class) {
+                    match schedules.authority().rule(class, licence.issued) {
+                        Some((rule, _)) if rule.authority != licence.authority => {
+                            return Err(refuse(
+                                date,
+                                format!(
+                                    "licence `{}` is issued by {} but device `{d}` ({class}) falls to {} on {}; the licence must come from the authority that licenses its devices",
+                                    licence.number,
+                                    licence.authority.key(),
+                                    rule.authority.key(),
+                                    licence.issued
+                                ),
+                            ));
+                        }
+                        _ => {}
+                    }
+                }
                 if state.equipment.get(d).is_some_and(|e| e.facility != licence.facility) {
                     return Err(refuse(
                         date,

@@ -152,6 +152,34 @@ fn every_refusal_says_why_and_changes_nothing() {
         (licence("2024-05-01", "L1", "F1", "2027-03-01", &["D1"]), "licence `L1` already exists"),
         (licence("2024-05-01", "L2", "F2", "2027-03-01", &["D1"]), "device `D1` belongs to another facility"),
         (licence("2024-05-01", "L2", "F2", "2024-04-01", &["D3"]), "expires on 2024-04-01 but is issued on 2024-05-01"),
+        // The same device three times would be priced three times at renewal.
+        (
+            licence("2024-05-01", "L2", "F2", "2027-05-01", &["D3", "D3", "D3"]),
+            "licence `L2` names device `D3` more than once",
+        ),
+        (licence("2024-05-01", "L2", "F2", "2027-05-01", &[]), "licence `L2` names no device"),
+        // Issued after the day the change is recorded.
+        (
+            {
+                let mut e = licence("2024-05-01", "L2", "F2", "2027-05-01", &["D3"]);
+                if let Change::IssueLicence { licence } = &mut e.change {
+                    licence.issued = date("2024-06-01");
+                }
+                e
+            },
+            "licence `L2` is issued on 2024-06-01, after the day this change records (2024-05-01)",
+        ),
+        // A dental panoramic X-ray falls to the province: VARANS cannot license it.
+        (
+            {
+                let mut e = licence("2024-05-01", "L2", "F2", "2027-05-01", &["D3"]);
+                if let Change::IssueLicence { licence } = &mut e.change {
+                    licence.authority = Authority::Varans;
+                }
+                e
+            },
+            "licence `L2` is issued by varans but device `D3` (xray_dental_panoramic) falls to province on 2024-05-01",
+        ),
     ];
     for (event, needle) in cases {
         let mut r = base();
@@ -295,6 +323,29 @@ fn the_sample_registry_round_trips_through_toml_and_json() {
     assert_ne!(tampered, toml);
     let err = Registry::from_toml("t.toml", &tampered, s).unwrap_err();
     assert!(err.to_string().contains("does not match what its history gives"), "{err}");
+}
+
+#[test]
+fn a_refused_history_event_is_named_by_its_place_in_the_file() {
+    let s = shared();
+    let toml = "[[history]]\ndate = 2024-01-01\nchange = \"register_facility\"\nfacility = { id = \"F1\", name = \"A\", province = \"Huế\", kind = \"hospital\" }\n\n[[history]]\ndate = 2024-02-01\nchange = \"decommission\"\nid = \"D9\"\n";
+    let err = Registry::from_toml("r.toml", toml, s).unwrap_err();
+    assert_eq!(err.to_string(), "r.toml:6:1: 2024-02-01: no device with id `D9` is registered");
+    let r = Registry::from_toml("r.toml", &toml[..toml.find("\n\n").unwrap()], s).unwrap();
+    let json = r.to_json().replace("\n  \"state\"", "\n  \"history2\"");
+    let err = Registry::from_json("r.json", &json, s).unwrap_err().to_string();
+    assert!(err.starts_with("r.json:"), "{err}");
+    let json = "{\"history\": [\n  {\"date\": \"2024-01-01\", \"change\": \"register_facility\", \"facility\": {\"id\": \"F1\", \"name\": \"A\", \"province\": \"Huế\", \"kind\": \"hospital\"}},\n  {\"date\": \"2024-02-01\", \"change\": \"dispose\", \"id\": \"D9\"}\n]}";
+    let err = Registry::from_json("r.json", json, s).unwrap_err();
+    assert_eq!(err.to_string(), "r.json:3:3: 2024-02-01: no device with id `D9` is registered");
+    // JSON numbers with a fraction would pass through a binary float: refused at their place.
+    let json = json.replace("\"id\": \"D9\"", "\"id\": \"D9\", \"year\": 0.7500000000000000001");
+    let err = Registry::from_json("r.json", &json, s).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("r.json:3:67: `0.7500000000000000001`: JSON would read this number through a binary float"),
+        "{err}"
+    );
 }
 
 #[test]
