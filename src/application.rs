@@ -612,11 +612,11 @@ impl Application {
             conditions.push(c.get_ref().clone());
         }
         Ok(Application {
-            province: raw.province.get_ref().clone(),
+            province: crate::text::nfc(raw.province.get_ref()),
             procedure,
             received: *raw.received.get_ref(),
             channel,
-            applicant: raw.applicant.map(Spanned::into_inner),
+            applicant: raw.applicant.map(|a| crate::text::nfc(a.get_ref())),
             devices,
             places: Places {
                 file: Some(src.location(0)),
@@ -681,7 +681,7 @@ fn convert_device(src: &Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEn
         }
     }
     let description = Description {
-        name: d.name.as_ref().map(|n| n.get_ref().clone()),
+        name: d.name.as_ref().map(|n| crate::text::nfc(n.get_ref())),
         radiation: d.radiation,
         use_: d.use_,
         modality: d.modality.as_ref().map(|m| m.get_ref().clone()),
@@ -711,5 +711,11 @@ fn convert_device(src: &Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEn
                 .with_hint("give class = \"<key>\" (spec/device-classes.md), or describe it with name, radiation, use, modality…"),
         ));
     }
-    Ok(DeviceEntry { class, description, count, label: d.label.as_ref().map(|l| l.get_ref().clone()), location })
+    Ok(DeviceEntry {
+        class,
+        description,
+        count,
+        label: d.label.as_ref().map(|l| crate::text::nfc(l.get_ref())),
+        location,
+    })
 }

@@ -1,36 +1,81 @@
 //! Forgiving text matching: case, Vietnamese diacritics (precomposed or combining), punctuation.
 
-/// Vietnamese (and a few Latin) letters with marks, and the bare letter they fold to.
-const FOLD: &[(&str, char)] = &[
-    ("àáảãạăằắẳẵặâầấẩẫậäå", 'a'),
-    ("èéẻẽẹêềếểễệë", 'e'),
-    ("ìíỉĩịïî", 'i'),
-    ("òóỏõọôồốổỗộơờớởỡợö", 'o'),
-    ("ùúủũụưừứửữựüû", 'u'),
-    ("ỳýỷỹỵÿ", 'y'),
-    ("đ", 'd'),
-];
+use unicode_normalization::UnicodeNormalization as _;
+use unicode_normalization::char::is_combining_mark;
 
-/// Every marked letter and its bare letter, sorted for binary search (built once from FOLD).
-fn fold_table() -> &'static [(char, char)] {
-    static TABLE: std::sync::OnceLock<Vec<(char, char)>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut t: Vec<(char, char)> =
-            FOLD.iter().flat_map(|(marked, bare)| marked.chars().map(|c| (c, *bare))).collect();
-        t.sort_unstable();
-        t
-    })
+/// Letters typed for Đ/đ that look the same but are other letters: Icelandic eth (Ð U+00D0,
+/// ð U+00F0) and African D (Ɖ U+0189, ɖ U+0256). Keyboards and fonts substitute them.
+fn dee(c: char) -> char {
+    match c {
+        '\u{00D0}' | '\u{0189}' => 'Đ',
+        '\u{00F0}' | '\u{0256}' => 'đ',
+        c => c,
+    }
+}
+
+/// The five Vietnamese tone marks, as combining characters (grave, acute, tilde, hook above,
+/// dot below); the other marks (circumflex, breve, horn) make letters of their own.
+fn is_tone_mark(c: char) -> bool {
+    matches!(c, '\u{0300}' | '\u{0301}' | '\u{0303}' | '\u{0309}' | '\u{0323}')
+}
+
+/// Text as it is kept and echoed: Unicode NFC (one code point per letter with its marks, as
+/// Vietnamese keyboards produce), with the look-alikes of Đ/đ replaced by Đ/đ.
+pub(crate) fn nfc(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_owned();
+    }
+    text.chars().map(dee).nfc().collect()
+}
+
+/// A key under which texts that read the same are equal: [`nfc`], with each word's tone
+/// mark moved to the end of the word (old and new placement, `hòa` and `hoà`, are one word),
+/// and runs of white space made one space, trimmed. Case is kept.
+pub(crate) fn reading_key(text: &str) -> String {
+    if text.is_ascii() {
+        return text.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut tones = String::new();
+    let mut space = false;
+    for c in text.chars().map(dee).nfd() {
+        if c.is_whitespace() {
+            out.push_str(&tones);
+            tones.clear();
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        if is_tone_mark(c) {
+            tones.push(c);
+        } else if c.is_alphanumeric() || !is_combining_mark(c) {
+            if !c.is_alphanumeric() {
+                out.push_str(&tones);
+                tones.clear();
+            }
+            out.push(c);
+        } else {
+            out.push(c);
+        }
+    }
+    out.push_str(&tones);
+    out
 }
 
 fn fold_char(c: char) -> Option<char> {
     if c.is_ascii() {
         return Some(c);
     }
-    if ('\u{0300}'..='\u{036F}').contains(&c) {
-        return None; // a combining mark (text typed in decomposed form)
+    if is_combining_mark(c) {
+        return None; // the marks of a decomposed letter
     }
-    let table = fold_table();
-    Some(table.binary_search_by_key(&c, |(m, _)| *m).map_or(c, |i| table[i].1))
+    Some(match dee(c) {
+        'đ' | 'Đ' => 'd',
+        c => c,
+    })
 }
 
 /// The hasher of tables whose keys are fixed by the crate or its files (a lookup cannot add
@@ -52,13 +97,7 @@ pub(crate) fn excerpt(text: &str) -> std::borrow::Cow<'_, str> {
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
-    let lower = text.chars().flat_map(|c| {
-        // ASCII needs no table: lower-case it directly.
-        let (ascii, other) =
-            if c.is_ascii() { (Some(c.to_ascii_lowercase()), None) } else { (None, Some(c.to_lowercase())) };
-        ascii.into_iter().chain(other.into_iter().flatten())
-    });
-    for c in lower.filter_map(fold_char) {
+    let mut push = |c: char| {
         if c.is_alphanumeric() {
             if space && !out.is_empty() {
                 out.push(' ');
@@ -67,6 +106,19 @@ pub fn fold(text: &str) -> String {
             out.push(c);
         } else {
             space = true;
+        }
+    };
+    for c in text.chars() {
+        if c.is_ascii() {
+            push(c.to_ascii_lowercase());
+            continue;
+        }
+        // Decompose (NFD), drop the marks, fold case: Vietnamese letters in either Unicode
+        // form, and any other Latin letter with marks, become their bare letter.
+        for d in std::iter::once(c).nfd().filter_map(fold_char) {
+            for l in d.to_lowercase() {
+                push(l);
+            }
         }
     }
     out
@@ -97,14 +149,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_marked_letter_folds_to_its_bare_letter_in_both_cases() {
-        for (marked, bare) in FOLD {
+    fn every_vietnamese_letter_folds_to_its_bare_letter_in_both_cases() {
+        const LETTERS: &[(&str, char)] = &[
+            ("àáảãạăằắẳẵặâầấẩẫậ", 'a'),
+            ("èéẻẽẹêềếểễệ", 'e'),
+            ("ìíỉĩị", 'i'),
+            ("òóỏõọôồốổỗộơờớởỡợ", 'o'),
+            ("ùúủũụưừứửữự", 'u'),
+            ("ỳýỷỹỵ", 'y'),
+            ("đðɖ", 'd'),
+        ];
+        for (marked, bare) in LETTERS {
             for c in marked.chars() {
                 assert_eq!(fold(&c.to_string()), bare.to_string(), "{c}");
                 let upper: String = c.to_uppercase().collect();
                 assert_eq!(fold(&upper), bare.to_string(), "{upper}");
+                let nfd: String = std::iter::once(c).nfd().collect();
+                assert_eq!(fold(&nfd), bare.to_string(), "{c} decomposed");
             }
         }
+    }
+
+    #[test]
+    fn texts_that_read_the_same_have_one_form() {
+        // Đ look-alikes, NFD beside NFC, old and new tone placement.
+        assert_eq!(nfc("\u{00D0}ồng Nai"), "Đồng Nai");
+        assert_eq!(nfc("\u{0189}à Nẵng"), "Đà Nẵng");
+        assert_eq!(nfc("Ha\u{0300} No\u{0302}\u{0323}i"), "Hà Nội");
+        assert_eq!(reading_key("Thanh Hoá"), reading_key("Thanh Hóa"));
+        assert_eq!(reading_key("hoà  bình "), reading_key("hòa bình"));
+        assert_eq!(reading_key("thuỷ"), reading_key("thủy"));
+        assert_eq!(reading_key("\u{00F0}ầu dò"), reading_key("đầu dò"));
+        assert_ne!(reading_key("hòa"), reading_key("hóa"));
+        assert_ne!(reading_key("SIEMENS"), reading_key("Siemens"), "case is kept");
+        assert_eq!(reading_key("AB-12 3"), "AB-12 3");
     }
 
     #[test]

@@ -215,6 +215,49 @@ pub struct Event {
     pub change: Change,
 }
 
+/// Every free text of an event in the form it is kept: Unicode NFC, Đ look-alikes as Đ.
+fn nfc_opt(text: &mut Option<String>) {
+    if let Some(t) = text {
+        *t = crate::text::nfc(t);
+    }
+}
+
+impl Event {
+    fn normalise(&mut self) {
+        let nfc = |t: &mut String| *t = crate::text::nfc(t);
+        match &mut self.change {
+            Change::RegisterFacility { facility } => {
+                nfc(&mut facility.name);
+                nfc(&mut facility.province);
+                nfc_opt(&mut facility.address);
+                nfc_opt(&mut facility.tax_code);
+            }
+            Change::RegisterEquipment { equipment } => {
+                nfc_opt(&mut equipment.description.name);
+                nfc_opt(&mut equipment.manufacturer);
+                nfc_opt(&mut equipment.model);
+                nfc_opt(&mut equipment.serial);
+                nfc_opt(&mut equipment.location);
+                nfc(&mut equipment.province);
+            }
+            Change::UpdateEquipment { description, location, .. } => {
+                if let Some(d) = description {
+                    nfc_opt(&mut d.name);
+                }
+                nfc_opt(location);
+            }
+            Change::MoveEquipment { to_province, location, .. } => {
+                nfc_opt(to_province);
+                nfc_opt(location);
+            }
+            Change::Decommission { .. }
+            | Change::Dispose { .. }
+            | Change::IssueLicence { .. }
+            | Change::RenewLicence { .. } => {}
+        }
+    }
+}
+
 /// The registry's contents at one moment.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -240,15 +283,18 @@ pub struct Registry {
     serials: Serials,
 }
 
-/// A device's (manufacturer, model, serial), when it has all three.
-fn serial_key(e: &Equipment) -> Option<(&str, &str, &str)> {
-    Some((e.manufacturer.as_deref()?, e.model.as_deref()?, e.serial.as_deref()?))
+/// A device's (manufacturer, model, serial), when it has all three, in the form two entries
+/// that read the same share: each on its [`reading_key`](crate::text::reading_key) (Đ
+/// look-alikes, NFC/NFD and tone placement made one), the manufacturer also without case
+/// ("SIEMENS" is "Siemens").
+fn serial_key(e: &Equipment) -> Option<(String, String, String)> {
+    let key = crate::text::reading_key;
+    Some((key(e.manufacturer.as_deref()?).to_lowercase(), key(e.model.as_deref()?), key(e.serial.as_deref()?)))
 }
 
 /// The serial index: each device with a full serial key, by the hash of that key. Only the
-/// hash and the device id are stored (the key's strings are in the state already), and a
-/// hash match is confirmed against the device's own fields, so equal hashes never merge two
-/// devices.
+/// hash and the device id are stored, and a hash match is confirmed against the device's own
+/// fields, so equal hashes never merge two devices.
 #[derive(Clone, Debug, Default)]
 struct Serials {
     table: hashbrown::HashTable<(u64, String)>,
@@ -257,20 +303,20 @@ struct Serials {
 }
 
 impl Serials {
-    fn hash(&self, key: (&str, &str, &str)) -> u64 {
+    fn hash(&self, key: &(String, String, String)) -> u64 {
         use std::hash::BuildHasher as _;
         self.hasher.hash_one(key)
     }
 
     /// The device already registered with this key, if any.
-    fn find<'a>(&'a self, state: &State, key: (&str, &str, &str)) -> Option<&'a str> {
+    fn find<'a>(&'a self, state: &State, key: &(String, String, String)) -> Option<&'a str> {
         let hash = self.hash(key);
         self.table
-            .find(hash, |(h, id)| *h == hash && state.equipment.get(id).and_then(serial_key).is_some_and(|k| k == key))
+            .find(hash, |(h, id)| *h == hash && state.equipment.get(id).and_then(serial_key).is_some_and(|k| &k == key))
             .map(|(_, id)| id.as_str())
     }
 
-    fn insert(&mut self, key: (&str, &str, &str), id: String) {
+    fn insert(&mut self, key: &(String, String, String), id: String) {
         let hash = self.hash(key);
         self.table.insert_unique(hash, (hash, id), |(h, _)| *h);
     }
@@ -358,10 +404,17 @@ impl Registry {
                 format!("the history is append-only: this change is dated before the last one ({})", last.date),
             ));
         }
+        let mut event = event;
+        event.normalise();
         if let Change::RegisterEquipment { equipment } = &event.change
-            && let Some(key @ (m, model, serial)) = serial_key(equipment)
-            && let Some(other) = self.serials.find(&self.state, key)
+            && let Some(key) = serial_key(equipment)
+            && let Some(other) = self.serials.find(&self.state, &key)
         {
+            let (m, model, serial) = (
+                equipment.manufacturer.as_deref().unwrap_or_default(),
+                equipment.model.as_deref().unwrap_or_default(),
+                equipment.serial.as_deref().unwrap_or_default(),
+            );
             return Err(refuse(
                 event.date,
                 format!(
@@ -374,7 +427,7 @@ impl Registry {
         if let Change::RegisterEquipment { equipment } = &event.change
             && let Some(key) = serial_key(equipment)
         {
-            self.serials.insert(key, equipment.id.clone());
+            self.serials.insert(&key, equipment.id.clone());
         }
         self.history.push(event);
         Ok(())

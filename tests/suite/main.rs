@@ -18,6 +18,7 @@ mod registry;
 mod rounding;
 mod schedule_checks;
 mod structures;
+mod unicode;
 
 use std::path::{Path, PathBuf};
 
