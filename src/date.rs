@@ -68,20 +68,6 @@ impl Date {
         exists.then_some(Date { year, month, day })
     }
 
-    /// The date in 22 bits (year − 1900, month, day), for compact storage.
-    pub(crate) fn to_bits(self) -> u32 {
-        u32::from(self.year.saturating_sub(1900)) | (u32::from(self.month) << 13) | (u32::from(self.day) << 17)
-    }
-
-    /// The date [`Date::to_bits`] gave these bits for.
-    pub(crate) fn from_bits(bits: u32) -> Date {
-        Date {
-            year: 1900 + u16::try_from(bits & 0x1fff).unwrap_or(0),
-            month: u8::try_from((bits >> 13) & 0xf).unwrap_or(0),
-            day: u8::try_from((bits >> 17) & 0x1f).unwrap_or(0),
-        }
-    }
-
     /// The year.
     pub fn year(self) -> u16 {
         self.year
@@ -180,17 +166,6 @@ fn year_month_day(b: &[u8]) -> Option<(u16, u8, u8)> {
         b[r].iter().try_fold(0u16, |n, &c| c.is_ascii_digit().then(|| n * 10 + u16::from(c - b'0')))
     };
     Some((digits(0..4)?, u8::try_from(digits(5..7)?).ok()?, u8::try_from(digits(8..10)?).ok()?))
-}
-
-impl Date {
-    /// Reads a `YYYY-MM-DD` date from bytes, as [`str::parse`] does from text; `None` where
-    /// that gives an error (the batch reads its rows' dates this way, then asks `parse` for
-    /// the message).
-    #[inline]
-    pub(crate) fn from_ascii(b: &[u8]) -> Option<Date> {
-        let (year, month, day) = year_month_day(b)?;
-        Date::valid(year, month, day)
-    }
 }
 
 impl fmt::Display for Date {

@@ -144,6 +144,7 @@ mod quote;
 mod registry;
 mod render;
 mod schedule;
+mod sheet;
 mod source;
 mod text;
 

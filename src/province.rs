@@ -374,13 +374,43 @@ impl Provinces {
         })
     }
 
+    /// [`Provinces::locate`] as the index of the current province in the list.
+    pub(crate) fn locate_index(&self, name: &str) -> Option<(usize, bool)> {
+        Some(match self.entry(name)? {
+            Entry::Current(p) => (p, false),
+            Entry::Former(p, _) => (p, true),
+        })
+    }
+
+    /// The province at `index` in the list ([`Provinces::locate_index`]).
+    pub(crate) fn get_index(&self, index: usize) -> Option<&Province> {
+        self.list.get(index)
+    }
+
+    /// The unit competent on `date` for a spelling: the current province, or the former
+    /// province itself before its merger. Two spellings of one application agree when they
+    /// give the same unit (`Huế` and `Hue`, or a former name after its merger and its
+    /// successor), not when they are written alike.
+    pub(crate) fn unit_on(&self, name: &str, date: Date) -> Option<&str> {
+        Some(match self.entry(name)? {
+            Entry::Current(p) => &self.list[p].slug,
+            Entry::Former(p, _) if date >= self.list[p].since => &self.list[p].slug,
+            Entry::Former(p, j) => &self.list[p].former[j].slug,
+        })
+    }
+
     fn unknown_message(&self, name: &str) -> String {
+        /// Spellings longer than this (folded) are not compared letter by letter: no province
+        /// name is near that long, and the comparison grows with the square of the length.
+        const MAX_COMPARED: usize = 64;
         let key = compact(name);
         let mut close: Vec<&str> = self
             .index
             .iter()
             .filter(|(k, _)| {
-                key.len() >= 3 && (k.contains(key.as_str()) || key.contains(k.as_str()) || edit_distance(k, &key) <= 2)
+                key.len() >= 3
+                    && key.len() <= MAX_COMPARED
+                    && (k.contains(key.as_str()) || key.contains(k.as_str()) || edit_distance(k, &key) <= 2)
             })
             .map(|(_, e)| match *e {
                 Entry::Current(p) => self.list[p].name.vi.as_str(),

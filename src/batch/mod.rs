@@ -7,36 +7,32 @@
 //! bad row is reported with its line number and skipped; an application whose rows disagree is
 //! reported with both lines and not priced.
 //!
-//! How a national batch is read fast (each step was profiled; see issue 7):
-//! - rows are read where they lie in the input buffer, 16 bytes at a time, and their fields
-//!   straight from their bytes; any row out of the ordinary goes through the general reader
-//!   and the text parser, which also write the messages;
-//! - checked rows are staged in 256 groups by the hash of their id, then added group by group,
-//!   so each group's table of applications stays in the core's cache;
-//! - applications are priced by the exact `i128` hot path, then sorted by id for the digest.
+//! The file is read by the crate's CSV reader (`crate::sheet::csv`, on `csv-core`): the
+//! delimiter (`,`, `;` or tab) is detected from the header, a byte-order mark, any line end,
+//! trailing empty columns and rows of only delimiters are what spreadsheets export and are
+//! accepted; rows are numbered by the file's physical lines.
 //!
-//! The parts: `read` (rows), `fields` (a row's fields), `gather` (rows into applications);
-//! this file holds the report types and the pass that ties them together and prices.
+//! The parts: `rows` (the header and a row's fields); this file holds the report types and the
+//! pass that gathers rows into applications and prices them.
 
-mod fields;
-mod gather;
-mod read;
+mod rows;
 
 use std::collections::HashMap;
 use std::io::Read;
 
-use fields::{Vocabulary, quick_row, read_row};
-use gather::{GROUPS, Gathered, Group, IdRef, MoreDevices, Pending, STAGE_ROWS, Staging};
-use read::{Got, MAX_ROW, Record, Rows};
+use rows::{Columns, header_problem, parse_row};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::application::{Application, DeviceEntry, Terms};
+use crate::application::{Application, Channel, DeviceEntry, Procedure, Terms};
+use crate::class::DeviceClass;
+use crate::date::Date;
 use crate::error::{Error, Finding};
 use crate::exact::Exact;
 use crate::money::Money;
 use crate::schedule::{Authority, Schedules};
+use crate::sheet::csv::{CsvRows, Got, Stop};
 
 /// The columns of a batch file, in any order.
 pub const BATCH_COLUMNS: [&str; 7] =
@@ -44,9 +40,6 @@ pub const BATCH_COLUMNS: [&str; 7] =
 
 /// Most distinct applications in one batch (memory is kept per application).
 pub const MAX_APPLICATIONS: usize = 10_000_000;
-
-/// Longest field accepted, in bytes.
-const MAX_FIELD: usize = 1000;
 
 /// What a batch keeps in [`BatchReport::results`] besides its three figures.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -183,62 +176,8 @@ impl BatchReport {
     }
 }
 
-struct Columns {
-    idx: [usize; 7],
-}
-
-fn header_problem(message: String) -> Error {
-    Error::input(Finding::error(None, Some("header"), format!("line 1: {message}")))
-}
-
-impl Columns {
-    fn from_header(header: &[&str]) -> Result<Columns, Error> {
-        let mut idx = [usize::MAX; 7];
-        for (i, name) in header.iter().enumerate() {
-            let name = name.trim().trim_start_matches('\u{feff}');
-            match BATCH_COLUMNS.iter().position(|c| *c == name) {
-                Some(k) if idx[k] == usize::MAX => idx[k] = i,
-                Some(_) => return Err(header_problem(format!("column `{name}` appears twice"))),
-                None => {
-                    return Err(header_problem(format!(
-                        "unknown column `{}`; a batch file has the columns {}",
-                        crate::text::excerpt(name),
-                        BATCH_COLUMNS.join(",")
-                    )));
-                }
-            }
-        }
-        let missing: Vec<&str> =
-            BATCH_COLUMNS.iter().zip(idx).filter(|(_, i)| *i == usize::MAX).map(|(c, _)| *c).collect();
-        if !missing.is_empty() {
-            return Err(header_problem(format!("missing column(s): {}", missing.join(", "))));
-        }
-        Ok(Columns { idx })
-    }
-}
-
 /// Bytes of the digest's text hashed at a time.
 const DIGEST_BUFFER: usize = 1 << 16;
-
-/// The batch's side tables, as pricing reads them.
-#[derive(Clone, Copy)]
-struct Tables<'a> {
-    long_ids: &'a [Box<[u8]>],
-    more: &'a MoreDevices,
-    spellings: &'a [String],
-    located: &'a [Option<(&'a crate::province::Province, bool)>],
-    first_lines: &'a [u64],
-}
-
-/// A priced application, as the final pass needs it: 48 bytes, so sorting a national batch
-/// moves little memory.
-struct Done {
-    id: IdRef,
-    total: Money,
-    /// Index of its lines, when they are kept.
-    lines: u32,
-    authority: Option<Authority>,
-}
 
 /// Appends an amount's digits (as `Decimal` prints it), without the formatter for whole
 /// numbers that fit a `u64` (every fee is one; the formatter was a tenth of the final pass).
@@ -273,13 +212,51 @@ fn sum(mut totals: impl Iterator<Item = Money> + Clone) -> Option<Money> {
     }
 }
 
-/// A priced application: total, authority, and its lines when asked for.
-type Priced = (Money, Option<Authority>, Vec<crate::quote::Line>);
+/// The hasher of the batch's tables: foldhash, seeded per run (ids come from the file, so a
+/// fixed seed could be flooded).
+type Hasher = foldhash::fast::RandomState;
+
+/// Text in NFC, borrowed when it already is (ASCII always is).
+fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() { std::borrow::Cow::Borrowed(text) } else { std::borrow::Cow::Owned(crate::text::nfc(text)) }
+}
+
+/// An application being gathered from its rows.
+struct Pending {
+    id: Box<str>,
+    /// The line of its first row.
+    line: u64,
+    /// Index of its province's spelling (first row's).
+    spelling: u32,
+    procedure: Procedure,
+    received: Date,
+    channel: Channel,
+    /// One entry per class, counts summed.
+    devices: Vec<(DeviceClass, u32)>,
+    /// Its rows disagree, or a class's count overflowed: not priced (already reported).
+    failed: bool,
+}
+
+/// A distinct province spelling of the batch, resolved once.
+struct Spelling {
+    text: String,
+    /// The current province and whether the spelling names a former one; `None` when unknown.
+    located: Option<(usize, bool)>,
+}
+
+/// A priced application, ready for the digest.
+struct Done {
+    id: Box<str>,
+    total: Money,
+    authority: Option<Authority>,
+    lines: Vec<crate::quote::Line>,
+}
 
 impl Schedules {
     /// Prices every application of a batch CSV. `progress` is called with the number of rows
     /// read so far, every 100,000 rows. Fails only when the file cannot be read as CSV at all
-    /// (no header, a wrong header, an I/O error); row problems are in the report.
+    /// (no header, a wrong header, an I/O error, a row that never ends); row problems are in
+    /// the report.
     pub fn price_batch<R: Read>(&self, input: R, progress: impl FnMut(u64)) -> Result<BatchReport, Error> {
         self.price_batch_keeping(input, Keep::Totals, progress)
     }
@@ -301,146 +278,181 @@ impl Schedules {
         &self,
         input: R,
         keep: Keep,
-        progress: impl FnMut(u64),
-    ) -> Result<BatchReport, Error> {
-        self.price_batch_staged(input, keep, progress, STAGE_ROWS)
-    }
-
-    /// As [`Schedules::price_batch_keeping`], staging at most `stage_rows` rows at a time
-    /// (tests make it small, to check the figures do not depend on it).
-    fn price_batch_staged<R: Read>(
-        &self,
-        input: R,
-        keep: Keep,
         mut progress: impl FnMut(u64),
-        stage_rows: usize,
     ) -> Result<BatchReport, Error> {
-        let detail = keep == Keep::Lines;
-        let read_error = |line: u64, e: std::io::Error| {
-            Error::input(Finding::error(None, None, format!("line {line}: cannot read the batch: {e}")))
+        let stop = |e: Stop| match e {
+            Stop::Io(e) => Error::input(Finding::error(None, None, format!("cannot read the batch: {e}"))),
+            Stop::RowTooLong { line, message } => {
+                Error::input(Finding::error(None, None, format!("line {line}: {message}")))
+            }
         };
-        let mut reader = Rows::new(input);
-        let mut record = Record::default();
-        let has_header = reader.next(&mut record).map_err(|e| read_error(1, e))?;
-        if record.too_long {
-            return Err(header_problem(format!("the header row is longer than {MAX_ROW} bytes")));
-        }
-        let header_text = record
-            .text()
-            .ok_or_else(|| header_problem("cannot read the header row: it is not valid UTF-8 text".to_owned()))?;
-        let names: Vec<&str> = if has_header {
-            (0..record.ends.len()).map(|i| record.field(header_text, i)).collect()
-        } else {
-            Vec::new()
+        let mut reader = CsvRows::new(input);
+        reader.detect_delimiter(|n| BATCH_COLUMNS.contains(&rows::column_name(n))).map_err(stop)?;
+        let cols = match reader.next().map_err(stop)? {
+            Got::Row => {
+                let names: Vec<&str> = (0..reader.len()).map(|i| reader.field(i)).collect();
+                Columns::from_header(reader.row_line, &names)?
+            }
+            Got::Bad(line, message) => return Err(header_problem(line, message)),
+            Got::End => return Err(header_problem(1, format!("missing column(s): {}", BATCH_COLUMNS.join(", ")))),
         };
-        let cols = Columns::from_header(&names)?;
-        let header_len = names.len();
 
-        let mut gathered = Gathered::new();
-        let mut staging = Staging::new(stage_rows.max(1));
-        let keys = Vocabulary::new();
-        // Each distinct province spelling is stored and located once, not once per application.
-        let mut spellings: Vec<String> = Vec::new();
-        let mut located: Vec<Option<(&crate::province::Province, bool)>> = Vec::new();
-        let mut spelling_index: HashMap<Box<[u8]>, u32, foldhash::fast::RandomState> = HashMap::default();
         let mut problems = Problems::default();
+        let mut spellings: Vec<Spelling> = Vec::new();
+        let mut spelling_index: HashMap<Box<str>, u32, Hasher> = HashMap::default();
+        let mut apps: HashMap<Box<str>, Pending, Hasher> = HashMap::default();
         let mut rows = 0u64;
         loop {
-            let line = reader.line;
-            let plain = match reader.next_row(&mut record).map_err(|e| read_error(line, e))? {
+            let got = reader.next().map_err(stop)?;
+            let line = reader.row_line;
+            match got {
                 Got::End => break,
-                Got::Record => None,
-                Got::Plain(plain) => Some(plain),
-            };
+                Got::Bad(line, message) => {
+                    rows += 1;
+                    problems.push(BatchProblem { line, application_id: None, message, unpriceable: false });
+                    continue;
+                }
+                Got::Row => {}
+            }
             rows += 1;
             if rows.is_multiple_of(100_000) {
                 progress(rows);
             }
-            let quick = plain.as_ref().and_then(|p| {
-                let row = quick_row(&p.fields(), &cols, &keys)?;
-                let province = *spelling_index.get(row.province)?;
-                Some((row, province, p.line))
-            });
-            let (row, province, line) = match quick {
-                Some(read) => read,
-                None => {
-                    if let Some(p) = &plain {
-                        record.set_plain(p);
-                    }
-                    let Some(row) = read_row(&record, &cols, header_len, &mut problems) else { continue };
-                    let province = match spelling_index.get(row.province) {
-                        Some(&k) => k,
-                        None => {
-                            let k = u32::try_from(spellings.len()).unwrap_or(u32::MAX);
-                            let spelling = String::from_utf8_lossy(row.province).into_owned();
-                            located.push(self.provinces().locate(&spelling));
-                            spelling_index.insert(row.province.into(), k);
-                            spellings.push(spelling);
-                            k
-                        }
-                    };
-                    (row, province, record.line)
+            let bad = |message: String, id: Option<&str>| BatchProblem {
+                line,
+                application_id: id.filter(|s| !s.is_empty()).map(|s| crate::text::excerpt(s).into_owned()),
+                message,
+                unpriceable: false,
+            };
+            let width = reader.len();
+            let extra = (cols.width..width).any(|i| !reader.field(i).trim().is_empty());
+            if width < cols.width || extra {
+                let wide = if extra { width } else { width.min(cols.width) };
+                problems.push(bad(format!("the row has {wide} fields; the header has {}", cols.width), None));
+                continue;
+            }
+            let fields: [&str; 7] = cols.idx.map(|i| reader.field(i).trim());
+            let row = match parse_row(&fields) {
+                Ok(r) => r,
+                Err(message) => {
+                    problems.push(bad(message, Some(fields[0])));
+                    continue;
                 }
             };
-            if !staging.fits(line) {
-                gathered.add_all(&mut staging, &spellings, &mut problems)?;
+            let spelling = match spelling_index.get(row.province) {
+                Some(&k) => k,
+                None => {
+                    let k = u32::try_from(spellings.len()).unwrap_or(u32::MAX);
+                    let located = self.provinces().locate_index(row.province);
+                    spellings.push(Spelling { text: crate::text::nfc(row.province), located });
+                    spelling_index.insert(row.province.into(), k);
+                    k
+                }
+            };
+            let id = nfc(row.id);
+            let app = match apps.get_mut(&*id) {
+                Some(app) => app,
+                None => {
+                    if apps.len() >= MAX_APPLICATIONS {
+                        return Err(Error::input(Finding::error(
+                            None,
+                            None,
+                            format!(
+                                "line {line}: this row starts application {} of the batch; a batch may hold at most {MAX_APPLICATIONS}: split it into smaller files",
+                                apps.len() + 1
+                            ),
+                        )));
+                    }
+                    let id: Box<str> = id.into();
+                    apps.entry(id.clone()).or_insert(Pending {
+                        id,
+                        line,
+                        spelling,
+                        procedure: row.procedure,
+                        received: row.received,
+                        channel: row.channel,
+                        devices: Vec::new(),
+                        failed: false,
+                    })
+                }
+            };
+            if app.failed {
+                continue;
             }
-            staging.push(&row, province, line);
-            if staging.is_full() {
-                gathered.add_all(&mut staging, &spellings, &mut problems)?;
+            let unit = |k: u32| {
+                let s = &spellings[k as usize];
+                self.provinces().unit_on(&s.text, app.received).map(str::to_owned).unwrap_or_else(|| s.text.clone())
+            };
+            let differs = if app.spelling != spelling && unit(app.spelling) != unit(spelling) {
+                Some(("province", spellings[app.spelling as usize].text.clone(), crate::text::nfc(row.province)))
+            } else if app.procedure != row.procedure {
+                Some(("procedure", app.procedure.key().to_owned(), row.procedure.key().to_owned()))
+            } else if app.received != row.received {
+                Some(("received", app.received.to_string(), row.received.to_string()))
+            } else if app.channel != row.channel {
+                Some(("channel", app.channel.key().to_owned(), row.channel.key().to_owned()))
+            } else {
+                None
+            };
+            if let Some((field, first, here)) = differs {
+                problems.push(BatchProblem {
+                    line,
+                    application_id: Some(crate::text::excerpt(&app.id).into_owned()),
+                    message: format!(
+                        "{field} is `{}` here but `{}` on line {}: the rows of one application must agree; the application is not priced",
+                        crate::text::excerpt(&here),
+                        crate::text::excerpt(&first),
+                        app.line
+                    ),
+                    unpriceable: false,
+                });
+                app.failed = true;
+                continue;
+            }
+            match app.devices.iter_mut().find(|(c, _)| *c == row.class) {
+                Some((_, n)) => match n.checked_add(row.count).filter(|n| *n <= crate::application::MAX_COUNT) {
+                    Some(sum) => *n = sum,
+                    None => {
+                        problems.push(bad(
+                            format!(
+                                "the application has more than {} `{}` devices in all; the application is not priced",
+                                crate::application::MAX_COUNT,
+                                row.class
+                            ),
+                            Some(&app.id),
+                        ));
+                        app.failed = true;
+                    }
+                },
+                None => app.devices.push((row.class, row.count)),
             }
         }
         progress(rows);
 
-        // Group by group: add the last staged rows, price the group's applications in memory
-        // order, and free its table. Then list by id: the zero-padded head orders ids as their
-        // bytes do, except ids that share it, which the full ids order.
-        let mut priced: Vec<Done> = Vec::new();
-        let mut lines: Vec<Vec<crate::quote::Line>> = Vec::new();
-        for g in 0..GROUPS {
-            gathered.add_group(g, &mut staging, &spellings, &mut problems)?;
-            let Group { table, first_lines } = std::mem::take(&mut gathered.groups[g]);
-            let tables = Tables {
-                long_ids: &gathered.long_ids,
-                more: &gathered.more,
-                spellings: &spellings,
-                located: &located,
-                first_lines: &first_lines,
-            };
-            for app in table {
-                if app.failed {
-                    continue;
-                }
-                let Some((total, authority, app_lines)) = self.price_pending(&app, &tables, detail, &mut problems)
-                else {
-                    continue;
-                };
-                if detail {
-                    lines.push(app_lines);
-                }
-                let index = if detail { lines.len() - 1 } else { 0 };
-                priced.push(Done { id: app.id, total, lines: u32::try_from(index).unwrap_or(u32::MAX), authority });
+        let mut priced: Vec<Done> = Vec::with_capacity(apps.len());
+        for app in apps.into_values() {
+            if app.failed {
+                continue;
+            }
+            if let Some(done) = self.price_pending(app, &spellings, keep, &mut problems) {
+                priced.push(done);
             }
         }
-        drop(staging);
-        let long_ids = gathered.long_ids;
-        priced.sort_unstable_by(|a, b| {
-            a.id.key().cmp(&b.id.key()).then_with(|| a.id.bytes(&long_ids).cmp(b.id.bytes(&long_ids)))
-        });
+        priced.sort_unstable_by(|a, b| a.id.as_bytes().cmp(b.id.as_bytes()));
 
-        let mut results = Vec::with_capacity(if keep == Keep::Figures { 0 } else { priced.len() });
         let grand_total = sum(priced.iter().map(|d| d.total)).ok_or_else(|| {
             Error::input(Finding::error(None, None, "the grand total is too large to compute exactly"))
         })?;
         // The digest's text is made in a buffer and hashed a block at a time.
         let mut hasher = Sha256::new();
-        let mut text: Vec<u8> = Vec::with_capacity(DIGEST_BUFFER + 2 * MAX_FIELD);
-        for (i, done) in priced.iter().enumerate() {
-            let id = done.id.bytes(&long_ids);
+        let mut text: Vec<u8> = Vec::with_capacity(DIGEST_BUFFER + 4 * crate::application::MAX_TEXT);
+        let mut results = Vec::with_capacity(if keep == Keep::Figures { 0 } else { priced.len() });
+        let applications = priced.len() as u64;
+        for (i, done) in priced.into_iter().enumerate() {
             if i > 0 {
                 text.push(b'\n');
             }
-            text.extend_from_slice(id);
+            text.extend_from_slice(done.id.as_bytes());
             text.push(b',');
             write_amount(done.total.amount(), &mut text);
             if text.len() >= DIGEST_BUFFER {
@@ -448,12 +460,11 @@ impl Schedules {
                 text.clear();
             }
             if keep != Keep::Figures {
-                let lines = lines.get_mut(done.lines as usize).map(std::mem::take).unwrap_or_default();
                 results.push(BatchResult {
-                    application_id: String::from_utf8_lossy(id).into_owned(),
+                    application_id: done.id.into(),
                     total: done.total,
                     authority: done.authority,
-                    lines,
+                    lines: done.lines,
                 });
             }
         }
@@ -464,7 +475,7 @@ impl Schedules {
         });
         Ok(BatchReport {
             rows,
-            applications: priced.len() as u64,
+            applications,
             grand_total,
             digest,
             results,
@@ -474,25 +485,20 @@ impl Schedules {
         })
     }
 
-    /// Prices one gathered application: the exact hot path when it can, else the full engine
-    /// on an [`Application`] built from its rows. When it cannot be priced, the problem is
-    /// pushed and `None` returned.
-    fn price_pending(&self, app: &Pending, t: &Tables<'_>, detail: bool, problems: &mut Problems) -> Option<Priced> {
-        let Tables { long_ids, more, spellings, located, first_lines } = *t;
-        // A problem, with the line read only then: applications come in table order, and
-        // reading every first line up front was a cache miss each.
+    /// Prices one gathered application: the lean path when it can, else the full engine on an
+    /// [`Application`] built from its rows. When it cannot be priced, the problem is pushed and
+    /// `None` returned.
+    fn price_pending(&self, app: Pending, spellings: &[Spelling], keep: Keep, problems: &mut Problems) -> Option<Done> {
         let mut fail = |message: String, unpriceable: bool| {
             problems.push(BatchProblem {
-                line: first_lines.get(app.seq as usize).copied().unwrap_or_default(),
-                application_id: Some(String::from_utf8_lossy(app.id.bytes(long_ids)).into_owned()),
+                line: app.line,
+                application_id: Some(crate::text::excerpt(&app.id).into_owned()),
                 message,
                 unpriceable,
             });
             None
         };
-        if let Some(class) = app.devices.overflow {
-            return fail(format!("too many `{class}` devices in one application"), false);
-        }
+        let spelling = spellings.get(app.spelling as usize)?;
         let terms = Terms {
             procedure: app.procedure,
             received: app.received,
@@ -501,61 +507,28 @@ impl Schedules {
             sites: 1,
             conditions: &[],
         };
-        if !detail
-            && let Some((province, former)) = located.get(app.province as usize).copied().flatten()
+        if keep != Keep::Lines
+            && let Some((p, former)) = spelling.located
+            && let Some(province) = self.provinces().get_index(p)
             && let Some((total, authority)) =
-                self.fast_total(&terms, app.devices.iter(more).map(Some), province, former)
+                self.fast_total(&terms, app.devices.iter().map(|d| Some(*d)), province, former)
         {
-            return Some((total, authority, Vec::new()));
+            return Some(Done { id: app.id, total, authority, lines: Vec::new() });
         }
-        let province = spellings.get(app.province as usize).cloned().unwrap_or_default();
-        let mut application = Application::new(province, app.procedure, app.received).with_channel(app.channel);
-        application.devices.extend(app.devices.iter(more).map(|(class, count)| DeviceEntry::of_class(class, count)));
+        let mut application =
+            Application::new(spelling.text.clone(), app.procedure, app.received).with_channel(app.channel);
+        application.devices.extend(app.devices.iter().map(|&(class, count)| DeviceEntry::of_class(class, count)));
         match self.quote(&application) {
-            Ok(q) => Some((q.total, q.authority, if detail { q.lines } else { Vec::new() })),
+            Ok(q) => Some(Done {
+                id: app.id,
+                total: q.total,
+                authority: q.authority,
+                lines: if keep == Keep::Lines { q.lines } else { Vec::new() },
+            }),
             Err(e) => {
                 let message = e.findings().iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; ");
                 fail(message, e.is_unpriceable())
             }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-
-    use super::*;
-
-    /// A batch with what a real one has: repeated ids, long ids, rows that disagree, bad rows,
-    /// unknown provinces and classes without a fee row.
-    fn mixed_batch() -> String {
-        let mut text = String::from("class,count,application_id,province,procedure,received,channel\n");
-        let provinces = ["Huế", "Thành phố Hồ Chí Minh", "ha-noi", "Atlantis"];
-        let classes = ["xray_general", "xray_ct", "xray_dental_intraoral", "static_eliminator", "nothing"];
-        for i in 0..600u32 {
-            let app = (i * 7) % 230;
-            let id = if app % 9 == 0 { format!("A-LONG-IDENTIFIER-OF-APPLICATION-{app}") } else { format!("A-{app}") };
-            let province = provinces[(app % 4) as usize];
-            let procedure = if i % 97 == 5 { "renewal" } else { ["new", "renewal", "reissue"][(app % 3) as usize] };
-            let day = 1 + app % 28;
-            let class = classes[((i + i / 230) % 5) as usize];
-            let count = if i % 61 == 0 { "0".to_owned() } else { (1 + i % 3).to_string() };
-            text.push_str(&format!("{class},{count},{id},{province},{procedure},2024-03-{day:02},online\n"));
-        }
-        text
-    }
-
-    #[test]
-    fn staging_in_parts_gives_the_same_report() {
-        let schedules = Schedules::builtin().unwrap();
-        let text = mixed_batch();
-        let whole = schedules.price_batch_staged(text.as_bytes(), Keep::Lines, |_| {}, STAGE_ROWS).unwrap();
-        let counts = (whole.applications, whole.bad_rows, whole.unpriceable);
-        assert!(counts.0 > 50 && counts.1 > 5 && counts.2 > 5, "{counts:?}");
-        for parts in [1, 2, 7, 100] {
-            let staged = schedules.price_batch_staged(text.as_bytes(), Keep::Lines, |_| {}, parts).unwrap();
-            assert_eq!(staged, whole, "staging {parts} rows at a time");
         }
     }
 }

@@ -242,10 +242,10 @@ fn rows_are_numbered_by_the_line_they_start_on() {
 fn an_overlong_row_is_reported_and_the_rest_read() {
     let csv = format!(
         "application_id,province,procedure,received,channel,class,count\nL-1,Huế,new,2024-05-10,,xray_ct,1{}\nL-2,Huế,new,2024-05-10,,xray_ct,1\n",
-        ",".repeat(20_000)
+        " ".repeat(70_000)
     );
     let report = shared().price_batch(csv.as_bytes(), |_| {}).unwrap();
     let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
-    assert_eq!(problems, ["line 2: the row is longer than 16384 bytes"]);
+    assert_eq!(problems, ["line 2: the row is longer than 65536 bytes"]);
     assert_eq!(report.results.len(), 1);
 }

@@ -1,0 +1,3 @@
+//! Tables as officers keep them: CSV files exported from spreadsheets.
+
+pub(crate) mod csv;
