@@ -271,6 +271,20 @@ impl Description {
     }
 }
 
+/// Refuses a modality the classifier does not know, with the closest one or the list.
+pub(crate) fn check_modality(m: &str) -> Result<(), String> {
+    let known = crate::classify::modalities();
+    if known.contains(&m) {
+        return Ok(());
+    }
+    let shown = crate::text::excerpt(m);
+    let close = known.iter().find(|k| m.len() <= 64 && crate::text::edit_distance(k, m) <= 2);
+    Err(match close {
+        Some(k) => format!("unknown modality `{shown}`; did you mean `{k}`?"),
+        None => format!("unknown modality `{shown}`; expected one of: {}", known.join(", ")),
+    })
+}
+
 /// Why a measured value of a description cannot be, if it cannot.
 fn impossible(key: &str, value: rust_decimal::Decimal) -> Option<String> {
     let shown = crate::money::canonical(value);
@@ -661,15 +675,7 @@ fn convert_device(src: &Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEn
         )));
     }
     if let Some(m) = &d.modality {
-        let known = crate::classify::modalities();
-        if !known.contains(&m.get_ref().as_str()) {
-            let close = known.iter().find(|k| crate::text::edit_distance(k, m.get_ref()) <= 2);
-            let message = match close {
-                Some(k) => format!("unknown modality `{}`; did you mean `{k}`?", m.get_ref()),
-                None => format!("unknown modality `{}`; expected one of: {}", m.get_ref(), known.join(", ")),
-            };
-            return Err(Error::input(src.error(m, "modality", message)));
-        }
+        check_modality(m.get_ref()).map_err(|message| Error::input(src.error(m, "modality", message)))?;
     }
     for (key, value) in
         [("max_kv", &d.max_kv), ("max_energy_mev", &d.max_energy_mev), ("dose_rate_usv_h", &d.dose_rate_usv_h)]

@@ -81,9 +81,12 @@ impl std::fmt::Display for ImportProblem {
     }
 }
 
-/// What an import did.
+/// What an import did. Every data row read is either imported or refused:
+/// `rows == imported + refused`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ImportReport {
+    /// Data rows read (blank rows and rows of only delimiters are not rows).
+    pub rows: u64,
     /// Devices registered.
     pub imported: u64,
     /// Rows refused, in file order (the first [`crate::MAX_PROBLEMS`]).
@@ -105,6 +108,9 @@ fn column_of(header: &str) -> Option<&'static str> {
     let h = fold(header.trim_start_matches('\u{feff}')).replace('_', " ");
     HEADERS.iter().find(|(_, names)| names.contains(&h.as_str())).map(|(c, _)| *c)
 }
+
+/// The free-text columns, whose values are limited to [`MAX_TEXT`](crate::MAX_TEXT) characters.
+const TEXT_COLUMNS: [&str; 7] = ["facility_id", "equipment_id", "name", "manufacturer", "model", "serial", "location"];
 
 fn parse_enum<T: serde::de::DeserializeOwned>(value: &str, what: &str) -> Result<T, String> {
     serde_json::from_value(serde_json::Value::String(value.to_owned())).map_err(|_| format!("unknown {what} `{value}`"))
@@ -128,53 +134,80 @@ impl Registry {
         input: R,
         date: Date,
     ) -> Result<ImportReport, Error> {
-        let header_error = |m: String| Error::input(Finding::error(None, Some("header"), format!("line 1: {m}")));
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-        let header = reader.headers().map_err(|e| header_error(format!("cannot read the header row: {e}")))?.clone();
+        use crate::sheet::csv::{CsvRows, Got, Stop};
+        let header_error =
+            |line: u64, m: String| Error::input(Finding::error(None, Some("header"), format!("line {line}: {m}")));
+        let stop = |e: Stop| match e {
+            Stop::Io(e) => Error::input(Finding::error(None, None, format!("cannot read the device list: {e}"))),
+            Stop::RowTooLong { line, message } => {
+                Error::input(Finding::error(None, None, format!("line {line}: {message}")))
+            }
+        };
+        let mut reader = CsvRows::new(input);
+        reader.detect_delimiter(|n| column_of(n).is_some()).map_err(stop)?;
+        let (header_line, header): (u64, Vec<String>) = match reader.next().map_err(stop)? {
+            Got::Row => (reader.row_line, (0..reader.len()).map(|i| reader.field(i).trim().to_owned()).collect()),
+            Got::Bad(line, m) => return Err(header_error(line, m)),
+            Got::End => return Err(header_error(1, "the file is empty: it needs a header row".to_owned())),
+        };
+        // Empty names after the last column are a spreadsheet's leftovers.
+        let width = header.iter().rposition(|h| !h.trim_start_matches('\u{feff}').is_empty()).map_or(0, |i| i + 1);
         let mut cols: Vec<Option<&'static str>> = Vec::new();
-        for h in &header {
+        for (i, h) in header[..width].iter().enumerate() {
             let c = column_of(h).ok_or_else(|| {
-                header_error(format!(
-                    "unknown column `{h}`; the columns are {} (Vietnamese headers accepted)",
-                    CSV_COLUMNS.join(", ")
-                ))
+                let shown = if h.is_empty() {
+                    format!("column {} has no name", i + 1)
+                } else {
+                    format!("unknown column `{}`", crate::text::excerpt(h))
+                };
+                header_error(
+                    header_line,
+                    format!("{shown}; the columns are {} (Vietnamese headers accepted)", CSV_COLUMNS.join(", ")),
+                )
             })?;
             if cols.contains(&Some(c)) {
-                return Err(header_error(format!("column `{c}` appears twice")));
+                return Err(header_error(header_line, format!("column `{c}` appears twice")));
             }
             cols.push(Some(c));
         }
         for required in ["facility_id", "equipment_id"] {
             if !cols.contains(&Some(required)) {
-                return Err(header_error(format!("missing column `{required}`")));
+                return Err(header_error(header_line, format!("missing column `{required}`")));
             }
         }
-        let mut report = ImportReport { imported: 0, problems: Vec::new(), refused: 0 };
-        let mut record = csv::StringRecord::new();
+        let mut report = ImportReport { rows: 0, imported: 0, problems: Vec::new(), refused: 0 };
         loop {
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let line = e.position().map_or(0, csv::Position::line);
-                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                        return Err(Error::input(Finding::error(None, None, format!("line {line}: {e}"))));
-                    }
-                    report
-                        .problems
-                        .push(ImportProblem { line, message: "the row cannot be read (not UTF-8 text?)".to_owned() });
+            let line = match reader.next().map_err(stop)? {
+                Got::End => break,
+                Got::Bad(line, message) => {
+                    report.rows += 1;
+                    report.refuse(line, message);
                     continue;
                 }
+                Got::Row => reader.row_line,
+            };
+            report.rows += 1;
+            let fields = reader.len();
+            if fields < width || (width..fields).any(|i| !reader.field(i).trim().is_empty()) {
+                let shown = if fields < width { fields } else { fields.max(width) };
+                report.refuse(line, format!("the row has {shown} fields; the header has {width}"));
+                continue;
             }
-            let line = record.position().map_or(0, csv::Position::line);
-            if record.len() != header.len() {
-                report.refuse(line, format!("the row has {} fields; the header has {}", record.len(), header.len()));
+            let record: Vec<&str> = (0..width).map(|i| reader.field(i)).collect();
+            if let Some((name, n)) = cols.iter().zip(&record).find_map(|(c, v)| {
+                let n = v.trim().chars().count();
+                c.filter(|c| TEXT_COLUMNS.contains(c) && n > crate::application::MAX_TEXT).map(|c| (c, n))
+            }) {
+                report.refuse(
+                    line,
+                    format!("{name} is {n} characters long; at most {} are allowed", crate::application::MAX_TEXT),
+                );
                 continue;
             }
             let get = |name: &str| {
                 cols.iter()
                     .position(|c| *c == Some(name))
-                    .and_then(|i| record.get(i))
+                    .and_then(|i| record.get(i).copied())
                     .map(str::trim)
                     .filter(|v| !v.is_empty())
             };
@@ -184,7 +217,9 @@ impl Registry {
                     name: opt("name"),
                     radiation: get("radiation").map(|v| parse_enum::<Radiation>(v, "radiation")).transpose()?,
                     use_: get("use").map(|v| parse_enum::<Use>(v, "use")).transpose()?,
-                    modality: opt("modality"),
+                    modality: get("modality")
+                        .map(|m| crate::application::check_modality(m).map(|()| m.to_owned()))
+                        .transpose()?,
                     ..Description::default()
                 };
                 let class = get("class")
@@ -192,10 +227,17 @@ impl Registry {
                     .transpose()?;
                 let year = get("year")
                     .map(|y| {
-                        y.parse::<u16>()
+                        let year = y
+                            .parse::<u16>()
                             .ok()
-                            .filter(|y| (1900..=2100).contains(y))
-                            .ok_or_else(|| format!("year `{y}` is not a year"))
+                            .filter(|y| (1900..=9999).contains(y))
+                            .ok_or_else(|| format!("year `{}` is not a year", crate::text::excerpt(y)))?;
+                        if year > date.year() {
+                            return Err(format!(
+                                "year {year} of manufacture is after the day of the import ({date}): check the year"
+                            ));
+                        }
+                        Ok(year)
                     })
                     .transpose()?;
                 Ok(Equipment {

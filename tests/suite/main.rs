@@ -17,6 +17,7 @@ mod provinces;
 mod registry;
 mod rounding;
 mod schedule_checks;
+mod spreadsheets;
 mod structures;
 mod unicode;
 
