@@ -11,12 +11,12 @@
 //! when everything was priced, 1 when some applications cannot be priced as one application
 //! (the figures cover the others), 2 when a row is bad or the file cannot be read.
 
-#![allow(clippy::print_stdout, clippy::print_stderr)] // a command-line tool prints
+#![deny(clippy::print_stdout, clippy::print_stderr)] // output goes through common
 
 mod common;
 
-use std::io::{IsTerminal as _, Write as _};
-use std::path::PathBuf;
+use std::io::IsTerminal as _;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -38,26 +38,50 @@ struct Args {
     schedules: Option<PathBuf>,
 }
 
-fn main() -> ExitCode {
-    let args = match common::parse_args::<Args>() {
-        Ok(a) => a,
-        Err(code) => return code,
-    };
-    let schedules = match common::load_schedules(args.schedules.as_deref()) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let input: Box<dyn std::io::Read> = if args.file == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        match std::fs::File::open(&args.file) {
-            Ok(f) => Box::new(f), // the batch reads in large chunks itself
-            Err(e) => {
-                eprintln!("error: cannot read {}: {e}", args.file);
-                return ExitCode::from(2);
-            }
+/// Writes the totals file: application_id,total,authority.
+fn write_totals(report: &radfee::BatchReport, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(w);
+    w.write_record(["application_id", "total", "authority"])?;
+    for r in &report.results {
+        let total = r.total.amount().to_string();
+        w.write_record([r.application_id.as_str(), total.as_str(), r.authority.map_or("", |a| a.key())])?;
+    }
+    w.flush()
+}
+
+/// Writes the detail file: application_id,class,count,unit_fee,amount,row.
+fn write_detail(report: &radfee::BatchReport, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(w);
+    w.write_record(["application_id", "class", "count", "unit_fee", "amount", "row"])?;
+    for r in &report.results {
+        for l in &r.lines {
+            w.write_record([
+                r.application_id.clone(),
+                l.class.map_or_else(String::new, |c| c.key().to_owned()),
+                l.count.to_string(),
+                l.unit_fee.amount().to_string(),
+                l.amount.amount().to_string(),
+                l.row.clone(),
+            ])?;
         }
-    };
+    }
+    w.flush()
+}
+
+fn run() -> Result<ExitCode, ExitCode> {
+    let args = common::parse_args::<Args>()?;
+    // Outputs may not be the input or each other: checked before anything is read.
+    let mut inputs: Vec<(&str, &Path)> = Vec::new();
+    if args.file != "-" {
+        inputs.push(("input file", Path::new(&args.file)));
+    }
+    let outputs: Vec<(&str, &Path)> = [("--out", args.out.as_deref()), ("--detail", args.detail.as_deref())]
+        .into_iter()
+        .filter_map(|(flag, p)| p.map(|p| (flag, p)))
+        .collect();
+    common::check_outputs(&inputs, &outputs)?;
+    let schedules = common::load_schedules(args.schedules.as_deref())?;
+    let input = common::open_stream(&args.file)?;
     let show_progress = std::io::stderr().is_terminal();
     // Keep per-application results only when a file is written from them.
     let keep = match (&args.out, &args.detail) {
@@ -65,28 +89,26 @@ fn main() -> ExitCode {
         (Some(_), None) => radfee::Keep::Totals,
         (None, None) => radfee::Keep::Figures,
     };
-    let report = match schedules.price_batch_keeping(input, keep, |rows| {
-        if show_progress {
-            eprint!("\r{rows} rows read…");
-        }
-    }) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {}: {e}", args.file);
-            return ExitCode::from(2);
-        }
-    };
+    let name = if args.file == "-" { "<stdin>" } else { args.file.as_str() };
+    let report = schedules
+        .price_batch_keeping(input, keep, |rows| {
+            if show_progress {
+                common::warn(&format!("\r{rows} rows read…"));
+            }
+        })
+        .map_err(|e| common::usage(&format!("{name}: {e}")))?;
     if show_progress {
-        eprintln!();
+        common::warn("\n");
     }
+    let mut listed = String::new();
     for p in &report.problems {
-        eprintln!("{}: {p}", if args.file == "-" { "<stdin>" } else { args.file.as_str() });
+        listed.push_str(&format!("{name}: {p}\n"));
     }
     let problems = report.bad_rows + report.unpriceable;
     if problems > 0 {
         let unlisted = problems - report.problems.len() as u64;
-        eprintln!(
-            "{} rows read; {} applications priced; {problems} problem(s){}",
+        listed.push_str(&format!(
+            "{} rows read; {} applications priced; {problems} problem(s){}\n",
             report.rows,
             report.applications,
             if unlisted > 0 {
@@ -94,56 +116,25 @@ fn main() -> ExitCode {
             } else {
                 " listed above".to_owned()
             }
-        );
+        ));
     }
+    common::warn(&listed);
     if let Some(path) = &args.out {
-        let written = std::fs::File::create(path).map_err(|e| e.to_string()).and_then(|f| {
-            let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
-            w.write_record(["application_id", "total", "authority"]).map_err(|e| e.to_string())?;
-            for r in &report.results {
-                let total = r.total.amount().to_string();
-                w.write_record([r.application_id.as_str(), total.as_str(), r.authority.map_or("", |a| a.key())])
-                    .map_err(|e| e.to_string())?;
-            }
-            w.flush().map_err(|e| e.to_string())
-        });
-        if let Err(e) = written {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return ExitCode::from(2);
-        }
+        common::write_file(path, |w| write_totals(&report, w))?;
     }
     if let Some(path) = &args.detail {
-        let written = std::fs::File::create(path).map_err(|e| e.to_string()).and_then(|f| {
-            let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
-            w.write_record(["application_id", "class", "count", "unit_fee", "amount", "row"])
-                .map_err(|e| e.to_string())?;
-            for r in &report.results {
-                for l in &r.lines {
-                    w.write_record([
-                        r.application_id.clone(),
-                        l.class.map_or_else(String::new, |c| c.key().to_owned()),
-                        l.count.to_string(),
-                        l.unit_fee.amount().to_string(),
-                        l.amount.amount().to_string(),
-                        l.row.clone(),
-                    ])
-                    .map_err(|e| e.to_string())?;
-                }
-            }
-            w.flush().map_err(|e| e.to_string())
-        });
-        if let Err(e) = written {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return ExitCode::from(2);
-        }
+        common::write_file(path, |w| write_detail(&report, w))?;
     }
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(report.summary().as_bytes());
-    if report.bad_rows > 0 {
+    common::emit(&report.summary())?;
+    Ok(if report.bad_rows > 0 {
         ExitCode::from(2)
     } else if report.unpriceable > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
+    })
+}
+
+fn main() -> ExitCode {
+    run().unwrap_or_else(|code| code)
 }

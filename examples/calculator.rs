@@ -12,24 +12,23 @@
 //! Exit codes: 0 priced; 1 understood but cannot be priced as one application (a class with no
 //! fee row, devices falling to different authorities); 2 bad input or bad schedule.
 
-#![allow(clippy::print_stdout, clippy::print_stderr)] // a command-line tool prints
+#![deny(clippy::print_stdout, clippy::print_stderr)] // output goes through common::emit
 
 mod common;
 
-use std::io::Read as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use common::Format;
-use radfee::{Application, Channel, Date, DeviceClass, Error, Procedure};
+use common::{Format, emit, fail, usage};
+use radfee::{Application, Channel, Date, DeviceClass, Procedure};
 
 /// Compute the radiation-safety appraisal fee (phí thẩm định an toàn bức xạ) for an application.
 #[derive(Parser, Debug)]
 #[command(name = "calculator", version)]
 struct Args {
     /// Application file (TOML, spec/application.md), or `-` for standard input. Leave it out to
-    /// quote one device from the flags below.
+    /// quote one device from the flags below (which cannot be combined with a file).
     application: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
@@ -44,56 +43,43 @@ struct Args {
     /// Quick quote: device class key (e.g. xray_ct).
     #[arg(long)]
     class: Option<String>,
-    /// Quick quote: number of devices.
-    #[arg(long, default_value_t = 1)]
-    count: u32,
-    /// Quick quote: procedure (new, renewal, supplement, amendment, reissue, declaration).
-    #[arg(long, default_value = "new")]
-    procedure: String,
+    /// Quick quote: number of devices, 1 to 1000000 [default: 1].
+    #[arg(long)]
+    count: Option<String>,
+    /// Quick quote: procedure (new, renewal, supplement, amendment, reissue, declaration) [default: new].
+    #[arg(long)]
+    procedure: Option<String>,
     /// Quick quote: province, any spelling.
     #[arg(long)]
     province: Option<String>,
     /// Quick quote: date received, YYYY-MM-DD.
     #[arg(long)]
     date: Option<String>,
-    /// Quick quote: online or in_person.
-    #[arg(long, default_value = "in_person")]
-    channel: String,
-}
-
-fn fail(err: &Error) -> ExitCode {
-    eprintln!("{}", if err.is_unpriceable() { "cannot be priced as one application:" } else { "error:" });
-    eprintln!("{err}");
-    ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2))
-}
-
-fn usage(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::from(2)
+    /// Quick quote: online or in_person [default: in_person].
+    #[arg(long)]
+    channel: Option<String>,
 }
 
 fn read_application(args: &Args) -> Result<Application, ExitCode> {
+    let quick: Vec<&str> = [
+        ("--class", args.class.is_some()),
+        ("--count", args.count.is_some()),
+        ("--procedure", args.procedure.is_some()),
+        ("--province", args.province.is_some()),
+        ("--date", args.date.is_some()),
+        ("--channel", args.channel.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(flag, given)| given.then_some(flag))
+    .collect();
     if let Some(path) = &args.application {
-        let (name, text) = if path == "-" {
-            let mut text = String::new();
-            std::io::stdin()
-                .take(radfee::MAX_APPLICATION_BYTES as u64 + 1)
-                .read_to_string(&mut text)
-                .map_err(|e| usage(&format!("cannot read the application from standard input: {e}")))?;
-            ("<stdin>".to_owned(), text)
-        } else {
-            let meta = std::fs::metadata(path).map_err(|e| usage(&format!("cannot read {path}: {e}")))?;
-            if meta.len() > radfee::MAX_APPLICATION_BYTES as u64 {
-                return Err(usage(&format!(
-                    "{path}: the file is {} bytes; an application may be at most {} bytes",
-                    meta.len(),
-                    radfee::MAX_APPLICATION_BYTES
-                )));
-            }
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| usage(&format!("cannot read {path}: {e} (application files must be UTF-8 text)")))?;
-            (path.clone(), text)
-        };
+        if !quick.is_empty() {
+            return Err(usage(&format!(
+                "{} describe a quick quote and cannot be combined with an application file: the file states its own province, procedure, date, channel and devices. Edit the file, or leave the file out",
+                quick.join(", ")
+            )));
+        }
+        let (name, text) = common::read_input(path, radfee::MAX_APPLICATION_BYTES as u64, "an application")?;
         return Application::from_toml(&name, &text).map_err(|e| fail(&e));
     }
     let Some(class) = &args.class else {
@@ -101,52 +87,45 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
     };
     let class =
         DeviceClass::from_key(class).ok_or_else(|| usage(&format!("--class: unknown device class `{class}`")))?;
-    let procedure = Procedure::from_key(&args.procedure)
-        .ok_or_else(|| usage(&format!("--procedure: unknown procedure `{}`", args.procedure)))?;
-    let channel = Channel::from_key(&args.channel)
-        .ok_or_else(|| usage(&format!("--channel: unknown channel `{}` (online or in_person)", args.channel)))?;
+    let procedure = args.procedure.as_deref().unwrap_or("new");
+    let procedure = Procedure::from_key(procedure)
+        .ok_or_else(|| usage(&format!("--procedure: unknown procedure `{procedure}`")))?;
+    let channel = args.channel.as_deref().unwrap_or("in_person");
+    let channel = Channel::from_key(channel)
+        .ok_or_else(|| usage(&format!("--channel: unknown channel `{channel}` (online or in_person)")))?;
     let province = args.province.clone().ok_or_else(|| usage("--province is required for a quick quote"))?;
     let date = args.date.as_deref().ok_or_else(|| usage("--date YYYY-MM-DD is required for a quick quote"))?;
     let date: Date = date.parse().map_err(|e| usage(&format!("--date: {e}")))?;
-    if args.count == 0 {
-        return Err(usage("--count must be at least 1"));
+    let count = match &args.count {
+        None => 1,
+        Some(text) => radfee::parse_count(text).map_err(|e| {
+            usage(&format!("--{}", e.findings().first().map_or_else(String::new, |f| f.message.clone())))
+        })?,
+    };
+    Ok(Application::new(province, procedure, date).with_channel(channel).with_device(class, count))
+}
+
+fn run() -> Result<(), ExitCode> {
+    let args = common::parse_args::<Args>()?;
+    let schedules = common::load_schedules(args.schedules.as_deref())?;
+    let app = read_application(&args)?;
+    if args.explain {
+        let x = schedules.explain(&app).map_err(|e| fail(&e))?;
+        return match args.format {
+            Format::Text => emit(&format!("{}\n{}", x.quote.to_text(), x.to_text())),
+            Format::Json => emit(&format!("{}\n", serde_json::to_string(&x).unwrap_or_default())),
+        };
     }
-    Ok(Application::new(province, procedure, date).with_channel(channel).with_device(class, args.count))
+    let quote = schedules.quote(&app).map_err(|e| fail(&e))?;
+    match args.format {
+        Format::Text => emit(&quote.to_text()),
+        Format::Json => emit(&format!("{}\n", quote.to_json())),
+    }
 }
 
 fn main() -> ExitCode {
-    let args = match common::parse_args::<Args>() {
-        Ok(a) => a,
-        Err(code) => return code,
-    };
-    let schedules = match common::load_schedules(args.schedules.as_deref()) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let app = match read_application(&args) {
-        Ok(a) => a,
-        Err(code) => return code,
-    };
-    if args.explain {
-        return match schedules.explain(&app) {
-            Ok(x) => {
-                match args.format {
-                    Format::Text => print!("{}\n{}", x.quote.to_text(), x.to_text()),
-                    Format::Json => println!("{}", serde_json::to_string(&x).unwrap_or_default()),
-                }
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail(&e),
-        };
-    }
-    match schedules.quote(&app) {
-        Ok(quote) => {
-            match args.format {
-                Format::Text => print!("{}", quote.to_text()),
-                Format::Json => println!("{}", quote.to_json()),
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(&e),
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
     }
 }

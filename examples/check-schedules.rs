@@ -9,13 +9,14 @@
 //! version, the classes it leaves without a fee row and its fingerprint. Exit code 0 when the
 //! folder is clean (warnings allowed), 2 on any error.
 
-#![allow(clippy::print_stdout, clippy::print_stderr)] // a command-line tool prints
+#![deny(clippy::print_stdout, clippy::print_stderr)] // output goes through common::emit
 
 mod common;
 
 use std::process::ExitCode;
 
 use clap::Parser;
+use common::emit;
 use radfee::{Schedules, Severity};
 
 /// Check a folder of fee-schedule files.
@@ -26,59 +27,63 @@ struct Args {
     dir: Option<std::path::PathBuf>,
 }
 
-fn main() -> ExitCode {
-    let args = match common::parse_args::<Args>() {
-        Ok(a) => a,
-        Err(code) => return code,
-    };
+fn run() -> Result<ExitCode, ExitCode> {
+    let args = common::parse_args::<Args>()?;
     let files = match &args.dir {
         Some(dir) => match Schedules::read_dir(dir) {
             Ok(f) => f,
             Err(e) => {
-                println!("{e}");
-                return ExitCode::from(2);
+                emit(&format!("{e}\n"))?;
+                return Ok(ExitCode::from(2));
             }
         },
         None => Schedules::builtin_files(),
     };
     let count = files.len();
     let findings = Schedules::check_files(files.clone());
+    let mut o = String::new();
     for f in &findings {
-        println!("{f}");
+        o.push_str(&format!("{f}\n"));
     }
     let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
     let warnings = findings.len() - errors;
     if errors > 0 {
-        println!(
-            "\n{count} file(s) checked: {errors} error(s), {warnings} warning(s). Fix the errors: the engine refuses these files."
-        );
-        return ExitCode::from(2);
+        o.push_str(&format!(
+            "\n{count} file(s) checked: {errors} error(s), {warnings} warning(s). Fix the errors: the engine refuses these files.\n"
+        ));
+        emit(&o)?;
+        return Ok(ExitCode::from(2));
     }
     let Ok(schedules) = Schedules::from_files(files) else {
-        println!("the files could not be loaded");
-        return ExitCode::from(2);
+        emit(&format!("{o}the files could not be loaded\n"))?;
+        return Ok(ExitCode::from(2));
     };
-    println!("{count} file(s) checked: no errors, {warnings} warning(s).\n");
-    println!("Versions:");
+    o.push_str(&format!("{count} file(s) checked: no errors, {warnings} warning(s).\n\n"));
+    o.push_str("Versions:\n");
     for v in schedules.versions() {
         let until = v.effective_until().map(|u| format!(" until {u}")).unwrap_or_default();
-        println!("  {} (from {}{until}; {} rows)", v.id(), v.effective_from(), v.rows().len());
-        println!("    fingerprint: {}", v.fingerprint());
+        o.push_str(&format!("  {} (from {}{until}; {} rows)\n", v.id(), v.effective_from(), v.rows().len()));
+        o.push_str(&format!("    fingerprint: {}\n", v.fingerprint()));
         let missing = v.uncovered_classes();
         if missing.is_empty() {
-            println!("    coverage: every device class has a fee row");
+            o.push_str("    coverage: every device class has a fee row\n");
         } else {
             let keys: Vec<&str> = missing.iter().map(|c| c.key()).collect();
-            println!("    coverage: {} class(es) without a fee row: {}", keys.len(), keys.join(", "));
+            o.push_str(&format!("    coverage: {} class(es) without a fee row: {}\n", keys.len(), keys.join(", ")));
         }
     }
     let deviating: Vec<&str> =
         schedules.provinces().all().iter().filter(|p| p.has_deviations()).map(|p| p.slug()).collect();
-    println!(
-        "Provinces: {} ({} with a local deviation{})",
+    o.push_str(&format!(
+        "Provinces: {} ({} with a local deviation{})\n",
         schedules.provinces().all().len(),
         deviating.len(),
         if deviating.is_empty() { String::new() } else { format!(": {}", deviating.join(", ")) }
-    );
-    ExitCode::SUCCESS
+    ));
+    emit(&o)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn main() -> ExitCode {
+    run().unwrap_or_else(|code| code)
 }

@@ -10,7 +10,7 @@
 //! fixes the licensing authority and the decay of sources. Exit code 1 when any device is
 //! ambiguous (the others are still printed), 2 on bad input.
 
-#![allow(clippy::print_stdout, clippy::print_stderr)] // a command-line tool prints
+#![deny(clippy::print_stdout, clippy::print_stderr)] // output goes through common::emit
 
 mod common;
 
@@ -88,75 +88,47 @@ fn text(i: usize, c: &Classification) -> String {
     o
 }
 
-fn main() -> ExitCode {
-    let args = match common::parse_args::<Args>() {
-        Ok(a) => a,
-        Err(code) => return code,
-    };
+fn run() -> Result<ExitCode, ExitCode> {
+    let args = common::parse_args::<Args>()?;
     let date = match args.date.as_deref().map(str::parse::<Date>) {
         None => Date::today_in_vietnam(),
         Some(Ok(d)) => d,
-        Some(Err(e)) => {
-            eprintln!("error: --date: {e}");
-            return ExitCode::from(2);
-        }
+        Some(Err(e)) => return Err(common::usage(&format!("--date: {e}"))),
     };
-    let schedules = match common::load_schedules(args.schedules.as_deref()) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let (name, content) = if args.file == "-" {
-        let mut s = String::new();
-        use std::io::Read as _;
-        match std::io::stdin().take(radfee::MAX_APPLICATION_BYTES as u64 + 1).read_to_string(&mut s) {
-            Ok(_) => ("<stdin>".to_owned(), s),
-            Err(e) => {
-                eprintln!("error: cannot read standard input: {e}");
-                return ExitCode::from(2);
-            }
-        }
-    } else {
-        match std::fs::read_to_string(&args.file) {
-            Ok(s) => (args.file.clone(), s),
-            Err(e) => {
-                eprintln!("error: cannot read {}: {e}", args.file);
-                return ExitCode::from(2);
-            }
-        }
-    };
-    let devices = match devices_from_toml(&name, &content) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("error:\n{e}");
-            return ExitCode::from(2);
-        }
-    };
+    let schedules = common::load_schedules(args.schedules.as_deref())?;
+    let (name, content) = common::read_input(&args.file, radfee::MAX_APPLICATION_BYTES as u64, "a device")?;
+    let devices = devices_from_toml(&name, &content).map_err(|e| common::fail(&e))?;
     let mut results = Vec::with_capacity(devices.len());
     for device in &devices {
         let Some(description) = &device.description else {
-            eprintln!(
-                "error:\n{}: this device has only a class; the classify tool reads descriptions (name, radiation, use, modality…)",
+            return Err(common::usage(&format!(
+                "\n{}: this device has only a class; the classify tool reads descriptions (name, radiation, use, modality…)",
                 device.location.as_ref().map(ToString::to_string).unwrap_or_default()
-            );
-            return ExitCode::from(2);
+            )));
         };
         match schedules.classify(description, date) {
             Ok(c) => results.push(c),
             Err(e) => {
                 let at = device.location.as_ref().map(|l| format!("{l}: ")).unwrap_or_default();
-                eprintln!("error:\n{at}{e}");
-                return ExitCode::from(2);
+                return Err(common::usage(&format!("\n{at}{e}")));
             }
         }
     }
-    match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&results).unwrap_or_default()),
+    let text = match args.format {
+        Format::Json => format!("{}\n", serde_json::to_string_pretty(&results).unwrap_or_default()),
         Format::Text => {
-            println!("Classification on {date}\n");
+            let mut o = format!("Classification on {date}\n\n");
             for (i, c) in results.iter().enumerate() {
-                println!("{}", text(i, c));
+                o.push_str(&text(i, c));
+                o.push('\n');
             }
+            o
         }
-    }
-    if results.iter().any(Classification::is_ambiguous) { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    };
+    common::emit(&text)?;
+    Ok(if results.iter().any(Classification::is_ambiguous) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn main() -> ExitCode {
+    run().unwrap_or_else(|code| code)
 }

@@ -13,10 +13,11 @@
 //! (factors, channels, windows), charges and rounding that changed, then prices every
 //! application in `--apps` (default: examples/applications) under both: old total → new total.
 
-#![allow(clippy::print_stdout, clippy::print_stderr)] // a command-line tool prints
+#![deny(clippy::print_stdout, clippy::print_stderr)] // output goes through common::emit
 
 mod common;
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -72,7 +73,8 @@ fn in_force<'a>(s: &'a Schedules, date: Date, what: &str) -> Result<&'a Version,
     s.version_on(date).ok_or_else(|| format!("{what}: no version is in force on {date}"))
 }
 
-fn run(args: &Args) -> Result<(), String> {
+fn run(args: &Args) -> Result<String, String> {
+    let mut o = String::new();
     let date = args.date.as_deref().map(str::parse::<Date>).transpose().map_err(|e| format!("--date: {e}"))?;
     // (schedules, version) for the old and new side.
     let (old_s, new_s);
@@ -102,13 +104,14 @@ fn run(args: &Args) -> Result<(), String> {
         return Err("give --from and --to, or --old, --new and --date, or --province and --date".to_owned());
     }
     let new_side = new_s.as_ref().unwrap_or(&old_s);
-    println!("Comparing {} ({}) → {} ({})", old_v.id(), old_v.fingerprint(), new_v.id(), new_v.fingerprint());
+    let _ =
+        writeln!(o, "Comparing {} ({}) → {} ({})", old_v.id(), old_v.fingerprint(), new_v.id(), new_v.fingerprint());
     let differences = diff(old_v, new_v);
     if differences.is_empty() {
-        println!("  no difference in rows, classes, factors, adjustments, charges or rounding");
+        let _ = writeln!(o, "  no difference in rows, classes, factors, adjustments, charges or rounding");
     }
     for d in &differences {
-        println!("  {d}");
+        let _ = writeln!(o, "  {d}");
     }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(&args.apps)
         .map_err(|e| format!("cannot read {}: {e}", args.apps.display()))?
@@ -117,30 +120,32 @@ fn run(args: &Args) -> Result<(), String> {
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     entries.sort();
-    println!("\nEffect on {} application(s) in {}:", entries.len(), args.apps.display());
+    let _ = writeln!(o, "\nEffect on {} application(s) in {}:", entries.len(), args.apps.display());
     for path in entries {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{name}: {e}"))?;
+        let text = radfee::read_text_file(&path, radfee::MAX_APPLICATION_BYTES as u64, "an application")
+            .map_err(|e| e.to_string())?;
         let mut app = Application::from_toml(&name, &text).map_err(|e| e.to_string())?;
         if let Some(p) = province {
             app.province = p.to_owned();
         }
         let old_total = old_s.quote_with_version(&app, old_v).map(|q| q.total);
         let new_total = new_side.quote_with_version(&app, new_v).map(|q| q.total);
-        match (old_total, new_total) {
-            (Ok(a), Ok(b)) if a == b => println!("  {name}: {a} (unchanged)"),
+        let _ = match (old_total, new_total) {
+            (Ok(a), Ok(b)) if a == b => writeln!(o, "  {name}: {a} (unchanged)"),
             (Ok(a), Ok(b)) => {
                 let delta = b.checked_sub(a).map_or_else(String::new, |d| format!(" ({d})"));
-                println!("  {name}: {a} → {b}{delta}");
+                writeln!(o, "  {name}: {a} → {b}{delta}")
             }
-            (a, b) => println!(
+            (a, b) => writeln!(
+                o,
                 "  {name}: {} → {}",
                 a.map_or_else(|e| format!("not priced ({e})"), |m| m.to_string()),
                 b.map_or_else(|e| format!("not priced ({e})"), |m| m.to_string())
             ),
-        }
+        };
     }
-    Ok(())
+    Ok(o)
 }
 
 fn main() -> ExitCode {
@@ -149,10 +154,7 @@ fn main() -> ExitCode {
         Err(code) => return code,
     };
     match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
+        Ok(text) => common::emit(&text).map_or_else(|code| code, |()| ExitCode::SUCCESS),
+        Err(e) => common::usage(&e),
     }
 }

@@ -9,12 +9,13 @@
 //! one authority, so every application can be priced. Rows are interleaved across
 //! applications, as in real exports.
 
-#![allow(clippy::print_stdout, clippy::print_stderr)] // a command-line tool prints
+#![deny(clippy::print_stdout, clippy::print_stderr)] // output goes through common
+
+mod common;
 
 use std::io::{BufWriter, Write as _};
 
 use clap::Parser;
-use radfee::Schedules;
 
 /// Generate a batch CSV file on standard output.
 #[derive(Parser, Debug)]
@@ -32,14 +33,14 @@ struct Args {
 }
 
 fn main() -> std::process::ExitCode {
-    let args = match Args::try_parse() {
+    let args = match common::parse_args::<Args>() {
         Ok(a) => a,
-        Err(e) => {
-            let _ = e.print();
-            return std::process::ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
-    let schedules = Schedules::builtin().expect("the shipped schedules load");
+    let schedules = match common::load_schedules(None) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     let apps = args.applications.unwrap_or((args.rows * 2 / 5).max(1));
     let out = std::io::stdout();
     let mut w = BufWriter::with_capacity(1 << 20, out.lock());
@@ -47,9 +48,7 @@ fn main() -> std::process::ExitCode {
         radfee::generate::write_batch(&schedules, &mut w, args.rows, apps, args.seed).and_then(|()| w.flush());
     match written {
         Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::ExitCode::from(2)
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::ExitCode::from(common::CLOSED_PIPE),
+        Err(e) => common::usage(&format!("cannot write to standard output: {e}")),
     }
 }

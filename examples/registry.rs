@@ -5,14 +5,18 @@
 //! cargo run --example registry -- examples/registry/sample.toml --today 2026-11-22
 //! ```
 
-#![allow(clippy::print_stdout, clippy::print_stderr)] // a command-line tool prints
+#![deny(clippy::print_stdout, clippy::print_stderr)] // output goes through common::emit
 
 mod common;
 
+use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser;
 use radfee::{Date, Registry};
+
+/// Largest registry file read, in bytes.
+const MAX_REGISTRY_BYTES: u64 = 256 * 1024 * 1024;
 
 /// List renewals due soon, priced.
 #[derive(Parser, Debug)]
@@ -28,43 +32,23 @@ struct Args {
     days: u32,
 }
 
-fn main() -> ExitCode {
-    let args = match common::parse_args::<Args>() {
-        Ok(a) => a,
-        Err(code) => return code,
-    };
+fn run() -> Result<(), ExitCode> {
+    let mut o = String::new();
+    let args = common::parse_args::<Args>()?;
     let today = match args.today.as_deref().map(str::parse::<Date>) {
         Some(Ok(d)) => d,
-        Some(Err(e)) => {
-            eprintln!("error: --today: {e}");
-            return ExitCode::from(2);
-        }
+        Some(Err(e)) => return Err(common::usage(&format!("--today: {e}"))),
         None => Date::today_in_vietnam(),
     };
     let Some(until) = Date::from_days(today.to_days() + i64::from(args.days)) else {
-        eprintln!("error: --days reaches past the supported calendar");
-        return ExitCode::from(2);
+        return Err(common::usage("--days reaches past the supported calendar"));
     };
-    let schedules = match common::load_schedules(None) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let text = match std::fs::read_to_string(&args.file) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", args.file);
-            return ExitCode::from(2);
-        }
-    };
-    let registry = match Registry::from_toml(&args.file, &text, &schedules) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error:\n{e}");
-            return ExitCode::from(2);
-        }
-    };
+    let schedules = common::load_schedules(None)?;
+    let (name, text) = common::read_input(&args.file, MAX_REGISTRY_BYTES, "a registry")?;
+    let registry = Registry::from_toml(&name, &text, &schedules).map_err(|e| common::fail(&e))?;
     let state = registry.state();
-    println!(
+    let _ = writeln!(
+        o,
         "{} facilities, {} devices, {} licences; renewals to file from {today} to {until} (45 days before expiry)\n",
         state.facilities.len(),
         state.equipment.len(),
@@ -73,8 +57,9 @@ fn main() -> ExitCode {
     let report = registry.renewals_due(&schedules, today, until);
     for r in &report.renewals {
         let facility = state.facilities.get(&r.licence.facility).map_or("?", |f| f.name.as_str());
-        match &r.quote {
-            Ok(q) => println!(
+        let _ = match &r.quote {
+            Ok(q) => writeln!(
+                o,
                 "{}  file by {}  (expires {})  {:<36} {:>8}  {:>14}",
                 r.licence.number,
                 r.file_by,
@@ -83,18 +68,22 @@ fn main() -> ExitCode {
                 q.authority.map_or("-", |a| a.key()),
                 q.total.to_string()
             ),
-            Err(e) => println!("{}  file by {}  {facility}: cannot be priced: {e}", r.licence.number, r.file_by),
-        }
+            Err(e) => writeln!(o, "{}  file by {}  {facility}: cannot be priced: {e}", r.licence.number, r.file_by),
+        };
     }
-    println!("\nPer province:");
+    let _ = writeln!(o, "\nPer province:");
     for (p, total) in &report.per_province {
         let name = schedules.provinces().by_slug(p).map_or(p.as_str(), |x| x.name().vi.as_str());
-        println!("  {name:<36} {:>14}", total.to_string());
+        let _ = writeln!(o, "  {name:<36} {:>14}", total.to_string());
     }
-    println!("Per authority:");
+    let _ = writeln!(o, "Per authority:");
     for (a, total) in &report.per_authority {
-        println!("  {:<36} {:>14}", a.key(), total.to_string());
+        let _ = writeln!(o, "  {:<36} {:>14}", a.key(), total.to_string());
     }
-    println!("Total: {}", report.total);
-    ExitCode::SUCCESS
+    let _ = writeln!(o, "Total: {}", report.total);
+    common::emit(&o)
+}
+
+fn main() -> ExitCode {
+    run().map_or_else(|code| code, |()| ExitCode::SUCCESS)
 }

@@ -404,6 +404,16 @@ pub const MAX_SITES: u32 = 1000;
 /// Largest `count` of one device entry.
 pub const MAX_COUNT: u32 = 1_000_000;
 
+/// Reads a device count written as text (a flag, a form field) under the crate's one number
+/// rule: a whole number from 1 to [`MAX_COUNT`] (`2.0` is 2; `1.000` is refused as ambiguous).
+///
+/// # Errors
+///
+/// An input error saying what is wrong with the text, with the key `count`.
+pub fn parse_count(text: &str) -> Result<u32, Error> {
+    crate::number::parse_count(text, COUNT).map_err(|e| Error::input(Finding::error(None, Some("count"), e.message)))
+}
+
 /// The `count` of a device entry, as every reader checks it.
 pub(crate) const COUNT: crate::number::Counted =
     crate::number::Counted { key: "count", noun: "devices", range: (1, MAX_COUNT) };

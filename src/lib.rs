@@ -151,6 +151,7 @@ mod text;
 pub use application::{
     Application, Channel, Description, DeviceEntry, FacilityKind, MAX_APPLICATION_BYTES, MAX_CONDITIONS, MAX_COUNT,
     MAX_DEVICES, MAX_SITES, MAX_SOURCES, MAX_TEXT, Procedure, Radiation, SourceSpec, Use, devices_from_toml,
+    parse_count,
 };
 pub use authority::{AuthorityRule, AuthorityTable};
 pub use batch::{BATCH_COLUMNS, BatchProblem, BatchReport, BatchResult, Keep, MAX_APPLICATIONS, MAX_PROBLEMS};
@@ -171,6 +172,7 @@ pub use schedule::{
     FacilityDefault, Index, LegalRef, MAX_FILE_BYTES, MAX_FILES, MAX_ROWS, Note, ProcedureRule, ProvinceKind, RoundAt,
     RoundingRule, Row, Schedules, SourceFile, Text, Unit, Version, diff, schema,
 };
+pub use source::read_text_file;
 
 /// Text folding used for forgiving lookups (case, Vietnamese diacritics, punctuation).
 pub mod fold {

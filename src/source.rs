@@ -103,6 +103,50 @@ impl<'a> Src<'a> {
     }
 }
 
+/// Reads a text file a person named, with bounds: it must be a regular file (not a folder, a
+/// FIFO or a device such as `/dev/zero`, whose reads may never end; a symbolic link is followed
+/// to its target and the target is checked), at most `limit` bytes (checked before reading,
+/// and again while reading, in case the file grows), and UTF-8 text.
+///
+/// `what` names the kind of file in messages (e.g. "an application").
+///
+/// # Errors
+///
+/// An input error with the file's name and what is wrong.
+pub fn read_text_file(path: &std::path::Path, limit: u64, what: &str) -> Result<String, crate::Error> {
+    use std::io::Read as _;
+    let shown = path.display().to_string();
+    let fail = |message: String| {
+        crate::Error::input(Finding::error(Some(Location { file: shown.clone(), line: 1, column: 1 }), None, message))
+    };
+    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    if !meta.is_file() {
+        let kind = if meta.is_dir() { "a folder" } else { "not a regular file (a pipe, a device or a socket)" };
+        return Err(fail(format!("this is {kind}; give {what} file, or - to read standard input")));
+    }
+    let too_big = |size: u64| fail(format!("the file is {size} bytes; {what} file may be at most {limit} bytes"));
+    if meta.len() > limit {
+        return Err(too_big(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+        let loc = Src::new(&shown, &text).location(at);
+        crate::Error::input(
+            Finding::error(Some(loc), None, "the file is not UTF-8 text")
+                .with_hint("save it as UTF-8 (in Notepad: Save as… Encoding: UTF-8)"),
+        )
+    })
+}
+
 /// Walks every value of a parsed document and checks the digits of each number as written.
 fn check_numbers(src: &Src<'_>, key: Option<&str>, table: &toml::de::DeTable<'_>) -> Result<(), Finding> {
     for (k, v) in table {

@@ -1,9 +1,12 @@
-//! What every example tool does the same way: read its arguments and load the schedules.
+//! What every example tool does the same way: read its arguments, load the schedules, read
+//! its inputs with bounds, write its outputs without losing data, and end with the right exit
+//! code when standard output or standard error is closed or full.
 //! (A folder without main.rs is not an example of its own; each tool includes it.)
 
-#![allow(dead_code, clippy::print_stderr)] // not every tool uses every helper
+#![allow(dead_code)] // not every tool uses every helper
 
-use std::path::Path;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use radfee::Schedules;
@@ -17,13 +20,58 @@ pub(crate) enum Format {
     Json,
 }
 
+/// The exit code of a tool cut off by a closed pipe (`| head`): 141, what a shell reports for
+/// any Unix tool stopped by SIGPIPE (128 + 13).
+pub(crate) const CLOSED_PIPE: u8 = 141;
+
 /// The tool's arguments, or the exit code after clap printed usage (2) or help/version (0).
 pub(crate) fn parse_args<T: clap::Parser>() -> Result<T, ExitCode> {
     T::try_parse().map_err(|e| {
         let code = if e.use_stderr() { 2 } else { 0 };
-        let _ = e.print();
+        let rendered = e.render().to_string();
+        if e.use_stderr() {
+            warn(&rendered);
+        } else if let Err(code) = emit(&rendered) {
+            return code;
+        }
         ExitCode::from(code)
     })
+}
+
+/// Writes `text` to standard output and flushes it. A closed pipe ends the tool quietly with
+/// [`CLOSED_PIPE`]; any other failure (a full disk: `> /dev/full`) is reported on standard
+/// error with exit code 2, so figures are never lost without a word.
+pub(crate) fn emit(text: &str) -> Result<(), ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(ExitCode::from(CLOSED_PIPE)),
+        Err(e) => {
+            warn(&format!("error: cannot write to standard output: {e}\n"));
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
+/// Writes `text` to standard error. When standard error is closed or full there is nowhere to
+/// report, so a failure is ignored (the exit code still says what happened).
+pub(crate) fn warn(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
+}
+
+/// Reports `message` on standard error and gives exit code 2.
+pub(crate) fn usage(message: &str) -> ExitCode {
+    warn(&format!("error: {message}\n"));
+    ExitCode::from(2)
+}
+
+/// Reports an error of the library: its findings on standard error, exit code 1 when the
+/// input is understood but cannot be priced as one application, else 2.
+pub(crate) fn fail(err: &radfee::Error) -> ExitCode {
+    let head = if err.is_unpriceable() { "cannot be priced as one application:" } else { "error:" };
+    warn(&format!("{head}\n{err}\n"));
+    ExitCode::from(if err.is_unpriceable() { 1 } else { 2 })
 }
 
 /// The schedules of `dir`, or the compiled-in ones; on a bad folder, the findings on
@@ -34,7 +82,118 @@ pub(crate) fn load_schedules(dir: Option<&Path>) -> Result<Schedules, ExitCode> 
         None => Schedules::builtin(),
     }
     .map_err(|e| {
-        eprintln!("error:\n{e}");
+        warn(&format!("error:\n{e}\n"));
         ExitCode::from(2)
     })
+}
+
+/// A text input named on the command line: `-` is standard input (at most `limit` bytes),
+/// anything else a regular file of at most `limit` bytes. Gives the name for messages and the
+/// text.
+pub(crate) fn read_input(path: &str, limit: u64, what: &str) -> Result<(String, String), ExitCode> {
+    if path == "-" {
+        use std::io::Read as _;
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::stdin().lock().take(limit + 1).read_to_end(&mut bytes) {
+            return Err(usage(&format!("cannot read standard input: {e}")));
+        }
+        if bytes.len() as u64 > limit {
+            return Err(usage(&format!(
+                "standard input holds more than {limit} bytes; {what} file may be at most {limit}"
+            )));
+        }
+        return String::from_utf8(bytes)
+            .map(|t| ("<stdin>".to_owned(), t))
+            .map_err(|_| usage("standard input is not UTF-8 text"));
+    }
+    radfee::read_text_file(Path::new(path), limit, what).map(|t| (path.to_owned(), t)).map_err(|e| fail(&e))
+}
+
+/// Opens a named input that is read as a stream (a batch): `-` is standard input, anything else
+/// must be a regular file (a FIFO or a device could block or never end).
+pub(crate) fn open_stream(path: &str) -> Result<Box<dyn std::io::Read>, ExitCode> {
+    if path == "-" {
+        return Ok(Box::new(std::io::stdin().lock()));
+    }
+    let meta = std::fs::metadata(path).map_err(|e| usage(&format!("cannot read {path}: {e}")))?;
+    if !meta.is_file() {
+        return Err(usage(&format!(
+            "{path} is not a regular file; give a file, or - and pipe the data to standard input"
+        )));
+    }
+    std::fs::File::open(path)
+        .map(|f| Box::new(f) as Box<dyn std::io::Read>)
+        .map_err(|e| usage(&format!("cannot read {path}: {e}")))
+}
+
+/// Where a path would be: its folder made canonical, then its name (the file need not exist).
+fn where_is(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?;
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    Some(parent.canonicalize().ok()?.join(name))
+}
+
+/// Whether two paths name the same file: the same place once folders and links are resolved,
+/// or (for files that exist) the same file on disk, hard links included.
+pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
+    if same_file::is_same_file(a, b).unwrap_or(false) {
+        return true;
+    }
+    let resolve = |p: &Path| p.canonicalize().ok().or_else(|| where_is(p));
+    matches!((resolve(a), resolve(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// Refuses outputs that would overwrite an input or each other. `inputs` and `outputs` are
+/// (flag, path) pairs for messages.
+pub(crate) fn check_outputs(inputs: &[(&str, &Path)], outputs: &[(&str, &Path)]) -> Result<(), ExitCode> {
+    for (i, (flag, out)) in outputs.iter().enumerate() {
+        for (what, input) in inputs {
+            if same_file(out, input) {
+                return Err(usage(&format!(
+                    "{flag} {} is the {what}: writing it would destroy the input; choose another file",
+                    out.display()
+                )));
+            }
+        }
+        for (other_flag, other) in &outputs[..i] {
+            if same_file(out, other) {
+                return Err(usage(&format!(
+                    "{flag} and {other_flag} name the same file ({}); give each its own",
+                    out.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes a file without ever leaving it half-written: the content goes to a temporary file in
+/// the same folder, is flushed to disk, then renamed over `path`. On any error (a full disk)
+/// the temporary file is removed and an existing `path` is left as it was.
+pub(crate) fn write_file(
+    path: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), ExitCode> {
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let fail = |e: std::io::Error| usage(&format!("cannot write {}: {e} (nothing was changed)", path.display()));
+    // The file keeps the permissions it had; a new one gets the usual rw-r--r-- (a temporary
+    // file would otherwise be private to its owner).
+    let permissions = std::fs::metadata(path).map(|m| m.permissions()).unwrap_or_else(|_| {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::Permissions::from_mode(0o644)
+    });
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".radfee-")
+        .suffix(".tmp")
+        .permissions(permissions)
+        .tempfile_in(folder)
+        .map_err(fail)?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+        write(&mut w).map_err(fail)?;
+        w.flush().map_err(fail)?;
+    }
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
 }

@@ -75,21 +75,8 @@ pub(super) fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Error> {
                     )));
                 }
                 let display = path.display().to_string();
-                let size = entry.metadata().map_err(io)?.len();
-                if size > MAX_FILE_BYTES {
-                    return Err(Error::schedule(vec![Finding::error(
-                        Some(Location { file: display, line: 1, column: 1 }),
-                        None,
-                        format!("the file is {size} bytes; a schedule file may be at most {MAX_FILE_BYTES} bytes"),
-                    )]));
-                }
-                let text = std::fs::read_to_string(&path).map_err(|e| {
-                    Error::schedule(vec![Finding::error(
-                        Some(Location { file: display.clone(), line: 1, column: 1 }),
-                        None,
-                        format!("cannot read the file: {e} (schedule files must be UTF-8 text)"),
-                    )])
-                })?;
+                let text = crate::source::read_text_file(&path, MAX_FILE_BYTES, "a schedule")
+                    .map_err(|e| Error::schedule(e.findings().to_vec()))?;
                 let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
                 out.push(SourceFile { path: rel, display_name: display, text });
             }

@@ -19,6 +19,7 @@ mod rounding;
 mod schedule_checks;
 mod spreadsheets;
 mod structures;
+mod tools;
 mod unicode;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,214 @@
+//! Every tool as a shell runs it: a closed pipe, a full disk, outputs that would destroy an
+//! input, inputs that are not regular files or are too large, flags that conflict.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use crate::root;
+
+/// `cargo test` builds the examples beside the test binary: target/<profile>/examples/.
+fn tool(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
+    let path = profile_dir.join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(path.exists(), "{} not built; run `cargo test` (it builds the examples)", path.display());
+    path
+}
+
+/// Each tool with arguments that print something on success.
+fn printing() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![
+        ("calculator", vec!["examples/applications/dong-nai-renewal-online.toml"]),
+        ("classify", vec!["examples/devices/mixed.toml", "--date", "2026-03-01"]),
+        ("batch", vec!["examples/batch/sample.csv"]),
+        ("registry", vec!["examples/registry/sample.toml", "--today", "2026-11-22"]),
+        ("check-schedules", vec![]),
+        ("diff-schedules", vec!["--from", "vn-287-2016", "--to", "vn-287-2016-a63-2023"]),
+        ("gen_batch", vec!["--rows", "1000"]),
+    ]
+}
+
+fn run(name: &str, args: &[&str], stdout: Stdio) -> Output {
+    Command::new(tool(name))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn a_closed_pipe_ends_every_tool_quietly_with_141() {
+    for (name, args) in printing() {
+        // A pipe whose reading end is closed before the tool starts: its first write fails.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let o = run(name, &args, Stdio::from(writer));
+        assert_eq!(o.status.code(), Some(141), "{name}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{name}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("error"), "{name} is quiet: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn a_full_disk_is_reported_with_exit_code_2() {
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    for (name, args) in printing() {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let o = run(name, &args, Stdio::from(full));
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("cannot write to standard output: No space left on device"),
+            "{name}: {}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
+fn a_closed_standard_error_changes_nothing_but_the_messages() {
+    let o = Command::new(tool("calculator"))
+        .args(["examples/applications/nothing-here.toml"])
+        .current_dir(root())
+        .stderr({
+            let (reader, writer) = std::io::pipe().unwrap();
+            drop(reader);
+            Stdio::from(writer)
+        })
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn outputs_never_destroy_an_input_or_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::copy(root().join("examples/batch/sample.csv"), &input).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    let link = dir.path().join("link.csv");
+    std::os::unix::fs::symlink(&input, &link).unwrap();
+    let hard = dir.path().join("hard.csv");
+    std::fs::hard_link(&input, &hard).unwrap();
+    let other = dir.path().join("o.csv");
+    let dotted = dir.path().join(".").join("o.csv");
+    let cases: Vec<(Vec<&Path>, &str)> = vec![
+        (vec![Path::new("--out"), &input], "--out"),
+        (vec![Path::new("--detail"), &input], "--detail"),
+        (vec![Path::new("--out"), &link], "is the input file"),
+        (vec![Path::new("--out"), &hard], "is the input file"),
+        (vec![Path::new("--out"), &other, Path::new("--detail"), &dotted], "name the same file"),
+    ];
+    for (flags, needle) in cases {
+        let mut args: Vec<&str> = vec![input.to_str().unwrap()];
+        args.extend(flags.iter().map(|p| p.to_str().unwrap()));
+        let o = run("batch", &args, Stdio::piped());
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
+        assert_eq!(std::fs::read(&input).unwrap(), before, "{args:?}: the input is untouched");
+        assert!(!other.exists());
+    }
+    // A good run writes both files whole, and leaves no temporary file behind.
+    let detail = dir.path().join("d.csv");
+    let o = run(
+        "batch",
+        &[input.to_str().unwrap(), "--out", other.to_str().unwrap(), "--detail", detail.to_str().unwrap()],
+        Stdio::piped(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&other).unwrap().lines().count(), 5);
+    let names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+    use std::os::unix::fs::PermissionsExt as _;
+    assert_eq!(std::fs::metadata(&other).unwrap().permissions().mode() & 0o777, 0o644, "a new file is readable by all");
+}
+
+#[test]
+fn inputs_that_are_not_regular_files_or_too_large_are_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.toml");
+    std::fs::File::create(&big).unwrap().set_len(2 * 1024 * 1024 * 1024).unwrap(); // sparse, 2 GiB
+    let link = dir.path().join("link.toml");
+    std::os::unix::fs::symlink(&big, &link).unwrap();
+    let fifo = dir.path().join("fifo.toml");
+    let made = Command::new("mkfifo").arg(&fifo).status().map(|s| s.success()).unwrap_or(false);
+    let mut cases: Vec<(&str, Vec<String>, &str)> = vec![
+        ("calculator", vec!["/dev/zero".into()], "this is not a regular file"),
+        ("calculator", vec![dir.path().display().to_string()], "this is a folder"),
+        (
+            "calculator",
+            vec![link.display().to_string()],
+            "the file is 2147483648 bytes; an application file may be at most 1048576 bytes",
+        ),
+        ("classify", vec![link.display().to_string()], "the file is 2147483648 bytes"),
+        ("registry", vec!["/dev/zero".into()], "this is not a regular file"),
+        ("batch", vec!["/dev/zero".into()], "/dev/zero is not a regular file"),
+    ];
+    if made {
+        cases.push(("calculator", vec![fifo.display().to_string()], "this is not a regular file"));
+        cases.push(("batch", vec![fifo.display().to_string()], "is not a regular file"));
+    }
+    for (name, args, needle) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let started = std::time::Instant::now();
+        let o = run(name, &args, Stdio::piped());
+        assert_eq!(o.status.code(), Some(2), "{name} {args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(needle), "{name} {args:?}: {}", stderr(&o));
+        assert!(started.elapsed().as_secs() < 30, "{name} {args:?} returns at once");
+    }
+    // A schedule folder with a link to a huge file.
+    let schedules = dir.path().join("schedules");
+    std::fs::create_dir(&schedules).unwrap();
+    std::os::unix::fs::symlink(&big, schedules.join("x.toml")).unwrap();
+    let o = run("check-schedules", &[schedules.to_str().unwrap()], Stdio::piped());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("the file is 2147483648 bytes; a schedule file may be at most")
+    );
+}
+
+#[test]
+fn quick_quote_flags_never_pass_unnoticed() {
+    let app = "examples/applications/dong-nai-renewal-online.toml";
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[app, "--date", "2026-01-01"],
+            "--date describe a quick quote and cannot be combined with an application file",
+        ),
+        (&[app, "--class", "xray_ct", "--count", "3"], "--class, --count describe a quick quote"),
+        (&[app, "--channel", "online"], "--channel describe a quick quote"),
+        (
+            &["--class", "xray_ct", "--count", "4294967295", "--province", "Huế", "--date", "2025-01-01"],
+            "--count 4294967295 is larger than the limit of 1000000 devices",
+        ),
+        (
+            &["--class", "xray_ct", "--count", "0", "--province", "Huế", "--date", "2025-01-01"],
+            "--count must be at least 1, not 0",
+        ),
+        (
+            &["--class", "xray_ct", "--count", "1.000", "--province", "Huế", "--date", "2025-01-01"],
+            "--count: `1.000` is ambiguous",
+        ),
+    ];
+    for (args, needle) in cases {
+        let o = run("calculator", args, Stdio::piped());
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
+    }
+    let o = run(
+        "calculator",
+        &["--class", "xray_ct", "--count", "2.0", "--province", "Huế", "--date", "2025-01-01"],
+        Stdio::piped(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("16.000.000 ₫"));
+}
