@@ -169,8 +169,8 @@ pub use registry::{
 };
 pub use schedule::{
     Adjustment, AdjustmentKind, Aggregation, Authority, Charge, ClassMapping, DeviationInfo, Difference, Exemption,
-    FacilityDefault, Index, LegalRef, MAX_FILE_BYTES, MAX_FILES, MAX_ROWS, Note, ProcedureRule, ProvinceKind, RoundAt,
-    RoundingRule, Row, Schedules, SourceFile, Text, Unit, Version, diff, schema,
+    FacilityDefault, Index, LegalRef, MAX_FILE_BYTES, MAX_FILES, MAX_FINDINGS, MAX_ROWS, MAX_TOTAL_BYTES, Note,
+    ProcedureRule, ProvinceKind, RoundAt, RoundingRule, Row, Schedules, SourceFile, Text, Unit, Version, diff, schema,
 };
 pub use source::read_text_file;
 

@@ -127,6 +127,19 @@ pub enum Rounding {
 }
 
 impl Rounding {
+    /// The key used in schedule files: `half_away_from_zero`, `half_even`, `toward_zero`,
+    /// `away_from_zero`, `down` or `up`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Rounding::HalfAwayFromZero => "half_away_from_zero",
+            Rounding::HalfEven => "half_even",
+            Rounding::TowardZero => "toward_zero",
+            Rounding::AwayFromZero => "away_from_zero",
+            Rounding::Down => "down",
+            Rounding::Up => "up",
+        }
+    }
+
     fn strategy(self) -> RoundingStrategy {
         match self {
             Rounding::HalfAwayFromZero => RoundingStrategy::MidpointAwayFromZero,

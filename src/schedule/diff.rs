@@ -234,7 +234,11 @@ pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
     }
     let rounding = |v: &Version| {
         let r = v.rounding();
-        format!("{:?} to {} at each {:?}", r.strategy, crate::money::canonical(r.step), r.at).to_lowercase()
+        let at = match r.at {
+            crate::schedule::RoundAt::Line => "each line",
+            crate::schedule::RoundAt::Total => "the total",
+        };
+        format!("{} to {} at {at}", r.strategy.key(), crate::money::canonical(r.step))
     };
     if rounding(old) != rounding(new) {
         out.push(Difference::RoundingChanged { old: rounding(old), new: rounding(new) });

@@ -27,6 +27,10 @@ use crate::source::Src;
 pub const MAX_FILE_BYTES: u64 = 1 << 20;
 /// Largest number of schedule files in one set.
 pub const MAX_FILES: usize = 1000;
+/// Largest schedule set, all files together, in bytes (the shipped set is under 300 KB).
+pub const MAX_TOTAL_BYTES: u64 = 8 << 20;
+/// Most findings a check lists; the rest are counted in a last finding.
+pub const MAX_FINDINGS: usize = 10_000;
 /// Most rows in one version.
 pub const MAX_ROWS: usize = 10_000;
 
@@ -77,6 +81,17 @@ pub(super) fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Error> {
                 let display = path.display().to_string();
                 let text = crate::source::read_text_file(&path, MAX_FILE_BYTES, "a schedule")
                     .map_err(|e| Error::schedule(e.findings().to_vec()))?;
+                let total = out.iter().map(|f: &SourceFile| f.text.len() as u64).sum::<u64>() + text.len() as u64;
+                if total > MAX_TOTAL_BYTES {
+                    return Err(Error::input(Finding::error(
+                        None,
+                        None,
+                        format!(
+                            "the schedule folder {} holds more than {MAX_TOTAL_BYTES} bytes of TOML; a schedule set may hold at most that",
+                            root.display()
+                        ),
+                    )));
+                }
                 let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
                 out.push(SourceFile { path: rel, display_name: display, text });
             }
@@ -128,6 +143,17 @@ pub(super) fn load(mut files: Vec<SourceFile>) -> (Option<Schedules>, Vec<Findin
     if !too_big.is_empty() {
         return (None, too_big);
     }
+    let total: u64 = files.iter().map(|f| f.text.len() as u64).sum();
+    if total > MAX_TOTAL_BYTES {
+        findings.push(Finding::error(
+            None,
+            None,
+            format!(
+                "the schedule files hold {total} bytes together; a schedule set may hold at most {MAX_TOTAL_BYTES}"
+            ),
+        ));
+        return (None, findings);
+    }
     // A folder may hold only some parts (e.g. an edited national schedule): the others are
     // the built-in ones.
     let missing: Vec<Role> = [Role::Province, Role::Authority, Role::Nuclides, Role::Classification]
@@ -159,6 +185,15 @@ pub(super) fn load(mut files: Vec<SourceFile>) -> (Option<Schedules>, Vec<Findin
     let rules = single(Role::Classification).and_then(|src| ClassificationRules::load(&src, &mut findings));
 
     findings.sort_by(|a, b| (a.severity, &a.location).cmp(&(b.severity, &b.location)));
+    if findings.len() > MAX_FINDINGS {
+        let rest = findings.len() - MAX_FINDINGS;
+        let errors = findings[MAX_FINDINGS..].iter().filter(|f| f.is_error()).count();
+        findings.truncate(MAX_FINDINGS);
+        let more = format!(
+            "… and {rest} more finding(s) not listed ({errors} of them errors): fix those above and check again"
+        );
+        findings.push(if errors > 0 { Finding::error(None, None, more) } else { Finding::warning(None, None, more) });
+    }
     let schedules = match (provinces, authority, nuclides, rules) {
         (Some(provinces), Some(authority), Some(nuclides), Some(rules)) => {
             Some(Schedules { versions, provinces, authority, nuclides, rules, warnings: Vec::new() })
@@ -173,8 +208,8 @@ pub(super) fn load(mut files: Vec<SourceFile>) -> (Option<Schedules>, Vec<Findin
 pub(crate) struct Draft {
     procedures: BTreeMap<Procedure, ProcedureRule>,
     rows: BTreeMap<String, Row>,
-    /// Where each (row id, class) mapping was written, for conflict messages.
-    mapping_at: BTreeMap<(String, DeviceClass), Location>,
+    /// Where each row's class mappings were written, by row id, for conflict messages.
+    mapping_at: BTreeMap<String, Vec<(DeviceClass, Location)>>,
     adjustments: Vec<Adjustment>,
     charges: BTreeMap<String, Charge>,
     notes: Vec<Note>,
@@ -270,16 +305,14 @@ pub(crate) fn apply_patch(
                 format!("removes row `{}`, which the version it amends does not have", id.get_ref()),
             ));
         }
-        draft.mapping_at.retain(|(row, _), _| row != id.get_ref());
+        draft.mapping_at.remove(id.get_ref());
     }
     let mut seen = BTreeSet::new();
     for row in patch.rows {
         if let Some(mut r) = convert_row(row, src, &mut seen, findings) {
             r.origin = origin.to_owned();
-            draft.mapping_at.retain(|(id, _), _| *id != r.id);
-            for (m, class) in row.classes.get_ref().iter().zip(&r.classes) {
-                draft.mapping_at.insert((r.id.clone(), class.class), src.at(m.span()));
-            }
+            let places = row.classes.get_ref().iter().zip(&r.classes).map(|(m, c)| (c.class, src.at(m.span())));
+            draft.mapping_at.insert(r.id.clone(), places.collect());
             draft.rows.insert(r.id.clone(), r);
         }
     }
@@ -525,7 +558,11 @@ pub(crate) fn finish(mut v: Version, draft: Draft, findings: &mut Vec<Finding>) 
         for (m, mapping) in row.classes.iter().enumerate() {
             if let Some(&(first, _)) = index.get(mapping.class) {
                 let first_id = &rows[first].id;
-                let at = draft.mapping_at.get(&(row.id.clone(), mapping.class)).cloned();
+                let at = draft
+                    .mapping_at
+                    .get(&row.id)
+                    .and_then(|m| m.iter().find(|(c, _)| *c == mapping.class))
+                    .map(|(_, at)| at.clone());
                 findings.push(
                     Finding::error(
                         at,
@@ -992,9 +1029,8 @@ pub(crate) fn apply_deviation(
 ) -> Version {
     let mut draft = Draft::from_version(base);
     for row in &base.rows {
-        for m in &row.classes {
-            draft.mapping_at.insert((row.id.clone(), m.class), Location::at(&base.file, "", 0));
-        }
+        let at = Location::at(&base.file, "", 0);
+        draft.mapping_at.insert(row.id.clone(), row.classes.iter().map(|m| (m.class, at.clone())).collect());
     }
     let origin = format!("{}.{}", info.province, info.id);
     apply_patch(&mut draft, patch, &origin, src, findings);

@@ -7,7 +7,7 @@
 mod diff;
 mod load;
 pub(crate) use load::apply_deviation;
-pub use load::{MAX_FILE_BYTES, MAX_FILES, MAX_ROWS};
+pub use load::{MAX_FILE_BYTES, MAX_FILES, MAX_FINDINGS, MAX_ROWS, MAX_TOTAL_BYTES};
 pub(crate) mod model;
 
 use std::collections::BTreeMap;

@@ -20,6 +20,7 @@ mod schedule_checks;
 mod spreadsheets;
 mod structures;
 mod tools;
+mod trust;
 mod unicode;
 
 use std::path::{Path, PathBuf};
