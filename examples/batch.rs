@@ -38,22 +38,25 @@ struct Args {
     schedules: Option<PathBuf>,
 }
 
-/// Writes the totals file: application_id,total,authority.
+/// Writes the totals file: application_id,total,authority,warnings (the ids of the schedule
+/// warnings the application carries, separated by `;`).
 fn write_totals(report: &radfee::BatchReport, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(w);
-    w.write_record(["application_id", "total", "authority"])?;
+    w.write_record(["application_id", "total", "authority", "warnings"])?;
     for r in &report.results {
         let total = r.total.amount().to_string();
-        w.write_record([r.application_id.as_str(), total.as_str(), r.authority.map_or("", |a| a.key())])?;
+        let warnings = r.warnings.join(";");
+        w.write_record([r.application_id.as_str(), total.as_str(), r.authority.map_or("", |a| a.key()), &warnings])?;
     }
     w.flush()
 }
 
-/// Writes the detail file: application_id,class,count,unit_fee,amount,row.
+/// Writes the detail file: application_id,class,count,unit_fee,amount,row,warnings.
 fn write_detail(report: &radfee::BatchReport, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(w);
-    w.write_record(["application_id", "class", "count", "unit_fee", "amount", "row"])?;
+    w.write_record(["application_id", "class", "count", "unit_fee", "amount", "row", "warnings"])?;
     for r in &report.results {
+        let warnings = r.warnings.join(";");
         for l in &r.lines {
             w.write_record([
                 r.application_id.clone(),
@@ -62,6 +65,7 @@ fn write_detail(report: &radfee::BatchReport, w: &mut dyn std::io::Write) -> std
                 l.unit_fee.amount().to_string(),
                 l.amount.amount().to_string(),
                 l.row.clone(),
+                warnings.clone(),
             ])?;
         }
     }
@@ -116,6 +120,16 @@ fn run() -> Result<ExitCode, ExitCode> {
             } else {
                 " listed above".to_owned()
             }
+        ));
+    }
+    for w in &report.warnings {
+        let head = match w.level {
+            radfee::WarningLevel::High => "WARNING",
+            _ => "notice",
+        };
+        listed.push_str(&format!(
+            "{head} ({}): {} priced application(s) carry it: {}\n  {}\n",
+            w.id, w.applications, w.text.vi, w.text.en
         ));
     }
     common::warn(&listed);

@@ -64,6 +64,15 @@ fn run() -> Result<ExitCode, ExitCode> {
         let until = v.effective_until().map(|u| format!(" until {u}")).unwrap_or_default();
         o.push_str(&format!("  {} (from {}{until}; {} rows)\n", v.id(), v.effective_from(), v.rows().len()));
         o.push_str(&format!("    fingerprint: {}\n", v.fingerprint()));
+        for w in v.warnings() {
+            let window = match (w.from, w.until) {
+                (Some(f), Some(u)) => format!("from {f} to {u}"),
+                (Some(f), None) => format!("from {f}"),
+                (None, Some(u)) => format!("until {u}"),
+                (None, None) => "always".to_owned(),
+            };
+            o.push_str(&format!("    warning `{}` ({}, {window}): {}\n", w.id, w.level.key(), w.text.en));
+        }
         let missing = v.uncovered_classes();
         if missing.is_empty() {
             o.push_str("    coverage: every device class has a fee row\n");

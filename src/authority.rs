@@ -21,9 +21,36 @@ pub struct AuthorityRule {
     /// Set when the rule (or its period) is an assumption.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assumption: Option<Text>,
+    /// In a contested period, who licenses these classes under the other reading.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alternative: Option<AlternativeAuthority>,
     /// `basis` as text, formatted once when the table is loaded.
     #[serde(skip)]
     pub(crate) basis_text: String,
+}
+
+/// The authority a rule of a contested period gives under the other reading.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AlternativeAuthority {
+    /// Who licenses under that reading.
+    pub authority: Authority,
+    /// Its legal basis.
+    pub basis: LegalRef,
+}
+
+/// A contested question of a period (e.g. the date licensing moved to the provinces): the
+/// two readings, and why the default one is applied.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Contest {
+    /// What is contested.
+    pub question: Text,
+    /// The reading the rules' authorities follow (applied unless it would split an
+    /// application that the other reading keeps whole).
+    pub default: Text,
+    /// The other reading.
+    pub alternative: Text,
+    /// Why the default reading was chosen.
+    pub why: Text,
 }
 
 #[derive(Clone, Debug)]
@@ -31,6 +58,7 @@ pub(crate) struct Period {
     from: Date,
     until: Option<Date>,
     assumption: Option<Text>,
+    contest: Option<Contest>,
     rules: Vec<AuthorityRule>,
     by_class: ClassMap<usize>,
 }
@@ -110,10 +138,24 @@ impl AuthorityTable {
                         ));
                     }
                 }
+                if rule.alternative.is_some() && p.contest.is_none() {
+                    findings.push(
+                        src.error(
+                            &p.from,
+                            "rule.alternative",
+                            "a rule gives an alternative authority, but its period has no [period.contest]",
+                        )
+                        .with_hint("add [period.contest] with question, default, alternative and why"),
+                    );
+                }
                 rules.push(AuthorityRule {
                     authority: rule.authority,
                     basis: rule.basis.clone(),
                     assumption: rule.assumption.clone(),
+                    alternative: rule
+                        .alternative
+                        .as_ref()
+                        .map(|a| AlternativeAuthority { authority: a.authority, basis: a.basis.clone() }),
                     basis_text: rule.basis.to_string(),
                 });
             }
@@ -129,7 +171,20 @@ impl AuthorityTable {
                     format!("the period from {from} gives no authority for: {}", missing.join(", ")),
                 ));
             }
-            periods.push(Period { from, until, assumption: p.assumption.clone(), rules, by_class });
+            if p.contest.is_some() && !rules.iter().any(|r| r.alternative.is_some()) {
+                findings.push(src.error(
+                    &p.from,
+                    "period.contest",
+                    "the period is contested but no rule gives an alternative authority",
+                ));
+            }
+            let contest = p.contest.as_ref().map(|c| Contest {
+                question: c.question.clone(),
+                default: c.default.clone(),
+                alternative: c.alternative.clone(),
+                why: c.why.clone(),
+            });
+            periods.push(Period { from, until, assumption: p.assumption.clone(), contest, rules, by_class });
         }
         periods.sort_by_key(|p| p.from);
         for (i, pair) in periods.windows(2).enumerate() {
@@ -161,6 +216,11 @@ impl AuthorityTable {
     pub fn rule(&self, class: DeviceClass, date: Date) -> Option<(&AuthorityRule, Option<&Text>)> {
         let period = self.period_on(date)?;
         Some((period.rule(class)?, period.assumption.as_ref()))
+    }
+
+    /// The contested question of the period in force on `date`, if there is one.
+    pub fn contest_on(&self, date: Date) -> Option<&Contest> {
+        self.period_on(date)?.contest.as_ref()
     }
 
     /// The period in force on `date` (the hot path finds it once per application).

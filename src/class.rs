@@ -219,6 +219,14 @@ classes! {
     TransportPackageMedium = "transport_package_medium", OtherPractice, "Đóng gói, vận chuyển nguồn phóng xạ: nguy hiểm trung bình", "Transport of a source package: medium hazard";
     /// Packaging / transport of a source, below-medium hazard (row 8.1.3).
     TransportPackageBelowMedium = "transport_package_below_medium", OtherPractice, "Đóng gói, vận chuyển nguồn phóng xạ: nguy hiểm dưới trung bình", "Transport of a source package: below-medium hazard";
+    /// Import or export of a radioactive source, above-medium hazard: per source, or per batch of
+    /// sources for one device (row 7.1; number unverified).
+    ImportExportAboveMedium = "import_export_source_above_medium", OtherPractice, "Xuất khẩu, nhập khẩu nguồn phóng xạ: mức nguy hiểm trên trung bình", "Import / export of a radioactive source: above-medium hazard";
+    /// Import or export of a radioactive source, medium hazard (row 7.2; number unverified).
+    ImportExportMedium = "import_export_source_medium", OtherPractice, "Xuất khẩu, nhập khẩu nguồn phóng xạ: mức nguy hiểm trung bình", "Import / export of a radioactive source: medium hazard";
+    /// Import or export of a radioactive source, below-medium hazard (row 7.3; number
+    /// unverified).
+    ImportExportBelowMedium = "import_export_source_below_medium", OtherPractice, "Xuất khẩu, nhập khẩu nguồn phóng xạ: mức nguy hiểm dưới trung bình", "Import / export of a radioactive source: below-medium hazard";
     /// Transport of radioactive waste (row 8.2).
     TransportRadioactiveWaste = "transport_radioactive_waste", OtherPractice, "Vận chuyển chất thải phóng xạ", "Transport of radioactive waste";
     /// Transport of source nuclear material (row 8.3).
@@ -277,7 +285,7 @@ impl DeviceClass {
                     "Nghị định 142/2020/NĐ-CP Điều 3 (sử dụng thiết bị bức xạ có nguồn phóng xạ gắn trong thiết bị)"
                 }
                 Family::NotIonizing => "Luật Năng lượng nguyên tử (chỉ điều chỉnh bức xạ ion hóa)",
-                Family::OtherPractice => "Thông tư 287/2016/TT-BTC, Biểu phí mục 4 đến 9",
+                Family::OtherPractice => "Thông tư 287/2016/TT-BTC, Biểu phí Phần A mục I điểm 4 đến 9",
             },
         }
     }
@@ -374,9 +382,9 @@ mod tests {
         for c in DeviceClass::ALL {
             assert_eq!(DeviceClass::from_key(c.key()), Some(*c));
         }
-        // 40 device classes + not_ionizing + 21 non-device items of 287/2016 sections 4 to 9.
+        // 40 device classes + not_ionizing + 24 non-device items of 287/2016 points 4 to 9.
         assert_eq!(DeviceClass::ALL.iter().filter(|c| c.family() != Family::OtherPractice).count(), 41);
-        assert_eq!(n, 62);
+        assert_eq!(n, 65);
     }
 
     #[test]

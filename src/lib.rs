@@ -153,16 +153,23 @@ pub use application::{
     MAX_DEVICES, MAX_SITES, MAX_SOURCES, MAX_TEXT, Procedure, Radiation, SourceSpec, Use, devices_from_toml,
     parse_count,
 };
-pub use authority::{AuthorityRule, AuthorityTable};
-pub use batch::{BATCH_COLUMNS, BatchProblem, BatchReport, BatchResult, Keep, MAX_APPLICATIONS, MAX_PROBLEMS};
+pub use authority::{AlternativeAuthority, AuthorityRule, AuthorityTable, Contest};
+pub use batch::{
+    BATCH_COLUMNS, BatchProblem, BatchReport, BatchResult, BatchWarning, Keep, MAX_APPLICATIONS, MAX_PROBLEMS,
+};
 pub use class::{DeviceClass, Family};
-pub use classify::{Candidates, ClassOf, Classification, ClassificationRules, Reason, Status, modalities};
+pub use classify::{
+    AuthorityReading, Candidates, ClassOf, Classification, ClassificationRules, Reason, Status, modalities,
+};
 pub use date::{Date, DateError};
 pub use error::{Error, Finding, Location, Severity};
 pub use money::{Money, Rounding};
 pub use nuclide::{Activity, ActivityError, Confidence, Nuclide, Nuclides, Provenance, SourceAssessment};
 pub use province::{Body, FormerProvince, FormerRef, LookupError, Province, Provinces, ResolvedProvince};
-pub use quote::{Explanation, Line, Quote, QuoteAdjustment, QuoteCharge, ScheduleRef, Step};
+pub use quote::{
+    ContestedAuthority, Explanation, Line, Quote, QuoteAdjustment, QuoteCharge, QuoteWarning, Reading, ReadingOutcome,
+    ScheduleRef, Step,
+};
 pub use registry::{
     CSV_COLUMNS, Change, Equipment, EquipmentStatus, Event, Facility, ImportProblem, ImportReport, Licence, MAX_EVENTS,
     RENEWAL_NOTICE_DAYS, Registry, RenewalDue, RenewalReport, State,
@@ -170,7 +177,8 @@ pub use registry::{
 pub use schedule::{
     Adjustment, AdjustmentKind, Aggregation, Authority, Charge, ClassMapping, DeviationInfo, Difference, Exemption,
     FacilityDefault, Index, LegalRef, MAX_FILE_BYTES, MAX_FILES, MAX_FINDINGS, MAX_ROWS, MAX_TOTAL_BYTES, Note,
-    ProcedureRule, ProvinceKind, RoundAt, RoundingRule, Row, Schedules, SourceFile, Text, Unit, Version, diff, schema,
+    ProcedureRule, ProvinceKind, RoundAt, RoundingRule, Row, ScheduleWarning, Schedules, SourceFile, Text, Unit,
+    Version, WarningLevel, diff, schema,
 };
 pub use source::read_text_file;
 

@@ -88,6 +88,62 @@ pub struct QuoteAdjustment {
     pub assumption: bool,
 }
 
+/// A warning the schedule in force shows on this quote (see
+/// [`ScheduleWarning`](crate::ScheduleWarning)): e.g. a newer circular is reported from the
+/// application's date and the amounts may not be the ones due.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteWarning {
+    /// Stable id of the warning in the schedule.
+    pub id: String,
+    /// `high` (shown before the amounts) or `notice`.
+    pub level: crate::schedule::WarningLevel,
+    /// The warning in English.
+    pub en: String,
+    /// The warning in Vietnamese.
+    pub vi: String,
+    /// Where its reason can be read.
+    pub basis: String,
+}
+
+/// Which reading of a contested question a quote applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Reading {
+    /// The reading `fee-schedules/authority.toml` chooses as the default.
+    Default,
+    /// The other reading (applied when the default would split the application and it does not).
+    Alternative,
+}
+
+/// What one reading of a contested question gives for an application.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadingOutcome {
+    /// The reading.
+    pub reading: Text,
+    /// Who licenses the application under it (`null` when the devices would split).
+    pub authority: Option<Authority>,
+    /// When the devices would split under it: which falls to whom.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<String>,
+}
+
+/// The licensing authority of an application whose date falls in a contested period: both
+/// readings, which was applied and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContestedAuthority {
+    /// What is contested.
+    pub question: Text,
+    /// The reading applied.
+    pub applied: Reading,
+    /// Why that reading was applied.
+    pub why: Text,
+    /// The default reading and what it gives.
+    pub default: ReadingOutcome,
+    /// The other reading and what it gives.
+    pub alternative: ReadingOutcome,
+}
+
 /// A licence charge (lệ phí).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuoteCharge {
@@ -109,6 +165,9 @@ pub struct Quote {
     pub total: Money,
     /// Currency code, `VND`.
     pub currency: String,
+    /// Warnings the officer must read before collecting (distinct from `notes`): the schedule's
+    /// warnings in force on the date received, `high` ones first.
+    pub warnings: Vec<QuoteWarning>,
     /// The canonical name of the province the application was resolved to
     /// (e.g. "Thành phố Hồ Chí Minh").
     pub province: String,
@@ -119,6 +178,10 @@ pub struct Quote {
     pub authority: Option<Authority>,
     /// The body that appraises and collects.
     pub collector: Option<Body>,
+    /// Set when who licenses the application is contested on its date: both readings, the one
+    /// applied and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contested: Option<ContestedAuthority>,
     /// The applicant, as written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applicant: Option<String>,
@@ -515,6 +578,15 @@ impl Schedules {
         }
     }
 
+    /// The version an application in `province` (written as a former province when `former`)
+    /// received on `date` is priced under: the national version in force, or the province's
+    /// deviation of it (a former province before its merger applies the national one).
+    pub(crate) fn version_for<'a>(&'a self, province: &'a Province, former: bool, date: Date) -> Option<&'a Version> {
+        let national = self.version_on(date)?;
+        let historical = former && date < province.since();
+        Some(if historical { national } else { province.version_applied(national, date) })
+    }
+
     /// The total and authority of an application given by its terms and its devices as
     /// (class, count); a device `None` is one only the full engine prices (a description).
     /// `None` when the application needs the full engine (descriptions, anything refused, or
@@ -528,9 +600,7 @@ impl Schedules {
         former: bool,
     ) -> Option<(Money, Option<Authority>)> {
         let date = app.received;
-        let historical = former && date < province.since();
-        let national = self.version_on(date)?;
-        let version = if historical { national } else { province.version_applied(national, date) };
+        let version = self.version_for(province, former, date)?;
         let (settled, _) = settle(version, *app, &Places::default()).ok()?;
         let app = &settled;
         let rounding = version.rounding();
@@ -632,7 +702,10 @@ impl Schedules {
                 .iter()
                 .filter_map(|l| l.class)
                 .find_map(|c| self.authority().rule(c, quote.received))
-                .map(|(r, _)| r.basis.to_string())
+                .map(|(r, _)| match (&quote.contested, &r.alternative) {
+                    (Some(c), Some(alt)) if c.applied == Reading::Alternative => alt.basis.to_string(),
+                    _ => r.basis.to_string(),
+                })
                 .unwrap_or_default();
             let (body_vi, body_en) = quote.collector.as_ref().map_or(("", ""), |b| (b.vi.as_str(), b.en.as_str()));
             step(
@@ -803,6 +876,9 @@ impl Schedules {
         let mut single_unit: Vec<Option<Decimal>> = Vec::with_capacity(app.devices.len());
         let mut missing: Vec<DeviceClass> = Vec::new();
         let mut authorities: Vec<(Authority, DeviceClass)> = Vec::new();
+        // Under the other reading of a contested period (the same as `authorities` otherwise).
+        let mut alternatives: Vec<(Authority, DeviceClass)> = Vec::new();
+        let mut contested = false;
         for (i, device) in app.devices.iter().enumerate() {
             let n = i + 1;
             let classified = match &device.description {
@@ -857,6 +933,13 @@ impl Schedules {
                 Some((rule, period_assumption)) => {
                     if !authorities.iter().any(|(a, _)| *a == rule.authority) {
                         authorities.push((rule.authority, class));
+                    }
+                    let other = rule.alternative.as_ref().map_or(rule.authority, |a| a.authority);
+                    if rule.alternative.is_some() {
+                        contested = true;
+                    }
+                    if !alternatives.iter().any(|(a, _)| *a == other) {
+                        alternatives.push((other, class));
                     }
                     if let Some(a) = &rule.assumption {
                         notes.assumption(a);
@@ -936,14 +1019,61 @@ impl Schedules {
                 list.join(", ")
             )));
         }
-        if authorities.len() > 1 {
-            let parts: Vec<String> = authorities.iter().map(|(a, c)| format!("`{c}` falls to {}", a.key())).collect();
-            return Err(Error::unpriceable(format!(
-                "the devices fall to different licensing authorities on {date} ({}); file one application per authority",
-                parts.join(", ")
-            )));
-        }
-        let authority = authorities.first().map(|(a, _)| *a);
+        let split = |parts: &[(Authority, DeviceClass)]| {
+            parts.iter().map(|(a, c)| format!("`{c}` falls to {}", a.key())).collect::<Vec<_>>().join(", ")
+        };
+        let split_vi = |parts: &[(Authority, DeviceClass)]| {
+            parts.iter().map(|(a, c)| format!("{} thuộc {}", c.name_vi(), a.names().0)).collect::<Vec<_>>().join("; ")
+        };
+        let contest = if contested { self.authority().contest_on(date) } else { None };
+        let applied_alternative = match (authorities.len() > 1, alternatives.len() > 1, contest) {
+            (false, _, _) => false,
+            (true, false, Some(_)) => true,
+            (true, _, Some(c)) => {
+                return Err(Error::unpriceable(format!(
+                    "the devices fall to different licensing authorities on {date} under both readings of a contested question ({}): under the default reading ({}) {}; under the other ({}) {}; file one application per authority",
+                    c.question.en,
+                    c.default.en,
+                    split(&authorities),
+                    c.alternative.en,
+                    split(&alternatives)
+                )));
+            }
+            (true, _, None) => {
+                return Err(Error::unpriceable(format!(
+                    "the devices fall to different licensing authorities on {date} ({}); file one application per authority",
+                    split(&authorities)
+                )));
+            }
+        };
+        let authority = if applied_alternative { alternatives.first() } else { authorities.first() }.map(|(a, _)| *a);
+        let contested = contest.map(|c| {
+            let outcome = |parts: &[(Authority, DeviceClass)], reading: &Text| ReadingOutcome {
+                reading: reading.clone(),
+                authority: (parts.len() == 1).then(|| parts[0].0),
+                split: (parts.len() > 1).then(|| split(parts)),
+            };
+            ContestedAuthority {
+                question: c.question.clone(),
+                applied: if applied_alternative { Reading::Alternative } else { Reading::Default },
+                why: if applied_alternative {
+                    Text {
+                        vi: format!(
+                            "theo cách hiểu mặc định các thiết bị thuộc thẩm quyền khác nhau ({}), còn theo cách hiểu còn lại thì cùng một cơ quan.",
+                            split_vi(&authorities)
+                        ),
+                        en: format!(
+                            "under the default reading the devices fall to different authorities ({}), while under the other reading they fall to one.",
+                            split(&authorities)
+                        ),
+                    }
+                } else {
+                    c.why.clone()
+                },
+                default: outcome(&authorities, &c.default),
+                alternative: outcome(&alternatives, &c.alternative),
+            }
+        });
         let collector = match authority {
             None => None,
             Some(Authority::Province) if resolved.historical => Some(Body {
@@ -1133,13 +1263,72 @@ impl Schedules {
             versions: version.chain().to_vec(),
             deviation: version.deviation().map(|d| format!("{}: {} ({})", d.province, d.name.en, d.basis)),
         };
+        let mut warnings: Vec<QuoteWarning> = version
+            .warnings()
+            .iter()
+            .filter(|w| w.applies_on(date))
+            .map(|w| QuoteWarning {
+                id: w.id.clone(),
+                level: w.level,
+                en: w.text.en.clone(),
+                vi: w.text.vi.clone(),
+                basis: basis_text(&w.basis),
+            })
+            .collect();
+        if let Some(c) = &contested {
+            let (applied, other, applied_vi, other_vi, applied_en, other_en) = match c.applied {
+                Reading::Default => (
+                    &c.default,
+                    &c.alternative,
+                    "cách hiểu mặc định",
+                    "cách hiểu còn lại",
+                    "the default reading",
+                    "the other reading",
+                ),
+                Reading::Alternative => (
+                    &c.alternative,
+                    &c.default,
+                    "cách hiểu còn lại",
+                    "cách hiểu mặc định",
+                    "the other reading",
+                    "the default reading",
+                ),
+            };
+            let (falls_vi, falls_en) = match other.authority {
+                Some(a) => (a.names().0.to_owned(), a.names().1.to_owned()),
+                None => (
+                    "nhiều cơ quan khác nhau (phải tách thành nhiều hồ sơ)".to_owned(),
+                    "different authorities (it would have to be split)".to_owned(),
+                ),
+            };
+            warnings.push(QuoteWarning {
+                id: "contested-authority".to_owned(),
+                level: if applied.authority == other.authority {
+                    crate::schedule::WarningLevel::Notice
+                } else {
+                    crate::schedule::WarningLevel::High
+                },
+                en: format!(
+                    "Contested: {} This quote follows {applied_en} ({}), because {} Under {other_en} ({}) the application falls to {falls_en}.",
+                    c.question.en, applied.reading.en, c.why.en, other.reading.en
+                ),
+                vi: format!(
+                    "Có cách hiểu khác nhau: {} Phiếu này tính theo {applied_vi} ({}), vì {} Theo {other_vi} ({}) hồ sơ thuộc thẩm quyền {falls_vi}.",
+                    c.question.vi, applied.reading.vi, c.why.vi, other.reading.vi
+                ),
+                basis: "fee-schedules/authority.toml".to_owned(),
+            });
+        }
+        warnings.sort_by_key(|w| w.level);
         Ok(Quote {
             total: Money::new(running),
             currency: version.currency().to_owned(),
+            warnings,
             province: resolved.name.vi.clone(),
             province_detail: resolved,
             authority,
             collector,
+            contested,
             applicant: app.applicant.clone(),
             procedure: app.procedure,
             channel: app.channel,

@@ -53,6 +53,25 @@ impl Quote {
         let _ = writeln!(o, "PHIẾU TÍNH PHÍ THẨM ĐỊNH AN TOÀN BỨC XẠ");
         let _ = writeln!(o, "RADIATION-SAFETY APPRAISAL FEE QUOTE");
         let _ = writeln!(o, "{rule}");
+        let banner = "!".repeat(96);
+        for w in &self.warnings {
+            let head = match w.level {
+                crate::schedule::WarningLevel::High => {
+                    "CẢNH BÁO — KIỂM TRA TRƯỚC KHI THU PHÍ / WARNING — CHECK BEFORE COLLECTING"
+                }
+                crate::schedule::WarningLevel::Notice => "LƯU Ý / NOTICE",
+            };
+            let _ = writeln!(o, "{banner}");
+            let _ = writeln!(o, "{head}");
+            for line in wrap(&w.vi, 94) {
+                let _ = writeln!(o, "  {line}");
+            }
+            for line in wrap(&w.en, 94) {
+                let _ = writeln!(o, "  {line}");
+            }
+            let _ = writeln!(o, "  căn cứ / basis: {}", w.basis);
+            let _ = writeln!(o, "{banner}");
+        }
         if let Some(a) = &self.applicant {
             let _ = writeln!(o, "Tổ chức, cá nhân / Applicant:        {a}");
         }

@@ -66,6 +66,9 @@ pub struct BatchResult {
     /// The priced lines, when the batch was asked for detail.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<crate::quote::Line>,
+    /// The ids of the schedule warnings it carries (see [`BatchReport::warnings`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// A row or application that could not be priced, and why.
@@ -113,6 +116,22 @@ pub struct BatchReport {
     pub bad_rows: u64,
     /// Applications that cannot be priced as one application (all of them).
     pub unpriceable: u64,
+    /// The schedule warnings that priced applications carry (e.g. a newer circular reported
+    /// from their date), each with the number of applications it concerns.
+    pub warnings: Vec<BatchWarning>,
+}
+
+/// A schedule warning and how many priced applications of a batch carry it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BatchWarning {
+    /// The warning's id in the schedule.
+    pub id: String,
+    /// How prominently it is shown.
+    pub level: crate::schedule::WarningLevel,
+    /// The warning.
+    pub text: crate::schedule::Text,
+    /// Priced applications that carry it.
+    pub applications: u64,
 }
 
 /// Most problems a batch report lists; the rest are counted (`bad_rows`, `unpriceable`), so a
@@ -250,6 +269,8 @@ struct Done {
     total: Money,
     authority: Option<Authority>,
     lines: Vec<crate::quote::Line>,
+    /// The ids of the warnings it carries, when results are kept.
+    warnings: Vec<String>,
 }
 
 impl Schedules {
@@ -430,14 +451,39 @@ impl Schedules {
         progress(rows);
 
         let mut priced: Vec<Done> = Vec::with_capacity(apps.len());
+        let mut warnings: Vec<BatchWarning> = Vec::new();
         for app in apps.into_values() {
             if app.failed {
                 continue;
             }
-            if let Some(done) = self.price_pending(app, &spellings, keep, &mut problems) {
+            // The warnings of the version it is priced under, on its date.
+            let version = spellings
+                .get(app.spelling as usize)
+                .and_then(|s| s.located)
+                .and_then(|(p, former)| Some((self.provinces().get_index(p)?, former)))
+                .and_then(|(p, former)| self.version_for(p, former, app.received));
+            let carried: Vec<&crate::schedule::ScheduleWarning> = version
+                .map(|v| v.warnings().iter().filter(|w| w.applies_on(app.received)).collect())
+                .unwrap_or_default();
+            if let Some(mut done) = self.price_pending(app, &spellings, keep, &mut problems) {
+                if keep != Keep::Figures {
+                    done.warnings = carried.iter().map(|w| w.id.clone()).collect();
+                }
                 priced.push(done);
+                for w in carried {
+                    match warnings.iter_mut().find(|x| x.id == w.id) {
+                        Some(x) => x.applications += 1,
+                        None => warnings.push(BatchWarning {
+                            id: w.id.clone(),
+                            level: w.level,
+                            text: w.text.clone(),
+                            applications: 1,
+                        }),
+                    }
+                }
             }
         }
+        warnings.sort_by(|a, b| (a.level, &a.id).cmp(&(b.level, &b.id)));
         priced.sort_unstable_by(|a, b| a.id.as_bytes().cmp(b.id.as_bytes()));
 
         let grand_total = sum(priced.iter().map(|d| d.total)).ok_or_else(|| {
@@ -465,6 +511,7 @@ impl Schedules {
                     total: done.total,
                     authority: done.authority,
                     lines: done.lines,
+                    warnings: done.warnings,
                 });
             }
         }
@@ -482,6 +529,7 @@ impl Schedules {
             problems: problems.in_file_order(),
             bad_rows: problems.bad_rows,
             unpriceable: problems.unpriceable,
+            warnings,
         })
     }
 
@@ -513,7 +561,7 @@ impl Schedules {
             && let Some((total, authority)) =
                 self.fast_total(&terms, app.devices.iter().map(|d| Some(*d)), province, former)
         {
-            return Some(Done { id: app.id, total, authority, lines: Vec::new() });
+            return Some(Done { id: app.id, total, authority, lines: Vec::new(), warnings: Vec::new() });
         }
         let mut application =
             Application::new(spelling.text.clone(), app.procedure, app.received).with_channel(app.channel);
@@ -524,6 +572,7 @@ impl Schedules {
                 total: q.total,
                 authority: q.authority,
                 lines: if keep == Keep::Lines { q.lines } else { Vec::new() },
+                warnings: Vec::new(),
             }),
             Err(e) => {
                 let message = e.findings().iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; ");

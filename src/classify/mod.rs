@@ -45,6 +45,17 @@ pub struct Candidates {
     pub field: String,
 }
 
+/// Who licenses a device under one reading of a contested period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorityReading {
+    /// Who licenses and collects under that reading.
+    pub authority: Authority,
+    /// The reading.
+    pub reading: Text,
+    /// Its legal basis.
+    pub basis: String,
+}
+
 /// A rule that fired, with its legal basis.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reason {
@@ -73,8 +84,13 @@ pub struct Classification {
     /// The criterion that exempted it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exemption: Option<String>,
-    /// Who licenses it on the date (`None` when not regulated or not settled).
+    /// Who licenses it on the date (`None` when not regulated or not settled); in a contested
+    /// period, under the default reading.
     pub authority: Option<Authority>,
+    /// In a contested period, who licenses it under the other reading, that reading and its
+    /// basis (see `fee-schedules/authority.toml`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authority_alternative: Option<AuthorityReading>,
     /// IAEA / QCVN 6:2010 category 1–5 of its sources on the date (Σ A/D), if it has sources.
     pub source_category: Option<u8>,
     /// Σ A/D on the date, if it has sources.
@@ -853,6 +869,7 @@ impl Schedules {
                 "Luật Năng lượng nguyên tử (phạm vi: bức xạ ion hóa)",
             ));
         }
+        let mut authority_alternative = None;
         let authority = if status == Some(Status::Licence) {
             let rules_on: Vec<_> = cands.iter().map(|c| self.authority().rule(*c, date)).collect();
             let auth = common(rules_on.iter().map(|r| r.map(|(rule, _)| rule.authority))).flatten();
@@ -860,6 +877,21 @@ impl Schedules {
                 reasons.push(reason("authority", format!("licensed by {} on {date}", a.key()), &rule.basis_text));
                 for t in [rule.assumption.as_ref(), *period].into_iter().flatten() {
                     warnings.push(format!("assumption: {}", t.en));
+                }
+                if let (Some(alt), Some(contest)) = (&rule.alternative, self.authority().contest_on(date)) {
+                    warnings.push(format!(
+                        "contested: {} This classification follows the default reading ({}: {}); under the other reading ({}) it is licensed by {}.",
+                        contest.question.en,
+                        contest.default.en,
+                        a.key(),
+                        contest.alternative.en,
+                        alt.authority.key()
+                    ));
+                    authority_alternative = Some(AuthorityReading {
+                        authority: alt.authority,
+                        reading: contest.alternative.clone(),
+                        basis: alt.basis.to_string(),
+                    });
                 }
             }
             auth
@@ -895,6 +927,7 @@ impl Schedules {
             status,
             exemption,
             authority,
+            authority_alternative,
             source_category,
             a_over_d,
             sources,

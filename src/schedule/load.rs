@@ -10,7 +10,7 @@ use toml::Spanned;
 use super::model::{AdjustmentFile, AdjustmentKind, ChargeFile, Exact, PatchRef, RowFile, VersionFile};
 use super::{
     Adjustment, Charge, ClassMapping, DeviationInfo, FacilityDefault, Note, ProcedureRule, RoundingRule, Row,
-    Schedules, SourceFile, Version,
+    ScheduleWarning, Schedules, SourceFile, Text, Version,
 };
 use crate::application::Procedure;
 use crate::authority::AuthorityTable;
@@ -213,6 +213,7 @@ pub(crate) struct Draft {
     adjustments: Vec<Adjustment>,
     charges: BTreeMap<String, Charge>,
     notes: Vec<Note>,
+    warnings: Vec<ScheduleWarning>,
 }
 
 impl Draft {
@@ -224,6 +225,7 @@ impl Draft {
             adjustments: v.adjustments.clone(),
             charges: v.charges.iter().map(|c| (c.id.clone(), c.clone())).collect(),
             notes: v.notes.clone(),
+            warnings: v.warnings.clone(),
         }
     }
 }
@@ -336,6 +338,45 @@ pub(crate) fn apply_patch(
         let mut c = convert_charge(charge, src, findings);
         c.origin = origin.to_owned();
         draft.charges.insert(c.id.clone(), c);
+    }
+    for id in patch.remove_warnings {
+        let before = draft.warnings.len();
+        draft.warnings.retain(|w| w.id != *id.get_ref());
+        if draft.warnings.len() == before {
+            findings.push(src.error(
+                id,
+                "remove_warnings",
+                format!("withdraws warning `{}`, which the version it amends does not have", id.get_ref()),
+            ));
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for w in patch.warnings {
+        if !first_use(&mut seen, &w.id, "warning", src, findings) {
+            continue;
+        }
+        if let (Some(f), Some(u)) = (&w.from, &w.until)
+            && u.get_ref() < f.get_ref()
+        {
+            findings.push(src.error(
+                u,
+                "warning.until",
+                format!("the warning ends ({}) before it starts ({})", u.get_ref(), f.get_ref()),
+            ));
+        }
+        let warning = ScheduleWarning {
+            id: w.id.get_ref().clone(),
+            level: w.level,
+            text: Text { vi: w.vi.clone(), en: w.en.clone() },
+            from: w.from.as_ref().map(|d| *d.get_ref()),
+            until: w.until.as_ref().map(|d| *d.get_ref()),
+            basis: w.basis.clone(),
+            origin: origin.to_owned(),
+        };
+        match draft.warnings.iter_mut().find(|x| x.id == warning.id) {
+            Some(slot) => *slot = warning,
+            None => draft.warnings.push(warning),
+        }
     }
     for note in patch.notes {
         draft.notes.push(Note {
@@ -585,6 +626,7 @@ pub(crate) fn finish(mut v: Version, draft: Draft, findings: &mut Vec<Finding>) 
     v.adjustments = draft.adjustments;
     v.charges = draft.charges.into_values().collect();
     v.notes = draft.notes;
+    v.warnings = draft.warnings;
     v.fingerprint = fingerprint(&v);
     v
 }
@@ -783,6 +825,7 @@ fn build_versions(parsed: &[(&SourceFile, VersionFile)], findings: &mut Vec<Find
             adjustments: Vec::new(),
             charges: Vec::new(),
             notes: Vec::new(),
+            warnings: Vec::new(),
             deviation: None,
             fingerprint: String::new(),
             file: file.display_name.clone(),

@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 pub use diff::{Difference, diff};
-pub use model::{AdjustmentKind, Aggregation, Authority, LegalRef, ProvinceKind, RoundAt, Text, Unit};
+pub use model::{AdjustmentKind, Aggregation, Authority, LegalRef, ProvinceKind, RoundAt, Text, Unit, WarningLevel};
 
 use crate::application::{Channel, Procedure};
 use crate::authority::AuthorityTable;
@@ -230,6 +230,35 @@ pub struct Note {
     pub until: Option<Date>,
 }
 
+/// A warning a version shows on the quotes it concerns (`[[warning]]`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScheduleWarning {
+    /// Stable id.
+    pub id: String,
+    /// How prominently it is shown.
+    pub level: WarningLevel,
+    /// The warning.
+    pub text: Text,
+    /// Applications received on or after this day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<Date>,
+    /// Applications received on or before this day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<Date>,
+    /// Where its reason can be read.
+    pub basis: LegalRef,
+    /// The version (or deviation) that wrote it; not part of the fingerprint.
+    #[serde(skip)]
+    pub origin: String,
+}
+
+impl ScheduleWarning {
+    /// Whether it concerns an application received on `date`.
+    pub fn applies_on(&self, date: Date) -> bool {
+        in_window(date, self.from, self.until)
+    }
+}
+
 pub(crate) fn in_window(date: Date, from: Option<Date>, until: Option<Date>) -> bool {
     from.is_none_or(|f| date >= f) && until.is_none_or(|u| date <= u)
 }
@@ -261,6 +290,8 @@ pub struct Version {
     adjustments: Vec<Adjustment>,
     charges: Vec<Charge>,
     notes: Vec<Note>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<ScheduleWarning>,
     #[serde(skip_serializing_if = "Option::is_none")]
     deviation: Option<DeviationInfo>,
     #[serde(skip)]
@@ -414,6 +445,11 @@ impl Version {
     /// Notes printed on every quote.
     pub fn notes(&self) -> &[Note] {
         &self.notes
+    }
+
+    /// Warnings shown on the quotes they concern (see [`ScheduleWarning::applies_on`]).
+    pub fn warnings(&self) -> &[ScheduleWarning] {
+        &self.warnings
     }
     /// The provincial deviation folded into this version, if any.
     pub fn deviation(&self) -> Option<&DeviationInfo> {

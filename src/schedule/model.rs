@@ -448,6 +448,54 @@ pub(crate) struct NoteFile {
     pub(crate) until: Option<Date>,
 }
 
+/// How prominently a schedule warning is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningLevel {
+    /// At the top of every quote, before the amounts: the figures may not be the ones due.
+    High,
+    /// Shown with the quote, for the officer's attention.
+    Notice,
+}
+
+impl WarningLevel {
+    /// The key used in files and JSON: `high` or `notice`.
+    pub fn key(self) -> &'static str {
+        match self {
+            WarningLevel::High => "high",
+            WarningLevel::Notice => "notice",
+        }
+    }
+}
+
+/// `[[warning]]`: something the officer must check before collecting, shown prominently on
+/// every quote for a date in its window (e.g. a newer circular reported but not yet
+/// confirmed). Data, not code: policy staff add one, narrow it (restate the same `id` with
+/// another window) or withdraw it (`remove_warnings = ["id"]` in a later version).
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct WarningFile {
+    /// Stable id, e.g. "reported-74-2026".
+    #[schemars(with = "String")]
+    pub(crate) id: Spanned<String>,
+    /// `high` (at the top of the quote) or `notice`.
+    pub(crate) level: WarningLevel,
+    /// The warning in Vietnamese.
+    pub(crate) vi: String,
+    /// The warning in English.
+    pub(crate) en: String,
+    /// First day of applications it concerns (received on or after).
+    #[serde(default)]
+    #[schemars(with = "Option<Date>")]
+    pub(crate) from: Option<Spanned<Date>>,
+    /// Last day of applications it concerns (inclusive).
+    #[serde(default)]
+    #[schemars(with = "Option<Date>")]
+    pub(crate) until: Option<Spanned<Date>>,
+    /// Where the reason for the warning can be read.
+    pub(crate) basis: LegalRef,
+}
+
 /// One schedule version file (national, or a test schedule).
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -514,6 +562,13 @@ pub(crate) struct VersionFile {
     /// Notes printed on every quote made under this version.
     #[serde(default, rename = "note")]
     pub(crate) notes: Vec<NoteFile>,
+    /// Warnings shown prominently on the quotes they concern.
+    #[serde(default, rename = "warning")]
+    pub(crate) warnings: Vec<WarningFile>,
+    /// Ids of inherited warnings this version withdraws.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub(crate) remove_warnings: Vec<Spanned<String>>,
 }
 
 /// A borrowed view of the patchable parts of a version or deviation.
@@ -525,6 +580,8 @@ pub(crate) struct PatchRef<'a> {
     pub(crate) adjustments: &'a [AdjustmentFile],
     pub(crate) charges: &'a [ChargeFile],
     pub(crate) notes: &'a [NoteFile],
+    pub(crate) warnings: &'a [WarningFile],
+    pub(crate) remove_warnings: &'a [Spanned<String>],
 }
 
 /// `[[deviation]]` in a province file: a local exception to the national schedule, with its own
@@ -556,6 +613,11 @@ pub(crate) struct DeviationFile {
     pub(crate) charges: Vec<ChargeFile>,
     #[serde(default, rename = "note")]
     pub(crate) notes: Vec<NoteFile>,
+    #[serde(default, rename = "warning")]
+    pub(crate) warnings: Vec<WarningFile>,
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub(crate) remove_warnings: Vec<Spanned<String>>,
 }
 
 /// A former province merged into this one (`[[former]]`).
@@ -625,6 +687,15 @@ pub enum Authority {
 }
 
 impl Authority {
+    /// Short Vietnamese and English names, for sentences.
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Authority::Province => ("UBND cấp tỉnh (Sở KH&CN)", "the province (DOST)"),
+            Authority::Varans => ("Cục An toàn bức xạ và hạt nhân", "VARANS"),
+            Authority::Ministry => ("Bộ Khoa học và Công nghệ", "the Ministry of Science and Technology"),
+        }
+    }
+
     /// The stable key: `province`, `varans` or `ministry`.
     pub fn key(self) -> &'static str {
         match self {
@@ -635,11 +706,38 @@ impl Authority {
     }
 }
 
+/// `alternative = { authority = "…", basis = { … } }` on a rule of a contested period: who
+/// licenses these classes under the period's other reading.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AlternativeFile {
+    pub(crate) authority: Authority,
+    pub(crate) basis: LegalRef,
+}
+
+/// `[period.contest]`: the period's question is contested; its rules give the default reading,
+/// and `alternative` on a rule gives the other one.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ContestFile {
+    /// What is contested.
+    pub(crate) question: Text,
+    /// The reading the rules' `authority` follows.
+    pub(crate) default: Text,
+    /// The other reading, followed by the rules' `alternative`.
+    pub(crate) alternative: Text,
+    /// Why the default reading was chosen.
+    pub(crate) why: Text,
+}
+
 /// `[[period.rule]]` in authority.toml.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AuthorityRuleFile {
     pub(crate) authority: Authority,
+    /// In a contested period: the authority under the other reading.
+    #[serde(default)]
+    pub(crate) alternative: Option<AlternativeFile>,
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub(crate) families: Vec<Spanned<String>>,
@@ -662,6 +760,9 @@ pub(crate) struct AuthorityPeriodFile {
     pub(crate) until: Option<Spanned<Date>>,
     #[serde(default)]
     pub(crate) assumption: Option<Text>,
+    /// When who licenses some classes during the period is contested: both readings.
+    #[serde(default)]
+    pub(crate) contest: Option<ContestFile>,
     #[serde(rename = "rule")]
     pub(crate) rules: Vec<AuthorityRuleFile>,
 }
@@ -695,6 +796,8 @@ macro_rules! impl_patch {
                     adjustments: &self.adjustments,
                     charges: &self.charges,
                     notes: &self.notes,
+                    warnings: &self.warnings,
+                    remove_warnings: &self.remove_warnings,
                 }
             }
         }

@@ -132,12 +132,12 @@ fn the_batch_tool_prints_the_figures_and_writes_out() {
     assert!(stdout.starts_with("applications: 4\ngrand_total: 17450000\ndigest: sha256:"), "{stdout}");
     let written = std::fs::read_to_string(&out).unwrap();
     let _ = std::fs::remove_file(&out);
-    assert_eq!(written.lines().next(), Some("application_id,total,authority"));
-    assert!(written.contains("A-000001,9450000,province"));
+    assert_eq!(written.lines().next(), Some("application_id,total,authority,warnings"));
+    assert!(written.contains("A-000001,9450000,province,\n"), "{written}");
     let lines = std::fs::read_to_string(&detail).unwrap();
     let _ = std::fs::remove_file(&detail);
-    assert_eq!(lines.lines().next(), Some("application_id,class,count,unit_fee,amount,row"));
-    assert!(lines.contains("A-000001,xray_general,2,3000000,6000000,1.4.4"), "{lines}");
+    assert_eq!(lines.lines().next(), Some("application_id,class,count,unit_fee,amount,row,warnings"));
+    assert!(lines.contains("A-000001,xray_general,2,3000000,6000000,1.4.4,\n"), "{lines}");
 }
 
 #[test]

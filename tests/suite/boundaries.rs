@@ -55,9 +55,23 @@ fn version_boundaries_2017_and_2022() {
     assert_eq!(at("2017-01-01").as_deref(), Some("vn-287-2016"));
     assert_eq!(at("2022-02-04").as_deref(), Some("vn-287-2016"));
     assert_eq!(at("2022-02-05").as_deref(), Some("vn-287-2016-a116-2021"));
-    // The 2022 amendment changed who collects, not the amounts.
+    // The 2022 amendment changed who collects and halved point 7 (import and export of
+    // radioactive sources); every other row is the same.
     let v = s.versions();
-    assert_eq!(v[0].rows(), v[1].rows());
+    let amounts =
+        |k: usize| -> Vec<(String, Decimal)> { v[k].rows().iter().map(|r| (r.id.clone(), r.amount)).collect() };
+    let changed: Vec<(String, Decimal, Decimal)> =
+        amounts(0).into_iter().zip(amounts(1)).filter(|(a, b)| a != b).map(|((id, a), (_, b))| (id, a, b)).collect();
+    let d = Decimal::from;
+    assert_eq!(
+        changed,
+        [
+            ("7.1".to_owned(), d(7_000_000), d(3_500_000)),
+            ("7.2".to_owned(), d(2_000_000), d(1_000_000)),
+            ("7.3".to_owned(), d(1_000_000), d(500_000)),
+        ]
+    );
+    assert_eq!(v[0].rows().len(), v[1].rows().len());
     assert_ne!(v[0].fingerprint(), v[1].fingerprint());
 }
 
@@ -66,21 +80,86 @@ fn authority_on_both_sides_of_the_transfer() {
     let s = builtin();
     let auth = |class: DeviceClass, day: &str| {
         let app = Application::new("Huế", Procedure::New, date(day)).with_device(class, 1);
-        let q = s.quote(&app).unwrap();
-        (q.authority, q.notes.iter().any(|n| n.contains("taken to have moved to the provinces on 2025-07-01")))
+        s.quote(&app).unwrap().authority
     };
-    assert_eq!(auth(DeviceClass::PetCt, "2025-06-30"), (Some(Authority::Varans), false));
-    assert_eq!(auth(DeviceClass::PetCt, "2025-07-01"), (Some(Authority::Province), true));
-    assert_eq!(auth(DeviceClass::XrayPcbInspection, "2025-12-31"), (Some(Authority::Province), true));
-    assert_eq!(auth(DeviceClass::XrayPcbInspection, "2026-01-01"), (Some(Authority::Province), false));
-    assert_eq!(auth(DeviceClass::XrayGeneral, "2020-06-01").0, Some(Authority::Province));
-    assert_eq!(auth(DeviceClass::XrayIndustrialRadiography, "2026-06-01").0, Some(Authority::Varans));
-    assert_eq!(auth(DeviceClass::IrradiatorSource, "2025-12-31").0, Some(Authority::Ministry));
-    assert_eq!(auth(DeviceClass::IrradiatorSource, "2026-01-01").0, Some(Authority::Varans));
-    assert_eq!(auth(DeviceClass::NuclearGauge, "2026-01-01").0, Some(Authority::Varans));
+    assert_eq!(auth(DeviceClass::PetCt, "2025-06-30"), Some(Authority::Varans));
+    // 2025-07-01 to 2025-12-31 is contested: VARANS under the default reading (the 2025 Law,
+    // 2026-01-01), the province under Decree 133/2025 (2025-07-01).
+    assert_eq!(auth(DeviceClass::PetCt, "2025-07-01"), Some(Authority::Varans));
+    assert_eq!(auth(DeviceClass::XrayPcbInspection, "2025-12-31"), Some(Authority::Varans));
+    assert_eq!(auth(DeviceClass::XrayPcbInspection, "2026-01-01"), Some(Authority::Province));
+    assert_eq!(auth(DeviceClass::XrayGeneral, "2025-09-01"), Some(Authority::Province), "not contested");
+    assert_eq!(auth(DeviceClass::XrayGeneral, "2020-06-01"), Some(Authority::Province));
+    assert_eq!(auth(DeviceClass::XrayIndustrialRadiography, "2026-06-01"), Some(Authority::Varans));
+    assert_eq!(auth(DeviceClass::IrradiatorSource, "2025-12-31"), Some(Authority::Ministry));
+    assert_eq!(auth(DeviceClass::IrradiatorSource, "2026-01-01"), Some(Authority::Varans));
+    assert_eq!(auth(DeviceClass::NuclearGauge, "2026-01-01"), Some(Authority::Varans));
     // The collector follows the authority.
     let app = Application::new("Huế", Procedure::New, date("2024-01-01")).with_device(DeviceClass::NuclearGauge, 1);
     assert!(s.quote(&app).unwrap().collector.unwrap().en.contains("VARANS"));
+}
+
+/// Inside the contested period the quote states both readings, which one it applied and why;
+/// an application is refused as split only when it splits under both readings.
+#[test]
+fn a_contested_period_shows_both_readings_and_splits_only_under_both() {
+    use radfee::Reading;
+    let s = builtin();
+    let app = |day: &str, classes: &[DeviceClass]| {
+        classes.iter().fold(Application::new("Huế", Procedure::New, date(day)), |a, c| a.with_device(*c, 1))
+    };
+    // One PET/CT: the default reading applies (VARANS); the other gives the province.
+    let q = s.quote(&app("2025-09-15", &[DeviceClass::PetCt])).unwrap();
+    let c = q.contested.as_ref().expect("contested");
+    assert_eq!((q.authority, c.applied), (Some(Authority::Varans), Reading::Default));
+    assert_eq!((c.default.authority, c.alternative.authority), (Some(Authority::Varans), Some(Authority::Province)));
+    assert!(c.alternative.reading.en.contains("Decree 133/2025"), "{}", c.alternative.reading.en);
+    assert!(c.why.en.contains("published as new procedures in January 2026"), "{}", c.why.en);
+    assert!(q.collector.as_ref().unwrap().en.contains("VARANS"));
+    let w = q.warnings.iter().find(|w| w.id == "contested-authority").expect("a warning");
+    assert_eq!(w.level, radfee::WarningLevel::High, "the readings give different collectors");
+    assert!(w.en.contains("Under the other reading (Decree 133/2025/ND-CP: moved on 2025-07-01) the application falls to the province (DOST)"), "{}", w.en);
+    assert_eq!(q.total.amount(), Decimal::from(16_000_000), "the fee is the same under both");
+
+    // CT (province under both) with PET/CT: split under the default reading, whole under the
+    // other, so the other reading is applied, with a warning naming the reading that splits it.
+    let q = s.quote(&app("2025-09-15", &[DeviceClass::XrayCt, DeviceClass::PetCt])).unwrap();
+    let c = q.contested.as_ref().unwrap();
+    assert_eq!((q.authority, c.applied), (Some(Authority::Province), Reading::Alternative));
+    assert_eq!(c.default.authority, None);
+    assert_eq!(c.default.split.as_deref(), Some("`xray_ct` falls to province, `pet_ct` falls to varans"));
+    assert!(
+        c.why.en.starts_with("under the default reading the devices fall to different authorities"),
+        "{}",
+        c.why.en
+    );
+    let w = q.warnings.iter().find(|w| w.id == "contested-authority").unwrap();
+    assert!(w.en.contains("Under the default reading (the 2025 Law on Atomic Energy (94/2025/QH15)"), "{}", w.en);
+    assert!(w.en.contains("falls to different authorities (it would have to be split)"), "{}", w.en);
+    assert_eq!(q.total.amount(), Decimal::from(24_000_000));
+
+    // PET/CT with a nuclear gauge (VARANS under both readings): whole under the default reading.
+    let q = s.quote(&app("2025-09-15", &[DeviceClass::PetCt, DeviceClass::NuclearGauge])).unwrap();
+    assert_eq!((q.authority, q.contested.as_ref().unwrap().applied), (Some(Authority::Varans), Reading::Default));
+    assert_eq!(q.contested.as_ref().unwrap().alternative.authority, None, "the other reading would split it");
+
+    // CT with a nuclear gauge splits under both readings (neither is contested): refused.
+    let e = s.quote(&app("2025-09-15", &[DeviceClass::XrayCt, DeviceClass::NuclearGauge])).unwrap_err();
+    assert!(e.is_unpriceable());
+    // CT + PET/CT + gauge: split under the default (CT vs the rest) and the other (gauge vs the rest).
+    let e =
+        s.quote(&app("2025-09-15", &[DeviceClass::XrayCt, DeviceClass::PetCt, DeviceClass::NuclearGauge])).unwrap_err();
+    assert!(e.is_unpriceable());
+    assert!(e.to_string().contains("under both readings of a contested question"), "{e}");
+    // Outside the period, no contest is shown.
+    let q = s.quote(&app("2026-01-01", &[DeviceClass::PetCt])).unwrap();
+    assert!(q.contested.is_none() && q.warnings.iter().all(|w| w.id != "contested-authority"));
+    // The lean path agrees with the quote in the contested period.
+    for classes in [&[DeviceClass::PetCt][..], &[DeviceClass::XrayCt, DeviceClass::PetCt]] {
+        let a = app("2025-09-15", classes);
+        let q = s.quote(&a).unwrap();
+        assert_eq!(s.total(&a).unwrap(), (q.total, q.authority), "{classes:?}");
+    }
 }
 
 #[test]

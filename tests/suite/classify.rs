@@ -323,9 +323,16 @@ fn a_source_drops_category_as_it_decays() {
 fn authority_on_both_sides_of_the_transfer() {
     let xrf = described(Radiation::XRay, Use::Analytical, Some("xrf"));
     assert_eq!(classify(&xrf, "2025-06-30").authority, Some(Authority::Varans));
-    let after = classify(&xrf, "2025-07-01");
-    assert_eq!(after.authority, Some(Authority::Province));
-    assert!(after.warnings.iter().any(|w| w.contains("2025-07-01")), "the transfer date is an assumption");
+    // Contested from 2025-07-01 to 2025-12-31: VARANS by default, the province under the other
+    // reading, both stated.
+    let during = classify(&xrf, "2025-07-01");
+    assert_eq!(during.authority, Some(Authority::Varans));
+    let alt = during.authority_alternative.as_ref().expect("the other reading");
+    assert_eq!(alt.authority, Authority::Province);
+    assert!(alt.reading.en.contains("Decree 133/2025") && alt.basis.contains("133/2025"), "{alt:?}");
+    assert!(during.warnings.iter().any(|w| w.starts_with("contested:")), "{:?}", during.warnings);
+    let after = classify(&xrf, "2026-01-01");
+    assert_eq!((after.authority, after.authority_alternative), (Some(Authority::Province), None));
     let gauge = described(Radiation::SealedSource, Use::Industrial, Some("gauge"));
     assert_eq!(classify(&gauge, "2025-07-01").authority, Some(Authority::Varans));
     let ct = described(Radiation::XRay, Use::Medical, Some("ct"));

@@ -61,6 +61,10 @@ const FEES: &[(&str, &str, i64)] = &[
     ("scope_change_national_repository", "6.1.3", 40_000_000),
     ("scope_change_other_facility", "6.1.4", 15_000_000),
     ("decommissioning_accelerator_facility", "6.2.1", 7_000_000),
+    // Point 7 as Circular 116/2021/TT-BTC halved it from 2022-02-05 (these quotes are dated after).
+    ("import_export_source_above_medium", "7.1", 3_500_000),
+    ("import_export_source_medium", "7.2", 1_000_000),
+    ("import_export_source_below_medium", "7.3", 500_000),
     ("transport_package_above_medium", "8.1.1", 7_000_000),
     ("transport_package_medium", "8.1.2", 2_000_000),
     ("transport_package_below_medium", "8.1.3", 1_000_000),
@@ -121,6 +125,34 @@ fn every_class_has_its_row_and_fee_under_every_procedure() {
     let shipped: std::collections::BTreeSet<&str> =
         s.versions().last().unwrap().rows().iter().map(|r| r.id.as_str()).collect();
     assert_eq!(rows_seen, shipped, "every shipped row has a golden quote");
+}
+
+/// Point 7 (import and export of radioactive sources): the 2017 figures until 2022-02-04, half
+/// of them from 2022-02-05 (Circular 116/2021/TT-BTC), each line citing its document.
+#[test]
+fn import_and_export_before_and_after_circular_116() {
+    let s = builtin();
+    let cases = [
+        ("2022-02-04", DeviceClass::ImportExportAboveMedium, 2, 14_000_000, "Thông tư 287/2016/TT-BTC"),
+        ("2022-02-04", DeviceClass::ImportExportMedium, 1, 2_000_000, "Thông tư 287/2016/TT-BTC"),
+        ("2022-02-04", DeviceClass::ImportExportBelowMedium, 3, 3_000_000, "Thông tư 287/2016/TT-BTC"),
+        ("2022-02-05", DeviceClass::ImportExportAboveMedium, 2, 7_000_000, "Thông tư 116/2021/TT-BTC"),
+        ("2022-02-05", DeviceClass::ImportExportMedium, 1, 1_000_000, "Thông tư 116/2021/TT-BTC"),
+        ("2022-02-05", DeviceClass::ImportExportBelowMedium, 3, 1_500_000, "Thông tư 116/2021/TT-BTC"),
+    ];
+    for (day, class, count, total, document) in cases {
+        let q = s.quote(&Application::new("Hà Nội", Procedure::New, date(day)).with_device(class, count)).unwrap();
+        assert_eq!(q.total.amount(), Decimal::from(total), "{class} on {day}");
+        assert!(q.lines[0].basis.starts_with(document), "{}", q.lines[0].basis);
+        assert_eq!(q.authority, Some(radfee::Authority::Varans));
+        assert!(q.notes.iter().any(|n| n.contains("row number 7.")), "the presumed row number is shown");
+    }
+    // A renewal from 2022-02-05 cites 116/2021's wording: 75 % of the first-time fee.
+    let q = s
+        .quote(&Application::new("Hà Nội", Procedure::Renewal, date("2022-02-05")).with_device(DeviceClass::XrayCt, 1))
+        .unwrap();
+    assert_eq!(q.total.amount(), Decimal::from(6_000_000));
+    assert!(q.adjustments[0].basis.contains("75 % mức phí thẩm định cấp lần đầu"), "{}", q.adjustments[0].basis);
 }
 
 #[test]
@@ -275,7 +307,8 @@ fn the_explanation_names_every_value_its_version_and_its_basis() {
             "vn-287-2016, in force from 2017-01-01",
             "vn-287-2016, in force from 2017-01-01",
             "-",
-            "vn-287-2016, in force from 2017-01-01",
+            // The renewal factor, restated by Circular 116/2021 ("75 % of the first-time fee").
+            "vn-287-2016-a116-2021, in force from 2022-02-05",
             "vn-287-2016-a63-2023, in force from 2023-12-01",
             "-",
         ]
