@@ -144,7 +144,7 @@ fn import_and_export_before_and_after_circular_116() {
         let q = s.quote(&Application::new("Hà Nội", Procedure::New, date(day)).with_device(class, count)).unwrap();
         assert_eq!(q.total.amount(), Decimal::from(total), "{class} on {day}");
         assert!(q.lines[0].basis.starts_with(document), "{}", q.lines[0].basis);
-        assert_eq!(q.authority, Some(radfee::Authority::Varans));
+        assert_eq!(q.authority, Some(Authority::Varans));
         assert!(q.notes.iter().any(|n| n.contains("row number 7.")), "the presumed row number is shown");
     }
     // A renewal from 2022-02-05 cites 116/2021's wording: 75 % of the first-time fee.
