@@ -1,5 +1,5 @@
 //! Batch appraisal: a CSV of many applications in, three checkable figures out
-//! (spec/batch.md).
+//! (docs/batch.md).
 //!
 //! ```text
 //! cargo run --release --example batch -- examples/batch/sample.csv
@@ -133,13 +133,17 @@ fn run() -> Result<ExitCode, ExitCode> {
         ));
     }
     common::warn(&listed);
+    let mut files: Vec<common::Output<'_>> = Vec::new();
     if let Some(path) = &args.out {
-        common::write_file(path, |w| write_totals(&report, w))?;
+        files.push(("--out", path, Box::new(|w: &mut dyn std::io::Write| write_totals(&report, w))));
     }
     if let Some(path) = &args.detail {
-        common::write_file(path, |w| write_detail(&report, w))?;
+        files.push(("--detail", path, Box::new(|w: &mut dyn std::io::Write| write_detail(&report, w))));
     }
+    // The figures are printed even when a file cannot be written: they are never lost.
+    let written = common::write_files(files);
     common::emit(&report.summary())?;
+    written?;
     Ok(if report.bad_rows > 0 {
         ExitCode::from(2)
     } else if report.unpriceable > 0 {

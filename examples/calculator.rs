@@ -27,7 +27,7 @@ use radfee::{Application, Channel, Date, DeviceClass, Procedure};
 #[derive(Parser, Debug)]
 #[command(name = "calculator", version)]
 struct Args {
-    /// Application file (TOML, spec/application.md), or `-` for standard input. Leave it out to
+    /// Application file (TOML, docs/application.md), or `-` for standard input. Leave it out to
     /// quote one device from the flags below (which cannot be combined with a file).
     application: Option<String>,
     /// Output format.

@@ -5,7 +5,7 @@
 //! cargo run --example classify -- DEVICES.toml --date 2025-06-30 --format json
 //! ```
 //!
-//! Reads one or more `[[device]]` tables with description fields (spec/device-classes.md) and
+//! Reads one or more `[[device]]` tables with description fields (docs/device-classes.md) and
 //! prints one classification per device, in order. `--date` (default: today in Vietnam)
 //! fixes the licensing authority and the decay of sources. Exit code 1 when any device is
 //! ambiguous (the others are still printed), 2 on bad input.

@@ -49,9 +49,10 @@ struct Args {
     /// The date whose versions are compared (YYYY-MM-DD).
     #[arg(long)]
     date: Option<String>,
-    /// A folder of application files to price under both versions.
-    #[arg(long, value_name = "DIR", default_value = "examples/applications")]
-    apps: PathBuf,
+    /// A folder of application files to price under both versions (default: the crate's
+    /// sample applications, compiled in, wherever the tool is run from).
+    #[arg(long, value_name = "DIR")]
+    apps: Option<PathBuf>,
 }
 
 fn load(dir: Option<&PathBuf>) -> Result<Schedules, String> {
@@ -60,6 +61,37 @@ fn load(dir: Option<&PathBuf>) -> Result<Schedules, String> {
         None => Schedules::builtin(),
     }
     .map_err(|e| e.to_string())
+}
+
+/// The crate's sample applications (examples/applications/), compiled in.
+const SAMPLES: &[(&str, &str)] = &[
+    ("binh-duong-described-device.toml", include_str!("applications/binh-duong-described-device.toml")),
+    ("dong-nai-renewal-online.toml", include_str!("applications/dong-nai-renewal-online.toml")),
+    ("hanoi-new-general-ct.toml", include_str!("applications/hanoi-new-general-ct.toml")),
+    ("nghe-an-renewal-after-window.toml", include_str!("applications/nghe-an-renewal-after-window.toml")),
+];
+
+/// The applications to price: the `.toml` files of `dir`, or the compiled-in samples.
+fn samples(dir: Option<&std::path::Path>) -> Result<Vec<(String, String)>, String> {
+    let Some(dir) = dir else {
+        return Ok(SAMPLES.iter().map(|(n, t)| ((*n).to_owned(), (*t).to_owned())).collect());
+    };
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    entries.sort();
+    entries
+        .into_iter()
+        .map(|path| {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            radfee::read_text_file(&path, radfee::MAX_APPLICATION_BYTES as u64, "an application")
+                .map(|t| (name, t))
+                .map_err(|e| e.to_string())
+        })
+        .collect()
 }
 
 fn version<'a>(s: &'a Schedules, id: &str) -> Result<&'a Version, String> {
@@ -113,24 +145,39 @@ fn run(args: &Args) -> Result<String, String> {
     for d in &differences {
         let _ = writeln!(o, "  {d}");
     }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(&args.apps)
-        .map_err(|e| format!("cannot read {}: {e}", args.apps.display()))?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    entries.sort();
-    let _ = writeln!(o, "\nEffect on {} application(s) in {}:", entries.len(), args.apps.display());
-    for path in entries {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let text = radfee::read_text_file(&path, radfee::MAX_APPLICATION_BYTES as u64, "an application")
-            .map_err(|e| e.to_string())?;
+    // Each sample is priced as an application received on the date compared: a total someone
+    // would really be charged under the old files and under the new ones.
+    let (old_day, new_day) = match (date, args.from.is_some()) {
+        (Some(d), _) => (d, d),
+        (None, _) => (old_v.effective_from(), new_v.effective_from()),
+    };
+    let samples = samples(args.apps.as_deref())?;
+    let _ = writeln!(
+        o,
+        "\nEffect on {} application(s) ({}), each as received on {}:",
+        samples.len(),
+        args.apps.as_ref().map_or_else(|| "the crate's samples".to_owned(), |d| d.display().to_string()),
+        if old_day == new_day {
+            old_day.to_string()
+        } else {
+            format!("{old_day} under {} and on {new_day} under {}", old_v.id(), new_v.id())
+        }
+    );
+    for (name, text) in samples {
         let mut app = Application::from_toml(&name, &text).map_err(|e| e.to_string())?;
         if let Some(p) = province {
             app.province = p.to_owned();
         }
-        let old_total = old_s.quote_with_version(&app, old_v).map(|q| q.total);
-        let new_total = new_side.quote_with_version(&app, new_v).map(|q| q.total);
+        let price = |s: &Schedules, v: &Version, day: Date| {
+            let mut app = app.clone();
+            app.received = day;
+            s.quote_with_version(&app, v).map(|q| q.total).map_err(|e| {
+                let head = if e.is_unpriceable() { "cannot be priced as one application" } else { "error" };
+                format!("not priced ({head}: {})", e.to_string().replace('\n', "; "))
+            })
+        };
+        let old_total = price(&old_s, old_v, old_day);
+        let new_total = price(new_side, new_v, new_day);
         let _ = match (old_total, new_total) {
             (Ok(a), Ok(b)) if a == b => writeln!(o, "  {name}: {a} (unchanged)"),
             (Ok(a), Ok(b)) => {
@@ -140,8 +187,8 @@ fn run(args: &Args) -> Result<String, String> {
             (a, b) => writeln!(
                 o,
                 "  {name}: {} → {}",
-                a.map_or_else(|e| format!("not priced ({e})"), |m| m.to_string()),
-                b.map_or_else(|e| format!("not priced ({e})"), |m| m.to_string())
+                a.map_or_else(|e| e, |m| m.to_string()),
+                b.map_or_else(|e| e, |m| m.to_string())
             ),
         };
     }

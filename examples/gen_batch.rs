@@ -1,4 +1,4 @@
-//! A deterministic generator of batch CSV files (spec/batch.md), for tests and benchmarks.
+//! A deterministic generator of batch CSV files (docs/batch.md), for tests and benchmarks.
 //!
 //! ```text
 //! cargo run --release --example gen_batch -- --rows 1000000 --seed 42 > batch.csv

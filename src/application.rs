@@ -1,4 +1,4 @@
-//! A licensing application as received at the one-stop desk (spec/application.md).
+//! A licensing application as received at the one-stop desk (docs/application.md).
 
 use std::fmt;
 
@@ -162,7 +162,7 @@ impl FacilityKind {
 }
 
 /// What kind of radiation a described device uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Radiation {
     /// An X-ray tube.
@@ -176,7 +176,7 @@ pub enum Radiation {
 }
 
 /// What a described device is used for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Use {
     /// Medical diagnosis.
@@ -212,7 +212,7 @@ pub struct SourceSpec {
     pub reference_date: Option<Date>,
 }
 
-/// A device as written on the declaration form (spec/device-classes.md, "Describing a device").
+/// A device as written on the declaration form (docs/device-classes.md, "Describing a device").
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Description {
@@ -420,64 +420,129 @@ pub(crate) const COUNT: crate::number::Counted =
 /// The `sites` of an application.
 const SITES: crate::number::Counted = crate::number::Counted { key: "sites", noun: "sites", range: (1, MAX_SITES) };
 
-#[derive(Deserialize)]
+/// An application file (TOML), as an officer writes it: docs/application.md.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "Application file")]
 struct ApplicationFile {
+    /// The province: any spelling of one of the 34 provinces or a former province.
+    #[schemars(with = "String")]
     province: Spanned<String>,
+    /// new, renewal, supplement, amendment, reissue or declaration.
+    #[schemars(with = "Procedure")]
     procedure: Spanned<String>,
+    /// The day the application was received (YYYY-MM-DD): selects the rules in force.
+    #[schemars(with = "Date")]
     received: Spanned<Date>,
+    /// online or in_person (default in_person).
     #[serde(default)]
+    #[schemars(with = "Option<Channel>")]
     channel: Option<Spanned<String>>,
+    /// The applicant, echoed on the quote (at most 1,000 characters).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     applicant: Option<Spanned<String>>,
+    /// The kind of facility, when the schedule in force charges by it.
     #[serde(default)]
+    #[schemars(with = "Option<FacilityKind>")]
     facility_kind: Option<Spanned<FacilityKind>>,
+    /// Number of sites covered, 1 to 1,000 (default 1).
     #[serde(default)]
+    #[schemars(with = "Option<u32>", range(min = 1, max = 1000))]
     sites: Option<Spanned<crate::number::Number>>,
+    /// Conditions the schedule in force tests (e.g. "late"); a condition it does not know is refused.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     conditions: Vec<Spanned<String>>,
+    /// The devices: each a class, a description, or both.
     #[serde(default)]
+    #[schemars(with = "Vec<DeviceFile>")]
     device: Vec<Spanned<DeviceFile>>,
 }
 
-#[derive(Deserialize)]
+/// One `[[device]]`: a class key, or a description the classifier reads, or both.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct DeviceFile {
+    /// A device-class key (docs/device-classes.md).
     #[serde(default)]
+    #[schemars(with = "Option<ClassKey>")]
     class: Option<Spanned<String>>,
+    /// How many identical devices, 1 to 1,000,000 (default 1).
     #[serde(default)]
-    count: Option<Spanned<crate::schedule::model::Exact>>,
+    #[schemars(with = "Option<u32>", range(min = 1, max = 1_000_000))]
+    count: Option<Spanned<crate::number::Number>>,
+    /// Free label echoed on the quote line (at most 1,000 characters).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     label: Option<Spanned<String>>,
+    /// The name as written on the declaration form, Vietnamese or English.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     name: Option<Spanned<String>>,
+    /// x_ray, sealed_source, accelerator or none.
     #[serde(default)]
     radiation: Option<Radiation>,
+    /// medical, dental, veterinary, industrial, security, analytical, research, radiotherapy, irradiation.
     #[serde(default, rename = "use")]
     use_: Option<Use>,
+    /// A modality key of the classifier (docs/device-classes.md).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     modality: Option<Spanned<String>>,
+    /// Used at more than one place.
     #[serde(default)]
     mobile: Option<bool>,
+    /// Highest tube voltage, kV (positive).
     #[serde(default)]
+    #[schemars(with = "Option<crate::number::Number>")]
     max_kv: Option<Spanned<crate::number::Number>>,
+    /// Accelerators: highest particle energy, MeV (positive).
     #[serde(default)]
+    #[schemars(with = "Option<crate::number::Number>")]
     max_energy_mev: Option<Spanned<crate::number::Number>>,
+    /// Dose-equivalent rate at 0.1 m from any accessible surface, µSv/h (zero or more).
     #[serde(default)]
+    #[schemars(with = "Option<crate::number::Number>")]
     dose_rate_usv_h: Option<Spanned<crate::number::Number>>,
+    /// Type-approved.
     #[serde(default)]
     type_approved: Option<bool>,
+    /// Sealed sources in the device.
     #[serde(default)]
     source: Vec<SourceFileSpec>,
 }
 
-#[derive(Deserialize)]
+/// One `[[device.source]]`.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct SourceFileSpec {
+    /// The nuclide, e.g. "Cs-137", "Am-241/Be".
     nuclide: String,
+    /// The activity with its unit, e.g. "3.7 GBq", "100 mCi".
+    #[schemars(with = "String")]
     activity: Spanned<String>,
+    /// The day the activity was measured (on or before the application's date).
     #[serde(default)]
     reference_date: Option<Date>,
+}
+
+/// A device-class key, for the schema.
+struct ClassKey;
+
+impl schemars::JsonSchema for ClassKey {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "DeviceClass".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let classes: Vec<&str> = DeviceClass::all_keys().collect();
+        schemars::json_schema!({ "description": "A device-class key (docs/device-classes.md).", "type": "string", "enum": classes })
+    }
+}
+
+/// The JSON Schema of an application file, for editors (fee-schedules/schema/application.schema.json).
+pub(crate) fn application_schema() -> schemars::Schema {
+    schemars::schema_for!(ApplicationFile)
 }
 
 #[derive(Deserialize)]
@@ -724,7 +789,7 @@ fn convert_device(src: &Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEn
     if class.is_none() && description.is_none() {
         return Err(Error::input(
             Finding::error(location, Some("device"), "this [[device]] has neither a class nor a description")
-                .with_hint("give class = \"<key>\" (spec/device-classes.md), or describe it with name, radiation, use, modality…"),
+                .with_hint("give class = \"<key>\" (docs/device-classes.md), or describe it with name, radiation, use, modality…"),
         ));
     }
     Ok(DeviceEntry {

@@ -1,5 +1,5 @@
 //! The device-class vocabulary shared by the classifier and the fee schedules
-//! (spec/device-classes.md). Keys are stable: never renamed once shipped.
+//! (docs/device-classes.md). Keys are stable: never renamed once shipped.
 
 use std::fmt;
 
@@ -358,11 +358,11 @@ pub(crate) fn unknown_class_message(key: &str) -> String {
     let close = DeviceClass::all_keys().find(|k| *k == folded || k.contains(folded.as_str()) && folded.len() >= 4);
     match close {
         Some(k) => format!(
-            "unknown device class `{}`; did you mean `{k}`? (see spec/device-classes.md)",
+            "unknown device class `{}`; did you mean `{k}`? (see docs/device-classes.md)",
             crate::text::excerpt(key)
         ),
         None => format!(
-            "unknown device class `{}`: use a key from spec/device-classes.md, such as `xray_general` or `xray_ct`",
+            "unknown device class `{}`: use a key from docs/device-classes.md, such as `xray_general` or `xray_ct`",
             crate::text::excerpt(key)
         ),
     }

@@ -40,7 +40,7 @@
 //! ```
 //!
 //! [`Quote::to_text`] prints the bilingual itemised table an officer hands to the applicant;
-//! [`Quote::to_json`] gives the JSON of spec/application.md (amounts as strings of digits).
+//! [`Quote::to_json`] gives the JSON of docs/application.md (amounts as strings of digits).
 //!
 //! ## Building an application in code
 //!
@@ -91,7 +91,7 @@
 //!   they price (with analogies flagged); procedure factors; adjustments limited by channel,
 //!   procedure and date window (factor, cap, floor, surcharge); licence charges; an explicit
 //!   rounding rule; notes; provincial deviations with their own legal basis;
-//! - every check of spec/fee-schedules.md, each finding with file, line, column and key;
+//! - every check of docs/fee-schedules.md, each finding with file, line, column and key;
 //! - Circular 287/2016/TT-BTC from 2017-01-01, its 116/2021 amendment (2022-02-05) and the
 //!   online-filing reduction to 90 % (2023-12-01 to 2025-12-31), every figure cited;
 //! - the 34 provinces with their 63 former names, forgiving and unambiguous lookup;
@@ -104,8 +104,8 @@
 //! - the registry ([`Registry`]): facilities, equipment and licences with an append-only dated
 //!   history, queries, renewals due (45 days before expiry) priced, TOML/JSON persistence, CSV
 //!   import of device lists;
-//! - batch appraisal ([`Schedules::price_batch`]) of spec/batch.md;
-//! - every structure of spec/fee-schedules.md as data: tier tables, volume-discount bands,
+//! - batch appraisal ([`Schedules::price_batch`]) of docs/batch.md;
+//! - every structure of docs/fee-schedules.md as data: tier tables, volume-discount bands,
 //!   highest-category-only, per-site surcharges, indexed units, conditions (late, partial
 //!   period), whole-class exemptions, base fees by kind of facility; a semantic [`diff`]
 //!   between versions; [`Schedules::explain`]; JSON Schemas of the file formats ([`schema`]);

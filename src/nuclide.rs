@@ -13,7 +13,7 @@ use crate::schedule::model::Exact;
 use crate::source::Src;
 use crate::text::compact;
 
-/// How far a value has been checked (reference/iaea-sources.md).
+/// How far a value has been checked (docs/reference/iaea-sources.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Confidence {
     /// Verified against two independent sources.

@@ -254,6 +254,22 @@ pub(crate) fn count_in(value: Decimal, what: Counted) -> Result<u32, NumberError
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub(crate) struct Number(pub(crate) Decimal);
 
+impl schemars::JsonSchema for Number {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ExactDecimal".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An exact number: an integer (2000000) or a quoted decimal (\"0.9\"). A float is accepted only if exactly representable (0.75), so write \"0.9\", not 0.9. No digit grouping: \"250.000\" is refused as ambiguous.",
+            "anyOf": [
+                { "type": "integer" },
+                { "type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$" },
+                { "type": "number" }
+            ]
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for Number {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Number, D::Error> {
         deserialize_exact(d).map(Number)

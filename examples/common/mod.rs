@@ -133,11 +133,14 @@ fn where_is(path: &Path) -> Option<PathBuf> {
     Some(parent.canonicalize().ok()?.join(name))
 }
 
-/// Whether two paths name the same file: the same place once folders and links are resolved,
-/// or (for files that exist) the same file on disk, hard links included.
+/// Whether two paths name the same file: the same file on disk (device and inode, so hard
+/// links and symbolic links count), or the same place once folders are resolved. Nothing is
+/// opened (opening a FIFO could block).
 pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
-    if same_file::is_same_file(a, b).unwrap_or(false) {
-        return true;
+    use std::os::unix::fs::MetadataExt as _;
+    let identity = |p: &Path| std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
+    if let (Some(x), Some(y)) = (identity(a), identity(b)) {
+        return x == y;
     }
     let resolve = |p: &Path| p.canonicalize().ok().or_else(|| where_is(p));
     matches!((resolve(a), resolve(b)), (Some(x), Some(y)) if x == y)
@@ -163,37 +166,98 @@ pub(crate) fn check_outputs(inputs: &[(&str, &Path)], outputs: &[(&str, &Path)])
                 )));
             }
         }
+        target(flag, out)?;
     }
     Ok(())
 }
 
-/// Writes a file without ever leaving it half-written: the content goes to a temporary file in
-/// the same folder, is flushed to disk, then renamed over `path`. On any error (a full disk)
-/// the temporary file is removed and an existing `path` is left as it was.
-pub(crate) fn write_file(
-    path: &Path,
-    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
-) -> Result<(), ExitCode> {
-    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let fail = |e: std::io::Error| usage(&format!("cannot write {}: {e} (nothing was changed)", path.display()));
-    // The file keeps the permissions it had; a new one gets the usual rw-r--r-- (a temporary
-    // file would otherwise be private to its owner).
-    let permissions = std::fs::metadata(path).map(|m| m.permissions()).unwrap_or_else(|_| {
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::Permissions::from_mode(0o644)
-    });
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".radfee-")
-        .suffix(".tmp")
-        .permissions(permissions)
-        .tempfile_in(folder)
-        .map_err(fail)?;
-    {
-        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+/// What an output path names.
+enum Target {
+    /// A regular file to create or replace: the path itself, or the file a link points at.
+    File(PathBuf),
+    /// A character device (`/dev/null`, a terminal): written in place, never replaced.
+    Device(PathBuf),
+}
+
+/// What `path` names as an output: a regular file (new or existing, through links) or a
+/// character device; a folder, a FIFO, a socket or a link to nothing is refused.
+fn target(flag: &str, path: &Path) -> Result<Target, ExitCode> {
+    use std::os::unix::fs::FileTypeExt as _;
+    let refuse = |what: &str| usage(&format!("{flag} {}: {what}; give the path of a file", path.display()));
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Target::File(path.to_owned())),
+        Err(e) => Err(refuse(&e.to_string())),
+        Ok(m) if m.file_type().is_symlink() => match path.canonicalize() {
+            // A link to a file that does not exist yet: the file is made where the link points.
+            Err(_) => match std::fs::read_link(path) {
+                Ok(to) => {
+                    let to = if to.is_absolute() { to } else { path.parent().unwrap_or(Path::new(".")).join(to) };
+                    if to.parent().is_some_and(|p| p.as_os_str().is_empty() || p.is_dir()) {
+                        Ok(Target::File(to))
+                    } else {
+                        Err(refuse("it is a link to nothing"))
+                    }
+                }
+                Err(e) => Err(refuse(&e.to_string())),
+            },
+            Ok(real) => target(flag, &real),
+        },
+        Ok(m) if m.is_file() => Ok(Target::File(path.to_owned())),
+        Ok(m) if m.file_type().is_char_device() => Ok(Target::Device(path.to_owned())),
+        Ok(m) if m.is_dir() => Err(refuse("it is a folder")),
+        Ok(_) => Err(refuse("it is not a regular file (a pipe, a socket or a block device)")),
+    }
+}
+
+/// A file to write: its flag (for messages), its path, and what to write in it.
+pub(crate) type Output<'a> = (&'a str, &'a Path, Box<dyn FnOnce(&mut dyn std::io::Write) -> std::io::Result<()> + 'a>);
+
+/// Writes files without ever leaving one half-written, and all of them or none: each regular
+/// file's content goes to a temporary file in its folder and is flushed to disk; only when
+/// every one is written are they renamed over their paths (a device such as `/dev/null` is
+/// written in place). On any error (a full disk) every temporary file is removed and existing
+/// files are left as they were.
+pub(crate) fn write_files(outputs: Vec<Output<'_>>) -> Result<(), ExitCode> {
+    let mut staged: Vec<(tempfile::NamedTempFile, PathBuf, &Path)> = Vec::new();
+    let mut devices = Vec::new();
+    for (flag, path, write) in outputs {
+        let fail =
+            |e: std::io::Error| usage(&format!("cannot write {}: {e} (no output file was changed)", path.display()));
+        match target(flag, path)? {
+            Target::Device(dev) => devices.push((dev, path, write)),
+            Target::File(real) => {
+                let folder = real.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+                // The file keeps the permissions it had; a new one gets the usual rw-r--r-- (a
+                // temporary file would otherwise be private to its owner).
+                let permissions = std::fs::metadata(&real).map(|m| m.permissions()).unwrap_or_else(|_| {
+                    use std::os::unix::fs::PermissionsExt as _;
+                    std::fs::Permissions::from_mode(0o644)
+                });
+                let mut tmp = tempfile::Builder::new()
+                    .prefix(".radfee-")
+                    .suffix(".tmp")
+                    .permissions(permissions)
+                    .tempfile_in(folder)
+                    .map_err(fail)?;
+                {
+                    let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+                    write(&mut w).map_err(fail)?;
+                    w.flush().map_err(fail)?;
+                }
+                tmp.as_file().sync_all().map_err(fail)?;
+                staged.push((tmp, real, path));
+            }
+        }
+    }
+    for (dev, path, write) in devices {
+        let fail = |e: std::io::Error| usage(&format!("cannot write {}: {e}", path.display()));
+        let file = std::fs::OpenOptions::new().write(true).open(&dev).map_err(fail)?;
+        let mut w = std::io::BufWriter::new(file);
         write(&mut w).map_err(fail)?;
         w.flush().map_err(fail)?;
     }
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
+    for (tmp, real, path) in staged {
+        tmp.persist(&real).map_err(|e| usage(&format!("cannot write {}: {}", path.display(), e.error)))?;
+    }
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! Batch appraisal (spec/batch.md): many applications in one CSV, priced by the same engine as
+//! Batch appraisal (docs/batch.md): many applications in one CSV, priced by the same engine as
 //! the calculator, with three figures any other implementation can be checked against.
 //!
 //! Rows with the same `application_id` form one application wherever they stand in the file.
@@ -322,6 +322,11 @@ impl Schedules {
         let mut spellings: Vec<Spelling> = Vec::new();
         let mut spelling_index: HashMap<Box<str>, u32, Hasher> = HashMap::default();
         let mut apps: HashMap<Box<str>, Pending, Hasher> = HashMap::default();
+        // Applications with a refused row: never priced from their other rows alone.
+        let mut refused: std::collections::HashSet<Box<str>, Hasher> = std::collections::HashSet::default();
+        let not_priced = "; the application is not priced (a row of it was refused)";
+        // Messages for unknown province spellings, by spelling (short ones only).
+        let mut unknown: HashMap<Box<str>, String, Hasher> = HashMap::default();
         let mut rows = 0u64;
         loop {
             let got = reader.next().map_err(stop)?;
@@ -330,7 +335,17 @@ impl Schedules {
                 Got::End => break,
                 Got::Bad(line, message) => {
                     rows += 1;
-                    problems.push(BatchProblem { line, application_id: None, message, unpriceable: false });
+                    let id = reader.field_lossy(cols.idx[0]).map(|id| id.trim().to_owned()).filter(|id| !id.is_empty());
+                    let message = if id.is_some() { format!("{message}{not_priced}") } else { message };
+                    problems.push(BatchProblem {
+                        line,
+                        application_id: id.as_deref().map(|i| crate::text::excerpt(i).into_owned()),
+                        message,
+                        unpriceable: false,
+                    });
+                    if let Some(id) = id {
+                        refused.insert(nfc(&id).into());
+                    }
                     continue;
                 }
                 Got::Row => {}
@@ -347,28 +362,62 @@ impl Schedules {
             };
             let width = reader.len();
             let extra = (cols.width..width).any(|i| !reader.field(i).trim().is_empty());
+            let id_field = reader.field(cols.idx[0]).trim();
             if width < cols.width || extra {
                 let wide = if extra { width } else { width.min(cols.width) };
-                problems.push(bad(format!("the row has {wide} fields; the header has {}", cols.width), None));
+                let mut message = format!("the row has {wide} fields; the header has {}", cols.width);
+                if !id_field.is_empty() {
+                    message.push_str(not_priced);
+                    refused.insert(nfc(id_field).into());
+                }
+                problems.push(bad(message, Some(id_field)));
                 continue;
             }
             let fields: [&str; 7] = cols.idx.map(|i| reader.field(i).trim());
             let row = match parse_row(&fields) {
                 Ok(r) => r,
                 Err(message) => {
+                    let message = if fields[0].is_empty() {
+                        message
+                    } else {
+                        refused.insert(nfc(fields[0]).into());
+                        format!("{message}{not_priced}")
+                    };
                     problems.push(bad(message, Some(fields[0])));
                     continue;
                 }
             };
             let spelling = match spelling_index.get(row.province) {
                 Some(&k) => k,
-                None => {
-                    let k = u32::try_from(spellings.len()).unwrap_or(u32::MAX);
-                    let located = self.provinces().locate_index(row.province);
-                    spellings.push(Spelling { text: crate::text::nfc(row.province), located });
-                    spelling_index.insert(row.province.into(), k);
-                    k
-                }
+                None => match self.provinces().locate_index(row.province) {
+                    Some(located) => {
+                        let k = u32::try_from(spellings.len()).unwrap_or(u32::MAX);
+                        spellings.push(Spelling { text: crate::text::nfc(row.province), located: Some(located) });
+                        spelling_index.insert(row.province.into(), k);
+                        k
+                    }
+                    None => {
+                        // An unknown province is not kept: its application is refused here, with
+                        // the suggestions worked out once per short spelling.
+                        let message = match unknown.get(row.province) {
+                            Some(m) => m.clone(),
+                            None => {
+                                let m = self
+                                    .provinces()
+                                    .resolve(row.province, row.received)
+                                    .err()
+                                    .map_or_else(String::new, |e| e.message);
+                                if row.province.len() <= 64 && unknown.len() < MAX_PROBLEMS {
+                                    unknown.insert(row.province.into(), m.clone());
+                                }
+                                m
+                            }
+                        };
+                        refused.insert(nfc(row.id).into());
+                        problems.push(bad(format!("{message}{not_priced}"), Some(row.id)));
+                        continue;
+                    }
+                },
             };
             let id = nfc(row.id);
             let app = match apps.get_mut(&*id) {
@@ -453,7 +502,7 @@ impl Schedules {
         let mut priced: Vec<Done> = Vec::with_capacity(apps.len());
         let mut warnings: Vec<BatchWarning> = Vec::new();
         for app in apps.into_values() {
-            if app.failed {
+            if app.failed || refused.contains(&app.id) {
                 continue;
             }
             // The warnings of the version it is priced under, on its date.

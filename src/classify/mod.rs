@@ -2,7 +2,7 @@
 //! licensing authority on a date, source category, inspection interval, safety officer, and
 //! the reasons, each with its legal basis).
 //!
-//! It reads the structured fields of spec/device-classes.md and the free-text `name`
+//! It reads the structured fields of docs/device-classes.md and the free-text `name`
 //! (Vietnamese with or without diacritics, English, abbreviations). Fields win over the name,
 //! and a disagreement is reported. When the evidence leaves two or more classes it returns them
 //! with the one field that would decide. It never guesses.
@@ -229,7 +229,7 @@ static PROFILES: &[Profile] = &[
     p!(NotIonizing, None, [], ["mri", "ultrasound", "laser", "non_ionizing_other"]),
 ];
 
-/// Every modality the classifier understands (spec/device-classes.md, plus
+/// Every modality the classifier understands (docs/device-classes.md, plus
 /// `non_ionizing_other` for other equipment that emits no ionising radiation).
 pub fn modalities() -> &'static [&'static str] {
     static ALL: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
@@ -559,7 +559,7 @@ fn reason(rule: &str, text: impl Into<String>, basis: impl ToString) -> Reason {
     Reason { rule: rule.to_owned(), text: text.into(), basis: basis.to_string() }
 }
 
-const DEFINITIONS: &str = "Nghị định 142/2020/NĐ-CP Điều 3; TTLT 13/2014/TTLT-BKHCN-BYT Điều 2 (sửa đổi bởi TT 13/2018/TT-BKHCN); spec/device-classes.md";
+const DEFINITIONS: &str = "Nghị định 142/2020/NĐ-CP Điều 3; TTLT 13/2014/TTLT-BKHCN-BYT Điều 2 (sửa đổi bởi TT 13/2018/TT-BKHCN); docs/device-classes.md";
 
 /// Agreement of a single value across candidates.
 fn common<T: PartialEq + Copy>(items: impl IntoIterator<Item = T>) -> Option<T> {
@@ -868,6 +868,15 @@ impl Schedules {
                 "emits no ionising radiation: no radiation licence, no appraisal fee",
                 "Luật Năng lượng nguyên tử (phạm vi: bức xạ ion hóa)",
             ));
+        }
+        // A fee-bearing device on a date the schedule warns about (e.g. a newer circular
+        // reported): the classification carries the warning too.
+        if status == Some(Status::Licence)
+            && let Some(v) = self.version_on(date)
+        {
+            for w in v.warnings().iter().filter(|w| w.applies_on(date)) {
+                warnings.push(format!("{} ({}): {}", w.level.key(), w.id, w.text.en));
+            }
         }
         let mut authority_alternative = None;
         let authority = if status == Some(Status::Licence) {

@@ -7,7 +7,7 @@
 //! | `facility_id` (required) | mã cơ sở, cơ sở, mã đơn vị | the registered facility |
 //! | `equipment_id` (required) | mã thiết bị, số hiệu thiết bị | a new, unique device id |
 //! | `name` | tên thiết bị, tên, thiết bị | free text, read by the classifier |
-//! | `class` | loại, loại thiết bị | a class key (spec/device-classes.md) |
+//! | `class` | loại, loại thiết bị | a class key (docs/device-classes.md) |
 //! | `radiation`, `use`, `modality` | bức xạ, mục đích sử dụng, kỹ thuật | description fields |
 //! | `manufacturer` | hãng sản xuất, nhà sản xuất, hãng | |
 //! | `model` | model, kiểu, mã hiệu | |

@@ -505,6 +505,11 @@ pub mod schema {
     pub fn authority() -> String {
         render::<AuthorityFile>()
     }
+
+    /// The schema of an application file (docs/application.md).
+    pub fn application() -> String {
+        serde_json::to_string_pretty(&crate::application::application_schema()).unwrap_or_default() + "\n"
+    }
 }
 
 /// Everything the engine reads: national versions, provinces, authority table.

@@ -65,22 +65,6 @@ pub(crate) struct ExemptFile {
     pub(crate) basis: LegalRef,
 }
 
-impl JsonSchema for Exact {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "ExactDecimal".into()
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "description": "An exact number: an integer (2000000) or a quoted decimal (\"0.9\"). A float is accepted only if exactly representable (0.75), so write \"0.9\", not 0.9.",
-            "anyOf": [
-                { "type": "integer" },
-                { "type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$" },
-                { "type": "number" }
-            ]
-        })
-    }
-}
-
 impl JsonSchema for ClassMappingFile {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "ClassMapping".into()
@@ -88,7 +72,7 @@ impl JsonSchema for ClassMappingFile {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let classes: Vec<&str> = crate::class::DeviceClass::all_keys().collect();
         schemars::json_schema!({
-            "description": "A device-class key (spec/device-classes.md), or a table for a class priced by analogy.",
+            "description": "A device-class key (docs/device-classes.md), or a table for a class priced by analogy.",
             "anyOf": [
                 { "type": "string", "enum": classes },
                 {

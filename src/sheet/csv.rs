@@ -76,6 +76,8 @@ pub(crate) struct CsvRows<R> {
     raw: Vec<u8>,
     /// The line of the row just read.
     pub(crate) row_line: u64,
+    /// The row just read was refused for its length: its fields were not kept.
+    skipped: bool,
     done: bool,
 }
 
@@ -97,6 +99,7 @@ impl<R: Read> CsvRows<R> {
             ends: Vec::with_capacity(16),
             raw: Vec::with_capacity(1024),
             row_line: 0,
+            skipped: false,
             done: false,
         }
     }
@@ -169,6 +172,7 @@ impl<R: Read> CsvRows<R> {
         self.out.clear();
         self.ends.clear();
         self.raw.clear();
+        self.skipped = false;
         let mut started = false;
         let mut out_len = 0;
         let mut ends_len = 0;
@@ -233,6 +237,7 @@ impl<R: Read> CsvRows<R> {
     /// Reads on to the end of the current row, then refuses it with `message`.
     fn skip_rest(&mut self, message: String) -> Result<Got, Stop> {
         let line = self.row_line;
+        self.skipped = true;
         let mut out = vec![0u8; 4096];
         let mut ends = vec![0usize; 256];
         loop {
@@ -273,6 +278,9 @@ impl<R: Read> CsvRows<R> {
         if at_end && let Some(opened) = unclosed_quote(&self.raw, self.delimiter) {
             return Got::Bad(self.row_line + opened, UNCLOSED.to_owned());
         }
+        if let Some((lines, message)) = broken_quoting(&self.raw, self.delimiter) {
+            return Got::Bad(self.row_line + lines, message.to_owned());
+        }
         self.text.clear();
         match std::str::from_utf8(&self.out) {
             Ok(text) => self.text.push_str(text),
@@ -290,13 +298,25 @@ impl<R: Read> CsvRows<R> {
     fn too_long_message(&self) -> String {
         match unclosed_quote(&self.raw, self.delimiter) {
             Some(opened) => format!(
-                "a quote opened on line {} is never closed: the rest of the file runs into one field; close the quote (or double a quote inside a field: \"\")",
+                "a field quoted on line {} runs past {MAX_RUN} bytes without its closing quote: the rest of the file would run into one field; the file is not read further (close the quote, or double a quote inside a field: \"\")",
                 self.row_line + opened
             ),
             None => format!(
                 "the row runs past {MAX_RUN} bytes without ending; the file is not read further (is it a CSV file?)"
             ),
         }
+    }
+
+    /// Field `i` of a row just refused for its text (not UTF-8, broken quoting), as far as it
+    /// can be read: to name the application it belonged to. `None` for a row refused for its
+    /// length, whose fields were not kept.
+    pub(crate) fn field_lossy(&self, i: usize) -> Option<String> {
+        if self.skipped {
+            return None;
+        }
+        let start = if i == 0 { 0 } else { *self.ends.get(i - 1)? };
+        let end = *self.ends.get(i)?;
+        Some(String::from_utf8_lossy(self.out.get(start..end)?).into_owned())
     }
 
     /// The number of fields of the row just read.
@@ -360,9 +380,68 @@ fn split_line(line: &[u8], d: u8) -> Vec<String> {
     names
 }
 
+/// Whether a row's quoting breaks RFC 4180 where `csv-core` would read on loosely: a quote
+/// inside an unquoted field (`ab"c`) or text after a closing quote (`"1"0`, read as `10`).
+/// Gives the number of line ends before the fault and what is wrong.
+fn broken_quoting(raw: &[u8], delimiter: u8) -> Option<(u64, &'static str)> {
+    #[derive(PartialEq)]
+    enum State {
+        Start,
+        Unquoted,
+        Quoted,
+        AfterQuote,
+    }
+    let raw = raw.strip_prefix(b"\xef\xbb\xbf").unwrap_or(raw);
+    let mut state = State::Start;
+    for (i, &b) in raw.iter().enumerate() {
+        let end = b == delimiter || b == b'\r' || b == b'\n';
+        let fault = match state {
+            State::Start if b == b'"' => {
+                state = State::Quoted;
+                None
+            }
+            State::Start | State::Unquoted if end => {
+                state = State::Start;
+                None
+            }
+            State::Start | State::Unquoted if b == b'"' => Some(
+                "a quote stands inside a field that does not start with one: quote the whole field and double the quote inside it (\"a\"\"b\")",
+            ),
+            State::Start | State::Unquoted => {
+                state = State::Unquoted;
+                None
+            }
+            State::Quoted => {
+                if b == b'"' {
+                    state = State::AfterQuote;
+                }
+                None
+            }
+            State::AfterQuote if b == b'"' => {
+                state = State::Quoted;
+                None
+            }
+            State::AfterQuote if end => {
+                state = State::Start;
+                None
+            }
+            State::AfterQuote => Some(
+                "text follows the closing quote of a field: a quoted field ends at its quote (write \"10\", not \"1\"0)",
+            ),
+        };
+        if let Some(message) = fault {
+            let (mut lines, mut after_cr) = (0u64, false);
+            count_lines(&mut lines, &mut after_cr, &raw[..i]);
+            return Some((lines, message));
+        }
+    }
+    None
+}
+
 /// If the raw bytes of a row end inside a quoted field, the number of line ends before the
 /// quote that opened it (0: on the row's first line).
 fn unclosed_quote(raw: &[u8], delimiter: u8) -> Option<u64> {
+    let raw = raw.strip_prefix(b"\xef\xbb\xbf").unwrap_or(raw);
     let mut quoted = false;
     let mut opened_at = 0usize;
     let mut field_start = true;
@@ -446,6 +525,11 @@ mod tests {
             r.last().unwrap(),
             "3!a quote opened here is never closed: every field after it was read as one text"
         );
+        // Quoting csv-core would read loosely: refused, the rest read.
+        let r = rows(b"a,b,c\n1,2,\"1\"0\n1,x\"y,3\n\"p\"\"q\",\"\",\"\"\n");
+        assert!(r[1].starts_with("2!text follows the closing quote of a field"), "{r:?}");
+        assert!(r[2].starts_with("3!a quote stands inside a field"), "{r:?}");
+        assert_eq!(r[3], "4:p\"q||");
         let r = rows(b"a,b,c\n1,2,3\n\n4,5,\"6\n7,8,9\n10");
         assert_eq!(
             r.last().unwrap(),
@@ -455,7 +539,12 @@ mod tests {
         let mut text = b"a,b,c\n1,\"2,3\n".to_vec();
         text.extend(std::iter::repeat_n(b"x,y,z\n".iter().copied(), MAX_RUN / 5).flatten());
         let r = rows(&text);
-        assert!(r.last().unwrap().starts_with("2#a quote opened on line 2 is never closed"), "{r:?}");
+        assert!(
+            r.last()
+                .unwrap()
+                .starts_with("2#a field quoted on line 2 runs past 1048576 bytes without its closing quote"),
+            "{r:?}"
+        );
         // Closed within MAX_RUN: that row is refused, the rest read.
         let mut text = b"a,b,c\n1,\"2,3\n".to_vec();
         text.extend(std::iter::repeat_n(b"x,y,z\n".iter().copied(), MAX_ROW / 5).flatten());

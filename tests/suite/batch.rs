@@ -34,7 +34,10 @@ fn bad_rows_are_reported_by_line_and_the_good_ones_kept() {
     assert!(problems[1].starts_with("line 4: application B-2: received: day 30 does not exist"));
     assert!(problems[2].starts_with("line 5: application B-4: the devices fall to different licensing authorities"));
     assert!(report.problems[2].unpriceable);
-    assert_eq!(problems[3], "line 7: the row has 3 fields; the header has 7");
+    assert_eq!(
+        problems[3],
+        "line 7: application B-6: the row has 3 fields; the header has 7; the application is not priced (a row of it was refused)"
+    );
     assert_eq!(report.applications, 1);
     assert_eq!(report.results[0].application_id, "B-7");
     assert_eq!(report.grand_total.amount(), rust_decimal::Decimal::from(7_200_000));

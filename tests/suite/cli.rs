@@ -133,10 +133,13 @@ fn exit_codes() {
     assert_eq!(o.status.code(), Some(2));
 }
 
-fn tool(name: &str, args: &[&str]) -> Output {
+fn tool_path(name: &str) -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    let bin = exe.parent().and_then(|d| d.parent()).unwrap().join("examples").join(name);
-    Command::new(bin).args(args).current_dir(root()).output().unwrap()
+    exe.parent().and_then(|d| d.parent()).unwrap().join("examples").join(name)
+}
+
+fn tool(name: &str, args: &[&str]) -> Output {
+    Command::new(tool_path(name)).args(args).current_dir(root()).output().unwrap()
 }
 
 #[test]
@@ -186,10 +189,32 @@ fn diff_schedules_names_each_change_and_its_effect() {
         "class xray_veterinary moved from row 1.4.4 to row 1.4.9",
         "procedure renewal factor: 0.75 → 0.8",
         "charge le-phi: added (100.000 ₫ for new/renewal)",
-        "dong-nai-renewal-online.toml: 8.100.000 ₫ → 9.460.000 ₫ (1.360.000 ₫)",
+        "each as received on 2027-06-01:",
+        // A renewal received on 2027-06-01 (the online reduction ended on 2025-12-31):
+        // old (8,000,000 + 2 × 2,000,000) × 0.75 = 9,000,000;
+        // new (9,000,000 + 2 × 2,000,000) × 0.8 + 100,000 lệ phí = 10,500,000.
+        "dong-nai-renewal-online.toml: 9.000.000 ₫ → 10.500.000 ₫ (1.500.000 ₫)",
+        // New: 3,000,000 + 8,000,000 → 3,000,000 + 9,000,000 + 100,000.
+        "hanoi-new-general-ct.toml: 11.000.000 ₫ → 12.100.000 ₫ (1.100.000 ₫)",
+        // Renewal: (5,000,000 + 2,000,000) × 0.75 → × 0.8 + 100,000.
+        "nghe-an-renewal-after-window.toml: 5.250.000 ₫ → 5.700.000 ₫ (450.000 ₫)",
     ] {
         assert!(out.contains(needle), "missing `{needle}` in:\n{out}");
     }
+    // Two versions of one folder: each side on its own first day.
+    let out = stdout(&tool("diff-schedules", cases[0].1));
+    for needle in [
+        "each as received on 2017-01-01 under vn-287-2016 and on 2023-12-01 under vn-287-2016-a63-2023:",
+        // Renewal online: 12,000,000 × 0.75 = 9,000,000 in 2017; × 0.9 online from 2023-12-01.
+        "dong-nai-renewal-online.toml: 9.000.000 ₫ → 8.100.000 ₫ (-900.000 ₫)",
+    ] {
+        assert!(out.contains(needle), "missing `{needle}` in:\n{out}");
+    }
+    // The samples are found wherever the tool is run from.
+    let elsewhere =
+        Command::new(tool_path("diff-schedules")).args(cases[0].1).current_dir(std::env::temp_dir()).output().unwrap();
+    assert_eq!(elsewhere.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&elsewhere.stdout).contains("Effect on 4 application(s) (the crate's samples)"));
     assert_eq!(tool("diff-schedules", &["--from", "nope", "--to", "vn-287-2016"]).status.code(), Some(2));
     assert_eq!(tool("diff-schedules", &[]).status.code(), Some(2));
 }

@@ -1,5 +1,5 @@
 //! Golden quotes: every class (so every row) under every procedure, against figures typed in
-//! here from reference/vn-regulation.md §1, not read from the schedule files.
+//! here from docs/reference/vn-regulation.md §1, not read from the schedule files.
 
 use radfee::{Application, Authority, DeviceClass, Procedure};
 use rust_decimal::Decimal;
@@ -163,7 +163,7 @@ fn worked_examples_of_the_reference() {
         format!("province = \"Huế\"\nprocedure = \"{proc}\"\nreceived = {day}\nchannel = \"{ch}\"\n")
     };
     let dev = |c: &str, n: u32| format!("[[device]]\nclass = \"{c}\"\ncount = {n}\n");
-    // T1–T8 of reference/vn-regulation.md §5.
+    // T1–T8 of docs/reference/vn-regulation.md §5.
     assert_eq!(
         q(&(head("new", "2024-02-01", "in_person") + &dev("xray_dental_intraoral", 1))),
         Decimal::from(2_000_000)

@@ -115,6 +115,7 @@ fn the_checked_in_json_schemas_are_up_to_date() {
     snapshot(&root().join("fee-schedules/schema/version.schema.json"), &radfee::schema::version());
     snapshot(&root().join("fee-schedules/schema/province.schema.json"), &radfee::schema::province());
     snapshot(&root().join("fee-schedules/schema/authority.schema.json"), &radfee::schema::authority());
+    snapshot(&root().join("fee-schedules/schema/application.schema.json"), &radfee::schema::application());
     let v: serde_json::Value = serde_json::from_str(&radfee::schema::version()).unwrap();
     assert_eq!(v["additionalProperties"], false, "unknown keys are errors in editors too");
     assert!(v["properties"]["row"]["items"].is_object());

@@ -110,10 +110,10 @@ fn bad_rows_are_counted_and_named_by_their_physical_line() {
     assert_eq!(
         problems,
         [
-            "line 4: application B-2: unknown province `Atlantis`: write the name of one of the 34 provinces or cities (or a former province), e.g. \"Hà Nội\", \"Đồng Nai\", \"Bình Dương\"",
-            "line 6: application B-3: received: `15/09/2025` is not a date: write it as YYYY-MM-DD, e.g. 2025-09-15",
-            "line 7: the row is not UTF-8 text: save the file as \"CSV UTF-8 (Comma delimited)\" and try again",
-            "line 8: a quote opened here is never closed: every field after it was read as one text",
+            "line 4: application B-2: unknown province `Atlantis`: write the name of one of the 34 provinces or cities (or a former province), e.g. \"Hà Nội\", \"Đồng Nai\", \"Bình Dương\"; the application is not priced (a row of it was refused)",
+            "line 6: application B-3: received: `15/09/2025` is not a date: write it as YYYY-MM-DD, e.g. 2025-09-15; the application is not priced (a row of it was refused)",
+            "line 7: application B-4: the row is not UTF-8 text: save the file as \"CSV UTF-8 (Comma delimited)\" and try again; the application is not priced (a row of it was refused)",
+            "line 8: application B-5: a quote opened here is never closed: every field after it was read as one text; the application is not priced (a row of it was refused)",
         ]
     );
     // B-5's quote swallows B-6: five rows, four refused, B-1 priced.

@@ -1,4 +1,4 @@
-//! The fee structures of spec/fee-schedules.md, each said as data in a test schedule under
+//! The fee structures of docs/fee-schedules.md, each said as data in a test schedule under
 //! tests/fixtures/structures/, with quotes computed by hand.
 
 use radfee::{Application, Channel, Date, DeviceClass, FacilityKind, Procedure, Schedules};

@@ -133,6 +133,46 @@ fn outputs_never_destroy_an_input_or_each_other() {
 }
 
 #[test]
+fn outputs_that_are_devices_pipes_or_links_are_never_replaced() {
+    use std::os::unix::fs::FileTypeExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::copy(root().join("examples/batch/sample.csv"), &input).unwrap();
+    let arg = |p: &Path| p.to_str().unwrap().to_owned();
+    // /dev/null is written, not replaced; /dev/full fails with 2 and stays a device.
+    for (dev, code) in [("/dev/null", 0), ("/dev/full", 2)] {
+        if !Path::new(dev).exists() {
+            continue;
+        }
+        let o = run("batch", &[&arg(&input), "--out", dev], Stdio::piped());
+        assert_eq!(o.status.code(), Some(code), "{dev}: {}", stderr(&o));
+        assert!(std::fs::metadata(dev).unwrap().file_type().is_char_device(), "{dev} is still a device");
+    }
+    // A FIFO as output, or as input with an output: refused at once, never waited on.
+    let fifo = dir.path().join("ff");
+    if Command::new("mkfifo").arg(&fifo).status().map(|s| s.success()).unwrap_or(false) {
+        let o = run("batch", &[&arg(&input), "--out", &arg(&fifo)], Stdio::piped());
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("it is not a regular file"), "{}", stderr(&o));
+        let o = run("batch", &[&arg(&fifo), "--out", &arg(&dir.path().join("o.csv"))], Stdio::piped());
+        assert_eq!(o.status.code(), Some(2));
+    }
+    // A link to a file is followed (the link stays); a link to nowhere is refused.
+    let target = dir.path().join("target.csv");
+    let link = dir.path().join("link-out.csv");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let o = run("batch", &[&arg(&input), "--out", &arg(&link)], Stdio::piped());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(std::fs::read_to_string(&target).unwrap().starts_with("application_id,total"));
+    let nowhere = dir.path().join("nowhere.csv");
+    std::os::unix::fs::symlink("/nonexistent/folder/x.csv", &nowhere).unwrap();
+    let o = run("batch", &[&arg(&input), "--out", &arg(&nowhere)], Stdio::piped());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("a link to nothing"), "{}", stderr(&o));
+}
+
+#[test]
 fn inputs_that_are_not_regular_files_or_too_large_are_refused_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let big = dir.path().join("big.toml");
