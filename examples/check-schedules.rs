@@ -42,8 +42,14 @@ fn run() -> Result<ExitCode, ExitCode> {
     let count = files.len();
     let findings = Schedules::check_files(files.clone());
     let mut o = String::new();
-    for f in &findings {
+    for f in findings.iter().take(radfee::MAX_FINDINGS) {
         o.push_str(&format!("{f}\n"));
+    }
+    if findings.len() > radfee::MAX_FINDINGS {
+        o.push_str(&format!(
+            "… and {} more finding(s) not listed: fix those above and check again\n",
+            findings.len() - radfee::MAX_FINDINGS
+        ));
     }
     let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
     let warnings = findings.len() - errors;

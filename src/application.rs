@@ -524,7 +524,8 @@ struct SourceFileSpec {
     activity: Spanned<String>,
     /// The day the activity was measured (on or before the application's date).
     #[serde(default)]
-    reference_date: Option<Date>,
+    #[schemars(with = "Option<Date>")]
+    reference_date: Option<Spanned<Date>>,
 }
 
 /// A device-class key, for the schema.
@@ -681,7 +682,26 @@ impl Application {
             )));
         }
         let mut devices = Vec::with_capacity(raw.device.len());
+        let received = *raw.received.get_ref();
         for entry in &raw.device {
+            // A source measured after the day received cannot be decayed back to it: refused at
+            // its own key (the classifier refuses it too, at the device, for code-built input).
+            for source in &entry.get_ref().source {
+                if let Some(d) = source.reference_date.as_ref().filter(|d| *d.get_ref() > received) {
+                    return Err(Error::input(
+                        src.error(
+                            d,
+                            "source.reference_date",
+                            format!(
+                                "source {}: its activity is dated {}, after the day the application was received ({received}); decay cannot be worked backwards from a measurement not yet made",
+                                crate::text::excerpt(&source.nuclide),
+                                d.get_ref()
+                            ),
+                        )
+                        .with_hint("give the date the activity was measured (on the source certificate), on or before the date received"),
+                    ));
+                }
+            }
             devices.push(convert_device(&src, entry)?);
         }
         let sites = match &raw.sites {
@@ -780,7 +800,7 @@ fn convert_device(src: &Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEn
                 Ok(SourceSpec {
                     nuclide: s.nuclide.clone(),
                     activity: s.activity.get_ref().clone(),
-                    reference_date: s.reference_date,
+                    reference_date: s.reference_date.as_ref().map(|d| *d.get_ref()),
                 })
             })
             .collect::<Result<Vec<_>, Error>>()?,

@@ -190,12 +190,16 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // When there are errors, warnings are noise in a one-line report; show only the errors.
         let any_error = self.findings.iter().any(Finding::is_error);
-        let shown = self.findings.iter().filter(|x| !any_error || x.is_error());
-        for (i, finding) in shown.enumerate() {
+        let shown: Vec<&Finding> = self.findings.iter().filter(|x| !any_error || x.is_error()).collect();
+        let limit = crate::schedule::MAX_FINDINGS;
+        for (i, finding) in shown.iter().take(limit).enumerate() {
             if i > 0 {
                 f.write_str("\n")?;
             }
             write!(f, "{finding}")?;
+        }
+        if shown.len() > limit {
+            write!(f, "\n… and {} more not listed: fix those above and check again", shown.len() - limit)?;
         }
         Ok(())
     }

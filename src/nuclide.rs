@@ -196,7 +196,8 @@ impl fmt::Display for ActivityError {
     }
 }
 
-/// Largest activity accepted, in Bq (10^21 Bq, far beyond any sealed source).
+/// Largest activity accepted, in Bq (10^18 Bq, far beyond any sealed source: a large
+/// panoramic irradiator holds about 10^17 Bq).
 const MAX_BQ: i64 = 1_000_000_000_000_000_000;
 
 impl Activity {
@@ -222,8 +223,11 @@ impl Activity {
         }
         let value = crate::number::parse_decimal(num, crate::number::Form::Scientific)
             .map_err(|e| ActivityError(format!("activity `{}`: {e}", crate::text::excerpt(t))))?;
-        if value < Decimal::ZERO {
-            return Err(ActivityError(format!("`{text}`: an activity cannot be negative")));
+        if value <= Decimal::ZERO {
+            return Err(ActivityError(format!(
+                "`{}`: an activity is more than 0 (a source with no activity left is not declared)",
+                crate::text::excerpt(text)
+            )));
         }
         let ci = Decimal::from(37_000_000_000_i64); // 1 Ci = 3.7e10 Bq exactly, by definition
         let factor = match unit {
@@ -246,7 +250,7 @@ impl Activity {
         let bq = value
             .checked_mul(factor)
             .filter(|b| *b <= Decimal::from(MAX_BQ))
-            .ok_or_else(|| ActivityError(format!("`{text}` is larger than any sealed source (limit 10^21 Bq)")))?;
+            .ok_or_else(|| ActivityError(format!("`{text}` is larger than any sealed source (limit 10^18 Bq)")))?;
         Ok(Activity { bq })
     }
 

@@ -59,12 +59,14 @@ fn ambiguous(written: &str, int: &str, sep: char, frac: &str) -> NumberError {
     ))
 }
 
-/// How a number may be written where [`parse_decimal`] reads it.
+/// How a number may be written where [`parse_decimal`] reads it. Every form takes the same
+/// rule (digits, an optional decimal point, an optional exponent such as `2.5e3`); the form
+/// only documents where the number comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Form {
-    /// Digits with an optional decimal point.
+    /// An amount, a factor, a count.
     Plain,
-    /// As `Plain`, with an optional exponent (`2.5e3`), as activities are written.
+    /// An activity's number (`2.5e3 MBq`).
     Scientific,
 }
 
@@ -76,12 +78,10 @@ pub(crate) fn parse_decimal(text: &str, form: Form) -> Result<Decimal, NumberErr
     if t.is_empty() {
         return Err(refuse("the number is empty".to_owned()));
     }
-    let (mantissa, exponent) = match form {
-        Form::Scientific => match t.find(['e', 'E']) {
-            Some(i) => (&t[..i], Some(&t[i + 1..])),
-            None => (t, None),
-        },
-        Form::Plain => (t, None),
+    let _ = form;
+    let (mantissa, exponent) = match t.find(['e', 'E']) {
+        Some(i) => (&t[..i], Some(&t[i + 1..])),
+        None => (t, None),
     };
     check_grouping(&shown, mantissa)?;
     let body = mantissa.strip_prefix(['-', '+']).unwrap_or(mantissa);
@@ -155,7 +155,8 @@ fn check_grouping(shown: &str, mantissa: &str) -> Result<(), NumberError> {
     let int_digits = int.trim_start_matches(['-', '+']);
     let nonzero = int_digits.bytes().any(|c| (b'1'..=b'9').contains(&c));
     let three = frac.len() == 3 && frac.bytes().all(|c| c.is_ascii_digit());
-    if nonzero && three && int_digits.bytes().all(|c| c.is_ascii_digit()) && !int_digits.is_empty() {
+    let point_or_comma = matches!(sep, '.' | ',');
+    if point_or_comma && nonzero && three && int_digits.bytes().all(|c| c.is_ascii_digit()) && !int_digits.is_empty() {
         return Err(ambiguous(shown, int, sep, frac));
     }
     match sep {
@@ -175,13 +176,17 @@ pub(crate) fn check_written_float(raw: &str) -> Result<(), NumberError> {
     let digits: String = raw.chars().filter(|&c| c != '_').collect();
     let (mantissa, _) = digits.split_once(['e', 'E']).unwrap_or((&digits, ""));
     check_grouping(&shown, mantissa)?;
+    if raw.contains('_') {
+        return Err(refuse(format!("`{shown}` groups its digits: write the number without separators")));
+    }
+    // A value no exact number holds (too large, too many digits, inf, nan) is refused as such;
+    // quoting it would not help.
+    let written = parse_decimal(&digits, Form::Scientific)?;
     let Ok(binary) = digits.parse::<f64>() else {
         return Err(refuse(format!("`{shown}` is not a number")));
     };
-    let written = parse_decimal(&digits, Form::Scientific).ok();
-    let exact = exact_from_f64(binary);
-    match (written, exact) {
-        (Some(w), Some(b)) if w == b => Ok(()),
+    match exact_from_f64(binary) {
+        Some(b) if b == written => Ok(()),
         _ => Err(refuse(format!(
             "`{shown}` cannot be stored exactly as a TOML float; write it in quotes, e.g. \"{shown}\", so every digit is kept"
         ))),
@@ -191,7 +196,10 @@ pub(crate) fn check_written_float(raw: &str) -> Result<(), NumberError> {
 /// Checks the digits of a TOML integer as written: decimal, and within what TOML holds.
 pub(crate) fn check_written_integer(raw: &str) -> Result<(), NumberError> {
     let shown = excerpt(raw);
-    let digits: String = raw.chars().filter(|&c| c != '_').collect();
+    if raw.contains('_') {
+        return Err(refuse(format!("`{shown}` groups its digits: write the number without separators, e.g. 8000000")));
+    }
+    let digits = raw.to_owned();
     let body = digits.strip_prefix(['-', '+']).unwrap_or(&digits);
     if body.starts_with("0x") || body.starts_with("0o") || body.starts_with("0b") {
         return Err(refuse(format!("`{shown}`: write whole numbers in decimal digits")));
@@ -366,7 +374,18 @@ mod tests {
         assert!(check_written_float("1e6").is_ok());
         assert!(check_written_float("250.000").unwrap_err().message.contains("ambiguous"));
         assert!(check_written_integer("99999999999999999999").unwrap_err().message.contains("too large"));
-        assert!(check_written_integer("1_000_000").is_ok());
+        assert!(check_written_integer("1_000_000").unwrap_err().message.contains("groups its digits"));
+        assert!(check_written_float("8_000.5").unwrap_err().message.contains("groups its digits"));
+        assert!(check_written_float("1e400").unwrap_err().message.contains("cannot be held exactly"));
+        assert!(check_written_float("inf").unwrap_err().message.contains("is not a number"));
+        // One rule: an exponent is read the same in a quoted number, a CSV cell or a flag.
+        assert_eq!(parse_decimal("1e6", Form::Plain), Ok(d("1000000")));
+        assert_eq!(parse_count("1e6", Counted { key: "count", noun: "devices", range: (1, 1_000_000) }), Ok(1_000_000));
+        // Grouping with a space or an underscore is never "ambiguous": it is grouping.
+        for grouped in ["1_000", "8 000", "1'000"] {
+            let e = parse_decimal(grouped, Form::Plain).unwrap_err().message;
+            assert!(e.contains("groups its digits"), "{grouped}: {e}");
+        }
     }
 
     #[test]

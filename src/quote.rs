@@ -890,6 +890,15 @@ impl Schedules {
                     let (en, vi) = agreement(n, given, c);
                     notes.push(en, vi);
                 }
+                // What the classifier assumed or could not check (a source without a reference
+                // date, unverified nuclide data), on the quote; the schedule's warnings and a
+                // contested authority are the quote's own warnings already.
+                for w in &c.warnings {
+                    let own = w.starts_with("high (") || w.starts_with("notice (") || w.starts_with("contested:");
+                    if !own {
+                        notes.push(format!("Device {n}: {w}"), format!("Thiết bị {n}: {w}"));
+                    }
+                }
                 let reason = match c.status {
                     Some(Status::Exempt) => Some((
                         format!("Exempt: {}.", c.exemption.as_deref().unwrap_or("below the exemption criteria")),

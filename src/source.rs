@@ -252,6 +252,15 @@ fn plain_toml_message(message: &str) -> String {
     ] {
         m = m.replace(from, to);
     }
+    // A whole number too large for its place: say the range, not the machine type.
+    for (ty, range) in [("u8", "0 to 255"), ("u16", "0 to 65535"), ("u32", "0 to 4294967295")] {
+        m = m.replace(&format!("expected {ty}"), &format!("expected a whole number from {range}"));
+    }
+    m = m.replace("expected variant identifier", "expected one of the allowed words, in quotes");
+    m = m.replace(
+        "unexpected leading zero, expected nothing",
+        "a number cannot start with 0 in a TOML file: write it without the leading zero (2, not 02)",
+    );
     // Any other machine integer type: say what a person writes.
     for ty in ["i128", "u128", "i64", "u64", "i32", "u32", "i16", "u16", "i8", "u8", "usize", "isize"] {
         m = m.replace(&format!("as {ty}"), "").replace(&format!("expected {ty}"), "expected a whole number");

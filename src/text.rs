@@ -83,13 +83,28 @@ fn fold_char(c: char) -> Option<char> {
 /// step and is several times faster than the default SipHash on these short keys.
 pub(crate) type Fixed = foldhash::fast::FixedState;
 
-/// At most 60 characters of `text`, with "…" when cut: what a message may quote of an input.
+/// At most 60 characters of `text`, with "…" when cut, and line breaks and other control
+/// characters shown as `⏎` and `�`: what a message may quote of an input (one message, one
+/// line).
 pub(crate) fn excerpt(text: &str) -> std::borrow::Cow<'_, str> {
     const MAX: usize = 60;
-    match text.char_indices().nth(MAX) {
-        None => std::borrow::Cow::Borrowed(text),
-        Some((i, _)) => std::borrow::Cow::Owned(format!("{}…", &text[..i])),
+    let cut = text.char_indices().nth(MAX).map(|(i, _)| i);
+    let head = &text[..cut.unwrap_or(text.len())];
+    if cut.is_none() && !head.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
     }
+    let mut out: String = head
+        .chars()
+        .map(|c| match c {
+            '\n' | '\r' => '⏎',
+            c if c.is_control() => '�',
+            c => c,
+        })
+        .collect();
+    if cut.is_some() {
+        out.push('…');
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Lower case, diacritics removed, every run of non-alphanumeric characters turned into one
@@ -191,6 +206,7 @@ mod tests {
         let long = "đ".repeat(100);
         assert_eq!(excerpt(&long).chars().count(), 61);
         assert!(excerpt(&long).ends_with('…'));
+        assert_eq!(excerpt("Q-1\nsecond\tline"), "Q-1⏎second�line");
     }
 
     #[test]

@@ -806,6 +806,13 @@ impl Schedules {
                     .with_hint("give the date the activity was measured (on the source certificate), on or before the date of the application"),
                 ));
             }
+            if s.reference_date.is_none() {
+                warnings.push(format!(
+                    "{}: no reference_date: the activity {} is taken as measured on {date}, with no decay; give the date on the source certificate",
+                    n.name,
+                    crate::text::excerpt(&s.activity)
+                ));
+            }
             let a = assess(n, activity, s.reference_date, date);
             if !a.verified {
                 warnings.push(format!(

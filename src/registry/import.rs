@@ -225,19 +225,23 @@ impl Registry {
                 let class = get("class")
                     .map(|k| DeviceClass::from_key(k).ok_or_else(|| crate::class::unknown_class_message(k)))
                     .transpose()?;
+                // The one number rule (`2020.0` is 2020), then the range: a year of manufacture is
+                // from 1900 to the day of the import.
                 let year = get("year")
                     .map(|y| {
-                        let year = y
-                            .parse::<u16>()
-                            .ok()
-                            .filter(|y| (1900..=9999).contains(y))
-                            .ok_or_else(|| format!("year `{}` is not a year", crate::text::excerpt(y)))?;
-                        if year > date.year() {
-                            return Err(format!(
-                                "year {year} of manufacture is after the day of the import ({date}): check the year"
-                            ));
-                        }
-                        Ok(year)
+                        let value = crate::number::parse_decimal(y, crate::number::Form::Plain)
+                            .map_err(|e| format!("year: {e}"))?;
+                        let year = crate::number::count_in(
+                            value,
+                            crate::number::Counted { key: "year", noun: "years", range: (1900, u32::from(date.year())) },
+                        )
+                        .map_err(|_| {
+                            format!(
+                                "year {} of manufacture is not from 1900 to the day of the import ({date}): check the year",
+                                crate::text::excerpt(y)
+                            )
+                        })?;
+                        Ok::<u16, String>(u16::try_from(year).unwrap_or(u16::MAX))
                     })
                     .transpose()?;
                 Ok(Equipment {

@@ -765,6 +765,16 @@ fn apply_to(state: &mut State, schedules: &Schedules, mut event: Event) -> Resul
             if equipment.id.trim().is_empty() {
                 return Err(refuse(date, "a device needs an id"));
             }
+            if let Some(year) = equipment.year.filter(|y| *y < 1900 || *y > date.year()) {
+                return Err(refuse(
+                    date,
+                    format!(
+                        "device `{}`: year of manufacture {year} is not from 1900 to the year of this change ({}): check the year",
+                        equipment.id,
+                        date.year()
+                    ),
+                ));
+            }
             let Some(facility) = state.facilities.get(&equipment.facility) else {
                 return Err(refuse(
                     date,

@@ -29,7 +29,7 @@ pub const MAX_FILE_BYTES: u64 = 1 << 20;
 pub const MAX_FILES: usize = 1000;
 /// Largest schedule set, all files together, in bytes (the shipped set is under 300 KB).
 pub const MAX_TOTAL_BYTES: u64 = 8 << 20;
-/// Most findings a check lists; the rest are counted in a last finding.
+/// Most findings an error message or a check lists; the rest are counted.
 pub const MAX_FINDINGS: usize = 10_000;
 /// Most rows in one version.
 pub const MAX_ROWS: usize = 10_000;
@@ -185,15 +185,6 @@ pub(super) fn load(mut files: Vec<SourceFile>) -> (Option<Schedules>, Vec<Findin
     let rules = single(Role::Classification).and_then(|src| ClassificationRules::load(&src, &mut findings));
 
     findings.sort_by(|a, b| (a.severity, &a.location).cmp(&(b.severity, &b.location)));
-    if findings.len() > MAX_FINDINGS {
-        let rest = findings.len() - MAX_FINDINGS;
-        let errors = findings[MAX_FINDINGS..].iter().filter(|f| f.is_error()).count();
-        findings.truncate(MAX_FINDINGS);
-        let more = format!(
-            "… and {rest} more finding(s) not listed ({errors} of them errors): fix those above and check again"
-        );
-        findings.push(if errors > 0 { Finding::error(None, None, more) } else { Finding::warning(None, None, more) });
-    }
     let schedules = match (provinces, authority, nuclides, rules) {
         (Some(provinces), Some(authority), Some(nuclides), Some(rules)) => {
             Some(Schedules { versions, provinces, authority, nuclides, rules, warnings: Vec::new() })

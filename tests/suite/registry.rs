@@ -373,7 +373,11 @@ fn csv_import_keeps_good_rows_and_reports_bad_ones_by_line() {
         "{}",
         problems[3]
     );
-    assert!(problems[4].starts_with("line 8: ") && problems[4].contains("year `20x0`"), "{}", problems[4]);
+    assert!(
+        problems[4].starts_with("line 8: ") && problems[4].contains("year: `20x0` is not a number"),
+        "{}",
+        problems[4]
+    );
     assert_eq!(r.state().equipment["D10"].class, Some(DeviceClass::XrayCt));
     assert!(r.state().equipment["D17"].mobile);
     // A wrong header is refused as a whole.

@@ -150,7 +150,7 @@ fn the_registry_import_reads_what_the_batch_reads() {
     assert!(problems[0].starts_with("line 5: unknown device class `xray_cat`"), "{problems:?}");
     assert_eq!(
         problems[1],
-        "line 6: year 2031 of manufacture is after the day of the import (2025-09-01): check the year"
+        "line 6: year 2031 of manufacture is not from 1900 to the day of the import (2025-09-01): check the year"
     );
     assert_eq!(report.rows, report.imported + report.refused);
     // Text over its limit, and a quote never closed.

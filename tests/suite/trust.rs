@@ -42,7 +42,7 @@ fn applications_and_device_files_priced_wrong_before_are_refused_with_their_plac
         ("calculator", &[], format!("{APP}name = \"X-quang\"\nmax_kv = -5\n"), "a.toml:7:10: max_kv = -5 cannot be: the highest tube voltage is a positive number of kilovolts"),
         ("calculator", &[], format!("{APP}name = \"X-quang\"\nmax_kv = \"1.500\"\n"), "a.toml:7:10: `1.500` is ambiguous"),
         ("calculator", &[], format!("{APP}name = \"X-quang\"\ntype_approved = true\ndose_rate_usv_h = \"-0.5\"\n"), "dose_rate_usv_h = -0.5 cannot be: a dose rate is zero or more"),
-        ("calculator", &[], format!("{APP}name = \"camera chụp ảnh phóng xạ công nghiệp\"\n[[device.source]]\nnuclide = \"Ir-192\"\nactivity = \"3.7 TBq\"\nreference_date = 2046-01-01\n"), "source Ir-192: its activity is dated 2046-01-01, after the day it is classified on (2025-05-10)"),
+        ("calculator", &[], format!("{APP}name = \"camera chụp ảnh phóng xạ công nghiệp\"\n[[device.source]]\nnuclide = \"Ir-192\"\nactivity = \"3.7 TBq\"\nreference_date = 2046-01-01\n"), "a.toml:10:18: source Ir-192: its activity is dated 2046-01-01, after the day the application was received (2025-05-10)"),
         ("calculator", &[], format!("{APP}name = \"máy đo mức\"\n[[device.source]]\nnuclide = \"Cs-137\"\nactivity = \"1.850 GBq\"\n"), "a.toml:9:12: activity `1.850 GBq`: `1.850` is ambiguous"),
         ("calculator", &[], "province = \"Huế\"\nprocedure = \"new\"\nreceived = 15/09/2025\n[[device]]\nclass = \"xray_ct\"\n".to_owned(), "a.toml:3:12: `15/09/2025` is not a date TOML can read (key `received`)\n  hint: write it as YYYY-MM-DD: 2025-09-15"),
         ("calculator", &[], format!("conditions = [\"lat\"]\n{APP}class = \"xray_ct\"\n"), "a.toml:1:15: condition `lat` is not one schedule version"),
