@@ -330,6 +330,38 @@ pub(crate) fn apply_patch(
         c.origin = origin.to_owned();
         draft.charges.insert(c.id.clone(), c);
     }
+    // Withdrawn notes, adjustments and charges: each must exist in what is amended.
+    for id in patch.remove_notes {
+        let before = draft.notes.len();
+        draft.notes.retain(|n| n.id.as_deref() != Some(id.get_ref().as_str()));
+        if draft.notes.len() == before {
+            findings.push(src.error(
+                id,
+                "remove_notes",
+                format!("withdraws note `{}`, which the version it amends does not have", id.get_ref()),
+            ));
+        }
+    }
+    for id in patch.remove_adjustments {
+        let before = draft.adjustments.len();
+        draft.adjustments.retain(|a| a.id != *id.get_ref());
+        if draft.adjustments.len() == before {
+            findings.push(src.error(
+                id,
+                "remove_adjustments",
+                format!("removes adjustment `{}`, which the version it amends does not have", id.get_ref()),
+            ));
+        }
+    }
+    for id in patch.remove_charges {
+        if draft.charges.remove(id.get_ref()).is_none() {
+            findings.push(src.error(
+                id,
+                "remove_charges",
+                format!("removes charge `{}`, which the version it amends does not have", id.get_ref()),
+            ));
+        }
+    }
     for id in patch.remove_warnings {
         let before = draft.warnings.len();
         draft.warnings.retain(|w| w.id != *id.get_ref());
@@ -370,7 +402,18 @@ pub(crate) fn apply_patch(
         }
     }
     for note in patch.notes {
+        if let Some(id) = &note.id
+            && draft.notes.iter().any(|n| n.id.as_deref() == Some(id.get_ref().as_str()))
+        {
+            findings.push(src.error(
+                id,
+                "note.id",
+                format!("note `{}` is already there; withdraw it first with remove_notes", id.get_ref()),
+            ));
+            continue;
+        }
         draft.notes.push(Note {
+            id: note.id.as_ref().map(|i| i.get_ref().clone()),
             vi: note.vi.clone(),
             en: note.en.clone(),
             assumption: note.assumption,

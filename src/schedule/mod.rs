@@ -213,6 +213,9 @@ impl Charge {
 /// A note printed on every quote made under a version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Note {
+    /// Its id, when it has one (a later version may withdraw it with `remove_notes`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Vietnamese.
     pub vi: String,
     /// English.

@@ -420,6 +420,10 @@ pub(crate) struct ChargeFile {
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NoteFile {
+    /// An id, so that a later version can withdraw the note (`remove_notes`).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub(crate) id: Option<Spanned<String>>,
     pub(crate) vi: String,
     pub(crate) en: String,
     #[serde(default)]
@@ -553,6 +557,18 @@ pub(crate) struct VersionFile {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub(crate) remove_warnings: Vec<Spanned<String>>,
+    /// Ids of inherited notes this version withdraws.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub(crate) remove_notes: Vec<Spanned<String>>,
+    /// Ids of inherited adjustments that no longer apply.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub(crate) remove_adjustments: Vec<Spanned<String>>,
+    /// Ids of inherited charges that no longer apply.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub(crate) remove_charges: Vec<Spanned<String>>,
 }
 
 /// A borrowed view of the patchable parts of a version or deviation.
@@ -566,6 +582,9 @@ pub(crate) struct PatchRef<'a> {
     pub(crate) notes: &'a [NoteFile],
     pub(crate) warnings: &'a [WarningFile],
     pub(crate) remove_warnings: &'a [Spanned<String>],
+    pub(crate) remove_notes: &'a [Spanned<String>],
+    pub(crate) remove_adjustments: &'a [Spanned<String>],
+    pub(crate) remove_charges: &'a [Spanned<String>],
 }
 
 /// `[[deviation]]` in a province file: a local exception to the national schedule, with its own
@@ -602,6 +621,15 @@ pub(crate) struct DeviationFile {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub(crate) remove_warnings: Vec<Spanned<String>>,
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub(crate) remove_notes: Vec<Spanned<String>>,
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub(crate) remove_adjustments: Vec<Spanned<String>>,
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub(crate) remove_charges: Vec<Spanned<String>>,
 }
 
 /// A former province merged into this one (`[[former]]`).
@@ -782,6 +810,9 @@ macro_rules! impl_patch {
                     notes: &self.notes,
                     warnings: &self.warnings,
                     remove_warnings: &self.remove_warnings,
+                    remove_notes: &self.remove_notes,
+                    remove_adjustments: &self.remove_adjustments,
+                    remove_charges: &self.remove_charges,
                 }
             }
         }

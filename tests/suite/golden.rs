@@ -1,7 +1,7 @@
 //! Golden quotes: every class (so every row) under every procedure, against figures typed in
 //! here from docs/reference/vn-regulation.md §1, not read from the schedule files.
 
-use radfee::{Application, Authority, DeviceClass, Procedure};
+use radfee::{Application, Authority, DeviceClass, Procedure, Schedules};
 use rust_decimal::Decimal;
 
 use crate::{builtin, date, root, snapshot};
@@ -319,4 +319,66 @@ fn the_explanation_names_every_value_its_version_and_its_basis() {
     let json = serde_json::to_value(&x).unwrap();
     assert_eq!(json["total"], "8100000");
     assert_eq!(json["trace"].as_array().unwrap().len(), 9);
+}
+
+/// The worked example of docs/fee-schedules.md ("A new circular"), added to the shipped files:
+/// from its first day it repeals row 1.4.8, prices PET/CT and SPECT/CT with CT, re-prices dental
+/// X-ray, makes amendments fee-bearing and withdraws the warning and the note it answers; the day
+/// before, nothing changes.
+#[test]
+fn a_new_circular_is_one_version_file() {
+    let text =
+        std::fs::read_to_string(root().join("tests/fixtures/good/new-circular/national/74-2026-example.toml")).unwrap();
+    let mut files = Schedules::builtin_files();
+    files.push(radfee::SourceFile {
+        path: "national/74-2026-example.toml".into(),
+        display_name: "74-2026-example.toml".into(),
+        text,
+    });
+    let s = Schedules::from_files(files).unwrap_or_else(|e| panic!("{e}"));
+    let q = |procedure: Procedure, day: &str, class: DeviceClass| {
+        s.quote(&Application::new("Huế", procedure, date(day)).with_device(class, 1)).unwrap()
+    };
+    // The day before: the 287/2016 figures, the warning-free date, the old rows.
+    let before = q(Procedure::New, "2026-08-09", DeviceClass::PetCt);
+    assert_eq!((before.total.amount(), before.lines[0].row.as_str()), (Decimal::from(16_000_000), "1.4.8"));
+    // From 2026-08-10 under the example: PET/CT on row 1.4.7 at 8,000,000, and no warning.
+    let after = q(Procedure::New, "2026-08-10", DeviceClass::PetCt);
+    assert_eq!((after.total.amount(), after.lines[0].row.as_str()), (Decimal::from(8_000_000), "1.4.7"));
+    assert_eq!(after.schedule.id, "vn-74-2026");
+    assert!(after.warnings.iter().all(|w| w.id != "reported-74-2026"), "{:?}", after.warnings);
+    assert!(after.notes.iter().all(|n| !n.contains("no issued fee circular replacing")), "{:?}", after.notes);
+    assert!(!after.lines[0].by_analogy);
+    let spect = q(Procedure::New, "2026-08-10", DeviceClass::SpectCt);
+    assert_eq!(spect.total.amount(), Decimal::from(8_000_000));
+    assert_eq!(
+        q(Procedure::New, "2026-08-10", DeviceClass::XrayDentalPanoramic).total.amount(),
+        Decimal::from(2_500_000)
+    );
+    // An amendment is fee-bearing: 8,000,000 × 0.5.
+    assert_eq!(q(Procedure::Amendment, "2026-08-10", DeviceClass::XrayCt).total.amount(), Decimal::from(4_000_000));
+    // Under the shipped files alone the warning stays.
+    let shipped = builtin()
+        .quote(&Application::new("Huế", Procedure::New, date("2026-08-10")).with_device(DeviceClass::PetCt, 1))
+        .unwrap();
+    assert!(shipped.warnings.iter().any(|w| w.id == "reported-74-2026"));
+}
+
+/// Withdrawing what a version does not have is refused at its place.
+#[test]
+fn withdrawing_what_is_not_there_is_refused() {
+    for (key, message) in [
+        ("remove_notes", "withdraws note `nope`, which the version it amends does not have"),
+        ("remove_adjustments", "removes adjustment `nope`, which the version it amends does not have"),
+        ("remove_charges", "removes charge `nope`, which the version it amends does not have"),
+        ("remove_warnings", "withdraws warning `nope`, which the version it amends does not have"),
+    ] {
+        let text = format!(
+            "id = \"x\"\nextends = \"vn-287-2016-a63-2023\"\neffective_from = 2027-01-01\nlegal_basis = {{ document = \"x\" }}\n{key} = [\"nope\"]\n"
+        );
+        let mut files = Schedules::builtin_files();
+        files.push(radfee::SourceFile { path: "national/x.toml".into(), display_name: "x.toml".into(), text });
+        let e = Schedules::from_files(files).unwrap_err().to_string();
+        assert!(e.contains(&format!("x.toml:5:{}: {message}", key.len() + 5)), "{key}: {e}");
+    }
 }
