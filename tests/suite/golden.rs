@@ -247,7 +247,7 @@ fn shared_samples_give_their_expected_totals() {
 
 #[test]
 fn adjustments_caps_charges_and_total_rounding() {
-    let s = radfee::Schedules::from_dir(root().join("tests/fixtures/good/adjustments")).unwrap();
+    let s = Schedules::from_dir(root().join("tests/fixtures/good/adjustments")).unwrap();
     let quote = |procedure: Procedure, day: &str, online: bool, count: u32| {
         let app = Application::new("Huế", procedure, date(day))
             .with_channel(if online { radfee::Channel::Online } else { radfee::Channel::InPerson })
