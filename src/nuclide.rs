@@ -243,7 +243,7 @@ impl Activity {
             "nCi" => ci / Decimal::from(1_000_000_000),
             _ => {
                 return Err(ActivityError(format!(
-                    "unknown activity unit `{unit}`: use Bq, kBq, MBq, GBq, TBq, Ci, mCi, µCi (or uCi)"
+                    "unknown activity unit `{unit}`: use Bq, kBq, MBq, GBq, TBq, PBq, Ci, mCi, µCi (or uCi), nCi"
                 )));
             }
         };

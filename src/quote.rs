@@ -45,7 +45,9 @@ pub struct Line {
     pub count: u32,
     /// Fee for one unit (new-licence rate).
     pub unit_fee: Money,
-    /// `unit_fee × count`.
+    /// The line's amount: `unit_fee × count` for a per-unit row, the tier table's figure for a
+    /// tiered row, 0 for a line not charged (an exempt device, or not the highest line under
+    /// `aggregation = "highest"`).
     pub amount: Money,
     /// Legal reference of the row, e.g. `Thông tư 287/2016/TT-BTC, Biểu phí, mục 1.4.7`.
     pub basis: String,
@@ -71,7 +73,8 @@ pub struct Line {
 /// A change to the running amount: procedure factor, online reduction, cap, rounding…
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuoteAdjustment {
-    /// `procedure`, `factor`, `cap`, `floor`, `surcharge` or `rounding`.
+    /// `procedure`, `factor`, `cap`, `floor`, `surcharge`, `volume_discount`, `site_surcharge`
+    /// or `rounding`.
     pub kind: String,
     /// Stable id (the procedure key for procedure factors).
     pub id: String,

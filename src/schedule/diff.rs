@@ -78,6 +78,21 @@ pub enum Difference {
         /// A description of the change.
         what: String,
     },
+    /// A row's tier table, tail, indexed unit or assumption changed (`what` says which).
+    RowChanged {
+        /// Row id.
+        id: String,
+        /// What changed.
+        what: String,
+    },
+    /// Something else that reaches the quote changed: a note, a warning, a whole-class
+    /// exemption, an indexed unit's values, the aggregation or the default kind of facility.
+    OtherChanged {
+        /// What it is (e.g. `warning reported-74-2026`, `note`, `exemption electron_microscope`).
+        item: String,
+        /// What changed.
+        what: String,
+    },
     /// The rounding rule changed.
     RoundingChanged {
         /// Old rule, in words.
@@ -118,6 +133,8 @@ impl fmt::Display for Difference {
             }
             Difference::AdjustmentChanged { id, what } => write!(f, "adjustment {id}: {what}"),
             Difference::ChargeChanged { id, what } => write!(f, "charge {id}: {what}"),
+            Difference::RowChanged { id, what } => write!(f, "row {id}: {what}"),
+            Difference::OtherChanged { item, what } => write!(f, "{item}: {what}"),
             Difference::RoundingChanged { old, new } => write!(f, "rounding: {old} → {new}"),
         }
     }
@@ -145,7 +162,43 @@ fn describe_adjustment(a: &Adjustment) -> String {
             u.map_or_else(|| "…".to_owned(), |d| d.to_string())
         )),
     }
+    if let Some(k) = &a.facility_kinds {
+        parts.push(format!("facility kinds {}", k.iter().map(|k| k.key()).collect::<Vec<_>>().join("/")));
+    }
+    if let Some(w) = &a.when {
+        parts.push(format!("when {w}"));
+    }
+    if let Some(bands) = &a.bands {
+        let b: Vec<String> = bands
+            .iter()
+            .map(|(from, to, f)| {
+                format!(
+                    "{from}–{}: {}",
+                    to.map_or_else(|| "…".to_owned(), |t| t.to_string()),
+                    crate::money::canonical(*f)
+                )
+            })
+            .collect();
+        parts.push(format!("bands {}", b.join("; ")));
+    }
     parts.join(", ")
+}
+
+fn describe_row_shape(r: &super::Row) -> String {
+    let mut parts = Vec::new();
+    if let Some(t) = &r.tiers {
+        parts.push(format!("tiers {}", t.iter().map(|x| money(*x)).collect::<Vec<_>>().join(", ")));
+    }
+    if let Some(t) = r.tail {
+        parts.push(format!("tail {}", money(t)));
+    }
+    if let Some(i) = &r.indexed {
+        parts.push(format!("in index {i}"));
+    }
+    if let Some(a) = &r.assumption {
+        parts.push(format!("assumption \"{}\"", a.en));
+    }
+    if parts.is_empty() { "plain amount".to_owned() } else { parts.join(", ") }
 }
 
 fn describe_charge(c: &Charge) -> String {
@@ -184,8 +237,11 @@ fn by_id<T>(
         .collect()
 }
 
-/// The differences that matter between `old` and `new`: rows, class mappings, procedure
-/// factors, adjustments, charges and rounding. Identity and legal basis are not compared.
+/// The differences that reach a quote between `old` and `new`: rows (amounts, tiers, tails,
+/// indexed units, assumptions, wording), class mappings, procedure factors, adjustments (with
+/// their channel, procedures, window, facility kinds, condition and bands), charges,
+/// warnings, notes, whole-class exemptions, indexed units, aggregation, the default kind of
+/// facility and rounding. Identity and legal basis are not compared.
 pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
     let mut out = Vec::new();
     fn rows(v: &Version) -> BTreeMap<String, &super::Row> {
@@ -197,6 +253,14 @@ pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
             None => out.push(Difference::RowRemoved { id: id.clone() }),
             Some(n) if n.amount != r.amount => {
                 out.push(Difference::RowRepriced { id: id.clone(), old: r.amount, new: n.amount });
+            }
+            Some(n)
+                if n.tiers != r.tiers || n.tail != r.tail || n.indexed != r.indexed || n.assumption != r.assumption =>
+            {
+                out.push(Difference::RowChanged {
+                    id: id.clone(),
+                    what: format!("{} → {}", describe_row_shape(r), describe_row_shape(n)),
+                });
             }
             Some(n) if n.name != r.name || n.unit != r.unit || n.basis != r.basis => {
                 out.push(Difference::RowReworded { id: id.clone() });
@@ -231,6 +295,71 @@ pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
     }
     for (id, what) in by_id(old.charges(), new.charges(), |c| &c.id, describe_charge) {
         out.push(Difference::ChargeChanged { id, what });
+    }
+    let other =
+        |out: &mut Vec<Difference>, item: String, what: String| out.push(Difference::OtherChanged { item, what });
+    for (id, what) in by_id(
+        old.warnings(),
+        new.warnings(),
+        |w| &w.id,
+        |w| {
+            let window = format!(
+                "{} to {}",
+                w.from.map_or_else(|| "…".to_owned(), |d| d.to_string()),
+                w.until.map_or_else(|| "…".to_owned(), |d| d.to_string())
+            );
+            format!("{}, {window}: {}", w.level.key(), crate::text::excerpt(&w.text.en))
+        },
+    ) {
+        other(&mut out, format!("warning {id}"), what);
+    }
+    let note = |n: &super::Note| {
+        let window = format!(
+            "{} to {}",
+            n.from.map_or_else(|| "…".to_owned(), |d| d.to_string()),
+            n.until.map_or_else(|| "…".to_owned(), |d| d.to_string())
+        );
+        format!("{} ({window})", crate::text::excerpt(&n.en))
+    };
+    let (old_notes, new_notes): (Vec<String>, Vec<String>) =
+        (old.notes().iter().map(note).collect(), new.notes().iter().map(note).collect());
+    for n in old_notes.iter().filter(|n| !new_notes.contains(n)) {
+        other(&mut out, "note".to_owned(), format!("removed (was {n})"));
+    }
+    for n in new_notes.iter().filter(|n| !old_notes.contains(n)) {
+        other(&mut out, "note".to_owned(), format!("added ({n})"));
+    }
+    for class in DeviceClass::ALL {
+        let describe =
+            |v: &Version| v.exemption(*class).map(|e| format!("exempt: {}", crate::text::excerpt(&e.note.en)));
+        if let Some(what) = change_text(describe(old), describe(new)) {
+            other(&mut out, format!("exemption {class}"), what);
+        }
+    }
+    let index_ids = |v: &Version| -> Vec<String> { v.indexes().iter().map(|i| i.id.clone()).collect() };
+    let mut ids = index_ids(old);
+    ids.extend(index_ids(new));
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        let describe = |v: &Version| {
+            v.index(&id)
+                .map(|i| i.values.iter().map(|(d, x)| format!("{d}: {}", money(*x))).collect::<Vec<_>>().join(", "))
+        };
+        if let Some(what) = change_text(describe(old), describe(new)) {
+            other(&mut out, format!("index {id}"), what);
+        }
+    }
+    if old.aggregation() != new.aggregation() {
+        let name = |a: super::Aggregation| match a {
+            super::Aggregation::Sum => "every device charged",
+            super::Aggregation::Highest => "only the highest line, once",
+        };
+        other(&mut out, "aggregation".to_owned(), format!("{} → {}", name(old.aggregation()), name(new.aggregation())));
+    }
+    let kind = |v: &Version| v.default_facility_kind().map(|d| d.kind.key().to_owned());
+    if let Some(what) = change_text(kind(old), kind(new)) {
+        other(&mut out, "default facility kind".to_owned(), what);
     }
     let rounding = |v: &Version| {
         let r = v.rounding();

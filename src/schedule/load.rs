@@ -501,6 +501,16 @@ fn convert_row(row: &RowFile, src: &Src<'_>, seen: &mut BTreeSet<String>, findin
             findings.push(src.error(m, "row.classes", format!("class `{class}` is listed twice in row `{id}`")));
             continue;
         }
+        if !class.needs_fee_row() {
+            findings.push(src.error(
+                m,
+                "row.classes",
+                format!(
+                    "`{class}` emits no ionising radiation: it needs no licence and no fee row, so no row may price it"
+                ),
+            ));
+            continue;
+        }
         if mf.by_analogy && mf.note.is_none() {
             findings.push(
                 src.error(m, "row.classes", format!("class `{class}` is priced by analogy but has no note saying why"))

@@ -414,6 +414,16 @@ impl Version {
         self.default_facility_kind.as_ref()
     }
 
+    /// The indexed units (`[[index]]`) of this version.
+    pub fn indexes(&self) -> &[Index] {
+        &self.indexes
+    }
+
+    /// The whole classes this version exempts (`[[exempt]]`).
+    pub fn exemptions(&self) -> &[Exemption] {
+        &self.exempt
+    }
+
     /// The conditions (`when`) this version's adjustments test, sorted, without repeats.
     pub fn conditions(&self) -> Vec<&str> {
         let mut known: Vec<&str> = self.adjustments.iter().filter_map(|a| a.when.as_deref()).collect();
@@ -421,7 +431,7 @@ impl Version {
         known.dedup();
         known
     }
-    /// The indexed units.
+    /// The indexed unit with this id.
     pub fn index(&self, id: &str) -> Option<&Index> {
         self.indexes.iter().find(|i| i.id == id)
     }

@@ -76,8 +76,6 @@ pub(crate) struct CsvRows<R> {
     raw: Vec<u8>,
     /// The line of the row just read.
     pub(crate) row_line: u64,
-    /// The row just read was refused for its length: its fields were not kept.
-    skipped: bool,
     done: bool,
 }
 
@@ -99,7 +97,6 @@ impl<R: Read> CsvRows<R> {
             ends: Vec::with_capacity(16),
             raw: Vec::with_capacity(1024),
             row_line: 0,
-            skipped: false,
             done: false,
         }
     }
@@ -172,7 +169,6 @@ impl<R: Read> CsvRows<R> {
         self.out.clear();
         self.ends.clear();
         self.raw.clear();
-        self.skipped = false;
         let mut started = false;
         let mut out_len = 0;
         let mut ends_len = 0;
@@ -237,7 +233,6 @@ impl<R: Read> CsvRows<R> {
     /// Reads on to the end of the current row, then refuses it with `message`.
     fn skip_rest(&mut self, message: String) -> Result<Got, Stop> {
         let line = self.row_line;
-        self.skipped = true;
         let mut out = vec![0u8; 4096];
         let mut ends = vec![0usize; 256];
         loop {
@@ -307,13 +302,10 @@ impl<R: Read> CsvRows<R> {
         }
     }
 
-    /// Field `i` of a row just refused for its text (not UTF-8, broken quoting), as far as it
-    /// can be read: to name the application it belonged to. `None` for a row refused for its
-    /// length, whose fields were not kept.
+    /// Field `i` of a row just refused (not UTF-8, broken quoting, too long), as far as it can
+    /// be read: to name the application it belonged to. Of a row refused for its length, only
+    /// the fields read whole before the limit are known.
     pub(crate) fn field_lossy(&self, i: usize) -> Option<String> {
-        if self.skipped {
-            return None;
-        }
         let start = if i == 0 { 0 } else { *self.ends.get(i - 1)? };
         let end = *self.ends.get(i)?;
         Some(String::from_utf8_lossy(self.out.get(start..end)?).into_owned())

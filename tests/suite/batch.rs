@@ -249,6 +249,11 @@ fn an_overlong_row_is_reported_and_the_rest_read() {
     );
     let report = shared().price_batch(csv.as_bytes(), |_| {}).unwrap();
     let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
-    assert_eq!(problems, ["line 2: the row is longer than 65536 bytes"]);
+    assert_eq!(
+        problems,
+        [
+            "line 2: application L-1: the row is longer than 65536 bytes; the application is not priced (a row of it was refused)"
+        ]
+    );
     assert_eq!(report.results.len(), 1);
 }

@@ -78,6 +78,11 @@ fn wrong_values_in_a_schedule_are_refused_in_plain_words_at_their_place() {
         ("[rounding]", "[[rounding]]", "s.toml:7:1: expected a single [table], not a list [[table]]"),
         ("id = \"1\"", "id = \"\"", "s.toml:32:6: a row needs an id"),
         ("amount = 2000000", "amount = 2000000\ntiers = [1, 2]", "row `1` gives both `amount` and `tiers`"),
+        (
+            "classes = [\"xray_dental_intraoral\"]",
+            "classes = [\"xray_dental_intraoral\", \"not_ionizing\"]",
+            "s.toml:37:37: `not_ionizing` emits no ionising radiation: it needs no licence and no fee row",
+        ),
     ];
     for (from, to, expected) in cases {
         let text = base.replacen(from, to, 1);
