@@ -126,6 +126,11 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+/// The README's code blocks, compiled and run as doctests so its library snippet stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod application;
 mod authority;
 mod batch;

@@ -382,3 +382,50 @@ fn withdrawing_what_is_not_there_is_refused() {
         assert!(e.contains(&format!("x.toml:5:{}: {message}", key.len() + 5)), "{key}: {e}");
     }
 }
+
+/// 2026-08-10: from that day every quote, classification of a fee-bearing device and batch
+/// says that a newer circular is reported (the `reported-74-2026` warning of the schedule
+/// files); the day before, none does. The amounts are the same on both sides.
+#[test]
+fn a_loud_warning_from_the_day_a_newer_circular_is_reported() {
+    let s = builtin();
+    let q = |day: &str| {
+        s.quote(&Application::new("Đồng Nai", Procedure::New, date(day)).with_device(DeviceClass::XrayCt, 1)).unwrap()
+    };
+    let before = q("2026-08-09");
+    let after = q("2026-08-10");
+    assert!(before.warnings.is_empty(), "{:?}", before.warnings);
+    assert_eq!(before.total, after.total);
+    assert_eq!(after.total.amount(), Decimal::from(8_000_000));
+    let w = &after.warnings[0];
+    assert_eq!((w.id.as_str(), w.level), ("reported-74-2026", radfee::WarningLevel::High));
+    assert!(w.en.contains("Circular 74/2026/TT-BTC") && w.en.contains("check the circular in force before collecting"));
+    assert!(w.vi.contains("kiểm tra văn bản đang có hiệu lực trước khi thu phí"));
+    // JSON: a `warnings` list apart from `notes`; text: at the top, before the amounts.
+    let json: serde_json::Value = serde_json::from_str(&after.to_json()).unwrap();
+    assert_eq!(json["warnings"][0]["id"], "reported-74-2026");
+    assert!(
+        json["notes"].as_array().unwrap().iter().all(|n| !n.as_str().unwrap().contains("74/2026/TT-BTC) is reported"))
+    );
+    let text = after.to_text();
+    assert!(text.find("CẢNH BÁO").unwrap() < text.find("TỔNG CỘNG").unwrap());
+    assert!(!before.to_text().contains("CẢNH BÁO"));
+    // The explanation carries it too.
+    let x = s
+        .explain(&Application::new("Đồng Nai", Procedure::New, date("2026-08-10")).with_device(DeviceClass::XrayCt, 1))
+        .unwrap();
+    assert_eq!(x.quote.warnings, after.warnings);
+    // A batch counts the applications that carry it.
+    let csv = "application_id,province,procedure,received,channel,class,count\nA,Huế,new,2026-08-09,,xray_ct,1\nB,Huế,new,2026-08-10,,xray_ct,1\nC,Huế,renewal,2026-11-30,,xray_general,2\n";
+    let report = s.price_batch(csv.as_bytes(), |_| {}).unwrap();
+    assert_eq!(report.warnings.len(), 1);
+    assert_eq!((report.warnings[0].id.as_str(), report.warnings[0].applications), ("reported-74-2026", 2));
+    let ids: Vec<(&str, &[String])> =
+        report.results.iter().map(|r| (r.application_id.as_str(), r.warnings.as_slice())).collect();
+    assert_eq!(ids[0], ("A", &[][..]));
+    assert_eq!(ids[1].1, ["reported-74-2026".to_owned()]);
+    // A classification of a fee-bearing device on that date carries it.
+    let d = radfee::Description { name: Some("Máy CT 64 lát".into()), ..radfee::Description::default() };
+    assert!(s.classify(&d, date("2026-08-10")).unwrap().warnings.iter().any(|w| w.contains("reported-74-2026")));
+    assert!(s.classify(&d, date("2026-08-09")).unwrap().warnings.iter().all(|w| !w.contains("reported-74-2026")));
+}

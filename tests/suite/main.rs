@@ -12,6 +12,7 @@ mod classify;
 mod cli;
 mod golden;
 mod hostile;
+mod paths;
 mod properties;
 mod provinces;
 mod registry;
