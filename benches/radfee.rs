@@ -134,7 +134,7 @@ fn classify(c: &mut Criterion) {
     .map(|(r, u, m)| Description {
         radiation: Some(*r),
         use_: Some(*u),
-        modality: Some((*m).to_owned()),
+        modality: radfee::Modality::from_key(m),
         ..Description::default()
     })
     .collect();

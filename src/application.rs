@@ -1,306 +1,13 @@
 //! A licensing application as received at the one-stop desk (docs/application.md).
 
-use std::fmt;
-
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use toml::Spanned;
 
-use crate::class::{DeviceClass, unknown_class_message};
 use crate::date::Date;
 use crate::error::{Error, Finding, Location};
 use crate::source::Src;
-
-/// The licensing procedure applied for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Procedure {
-    /// Cấp mới: a new licence.
-    New,
-    /// Gia hạn: renewal of a licence.
-    Renewal,
-    /// Bổ sung: adding devices to a licence (only the added devices are listed and priced).
-    Supplement,
-    /// Sửa đổi: amendment (name, address, fewer devices, corrections).
-    Amendment,
-    /// Cấp lại: re-issue of a lost or damaged licence.
-    Reissue,
-    /// Khai báo: declaration of a device.
-    Declaration,
-}
-
-impl Procedure {
-    /// Every procedure.
-    pub const ALL: [Procedure; 6] = [
-        Procedure::New,
-        Procedure::Renewal,
-        Procedure::Supplement,
-        Procedure::Amendment,
-        Procedure::Reissue,
-        Procedure::Declaration,
-    ];
-
-    /// The key used in files: `new`, `renewal`, …
-    pub fn key(self) -> &'static str {
-        match self {
-            Procedure::New => "new",
-            Procedure::Renewal => "renewal",
-            Procedure::Supplement => "supplement",
-            Procedure::Amendment => "amendment",
-            Procedure::Reissue => "reissue",
-            Procedure::Declaration => "declaration",
-        }
-    }
-
-    /// The procedure for a key.
-    pub fn from_key(key: &str) -> Option<Procedure> {
-        Procedure::ALL.into_iter().find(|p| p.key() == key)
-    }
-
-    /// Vietnamese and English names.
-    pub fn names(self) -> (&'static str, &'static str) {
-        match self {
-            Procedure::New => ("Cấp mới giấy phép", "New licence"),
-            Procedure::Renewal => ("Gia hạn giấy phép", "Licence renewal"),
-            Procedure::Supplement => ("Bổ sung giấy phép", "Licence supplement"),
-            Procedure::Amendment => ("Sửa đổi giấy phép", "Licence amendment"),
-            Procedure::Reissue => ("Cấp lại giấy phép", "Licence re-issue"),
-            Procedure::Declaration => ("Khai báo", "Declaration"),
-        }
-    }
-}
-
-impl fmt::Display for Procedure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
-    }
-}
-
-/// How the application was filed.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    /// Filed online through a public-service portal.
-    Online,
-    /// Filed at the desk or by post.
-    #[default]
-    InPerson,
-}
-
-impl Channel {
-    /// The key used in files: `online` or `in_person`.
-    pub fn key(self) -> &'static str {
-        match self {
-            Channel::Online => "online",
-            Channel::InPerson => "in_person",
-        }
-    }
-
-    /// The channel for a key.
-    pub fn from_key(key: &str) -> Option<Channel> {
-        [Channel::Online, Channel::InPerson].into_iter().find(|c| c.key() == key)
-    }
-
-    /// Vietnamese and English names.
-    pub fn names(self) -> (&'static str, &'static str) {
-        match self {
-            Channel::Online => ("Trực tuyến", "Online"),
-            Channel::InPerson => ("Trực tiếp", "In person"),
-        }
-    }
-}
-
-/// What kind of facility.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum FacilityKind {
-    /// Hospital.
-    Hospital,
-    /// Clinic.
-    Clinic,
-    /// Dental clinic.
-    DentalClinic,
-    /// Veterinary practice.
-    Veterinary,
-    /// Industrial.
-    Industrial,
-    /// Research or education.
-    Research,
-    /// Security (airport, port, border).
-    Security,
-    /// Anything else.
-    Other,
-}
-
-impl FacilityKind {
-    /// Every kind.
-    pub const ALL: [FacilityKind; 8] = [
-        FacilityKind::Hospital,
-        FacilityKind::Clinic,
-        FacilityKind::DentalClinic,
-        FacilityKind::Veterinary,
-        FacilityKind::Industrial,
-        FacilityKind::Research,
-        FacilityKind::Security,
-        FacilityKind::Other,
-    ];
-
-    /// The key used in files: `hospital`, `dental_clinic`, …
-    pub fn key(self) -> &'static str {
-        match self {
-            FacilityKind::Hospital => "hospital",
-            FacilityKind::Clinic => "clinic",
-            FacilityKind::DentalClinic => "dental_clinic",
-            FacilityKind::Veterinary => "veterinary",
-            FacilityKind::Industrial => "industrial",
-            FacilityKind::Research => "research",
-            FacilityKind::Security => "security",
-            FacilityKind::Other => "other",
-        }
-    }
-}
-
-/// What kind of radiation a described device uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Radiation {
-    /// An X-ray tube.
-    XRay,
-    /// One or more sealed radioactive sources.
-    SealedSource,
-    /// A particle accelerator.
-    Accelerator,
-    /// No ionising radiation.
-    None,
-}
-
-/// What a described device is used for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Use {
-    /// Medical diagnosis.
-    Medical,
-    /// Dentistry.
-    Dental,
-    /// Veterinary medicine.
-    Veterinary,
-    /// Industry.
-    Industrial,
-    /// Security screening.
-    Security,
-    /// Laboratory analysis.
-    Analytical,
-    /// Research.
-    Research,
-    /// Radiotherapy.
-    Radiotherapy,
-    /// Irradiation (sterilisation, processing).
-    Irradiation,
-}
-
-/// A sealed source in a device description.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SourceSpec {
-    /// e.g. `Cs-137`, `Am-241/Be`.
-    pub nuclide: String,
-    /// Activity with its unit, e.g. `3.7 GBq`, `100 mCi`.
-    pub activity: String,
-    /// The date the activity was measured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference_date: Option<Date>,
-}
-
-/// A device as written on the declaration form (docs/device-classes.md, "Describing a device").
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Description {
-    /// Free text as on the form.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Kind of radiation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub radiation: Option<Radiation>,
-    /// Use.
-    #[serde(rename = "use", skip_serializing_if = "Option::is_none")]
-    pub use_: Option<Use>,
-    /// Modality key (see the classifier's vocabulary).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub modality: Option<String>,
-    /// Used at more than one place.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mobile: Option<bool>,
-    /// Highest tube voltage, kV (exact decimal).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_kv: Option<rust_decimal::Decimal>,
-    /// Accelerators: highest particle energy, MeV.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_energy_mev: Option<rust_decimal::Decimal>,
-    /// Dose-equivalent rate at 0.1 m from any accessible surface, µSv/h.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dose_rate_usv_h: Option<rust_decimal::Decimal>,
-    /// Type-approved.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_approved: Option<bool>,
-    /// Sealed sources.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub source: Vec<SourceSpec>,
-}
-
-impl Description {
-    /// Whether nothing at all is described.
-    pub fn is_empty(&self) -> bool {
-        *self == Description::default()
-    }
-
-    /// Refuses a physically impossible value: a tube voltage or particle energy that is not
-    /// positive, or a negative dose rate. (Sources are checked where they are read and
-    /// assessed: their activity, nuclide and reference date.)
-    pub(crate) fn check(&self) -> Result<(), Error> {
-        for (key, value) in [
-            ("max_kv", self.max_kv),
-            ("max_energy_mev", self.max_energy_mev),
-            ("dose_rate_usv_h", self.dose_rate_usv_h),
-        ] {
-            if let Some(message) = value.and_then(|v| impossible(key, v)) {
-                return Err(Error::input(Finding::error(None, Some(key), message)));
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Refuses a modality the classifier does not know, with the closest one or the list.
-pub(crate) fn check_modality(m: &str) -> Result<(), String> {
-    let known = crate::classify::modalities();
-    if known.contains(&m) {
-        return Ok(());
-    }
-    let shown = crate::text::excerpt(m);
-    let close = known.iter().find(|k| m.len() <= 64 && crate::text::edit_distance(k, m) <= 2);
-    Err(match close {
-        Some(k) => format!("unknown modality `{shown}`; did you mean `{k}`?"),
-        None => format!("unknown modality `{shown}`; expected one of: {}", known.join(", ")),
-    })
-}
-
-/// Why a measured value of a description cannot be, if it cannot.
-fn impossible(key: &str, value: rust_decimal::Decimal) -> Option<String> {
-    let shown = crate::money::canonical(value);
-    match key {
-        "max_kv" if value <= rust_decimal::Decimal::ZERO => Some(format!(
-            "max_kv = {shown} cannot be: the highest tube voltage is a positive number of kilovolts (e.g. 120)"
-        )),
-        "max_energy_mev" if value <= rust_decimal::Decimal::ZERO => Some(format!(
-            "max_energy_mev = {shown} cannot be: the highest particle energy is a positive number of MeV (e.g. 6)"
-        )),
-        "dose_rate_usv_h" if value < rust_decimal::Decimal::ZERO => {
-            Some(format!("dose_rate_usv_h = {shown} cannot be: a dose rate is zero or more µSv/h"))
-        }
-        _ => None,
-    }
-}
+use crate::vocab::{Channel, Description, FacilityKind, Procedure, Radiation, SourceSpec, Use};
+use crate::vocab::{DeviceClass, unknown_class_message};
 
 /// One `[[device]]` entry of an application.
 #[derive(Clone, Debug, PartialEq)]
@@ -769,14 +476,18 @@ fn convert_device(src: &Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEn
             format!("a device may list at most {MAX_SOURCES} sources"),
         )));
     }
-    if let Some(m) = &d.modality {
-        check_modality(m.get_ref()).map_err(|message| Error::input(src.error(m, "modality", message)))?;
-    }
+    let modality = match &d.modality {
+        Some(m) => Some(
+            crate::vocab::parse_modality(m.get_ref())
+                .map_err(|message| Error::input(src.error(m, "modality", message)))?,
+        ),
+        None => None,
+    };
     for (key, value) in
         [("max_kv", &d.max_kv), ("max_energy_mev", &d.max_energy_mev), ("dose_rate_usv_h", &d.dose_rate_usv_h)]
     {
         if let Some(v) = value
-            && let Some(message) = impossible(key, v.get_ref().0)
+            && let Some(message) = crate::vocab::device::impossible(key, v.get_ref().0)
         {
             return Err(Error::input(src.error(v, key, message)));
         }
@@ -785,7 +496,7 @@ fn convert_device(src: &Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEn
         name: d.name.as_ref().map(|n| crate::text::nfc(n.get_ref())),
         radiation: d.radiation,
         use_: d.use_,
-        modality: d.modality.as_ref().map(|m| m.get_ref().clone()),
+        modality,
         mobile: d.mobile,
         max_kv: d.max_kv.as_ref().map(|x| x.get_ref().0),
         max_energy_mev: d.max_energy_mev.as_ref().map(|x| x.get_ref().0),

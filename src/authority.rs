@@ -3,13 +3,13 @@
 
 use serde::Serialize;
 
-use crate::class::{ClassMap, DeviceClass, Family};
 use crate::date::Date;
 use crate::error::Finding;
-use crate::province::Body;
 use crate::schedule::model::AuthorityFile;
-use crate::schedule::{Authority, LegalRef, Text};
 use crate::source::Src;
+use crate::vocab::Body;
+use crate::vocab::{Authority, LegalRef, Text};
+use crate::vocab::{ClassMap, DeviceClass, Family};
 
 /// One rule: these classes fall to this authority during the period.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -116,7 +116,7 @@ impl AuthorityTable {
                         None => findings.push(src.error(
                             c,
                             "rule.classes",
-                            crate::class::unknown_class_message(c.get_ref()),
+                            crate::vocab::unknown_class_message(c.get_ref()),
                         )),
                     }
                 }

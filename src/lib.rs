@@ -134,7 +134,6 @@ struct ReadmeDoctests;
 mod application;
 mod authority;
 mod batch;
-mod class;
 mod classify;
 mod date;
 mod error;
@@ -152,17 +151,16 @@ mod schedule;
 mod sheet;
 mod source;
 mod text;
+mod vocab;
 
 pub use application::{
-    Application, Channel, Description, DeviceEntry, FacilityKind, MAX_APPLICATION_BYTES, MAX_CONDITIONS, MAX_COUNT,
-    MAX_DEVICES, MAX_SITES, MAX_SOURCES, MAX_TEXT, Procedure, Radiation, SourceSpec, Use, devices_from_toml,
-    parse_count,
+    Application, DeviceEntry, MAX_APPLICATION_BYTES, MAX_CONDITIONS, MAX_COUNT, MAX_DEVICES, MAX_SITES, MAX_SOURCES,
+    MAX_TEXT, devices_from_toml, parse_count,
 };
 pub use authority::{AlternativeAuthority, AuthorityRule, AuthorityTable, Contest};
 pub use batch::{
     BATCH_COLUMNS, BatchProblem, BatchReport, BatchResult, BatchWarning, Keep, MAX_APPLICATIONS, MAX_PROBLEMS,
 };
-pub use class::{DeviceClass, Family};
 pub use classify::{
     AuthorityReading, Candidates, ClassOf, Classification, ClassificationRules, Reason, Status, modalities,
 };
@@ -170,7 +168,7 @@ pub use date::{Date, DateError};
 pub use error::{Error, Finding, Location, Severity};
 pub use money::{Money, Rounding};
 pub use nuclide::{Activity, ActivityError, Confidence, Nuclide, Nuclides, Provenance, SourceAssessment};
-pub use province::{Body, FormerProvince, FormerRef, LookupError, Province, Provinces, ResolvedProvince};
+pub use province::{FormerProvince, FormerRef, LookupError, Province, Provinces, ResolvedProvince};
 pub use quote::{
     ContestedAuthority, Explanation, Line, Quote, QuoteAdjustment, QuoteCharge, QuoteWarning, Reading, ReadingOutcome,
     ScheduleRef, Step,
@@ -186,6 +184,9 @@ pub use schedule::{
     Version, WarningLevel, diff, schema,
 };
 pub use source::read_text_file;
+pub use vocab::{
+    Body, Channel, Description, DeviceClass, FacilityKind, Family, Modality, Procedure, Radiation, SourceSpec, Use,
+};
 
 /// Text folding used for forgiving lookups (case, Vietnamese diacritics, punctuation).
 pub mod fold {

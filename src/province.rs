@@ -8,20 +8,11 @@ use serde::{Deserialize, Serialize};
 use crate::date::Date;
 use crate::error::Finding;
 use crate::schedule::model::{DeviationFile, ProvinceFile};
-use crate::schedule::{DeviationInfo, LegalRef, ProvinceKind, SourceFile, Text, Version};
+use crate::schedule::{DeviationInfo, ProvinceKind, SourceFile, Version};
 use crate::source::Src;
 use crate::text::{compact, edit_distance, fold};
-
-/// A body that appraises and collects the fee.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Body {
-    /// Vietnamese name.
-    pub vi: String,
-    /// English name.
-    pub en: String,
-    /// Why this body.
-    pub basis: LegalRef,
-}
+use crate::vocab::Body;
+use crate::vocab::{LegalRef, Text};
 
 /// A former province merged into a current one on the reorganisation date.
 #[derive(Clone, Debug, PartialEq, Eq)]

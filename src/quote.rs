@@ -3,18 +3,20 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::application::{Application, Channel, DeviceEntry, Places, Procedure, Terms};
-use crate::class::DeviceClass;
+use crate::application::{Application, DeviceEntry, Places, Terms};
 use crate::classify::{Classification, Status};
 use crate::date::Date;
 use crate::error::{Error, Finding};
 use crate::exact::Exact;
 use crate::money::Money;
-use crate::province::{Body, Province, ResolvedProvince};
+use crate::province::{Province, ResolvedProvince};
 use crate::schedule::{
-    Adjustment, AdjustmentKind, Aggregation, Authority, FacilityDefault, LegalRef, RoundAt, Row, Schedules, Text, Unit,
-    Version,
+    Adjustment, AdjustmentKind, Aggregation, FacilityDefault, RoundAt, Row, Schedules, Unit, Version,
 };
+use crate::vocab::Body;
+use crate::vocab::DeviceClass;
+use crate::vocab::{Authority, LegalRef, Text};
+use crate::vocab::{Channel, Procedure};
 
 /// The schedule version a quote was priced with.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -488,7 +490,7 @@ fn settle<'a>(
     match version.default_facility_kind() {
         Some(d) => Ok((Terms { facility_kind: Some(d.kind), ..terms }, Some(d))),
         None => {
-            let kinds: Vec<&str> = crate::application::FacilityKind::ALL.iter().map(|k| k.key()).collect();
+            let kinds: Vec<&str> = crate::vocab::FacilityKind::ALL.iter().map(|k| k.key()).collect();
             Err(Error::input(
                 Finding::error(
                     places.file.clone(),

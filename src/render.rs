@@ -2,9 +2,9 @@
 
 use std::fmt::Write as _;
 
-use crate::class::DeviceClass;
 use crate::quote::Quote;
-use crate::schedule::Authority;
+use crate::vocab::Authority;
+use crate::vocab::DeviceClass;
 
 fn pad(s: &str, width: usize) -> String {
     let n = s.chars().count();

@@ -25,14 +25,16 @@ use rows::{Columns, header_problem, parse_row};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::application::{Application, Channel, DeviceEntry, Procedure, Terms};
-use crate::class::DeviceClass;
+use crate::application::{Application, DeviceEntry, Terms};
 use crate::date::Date;
 use crate::error::{Error, Finding};
 use crate::exact::Exact;
 use crate::money::Money;
-use crate::schedule::{Authority, Schedules};
+use crate::schedule::Schedules;
 use crate::sheet::csv::{CsvRows, Got, Stop};
+use crate::vocab::Authority;
+use crate::vocab::DeviceClass;
+use crate::vocab::{Channel, Procedure};
 
 /// The columns of a batch file, in any order.
 pub const BATCH_COLUMNS: [&str; 7] =
@@ -129,7 +131,7 @@ pub struct BatchWarning {
     /// How prominently it is shown.
     pub level: crate::schedule::WarningLevel,
     /// The warning.
-    pub text: crate::schedule::Text,
+    pub text: crate::vocab::Text,
     /// Priced applications that carry it.
     pub applications: u64,
 }

@@ -1,9 +1,10 @@
 //! A batch row's seven fields, read and checked, and the header that says where they are.
 
-use crate::application::{COUNT, Channel, MAX_TEXT, Procedure};
-use crate::class::DeviceClass;
+use crate::application::{COUNT, MAX_TEXT};
 use crate::date::Date;
 use crate::error::{Error, Finding};
+use crate::vocab::DeviceClass;
+use crate::vocab::{Channel, Procedure};
 
 use super::BATCH_COLUMNS;
 
@@ -102,7 +103,7 @@ pub(super) fn parse_row<'a>(fields: &[&'a str; 7]) -> Result<Row<'a>, String> {
         c => Channel::from_key(c)
             .ok_or_else(|| format!("unknown channel `{}`: expected online or in_person", crate::text::excerpt(c)))?,
     };
-    let class = DeviceClass::from_key(class).ok_or_else(|| crate::class::unknown_class_message(class))?;
+    let class = DeviceClass::from_key(class).ok_or_else(|| crate::vocab::unknown_class_message(class))?;
     let count = match count {
         "" => 1,
         c => crate::number::parse_count(c, COUNT).map_err(|e| e.message)?,

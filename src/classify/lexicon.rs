@@ -2,7 +2,7 @@
 //! punctuation as spaces) and what each one says about the device. Longer phrases are matched
 //! first and consume their words, so "huynh quang tia x" (XRF) does not also read as "tia x".
 
-use crate::application::{Radiation, Use};
+use crate::vocab::{Radiation, Use};
 
 /// What a phrase says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -14,14 +14,15 @@ use std::collections::BTreeSet;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::application::{Description, Radiation, Use};
-use crate::class::{DeviceClass, Family};
 use crate::date::Date;
 use crate::error::{Error, Finding};
 use crate::nuclide::{Activity, SourceAssessment, assess, category, sum_a_over_d};
+use crate::schedule::Schedules;
 use crate::schedule::model::Exact;
-use crate::schedule::{Authority, LegalRef, Schedules, Text};
 use crate::source::Src;
+use crate::vocab::{Authority, LegalRef, Text};
+use crate::vocab::{Description, Radiation, Use};
+use crate::vocab::{DeviceClass, Family};
 use lexicon::Meaning;
 
 /// Whether a device needs a licence.
@@ -508,7 +509,7 @@ fn class_list(src: &Src<'_>, keys: &[toml::Spanned<String>], findings: &mut Vec<
         .filter_map(|k| {
             let c = DeviceClass::from_key(k.get_ref());
             if c.is_none() {
-                findings.push(src.error(k, "classes", crate::class::unknown_class_message(k.get_ref())));
+                findings.push(src.error(k, "classes", crate::vocab::unknown_class_message(k.get_ref())));
             }
             c
         })
@@ -601,25 +602,18 @@ impl Schedules {
         if let Some(u) = d.use_ {
             fields.uses = Some([u].into());
         }
-        if let Some(m) = &d.modality {
-            let known = modalities();
-            let Some(&m) = known.iter().find(|k| **k == m.as_str()) else {
-                return Err(Error::input(Finding::error(
-                    None,
-                    Some("modality"),
-                    format!("unknown modality `{m}`; expected one of: {}", known.join(", ")),
-                )));
-            };
+        if let Some(modality) = d.modality {
+            let m = modality.key();
             // A mobile fluoroscope is a C-arm; mobile radiography is a mobile X-ray.
             let m = match (m, d.mobile) {
                 ("fluoroscopy", Some(true)) => "c_arm",
                 ("radiography", Some(true)) => "mobile_radiography",
                 (m, _) => m,
             };
-            if Some(m) != d.modality.as_deref() && explain {
+            if m != modality.key() && explain {
                 reasons.push(reason(
                     "field.mobile",
-                    format!("a mobile {} unit is classed as {m}", d.modality.as_deref().unwrap_or("")),
+                    format!("a mobile {modality} unit is classed as {m}"),
                     DEFINITIONS,
                 ));
             }
@@ -1001,5 +995,12 @@ mod tests {
         for c in DeviceClass::ALL.iter().filter(|c| c.family() != Family::OtherPractice) {
             assert!(PROFILES.iter().any(|p| p.class == *c), "{c}");
         }
+    }
+
+    #[test]
+    fn the_modality_vocabulary_is_exactly_what_the_profiles_know() {
+        let mut keys: Vec<&str> = crate::vocab::Modality::ALL.iter().map(|m| m.key()).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, modalities());
     }
 }

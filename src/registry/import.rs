@@ -23,12 +23,12 @@
 use serde::Serialize;
 
 use super::{Change, Equipment, EquipmentStatus, Event, Registry};
-use crate::application::{Description, Radiation, Use};
-use crate::class::DeviceClass;
 use crate::date::Date;
 use crate::error::{Error, Finding};
 use crate::schedule::Schedules;
 use crate::text::fold;
+use crate::vocab::DeviceClass;
+use crate::vocab::{Description, Radiation, Use};
 
 /// The canonical columns of a device-list CSV.
 pub const CSV_COLUMNS: [&str; 14] = [
@@ -217,13 +217,11 @@ impl Registry {
                     name: opt("name"),
                     radiation: get("radiation").map(|v| parse_enum::<Radiation>(v, "radiation")).transpose()?,
                     use_: get("use").map(|v| parse_enum::<Use>(v, "use")).transpose()?,
-                    modality: get("modality")
-                        .map(|m| crate::application::check_modality(m).map(|()| m.to_owned()))
-                        .transpose()?,
+                    modality: get("modality").map(crate::vocab::parse_modality).transpose()?,
                     ..Description::default()
                 };
                 let class = get("class")
-                    .map(|k| DeviceClass::from_key(k).ok_or_else(|| crate::class::unknown_class_message(k)))
+                    .map(|k| DeviceClass::from_key(k).ok_or_else(|| crate::vocab::unknown_class_message(k)))
                     .transpose()?;
                 // The one number rule (`2020.0` is 2020), then the range: a year of manufacture is
                 // from 1900 to the day of the import.

@@ -15,13 +15,15 @@ use serde::{Deserialize, Serialize};
 
 pub use import::{CSV_COLUMNS, ImportProblem, ImportReport};
 
-use crate::application::{Application, Description, DeviceEntry, FacilityKind, Procedure};
-use crate::class::{DeviceClass, Family};
+use crate::application::{Application, DeviceEntry};
 use crate::date::Date;
 use crate::error::{Error, Finding};
 use crate::money::Money;
 use crate::quote::Quote;
-use crate::schedule::{Authority, Schedules};
+use crate::schedule::Schedules;
+use crate::vocab::Authority;
+use crate::vocab::{Description, FacilityKind, Procedure};
+use crate::vocab::{DeviceClass, Family};
 
 /// A licensee's site.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

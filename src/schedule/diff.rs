@@ -6,9 +6,9 @@ use std::fmt;
 use rust_decimal::Decimal;
 
 use super::{Adjustment, Charge, Version};
-use crate::application::Procedure;
-use crate::class::DeviceClass;
 use crate::money::Money;
+use crate::vocab::DeviceClass;
+use crate::vocab::Procedure;
 
 /// One difference between two versions, in words a policy officer reads.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -12,9 +12,7 @@ use super::{
     Adjustment, Charge, ClassMapping, DeviationInfo, FacilityDefault, Note, ProcedureRule, RoundingRule, Row,
     ScheduleWarning, Schedules, SourceFile, Text, Version,
 };
-use crate::application::Procedure;
 use crate::authority::AuthorityTable;
-use crate::class::{ClassMap, DeviceClass, unknown_class_message};
 use crate::classify::ClassificationRules;
 use crate::date::Date;
 use crate::error::{Error, Finding, Location};
@@ -22,6 +20,8 @@ use crate::money::canonical;
 use crate::nuclide::Nuclides;
 use crate::province::Provinces;
 use crate::source::Src;
+use crate::vocab::Procedure;
+use crate::vocab::{ClassMap, DeviceClass, unknown_class_message};
 
 /// Largest schedule file read, in bytes: far above any real schedule, far below trouble.
 pub const MAX_FILE_BYTES: u64 = 1 << 20;

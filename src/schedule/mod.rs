@@ -16,18 +16,19 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+pub use crate::vocab::{Authority, LegalRef, Text};
 pub use diff::{Difference, diff};
-pub use model::{AdjustmentKind, Aggregation, Authority, LegalRef, ProvinceKind, RoundAt, Text, Unit, WarningLevel};
+pub use model::{AdjustmentKind, Aggregation, ProvinceKind, RoundAt, Unit, WarningLevel};
 
-use crate::application::{Channel, Procedure};
 use crate::authority::AuthorityTable;
-use crate::class::{ClassMap, DeviceClass};
 use crate::classify::ClassificationRules;
 use crate::date::Date;
 use crate::error::{Error, Finding};
 use crate::money::Rounding;
 use crate::nuclide::Nuclides;
 use crate::province::Provinces;
+use crate::vocab::{Channel, Procedure};
+use crate::vocab::{ClassMap, DeviceClass};
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_files.rs"));
@@ -139,7 +140,7 @@ pub struct Adjustment {
     pub until: Option<Date>,
     /// Only applications from these kinds of facility (all when absent).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub facility_kinds: Option<Vec<crate::application::FacilityKind>>,
+    pub facility_kinds: Option<Vec<crate::vocab::FacilityKind>>,
     /// Only applications that state this condition (e.g. `late`, `partial_period`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub when: Option<String>,
@@ -314,7 +315,7 @@ fn is_sum(a: &Aggregation) -> bool {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FacilityDefault {
     /// The kind assumed.
-    pub kind: crate::application::FacilityKind,
+    pub kind: crate::vocab::FacilityKind,
     /// Why the schedule may assume it.
     pub basis: LegalRef,
 }

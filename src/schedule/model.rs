@@ -8,9 +8,10 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::application::{Channel, Procedure};
 use crate::date::Date;
 use crate::money::Rounding;
+use crate::vocab::{Authority, LegalRef, Text};
+use crate::vocab::{Channel, Procedure};
 
 pub(crate) use crate::number::Number as Exact;
 
@@ -50,7 +51,7 @@ pub(crate) struct IndexValueFile {
 #[serde(deny_unknown_fields)]
 pub(crate) struct FacilityDefaultFile {
     /// The kind assumed.
-    pub(crate) kind: crate::application::FacilityKind,
+    pub(crate) kind: crate::vocab::FacilityKind,
     /// Why the schedule may assume it.
     pub(crate) basis: LegalRef,
 }
@@ -70,7 +71,7 @@ impl JsonSchema for ClassMappingFile {
         "ClassMapping".into()
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        let classes: Vec<&str> = crate::class::DeviceClass::all_keys().collect();
+        let classes: Vec<&str> = crate::vocab::DeviceClass::all_keys().collect();
         schemars::json_schema!({
             "description": "A device-class key (docs/device-classes.md), or a table for a class priced by analogy.",
             "anyOf": [
@@ -87,43 +88,6 @@ impl JsonSchema for ClassMappingFile {
                 }
             ]
         })
-    }
-}
-
-/// A text in Vietnamese and English.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Text {
-    /// Vietnamese.
-    pub vi: String,
-    /// English.
-    pub en: String,
-}
-
-/// A legal reference: the document, and where in it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LegalRef {
-    /// The document's number and kind, e.g. `Thông tư 287/2016/TT-BTC`.
-    pub document: String,
-    /// Article, clause, annex row… e.g. `Biểu phí, mục 1.4.4`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub article: Option<String>,
-    /// The document's date of issue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<Date>,
-    /// Where the text (or the secondary source used) can be read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-}
-
-impl fmt::Display for LegalRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.document)?;
-        if let Some(article) = &self.article {
-            write!(f, ", {article}")?;
-        }
-        Ok(())
     }
 }
 
@@ -370,7 +334,7 @@ pub(crate) struct AdjustmentFile {
     pub(crate) until: Option<Spanned<Date>>,
     /// Only applications from these kinds of facility.
     #[serde(default)]
-    pub(crate) facility_kinds: Option<Vec<crate::application::FacilityKind>>,
+    pub(crate) facility_kinds: Option<Vec<crate::vocab::FacilityKind>>,
     /// Only applications that state this condition, e.g. "late".
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -684,38 +648,6 @@ pub enum ProvinceKind {
     Province,
     /// Thành phố trực thuộc trung ương.
     City,
-}
-
-/// Who licenses and collects.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Authority {
-    /// The provincial People's Committee, through its Department of Science and Technology.
-    Province,
-    /// VARANS, the Vietnam Agency for Radiation and Nuclear Safety.
-    Varans,
-    /// The Ministry of Science and Technology itself.
-    Ministry,
-}
-
-impl Authority {
-    /// Short Vietnamese and English names, for sentences.
-    pub fn names(self) -> (&'static str, &'static str) {
-        match self {
-            Authority::Province => ("UBND cấp tỉnh (Sở KH&CN)", "the province (DOST)"),
-            Authority::Varans => ("Cục An toàn bức xạ và hạt nhân", "VARANS"),
-            Authority::Ministry => ("Bộ Khoa học và Công nghệ", "the Ministry of Science and Technology"),
-        }
-    }
-
-    /// The stable key: `province`, `varans` or `ministry`.
-    pub fn key(self) -> &'static str {
-        match self {
-            Authority::Province => "province",
-            Authority::Varans => "varans",
-            Authority::Ministry => "ministry",
-        }
-    }
 }
 
 /// `alternative = { authority = "…", basis = { … } }` on a rule of a contested period: who

@@ -1,7 +1,7 @@
 //! The classifier: structured descriptions, names, exemption, sources, authority, the tool.
 
 use proptest::prelude::*;
-use radfee::{Authority, Description, DeviceClass, Radiation, SourceSpec, Status, Use};
+use radfee::{Authority, Description, DeviceClass, Modality, Radiation, SourceSpec, Status, Use};
 use rust_decimal::Decimal;
 
 use crate::{date, root, shared};
@@ -14,7 +14,7 @@ fn described(radiation: Radiation, use_: Use, modality: Option<&str>) -> Descrip
     Description {
         radiation: Some(radiation),
         use_: Some(use_),
-        modality: modality.map(str::to_owned),
+        modality: modality.map(|m| Modality::from_key(m).expect("known modality")),
         ..Description::default()
     }
 }
@@ -84,7 +84,7 @@ fn every_device_class_is_reached_from_a_structured_description() {
     let mut d = described(X, Medical, Some("fluoroscopy"));
     d.mobile = Some(true);
     assert_eq!(classify(&d, "2026-03-01").class, Some(DeviceClass::XrayCArm));
-    d.modality = Some("radiography".into());
+    d.modality = Some(Modality::Radiography);
     assert_eq!(classify(&d, "2026-03-01").class, Some(DeviceClass::XrayMobile));
 }
 
@@ -205,7 +205,7 @@ fn names_alone_are_read_in_vietnamese_english_and_abbreviations() {
 fn the_name_and_the_fields_disagreeing_is_said() {
     let d = Description {
         name: Some("Máy X-quang răng toàn cảnh".into()),
-        modality: Some("cephalometric".into()),
+        modality: Some(Modality::Cephalometric),
         ..Description::default()
     };
     let c = classify(&d, "2026-03-01");
@@ -222,7 +222,7 @@ fn the_name_and_the_fields_disagreeing_is_said() {
     let d = Description {
         name: Some("MRI".into()),
         radiation: Some(Radiation::XRay),
-        modality: Some("ct".into()),
+        modality: Some(Modality::Ct),
         ..Description::default()
     };
     let c = classify(&d, "2026-03-01");
@@ -265,7 +265,7 @@ fn with_sources(sources: &[(&str, &str, Option<&str>)], day: &str) -> radfee::Cl
     let d = Description {
         radiation: Some(Radiation::SealedSource),
         use_: Some(Use::Industrial),
-        modality: Some("gauge".into()),
+        modality: Some(Modality::Gauge),
         source: sources
             .iter()
             .map(|(n, a, r)| SourceSpec { nuclide: (*n).into(), activity: (*a).into(), reference_date: r.map(date) })
@@ -450,7 +450,7 @@ proptest! {
             name: (!words.is_empty()).then(|| words.join(" ")),
             radiation,
             use_,
-            modality: modality.map(str::to_owned),
+            modality: modality.map(|m| Modality::from_key(m).expect("known modality")),
             mobile,
             ..Description::default()
         };

@@ -1,0 +1,89 @@
+//! The legal vocabulary every part shares: bilingual texts, legal references, licensing
+//! authorities and the bodies that appraise and collect.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+
+use crate::date::Date;
+use serde::{Deserialize, Serialize};
+
+/// A text in Vietnamese and English.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    /// Vietnamese.
+    pub vi: String,
+    /// English.
+    pub en: String,
+}
+
+/// A legal reference: the document, and where in it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LegalRef {
+    /// The document's number and kind, e.g. `Thông tư 287/2016/TT-BTC`.
+    pub document: String,
+    /// Article, clause, annex row… e.g. `Biểu phí, mục 1.4.4`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<String>,
+    /// The document's date of issue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+    /// Where the text (or the secondary source used) can be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl fmt::Display for LegalRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.document)?;
+        if let Some(article) = &self.article {
+            write!(f, ", {article}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Who licenses and collects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Authority {
+    /// The provincial People's Committee, through its Department of Science and Technology.
+    Province,
+    /// VARANS, the Vietnam Agency for Radiation and Nuclear Safety.
+    Varans,
+    /// The Ministry of Science and Technology itself.
+    Ministry,
+}
+
+impl Authority {
+    /// Short Vietnamese and English names, for sentences.
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Authority::Province => ("UBND cấp tỉnh (Sở KH&CN)", "the province (DOST)"),
+            Authority::Varans => ("Cục An toàn bức xạ và hạt nhân", "VARANS"),
+            Authority::Ministry => ("Bộ Khoa học và Công nghệ", "the Ministry of Science and Technology"),
+        }
+    }
+
+    /// The stable key: `province`, `varans` or `ministry`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Authority::Province => "province",
+            Authority::Varans => "varans",
+            Authority::Ministry => "ministry",
+        }
+    }
+}
+
+/// A body that appraises and collects the fee.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Body {
+    /// Vietnamese name.
+    pub vi: String,
+    /// English name.
+    pub en: String,
+    /// Why this body.
+    pub basis: LegalRef,
+}
