@@ -8,29 +8,40 @@
 use std::hint::black_box;
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use radfee::{
-    Application, Authority, Change, Channel, Date, Description, DeviceClass, Equipment, EquipmentStatus, Event,
-    Facility, FacilityKind, Licence, Procedure, Radiation, Registry, Schedules, Use,
-};
+use radfee::application::{DeviceEntry, FacilityKind};
+use radfee::batch::{Keep, Options};
+use radfee::classify::{Modality, Radiation, Use};
+use radfee::registry::{Change, Equipment, EquipmentStatus, Event, Facility, Licence, Registry};
+use radfee::{Application, Authority, Channel, Date, Description, DeviceClass, Law, Procedure};
+
+/// The batch generator the tools use (`gen_batch`), included by path.
+#[path = "../examples/common/generate.rs"]
+#[allow(dead_code, unreachable_pub)]
+mod generate;
 use rust_decimal::Decimal;
 
 /// A typical application: renewal, online, five lines of mixed classes.
 fn typical() -> Application {
-    Application::new("Đồng Nai", Procedure::Renewal, "2025-09-15".parse().unwrap())
-        .with_channel(Channel::Online)
-        .with_device(DeviceClass::XrayCt, 1)
-        .with_device(DeviceClass::XrayGeneral, 2)
-        .with_device(DeviceClass::XrayMobile, 1)
-        .with_device(DeviceClass::XrayDentalPanoramic, 3)
-        .with_device(DeviceClass::XrayMammography, 1)
+    let mut b =
+        Application::builder("Đồng Nai", Procedure::Renewal, "2025-09-15".parse().unwrap()).channel(Channel::Online);
+    for (class, count) in [
+        (DeviceClass::XrayCt, 1),
+        (DeviceClass::XrayGeneral, 2),
+        (DeviceClass::XrayMobile, 1),
+        (DeviceClass::XrayDentalPanoramic, 3),
+        (DeviceClass::XrayMammography, 1),
+    ] {
+        b = b.device(DeviceEntry::of_class(class, count).unwrap());
+    }
+    b.build().unwrap()
 }
 
 /// The same 287/2016 rules written by hand: fees in match arms, the procedure factor and the
 /// 2023-12-01..2025-12-31 online reduction, in Decimal.
 fn hardcoded(app: &Application) -> Option<Decimal> {
     let mut subtotal = Decimal::ZERO;
-    for d in &app.devices {
-        let fee: i64 = match d.class? {
+    for d in app.devices() {
+        let fee: i64 = match d.class()? {
             DeviceClass::XrayDentalIntraoral
             | DeviceClass::XrayDentalPanoramic
             | DeviceClass::XrayDentalCephalometric
@@ -43,30 +54,30 @@ fn hardcoded(app: &Application) -> Option<Decimal> {
             DeviceClass::PetCt | DeviceClass::SpectCt => 16_000_000,
             _ => return None,
         };
-        subtotal += Decimal::from(fee) * Decimal::from(d.count);
+        subtotal += Decimal::from(fee) * Decimal::from(d.count());
     }
-    let factor = match app.procedure {
+    let factor = match app.procedure() {
         Procedure::New | Procedure::Supplement => Decimal::ONE,
         Procedure::Renewal => Decimal::new(75, 2),
-        Procedure::Amendment | Procedure::Reissue | Procedure::Declaration => Decimal::ZERO,
+        _ => Decimal::ZERO,
     };
     let mut total = subtotal * factor;
     let from = Date::new(2023, 12, 1).unwrap();
     let until = Date::new(2025, 12, 31).unwrap();
-    if app.channel == Channel::Online && app.received >= from && app.received <= until {
+    if app.channel() == Channel::Online && app.received() >= from && app.received() <= until {
         total *= Decimal::new(9, 1);
     }
     Some(total.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
 }
 
 fn quote(c: &mut Criterion) {
-    let s = Schedules::builtin().unwrap();
+    let s = Law::builtin().unwrap();
     let app = typical();
     assert_eq!(s.quote(&app).unwrap().total.amount(), hardcoded(&app).unwrap(), "the two agree");
     let mut g = c.benchmark_group("quote");
     g.throughput(Throughput::Elements(1));
-    assert_eq!(s.total(&app).unwrap().0.amount(), hardcoded(&app).unwrap());
-    // The engine's hot path (Schedules::total), schedules loaded once.
+    assert_eq!(s.total(&app).unwrap().amount.amount(), hardcoded(&app).unwrap());
+    // The engine's total (Law::total): the same plan and core as the quote, recording nothing.
     g.bench_function("engine", |b| b.iter(|| black_box(s.total(black_box(&app)).unwrap())));
     g.bench_function("hardcoded", |b| b.iter(|| black_box(hardcoded(black_box(&app)).unwrap())));
     // The full itemised, bilingual, cited quote.
@@ -75,11 +86,15 @@ fn quote(c: &mut Criterion) {
 }
 
 fn load(c: &mut Criterion) {
-    c.bench_function("load/builtin", |b| b.iter(|| black_box(Schedules::builtin().unwrap())));
+    // Parsing and checking every shipped file (what Law::builtin does once per process).
+    let files = Law::builtin_files();
+    c.bench_function("load/builtin", |b| b.iter(|| black_box(Law::from_files(files.clone()).unwrap())));
+    // Law::builtin after the first call: the cached value.
+    c.bench_function("load/builtin_cached", |b| b.iter(|| black_box(Law::builtin().unwrap())));
 }
 
 fn batch(c: &mut Criterion) {
-    let s = Schedules::builtin().unwrap();
+    let s = Law::builtin().unwrap();
     let rows = 1_000_000u64;
     let path = std::env::temp_dir().join("radfee-bench-1m.csv");
     let mut g = c.benchmark_group("batch");
@@ -89,12 +104,12 @@ fn batch(c: &mut Criterion) {
         // Written only when this benchmark is selected; the same bytes as
         // `cargo run --release --example gen_batch -- --rows 1000000 --seed 42`.
         let mut csv = Vec::with_capacity(70 << 20);
-        radfee::generate::write_batch(&s, &mut csv, rows, rows * 2 / 5, 42).unwrap();
+        generate::write_batch(s, &mut csv, rows, rows * 2 / 5, 42).unwrap();
         std::fs::write(&path, &csv).unwrap();
         b.iter(|| {
             let f = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(&path).unwrap());
             // As the batch tool runs when it writes no file: the three figures only.
-            black_box(s.price_batch_keeping(f, radfee::Keep::Figures, |_| {}).unwrap())
+            black_box(s.price_batch(f, &Options::default().keep(Keep::Figures), |_| {}).unwrap())
         })
     });
     g.finish();
@@ -120,10 +135,9 @@ const NAMES: &[&str] = &[
 ];
 
 fn classify(c: &mut Criterion) {
-    let s = Schedules::builtin().unwrap();
+    let s = Law::builtin().unwrap();
     let date = Date::new(2026, 3, 1).unwrap();
-    let named: Vec<Description> =
-        NAMES.iter().map(|n| Description { name: Some((*n).to_owned()), ..Description::default() }).collect();
+    let named: Vec<Description> = NAMES.iter().map(|n| Description::named(*n).unwrap()).collect();
     let structured: Vec<Description> = [
         (Radiation::XRay, Use::Medical, "ct"),
         (Radiation::XRay, Use::Dental, "panoramic"),
@@ -131,11 +145,8 @@ fn classify(c: &mut Criterion) {
         (Radiation::SealedSource, Use::Industrial, "gauge"),
     ]
     .iter()
-    .map(|(r, u, m)| Description {
-        radiation: Some(*r),
-        use_: Some(*u),
-        modality: radfee::Modality::from_key(m),
-        ..Description::default()
+    .map(|(r, u, m)| {
+        Description::builder().radiation(*r).use_(*u).modality(Modality::from_key(m).unwrap()).build().unwrap()
     })
     .collect();
     let mut g = c.benchmark_group("classify");
@@ -152,7 +163,7 @@ fn classify(c: &mut Criterion) {
 }
 
 /// The events that register `devices` devices in 1,000 facilities, one licence per facility.
-fn registry_events(s: &Schedules, devices: usize) -> Vec<Event> {
+fn registry_events(s: &Law, devices: usize) -> Vec<Event> {
     let day = Date::new(2024, 1, 1).unwrap();
     let provinces: Vec<String> = s.provinces().all().iter().map(|p| p.slug().to_owned()).collect();
     let facilities = 1000;
@@ -202,7 +213,7 @@ fn registry_events(s: &Schedules, devices: usize) -> Vec<Event> {
 }
 
 /// A registry built from `events`.
-fn build(s: &Schedules, events: Vec<Event>) -> Registry {
+fn build(s: &Law, events: Vec<Event>) -> Registry {
     let mut r = Registry::new();
     for e in events {
         r.apply(s, e).unwrap();
@@ -211,22 +222,22 @@ fn build(s: &Schedules, events: Vec<Event>) -> Registry {
 }
 
 fn registry(c: &mut Criterion) {
-    let s = Schedules::builtin().unwrap();
+    let s = Law::builtin().unwrap();
     let mut g = c.benchmark_group("registry");
     g.sample_size(10);
     for devices in [100_000usize, 1_000_000] {
         g.bench_with_input(BenchmarkId::new("build", devices), &devices, |b, &n| {
             // Applying the registration events is measured; making them (the caller's input)
             // and dropping the registry are not.
-            b.iter_batched(|| registry_events(&s, n), |events| build(&s, events), BatchSize::PerIteration)
+            b.iter_batched(|| registry_events(s, n), |events| build(s, events), BatchSize::PerIteration)
         });
     }
     let from = Date::new(2025, 12, 1).unwrap();
     let to = Date::new(2026, 2, 28).unwrap();
     g.bench_function("renewals_due_1m", |b| {
         // Built only when this benchmark is selected.
-        let r = build(&s, registry_events(&s, 1_000_000));
-        b.iter(|| black_box(r.renewals_due(&s, from, to)))
+        let r = build(s, registry_events(s, 1_000_000));
+        b.iter(|| black_box(r.renewals_due(s, from, to)))
     });
     g.finish();
 }

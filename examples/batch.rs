@@ -15,11 +15,11 @@
 
 mod common;
 
-use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
+use radfee::batch::{Keep, Options};
 
 /// Price every application of a batch CSV file.
 #[derive(Parser, Debug)]
@@ -40,7 +40,7 @@ struct Args {
 
 /// Writes the totals file: application_id,total,authority,warnings (the ids of the schedule
 /// warnings the application carries, separated by `;`).
-fn write_totals(report: &radfee::BatchReport, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+fn write_totals(report: &radfee::batch::BatchReport, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(w);
     w.write_record(["application_id", "total", "authority", "warnings"])?;
     for r in &report.results {
@@ -52,7 +52,7 @@ fn write_totals(report: &radfee::BatchReport, w: &mut dyn std::io::Write) -> std
 }
 
 /// Writes the detail file: application_id,class,count,unit_fee,amount,row,warnings.
-fn write_detail(report: &radfee::BatchReport, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+fn write_detail(report: &radfee::batch::BatchReport, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(w);
     w.write_record(["application_id", "class", "count", "unit_fee", "amount", "row", "warnings"])?;
     for r in &report.results {
@@ -64,7 +64,7 @@ fn write_detail(report: &radfee::BatchReport, w: &mut dyn std::io::Write) -> std
                 l.count.to_string(),
                 l.unit_fee.amount().to_string(),
                 l.amount.amount().to_string(),
-                l.row.clone(),
+                l.row.clone().unwrap_or_else(|| "-".to_owned()),
                 warnings.clone(),
             ])?;
         }
@@ -86,24 +86,23 @@ fn run() -> Result<ExitCode, ExitCode> {
     common::check_outputs(&inputs, &outputs)?;
     let schedules = common::load_schedules(args.schedules.as_deref())?;
     let input = common::open_stream(&args.file)?;
-    let show_progress = std::io::stderr().is_terminal();
+    // Progress on a terminal only (indicatif draws nothing when standard error is not one).
+    let progress = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    progress.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {human_pos} rows read ({per_sec})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
     // Keep per-application results only when a file is written from them.
     let keep = match (&args.out, &args.detail) {
-        (_, Some(_)) => radfee::Keep::Lines,
-        (Some(_), None) => radfee::Keep::Totals,
-        (None, None) => radfee::Keep::Figures,
+        (_, Some(_)) => Keep::Lines,
+        (Some(_), None) => Keep::Totals,
+        (None, None) => Keep::Figures,
     };
     let name = if args.file == "-" { "<stdin>" } else { args.file.as_str() };
     let report = schedules
-        .price_batch_keeping(input, keep, |rows| {
-            if show_progress {
-                common::warn(&format!("\r{rows} rows read…"));
-            }
-        })
+        .price_batch(input, &Options::default().keep(keep), |rows| progress.set_position(rows))
         .map_err(|e| common::usage(&format!("{name}: {e}")))?;
-    if show_progress {
-        common::warn("\n");
-    }
+    progress.finish_and_clear();
     let mut listed = String::new();
     for p in &report.problems {
         listed.push_str(&format!("{name}: {p}\n"));
@@ -124,7 +123,7 @@ fn run() -> Result<ExitCode, ExitCode> {
     }
     for w in &report.warnings {
         let head = match w.level {
-            radfee::WarningLevel::High => "WARNING",
+            radfee::schedule::WarningLevel::High => "WARNING",
             _ => "notice",
         };
         listed.push_str(&format!(

@@ -21,6 +21,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use common::{Format, emit, fail, usage};
+use radfee::application::{DeviceEntry, FacilityKind};
 use radfee::{Application, Channel, Date, DeviceClass, Procedure};
 
 /// Compute the radiation-safety appraisal fee (phí thẩm định an toàn bức xạ) for an application.
@@ -58,6 +59,9 @@ struct Args {
     /// Quick quote: online or in_person [default: in_person].
     #[arg(long)]
     channel: Option<String>,
+    /// Quick quote: the kind of facility, for schedules that charge by it.
+    #[arg(long)]
+    facility_kind: Option<String>,
 }
 
 fn read_application(args: &Args) -> Result<Application, ExitCode> {
@@ -68,6 +72,7 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
         ("--province", args.province.is_some()),
         ("--date", args.date.is_some()),
         ("--channel", args.channel.is_some()),
+        ("--facility-kind", args.facility_kind.is_some()),
     ]
     .into_iter()
     .filter_map(|(flag, given)| given.then_some(flag))
@@ -79,7 +84,8 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
                 quick.join(", ")
             )));
         }
-        let (name, text) = common::read_input(path, radfee::MAX_APPLICATION_BYTES as u64, "an application")?;
+        let (name, text) =
+            common::read_input(path, radfee::application::MAX_APPLICATION_BYTES as u64, "an application")?;
         return Application::from_toml(&name, &text).map_err(|e| fail(&e));
     }
     let Some(class) = &args.class else {
@@ -98,11 +104,25 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
     let date: Date = date.parse().map_err(|e| usage(&format!("--date: {e}")))?;
     let count = match &args.count {
         None => 1,
-        Some(text) => radfee::parse_count(text).map_err(|e| {
+        Some(text) => radfee::application::parse_count(text).map_err(|e| {
             usage(&format!("--{}", e.findings().first().map_or_else(String::new, |f| f.message.clone())))
         })?,
     };
-    Ok(Application::new(province, procedure, date).with_channel(channel).with_device(class, count))
+    let mut builder = Application::builder(province, procedure, date).channel(channel);
+    if let Some(kind) = &args.facility_kind {
+        let kind = FacilityKind::from_key(kind).ok_or_else(|| {
+            let kinds: Vec<&str> = FacilityKind::ALL.iter().map(|k| k.key()).collect();
+            usage(&format!("--facility-kind: unknown kind of facility `{kind}` (one of {})", kinds.join(", ")))
+        })?;
+        builder = builder.facility_kind(kind);
+    }
+    let device = DeviceEntry::of_class(class, count).map_err(|e| fail(&e))?;
+    builder.device(device).build().map_err(|e| fail(&e))
+}
+
+/// The JSON of a quote or an explanation (a failure, which their types cannot cause, is said).
+fn json<T: serde::Serialize>(value: &T) -> Result<String, ExitCode> {
+    serde_json::to_string(value).map_err(|e| usage(&format!("cannot write the JSON: {e}")))
 }
 
 fn run() -> Result<(), ExitCode> {
@@ -113,13 +133,13 @@ fn run() -> Result<(), ExitCode> {
         let x = schedules.explain(&app).map_err(|e| fail(&e))?;
         return match args.format {
             Format::Text => emit(&format!("{}\n{}", x.quote.to_text(), x.to_text())),
-            Format::Json => emit(&format!("{}\n", serde_json::to_string(&x).unwrap_or_default())),
+            Format::Json => emit(&format!("{}\n", json(&x)?)),
         };
     }
     let quote = schedules.quote(&app).map_err(|e| fail(&e))?;
     match args.format {
         Format::Text => emit(&quote.to_text()),
-        Format::Json => emit(&format!("{}\n", quote.to_json())),
+        Format::Json => emit(&format!("{}\n", json(&quote)?)),
     }
 }
 

@@ -17,7 +17,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use common::emit;
-use radfee::{Schedules, Severity};
+use radfee::Law;
+use radfee::error::{MAX_FINDINGS, Severity};
 
 /// Check a folder of fee-schedule files.
 #[derive(Parser, Debug)]
@@ -30,25 +31,25 @@ struct Args {
 fn run() -> Result<ExitCode, ExitCode> {
     let args = common::parse_args::<Args>()?;
     let files = match &args.dir {
-        Some(dir) => match Schedules::read_dir(dir) {
+        Some(dir) => match Law::read_dir(dir) {
             Ok(f) => f,
             Err(e) => {
                 emit(&format!("{e}\n"))?;
                 return Ok(ExitCode::from(2));
             }
         },
-        None => Schedules::builtin_files(),
+        None => Law::builtin_files(),
     };
     let count = files.len();
-    let findings = Schedules::check_files(files.clone());
+    let findings = Law::check_files(files.clone());
     let mut o = String::new();
-    for f in findings.iter().take(radfee::MAX_FINDINGS) {
+    for f in findings.iter().take(MAX_FINDINGS) {
         o.push_str(&format!("{f}\n"));
     }
-    if findings.len() > radfee::MAX_FINDINGS {
+    if findings.len() > MAX_FINDINGS {
         o.push_str(&format!(
             "… and {} more finding(s) not listed: fix those above and check again\n",
-            findings.len() - radfee::MAX_FINDINGS
+            findings.len() - MAX_FINDINGS
         ));
     }
     let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
@@ -60,7 +61,7 @@ fn run() -> Result<ExitCode, ExitCode> {
         emit(&o)?;
         return Ok(ExitCode::from(2));
     }
-    let Ok(schedules) = Schedules::from_files(files) else {
+    let Ok(schedules) = Law::from_files(files) else {
         emit(&format!("{o}the files could not be loaded\n"))?;
         return Ok(ExitCode::from(2));
     };

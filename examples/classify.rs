@@ -18,7 +18,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use common::Format;
-use radfee::{Classification, Date, devices_from_toml};
+use radfee::application::devices_from_toml;
+use radfee::classify::Outcome;
+use radfee::{Classification, Date};
 
 /// Classify radiation equipment from what is written on the declaration form.
 #[derive(Parser, Debug)]
@@ -39,19 +41,15 @@ struct Args {
 
 fn text(i: usize, c: &Classification) -> String {
     let mut o = format!("device {}: {}\n", i + 1, c.name.as_deref().unwrap_or("(no name)"));
-    match (&c.class, &c.candidates) {
-        (Some(class), _) => {
-            o.push_str(&format!("  class:     {} ({} / {})\n", class, class.name_vi(), class.name_en()))
+    match &c.outcome {
+        Outcome::Settled(class) => {
+            o.push_str(&format!("  class:     {} ({} / {})\n", class, class.name_vi(), class.name_en()));
         }
-        (None, Some(k)) if k.classes.is_empty() => {
-            o.push_str(&format!("  class:     not settled; give `{}`\n", k.field))
-        }
-        (None, Some(k)) => o.push_str(&format!(
-            "  class:     AMBIGUOUS: {}; give `{}` to decide\n",
-            k.classes.iter().map(|c| c.key()).collect::<Vec<_>>().join(", "),
-            k.field
+        Outcome::Ambiguous { classes, field } => o.push_str(&format!(
+            "  class:     AMBIGUOUS: {}; give `{field}` to decide\n",
+            classes.iter().map(|c| c.key()).collect::<Vec<_>>().join(", "),
         )),
-        (None, None) => {}
+        _ => o.push_str("  class:     not settled; give `modality`\n"),
     }
     if let Some(f) = c.family {
         o.push_str(&format!(
@@ -96,26 +94,30 @@ fn run() -> Result<ExitCode, ExitCode> {
         Some(Err(e)) => return Err(common::usage(&format!("--date: {e}"))),
     };
     let schedules = common::load_schedules(args.schedules.as_deref())?;
-    let (name, content) = common::read_input(&args.file, radfee::MAX_APPLICATION_BYTES as u64, "a device")?;
+    let (name, content) =
+        common::read_input(&args.file, radfee::application::MAX_APPLICATION_BYTES as u64, "a device")?;
     let devices = devices_from_toml(&name, &content).map_err(|e| common::fail(&e))?;
     let mut results = Vec::with_capacity(devices.len());
     for device in &devices {
-        let Some(description) = &device.description else {
+        let Some(description) = device.description() else {
             return Err(common::usage(&format!(
                 "\n{}: this device has only a class; the classify tool reads descriptions (name, radiation, use, modality…)",
-                device.location.as_ref().map(ToString::to_string).unwrap_or_default()
+                device.location().map(ToString::to_string).unwrap_or_default()
             )));
         };
         match schedules.classify(description, date) {
             Ok(c) => results.push(c),
             Err(e) => {
-                let at = device.location.as_ref().map(|l| format!("{l}: ")).unwrap_or_default();
+                let at = device.location().map(|l| format!("{l}: ")).unwrap_or_default();
                 return Err(common::usage(&format!("\n{at}{e}")));
             }
         }
     }
     let text = match args.format {
-        Format::Json => format!("{}\n", serde_json::to_string_pretty(&results).unwrap_or_default()),
+        Format::Json => match serde_json::to_string_pretty(&results) {
+            Ok(json) => format!("{json}\n"),
+            Err(e) => return Err(common::usage(&format!("cannot write the JSON: {e}"))),
+        },
         Format::Text => {
             let mut o = format!("Classification on {date}\n\n");
             for (i, c) in results.iter().enumerate() {

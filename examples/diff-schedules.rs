@@ -22,7 +22,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use radfee::{Application, Date, Schedules, Version, diff};
+use radfee::schedule::{Version, diff};
+use radfee::{Application, Date, DeviceClass, Law};
 
 /// Compare two fee-schedule versions.
 #[derive(Parser, Debug)]
@@ -55,10 +56,10 @@ struct Args {
     apps: Option<PathBuf>,
 }
 
-fn load(dir: Option<&PathBuf>) -> Result<Schedules, String> {
+fn load(dir: Option<&PathBuf>) -> Result<&'static Law, String> {
     match dir {
-        Some(d) => Schedules::from_dir(d),
-        None => Schedules::builtin(),
+        Some(d) => Law::from_dir(d).map(|law| &*Box::leak(Box::new(law))),
+        None => Law::builtin(),
     }
     .map_err(|e| e.to_string())
 }
@@ -87,63 +88,69 @@ fn samples(dir: Option<&std::path::Path>) -> Result<Vec<(String, String)>, Strin
         .into_iter()
         .map(|path| {
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            radfee::read_text_file(&path, radfee::MAX_APPLICATION_BYTES as u64, "an application")
-                .map(|t| (name, t))
-                .map_err(|e| e.to_string())
+            radfee::application::read_text_file(
+                &path,
+                radfee::application::MAX_APPLICATION_BYTES as u64,
+                "an application",
+            )
+            .map(|t| (name, t))
+            .map_err(|e| e.to_string())
         })
         .collect()
 }
 
-fn version<'a>(s: &'a Schedules, id: &str) -> Result<&'a Version, String> {
+fn version<'a>(s: &'a Law, id: &str) -> Result<&'a Version, String> {
     s.versions().iter().find(|v| v.id() == id).ok_or_else(|| {
         let known: Vec<&str> = s.versions().iter().map(Version::id).collect();
         format!("no version `{id}`; the versions are: {}", known.join(", "))
     })
 }
 
-fn in_force<'a>(s: &'a Schedules, date: Date, what: &str) -> Result<&'a Version, String> {
+fn in_force<'a>(s: &'a Law, date: Date, what: &str) -> Result<&'a Version, String> {
     s.version_on(date).ok_or_else(|| format!("{what}: no version is in force on {date}"))
 }
 
 fn run(args: &Args) -> Result<String, String> {
     let mut o = String::new();
     let date = args.date.as_deref().map(str::parse::<Date>).transpose().map_err(|e| format!("--date: {e}"))?;
-    // (schedules, version) for the old and new side.
-    let (old_s, new_s);
+    // The law and the version of the old and new side.
+    let (old_s, new_s): (&Law, &Law);
     let (old_v, new_v, province): (&Version, &Version, Option<&str>);
+    let whole = args.old.is_some();
     if let (Some(from), Some(to)) = (&args.from, &args.to) {
         old_s = load(args.schedules.as_ref())?;
-        old_v = version(&old_s, from)?;
-        new_v = version(&old_s, to)?;
-        new_s = None;
+        new_s = old_s;
+        old_v = version(old_s, from)?;
+        new_v = version(old_s, to)?;
         province = None;
     } else if let (Some(o), Some(n), Some(d)) = (&args.old, &args.new, date) {
         old_s = load(Some(o))?;
-        let loaded = load(Some(n))?;
-        old_v = in_force(&old_s, d, &o.display().to_string())?;
-        new_s = Some(loaded);
-        new_v = in_force(new_s.as_ref().map_or(&old_s, |s| s), d, &n.display().to_string())?;
+        new_s = load(Some(n))?;
+        old_v = in_force(old_s, d, &o.display().to_string())?;
+        new_v = in_force(new_s, d, &n.display().to_string())?;
         province = None;
     } else if let (Some(p), Some(d)) = (&args.province, date) {
         old_s = load(args.schedules.as_ref())?;
-        let national = in_force(&old_s, d, "national schedule")?;
-        let (_, prov) = old_s.provinces().resolve(p, d).map_err(|e| e.message)?;
+        new_s = old_s;
+        let national = in_force(old_s, d, "national schedule")?;
+        let (_, prov) = old_s.provinces().resolve(p, d).map_err(|e| e.to_string())?;
         old_v = national;
         new_v = prov.version_applied(national, d);
-        new_s = None;
         province = Some(p);
     } else {
         return Err("give --from and --to, or --old, --new and --date, or --province and --date".to_owned());
     }
-    let new_side = new_s.as_ref().unwrap_or(&old_s);
     let _ =
         writeln!(o, "Comparing {} ({}) → {} ({})", old_v.id(), old_v.fingerprint(), new_v.id(), new_v.fingerprint());
     let differences = diff(old_v, new_v);
     if differences.is_empty() {
-        let _ = writeln!(o, "  no difference in rows, classes, factors, adjustments, charges or rounding");
+        let _ = writeln!(o, "  no difference in the national schedule");
     }
     for d in &differences {
         let _ = writeln!(o, "  {d}");
+    }
+    if let (true, Some(day)) = (whole, date) {
+        whole_law(&mut o, old_s, new_s, day);
     }
     // Each sample is priced as an application received on the date compared: a total someone
     // would really be charged under the old files and under the new ones.
@@ -163,21 +170,24 @@ fn run(args: &Args) -> Result<String, String> {
             format!("{old_day} under {} and on {new_day} under {}", old_v.id(), new_v.id())
         }
     );
+    let place = province.map_or_else(String::new, |p| format!(" (as filed in {p})"));
     for (name, text) in samples {
-        let mut app = Application::from_toml(&name, &text).map_err(|e| e.to_string())?;
-        if let Some(p) = province {
-            app.province = p.to_owned();
-        }
-        let price = |s: &Schedules, v: &Version, day: Date| {
-            let mut app = app.clone();
-            app.received = day;
-            s.quote_with_version(&app, v).map(|q| q.total).map_err(|e| {
+        let app = Application::from_toml(&name, &text).map_err(|e| e.to_string())?;
+        // Priced as received on the day compared (and, for --province, as filed there).
+        let price = |s: &Law, v: &Version, day: Date| {
+            let mut b = app.to_builder().received(day);
+            if let Some(p) = province {
+                b = b.province(p);
+            }
+            let priced = b.build().and_then(|app| if whole { s.quote(&app) } else { s.quote_with_version(&app, v) });
+            priced.map(|q| q.total).map_err(|e| {
                 let head = if e.is_unpriceable() { "cannot be priced as one application" } else { "error" };
                 format!("not priced ({head}: {})", e.to_string().replace('\n', "; "))
             })
         };
-        let old_total = price(&old_s, old_v, old_day);
-        let new_total = price(new_side, new_v, new_day);
+        let name = format!("{name}{place}");
+        let old_total = price(old_s, old_v, old_day);
+        let new_total = price(new_s, new_v, new_day);
         let _ = match (old_total, new_total) {
             (Ok(a), Ok(b)) if a == b => writeln!(o, "  {name}: {a} (unchanged)"),
             (Ok(a), Ok(b)) => {
@@ -193,6 +203,42 @@ fn run(args: &Args) -> Result<String, String> {
         };
     }
     Ok(o)
+}
+
+/// What else two folders say differently on `day`: each province's own version (its local
+/// deviations) and the licensing authority of each class.
+fn whole_law(o: &mut String, old: &Law, new: &Law, day: Date) {
+    let (Some(old_n), Some(new_n)) = (old.version_on(day), new.version_on(day)) else { return };
+    for p in new.provinces().all() {
+        let Some(before) = old.provinces().by_slug(p.slug()) else {
+            let _ = writeln!(o, "  province {}: new in this folder", p.name().vi);
+            continue;
+        };
+        let (a, b) = (before.version_applied(old_n, day), p.version_applied(new_n, day));
+        if a.deviation().is_none() && b.deviation().is_none() {
+            continue;
+        }
+        let local: Vec<String> = diff(a, b)
+            .iter()
+            .map(ToString::to_string)
+            .filter(|d| !diff(old_n, new_n).iter().any(|n| n.to_string() == *d))
+            .collect();
+        for d in local {
+            let _ = writeln!(o, "  province {} (local deviation): {d}", p.name().vi);
+        }
+    }
+    for class in DeviceClass::ALL {
+        let who = |law: &Law| law.authority().rule(*class, day).map(|(r, _)| r.authority.key());
+        let (a, b) = (who(old), who(new));
+        if a != b {
+            let _ = writeln!(
+                o,
+                "  authority: `{class}` is licensed by {} → {} on {day}",
+                a.unwrap_or("nobody"),
+                b.unwrap_or("nobody")
+            );
+        }
+    }
 }
 
 fn main() -> ExitCode {

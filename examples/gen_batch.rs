@@ -44,8 +44,7 @@ fn main() -> std::process::ExitCode {
     let apps = args.applications.unwrap_or((args.rows * 2 / 5).max(1));
     let out = std::io::stdout();
     let mut w = BufWriter::with_capacity(1 << 20, out.lock());
-    let written =
-        radfee::generate::write_batch(&schedules, &mut w, args.rows, apps, args.seed).and_then(|()| w.flush());
+    let written = common::generate::write_batch(schedules, &mut w, args.rows, apps, args.seed).and_then(|()| w.flush());
     match written {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::ExitCode::from(common::CLOSED_PIPE),

@@ -13,7 +13,9 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser;
-use radfee::{Date, Registry};
+use comfy_table::{CellAlignment, Table, presets::NOTHING};
+use radfee::Date;
+use radfee::registry::Registry;
 
 /// Largest registry file read, in bytes.
 const MAX_REGISTRY_BYTES: u64 = 256 * 1024 * 1024;
@@ -45,7 +47,7 @@ fn run() -> Result<(), ExitCode> {
     };
     let schedules = common::load_schedules(None)?;
     let (name, text) = common::read_input(&args.file, MAX_REGISTRY_BYTES, "a registry")?;
-    let registry = Registry::from_toml(&name, &text, &schedules).map_err(|e| common::fail(&e))?;
+    let registry = Registry::from_toml(&name, &text, schedules).map_err(|e| common::fail(&e))?;
     let state = registry.state();
     let _ = writeln!(
         o,
@@ -54,32 +56,70 @@ fn run() -> Result<(), ExitCode> {
         state.equipment.len(),
         state.licences.len()
     );
-    let report = registry.renewals_due(&schedules, today, until);
+    let report = registry.renewals_due(schedules, today, until);
+    let mut table = Table::new();
+    table.load_preset(NOTHING).set_header(["licence", "file by", "expires", "facility", "authority", "fee"]);
+    let mut warned: Vec<(String, String)> = Vec::new();
     for r in &report.renewals {
         let facility = state.facilities.get(&r.licence.facility).map_or("?", |f| f.name.as_str());
-        let _ = match &r.quote {
-            Ok(q) => writeln!(
-                o,
-                "{}  file by {}  (expires {})  {:<36} {:>8}  {:>14}",
-                r.licence.number,
-                r.file_by,
-                r.licence.expires,
-                facility,
-                q.authority.map_or("-", |a| a.key()),
-                q.total.to_string()
-            ),
-            Err(e) => writeln!(o, "{}  file by {}  {facility}: cannot be priced: {e}", r.licence.number, r.file_by),
-        };
+        match &r.quote {
+            Ok(q) => {
+                let flags: Vec<&str> = q.warnings.iter().map(|w| w.id.as_str()).collect();
+                let fee = if flags.is_empty() { q.total.to_string() } else { format!("{} (!)", q.total) };
+                table.add_row([
+                    r.licence.number.as_str(),
+                    &r.file_by.to_string(),
+                    &r.licence.expires.to_string(),
+                    facility,
+                    q.authority.map_or("-", |a| a.key()),
+                    &fee,
+                ]);
+                for w in &q.warnings {
+                    if !warned.iter().any(|(id, _)| *id == w.id) {
+                        warned.push((w.id.clone(), format!("{} / {}", w.vi, w.en)));
+                    }
+                }
+            }
+            Err(e) => {
+                table.add_row([
+                    r.licence.number.as_str(),
+                    &r.file_by.to_string(),
+                    &r.licence.expires.to_string(),
+                    facility,
+                    "-",
+                    &format!("cannot be priced: {e}"),
+                ]);
+            }
+        }
+    }
+    if let Some(col) = table.column_mut(5) {
+        col.set_cell_alignment(CellAlignment::Right);
+    }
+    let _ = writeln!(o, "{table}");
+    for (id, text) in &warned {
+        let _ = writeln!(o, "(!) {id}: {text}");
     }
     let _ = writeln!(o, "\nPer province:");
+    let mut per = Table::new();
+    per.load_preset(NOTHING);
     for (p, total) in &report.per_province {
         let name = schedules.provinces().by_slug(p).map_or(p.as_str(), |x| x.name().vi.as_str());
-        let _ = writeln!(o, "  {name:<36} {:>14}", total.to_string());
+        per.add_row([name.to_owned(), total.to_string()]);
     }
+    if let Some(col) = per.column_mut(1) {
+        col.set_cell_alignment(CellAlignment::Right);
+    }
+    let _ = writeln!(o, "{per}");
     let _ = writeln!(o, "Per authority:");
+    let mut per = Table::new();
+    per.load_preset(NOTHING);
     for (a, total) in &report.per_authority {
-        let _ = writeln!(o, "  {:<36} {:>14}", a.key(), total.to_string());
+        per.add_row([a.key().to_owned(), total.to_string()]);
     }
+    if let Some(col) = per.column_mut(1) {
+        col.set_cell_alignment(CellAlignment::Right);
+    }
+    let _ = writeln!(o, "{per}");
     let _ = writeln!(o, "Total: {}", report.total);
     common::emit(&o)
 }

@@ -5,11 +5,12 @@ use serde::Serialize;
 
 use crate::date::Date;
 use crate::error::Finding;
-use crate::schedule::model::AuthorityFile;
+use crate::schedule::files::AuthorityFile;
 use crate::source::Src;
-use crate::vocab::Body;
-use crate::vocab::{Authority, LegalRef, Text};
 use crate::vocab::{ClassMap, DeviceClass, Family};
+use crate::vocab::{LegalRef, Text};
+
+pub use crate::vocab::{Authority, Body};
 
 /// One rule: these classes fall to this authority during the period.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -64,6 +65,16 @@ pub(crate) struct Period {
 }
 
 impl Period {
+    /// The assumption the period rests on, if any.
+    pub(crate) fn assumption(&self) -> Option<&Text> {
+        self.assumption.as_ref()
+    }
+
+    /// The contested question of the period, if any.
+    pub(crate) fn contest(&self) -> Option<&Contest> {
+        self.contest.as_ref()
+    }
+
     /// The rule for a class in this period.
     pub(crate) fn rule(&self, class: DeviceClass) -> Option<&AuthorityRule> {
         self.rules.get(*self.by_class.get(class)?)
@@ -82,7 +93,7 @@ impl AuthorityTable {
     pub(crate) fn load(src: &Src<'_>, findings: &mut Vec<Finding>) -> Option<AuthorityTable> {
         let raw: AuthorityFile = src.parse(findings)?;
         let body =
-            |b: &crate::schedule::model::BodyFile| Body { vi: b.vi.clone(), en: b.en.clone(), basis: b.basis.clone() };
+            |b: &crate::schedule::files::BodyFile| Body { vi: b.vi.clone(), en: b.en.clone(), basis: b.basis.clone() };
         let mut periods: Vec<Period> = Vec::new();
         for p in &raw.periods {
             let from = *p.from.get_ref();

@@ -40,6 +40,11 @@ fn days_in_month(year: u16, month: u8) -> u8 {
 }
 
 impl Date {
+    /// Whether `date` lies in the window `from..=until` (an open end is unbounded).
+    pub(crate) fn within(date: Date, from: Option<Date>, until: Option<Date>) -> bool {
+        from.is_none_or(|f| date >= f) && until.is_none_or(|u| date <= u)
+    }
+
     /// The date `year-month-day`, or an error if no such day exists.
     ///
     /// Years 1900 to 9999 are accepted; anything else is almost certainly a typo in a legal

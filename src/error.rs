@@ -5,6 +5,9 @@ use std::fmt;
 
 use serde::Serialize;
 
+/// Most findings an error message or a check lists; the rest are counted.
+pub const MAX_FINDINGS: usize = 10_000;
+
 /// A place in a text file: 1-based line and column (columns count characters, not bytes).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Location {
@@ -44,6 +47,7 @@ impl fmt::Display for Location {
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Severity {
     /// The file cannot be used until this is fixed.
     Error,
@@ -114,39 +118,160 @@ impl fmt::Display for Finding {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum ErrorKind {
-    /// The application (or another input) is malformed.
+/// What kind of error, with the data a service needs to act on it without reading the text.
+///
+/// New kinds may be added as the law and the data grow: match with a `_` arm.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// An input (an application file, a batch row, an argument, a value built in code) is
+    /// malformed or over a limit: [`Error::findings`] says where and what was expected.
     Input,
-    /// A schedule, province or authority file is malformed or fails its checks.
+    /// Schedule, province, authority, nuclide or classification files fail their checks:
+    /// [`Error::findings`] lists every problem with file, line, column and key.
     Schedule,
-    /// The input is understood but cannot be priced as one application.
-    Unpriceable,
+    /// A file or folder could not be read (the I/O error is the [`std::error::Error::source`]).
+    Io {
+        /// The path as given.
+        path: String,
+    },
+    /// The province is none of the 34 provinces or their 63 former names.
+    UnknownProvince {
+        /// The name as written.
+        written: String,
+        /// Close spellings, at most five (Vietnamese names).
+        suggestions: Vec<String>,
+    },
+    /// A described device whose class the description does not settle.
+    UnsettledDevice {
+        /// The device's position in the application, from 1.
+        device: usize,
+        /// The classes it could be (empty: nothing in the description identifies it).
+        candidates: Vec<crate::vocab::class::DeviceClass>,
+        /// The description field that would decide, when there are candidates.
+        field: Option<String>,
+    },
+    /// No schedule version is in force on the date received.
+    NothingInForce {
+        /// The date received.
+        date: crate::date::Date,
+        /// The first day of the earliest version, if any.
+        earliest: Option<crate::date::Date>,
+    },
+    /// The version in force has no fee row for these classes.
+    NoFeeRow {
+        /// The version id.
+        version: String,
+        /// The date received.
+        date: crate::date::Date,
+        /// The classes without a row.
+        classes: Vec<crate::vocab::class::DeviceClass>,
+    },
+    /// The version in force has no factor for the procedure.
+    NoProcedureFactor {
+        /// The version id.
+        version: String,
+        /// The procedure.
+        procedure: crate::vocab::terms::Procedure,
+    },
+    /// A row cannot price this application (a tier table without `tail` for the count, an
+    /// indexed unit with no value on the date).
+    RowCannotPrice {
+        /// The version id.
+        version: String,
+        /// The row id.
+        row: String,
+    },
+    /// The authority table names no licensing authority for a class on the date.
+    NoAuthority {
+        /// The class.
+        class: crate::vocab::class::DeviceClass,
+        /// The date received.
+        date: crate::date::Date,
+    },
+    /// The devices fall to different licensing authorities: one application per authority.
+    SplitAuthority {
+        /// The date received.
+        date: crate::date::Date,
+        /// Each authority with the first class that falls to it (under the default reading).
+        parts: Vec<(crate::vocab::legal::Authority, crate::vocab::class::DeviceClass)>,
+        /// The date falls in a contested period and the devices split under both readings.
+        contested: bool,
+    },
+    /// A licence to renew covers no device still in service.
+    EmptyLicence {
+        /// The licence number.
+        licence: String,
+    },
+    /// The amounts are too large to compute exactly (more than 28 significant digits).
+    Overflow {
+        /// Whether the schedule's own amounts overflow for one device of each class (`true`:
+        /// fix the schedule) rather than the application's counts.
+        schedule: bool,
+    },
 }
 
 /// The one error type of the crate.
 ///
-/// Use the predicates to decide what to do: [`Error::is_unpriceable`] (the application is valid
-/// but must be split or the schedule lacks a row: exit code 1 in the tools), [`Error::is_input`]
-/// and [`Error::is_schedule`] (something must be fixed in a file: exit code 2).
-/// [`Error::findings`] lists every problem with its place.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// [`Error::kind`] says what happened, with data ([`ErrorKind`]); [`Error::findings`] lists
+/// every problem with its place (file, line, column, key) and a hint; `Display` prints them
+/// one per line. The predicates group the kinds: [`Error::is_unpriceable`] (the application is
+/// understood but cannot be priced as one), [`Error::is_input`] and [`Error::is_schedule`] (a
+/// file must be fixed).
+///
+/// ```
+/// use radfee::{Application, ErrorKind, Law};
+///
+/// let app = Application::from_toml("a.toml", "province = \"Atlantis\"\nprocedure = \"new\"\nreceived = 2026-03-01\n[[device]]\nclass = \"xray_ct\"\n")?;
+/// let err = Law::builtin()?.quote(&app).unwrap_err();
+/// match err.kind() {
+///     ErrorKind::UnknownProvince { written, .. } => assert_eq!(written, "Atlantis"),
+///     other => panic!("{other:?}"),
+/// }
+/// assert_eq!(err.findings()[0].location.as_ref().unwrap().to_string(), "a.toml:1:12");
+/// # Ok::<(), radfee::Error>(())
+/// ```
+#[derive(Clone, Debug)]
 pub struct Error {
     kind: ErrorKind,
     findings: Vec<Finding>,
+    source: Option<std::sync::Arc<std::io::Error>>,
 }
 
+impl PartialEq for Error {
+    fn eq(&self, other: &Error) -> bool {
+        self.kind == other.kind && self.findings == other.findings
+    }
+}
+
+impl Eq for Error {}
+
 impl Error {
+    /// An error of `kind` with one finding.
+    pub(crate) fn new(kind: ErrorKind, finding: Finding) -> Error {
+        Error { kind, findings: vec![finding], source: None }
+    }
+
     pub(crate) fn input(finding: Finding) -> Error {
-        Error { kind: ErrorKind::Input, findings: vec![finding] }
+        Error::new(ErrorKind::Input, finding)
     }
 
     pub(crate) fn schedule(findings: Vec<Finding>) -> Error {
-        Error { kind: ErrorKind::Schedule, findings }
+        Error { kind: ErrorKind::Schedule, findings, source: None }
     }
 
-    pub(crate) fn unpriceable(message: impl Into<String>) -> Error {
-        Error { kind: ErrorKind::Unpriceable, findings: vec![Finding::error(None, None, message)] }
+    /// A file that could not be read: `message` says what was being read.
+    pub(crate) fn io(path: &str, message: String, source: std::io::Error) -> Error {
+        Error {
+            kind: ErrorKind::Io { path: path.to_owned() },
+            findings: vec![Finding::error(None, None, message)],
+            source: Some(std::sync::Arc::new(source)),
+        }
+    }
+
+    /// An application that cannot be priced as one, with its kind and message.
+    pub(crate) fn unpriceable(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error::new(kind, Finding::error(None, None, message))
     }
 
     /// Gives every finding without a place the place `at` (e.g. the device it concerns).
@@ -159,15 +284,32 @@ impl Error {
         self
     }
 
-    /// The application is understood but cannot be priced as one application: a class with no
-    /// fee row in the schedule in force, or devices that fall to different authorities.
-    pub fn is_unpriceable(&self) -> bool {
-        self.kind == ErrorKind::Unpriceable
+    /// What kind of error, with its data.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
     }
 
-    /// An input file (an application, a batch row, an argument) is malformed.
+    /// The application is understood but cannot be priced as one application: no schedule in
+    /// force, a class with no fee row or no authority, a procedure without a factor, a row that
+    /// cannot price the count, devices that fall to different authorities, amounts too large.
+    pub fn is_unpriceable(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::NothingInForce { .. }
+                | ErrorKind::NoFeeRow { .. }
+                | ErrorKind::NoProcedureFactor { .. }
+                | ErrorKind::RowCannotPrice { .. }
+                | ErrorKind::NoAuthority { .. }
+                | ErrorKind::SplitAuthority { .. }
+                | ErrorKind::EmptyLicence { .. }
+                | ErrorKind::Overflow { .. }
+        )
+    }
+
+    /// An input (an application, a batch row, an argument, a value built in code) is
+    /// malformed, names an unknown province, or describes a device too vaguely to price.
     pub fn is_input(&self) -> bool {
-        self.kind == ErrorKind::Input
+        matches!(self.kind, ErrorKind::Input | ErrorKind::UnknownProvince { .. } | ErrorKind::UnsettledDevice { .. })
     }
 
     /// A schedule, province or authority file is malformed or fails its checks.
@@ -179,11 +321,6 @@ impl Error {
     pub fn findings(&self) -> &[Finding] {
         &self.findings
     }
-
-    /// The exit code the example tools use for this error: 1 when unpriceable, else 2.
-    pub fn exit_code(&self) -> i32 {
-        if self.is_unpriceable() { 1 } else { 2 }
-    }
 }
 
 impl fmt::Display for Error {
@@ -191,7 +328,7 @@ impl fmt::Display for Error {
         // When there are errors, warnings are noise in a one-line report; show only the errors.
         let any_error = self.findings.iter().any(Finding::is_error);
         let shown: Vec<&Finding> = self.findings.iter().filter(|x| !any_error || x.is_error()).collect();
-        let limit = crate::schedule::MAX_FINDINGS;
+        let limit = MAX_FINDINGS;
         for (i, finding) in shown.iter().take(limit).enumerate() {
             if i > 0 {
                 f.write_str("\n")?;
@@ -205,7 +342,11 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -72,8 +72,6 @@ pub(crate) struct Exact {
 impl Exact {
     /// Zero.
     pub(crate) const ZERO: Exact = Exact { m: 0, s: 0 };
-    /// One.
-    pub(crate) const ONE: Exact = Exact { m: 1, s: 0 };
 
     fn checked(m: i128, s: u32) -> Option<Exact> {
         (m.unsigned_abs() <= MAX_MANTISSA && s <= MAX_SCALE).then_some(Exact { m, s })
@@ -147,11 +145,6 @@ impl Exact {
     pub(crate) fn compare(self, other: Exact) -> Option<Ordering> {
         let (a, b, _) = self.aligned(other)?;
         Some(a.cmp(&b))
-    }
-
-    /// The larger of the two values.
-    pub(crate) fn max(self, other: Exact) -> Option<Exact> {
-        Some(if self.compare(other)? == Ordering::Less { other } else { self })
     }
 
     /// `10^k` when this value is a whole power of ten up to 10^18 (a rounding step the hot

@@ -108,9 +108,41 @@ impl<'de> Deserialize<'de> for Money {
     }
 }
 
+/// The currency a schedule's amounts are in. Vietnamese đồng is the only one the law uses;
+/// in files and JSON its ISO 4217 code, `VND`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[non_exhaustive]
+pub enum Currency {
+    /// Vietnamese đồng (₫).
+    #[default]
+    #[serde(rename = "VND")]
+    Vnd,
+}
+
+impl Currency {
+    /// The ISO 4217 code: `VND`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Currency::Vnd => "VND",
+        }
+    }
+
+    /// The currency for an ISO 4217 code the schedules may use.
+    pub fn from_code(code: &str) -> Option<Currency> {
+        (code == "VND").then_some(Currency::Vnd)
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
 /// How a rounding breaks ties and which way it goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Rounding {
     /// Nearest, ties away from zero (2.5 → 3, −2.5 → −3): the usual rule for money.
     HalfAwayFromZero,

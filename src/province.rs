@@ -7,12 +7,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
 use crate::error::Finding;
-use crate::schedule::model::{DeviationFile, ProvinceFile};
+use crate::schedule::files::ProvinceFile;
+use crate::schedule::model::DeviationFile;
 use crate::schedule::{DeviationInfo, ProvinceKind, SourceFile, Version};
 use crate::source::Src;
 use crate::text::{compact, edit_distance, fold};
-use crate::vocab::Body;
-use crate::vocab::{LegalRef, Text};
+
+use crate::vocab::{Body, LegalRef, Text};
+
+pub use crate::schedule::ProvinceKind as Kind;
 
 /// A former province merged into a current one on the reorganisation date.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,7 +94,7 @@ impl Province {
     pub fn version_applied<'a>(&'a self, national: &'a Version, date: Date) -> &'a Version {
         self.deviations
             .iter()
-            .filter(|d| crate::schedule::in_window(date, Some(d.from), d.until))
+            .filter(|d| Date::within(date, Some(d.from), d.until))
             .find_map(|d| d.versions.iter().find(|(id, _)| id == national.id()).map(|(_, v)| v))
             .unwrap_or(national)
     }
@@ -126,12 +129,31 @@ pub struct FormerRef {
     pub merged_on: Date,
 }
 
-/// Why a name did not resolve.
+/// Why a name did not resolve: the name as written and the close spellings.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LookupError {
-    /// Plain-words explanation, with suggestions.
-    pub message: String,
+    /// The name as written.
+    pub written: String,
+    /// Close spellings (Vietnamese names of current or former provinces), at most five.
+    pub suggestions: Vec<String>,
 }
+
+impl std::fmt::Display for LookupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = crate::text::excerpt(&self.written);
+        if self.suggestions.is_empty() {
+            write!(
+                f,
+                "unknown province `{shown}`: write the name of one of the 34 provinces or cities (or a former province), e.g. \"Hà Nội\", \"Đồng Nai\", \"Bình Dương\""
+            )
+        } else {
+            write!(f, "unknown province `{shown}`; did you mean {}?", self.suggestions.join(", "))
+        }
+    }
+}
+
+impl std::error::Error for LookupError {}
 
 #[derive(Clone, Copy, Debug)]
 enum Entry {
@@ -304,7 +326,7 @@ impl Provinces {
     pub fn resolve(&self, name: &str, date: Date) -> Result<(ResolvedProvince, &Province), LookupError> {
         let entry = self.entry(name);
         let Some(entry) = entry else {
-            return Err(LookupError { message: self.unknown_message(name) });
+            return Err(self.unknown(name));
         };
         match entry {
             Entry::Current(p) => {
@@ -355,17 +377,9 @@ impl Provinces {
         self.exact.get(name).copied().or_else(|| keys_of(name).iter().find_map(|k| self.index.get(k).copied()))
     }
 
-    /// The current province a spelling belongs to, and whether the spelling names a former
-    /// province (which, before the merger date, was competent in its own right). Allocates
-    /// nothing for the spellings the files use.
-    pub(crate) fn locate(&self, name: &str) -> Option<(&Province, bool)> {
-        Some(match self.entry(name)? {
-            Entry::Current(p) => (&self.list[p], false),
-            Entry::Former(p, _) => (&self.list[p], true),
-        })
-    }
-
-    /// [`Provinces::locate`] as the index of the current province in the list.
+    /// The current province a spelling belongs to (its index in the list), and whether the
+    /// spelling names a former province (which, before the merger date, was competent in its
+    /// own right). Allocates nothing for the spellings the files use.
     pub(crate) fn locate_index(&self, name: &str) -> Option<(usize, bool)> {
         Some(match self.entry(name)? {
             Entry::Current(p) => (p, false),
@@ -390,7 +404,7 @@ impl Provinces {
         })
     }
 
-    fn unknown_message(&self, name: &str) -> String {
+    fn unknown(&self, name: &str) -> LookupError {
         /// Spellings longer than this (folded) are not compared letter by letter: no province
         /// name is near that long, and the comparison grows with the square of the length.
         const MAX_COMPARED: usize = 64;
@@ -411,14 +425,7 @@ impl Provinces {
         close.sort_unstable();
         close.dedup();
         close.truncate(5);
-        if close.is_empty() {
-            format!(
-                "unknown province `{}`: write the name of one of the 34 provinces or cities (or a former province), e.g. \"Hà Nội\", \"Đồng Nai\", \"Bình Dương\"",
-                crate::text::excerpt(name)
-            )
-        } else {
-            format!("unknown province `{}`; did you mean {}?", crate::text::excerpt(name), close.join(", "))
-        }
+        LookupError { written: name.to_owned(), suggestions: close.into_iter().map(str::to_owned).collect() }
     }
 }
 

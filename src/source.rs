@@ -12,6 +12,18 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{Finding, Location};
 
+/// One file handed to [`Law::from_files`](crate::Law::from_files): its path relative to the schedule folder
+/// (`national/287-2016.toml`, `provinces/ha-noi.toml`, `authority.toml`), and its text.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// Path relative to the folder; decides the file's role.
+    pub path: String,
+    /// The name used in messages (the path as the user would find it).
+    pub display_name: String,
+    /// Contents.
+    pub text: String,
+}
+
 /// A file being read: its name for messages and its text for turning spans into places.
 #[derive(Debug)]
 pub(crate) struct Src<'a> {
@@ -112,14 +124,26 @@ impl<'a> Src<'a> {
 ///
 /// # Errors
 ///
-/// An input error with the file's name and what is wrong.
-pub fn read_text_file(path: &std::path::Path, limit: u64, what: &str) -> Result<String, crate::Error> {
+/// [`ErrorKind::Io`](crate::ErrorKind::Io) (with the I/O error as its source) when the file
+/// cannot be read; an input error with the file's name and what is wrong otherwise.
+pub fn read_text_file(path: &std::path::Path, limit: u64, what: &str) -> Result<String, crate::error::Error> {
     use std::io::Read as _;
     let shown = path.display().to_string();
     let fail = |message: String| {
-        crate::Error::input(Finding::error(Some(Location { file: shown.clone(), line: 1, column: 1 }), None, message))
+        crate::error::Error::input(Finding::error(
+            Some(Location { file: shown.clone(), line: 1, column: 1 }),
+            None,
+            message,
+        ))
     };
-    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    let io = |e: std::io::Error| {
+        crate::error::Error::io(&shown, format!("{shown}: cannot read the file: {e}"), e).at(Some(&Location {
+            file: shown.clone(),
+            line: 1,
+            column: 1,
+        }))
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
     if !meta.is_file() {
         let kind = if meta.is_dir() { "a folder" } else { "not a regular file (a pipe, a device or a socket)" };
         return Err(fail(format!("this is {kind}; give {what} file, or - to read standard input")));
@@ -128,11 +152,9 @@ pub fn read_text_file(path: &std::path::Path, limit: u64, what: &str) -> Result<
     if meta.len() > limit {
         return Err(too_big(meta.len()));
     }
-    let file = std::fs::File::open(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    let file = std::fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() as u64 > limit {
         return Err(too_big(bytes.len() as u64));
     }
@@ -140,7 +162,7 @@ pub fn read_text_file(path: &std::path::Path, limit: u64, what: &str) -> Result<
         let at = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
         let loc = Src::new(&shown, &text).location(at);
-        crate::Error::input(
+        crate::error::Error::input(
             Finding::error(Some(loc), None, "the file is not UTF-8 text")
                 .with_hint("save it as UTF-8 (in Notepad: Save as… Encoding: UTF-8)"),
         )

@@ -109,7 +109,7 @@ pub(crate) fn excerpt(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Lower case, diacritics removed, every run of non-alphanumeric characters turned into one
 /// space, trimmed: `"  Thành phố  Hồ Chí Minh "` → `"thanh pho ho chi minh"`.
-pub fn fold(text: &str) -> String {
+pub(crate) fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     let mut push = |c: char| {
@@ -140,7 +140,7 @@ pub fn fold(text: &str) -> String {
 }
 
 /// [`fold`] without any spaces: `"Hà Nội"`, `"ha noi"` and `"HaNoi"` all give `"hanoi"`.
-pub fn compact(text: &str) -> String {
+pub(crate) fn compact(text: &str) -> String {
     fold(text).replace(' ', "")
 }
 

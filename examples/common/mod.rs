@@ -9,7 +9,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use radfee::Schedules;
+use radfee::Law;
+
+pub(crate) mod generate;
 
 /// Output format of the tools that print a result.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -42,6 +44,10 @@ pub(crate) fn parse_args<T: clap::Parser>() -> Result<T, ExitCode> {
 /// [`CLOSED_PIPE`]; any other failure (a full disk: `> /dev/full`) is reported on standard
 /// error with exit code 2, so figures are never lost without a word.
 pub(crate) fn emit(text: &str) -> Result<(), ExitCode> {
+    if stdout_was_closed() {
+        warn("error: standard output is closed (>&-): the result would be lost; send it to a file or a pipe\n");
+        return Err(ExitCode::from(2));
+    }
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
@@ -51,6 +57,24 @@ pub(crate) fn emit(text: &str) -> Result<(), ExitCode> {
             Err(ExitCode::from(2))
         }
     }
+}
+
+/// Whether the tool was started with standard output closed (`>&-`). The Rust runtime then
+/// opens `/dev/null` in its place, read-write, so every write would succeed and the figures
+/// would vanish; a `/dev/null` the shell opened for output (`> /dev/null`) is write-only.
+/// Linux tells the two apart in `/proc/self/fdinfo/1`; elsewhere this says no.
+fn stdout_was_closed() -> bool {
+    static CLOSED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *CLOSED.get_or_init(|| {
+        let is_null = std::fs::read_link("/proc/self/fd/1").is_ok_and(|t| t == Path::new("/dev/null"));
+        let read_write = std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("flags:"))
+                .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+                .is_some_and(|flags| flags & 0o3 == 0o2)
+        });
+        is_null && read_write
+    })
 }
 
 /// Writes `text` to standard error. When standard error is closed or full there is nowhere to
@@ -71,20 +95,27 @@ pub(crate) fn usage(message: &str) -> ExitCode {
 pub(crate) fn fail(err: &radfee::Error) -> ExitCode {
     let head = if err.is_unpriceable() { "cannot be priced as one application:" } else { "error:" };
     warn(&format!("{head}\n{err}\n"));
-    ExitCode::from(if err.is_unpriceable() { 1 } else { 2 })
+    ExitCode::from(exit_code(err))
 }
 
-/// The schedules of `dir`, or the compiled-in ones; on a bad folder, the findings on
-/// standard error and exit code 2.
-pub(crate) fn load_schedules(dir: Option<&Path>) -> Result<Schedules, ExitCode> {
-    match dir {
-        Some(d) => Schedules::from_dir(d),
-        None => Schedules::builtin(),
-    }
-    .map_err(|e| {
+/// The body of law of `dir`, or the compiled-in one; on a bad folder, the findings on
+/// standard error and exit code 2. A tool loads it once and keeps it for its whole run.
+pub(crate) fn load_schedules(dir: Option<&Path>) -> Result<&'static Law, ExitCode> {
+    let loaded = match dir {
+        Some(d) => Law::from_dir(d).map(|law| &*Box::leak(Box::new(law))),
+        None => Law::builtin(),
+    };
+    loaded.map_err(|e| {
         warn(&format!("error:\n{e}\n"));
         ExitCode::from(2)
     })
+}
+
+/// The exit code for an error of the library (docs/exit-codes.md): 1 when the application is
+/// understood but cannot be priced as one, 2 for anything that must be fixed in a file or an
+/// argument.
+pub(crate) fn exit_code(err: &radfee::Error) -> u8 {
+    if err.is_unpriceable() { 1 } else { 2 }
 }
 
 /// A text input named on the command line: `-` is standard input (at most `limit` bytes),
@@ -106,14 +137,16 @@ pub(crate) fn read_input(path: &str, limit: u64, what: &str) -> Result<(String, 
             .map(|t| ("<stdin>".to_owned(), t))
             .map_err(|_| usage("standard input is not UTF-8 text"));
     }
-    radfee::read_text_file(Path::new(path), limit, what).map(|t| (path.to_owned(), t)).map_err(|e| fail(&e))
+    radfee::application::read_text_file(Path::new(path), limit, what)
+        .map(|t| (path.to_owned(), t))
+        .map_err(|e| fail(&e))
 }
 
 /// Opens a named input that is read as a stream (a batch): `-` is standard input, anything else
 /// must be a regular file (a FIFO or a device could block or never end).
-pub(crate) fn open_stream(path: &str) -> Result<Box<dyn std::io::Read>, ExitCode> {
+pub(crate) fn open_stream(path: &str) -> Result<Box<dyn std::io::Read + Send>, ExitCode> {
     if path == "-" {
-        return Ok(Box::new(std::io::stdin().lock()));
+        return Ok(Box::new(std::io::stdin()));
     }
     let meta = std::fs::metadata(path).map_err(|e| usage(&format!("cannot read {path}: {e}")))?;
     if !meta.is_file() {
@@ -122,7 +155,7 @@ pub(crate) fn open_stream(path: &str) -> Result<Box<dyn std::io::Read>, ExitCode
         )));
     }
     std::fs::File::open(path)
-        .map(|f| Box::new(f) as Box<dyn std::io::Read>)
+        .map(|f| Box::new(f) as Box<dyn std::io::Read + Send>)
         .map_err(|e| usage(&format!("cannot read {path}: {e}")))
 }
 
@@ -188,18 +221,9 @@ fn target(flag: &str, path: &Path) -> Result<Target, ExitCode> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Target::File(path.to_owned())),
         Err(e) => Err(refuse(&e.to_string())),
         Ok(m) if m.file_type().is_symlink() => match path.canonicalize() {
-            // A link to a file that does not exist yet: the file is made where the link points.
-            Err(_) => match std::fs::read_link(path) {
-                Ok(to) => {
-                    let to = if to.is_absolute() { to } else { path.parent().unwrap_or(Path::new(".")).join(to) };
-                    if to.parent().is_some_and(|p| p.as_os_str().is_empty() || p.is_dir()) {
-                        Ok(Target::File(to))
-                    } else {
-                        Err(refuse("it is a link to nothing"))
-                    }
-                }
-                Err(e) => Err(refuse(&e.to_string())),
-            },
+            // A link to nothing is refused: it is more often a mistake than a wish to create
+            // the file it names (docs/batch.md).
+            Err(_) => Err(refuse("it is a link to nothing")),
             Ok(real) => target(flag, &real),
         },
         Ok(m) if m.is_file() => Ok(Target::File(path.to_owned())),

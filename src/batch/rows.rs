@@ -6,7 +6,9 @@ use crate::error::{Error, Finding};
 use crate::vocab::DeviceClass;
 use crate::vocab::{Channel, Procedure};
 
-use super::BATCH_COLUMNS;
+/// The columns of a batch file, in any order.
+pub const BATCH_COLUMNS: [&str; 7] =
+    ["application_id", "province", "procedure", "received", "channel", "class", "count"];
 
 /// Where each of the seven columns is in a row, and how many columns the header names.
 pub(super) struct Columns {

@@ -22,10 +22,11 @@
 
 use serde::Serialize;
 
-use super::{Change, Equipment, EquipmentStatus, Event, Registry};
+use super::model::{Change, Equipment, EquipmentStatus, Event};
+use super::store::Registry;
 use crate::date::Date;
 use crate::error::{Error, Finding};
-use crate::schedule::Schedules;
+use crate::law::Law;
 use crate::text::fold;
 use crate::vocab::DeviceClass;
 use crate::vocab::{Description, Radiation, Use};
@@ -130,7 +131,7 @@ impl Registry {
     /// kept.
     pub fn import_csv<R: std::io::Read>(
         &mut self,
-        schedules: &Schedules,
+        schedules: &Law,
         input: R,
         date: Date,
     ) -> Result<ImportReport, Error> {

@@ -5,13 +5,14 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
-use super::{Adjustment, Charge, Version};
+use super::version::{Adjustment, Charge, Version};
 use crate::money::Money;
 use crate::vocab::DeviceClass;
 use crate::vocab::Procedure;
 
 /// One difference between two versions, in words a policy officer reads.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Difference {
     /// A row only in the new version.
     RowAdded {
@@ -184,7 +185,7 @@ fn describe_adjustment(a: &Adjustment) -> String {
     parts.join(", ")
 }
 
-fn describe_row_shape(r: &super::Row) -> String {
+fn describe_row_shape(r: &super::version::Row) -> String {
     let mut parts = Vec::new();
     if let Some(t) = &r.tiers {
         parts.push(format!("tiers {}", t.iter().map(|x| money(*x)).collect::<Vec<_>>().join(", ")));
@@ -244,7 +245,7 @@ fn by_id<T>(
 /// facility and rounding. Identity and legal basis are not compared.
 pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
     let mut out = Vec::new();
-    fn rows(v: &Version) -> BTreeMap<String, &super::Row> {
+    fn rows(v: &Version) -> BTreeMap<String, &super::version::Row> {
         v.rows().iter().map(|r| (r.id.clone(), r)).collect()
     }
     let (a, b) = (rows(old), rows(new));
@@ -313,7 +314,7 @@ pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
     ) {
         other(&mut out, format!("warning {id}"), what);
     }
-    let note = |n: &super::Note| {
+    let note = |n: &super::version::Note| {
         let window = format!(
             "{} to {}",
             n.from.map_or_else(|| "…".to_owned(), |d| d.to_string()),
@@ -351,9 +352,9 @@ pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
         }
     }
     if old.aggregation() != new.aggregation() {
-        let name = |a: super::Aggregation| match a {
-            super::Aggregation::Sum => "every device charged",
-            super::Aggregation::Highest => "only the highest line, once",
+        let name = |a: super::model::Aggregation| match a {
+            super::model::Aggregation::Sum => "every device charged",
+            super::model::Aggregation::Highest => "only the highest line, once",
         };
         other(&mut out, "aggregation".to_owned(), format!("{} → {}", name(old.aggregation()), name(new.aggregation())));
     }
@@ -364,8 +365,8 @@ pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
     let rounding = |v: &Version| {
         let r = v.rounding();
         let at = match r.at {
-            crate::schedule::RoundAt::Line => "each line",
-            crate::schedule::RoundAt::Total => "the total",
+            super::model::RoundAt::Line => "each line",
+            super::model::RoundAt::Total => "the total",
         };
         format!("{} to {} at {at}", r.strategy.key(), crate::money::canonical(r.step))
     };

@@ -4,27 +4,17 @@
 use std::fmt;
 
 use schemars::JsonSchema;
+use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+pub(crate) use super::kinds::{AdjustmentKind, Aggregation, RoundAt, Unit, WarningLevel};
 use crate::date::Date;
 use crate::money::Rounding;
-use crate::vocab::{Authority, LegalRef, Text};
 use crate::vocab::{Channel, Procedure};
+use crate::vocab::{LegalRef, Text};
 
 pub(crate) use crate::number::Number as Exact;
-
-/// How the lines of an application add up.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Aggregation {
-    /// Every device is charged (the Vietnamese rule).
-    #[default]
-    Sum,
-    /// Only the most expensive line is charged, for one unit; the others are 0.
-    Highest,
-}
 
 /// `[[index]]`: an indexed unit (e.g. a "fee unit") whose money value is set by date.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -101,16 +91,6 @@ pub(crate) struct RoundingFile {
     pub(crate) at: RoundAt,
 }
 
-/// Where rounding applies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RoundAt {
-    /// Every line and every adjustment is rounded as it is computed.
-    Line,
-    /// Only the total is rounded; the difference is shown as a rounding adjustment.
-    Total,
-}
-
 /// `[procedure.<name>]`: the factor applied to the new-licence fee for one procedure.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -144,47 +124,6 @@ impl ProceduresFile {
             (Procedure::Reissue, self.reissue.as_ref()),
             (Procedure::Declaration, self.declaration.as_ref()),
         ]
-    }
-}
-
-/// What one fee row is counted in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Unit {
-    /// One device (thiết bị).
-    Device,
-    /// One system (hệ thiết bị).
-    System,
-    /// One machine (máy).
-    Machine,
-    /// One facility (cơ sở).
-    Facility,
-    /// One site (địa điểm).
-    Site,
-    /// One source (nguồn).
-    Source,
-    /// One package (kiện).
-    Package,
-    /// One shipment (chuyến).
-    Shipment,
-    /// One licence (giấy phép).
-    Licence,
-}
-
-impl Unit {
-    /// Vietnamese and English names of the unit.
-    pub fn names(self) -> (&'static str, &'static str) {
-        match self {
-            Unit::Device => ("thiết bị", "device"),
-            Unit::System => ("hệ thiết bị", "system"),
-            Unit::Machine => ("máy", "machine"),
-            Unit::Facility => ("cơ sở", "facility"),
-            Unit::Site => ("địa điểm", "site"),
-            Unit::Source => ("nguồn", "source"),
-            Unit::Package => ("kiện", "package"),
-            Unit::Shipment => ("chuyến", "shipment"),
-            Unit::Licence => ("giấy phép", "licence"),
-        }
     }
 }
 
@@ -264,40 +203,6 @@ pub(crate) struct RowFile {
     /// Set when something about the row is an assumption; printed on the quote.
     #[serde(default)]
     pub(crate) assumption: Option<Text>,
-}
-
-/// What an adjustment does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AdjustmentKind {
-    /// Multiplies the running amount by `factor` (e.g. online filing at 90 %).
-    Factor,
-    /// Limits the running amount to at most `amount`.
-    Cap,
-    /// Raises the running amount to at least `amount`.
-    Floor,
-    /// Adds a flat `amount` (e.g. a base fee per application, a late fee).
-    Surcharge,
-    /// Multiplies the running amount by the `factor` of the band the application's total
-    /// device count falls in (`bands`).
-    VolumeDiscount,
-    /// Adds `factor` × the running amount for each site beyond the first.
-    SiteSurcharge,
-}
-
-impl AdjustmentKind {
-    /// The key used in files and in quote JSON: `factor`, `cap`, `floor`, `surcharge`,
-    /// `volume_discount` or `site_surcharge`.
-    pub fn key(self) -> &'static str {
-        match self {
-            AdjustmentKind::Factor => "factor",
-            AdjustmentKind::Cap => "cap",
-            AdjustmentKind::Floor => "floor",
-            AdjustmentKind::Surcharge => "surcharge",
-            AdjustmentKind::VolumeDiscount => "volume_discount",
-            AdjustmentKind::SiteSurcharge => "site_surcharge",
-        }
-    }
 }
 
 /// `[[adjustment]]`: a dated, cited change to the running amount.
@@ -398,26 +303,6 @@ pub(crate) struct NoteFile {
     pub(crate) from: Option<Date>,
     #[serde(default)]
     pub(crate) until: Option<Date>,
-}
-
-/// How prominently a schedule warning is shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum WarningLevel {
-    /// At the top of every quote, before the amounts: the figures may not be the ones due.
-    High,
-    /// Shown with the quote, for the officer's attention.
-    Notice,
-}
-
-impl WarningLevel {
-    /// The key used in files and JSON: `high` or `notice`.
-    pub fn key(self) -> &'static str {
-        match self {
-            WarningLevel::High => "high",
-            WarningLevel::Notice => "notice",
-        }
-    }
 }
 
 /// `[[warning]]`: something the officer must check before collecting, shown prominently on
@@ -594,138 +479,6 @@ pub(crate) struct DeviationFile {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub(crate) remove_charges: Vec<Spanned<String>>,
-}
-
-/// A former province merged into this one (`[[former]]`).
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct FormerFile {
-    #[schemars(with = "String")]
-    pub(crate) slug: Spanned<String>,
-    pub(crate) name: Text,
-    #[serde(default)]
-    #[schemars(with = "Vec<String>")]
-    pub(crate) aliases: Vec<Spanned<String>>,
-}
-
-/// A body that appraises and collects.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct BodyFile {
-    pub(crate) vi: String,
-    pub(crate) en: String,
-    pub(crate) basis: LegalRef,
-}
-
-/// One province file.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ProvinceFile {
-    #[schemars(with = "String")]
-    pub(crate) slug: Spanned<String>,
-    pub(crate) name: Text,
-    pub(crate) kind: ProvinceKind,
-    #[serde(default)]
-    #[schemars(with = "Vec<String>")]
-    pub(crate) aliases: Vec<Spanned<String>>,
-    #[schemars(with = "Date")]
-    pub(crate) since: Spanned<Date>,
-    pub(crate) basis: LegalRef,
-    #[serde(default)]
-    pub(crate) former: Vec<FormerFile>,
-    pub(crate) collector: BodyFile,
-    #[schemars(with = "String")]
-    pub(crate) schedule: Spanned<String>,
-    #[serde(default, rename = "deviation")]
-    pub(crate) deviations: Vec<DeviationFile>,
-}
-
-/// Whether a provincial-level unit is a province or a centrally-run city.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ProvinceKind {
-    /// Tỉnh.
-    Province,
-    /// Thành phố trực thuộc trung ương.
-    City,
-}
-
-/// `alternative = { authority = "…", basis = { … } }` on a rule of a contested period: who
-/// licenses these classes under the period's other reading.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct AlternativeFile {
-    pub(crate) authority: Authority,
-    pub(crate) basis: LegalRef,
-}
-
-/// `[period.contest]`: the period's question is contested; its rules give the default reading,
-/// and `alternative` on a rule gives the other one.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ContestFile {
-    /// What is contested.
-    pub(crate) question: Text,
-    /// The reading the rules' `authority` follows.
-    pub(crate) default: Text,
-    /// The other reading, followed by the rules' `alternative`.
-    pub(crate) alternative: Text,
-    /// Why the default reading was chosen.
-    pub(crate) why: Text,
-}
-
-/// `[[period.rule]]` in authority.toml.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct AuthorityRuleFile {
-    pub(crate) authority: Authority,
-    /// In a contested period: the authority under the other reading.
-    #[serde(default)]
-    pub(crate) alternative: Option<AlternativeFile>,
-    #[serde(default)]
-    #[schemars(with = "Vec<String>")]
-    pub(crate) families: Vec<Spanned<String>>,
-    #[serde(default)]
-    #[schemars(with = "Vec<String>")]
-    pub(crate) classes: Vec<Spanned<String>>,
-    pub(crate) basis: LegalRef,
-    #[serde(default)]
-    pub(crate) assumption: Option<Text>,
-}
-
-/// `[[period]]` in authority.toml.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct AuthorityPeriodFile {
-    #[schemars(with = "Date")]
-    pub(crate) from: Spanned<Date>,
-    #[serde(default)]
-    #[schemars(with = "Option<Date>")]
-    pub(crate) until: Option<Spanned<Date>>,
-    #[serde(default)]
-    pub(crate) assumption: Option<Text>,
-    /// When who licenses some classes during the period is contested: both readings.
-    #[serde(default)]
-    pub(crate) contest: Option<ContestFile>,
-    #[serde(rename = "rule")]
-    pub(crate) rules: Vec<AuthorityRuleFile>,
-}
-
-/// The bodies named for national authorities, in authority.toml.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct NationalBodiesFile {
-    pub(crate) varans: BodyFile,
-    pub(crate) ministry: BodyFile,
-}
-
-/// authority.toml.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct AuthorityFile {
-    pub(crate) bodies: NationalBodiesFile,
-    #[serde(rename = "period")]
-    pub(crate) periods: Vec<AuthorityPeriodFile>,
 }
 
 /// Versions and deviations carry the same patchable fields; one borrowed view serves both.

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize, Serializer};
 /// A family of classes. The family drives licensing authority and other rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Family {
     /// Medical diagnostic X-ray (Decree 142/2020/ND-CP Art. 3(4)), including veterinary X-ray.
     MedicalXray,
@@ -73,6 +74,7 @@ macro_rules! classes {
         /// A device class (or, in family [`Family::OtherPractice`], a non-device item a fee row
         /// prices). Serialised as its stable snake_case key.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
         pub enum DeviceClass {
             $( $(#[$doc])* $variant, )*
         }

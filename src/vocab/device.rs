@@ -3,203 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::modality::Modality;
 use crate::date::Date;
 use crate::error::{Error, Finding};
-
-/// What a described device does (its modality), as the classifier's vocabulary names it
-/// (docs/device-classes.md, "Describing a device"). Written in files as its snake_case key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Modality {
-    /// General radiography.
-    Radiography,
-    /// Fluoroscopy.
-    Fluoroscopy,
-    /// C-arm fluoroscopy.
-    CArm,
-    /// Angiography, interventional.
-    Angiography,
-    /// Computed tomography.
-    Ct,
-    /// Mammography.
-    Mammography,
-    /// Mobile radiography.
-    MobileRadiography,
-    /// Dental intraoral.
-    Intraoral,
-    /// Dental panoramic.
-    Panoramic,
-    /// Cephalometric.
-    Cephalometric,
-    /// Cone-beam CT.
-    Cbct,
-    /// Bone densitometry.
-    Densitometry,
-    /// PET/CT.
-    PetCt,
-    /// SPECT/CT.
-    SpectCt,
-    /// Security screening X-ray.
-    SecurityScreening,
-    /// Circuit-board inspection X-ray.
-    PcbInspection,
-    /// X-ray fluorescence analysis.
-    Xrf,
-    /// X-ray diffraction.
-    Xrd,
-    /// Electron microscope.
-    ElectronMicroscope,
-    /// Cabinet X-ray for product inspection.
-    CabinetInspection,
-    /// Industrial radiography (NDT).
-    IndustrialRadiography,
-    /// Superficial X-ray therapy.
-    SuperficialTherapy,
-    /// Linear accelerator.
-    Linac,
-    /// Cyclotron.
-    Cyclotron,
-    /// Irradiation (sterilisation, processing).
-    Irradiation,
-    /// Cargo / container screening.
-    CargoScreening,
-    /// Teletherapy with a radioactive source.
-    Teletherapy,
-    /// HDR brachytherapy.
-    BrachytherapyHdr,
-    /// Self-shielded gamma irradiator.
-    GammaCell,
-    /// Gamma field.
-    GammaField,
-    /// Gamma radiography.
-    GammaRadiography,
-    /// Well logging.
-    WellLogging,
-    /// Nuclear gauge.
-    Gauge,
-    /// Electron-capture detector.
-    Ecd,
-    /// Static eliminator.
-    StaticEliminator,
-    /// Mössbauer spectrometry.
-    Mossbauer,
-    /// Magnetic resonance imaging (not ionising).
-    Mri,
-    /// Ultrasound (not ionising).
-    Ultrasound,
-    /// Laser (not ionising).
-    Laser,
-    /// Other equipment that emits no ionising radiation.
-    NonIonizingOther,
-}
-
-impl Modality {
-    /// Every modality, in vocabulary order.
-    pub const ALL: [Modality; 40] = [
-        Modality::Radiography,
-        Modality::Fluoroscopy,
-        Modality::CArm,
-        Modality::Angiography,
-        Modality::Ct,
-        Modality::Mammography,
-        Modality::MobileRadiography,
-        Modality::Intraoral,
-        Modality::Panoramic,
-        Modality::Cephalometric,
-        Modality::Cbct,
-        Modality::Densitometry,
-        Modality::PetCt,
-        Modality::SpectCt,
-        Modality::SecurityScreening,
-        Modality::PcbInspection,
-        Modality::Xrf,
-        Modality::Xrd,
-        Modality::ElectronMicroscope,
-        Modality::CabinetInspection,
-        Modality::IndustrialRadiography,
-        Modality::SuperficialTherapy,
-        Modality::Linac,
-        Modality::Cyclotron,
-        Modality::Irradiation,
-        Modality::CargoScreening,
-        Modality::Teletherapy,
-        Modality::BrachytherapyHdr,
-        Modality::GammaCell,
-        Modality::GammaField,
-        Modality::GammaRadiography,
-        Modality::WellLogging,
-        Modality::Gauge,
-        Modality::Ecd,
-        Modality::StaticEliminator,
-        Modality::Mossbauer,
-        Modality::Mri,
-        Modality::Ultrasound,
-        Modality::Laser,
-        Modality::NonIonizingOther,
-    ];
-
-    /// The key used in files: `ct`, `c_arm`, `xrf`, …
-    pub fn key(self) -> &'static str {
-        match self {
-            Modality::Radiography => "radiography",
-            Modality::Fluoroscopy => "fluoroscopy",
-            Modality::CArm => "c_arm",
-            Modality::Angiography => "angiography",
-            Modality::Ct => "ct",
-            Modality::Mammography => "mammography",
-            Modality::MobileRadiography => "mobile_radiography",
-            Modality::Intraoral => "intraoral",
-            Modality::Panoramic => "panoramic",
-            Modality::Cephalometric => "cephalometric",
-            Modality::Cbct => "cbct",
-            Modality::Densitometry => "densitometry",
-            Modality::PetCt => "pet_ct",
-            Modality::SpectCt => "spect_ct",
-            Modality::SecurityScreening => "security_screening",
-            Modality::PcbInspection => "pcb_inspection",
-            Modality::Xrf => "xrf",
-            Modality::Xrd => "xrd",
-            Modality::ElectronMicroscope => "electron_microscope",
-            Modality::CabinetInspection => "cabinet_inspection",
-            Modality::IndustrialRadiography => "industrial_radiography",
-            Modality::SuperficialTherapy => "superficial_therapy",
-            Modality::Linac => "linac",
-            Modality::Cyclotron => "cyclotron",
-            Modality::Irradiation => "irradiation",
-            Modality::CargoScreening => "cargo_screening",
-            Modality::Teletherapy => "teletherapy",
-            Modality::BrachytherapyHdr => "brachytherapy_hdr",
-            Modality::GammaCell => "gamma_cell",
-            Modality::GammaField => "gamma_field",
-            Modality::GammaRadiography => "gamma_radiography",
-            Modality::WellLogging => "well_logging",
-            Modality::Gauge => "gauge",
-            Modality::Ecd => "ecd",
-            Modality::StaticEliminator => "static_eliminator",
-            Modality::Mossbauer => "mossbauer",
-            Modality::Mri => "mri",
-            Modality::Ultrasound => "ultrasound",
-            Modality::Laser => "laser",
-            Modality::NonIonizingOther => "non_ionizing_other",
-        }
-    }
-
-    /// The modality for a key.
-    pub fn from_key(key: &str) -> Option<Modality> {
-        Modality::ALL.into_iter().find(|m| m.key() == key)
-    }
-}
-
-impl std::fmt::Display for Modality {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.key())
-    }
-}
 
 /// What kind of radiation a described device uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Radiation {
     /// An X-ray tube.
     XRay,
@@ -214,6 +25,7 @@ pub enum Radiation {
 /// What a described device is used for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Use {
     /// Medical diagnosis.
     Medical,
@@ -235,64 +47,345 @@ pub enum Use {
     Irradiation,
 }
 
-/// A sealed source in a device description.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SourceSpec {
-    /// e.g. `Cs-137`, `Am-241/Be`.
-    pub nuclide: String,
-    /// Activity with its unit, e.g. `3.7 GBq`, `100 mCi`.
-    pub activity: String,
-    /// The date the activity was measured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference_date: Option<Date>,
+/// Longest free text (applicant, label, device name, nuclide), in characters.
+pub const MAX_TEXT: usize = 1000;
+/// Most sealed sources one device may list.
+pub const MAX_SOURCES: usize = 100;
+
+/// Refuses a text longer than [`MAX_TEXT`] characters.
+pub(crate) fn check_text(key: &str, text: &str) -> Result<(), Error> {
+    let n = text.chars().count();
+    if n > MAX_TEXT {
+        return Err(Error::input(Finding::error(
+            None,
+            Some(key),
+            format!("the text is {n} characters long; at most {MAX_TEXT} are allowed"),
+        )));
+    }
+    Ok(())
 }
 
-/// A device as written on the declaration form (docs/device-classes.md, "Describing a device").
+/// A sealed source in a device description: a nuclide, its activity as written with its unit,
+/// and the day the activity was measured (for decay to the application's date).
+///
+/// Built with [`SourceSpec::new`], which reads the activity; an unreadable activity cannot be
+/// held.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "SourceSpecFile")]
+pub struct SourceSpec {
+    pub(crate) nuclide: String,
+    pub(crate) activity: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) reference_date: Option<Date>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceSpecFile {
+    nuclide: String,
+    activity: String,
+    #[serde(default)]
+    reference_date: Option<Date>,
+}
+
+impl TryFrom<SourceSpecFile> for SourceSpec {
+    type Error = Error;
+    fn try_from(f: SourceSpecFile) -> Result<SourceSpec, Error> {
+        SourceSpec::new(&f.nuclide, &f.activity, f.reference_date)
+    }
+}
+
+impl SourceSpec {
+    /// A source: `nuclide` as written (`Cs-137`, `Am-241/Be`), `activity` with its unit
+    /// (`3.7 GBq`, `100 mCi`), and the day it was measured, if known.
+    ///
+    /// # Errors
+    /// An input error (key `source.activity` or `source.nuclide`) when the activity cannot be
+    /// read exactly ([`Activity::parse`](super::activity::Activity::parse)) or a text is empty or
+    /// over [`MAX_TEXT`] characters. Whether the nuclide is known is the nuclide table's to
+    /// say, when the device is classified.
+    pub fn new(nuclide: &str, activity: &str, reference_date: Option<Date>) -> Result<SourceSpec, Error> {
+        if nuclide.trim().is_empty() {
+            return Err(Error::input(Finding::error(None, Some("source.nuclide"), "the nuclide is empty")));
+        }
+        check_text("source.nuclide", nuclide)?;
+        check_text("source.activity", activity)?;
+        super::activity::Activity::parse(activity)
+            .map_err(|e| Error::input(Finding::error(None, Some("source.activity"), e.to_string())))?;
+        Ok(SourceSpec { nuclide: nuclide.to_owned(), activity: activity.to_owned(), reference_date })
+    }
+
+    /// The nuclide as written, e.g. `Cs-137`.
+    pub fn nuclide(&self) -> &str {
+        &self.nuclide
+    }
+
+    /// The activity as written, with its unit, e.g. `3.7 GBq`.
+    pub fn activity(&self) -> &str {
+        &self.activity
+    }
+
+    /// The day the activity was measured, if given.
+    pub fn reference_date(&self) -> Option<Date> {
+        self.reference_date
+    }
+}
+
+/// A device as written on the declaration form (docs/device-classes.md, "Describing a
+/// device"): any of a free-text name, the kind of radiation, the use, the modality, and
+/// measured values. Built with [`Description::builder`] (or [`Description::named`]), which
+/// refuses what an application file would refuse.
+///
+/// ```
+/// use radfee::classify::{Description, Modality, Radiation, Use};
+///
+/// let d = Description::builder().radiation(Radiation::XRay).use_(Use::Dental).modality(Modality::Panoramic).build()?;
+/// assert_eq!(d.modality(), Some(Modality::Panoramic));
+/// assert!(Description::builder().max_kv(0.into()).build().is_err()); // a tube voltage is positive
+/// # Ok::<(), radfee::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(try_from = "DescriptionFile")]
 pub struct Description {
-    /// Free text as on the form.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Kind of radiation.
+    pub(crate) name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub radiation: Option<Radiation>,
-    /// Use.
+    pub(crate) radiation: Option<Radiation>,
     #[serde(rename = "use", skip_serializing_if = "Option::is_none")]
-    pub use_: Option<Use>,
-    /// What it does (see the classifier's vocabulary).
+    pub(crate) use_: Option<Use>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub modality: Option<Modality>,
-    /// Used at more than one place.
+    pub(crate) modality: Option<Modality>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mobile: Option<bool>,
-    /// Highest tube voltage, kV (exact decimal).
+    pub(crate) mobile: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_kv: Option<rust_decimal::Decimal>,
-    /// Accelerators: highest particle energy, MeV.
+    pub(crate) max_kv: Option<rust_decimal::Decimal>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_energy_mev: Option<rust_decimal::Decimal>,
-    /// Dose-equivalent rate at 0.1 m from any accessible surface, µSv/h.
+    pub(crate) max_energy_mev: Option<rust_decimal::Decimal>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub dose_rate_usv_h: Option<rust_decimal::Decimal>,
-    /// Type-approved.
+    pub(crate) dose_rate_usv_h: Option<rust_decimal::Decimal>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_approved: Option<bool>,
-    /// Sealed sources.
+    pub(crate) type_approved: Option<bool>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub source: Vec<SourceSpec>,
+    pub(crate) source: Vec<SourceSpec>,
+}
+
+/// The serialized form of a [`Description`], checked on the way in.
+#[derive(Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct DescriptionFile {
+    name: Option<String>,
+    radiation: Option<Radiation>,
+    #[serde(rename = "use")]
+    use_: Option<Use>,
+    modality: Option<Modality>,
+    mobile: Option<bool>,
+    max_kv: Option<rust_decimal::Decimal>,
+    max_energy_mev: Option<rust_decimal::Decimal>,
+    dose_rate_usv_h: Option<rust_decimal::Decimal>,
+    type_approved: Option<bool>,
+    source: Vec<SourceSpec>,
+}
+
+impl TryFrom<DescriptionFile> for Description {
+    type Error = Error;
+    fn try_from(f: DescriptionFile) -> Result<Description, Error> {
+        DescriptionBuilder(Description {
+            name: f.name,
+            radiation: f.radiation,
+            use_: f.use_,
+            modality: f.modality,
+            mobile: f.mobile,
+            max_kv: f.max_kv,
+            max_energy_mev: f.max_energy_mev,
+            dose_rate_usv_h: f.dose_rate_usv_h,
+            type_approved: f.type_approved,
+            source: f.source,
+        })
+        .build()
+    }
+}
+
+/// Builds a [`Description`]; [`DescriptionBuilder::build`] checks it.
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct DescriptionBuilder(Description);
+
+impl DescriptionBuilder {
+    /// The name as written on the form, Vietnamese or English (at most [`MAX_TEXT`]
+    /// characters; stored in Unicode NFC).
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.0.name = Some(name.into());
+        self
+    }
+
+    /// The kind of radiation.
+    pub fn radiation(mut self, radiation: Radiation) -> Self {
+        self.0.radiation = Some(radiation);
+        self
+    }
+
+    /// The use.
+    pub fn use_(mut self, use_: Use) -> Self {
+        self.0.use_ = Some(use_);
+        self
+    }
+
+    /// What the device does.
+    pub fn modality(mut self, modality: Modality) -> Self {
+        self.0.modality = Some(modality);
+        self
+    }
+
+    /// Whether it is used at more than one place.
+    pub fn mobile(mut self, mobile: bool) -> Self {
+        self.0.mobile = Some(mobile);
+        self
+    }
+
+    /// Highest tube voltage, kV (positive).
+    pub fn max_kv(mut self, kv: rust_decimal::Decimal) -> Self {
+        self.0.max_kv = Some(kv);
+        self
+    }
+
+    /// Accelerators: highest particle energy, MeV (positive).
+    pub fn max_energy_mev(mut self, mev: rust_decimal::Decimal) -> Self {
+        self.0.max_energy_mev = Some(mev);
+        self
+    }
+
+    /// Dose-equivalent rate at 0.1 m from any accessible surface, µSv/h (zero or more).
+    pub fn dose_rate_usv_h(mut self, rate: rust_decimal::Decimal) -> Self {
+        self.0.dose_rate_usv_h = Some(rate);
+        self
+    }
+
+    /// Whether the model is type-approved.
+    pub fn type_approved(mut self, approved: bool) -> Self {
+        self.0.type_approved = Some(approved);
+        self
+    }
+
+    /// Adds a sealed source (at most [`MAX_SOURCES`]).
+    pub fn source(mut self, source: SourceSpec) -> Self {
+        self.0.source.push(source);
+        self
+    }
+
+    /// The description, checked.
+    ///
+    /// # Errors
+    /// An input error naming the key: a tube voltage or particle energy that is not positive,
+    /// a negative dose rate, a name over [`MAX_TEXT`] characters, more than [`MAX_SOURCES`]
+    /// sources.
+    pub fn build(self) -> Result<Description, Error> {
+        let mut d = self.0;
+        d.check()?;
+        if let Some(name) = &mut d.name {
+            check_text("name", name)?;
+            *name = crate::text::nfc(name);
+        }
+        Ok(d)
+    }
 }
 
 impl Description {
+    /// A builder for a description.
+    pub fn builder() -> DescriptionBuilder {
+        DescriptionBuilder::default()
+    }
+
+    /// A description by its name alone, as written on the form.
+    ///
+    /// # Errors
+    /// As [`DescriptionBuilder::build`].
+    pub fn named(name: impl Into<String>) -> Result<Description, Error> {
+        Description::builder().name(name).build()
+    }
+
+    /// A description from values a reader has checked already (physical values, lengths).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn from_parts(
+        name: Option<String>,
+        radiation: Option<Radiation>,
+        use_: Option<Use>,
+        modality: Option<Modality>,
+        mobile: Option<bool>,
+        [max_kv, max_energy_mev, dose_rate_usv_h]: [Option<rust_decimal::Decimal>; 3],
+        type_approved: Option<bool>,
+        source: Vec<SourceSpec>,
+    ) -> Description {
+        Description {
+            name,
+            radiation,
+            use_,
+            modality,
+            mobile,
+            max_kv,
+            max_energy_mev,
+            dose_rate_usv_h,
+            type_approved,
+            source,
+        }
+    }
+
+    /// The name as written (NFC).
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The kind of radiation.
+    pub fn radiation(&self) -> Option<Radiation> {
+        self.radiation
+    }
+
+    /// The use.
+    pub fn use_(&self) -> Option<Use> {
+        self.use_
+    }
+
+    /// The modality.
+    pub fn modality(&self) -> Option<Modality> {
+        self.modality
+    }
+
+    /// Whether it is used at more than one place.
+    pub fn mobile(&self) -> Option<bool> {
+        self.mobile
+    }
+
+    /// Highest tube voltage, kV.
+    pub fn max_kv(&self) -> Option<rust_decimal::Decimal> {
+        self.max_kv
+    }
+
+    /// Highest particle energy, MeV.
+    pub fn max_energy_mev(&self) -> Option<rust_decimal::Decimal> {
+        self.max_energy_mev
+    }
+
+    /// Dose-equivalent rate at 0.1 m, µSv/h.
+    pub fn dose_rate_usv_h(&self) -> Option<rust_decimal::Decimal> {
+        self.dose_rate_usv_h
+    }
+
+    /// Whether the model is type-approved.
+    pub fn type_approved(&self) -> Option<bool> {
+        self.type_approved
+    }
+
+    /// The sealed sources.
+    pub fn sources(&self) -> &[SourceSpec] {
+        &self.source
+    }
+
     /// Whether nothing at all is described.
     pub fn is_empty(&self) -> bool {
         *self == Description::default()
     }
 
-    /// Refuses a physically impossible value: a tube voltage or particle energy that is not
-    /// positive, or a negative dose rate. (Sources are checked where they are read and
-    /// assessed: their activity, nuclide and reference date.)
+    /// Refuses a physically impossible value (a tube voltage or particle energy that is not
+    /// positive, a negative dose rate) and more than [`MAX_SOURCES`] sources.
     pub(crate) fn check(&self) -> Result<(), Error> {
         for (key, value) in [
             ("max_kv", self.max_kv),
@@ -303,24 +396,15 @@ impl Description {
                 return Err(Error::input(Finding::error(None, Some(key), message)));
             }
         }
+        if self.source.len() > MAX_SOURCES {
+            return Err(Error::input(Finding::error(
+                None,
+                Some("source"),
+                format!("a device may list at most {MAX_SOURCES} sources"),
+            )));
+        }
         Ok(())
     }
-}
-
-/// The modality for a key, or a message naming the closest one or the list.
-pub(crate) fn parse_modality(m: &str) -> Result<Modality, String> {
-    if let Some(modality) = Modality::from_key(m) {
-        return Ok(modality);
-    }
-    let shown = crate::text::excerpt(m);
-    let close = Modality::ALL.iter().find(|k| m.len() <= 64 && crate::text::edit_distance(k.key(), m) <= 2);
-    Err(match close {
-        Some(k) => format!("unknown modality `{shown}`; did you mean `{k}`?"),
-        None => format!(
-            "unknown modality `{shown}`; expected one of: {}",
-            Modality::ALL.iter().map(|k| k.key()).collect::<Vec<_>>().join(", ")
-        ),
-    })
 }
 
 /// Why a measured value of a description cannot be, if it cannot.

@@ -48,6 +48,7 @@ impl fmt::Display for LegalRef {
 /// Who licenses and collects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Authority {
     /// The provincial People's Committee, through its Department of Science and Technology.
     Province,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// The licensing procedure applied for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Procedure {
     /// Cấp mới: a new licence.
     New,
@@ -75,6 +76,7 @@ impl fmt::Display for Procedure {
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Channel {
     /// Filed online through a public-service portal.
     Online,
@@ -109,6 +111,7 @@ impl Channel {
 /// What kind of facility.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum FacilityKind {
     /// Hospital.
     Hospital,
@@ -153,5 +156,10 @@ impl FacilityKind {
             FacilityKind::Security => "security",
             FacilityKind::Other => "other",
         }
+    }
+
+    /// The kind for a key.
+    pub fn from_key(key: &str) -> Option<FacilityKind> {
+        FacilityKind::ALL.into_iter().find(|k| k.key() == key)
     }
 }

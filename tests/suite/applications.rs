@@ -1,6 +1,6 @@
 //! Bad application files: each refused with file, line, column, key and what was expected.
 
-use radfee::{Application, Schedules};
+use crate::r::{Application, Law};
 
 use crate::{builtin, root, snapshot};
 
@@ -12,7 +12,7 @@ fn message_of(name: &str) -> String {
         Ok(app) => builtin().quote(&app).expect_err("the fixture must be refused"),
     };
     assert!(err.is_input(), "{name}: {err}");
-    assert_eq!(err.exit_code(), 2);
+    assert_eq!(crate::exit_code(&err), 2);
     let msg = err.to_string();
     assert!(msg.starts_with(&format!("{rel}:")), "{name}: message does not start with file:line:col: {msg}");
     for bad in ["u32", "i64", "Spanned", "Decimal", "{ ", "Some("] {
@@ -58,7 +58,7 @@ fn devices_of_two_authorities_are_refused_with_exit_1() {
     );
     let err = builtin().quote(&app).unwrap_err();
     assert!(err.is_unpriceable());
-    assert_eq!(err.exit_code(), 1);
+    assert_eq!(crate::exit_code(&err), 1);
     let msg = err.to_string();
     assert!(msg.contains("`xray_ct` falls to province") && msg.contains("`nuclear_gauge` falls to varans"), "{msg}");
     // After the 2025-07-01 transfer an XRF analyser and a CT go to the same province desk.
@@ -70,7 +70,7 @@ fn devices_of_two_authorities_are_refused_with_exit_1() {
 
 #[test]
 fn a_class_without_a_row_is_refused_with_exit_1() {
-    let s = Schedules::from_dir(root().join("tests/fixtures/good/minimal")).unwrap();
+    let s = Law::from_dir(root().join("tests/fixtures/good/minimal")).unwrap();
     let app = crate::app(
         "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2024-05-10\n[[device]]\nclass = \"xray_mammography\"\n",
     );
@@ -93,7 +93,7 @@ fn a_described_device_is_priced_through_the_classifier() {
     let text = std::fs::read_to_string(root().join("examples/applications/binh-duong-described-device.toml")).unwrap();
     let q = builtin().quote(&Application::from_toml("b.toml", &text).unwrap()).unwrap();
     assert_eq!(q.total.amount(), rust_decimal::Decimal::from(2_000_000));
-    assert_eq!(q.lines[0].class, Some(radfee::DeviceClass::XrayDentalPanoramic));
+    assert_eq!(q.lines[0].class, Some(crate::r::DeviceClass::XrayDentalPanoramic));
     assert!(
         q.notes
             .iter()
@@ -108,7 +108,7 @@ fn an_ambiguous_description_is_refused_with_candidates_and_the_deciding_field() 
         "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2026-02-01\n\n[[device]]\nname = \"Máy X-quang răng\"\n",
     );
     let err = builtin().quote(&app).unwrap_err();
-    assert_eq!(err.exit_code(), 2);
+    assert_eq!(crate::exit_code(&err), 2);
     assert_eq!(
         err.to_string(),
         "test.toml:5:1: device 1: the description does not settle the class: it could be `xray_dental_intraoral`, `xray_dental_panoramic`, `xray_dental_cephalometric`, `xray_dental_cbct`; give `modality` to decide (or give class = \"<key>\") (key `device`)"
@@ -153,20 +153,32 @@ fn a_bad_activity_points_at_its_own_line() {
 fn overflow_is_an_error_not_a_panic() {
     let base = std::fs::read_to_string(root().join("tests/fixtures/good/minimal/schedule.toml")).unwrap();
     let huge = base.replace("amount = 8000000", "amount = \"79000000000000000000000000\"");
-    let s = Schedules::from_files(crate::with_version("s.toml", &huge)).unwrap();
+    let s = Law::from_files(crate::with_version("s.toml", &huge)).unwrap();
     let app = crate::app(&format!(
         "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2024-05-10\n[[device]]\nclass = \"xray_ct\"\ncount = {}\n",
-        radfee::MAX_COUNT
+        crate::r::MAX_COUNT
     ));
     let err = s.quote(&app).unwrap_err();
-    assert!(err.is_input() && err.to_string().contains("too large to compute exactly"), "{err}");
+    // The counts overflow (one unit of each line would not): the application's to check.
+    assert_eq!(err.kind(), &crate::r::ErrorKind::Overflow { schedule: false }, "{err}");
+    assert!(err.is_unpriceable() && err.to_string().contains("check the counts of devices"), "{err}");
+    assert_eq!(s.total(&app).unwrap_err(), err, "the total refuses the same way");
+    // Amounts that overflow for one device of each line: the schedule's to fix.
+    let huger = base.replace("amount = 8000000", "amount = \"79000000000000000000000000000\"");
+    let s = Law::from_files(crate::with_version("s.toml", &huger)).unwrap();
+    let two = crate::app(
+        "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2024-05-10\n[[device]]\nclass = \"xray_ct\"\n[[device]]\nclass = \"xray_ct\"\n",
+    );
+    let err = s.quote(&two).unwrap_err();
+    assert_eq!(err.kind(), &crate::r::ErrorKind::Overflow { schedule: true }, "{err}");
+    assert!(err.to_string().contains("check the schedule's amounts"), "{err}");
 }
 
 #[test]
 fn largest_count_with_the_largest_shipped_amount_is_exact() {
     let app = crate::app(&format!(
         "province = \"Huế\"\nprocedure = \"renewal\"\nreceived = 2026-05-10\n[[device]]\nclass = \"transit_nuclear_material\"\ncount = {}\n",
-        radfee::MAX_COUNT
+        crate::r::MAX_COUNT
     ));
     let q = builtin().quote(&app).unwrap();
     // 65,000,000 × 1,000,000 × 0.75
@@ -179,7 +191,7 @@ fn a_count_written_as_a_whole_float_or_string_is_that_count() {
         let app = crate::app(&format!(
             "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2024-05-10\n[[device]]\nclass = \"xray_ct\"\ncount = {count}\n"
         ));
-        assert_eq!(app.devices[0].count, 5, "{count}");
+        assert_eq!(app.devices()[0].count(), 5, "{count}");
     }
 }
 

@@ -1,14 +1,14 @@
 //! Batch appraisal: the three figures, bad rows, and totals equal to the calculator's.
 
+use crate::r::{Application, Channel, Date, DeviceClass, DeviceEntry, Procedure};
 use proptest::prelude::*;
-use radfee::{Application, Channel, Date, DeviceClass, DeviceEntry, Procedure};
 
 use crate::{root, shared};
 
 #[test]
 fn the_sample_batch_gives_its_three_figures() {
     let file = std::fs::File::open(root().join("examples/batch/sample.csv")).unwrap();
-    let report = shared().price_batch(file, |_| {}).unwrap();
+    let report = shared().price_batch(file, &Default::default(), |_| {}).unwrap();
     assert_eq!(report.rows, 6);
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     // Computed independently: Python hashlib.sha256 over
@@ -27,7 +27,7 @@ fn bad_rows_are_reported_by_line_and_the_good_ones_kept() {
         B-4,Huế,new,2024-01-01,,nuclear_gauge,1\n\
         B-6,Huế,new\n\
         \"B-7\",\"Huế\",new,2024-01-01,online,xray_ct,\n";
-    let report = shared().price_batch(csv.as_bytes(), |_| {}).unwrap();
+    let report = shared().price_batch(csv.as_bytes(), &Default::default(), |_| {}).unwrap();
     let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
     assert_eq!(problems.len(), 4, "{problems:#?}");
     assert!(problems[0].starts_with("line 3: application B-1: procedure is `renewal` here but `new` on line 2"));
@@ -50,14 +50,14 @@ fn a_wrong_header_is_refused() {
         ("application_id,province,procedure,received,channel,class\n", "missing column(s): count"),
         ("", "missing column(s)"),
     ] {
-        let err = shared().price_batch(csv.as_bytes(), |_| {}).unwrap_err();
+        let err = shared().price_batch(csv.as_bytes(), &Default::default(), |_| {}).unwrap_err();
         assert!(err.to_string().contains(needle), "{err}");
-        assert_eq!(err.exit_code(), 2);
+        assert_eq!(crate::exit_code(&err), 2);
     }
     // Columns may come in any order; a byte-order mark is tolerated.
     let csv =
         "\u{feff}count,class,channel,received,procedure,province,application_id\n2,xray_ct,,2024-01-01,new,Huế,X\n";
-    let report = shared().price_batch(csv.as_bytes(), |_| {}).unwrap();
+    let report = shared().price_batch(csv.as_bytes(), &Default::default(), |_| {}).unwrap();
     assert_eq!(report.grand_total.amount(), rust_decimal::Decimal::from(16_000_000));
 }
 
@@ -93,25 +93,26 @@ proptest! {
             lines.push(line);
         }
         csv.extend(lines.iter().cloned());
-        let report = s.price_batch(csv.as_bytes(), |_| {}).unwrap();
+        let report = s.price_batch(csv.as_bytes(), &Default::default(), |_| {}).unwrap();
         for r in &report.results {
             let app_no: u8 = r.application_id[4..].parse().unwrap();
             let (p, proc, day, online) = heads[&app_no];
             let date = Date::from_days(Date::new(2017, 1, 1).unwrap().to_days() + i64::from(day)).unwrap();
-            let mut app = Application::new(provinces[p].name().vi.clone(), Procedure::ALL[usize::from(proc)], date)
-                .with_channel(if online { Channel::Online } else { Channel::InPerson });
+            let mut b = Application::builder(provinces[p].name().vi.clone(), Procedure::ALL[usize::from(proc)], date)
+                .channel(if online { Channel::Online } else { Channel::InPerson });
             for &(a, _, _, _, _, class, count) in &rows {
                 if a == app_no {
-                    app.devices.push(DeviceEntry::of_class(classes[class % classes.len()], count));
+                    b = b.device(DeviceEntry::of_class(classes[class % classes.len()], count).unwrap());
                 }
             }
+            let app = b.build().unwrap();
             prop_assert_eq!(s.quote(&app).unwrap().total, r.total);
         }
         // Shuffle the rows: same figures.
         let mut shuffled = lines.clone();
         crate::shuffle(&mut shuffled, seed);
         let csv2 = String::from("application_id,province,procedure,received,channel,class,count\n") + &shuffled.concat();
-        let again = s.price_batch(csv2.as_bytes(), |_| {}).unwrap();
+        let again = s.price_batch(csv2.as_bytes(), &Default::default(), |_| {}).unwrap();
         prop_assert_eq!(again.summary(), report.summary());
     }
 }
@@ -152,7 +153,7 @@ fn the_generator_is_deterministic_and_everything_it_writes_is_priced() {
     let a = run("7");
     assert_eq!(a, run("7"));
     assert_ne!(a, run("8"));
-    let report = shared().price_batch(a.as_slice(), |_| {}).unwrap();
+    let report = shared().price_batch(a.as_slice(), &Default::default(), |_| {}).unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems.first());
     assert_eq!((report.rows, report.applications), (3000, 1200));
 }
@@ -200,8 +201,8 @@ proptest! {
                 fancy.push_str(end);
             }
         }
-        let a = s.price_batch(plain.as_bytes(), |_| {}).unwrap();
-        let b = s.price_batch(fancy.as_bytes(), |_| {}).unwrap();
+        let a = s.price_batch(plain.as_bytes(), &Default::default(), |_| {}).unwrap();
+        let b = s.price_batch(fancy.as_bytes(), &Default::default(), |_| {}).unwrap();
         prop_assert!(a.problems.is_empty(), "{:?}", a.problems);
         prop_assert_eq!(&a.results, &b.results);
         prop_assert_eq!(a.summary(), b.summary());
@@ -215,7 +216,7 @@ proptest! {
         let digest = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>();
         prop_assert_eq!(a.digest.clone(), format!("sha256:{digest}"));
         // Keeping only the figures gives the same figures.
-        let c = s.price_batch_keeping(fancy.as_bytes(), radfee::Keep::Figures, |_| {}).unwrap();
+        let c = s.price_batch(fancy.as_bytes(), &crate::r::Options::default().keep(crate::r::Keep::Figures), |_| {}).unwrap();
         prop_assert_eq!(c.summary(), a.summary());
         prop_assert!(c.results.is_empty());
     }
@@ -231,7 +232,7 @@ fn rows_are_numbered_by_the_line_they_start_on() {
         Q-3,Huế,new,2024-05-10,,xray_ct,zero\n\
         \n\
         Q-4,\"Xa\"\"Y\",new,2024-05-10,,xray_ct,1\n";
-    let report = shared().price_batch(csv.as_bytes(), |_| {}).unwrap();
+    let report = shared().price_batch(csv.as_bytes(), &Default::default(), |_| {}).unwrap();
     let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
     assert_eq!(problems.len(), 3, "{problems:#?}");
     assert!(problems[0].starts_with("line 5: application Q-2: received: day 30 does not exist"), "{}", problems[0]);
@@ -247,7 +248,7 @@ fn an_overlong_row_is_reported_and_the_rest_read() {
         "application_id,province,procedure,received,channel,class,count\nL-1,Huế,new,2024-05-10,,xray_ct,1{}\nL-2,Huế,new,2024-05-10,,xray_ct,1\n",
         " ".repeat(70_000)
     );
-    let report = shared().price_batch(csv.as_bytes(), |_| {}).unwrap();
+    let report = shared().price_batch(csv.as_bytes(), &Default::default(), |_| {}).unwrap();
     let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
     assert_eq!(
         problems,

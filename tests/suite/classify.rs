@@ -1,21 +1,26 @@
 //! The classifier: structured descriptions, names, exemption, sources, authority, the tool.
 
+use crate::r::{
+    Authority, Description, DescriptionBuilder, DeviceClass, Modality, Outcome, Radiation, SourceSpec, Status, Use,
+};
 use proptest::prelude::*;
-use radfee::{Authority, Description, DeviceClass, Modality, Radiation, SourceSpec, Status, Use};
 use rust_decimal::Decimal;
 
 use crate::{date, root, shared};
 
-fn classify(d: &Description, day: &str) -> radfee::Classification {
+fn classify(d: &Description, day: &str) -> crate::r::Classification {
     shared().classify(d, date(day)).unwrap()
 }
 
 fn described(radiation: Radiation, use_: Use, modality: Option<&str>) -> Description {
-    Description {
-        radiation: Some(radiation),
-        use_: Some(use_),
-        modality: modality.map(|m| Modality::from_key(m).expect("known modality")),
-        ..Description::default()
+    builder(radiation, use_, modality).build().unwrap()
+}
+
+fn builder(radiation: Radiation, use_: Use, modality: Option<&str>) -> DescriptionBuilder {
+    let b = Description::builder().radiation(radiation).use_(use_);
+    match modality {
+        Some(m) => b.modality(Modality::from_key(m).expect("known modality")),
+        None => b,
     }
 }
 
@@ -67,12 +72,12 @@ fn every_device_class_is_reached_from_a_structured_description() {
         ("not_ionizing", N, Medical, Some("mri")),
     ];
     let devices: Vec<&DeviceClass> =
-        DeviceClass::ALL.iter().filter(|c| c.family() != radfee::Family::OtherPractice).collect();
+        DeviceClass::ALL.iter().filter(|c| c.family() != crate::r::Family::OtherPractice).collect();
     assert_eq!(table.len(), devices.len(), "every device class is in the table");
     for &(key, r, u, m) in table {
         let c = classify(&described(r, u, m), "2026-03-01");
-        assert_eq!(c.class.map(|c| c.key()), Some(key), "{key}: {:?}", c.candidates);
-        let class = c.class.unwrap();
+        assert_eq!(c.class().map(|c| c.key()), Some(key), "{key}: {:?}", c.outcome);
+        let class = c.class().unwrap();
         assert_eq!(c.family, Some(class.family()));
         assert_eq!(c.x_ray_emitting, Some(class.is_x_ray_emitting()));
         let expected_status = if key == "not_ionizing" { Status::NotIonizing } else { Status::Licence };
@@ -81,11 +86,10 @@ fn every_device_class_is_reached_from_a_structured_description() {
         assert!(c.reasons.iter().any(|r| r.rule == "class" && !r.basis.is_empty()), "{key}");
     }
     // Mobile rewrites: a mobile fluoroscope is a C-arm, mobile radiography a mobile X-ray.
-    let mut d = described(X, Medical, Some("fluoroscopy"));
-    d.mobile = Some(true);
-    assert_eq!(classify(&d, "2026-03-01").class, Some(DeviceClass::XrayCArm));
-    d.modality = Some(Modality::Radiography);
-    assert_eq!(classify(&d, "2026-03-01").class, Some(DeviceClass::XrayMobile));
+    let d = builder(X, Medical, Some("fluoroscopy")).mobile(true).build().unwrap();
+    assert_eq!(classify(&d, "2026-03-01").class(), Some(DeviceClass::XrayCArm));
+    let d = builder(X, Medical, Some("radiography")).mobile(true).build().unwrap();
+    assert_eq!(classify(&d, "2026-03-01").class(), Some(DeviceClass::XrayMobile));
 }
 
 /// (name, expected class key) or (name, "?field:class,class,…") for an ambiguous name.
@@ -181,14 +185,14 @@ fn names_alone_are_read_in_vietnamese_english_and_abbreviations() {
     assert!(NAMES.len() >= 60);
     let mut failures = Vec::new();
     for &(name, expected) in NAMES {
-        let d = Description { name: Some(name.to_owned()), ..Description::default() };
+        let d = Description::named(name).unwrap();
         let c = classify(&d, "2026-03-01");
-        let got = match (&c.class, &c.candidates) {
-            (Some(k), _) => k.key().to_owned(),
-            (None, Some(k)) => {
-                format!("?{}:{}", k.field, k.classes.iter().map(|c| c.key()).collect::<Vec<_>>().join(","))
+        let got = match &c.outcome {
+            Outcome::Settled(k) => k.key().to_owned(),
+            Outcome::Ambiguous { classes, field } => {
+                format!("?{field}:{}", classes.iter().map(|c| c.key()).collect::<Vec<_>>().join(","))
             }
-            (None, None) => "none".to_owned(),
+            _ => "?modality:".to_owned(),
         };
         let ok = match expected.strip_suffix('*') {
             Some(prefix) => got.starts_with(prefix) && got.len() > prefix.len() + 40,
@@ -203,13 +207,10 @@ fn names_alone_are_read_in_vietnamese_english_and_abbreviations() {
 
 #[test]
 fn the_name_and_the_fields_disagreeing_is_said() {
-    let d = Description {
-        name: Some("Máy X-quang răng toàn cảnh".into()),
-        modality: Some(Modality::Cephalometric),
-        ..Description::default()
-    };
+    let d =
+        Description::builder().name("Máy X-quang răng toàn cảnh").modality(Modality::Cephalometric).build().unwrap();
     let c = classify(&d, "2026-03-01");
-    assert_eq!(c.class, Some(DeviceClass::XrayDentalCephalometric), "the field wins");
+    assert_eq!(c.class(), Some(DeviceClass::XrayDentalCephalometric), "the field wins");
     assert!(
         c.warnings
             .iter()
@@ -219,22 +220,19 @@ fn the_name_and_the_fields_disagreeing_is_said() {
         c.warnings
     );
     // MRI by name, X-ray by field: a different device altogether.
-    let d = Description {
-        name: Some("MRI".into()),
-        radiation: Some(Radiation::XRay),
-        modality: Some(Modality::Ct),
-        ..Description::default()
-    };
+    let d = Description::builder().name("MRI").radiation(Radiation::XRay).modality(Modality::Ct).build().unwrap();
     let c = classify(&d, "2026-03-01");
-    assert_eq!(c.class, Some(DeviceClass::XrayCt));
+    assert_eq!(c.class(), Some(DeviceClass::XrayCt));
     assert!(c.warnings.iter().any(|w| w.contains("the name suggests modality mri")), "{:?}", c.warnings);
 }
 
 #[test]
 fn exemption_exactly_at_5_kv_and_1_usv_per_hour() {
     let kv = |v: &str| {
-        let mut d = described(Radiation::XRay, Use::Analytical, Some("xrf"));
-        d.max_kv = Some(Decimal::from_str_exact(v).unwrap());
+        let d = builder(Radiation::XRay, Use::Analytical, Some("xrf"))
+            .max_kv(Decimal::from_str_exact(v).unwrap())
+            .build()
+            .unwrap();
         classify(&d, "2026-03-01").status
     };
     assert_eq!(kv("5"), Some(Status::Exempt));
@@ -242,11 +240,14 @@ fn exemption_exactly_at_5_kv_and_1_usv_per_hour() {
     assert_eq!(kv("5.001"), Some(Status::Licence));
     assert_eq!(kv("50"), Some(Status::Licence));
     let rate = |v: &str, approved: Option<bool>| {
-        let mut d = described(Radiation::XRay, Use::Security, Some("security_screening"));
-        d.max_kv = Some(Decimal::from(160));
-        d.dose_rate_usv_h = Some(Decimal::from_str_exact(v).unwrap());
-        d.type_approved = approved;
-        classify(&d, "2026-03-01")
+        let b = builder(Radiation::XRay, Use::Security, Some("security_screening"))
+            .max_kv(Decimal::from(160))
+            .dose_rate_usv_h(Decimal::from_str_exact(v).unwrap());
+        let d = match approved {
+            Some(a) => b.type_approved(a),
+            None => b,
+        };
+        classify(&d.build().unwrap(), "2026-03-01")
     };
     let c = rate("1", Some(true));
     assert_eq!((c.status, c.authority), (Some(Status::Exempt), None));
@@ -255,23 +256,20 @@ fn exemption_exactly_at_5_kv_and_1_usv_per_hour() {
     assert_eq!(rate("0.5", Some(false)).status, Some(Status::Licence));
     assert_eq!(rate("0.5", None).status, Some(Status::Licence));
     // Exemption comes first: an exempt device need not be pinned to a class.
-    let d = Description { radiation: Some(Radiation::XRay), max_kv: Some(Decimal::from(4)), ..Description::default() };
+    let d = Description::builder().radiation(Radiation::XRay).max_kv(Decimal::from(4)).build().unwrap();
     let c = classify(&d, "2026-03-01");
-    assert_eq!((c.status, c.class), (Some(Status::Exempt), None));
+    assert_eq!((c.status, c.class()), (Some(Status::Exempt), None));
     assert!(!c.is_ambiguous());
 }
 
-fn with_sources(sources: &[(&str, &str, Option<&str>)], day: &str) -> radfee::Classification {
-    let d = Description {
-        radiation: Some(Radiation::SealedSource),
-        use_: Some(Use::Industrial),
-        modality: Some(Modality::Gauge),
-        source: sources
-            .iter()
-            .map(|(n, a, r)| SourceSpec { nuclide: (*n).into(), activity: (*a).into(), reference_date: r.map(date) })
-            .collect(),
-        ..Description::default()
-    };
+fn with_sources(sources: &[(&str, &str, Option<&str>)], day: &str) -> crate::r::Classification {
+    let d = sources
+        .iter()
+        .fold(builder(Radiation::SealedSource, Use::Industrial, Some("gauge")), |b, (n, a, r)| {
+            b.source(SourceSpec::new(n, a, r.map(date)).unwrap())
+        })
+        .build()
+        .unwrap();
     classify(&d, day)
 }
 
@@ -383,12 +381,7 @@ proptest! {
 
     #[test]
     fn classification_is_deterministic(words in prop::collection::vec(prop::sample::select(NAMES.iter().map(|(n, _)| *n).collect::<Vec<_>>()), 1..3), kv in 1u32..200, approved in any::<bool>()) {
-        let d = Description {
-            name: Some(words.join(" ")),
-            max_kv: Some(Decimal::from(kv)),
-            type_approved: Some(approved),
-            ..Description::default()
-        };
+        let d = Description::builder().name(words.join(" ")).max_kv(Decimal::from(kv)).type_approved(approved).build().unwrap();
         let a = classify(&d, "2026-03-01");
         let b = classify(&d.clone(), "2026-03-01");
         prop_assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
@@ -402,9 +395,9 @@ proptest! {
         first in 0i64..4000,
         gap in 0i64..4000,
     ) {
-        let base = radfee::Date::new(2015, 1, 1).unwrap().to_days();
-        let d1 = radfee::Date::from_days(base + first).unwrap().to_string();
-        let d2 = radfee::Date::from_days(base + first + gap).unwrap().to_string();
+        let base = crate::r::Date::new(2015, 1, 1).unwrap().to_days();
+        let d1 = crate::r::Date::from_days(base + first).unwrap().to_string();
+        let d2 = crate::r::Date::from_days(base + first + gap).unwrap().to_string();
         let activity = format!("{mantissa} {unit}");
         let rank = |day: &str| {
             let c = with_sources(&[(nuclide, &activity, Some("2015-01-01"))], day);
@@ -418,20 +411,14 @@ proptest! {
 fn agrees(d: &Description) -> Result<(), String> {
     let full = shared().classify(d, date("2026-03-01")).map_err(|e| e.to_string())?;
     let lean = shared().class_of(d).map_err(|e| e.to_string())?;
-    let expected = match (&full.class, &full.candidates) {
-        (Some(c), _) => radfee::ClassOf::Class(*c),
-        (None, Some(k)) if !k.classes.is_empty() => {
-            radfee::ClassOf::Ambiguous { classes: k.classes.clone(), field: k.field.clone() }
-        }
-        _ => radfee::ClassOf::Unknown,
-    };
+    let expected = full.outcome.clone();
     if lean == expected { Ok(()) } else { Err(format!("{d:?}: class_of {lean:?}, classify {expected:?}")) }
 }
 
 #[test]
 fn the_lean_class_of_decides_as_classify_does_on_every_name() {
     for (name, _) in NAMES {
-        agrees(&Description { name: Some((*name).to_owned()), ..Description::default() }).unwrap();
+        agrees(&Description::named(*name).unwrap()).unwrap();
     }
 }
 
@@ -443,17 +430,26 @@ proptest! {
         words in prop::collection::vec(prop::sample::select(NAMES.iter().map(|(n, _)| *n).collect::<Vec<_>>()), 0..3),
         radiation in prop::option::of(prop::sample::select(vec![Radiation::XRay, Radiation::SealedSource, Radiation::Accelerator, Radiation::None])),
         use_ in prop::option::of(prop::sample::select(vec![Use::Medical, Use::Dental, Use::Veterinary, Use::Industrial, Use::Security, Use::Analytical])),
-        modality in prop::option::of(prop::sample::select(radfee::modalities().to_vec())),
+        modality in prop::option::of(prop::sample::select(Modality::ALL.to_vec())),
         mobile in prop::option::of(any::<bool>()),
     ) {
-        let d = Description {
-            name: (!words.is_empty()).then(|| words.join(" ")),
-            radiation,
-            use_,
-            modality: modality.map(|m| Modality::from_key(m).expect("known modality")),
-            mobile,
-            ..Description::default()
-        };
+        let mut b = Description::builder();
+        if !words.is_empty() {
+            b = b.name(words.join(" "));
+        }
+        if let Some(r) = radiation {
+            b = b.radiation(r);
+        }
+        if let Some(u) = use_ {
+            b = b.use_(u);
+        }
+        if let Some(m) = modality {
+            b = b.modality(m);
+        }
+        if let Some(m) = mobile {
+            b = b.mobile(m);
+        }
+        let d = b.build().unwrap();
         prop_assert!(agrees(&d).is_ok(), "{}", agrees(&d).unwrap_err());
     }
 }

@@ -1,8 +1,8 @@
 //! Hostile input: malformed, truncated, oversized or adversarial files never panic and are
 //! refused with a place and words a person can act on.
 
+use crate::r::{Activity, Application, Description, Law, SourceFile};
 use proptest::prelude::*;
-use radfee::{Activity, Application, Description, Schedules, SourceFile};
 
 use crate::{root, shared};
 
@@ -37,7 +37,7 @@ fn assert_plain(what: &str, message: &str) {
 }
 
 fn schedule_error(text: &str) -> String {
-    Schedules::from_files(crate::with_version("s.toml", text)).expect_err("refused").to_string()
+    Law::from_files(crate::with_version("s.toml", text)).expect_err("refused").to_string()
 }
 
 #[test]
@@ -94,7 +94,7 @@ fn wrong_values_in_a_schedule_are_refused_in_plain_words_at_their_place() {
     // Truncated at every line: refused or accepted, never a panic, every error placed.
     let lines: Vec<&str> = base.lines().collect();
     for n in 0..lines.len() {
-        if let Err(e) = Schedules::from_files(crate::with_version("s.toml", &lines[..n].join("\n"))) {
+        if let Err(e) = Law::from_files(crate::with_version("s.toml", &lines[..n].join("\n"))) {
             for f in e.findings().iter().filter(|f| f.is_error()) {
                 assert!(f.location.is_some(), "truncated at {n}: {f}");
                 assert_plain("truncated", &f.to_string());
@@ -106,7 +106,7 @@ fn wrong_values_in_a_schedule_are_refused_in_plain_words_at_their_place() {
 #[test]
 fn wrong_values_in_an_application_are_refused_in_plain_words_at_their_place() {
     let base = "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2024-05-10\n\n[[device]]\nclass = \"xray_ct\"\ncount = 2\nlabel = \"CT\"\n";
-    let long = "x".repeat(radfee::MAX_TEXT + 1);
+    let long = "x".repeat(crate::r::MAX_TEXT + 1);
     let cases: Vec<(String, &str)> = vec![
         (base.replace("province = \"Huế\"", "province = 5"), "a.toml:1:12: wrong kind of value"),
         (base.replace("province = \"Huế\"", "province = \"\""), "a.toml:1:12: the province is empty"),
@@ -152,27 +152,27 @@ fn wrong_values_in_an_application_are_refused_in_plain_words_at_their_place() {
         assert_plain(expected, &message);
     }
     // Oversized.
-    let huge = "#".repeat(radfee::MAX_APPLICATION_BYTES + 1);
+    let huge = "#".repeat(crate::r::MAX_APPLICATION_BYTES + 1);
     let message = Application::from_toml("big.toml", &huge).unwrap_err().to_string();
     assert!(message.starts_with("big.toml:1:1: the file is 1048577 bytes"), "{message}");
 }
 
 #[test]
 fn oversized_schedule_sets_are_refused_before_they_are_read() {
-    let big = "#".repeat(usize::try_from(radfee::MAX_FILE_BYTES).unwrap() + 1);
+    let big = "#".repeat(usize::try_from(crate::r::MAX_FILE_BYTES).unwrap() + 1);
     let message = schedule_error(&big);
     assert!(message.starts_with("s.toml:1:1: the file is 1048577 bytes"), "{message}");
-    let files: Vec<SourceFile> = (0..=radfee::MAX_FILES)
+    let files: Vec<SourceFile> = (0..=crate::r::MAX_FILES)
         .map(|i| SourceFile { path: format!("v{i}.toml"), display_name: format!("v{i}.toml"), text: String::new() })
         .collect();
-    assert!(Schedules::from_files(files).unwrap_err().to_string().contains("at most 1000"));
+    assert!(Law::from_files(files).unwrap_err().to_string().contains("at most 1000"));
 }
 
 #[test]
 fn a_described_device_built_in_code_is_bounded_too() {
-    let d = Description { name: Some("x".repeat(radfee::MAX_TEXT + 1)), ..Description::default() };
-    let err = shared().classify(&d, "2026-01-01".parse().unwrap()).unwrap_err();
-    assert!(err.to_string().contains("longer than 1000 characters"));
+    let err = Description::named("x".repeat(crate::r::MAX_TEXT + 1)).unwrap_err();
+    assert!(err.to_string().contains("at most 1000 are allowed"), "{err}");
+    assert_eq!(err.findings()[0].key.as_deref(), Some("name"));
 }
 
 proptest! {
@@ -180,14 +180,20 @@ proptest! {
 
     #[test]
     fn no_text_makes_a_parser_panic(text in ".{0,300}") {
-        let _ = Application::from_toml("a.toml", &text);
-        let _ = Activity::parse(&text);
-        let _ = radfee::devices_from_toml("d.toml", &text);
-        let _ = shared().price_batch(format!("application_id,province,procedure,received,channel,class,count\n{text}").as_bytes(), |_| {});
-        let d = Description { name: Some(text.clone()), ..Description::default() };
-        let _ = shared().classify(&d, "2026-01-01".parse().unwrap());
-        let _ = radfee::Registry::from_toml("r.toml", &text, shared());
-        let _ = schedule_error_or_ok(&text);
+        // Every reader answers: a value, or an error that says something.
+        fn said<T, E: std::fmt::Display>(r: Result<T, E>) -> bool {
+            r.map_or_else(|e| !e.to_string().trim().is_empty(), |_| true)
+        }
+        prop_assert!(said(Application::from_toml("a.toml", &text)));
+        prop_assert!(said(Activity::parse(&text)));
+        prop_assert!(said(crate::r::devices_from_toml("d.toml", &text)));
+        let batch = format!("application_id,province,procedure,received,channel,class,count\n{text}");
+        let priced = shared().price_batch(batch.as_bytes(), &Default::default(), |_| ());
+        prop_assert!(said(priced));
+        let classified = Description::named(text.clone()).and_then(|d| shared().classify(&d, "2026-01-01".parse().unwrap()));
+        prop_assert!(said(classified));
+        prop_assert!(said(crate::r::Registry::from_toml("r.toml", &text, shared())));
+        prop_assert!(said(schedule_error_or_ok(&text)));
     }
 
     #[test]
@@ -201,7 +207,7 @@ proptest! {
     ) {
         let text = format!("province = \"{province}\"\nprocedure = \"{procedure}\"\nreceived = {day}\n[[device]]\nclass = \"{class}\"\ncount = {count}\n{extra}\n");
         match Application::from_toml("a.toml", &text) {
-            Err(e) => { prop_assert_eq!(e.exit_code(), 2); assert_plain(&text, &e.to_string()); }
+            Err(e) => { prop_assert_eq!(crate::exit_code(&e), 2); assert_plain(&text, &e.to_string()); }
             Ok(app) => {
                 if let Err(e) = shared().quote(&app) {
                     assert_plain(&text, &e.to_string());
@@ -212,7 +218,7 @@ proptest! {
 }
 
 fn schedule_error_or_ok(text: &str) -> Result<(), String> {
-    Schedules::from_files(crate::with_version("s.toml", text)).map(|_| ()).map_err(|e| e.to_string())
+    Law::from_files(crate::with_version("s.toml", text)).map(|_| ()).map_err(|e| e.to_string())
 }
 
 #[test]
@@ -222,22 +228,22 @@ fn a_file_of_bad_rows_cannot_grow_a_report_without_bound() {
     for i in 0..bad {
         csv.push_str(&format!("B-{i},Huế,new,2024-02-30,,xray_ct,1\n"));
     }
-    let report = shared().price_batch(csv.as_bytes(), |_| {}).unwrap();
-    assert_eq!((report.problems.len(), report.bad_rows, report.unpriceable), (radfee::MAX_PROBLEMS, bad, 0));
-    let mut registry = radfee::Registry::new();
+    let report = shared().price_batch(csv.as_bytes(), &Default::default(), |_| {}).unwrap();
+    assert_eq!((report.problems.len(), report.bad_rows, report.unpriceable), (crate::r::MAX_PROBLEMS, bad, 0));
+    let mut registry = crate::r::Registry::new();
     let mut devices = String::from("facility_id,equipment_id,class\n");
     for i in 0..bad {
         devices.push_str(&format!("F-none,D{i},xray_ct\n"));
     }
     let report = registry.import_csv(shared(), devices.as_bytes(), "2025-01-01".parse().unwrap()).unwrap();
-    assert_eq!((report.problems.len(), report.refused, report.imported), (radfee::MAX_PROBLEMS, bad, 0));
+    assert_eq!((report.problems.len(), report.refused, report.imported), (crate::r::MAX_PROBLEMS, bad, 0));
 }
 
 #[test]
 fn messages_quote_at_most_an_excerpt_of_the_input() {
     let long = "x".repeat(5000);
     let csv = format!("{long}\n");
-    let message = shared().price_batch(csv.as_bytes(), |_| {}).unwrap_err().to_string();
+    let message = shared().price_batch(csv.as_bytes(), &Default::default(), |_| {}).unwrap_err().to_string();
     assert!(message.len() < 400, "{} bytes: {}", message.len(), &message[..200]);
     let text =
         format!("province = \"Huế\"\nprocedure = \"new\"\nreceived = 2024-05-10\n[[device]]\nclass = \"{long}\"\n");

@@ -12,6 +12,7 @@ mod classify;
 mod cli;
 mod golden;
 mod hostile;
+mod layers;
 mod paths;
 mod properties;
 mod provinces;
@@ -26,22 +27,51 @@ mod unicode;
 
 use std::path::{Path, PathBuf};
 
-use radfee::{Application, Date, Schedules};
+use radfee::{Application, Date, DeviceClass, Law};
+
+/// Every public name the suite uses, from the module that documents it.
+pub mod r {
+    pub use radfee::application::*;
+    pub use radfee::authority::*;
+    pub use radfee::batch::*;
+    pub use radfee::classify::*;
+    pub use radfee::date::*;
+    pub use radfee::error::*;
+    pub use radfee::law::*;
+    pub use radfee::money::*;
+    pub use radfee::nuclide::*;
+    pub use radfee::province::*;
+    pub use radfee::quote::*;
+    pub use radfee::registry::*;
+    pub use radfee::schedule::*;
+    pub use radfee::{
+        Application, Authority, Channel, Date, Description, DeviceClass, Error, ErrorKind, Law, Procedure,
+    };
+}
+
+/// The tools' exit code for an error (docs/exit-codes.md): 1 unpriceable, else 2.
+pub fn exit_code(e: &radfee::Error) -> i32 {
+    if e.is_unpriceable() { 1 } else { 2 }
+}
+
+/// A device entry of `count` devices of `class` (valid counts only).
+pub fn dev(class: DeviceClass, count: u32) -> r::DeviceEntry {
+    r::DeviceEntry::of_class(class, count).unwrap()
+}
 
 /// The crate root (tests run there, but be explicit).
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The compiled-in schedules.
-pub fn builtin() -> Schedules {
-    Schedules::builtin().expect("the shipped schedules load without errors")
+/// The compiled-in body of law (parsed once per process by the library itself).
+pub fn builtin() -> &'static Law {
+    Law::builtin().expect("the shipped schedules load without errors")
 }
 
-/// One loaded copy of the compiled-in schedules for the whole suite (loading parses every file).
-pub fn shared() -> &'static Schedules {
-    static S: std::sync::OnceLock<Schedules> = std::sync::OnceLock::new();
-    S.get_or_init(builtin)
+/// The same, under the name the suite's older modules use.
+pub fn shared() -> &'static Law {
+    builtin()
 }
 
 /// Shuffles `items` deterministically from `seed` (Fisher–Yates over a 64-bit LCG).
@@ -55,10 +85,10 @@ pub fn shuffle<T>(items: &mut [T], seed: u64) {
 }
 
 /// The shipped files with the national schedule replaced by one version file, `name`.
-pub fn with_version(name: &str, text: &str) -> Vec<radfee::SourceFile> {
-    let mut files: Vec<radfee::SourceFile> =
-        Schedules::builtin_files().into_iter().filter(|f| !f.path.starts_with("national/")).collect();
-    files.push(radfee::SourceFile { path: "s.toml".into(), display_name: name.into(), text: text.to_owned() });
+pub fn with_version(name: &str, text: &str) -> Vec<r::SourceFile> {
+    let mut files: Vec<r::SourceFile> =
+        Law::builtin_files().into_iter().filter(|f| !f.path.starts_with("national/")).collect();
+    files.push(r::SourceFile { path: "s.toml".into(), display_name: name.into(), text: text.to_owned() });
     files
 }
 
@@ -89,7 +119,7 @@ fn every_public_type_is_send_and_sync() {
     macro_rules! all {
         ($($t:ty),* $(,)?) => {$( check::<$t>(); )*};
     }
-    use radfee::*;
+    use r::*;
     all!(
         Application,
         Channel,
@@ -107,7 +137,8 @@ fn every_public_type_is_send_and_sync() {
         BatchResult,
         DeviceClass,
         Family,
-        Candidates,
+        Outcome,
+        Field,
         Classification,
         ClassificationRules,
         Reason,
@@ -170,8 +201,10 @@ fn every_public_type_is_send_and_sync() {
         RoundAt,
         RoundingRule,
         Row,
-        Schedules,
+        Law,
         SourceFile,
+        Total,
+        Options,
         Text,
         Unit,
         Version,
@@ -182,7 +215,7 @@ fn every_public_type_is_send_and_sync() {
 fn a_registry_is_queried_from_several_threads_at_once() {
     let s = shared();
     let text = std::fs::read_to_string(root().join("examples/registry/sample.toml")).unwrap();
-    let registry = std::sync::Arc::new(radfee::Registry::from_toml("sample.toml", &text, s).unwrap());
+    let registry = std::sync::Arc::new(r::Registry::from_toml("sample.toml", &text, s).unwrap());
     let from = "2026-11-22".parse().unwrap();
     let to = "2027-02-20".parse().unwrap();
     let expected = registry.renewals_due(s, from, to).total;
@@ -199,7 +232,7 @@ fn a_registry_is_queried_from_several_threads_at_once() {
 
 #[test]
 fn shipped_schedules_have_no_findings_at_all() {
-    let findings = Schedules::check_files(Schedules::builtin_files());
+    let findings = Law::check_files(Law::builtin_files());
     assert!(findings.is_empty(), "{findings:#?}");
     let s = builtin();
     assert_eq!(s.provinces().all().len(), 34);
@@ -223,8 +256,8 @@ fn shipped_schedules_have_no_findings_at_all() {
 
 #[test]
 fn directory_of_shipped_files_equals_builtin() {
-    let from_dir = Schedules::from_dir(root().join("fee-schedules")).unwrap();
+    let from_dir = Law::from_dir(root().join("fee-schedules")).unwrap();
     let builtin = builtin();
-    let fp = |s: &Schedules| s.versions().iter().map(|v| v.fingerprint().to_owned()).collect::<Vec<_>>();
-    assert_eq!(fp(&from_dir), fp(&builtin));
+    let fp = |s: &Law| s.versions().iter().map(|v| v.fingerprint().to_owned()).collect::<Vec<_>>();
+    assert_eq!(fp(&from_dir), fp(builtin));
 }

@@ -1,12 +1,12 @@
 //! Invariants over generated applications (proptest).
 
+use crate::r::{Application, Channel, Date, DeviceClass, Law, Procedure, Quote};
 use proptest::prelude::*;
-use radfee::{Application, Channel, Date, DeviceClass, Procedure, Quote, Schedules};
 use rust_decimal::Decimal;
 
 use crate::builtin;
 
-fn schedules() -> &'static Schedules {
+fn schedules() -> &'static Law {
     crate::shared()
 }
 
@@ -25,12 +25,15 @@ fn arb_app() -> impl Strategy<Value = Application> {
     )
         .prop_map(|(p, procedure, days, online, devices)| {
             let province = schedules().provinces().all()[p].name().vi.clone();
-            let mut app = Application::new(province, procedure, Date::from_days(days).unwrap())
-                .with_channel(if online { Channel::Online } else { Channel::InPerson });
+            let mut b = Application::builder(province, procedure, Date::from_days(days).unwrap()).channel(if online {
+                Channel::Online
+            } else {
+                Channel::InPerson
+            });
             for (class, count) in devices {
-                app = app.with_device(class, count);
+                b = b.device(crate::dev(class, count));
             }
-            app
+            b.build().unwrap()
         })
 }
 
@@ -61,8 +64,9 @@ proptest! {
 
     #[test]
     fn device_order_does_not_change_the_total(app in arb_app(), seed in any::<u64>()) {
-        let mut shuffled = app.clone();
-        crate::shuffle(&mut shuffled.devices, seed);
+        let mut devices = app.devices().to_vec();
+        crate::shuffle(&mut devices, seed);
+        let shuffled = devices.into_iter().fold(app.to_builder().clear_devices(), |b, d| b.device(d)).build().unwrap();
         match (schedules().quote(&app), schedules().quote(&shuffled)) {
             (Ok(a), Ok(b)) => prop_assert_eq!(a.total, b.total),
             (Err(a), Err(b)) => prop_assert_eq!(a.is_unpriceable(), b.is_unpriceable()),
@@ -72,10 +76,8 @@ proptest! {
 
     #[test]
     fn renewal_never_exceeds_new(app in arb_app()) {
-        let mut new = app.clone();
-        new.procedure = Procedure::New;
-        let mut renewal = app;
-        renewal.procedure = Procedure::Renewal;
+        let new = app.to_builder().procedure(Procedure::New).build().unwrap();
+        let renewal = app.to_builder().procedure(Procedure::Renewal).build().unwrap();
         if let (Ok(n), Ok(r)) = (schedules().quote(&new), schedules().quote(&renewal)) {
             prop_assert!(r.total <= n.total, "renewal {} > new {}", r.total, n.total);
         }
@@ -85,11 +87,11 @@ proptest! {
     fn quoting_is_deterministic_and_json_round_trips(app in arb_app()) {
         if let Ok(q) = schedules().quote(&app) {
             let again = schedules().quote(&app.clone()).unwrap();
-            let json = q.to_json();
-            prop_assert_eq!(&json, &again.to_json());
+            let json = q.to_json().unwrap();
+            prop_assert_eq!(&json, &again.to_json().unwrap());
             let back: Quote = serde_json::from_str(&json).unwrap();
             prop_assert_eq!(&back, &q);
-            prop_assert_eq!(back.to_json(), json);
+            prop_assert_eq!(back.to_json().unwrap(), json);
         }
     }
 }
@@ -97,18 +99,20 @@ proptest! {
 #[test]
 fn quotes_from_several_threads_are_identical() {
     let s = std::sync::Arc::new(builtin());
-    let app = Application::new("Cần Thơ", Procedure::Renewal, Date::new(2025, 3, 3).unwrap())
-        .with_channel(Channel::Online)
-        .with_device(DeviceClass::XrayCt, 3)
-        .with_device(DeviceClass::XrayMobile, 1);
+    let app = Application::builder("Cần Thơ", Procedure::Renewal, Date::new(2025, 3, 3).unwrap())
+        .channel(Channel::Online)
+        .device(crate::dev(DeviceClass::XrayCt, 3))
+        .device(crate::dev(DeviceClass::XrayMobile, 1))
+        .build()
+        .unwrap();
     let handles: Vec<_> = (0..4)
         .map(|_| {
             let s = std::sync::Arc::clone(&s);
             let app = app.clone();
-            std::thread::spawn(move || (0..50).map(|_| s.quote(&app).unwrap().to_json()).collect::<Vec<_>>())
+            std::thread::spawn(move || (0..50).map(|_| s.quote(&app).unwrap().to_json().unwrap()).collect::<Vec<_>>())
         })
         .collect();
-    let first = s.quote(&app).unwrap().to_json();
+    let first = s.quote(&app).unwrap().to_json().unwrap();
     for h in handles {
         for json in h.join().unwrap() {
             assert_eq!(json, first);
@@ -116,13 +120,13 @@ fn quotes_from_several_threads_are_identical() {
     }
 }
 
-fn structure_schedules() -> &'static Vec<Schedules> {
-    static S: std::sync::OnceLock<Vec<Schedules>> = std::sync::OnceLock::new();
+fn structure_schedules() -> &'static Vec<Law> {
+    static S: std::sync::OnceLock<Vec<Law>> = std::sync::OnceLock::new();
     S.get_or_init(|| {
         let dir = crate::root().join("tests/fixtures/structures");
         let mut dirs: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
         dirs.sort();
-        dirs.into_iter().map(|d| Schedules::from_dir(d).unwrap()).collect()
+        dirs.into_iter().map(|d| Law::from_dir(d).unwrap()).collect()
     })
 }
 
@@ -134,33 +138,33 @@ proptest! {
     fn total_equals_the_itemised_quote(
         app in arb_app(),
         which in 0usize..10,
-        kind in prop::sample::select(vec![None, Some(radfee::FacilityKind::Hospital), Some(radfee::FacilityKind::DentalClinic), Some(radfee::FacilityKind::Other)]),
+        kind in prop::sample::select(vec![None, Some(crate::r::FacilityKind::Hospital), Some(crate::r::FacilityKind::DentalClinic), Some(crate::r::FacilityKind::Other)]),
         sites in 1u32..5,
         late in any::<bool>(),
         partial in any::<bool>(),
     ) {
-        let mut app = app;
-        app.facility_kind = kind;
-        app.sites = sites;
-        if late { app.conditions.push("late".into()); }
-        if partial { app.conditions.push("partial_period".into()); }
+        let mut b = app.to_builder().sites(sites);
+        if let Some(k) = kind { b = b.facility_kind(k); }
+        if late { b = b.condition("late"); }
+        if partial { b = b.condition("partial_period"); }
         let s = if which == 0 { schedules() } else { &structure_schedules()[which - 1] };
         if which > 0 {
             // Keep the classes this schedule prices (or exempts), so totals, not errors, are compared.
             let v = &s.versions()[0];
             let priced: Vec<DeviceClass> = DeviceClass::ALL.iter().copied()
                 .filter(|c| v.row_for(*c).is_some() || v.exemption(*c).is_some()).collect();
-            for (k, d) in app.devices.iter_mut().enumerate() {
-                d.class = Some(priced[k % priced.len()]);
-            }
-            if app.received < Date::new(2020, 1, 1).unwrap() {
-                app.received = Date::new(2024, 6, 1).unwrap();
+            b = app.devices().iter().enumerate().fold(b.clear_devices(), |b, (k, d)| {
+                b.device(crate::dev(priced[k % priced.len()], d.count()))
+            });
+            if app.received() < Date::new(2020, 1, 1).unwrap() {
+                b = b.received(Date::new(2024, 6, 1).unwrap());
             }
         }
+        let app = b.build().unwrap();
         match (s.total(&app), s.quote(&app)) {
-            (Ok((t, a)), Ok(q)) => { prop_assert_eq!(t, q.total); prop_assert_eq!(a, q.authority); }
+            (Ok(t), Ok(q)) => { prop_assert_eq!(t.amount, q.total); prop_assert_eq!(t.authority, q.authority); }
             (Err(e), Err(f)) => prop_assert_eq!(e.to_string(), f.to_string()),
-            (t, q) => prop_assert!(false, "total {:?} vs quote {:?}", t.map(|x| x.0), q.map(|x| x.total)),
+            (t, q) => prop_assert!(false, "total {:?} vs quote {:?}", t.map(|x| x.amount), q.map(|x| x.total)),
         }
     }
 }

@@ -1,20 +1,22 @@
 //! The 34 provinces give the same quote; lookup is forgiving and never ambiguous.
 
-use radfee::{Application, DeviceClass, Procedure, Schedules};
+use crate::r::{Application, DeviceClass, Law, Procedure};
 
 use crate::{builtin, date, root};
 
-fn quote_in(s: &Schedules, province: &str, day: &str) -> radfee::Quote {
-    let app = Application::new(province, Procedure::Renewal, date(day))
-        .with_device(DeviceClass::XrayCt, 1)
-        .with_device(DeviceClass::XrayMammography, 2);
+fn quote_in(s: &Law, province: &str, day: &str) -> crate::r::Quote {
+    let app = Application::builder(province, Procedure::Renewal, date(day))
+        .device(crate::dev(DeviceClass::XrayCt, 1))
+        .device(crate::dev(DeviceClass::XrayMammography, 2))
+        .build()
+        .unwrap();
     s.quote(&app).unwrap_or_else(|e| panic!("{province}: {e}"))
 }
 
 #[test]
 fn every_province_and_former_name_gives_the_identical_quote_and_fingerprint() {
     let s = builtin();
-    let reference = quote_in(&s, "Hà Nội", "2026-02-01");
+    let reference = quote_in(s, "Hà Nội", "2026-02-01");
     let mut names: Vec<String> = Vec::new();
     for p in s.provinces().all() {
         names.push(p.name().vi.clone());
@@ -25,7 +27,7 @@ fn every_province_and_former_name_gives_the_identical_quote_and_fingerprint() {
     }
     assert_eq!(names.len(), 34 * 2 + 29);
     for name in names {
-        let q = quote_in(&s, &name, "2026-02-01");
+        let q = quote_in(s, &name, "2026-02-01");
         assert_eq!(q.total, reference.total, "{name}");
         assert_eq!(q.lines, reference.lines, "{name}");
         assert_eq!(q.adjustments, reference.adjustments, "{name}");
@@ -38,7 +40,8 @@ fn every_province_and_former_name_gives_the_identical_quote_and_fingerprint() {
 fn lookup_forgives_spelling_and_resolves_former_names_by_date() {
     let s = builtin();
     let p = s.provinces();
-    let slug = |name: &str, day: &str| p.resolve(name, date(day)).map(|(r, _)| r.slug).unwrap_or_else(|e| e.message);
+    let slug =
+        |name: &str, day: &str| p.resolve(name, date(day)).map(|(r, _)| r.slug).unwrap_or_else(|e| e.to_string());
     let cases = [
         ("Hà Nội", "ha-noi"),
         ("ha noi", "ha-noi"),
@@ -83,19 +86,22 @@ fn lookup_forgives_spelling_and_resolves_former_names_by_date() {
 #[test]
 fn a_former_name_before_the_merger_is_priced_by_its_own_department() {
     let s = builtin();
-    let q = quote_in(&s, "Bình Dương", "2024-06-01");
+    let q = quote_in(s, "Bình Dương", "2024-06-01");
     assert_eq!(q.province, "Tỉnh Bình Dương");
     assert_eq!(q.collector.unwrap().vi, "Sở Khoa học và Công nghệ Tỉnh Bình Dương");
-    let q = quote_in(&s, "Bình Dương", "2026-02-01");
+    let q = quote_in(s, "Bình Dương", "2026-02-01");
     assert_eq!(q.province, "Thành phố Hồ Chí Minh");
     assert!(q.notes[0].contains("merged into Ho Chi Minh City on 2025-07-01"), "{:?}", q.notes);
 }
 
 #[test]
 fn a_deviation_is_visible_on_the_quote() {
-    let s = Schedules::from_dir(root().join("tests/fixtures/good/deviation")).unwrap();
+    let s = Law::from_dir(root().join("tests/fixtures/good/deviation")).unwrap();
     let app = |p: &str| {
-        Application::new(p, Procedure::New, date("2024-05-10")).with_device(DeviceClass::XrayDentalIntraoral, 2)
+        Application::builder(p, Procedure::New, date("2024-05-10"))
+            .device(crate::dev(DeviceClass::XrayDentalIntraoral, 2))
+            .build()
+            .unwrap()
     };
     let q = s.quote(&app("TP.HCM")).unwrap();
     assert_eq!(q.total.amount(), rust_decimal::Decimal::from(3_000_000));
@@ -106,8 +112,10 @@ fn a_deviation_is_visible_on_the_quote() {
     let national = s.versions()[0].fingerprint();
     assert_ne!(q.schedule.fingerprint, national);
     // Before the deviation starts, the national rule applies.
-    let before =
-        Application::new("TP.HCM", Procedure::New, date("2020-05-10")).with_device(DeviceClass::XrayDentalIntraoral, 2);
+    let before = Application::builder("TP.HCM", Procedure::New, date("2020-05-10"))
+        .device(crate::dev(DeviceClass::XrayDentalIntraoral, 2))
+        .build()
+        .unwrap();
     let q = s.quote(&before).unwrap();
     assert_eq!((q.total.amount(), q.schedule.fingerprint.as_str()), (rust_decimal::Decimal::from(4_000_000), national));
 }

@@ -2,13 +2,13 @@
 //! same way as the amount it leaves. Expected values are computed here directly from the rule
 //! (round(round(Σ lines × procedure factor) × adjustment factor)), not by the engine.
 
+use crate::r::{Application, Channel, Date, DeviceClass, Law, Procedure};
 use proptest::prelude::*;
-use radfee::{Application, Channel, Date, DeviceClass, Procedure, Schedules};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// A one-row schedule: `unit` đồng per dental X-ray, a renewal `factor`, an online adjustment
 /// `online`, every step rounded to 1 đồng by `strategy`.
-fn schedule(strategy: &str, unit: u64, factor: &str, online: &str) -> Schedules {
+fn schedule(strategy: &str, unit: u64, factor: &str, online: &str) -> Law {
     let text = format!(
         r#"id = "r"
 title = {{ vi = "Biểu thử", en = "Test" }}
@@ -52,13 +52,15 @@ channel = "online"
 basis = {{ document = "Test document" }}
 "#
     );
-    Schedules::from_files(crate::with_version("r.toml", &text)).unwrap_or_else(|e| panic!("{e}"))
+    Law::from_files(crate::with_version("r.toml", &text)).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn renewal(count: u32) -> Application {
-    Application::new("Huế", Procedure::Renewal, Date::new(2024, 5, 10).unwrap())
-        .with_channel(Channel::Online)
-        .with_device(DeviceClass::XrayDentalIntraoral, count)
+    Application::builder("Huế", Procedure::Renewal, Date::new(2024, 5, 10).unwrap())
+        .channel(Channel::Online)
+        .device(crate::dev(DeviceClass::XrayDentalIntraoral, count))
+        .build()
+        .unwrap()
 }
 
 const STRATEGIES: [(&str, RoundingStrategy); 6] = [
@@ -88,7 +90,7 @@ fn reductions_round_the_amount_due() {
         let s = schedule(strategy, unit, factor, "1");
         let q = s.quote(&renewal(1)).unwrap();
         assert_eq!(q.total.amount(), Decimal::from(expected), "{strategy}: {factor} × {unit}");
-        assert_eq!(s.total(&renewal(1)).unwrap().0, q.total, "{strategy}: the lean path agrees");
+        assert_eq!(s.total(&renewal(1)).unwrap().amount, q.total, "{strategy}: the lean path agrees");
         // The quote still adds up.
         let parts: Decimal = q.lines.iter().map(|l| l.amount.amount()).sum::<Decimal>()
             + q.adjustments.iter().map(|a| a.amount.amount()).sum::<Decimal>();
@@ -114,6 +116,6 @@ proptest! {
         let expected = (after_procedure * dec(online)).round_dp_with_strategy(0, rule);
         let q = s.quote(&renewal(count)).unwrap();
         prop_assert_eq!(q.total.amount(), expected);
-        prop_assert_eq!(s.total(&renewal(count)).unwrap().0, q.total);
+        prop_assert_eq!(s.total(&renewal(count)).unwrap().amount, q.total);
     }
 }

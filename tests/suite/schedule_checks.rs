@@ -1,15 +1,14 @@
 //! One bad fixture per schedule check; each message is snapshot-tested.
 
-use radfee::{Schedules, Severity};
+use crate::r::{Law, Severity};
 
 use crate::{root, snapshot};
 
 fn errors_of(case: &str) -> String {
     let dir = format!("tests/fixtures/bad-schedules/{case}");
-    let err =
-        Schedules::from_dir(root().join(&dir).strip_prefix(root()).unwrap()).expect_err("the fixture must be refused");
+    let err = Law::from_dir(root().join(&dir).strip_prefix(root()).unwrap()).expect_err("the fixture must be refused");
     assert!(err.is_schedule() || err.is_input(), "{case}: {err}");
-    assert_eq!(err.exit_code(), 2);
+    assert_eq!(crate::exit_code(&err), 2);
     let text = err.to_string();
     // Every error names a place in a file of the fixture.
     for f in err.findings().iter().filter(|f| f.severity == Severity::Error) {
@@ -62,7 +61,7 @@ bad_schedule! {
 #[test]
 fn a_class_without_a_row_is_reported_with_the_list() {
     let text = std::fs::read_to_string(root().join("tests/fixtures/good/minimal/schedule.toml")).unwrap();
-    let findings = Schedules::check_files(crate::with_version("tests/fixtures/good/minimal/schedule.toml", &text));
+    let findings = Law::check_files(crate::with_version("tests/fixtures/good/minimal/schedule.toml", &text));
     assert_eq!(findings.len(), 1, "{findings:#?}");
     let f = &findings[0];
     assert_eq!(f.severity, Severity::Warning);
@@ -73,7 +72,7 @@ fn a_class_without_a_row_is_reported_with_the_list() {
     );
     assert!(text.contains("xray_general") && text.contains("transit_nuclear_material") && !text.contains("xray_ct,"));
     // Usable, but an unmapped class cannot be priced.
-    let s = Schedules::from_dir(root().join("tests/fixtures/good/minimal")).unwrap();
+    let s = Law::from_dir(root().join("tests/fixtures/good/minimal")).unwrap();
     assert_eq!(s.warnings().len(), 1);
 }
 
@@ -81,7 +80,7 @@ fn a_class_without_a_row_is_reported_with_the_list() {
 fn fingerprint_ignores_key_order_comments_and_whitespace_but_not_figures() {
     let base = std::fs::read_to_string(root().join("tests/fixtures/good/minimal/schedule.toml")).unwrap();
     let load = |text: String| {
-        Schedules::from_files(crate::with_version("s.toml", &text)).unwrap().versions()[0].fingerprint().to_owned()
+        Law::from_files(crate::with_version("s.toml", &text)).unwrap().versions()[0].fingerprint().to_owned()
     };
     let original = load(base.clone());
     assert!(original.starts_with("sha256:") && original.len() == 71);
@@ -112,11 +111,11 @@ fn a_shipped_fingerprint_is_pinned() {
 #[test]
 fn the_checked_in_json_schemas_are_up_to_date() {
     // Regenerate with UPDATE_SNAPSHOTS=1 cargo test after changing the file formats.
-    snapshot(&root().join("fee-schedules/schema/version.schema.json"), &radfee::schema::version());
-    snapshot(&root().join("fee-schedules/schema/province.schema.json"), &radfee::schema::province());
-    snapshot(&root().join("fee-schedules/schema/authority.schema.json"), &radfee::schema::authority());
-    snapshot(&root().join("fee-schedules/schema/application.schema.json"), &radfee::schema::application());
-    let v: serde_json::Value = serde_json::from_str(&radfee::schema::version()).unwrap();
+    snapshot(&root().join("fee-schedules/schema/version.schema.json"), &crate::r::schema::version().unwrap());
+    snapshot(&root().join("fee-schedules/schema/province.schema.json"), &crate::r::schema::province().unwrap());
+    snapshot(&root().join("fee-schedules/schema/authority.schema.json"), &crate::r::schema::authority().unwrap());
+    snapshot(&root().join("fee-schedules/schema/application.schema.json"), &crate::r::schema::application().unwrap());
+    let v: serde_json::Value = serde_json::from_str(&crate::r::schema::version().unwrap()).unwrap();
     assert_eq!(v["additionalProperties"], false, "unknown keys are errors in editors too");
     assert!(v["properties"]["row"]["items"].is_object());
 }

@@ -2,8 +2,8 @@
 //! before a quoted header, `;` or tab delimiters, trailing empty columns, rows of only
 //! delimiters, any line end, rows that are not UTF-8, quotes never closed, overlong text.
 
+use crate::r::{BatchReport, Change, Event, Facility, FacilityKind, Registry};
 use proptest::prelude::*;
-use radfee::{BatchReport, Change, Event, Facility, FacilityKind, Registry};
 
 use crate::{date, shared};
 
@@ -74,7 +74,7 @@ const PLAIN: Saving =
 #[test]
 fn the_same_table_saved_as_spreadsheets_save_it_gives_the_same_figures() {
     let rows = sample_rows();
-    let plain = shared().price_batch(save(&HEADER, &rows, PLAIN).as_bytes(), |_| {}).unwrap();
+    let plain = shared().price_batch(save(&HEADER, &rows, PLAIN).as_bytes(), &Default::default(), |_| {}).unwrap();
     assert!(plain.problems.is_empty(), "{:?}", plain.problems);
     assert_eq!(plain.applications, 4);
     for saving in [
@@ -86,7 +86,7 @@ fn the_same_table_saved_as_spreadsheets_save_it_gives_the_same_figures() {
         Saving { delimiter: ';', bom: true, crlf: true, trailing_empty: 3, quote_all: true, blank_rows: true },
     ] {
         let text = save(&HEADER, &rows, saving);
-        let report = shared().price_batch(text.as_bytes(), |_| {}).unwrap();
+        let report = shared().price_batch(text.as_bytes(), &Default::default(), |_| {}).unwrap();
         assert!(report.problems.is_empty(), "{saving:?}: {:?}", report.problems);
         assert_eq!(figures(&report), figures(&plain), "{saving:?}");
     }
@@ -105,7 +105,7 @@ fn bad_rows_are_counted_and_named_by_their_physical_line() {
     bytes.extend_from_slice(b"B-4,Hu\xea,new,2024-01-01,,xray_ct,1\r\n");
     // Line 8: a quote opened and never closed.
     bytes.extend_from_slice(b"B-5,\"Hu\xc3\xa1,new,2024-01-01,,xray_ct,1\r\nB-6,Hue,new,2024-01-01,,xray_ct,1\r\n");
-    let report = shared().price_batch(bytes.as_slice(), |_| {}).unwrap();
+    let report = shared().price_batch(bytes.as_slice(), &Default::default(), |_| {}).unwrap();
     let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
     assert_eq!(
         problems,
@@ -179,7 +179,7 @@ fn a_flood_of_bad_rows_is_counted_and_the_list_capped() {
     let mut r = registry_with_facility();
     let report = r.import_csv(s, text.as_slice(), date("2025-09-01")).unwrap();
     assert_eq!((report.rows, report.imported, report.refused), (100_001, 1, 100_000));
-    assert_eq!(report.problems.len(), radfee::MAX_PROBLEMS);
+    assert_eq!(report.problems.len(), crate::r::MAX_PROBLEMS);
     assert!(report.problems[0].to_string().starts_with("line 2: the row is not UTF-8 text"));
     // The batch alike.
     let mut text = HEADER.join(",").into_bytes();
@@ -188,9 +188,9 @@ fn a_flood_of_bad_rows_is_counted_and_the_list_capped() {
         text.extend_from_slice(format!("X-{i},Hu").as_bytes());
         text.extend_from_slice(b"\xea,new,2024-01-01,,xray_ct,1\n");
     }
-    let report = shared().price_batch(text.as_slice(), |_| {}).unwrap();
+    let report = shared().price_batch(text.as_slice(), &Default::default(), |_| {}).unwrap();
     assert_eq!((report.rows, report.bad_rows, report.applications), (30_000, 30_000, 0));
-    assert_eq!(report.problems.len(), radfee::MAX_PROBLEMS);
+    assert_eq!(report.problems.len(), crate::r::MAX_PROBLEMS);
 }
 
 fn arb_row() -> impl Strategy<Value = [String; 7]> {
@@ -233,9 +233,9 @@ proptest! {
         quote_all in any::<bool>(),
         blank_rows in any::<bool>(),
     ) {
-        let plain = shared().price_batch(save(&HEADER, &rows, PLAIN).as_bytes(), |_| {}).unwrap();
+        let plain = shared().price_batch(save(&HEADER, &rows, PLAIN).as_bytes(), &Default::default(), |_| {}).unwrap();
         let saving = Saving { delimiter, bom, crlf, trailing_empty, quote_all, blank_rows };
-        let again = shared().price_batch(save(&HEADER, &rows, saving).as_bytes(), |_| {}).unwrap();
+        let again = shared().price_batch(save(&HEADER, &rows, saving).as_bytes(), &Default::default(), |_| {}).unwrap();
         prop_assert_eq!(figures(&again), figures(&plain));
         prop_assert_eq!(again.problems.len(), plain.problems.len());
     }

@@ -157,10 +157,16 @@ fn outputs_that_are_devices_pipes_or_links_are_never_replaced() {
         let o = run("batch", &[&arg(&fifo), "--out", &arg(&dir.path().join("o.csv"))], Stdio::piped());
         assert_eq!(o.status.code(), Some(2));
     }
-    // A link to a file is followed (the link stays); a link to nowhere is refused.
+    // A link to a file is followed (the link stays); a link to nothing (no file there yet, or
+    // no folder) is refused: more often a mistake than a wish to create what it names.
     let target = dir.path().join("target.csv");
     let link = dir.path().join("link-out.csv");
     std::os::unix::fs::symlink(&target, &link).unwrap();
+    let o = run("batch", &[&arg(&input), "--out", &arg(&link)], Stdio::piped());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("a link to nothing"), "{}", stderr(&o));
+    assert!(!target.exists(), "nothing was created through the link");
+    std::fs::write(&target, "old").unwrap();
     let o = run("batch", &[&arg(&input), "--out", &arg(&link)], Stdio::piped());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());

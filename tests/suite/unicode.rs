@@ -2,7 +2,7 @@
 //! ɖ U+0256), decomposed (NFD) beside composed (NFC) text, old and new tone placement; and
 //! text kept or echoed is NFC.
 
-use radfee::{Application, Change, Description, DeviceClass, Equipment, EquipmentStatus, Event, Registry};
+use crate::r::{Application, Change, Description, DeviceClass, Equipment, EquipmentStatus, Event, Registry};
 
 use crate::{date, shared};
 
@@ -26,7 +26,7 @@ fn provinces_are_found_whatever_the_letters_used() {
         ("Khánh Hoà", "khanh-hoa"),
     ] {
         for w in [written.to_owned(), nfd(written)] {
-            let (r, _) = s.provinces().resolve(&w, on).unwrap_or_else(|e| panic!("{w:?}: {}", e.message));
+            let (r, _) = s.provinces().resolve(&w, on).unwrap_or_else(|e| panic!("{w:?}: {}", e));
             assert_eq!(r.slug, slug, "{w:?}");
         }
     }
@@ -38,9 +38,9 @@ fn the_classifier_reads_names_whatever_the_letters_used() {
     for name in ["thiết bị \u{00F0}o hạt nhân", "THIẾT BỊ \u{00D0}O HẠT NHÂN", "thiết bị đo hạt nhân"]
     {
         for n in [name.to_owned(), nfd(name)] {
-            let d = Description { name: Some(n.clone()), ..Description::default() };
+            let d = Description::named(n.clone()).unwrap();
             let c = s.classify(&d, date("2026-03-01")).unwrap();
-            assert_eq!(c.class, Some(DeviceClass::NuclearGauge), "{n:?}");
+            assert_eq!(c.class(), Some(DeviceClass::NuclearGauge), "{n:?}");
         }
     }
 }
@@ -91,13 +91,13 @@ fn a_serial_is_a_duplicate_whatever_the_case_of_the_maker_or_the_letters_used() 
         Event {
             date: date("2025-09-01"),
             change: Change::RegisterFacility {
-                facility: radfee::Facility {
+                facility: crate::r::Facility {
                     id: "F1".into(),
                     name: "Bệnh viện".into(),
                     tax_code: None,
                     province: "Huế".into(),
                     address: None,
-                    kind: radfee::FacilityKind::Hospital,
+                    kind: crate::r::FacilityKind::Hospital,
                 },
             },
         },
@@ -135,13 +135,13 @@ fn registry_headers_are_read_whatever_the_letters_used() {
         Event {
             date: date("2025-09-01"),
             change: Change::RegisterFacility {
-                facility: radfee::Facility {
+                facility: crate::r::Facility {
                     id: "F1".into(),
                     name: "A".into(),
                     tax_code: None,
                     province: "Huế".into(),
                     address: None,
-                    kind: radfee::FacilityKind::Hospital,
+                    kind: crate::r::FacilityKind::Hospital,
                 },
             },
         },

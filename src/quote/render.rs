@@ -2,7 +2,8 @@
 
 use std::fmt::Write as _;
 
-use crate::quote::Quote;
+use super::model::Quote;
+use crate::schedule::WarningLevel;
 use crate::vocab::Authority;
 use crate::vocab::DeviceClass;
 
@@ -56,10 +57,8 @@ impl Quote {
         let banner = "!".repeat(96);
         for w in &self.warnings {
             let head = match w.level {
-                crate::schedule::WarningLevel::High => {
-                    "CẢNH BÁO — KIỂM TRA TRƯỚC KHI THU PHÍ / WARNING — CHECK BEFORE COLLECTING"
-                }
-                crate::schedule::WarningLevel::Notice => "LƯU Ý / NOTICE",
+                WarningLevel::High => "CẢNH BÁO — KIỂM TRA TRƯỚC KHI THU PHÍ / WARNING — CHECK BEFORE COLLECTING",
+                WarningLevel::Notice => "LƯU Ý / NOTICE",
             };
             let _ = writeln!(o, "{banner}");
             let _ = writeln!(o, "{head}");
@@ -130,7 +129,7 @@ impl Quote {
                 detail.push_str(&format!(" · {label}"));
             }
             let _ = writeln!(o, "{detail}");
-            let _ = writeln!(o, "    căn cứ / basis: {} (mục / row {})", l.basis, l.row);
+            let _ = writeln!(o, "    căn cứ / basis: {} (mục / row {})", l.basis, l.row.as_deref().unwrap_or("-"));
             if let (Some(en), Some(vi)) = (&l.note, &l.note_vi) {
                 let _ = writeln!(o, "    ! {vi}");
                 let _ = writeln!(o, "    ! {en}");

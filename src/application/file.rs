@@ -1,97 +1,20 @@
-//! A licensing application as received at the one-stop desk (docs/application.md).
+//! Reading an application file (TOML, docs/application.md) and a file of device tables, with
+//! every problem at its place.
 
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::model::{
+    Application, COUNT, DeviceEntry, MAX_APPLICATION_BYTES, MAX_CONDITIONS, MAX_DEVICES, MAX_SOURCES, MAX_TEXT, Places,
+    SITES,
+};
 use crate::date::Date;
-use crate::error::{Error, Finding, Location};
+use crate::error::{Error, Finding};
 use crate::source::Src;
-use crate::vocab::{Channel, Description, FacilityKind, Procedure, Radiation, SourceSpec, Use};
-use crate::vocab::{DeviceClass, unknown_class_message};
-
-/// One `[[device]]` entry of an application.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeviceEntry {
-    /// The class given by key, if any.
-    pub class: Option<DeviceClass>,
-    /// The description given, if any (it may accompany a class).
-    pub description: Option<Description>,
-    /// How many identical devices (at least 1).
-    pub count: u32,
-    /// Free label echoed on the quote line.
-    pub label: Option<String>,
-    /// Where the entry was written, for messages.
-    pub location: Option<Location>,
-}
-
-impl DeviceEntry {
-    /// `count` devices of a known class.
-    pub fn of_class(class: DeviceClass, count: u32) -> DeviceEntry {
-        DeviceEntry { class: Some(class), description: None, count, label: None, location: None }
-    }
-}
-
-/// A licensing application.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Application {
-    /// The province as written (any spelling of a current or former province).
-    pub province: String,
-    /// The procedure.
-    pub procedure: Procedure,
-    /// The day the application was received: selects the rules in force.
-    pub received: Date,
-    /// How it was filed.
-    pub channel: Channel,
-    /// Echoed on the quote.
-    pub applicant: Option<String>,
-    /// The devices, in the order written.
-    pub devices: Vec<DeviceEntry>,
-    /// The kind of facility applying (for schedules with a base fee by kind of facility).
-    pub facility_kind: Option<FacilityKind>,
-    /// Number of sites or locations covered (at least 1).
-    pub sites: u32,
-    /// Conditions the schedule may test (`when = "…"`), e.g. `late`, `partial_period`.
-    pub conditions: Vec<String>,
-    /// Where the fields were written, when the application came from a file.
-    pub(crate) places: Places,
-}
-
-/// Where an application's fields were written, when it came from a file: the places its
-/// messages point at.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Places {
-    /// The file itself (its first line), for a key that is missing.
-    pub(crate) file: Option<Location>,
-    /// `province`.
-    pub(crate) province: Option<Location>,
-    /// `facility_kind`.
-    pub(crate) facility_kind: Option<Location>,
-    /// Each entry of `conditions`.
-    pub(crate) conditions: Vec<Location>,
-}
-
-/// What an application is priced on besides its devices: the fields adjustments and charges
-/// test. The batch prices from these without building an [`Application`].
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Terms<'a> {
-    pub(crate) procedure: Procedure,
-    pub(crate) received: Date,
-    pub(crate) channel: Channel,
-    pub(crate) facility_kind: Option<FacilityKind>,
-    pub(crate) sites: u32,
-    pub(crate) conditions: &'a [String],
-}
-
-/// Largest application file read, in bytes.
-pub const MAX_APPLICATION_BYTES: usize = 1 << 20;
-/// Most `[[device]]` entries in one application.
-pub const MAX_DEVICES: usize = 10_000;
-/// Longest free text (applicant, label, device name), in characters.
-pub const MAX_TEXT: usize = 1000;
-/// Most sealed sources one device may list.
-pub const MAX_SOURCES: usize = 100;
-/// Most conditions one application may state.
-pub const MAX_CONDITIONS: usize = 32;
+use crate::vocab::{
+    Channel, Condition, Description, DeviceClass, FacilityKind, Procedure, Radiation, SourceSpec, Use,
+    unknown_class_message,
+};
 
 /// Refuses a text longer than [`MAX_TEXT`] characters, at its place.
 fn check_len(src: &Src<'_>, text: &Spanned<String>, key: &str) -> Result<(), Error> {
@@ -105,27 +28,6 @@ fn check_len(src: &Src<'_>, text: &Spanned<String>, key: &str) -> Result<(), Err
     }
     Ok(())
 }
-
-/// Most sites one application may cover.
-pub const MAX_SITES: u32 = 1000;
-/// Largest `count` of one device entry.
-pub const MAX_COUNT: u32 = 1_000_000;
-
-/// Reads a device count written as text (a flag, a form field) under the crate's one number
-/// rule: a whole number from 1 to [`MAX_COUNT`] (`2.0` is 2; `1.000` is refused as ambiguous).
-///
-/// # Errors
-///
-/// An input error saying what is wrong with the text, with the key `count`.
-pub fn parse_count(text: &str) -> Result<u32, Error> {
-    crate::number::parse_count(text, COUNT).map_err(|e| Error::input(Finding::error(None, Some("count"), e.message)))
-}
-
-/// The `count` of a device entry, as every reader checks it.
-pub(crate) const COUNT: crate::number::Counted =
-    crate::number::Counted { key: "count", noun: "devices", range: (1, MAX_COUNT) };
-/// The `sites` of an application.
-const SITES: crate::number::Counted = crate::number::Counted { key: "sites", noun: "sites", range: (1, MAX_SITES) };
 
 /// An application file (TOML), as an officer writes it: docs/application.md.
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -287,46 +189,6 @@ pub fn devices_from_toml(file: &str, text: &str) -> Result<Vec<DeviceEntry>, Err
 }
 
 impl Application {
-    /// The terms it is priced on.
-    pub(crate) fn terms(&self) -> Terms<'_> {
-        Terms {
-            procedure: self.procedure,
-            received: self.received,
-            channel: self.channel,
-            facility_kind: self.facility_kind,
-            sites: self.sites,
-            conditions: &self.conditions,
-        }
-    }
-
-    /// A new application with no devices yet.
-    pub fn new(province: impl Into<String>, procedure: Procedure, received: Date) -> Application {
-        Application {
-            province: province.into(),
-            procedure,
-            received,
-            channel: Channel::InPerson,
-            applicant: None,
-            devices: Vec::new(),
-            places: Places::default(),
-            facility_kind: None,
-            sites: 1,
-            conditions: Vec::new(),
-        }
-    }
-
-    /// Sets the channel.
-    pub fn with_channel(mut self, channel: Channel) -> Application {
-        self.channel = channel;
-        self
-    }
-
-    /// Adds `count` devices of `class`.
-    pub fn with_device(mut self, class: DeviceClass, count: u32) -> Application {
-        self.devices.push(DeviceEntry::of_class(class, count));
-        self
-    }
-
     /// Reads an application file. `file` is the name used in messages.
     pub fn from_toml(file: &str, text: &str) -> Result<Application, Error> {
         let src = Src::new(file, text);
@@ -418,14 +280,11 @@ impl Application {
         };
         let mut conditions = Vec::new();
         for c in &raw.conditions {
-            if c.get_ref().is_empty() || !c.get_ref().chars().all(|x| x.is_ascii_lowercase() || x == '_') {
-                return Err(Error::input(src.error(
-                    c,
-                    "conditions",
-                    format!("`{}` is not a condition name: use snake_case, e.g. \"late\"", c.get_ref()),
-                )));
-            }
-            conditions.push(c.get_ref().clone());
+            let condition = Condition::new(c.get_ref()).map_err(|e| {
+                let message = e.findings().first().map(|f| f.message.clone()).unwrap_or_default();
+                Error::input(src.error(c, "conditions", message))
+            })?;
+            conditions.push(condition);
         }
         Ok(Application {
             province: crate::text::nfc(raw.province.get_ref()),
@@ -492,30 +351,34 @@ fn convert_device(src: &Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEn
             return Err(Error::input(src.error(v, key, message)));
         }
     }
-    let description = Description {
-        name: d.name.as_ref().map(|n| crate::text::nfc(n.get_ref())),
-        radiation: d.radiation,
-        use_: d.use_,
+    let mut sources = Vec::with_capacity(d.source.len());
+    for s in &d.source {
+        let spec = SourceSpec::new(&s.nuclide, s.activity.get_ref(), s.reference_date.as_ref().map(|d| *d.get_ref()))
+            .map_err(|e| {
+            let message = e.findings().first().map(|f| f.message.clone()).unwrap_or_default();
+            let f = e.findings().first();
+            if f.and_then(|f| f.key.as_deref()) == Some("source.activity") {
+                Error::input(src.error(&s.activity, "source.activity", message))
+            } else {
+                Error::input(Finding::error(location.clone(), f.and_then(|f| f.key.as_deref()), message))
+            }
+        })?;
+        sources.push(spec);
+    }
+    let description = Description::from_parts(
+        d.name.as_ref().map(|n| crate::text::nfc(n.get_ref())),
+        d.radiation,
+        d.use_,
         modality,
-        mobile: d.mobile,
-        max_kv: d.max_kv.as_ref().map(|x| x.get_ref().0),
-        max_energy_mev: d.max_energy_mev.as_ref().map(|x| x.get_ref().0),
-        dose_rate_usv_h: d.dose_rate_usv_h.as_ref().map(|x| x.get_ref().0),
-        type_approved: d.type_approved,
-        source: d
-            .source
-            .iter()
-            .map(|s| {
-                crate::nuclide::Activity::parse(s.activity.get_ref())
-                    .map_err(|e| Error::input(src.error(&s.activity, "source.activity", e.0)))?;
-                Ok(SourceSpec {
-                    nuclide: s.nuclide.clone(),
-                    activity: s.activity.get_ref().clone(),
-                    reference_date: s.reference_date.as_ref().map(|d| *d.get_ref()),
-                })
-            })
-            .collect::<Result<Vec<_>, Error>>()?,
-    };
+        d.mobile,
+        [
+            d.max_kv.as_ref().map(|x| x.get_ref().0),
+            d.max_energy_mev.as_ref().map(|x| x.get_ref().0),
+            d.dose_rate_usv_h.as_ref().map(|x| x.get_ref().0),
+        ],
+        d.type_approved,
+        sources,
+    );
     let description = (!description.is_empty()).then_some(description);
     if class.is_none() && description.is_none() {
         return Err(Error::input(

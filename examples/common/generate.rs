@@ -1,9 +1,9 @@
 //! A deterministic generator of batch CSV files, shared by `examples/gen_batch.rs` and the
-//! benchmarks. Not part of the stable API.
+//! benchmarks (which include this file by path).
 
 use std::io::Write;
 
-use crate::schedule::Schedules;
+use radfee::{Date, Law};
 
 /// A 64-bit linear congruential generator.
 struct Lcg(u64);
@@ -23,7 +23,7 @@ const PROVINCE_SPELLINGS: [&str; 6] = ["", "Tỉnh ", "Thành phố ", "TP. ", "
 /// Writes a batch CSV of `rows` rows over `apps` applications, from `seed`: the same
 /// arguments always give the same bytes. Every application's rows agree and fall to one
 /// authority, so everything can be priced.
-pub fn write_batch(schedules: &Schedules, mut w: impl Write, rows: u64, apps: u64, seed: u64) -> std::io::Result<()> {
+pub(crate) fn write_batch(schedules: &Law, mut w: impl Write, rows: u64, apps: u64, seed: u64) -> std::io::Result<()> {
     let provinces: Vec<String> = schedules
         .provinces()
         .all()
@@ -54,7 +54,7 @@ pub fn write_batch(schedules: &Schedules, mut w: impl Write, rows: u64, apps: u6
     let apps = apps.max(1);
     let mut rng = Lcg(seed);
     writeln!(w, "application_id,province,procedure,received,channel,class,count")?;
-    let start = crate::date::Date::new(2017, 1, 1).expect("valid").to_days();
+    let start = Date::new(2017, 1, 1).expect("valid").to_days();
     for i in 0..rows {
         // Interleave: row i belongs to a pseudo-random application; the first `apps` rows
         // give every application at least one row.
@@ -64,7 +64,7 @@ pub fn write_batch(schedules: &Schedules, mut w: impl Write, rows: u64, apps: u6
         let province = &provinces[usize::try_from(a.below(provinces.len() as u64)).unwrap_or(0)];
         let prefix = PROVINCE_SPELLINGS[usize::try_from(a.below(6)).unwrap_or(0)];
         let procedure = procedures[usize::try_from(a.below(procedures.len() as u64)).unwrap_or(0)];
-        let day = crate::date::Date::from_days(start + i64::try_from(a.below(3650)).unwrap_or(0)).expect("in range");
+        let day = Date::from_days(start + i64::try_from(a.below(3650)).unwrap_or(0)).expect("in range");
         let channel = if a.below(2) == 0 { "online" } else { "in_person" };
         let family: &[&str] = if a.below(5) == 0 { &sources } else { &medical };
         let class = family[usize::try_from(rng.below(family.len() as u64)).unwrap_or(0)];

@@ -1,0 +1,431 @@
+//! Classifying a description: the evidence of its fields and name, then the class (or the
+//! candidates), exemption, sealed sources on the date, authority, safety officer, inspection.
+
+use std::collections::BTreeSet;
+
+use rust_decimal::Decimal;
+
+use super::outcome::{AuthorityReading, Classification, Outcome, Reason, Status};
+use super::profiles::{Facts, PROFILES, candidate_mask, candidates, classes_of, deciding_field, key_of, read_name};
+use super::rules::ClassificationRules;
+use crate::authority::AuthorityTable;
+use crate::date::Date;
+use crate::error::{Error, Finding};
+use crate::nuclide::{Nuclides, assess, category, sum_a_over_d};
+use crate::schedule::Version;
+use crate::vocab::{Activity, Description, Family, Radiation, Use};
+
+/// The facts a description gives, and (when explaining) how they were read.
+struct Evidence {
+    facts: Facts,
+    no_evidence: bool,
+    reasons: Vec<Reason>,
+    warnings: Vec<String>,
+}
+
+fn reason(rule: &str, text: impl Into<String>, basis: impl ToString) -> Reason {
+    Reason { rule: rule.to_owned(), text: text.into(), basis: basis.to_string() }
+}
+
+const DEFINITIONS: &str = "Nghị định 142/2020/NĐ-CP Điều 3; TTLT 13/2014/TTLT-BKHCN-BYT Điều 2 (sửa đổi bởi TT 13/2018/TT-BKHCN); docs/device-classes.md";
+
+/// Agreement of a single value across candidates.
+fn common<T: PartialEq + Copy>(items: impl IntoIterator<Item = T>) -> Option<T> {
+    let mut it = items.into_iter();
+    let first = it.next()?;
+    it.all(|x| x == first).then_some(first)
+}
+
+/// The parts of the law the classifier reads.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Classifier<'a> {
+    /// The classifier's rules (classification.toml).
+    pub(crate) rules: &'a ClassificationRules,
+    /// The authority table.
+    pub(crate) authority: &'a AuthorityTable,
+    /// The nuclide table.
+    pub(crate) nuclides: &'a Nuclides,
+    /// The national versions, oldest first (exemptions and warnings on a date).
+    pub(crate) versions: &'a [Version],
+}
+
+impl Classifier<'_> {
+    /// The evidence of a description: the fields, then the name filling in what they leave
+    /// open. With `explain`, the reasons and warnings that say how (classify); without, only
+    /// the facts (class_of, for bulk work).
+    fn gather(&self, d: &Description, explain: bool) -> Result<Evidence, Error> {
+        d.check()?;
+        if let Some(name) = &d.name
+            && name.chars().count() > crate::application::MAX_TEXT
+        {
+            return Err(Error::input(Finding::error(
+                None,
+                Some("name"),
+                format!("the name is longer than {} characters", crate::application::MAX_TEXT),
+            )));
+        }
+        if d.source.len() > crate::application::MAX_SOURCES {
+            return Err(Error::input(Finding::error(
+                None,
+                Some("source"),
+                format!("a device may list at most {} sources", crate::application::MAX_SOURCES),
+            )));
+        }
+        let mut reasons = Vec::new();
+        let mut warnings = Vec::new();
+
+        // The evidence from the fields.
+        let mut fields = Facts::default();
+        if let Some(r) = d.radiation {
+            fields.radiation = Some([r].into());
+        }
+        if let Some(u) = d.use_ {
+            fields.uses = Some([u].into());
+        }
+        if let Some(modality) = d.modality {
+            let m = modality.key();
+            // A mobile fluoroscope is a C-arm; mobile radiography is a mobile X-ray.
+            let m = match (m, d.mobile) {
+                ("fluoroscopy", Some(true)) => "c_arm",
+                ("radiography", Some(true)) => "mobile_radiography",
+                (m, _) => m,
+            };
+            if m != modality.key() && explain {
+                reasons.push(reason(
+                    "field.mobile",
+                    format!("a mobile {modality} unit is classed as {m}"),
+                    DEFINITIONS,
+                ));
+            }
+            fields.modality = Some([m].into());
+        }
+        if d.mobile == Some(true) && d.modality.is_none() && d.radiation == Some(Radiation::XRay) {
+            fields.modality = Some(["mobile_radiography", "c_arm"].into());
+        }
+        if !d.source.is_empty() && fields.radiation.is_none() {
+            fields.radiation = Some([Radiation::SealedSource].into());
+            if explain {
+                reasons.push(reason("field.source", "the description lists sealed sources", DEFINITIONS));
+            }
+        }
+
+        // The evidence from the name; fields win, disagreements are reported.
+        let mut facts = fields.clone();
+        if let Some(name) = d.name.as_deref().filter(|n| !n.trim().is_empty()) {
+            let (named, phrases) = read_name(name);
+            if !explain {
+            } else if !phrases.is_empty() {
+                reasons.push(reason(
+                    "name.phrases",
+                    format!("the name `{name}` contains: {}", phrases.join(", ")),
+                    "radfee name vocabulary (src/classify/lexicon.rs)",
+                ));
+            } else {
+                warnings.push(format!("no known term in the name `{name}`"));
+            }
+            let mut disagree = Vec::new();
+            macro_rules! merge {
+                ($dim:ident, $label:literal, $fmt:expr) => {
+                    match (&fields.$dim, &named.$dim) {
+                        (Some(given), Some(said)) if given.is_disjoint(said) => {
+                            // Disjoint: the field wins and the disagreement is said (when explaining).
+                            disagree.extend(explain.then(|| {
+                                format!(
+                                    "the name suggests {} {} but the field says {}",
+                                    $label,
+                                    $fmt(said),
+                                    $fmt(given)
+                                )
+                            }));
+                        }
+                        (Some(given), Some(said)) => facts.$dim = Some(given.intersection(said).copied().collect()),
+                        (None, Some(said)) => facts.$dim = Some(said.clone()),
+                        _ => {}
+                    }
+                };
+            }
+            let show_r = |s: &BTreeSet<Radiation>| s.iter().map(key_of).collect::<Vec<_>>().join(" or ");
+            let show_u = |s: &BTreeSet<Use>| s.iter().map(key_of).collect::<Vec<_>>().join(" or ");
+            let show_m = |s: &BTreeSet<&str>| s.iter().copied().collect::<Vec<_>>().join(" or ");
+            merge!(radiation, "radiation", show_r);
+            merge!(uses, "use", show_u);
+            merge!(modality, "modality", show_m);
+            if candidates(&facts).is_empty() && !candidates(&fields).is_empty() {
+                disagree.push("the name and the fields describe different devices; the fields are used".to_owned());
+                facts = fields.clone();
+            }
+            for w in disagree {
+                warnings.push(format!("name and fields disagree: {w}"));
+            }
+        }
+        let no_evidence = facts.radiation.is_none() && facts.uses.is_none() && facts.modality.is_none();
+        Ok(Evidence { facts, no_evidence, reasons, warnings })
+    }
+
+    /// Only the class a description settles, or the candidates and the field that would
+    /// decide: what [`Law::classify`](crate::Law::classify) decides, without building its reasons,
+    /// exemption, authority or sources. For classifying many descriptions in bulk.
+    pub(crate) fn class_of(&self, d: &Description) -> Result<Outcome, Error> {
+        let e = self.gather(d, false)?;
+        if e.no_evidence {
+            return Ok(Outcome::Unknown);
+        }
+        let mask = candidate_mask(&e.facts);
+        Ok(match mask.count_ones() {
+            0 => Outcome::Unknown,
+            1 => Outcome::Settled(PROFILES[mask.trailing_zeros() as usize].class),
+            _ => {
+                let classes = classes_of(mask);
+                let field = deciding_field(&e.facts, &classes);
+                Outcome::Ambiguous { classes, field }
+            }
+        })
+    }
+
+    /// Classifies a described device on `date` (which fixes the authority and the decay of its
+    /// sources). An unreadable activity or an unknown nuclide is an input error; an ambiguous
+    /// description is not an error: the result has no class and lists the candidates.
+    pub(crate) fn classify(&self, d: &Description, date: Date) -> Result<Classification, Error> {
+        let Evidence { facts, no_evidence, mut reasons, mut warnings } = self.gather(d, true)?;
+        let rules = self.rules;
+        let mut decided_by = Vec::new();
+        for (field, given) in [
+            ("radiation", d.radiation.is_some()),
+            ("use", d.use_.is_some()),
+            ("modality", d.modality.is_some()),
+            ("mobile", d.mobile.is_some()),
+            ("name", d.name.is_some()),
+        ] {
+            if given {
+                decided_by.push(field.to_owned());
+            }
+        }
+        let cands = if no_evidence { Vec::new() } else { candidates(&facts) };
+        let class = match cands.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        };
+        let outcome = match cands.len() {
+            1 => Outcome::Settled(cands[0]),
+            0 if no_evidence => Outcome::Unknown,
+            0 => {
+                warnings.push("the description contradicts itself: no class fits every stated fact".to_owned());
+                Outcome::Unknown
+            }
+            _ => Outcome::Ambiguous { classes: cands.clone(), field: deciding_field(&facts, &cands) },
+        };
+        if let Some(c) = class {
+            reasons.push(reason("class", format!("{} ({} / {})", c.key(), c.name_vi(), c.name_en()), c.legal_basis()));
+        }
+
+        // Exemption first (radiation generators).
+        let generator = cands.iter().all(|c| {
+            matches!(
+                c.family(),
+                Family::MedicalXray
+                    | Family::HybridImaging
+                    | Family::IndustrialXray
+                    | Family::AnalyticalXray
+                    | Family::Accelerator
+            )
+        }) && (!cands.is_empty()
+            || matches!(d.radiation, Some(Radiation::XRay | Radiation::Accelerator)));
+        let mut exemption = None;
+        if generator {
+            let kev_limit = rules.max_energy_kev / Decimal::from(1000);
+            if let Some(kv) = d.max_kv.filter(|kv| *kv <= rules.max_kv) {
+                exemption = Some(format!("tube voltage {kv} kV ≤ {} kV", rules.max_kv));
+            } else if let Some(mev) = d.max_energy_mev.filter(|e| *e <= kev_limit) {
+                exemption = Some(format!("maximum energy {mev} MeV ≤ {} keV", rules.max_energy_kev));
+            } else if d.type_approved == Some(true)
+                && let Some(rate) = d.dose_rate_usv_h.filter(|r| *r <= rules.dose_rate_usv_h)
+            {
+                exemption =
+                    Some(format!("type-approved, dose rate {rate} µSv/h ≤ {} µSv/h at 0.1 m", rules.dose_rate_usv_h));
+            }
+            if let Some(e) = &exemption {
+                reasons.push(reason("exemption.generator", format!("exempt: {e}"), &rules.exemption_basis));
+                if let Some(a) = &rules.exemption_assumption {
+                    warnings.push(format!("assumption: {}", a.en));
+                }
+            }
+        }
+
+        // Sealed sources: Σ A/D on the date, and the exemption sum rule.
+        let mut sources = Vec::new();
+        let mut exempt_sum = Some(Decimal::ZERO);
+        for s in &d.source {
+            let n = self.nuclides.get(&s.nuclide).ok_or_else(|| {
+                Error::input(Finding::error(
+                    None,
+                    Some("source.nuclide"),
+                    format!(
+                        "unknown nuclide `{}`: the nuclide table (fee-schedules/nuclides.toml) has no such entry",
+                        s.nuclide
+                    ),
+                ))
+            })?;
+            let activity = Activity::parse(&s.activity)
+                .map_err(|e| Error::input(Finding::error(None, Some("source.activity"), e.0)))?;
+            if let Some(reference) = s.reference_date.filter(|r| *r > date) {
+                return Err(Error::input(
+                    Finding::error(
+                        None,
+                        Some("source.reference_date"),
+                        format!(
+                            "source {}: its activity is dated {reference}, after the day it is classified on ({date}); decay cannot be worked backwards from a measurement not yet made",
+                            n.name
+                        ),
+                    )
+                    .with_hint("give the date the activity was measured (on the source certificate), on or before the date of the application"),
+                ));
+            }
+            if s.reference_date.is_none() {
+                warnings.push(format!(
+                    "{}: no reference_date: the activity {} is taken as measured on {date}, with no decay; give the date on the source certificate",
+                    n.name,
+                    crate::text::excerpt(&s.activity)
+                ));
+            }
+            let a = assess(n, activity, s.reference_date, date);
+            if !a.verified {
+                warnings.push(format!(
+                    "{}: uses unverified data (D-value {}, half-life {})",
+                    n.name,
+                    key_of(n.d_value.confidence),
+                    key_of(n.half_life_source.confidence)
+                ));
+            }
+            exempt_sum = match (exempt_sum, n.exempt_activity_bq) {
+                (Some(sum), Some(ex)) => sum.checked_add(a.activity_tbq * Decimal::from(1_000_000_000_000_i64) / ex),
+                _ => None,
+            };
+            sources.push(a);
+        }
+        let mut source_category = None;
+        let mut a_over_d = None;
+        if !sources.is_empty() {
+            let total = sum_a_over_d(&sources);
+            a_over_d = Some(total);
+            if let Some(sum) = exempt_sum.filter(|s| *s <= Decimal::ONE) {
+                exemption = Some(format!(
+                    "sources at or below the exemption activity (Σ A/A_exempt = {})",
+                    crate::money::canonical(sum)
+                ));
+                reasons.push(reason(
+                    "exemption.source",
+                    format!("exempt: Σ A/A_exempt = {} ≤ 1 on {date}", crate::money::canonical(sum)),
+                    &rules.source_basis,
+                ));
+            } else {
+                let cat = category(total, &rules.category_bounds);
+                source_category = Some(cat);
+                let shown = total.round_sf(6).unwrap_or(total).normalize();
+                reasons.push(reason(
+                    "source.category",
+                    format!("Σ A/D = {shown} on {date}: category {cat}"),
+                    &rules.category_basis,
+                ));
+                if exempt_sum.is_none() {
+                    warnings.push(
+                        "no exemption activity in the data for at least one nuclide: exemption not assessed".to_owned(),
+                    );
+                }
+            }
+        }
+
+        let status = if exemption.is_some() {
+            Some(Status::Exempt)
+        } else {
+            common(
+                cands
+                    .iter()
+                    .map(|c| if c.family() == Family::NotIonizing { Status::NotIonizing } else { Status::Licence }),
+            )
+        };
+        if status == Some(Status::NotIonizing) {
+            reasons.push(reason(
+                "not_ionizing",
+                "emits no ionising radiation: no radiation licence, no appraisal fee",
+                "Luật Năng lượng nguyên tử (phạm vi: bức xạ ion hóa)",
+            ));
+        }
+        // A fee-bearing device on a date the schedule warns about (e.g. a newer circular
+        // reported): the classification carries the warning too.
+        if status == Some(Status::Licence)
+            && let Some(v) = crate::schedule::version_on(self.versions, date)
+        {
+            for w in v.warnings().iter().filter(|w| w.applies_on(date)) {
+                warnings.push(format!("{} ({}): {}", w.level.key(), w.id, w.text.en));
+            }
+        }
+        let mut authority_alternative = None;
+        let authority = if status == Some(Status::Licence) {
+            let rules_on: Vec<_> = cands.iter().map(|c| self.authority.rule(*c, date)).collect();
+            let auth = common(rules_on.iter().map(|r| r.map(|(rule, _)| rule.authority))).flatten();
+            if let (Some(a), Some(Some((rule, period)))) = (auth, rules_on.first()) {
+                reasons.push(reason("authority", format!("licensed by {} on {date}", a.key()), &rule.basis_text));
+                for t in [rule.assumption.as_ref(), *period].into_iter().flatten() {
+                    warnings.push(format!("assumption: {}", t.en));
+                }
+                if let (Some(alt), Some(contest)) = (&rule.alternative, self.authority.contest_on(date)) {
+                    warnings.push(format!(
+                        "contested: {} This classification follows the default reading ({}: {}); under the other reading ({}) it is licensed by {}.",
+                        contest.question.en,
+                        contest.default.en,
+                        a.key(),
+                        contest.alternative.en,
+                        alt.authority.key()
+                    ));
+                    authority_alternative = Some(AuthorityReading {
+                        authority: alt.authority,
+                        reading: contest.alternative.clone(),
+                        basis: alt.basis.to_string(),
+                    });
+                }
+            }
+            auth
+        } else {
+            None
+        };
+        let (safety_officer_required, inspection_interval_months) = match (class, status) {
+            (Some(c), Some(Status::Licence)) => {
+                let not_required = rules.officer_not_required.contains(&c)
+                    || source_category.is_some_and(|k| k >= rules.officer_not_required_from_category);
+                reasons.push(reason(
+                    "safety_officer",
+                    if not_required {
+                        "no radiation-safety officer is required"
+                    } else {
+                        "a radiation-safety officer is required"
+                    },
+                    &rules.officer_basis,
+                ));
+                let interval = rules.inspection.iter().find(|(_, cs, _)| cs.contains(&c));
+                if let Some((months, _, basis)) = interval {
+                    reasons.push(reason("inspection", format!("inspection every {months} months"), basis));
+                }
+                (Some(!not_required), interval.map(|(m, _, _)| *m))
+            }
+            _ => (None, None),
+        };
+        Ok(Classification {
+            name: d.name.clone(),
+            outcome,
+            family: common(cands.iter().map(|c| c.family())),
+            x_ray_emitting: common(cands.iter().map(|c| c.is_x_ray_emitting())),
+            status,
+            exemption,
+            authority,
+            authority_alternative,
+            source_category,
+            a_over_d,
+            sources,
+            safety_officer_required,
+            inspection_interval_months,
+            decided_by,
+            warnings,
+            reasons,
+        })
+    }
+}

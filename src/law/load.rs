@@ -1,0 +1,200 @@
+//! Loading the body of law from its files: which file is what (by path), limits on the set,
+//! the built-in parts a folder leaves out, and every part parsed and checked together.
+
+use std::path::Path;
+
+use crate::authority::AuthorityTable;
+use crate::classify::ClassificationRules;
+use crate::error::{Error, Finding, Location};
+use crate::nuclide::Nuclides;
+use crate::province::Provinces;
+use crate::schedule::{SourceFile, Version, load_versions};
+use crate::source::Src;
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_files.rs"));
+}
+
+/// The parts of a loaded body of law.
+pub(super) struct Parts {
+    pub(super) versions: Vec<Version>,
+    pub(super) provinces: Provinces,
+    pub(super) authority: AuthorityTable,
+    pub(super) nuclides: Nuclides,
+    pub(super) rules: ClassificationRules,
+}
+
+/// The files compiled into the crate.
+pub(super) fn builtin_files() -> Vec<SourceFile> {
+    builtin::FILES
+        .iter()
+        .map(|(path, text)| SourceFile {
+            path: (*path).to_owned(),
+            display_name: format!("fee-schedules/{path}"),
+            text: (*text).to_owned(),
+        })
+        .collect()
+}
+
+/// Largest schedule file read, in bytes: far above any real schedule, far below trouble.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+/// Largest number of schedule files in one set.
+pub const MAX_FILES: usize = 1000;
+/// Largest schedule set, all files together, in bytes (the shipped set is under 300 KB).
+pub const MAX_TOTAL_BYTES: u64 = 8 << 20;
+
+/// The role a file plays, from its path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    Version,
+    Province,
+    Authority,
+    Nuclides,
+    Classification,
+}
+
+fn role(path: &str) -> Role {
+    if path == "authority.toml" {
+        Role::Authority
+    } else if path == "nuclides.toml" {
+        Role::Nuclides
+    } else if path == "classification.toml" {
+        Role::Classification
+    } else if path.starts_with("provinces/") {
+        Role::Province
+    } else {
+        Role::Version
+    }
+}
+
+pub(super) fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Error> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<SourceFile>) -> Result<(), Error> {
+        let io = |e: std::io::Error| {
+            let shown = dir.display().to_string();
+            Error::io(&shown, format!("cannot read the schedule folder {shown}: {e}"), e)
+        };
+        let mut entries: Vec<_> = std::fs::read_dir(dir).map_err(io)?.collect::<Result<_, _>>().map_err(io)?;
+        entries.sort_by_key(|e| e.path());
+        for entry in entries {
+            let path = entry.path();
+            let kind = entry.file_type().map_err(io)?;
+            if kind.is_dir() {
+                walk(root, &path, out)?;
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                if out.len() >= MAX_FILES {
+                    return Err(Error::input(Finding::error(
+                        None,
+                        None,
+                        format!("the schedule folder {} has more than {MAX_FILES} TOML files", root.display()),
+                    )));
+                }
+                let display = path.display().to_string();
+                let text = crate::source::read_text_file(&path, MAX_FILE_BYTES, "a schedule")
+                    .map_err(|e| if e.is_input() { Error::schedule(e.findings().to_vec()) } else { e })?;
+                let total = out.iter().map(|f: &SourceFile| f.text.len() as u64).sum::<u64>() + text.len() as u64;
+                if total > MAX_TOTAL_BYTES {
+                    return Err(Error::input(Finding::error(
+                        None,
+                        None,
+                        format!(
+                            "the schedule folder {} holds more than {MAX_TOTAL_BYTES} bytes of TOML; a schedule set may hold at most that",
+                            root.display()
+                        ),
+                    )));
+                }
+                let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+                out.push(SourceFile { path: rel, display_name: display, text });
+            }
+        }
+        Ok(())
+    }
+    if !dir.is_dir() {
+        return Err(Error::input(Finding::error(
+            None,
+            None,
+            format!("{} is not a folder of schedule files", dir.display()),
+        )));
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out)?;
+    if !out.iter().any(|f| role(&f.path) == Role::Version) {
+        return Err(Error::input(Finding::error(
+            None,
+            None,
+            format!("{} holds no schedule version (no .toml file outside provinces/)", dir.display()),
+        )));
+    }
+    Ok(out)
+}
+
+/// Parses and checks `files`; returns the schedules when they could be built at all, and every
+/// finding. The caller refuses the result if any finding is an error.
+pub(super) fn load(mut files: Vec<SourceFile>) -> (Option<Parts>, Vec<Finding>) {
+    let mut findings = Vec::new();
+    if files.len() > MAX_FILES {
+        findings.push(Finding::error(
+            None,
+            None,
+            format!("{} files given; a schedule set may have at most {MAX_FILES}", files.len()),
+        ));
+        return (None, findings);
+    }
+    let too_big: Vec<Finding> = files
+        .iter()
+        .filter(|f| f.text.len() as u64 > MAX_FILE_BYTES)
+        .map(|f| {
+            Finding::error(
+                Some(Location { file: f.display_name.clone(), line: 1, column: 1 }),
+                None,
+                format!("the file is {} bytes; a schedule file may be at most {MAX_FILE_BYTES} bytes", f.text.len()),
+            )
+        })
+        .collect();
+    if !too_big.is_empty() {
+        return (None, too_big);
+    }
+    let total: u64 = files.iter().map(|f| f.text.len() as u64).sum();
+    if total > MAX_TOTAL_BYTES {
+        findings.push(Finding::error(
+            None,
+            None,
+            format!(
+                "the schedule files hold {total} bytes together; a schedule set may hold at most {MAX_TOTAL_BYTES}"
+            ),
+        ));
+        return (None, findings);
+    }
+    // A folder may hold only some parts (e.g. an edited national schedule): the others are
+    // the built-in ones.
+    let missing: Vec<Role> = [Role::Province, Role::Authority, Role::Nuclides, Role::Classification]
+        .into_iter()
+        .filter(|r| !files.iter().any(|f| role(&f.path) == *r))
+        .collect();
+    if !missing.is_empty() {
+        files.extend(builtin_files().into_iter().filter(|f| missing.contains(&role(&f.path))));
+    }
+
+    let version_files: Vec<&SourceFile> = files.iter().filter(|f| role(&f.path) == Role::Version).collect();
+    let versions = load_versions(&version_files, &mut findings);
+
+    let province_files: Vec<&SourceFile> = files.iter().filter(|f| role(&f.path) == Role::Province).collect();
+    let provinces = Provinces::load(&province_files, &versions, &mut findings);
+
+    let authority = files
+        .iter()
+        .find(|f| role(&f.path) == Role::Authority)
+        .and_then(|f| AuthorityTable::load(&Src::new(&f.display_name, &f.text), &mut findings));
+
+    let single = |r: Role| files.iter().find(|f| role(&f.path) == r).map(|f| Src::new(&f.display_name, &f.text));
+    let nuclides = single(Role::Nuclides).and_then(|src| Nuclides::load(&src, &mut findings));
+    let rules = single(Role::Classification).and_then(|src| ClassificationRules::load(&src, &mut findings));
+
+    findings.sort_by(|a, b| (a.severity, &a.location).cmp(&(b.severity, &b.location)));
+    let schedules = match (provinces, authority, nuclides, rules) {
+        (Some(provinces), Some(authority), Some(nuclides), Some(rules)) => {
+            Some(Parts { versions, provinces, authority, nuclides, rules })
+        }
+        _ => None,
+    };
+    (schedules, findings)
+}

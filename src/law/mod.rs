@@ -1,0 +1,267 @@
+//! The facade: [`Law`], the loaded body of law, and every operation on it in one place.
+//!
+//! A [`Law`] value holds what the files under `fee-schedules/` say: the national schedule's
+//! versions (Circular 287/2016/TT-BTC and its amendments), the 34 provinces with their former
+//! names and local deviations, the table of licensing authorities, the nuclide table and the
+//! classifier's rules. It is immutable after loading, `Send` and `Sync`: load it once and share
+//! it. The operations (quote, total, explain, classify, price a batch) are the methods below;
+//! the concept modules ([`crate::quote`], [`crate::classify`], [`crate::batch`]) do the work.
+
+mod load;
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::application::Application;
+use crate::authority::AuthorityTable;
+use crate::batch::{self, BatchReport};
+use crate::classify::{Classification, ClassificationRules, Classifier, Outcome};
+use crate::date::Date;
+use crate::error::{Error, Finding};
+use crate::nuclide::Nuclides;
+use crate::province::Provinces;
+use crate::quote::{Book, Explanation, Quote, Total};
+use crate::schedule::Version;
+use crate::vocab::Description;
+
+pub use load::{MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES};
+
+pub use crate::source::SourceFile;
+
+/// The loaded body of law: schedule versions, provinces, authorities, nuclides and the
+/// classifier's rules, checked together.
+///
+/// Load it once with [`Law::builtin`] (the official files compiled into the crate, parsed once
+/// per process) or [`Law::from_dir`] (a folder of edited files), then call its operations from
+/// any number of threads.
+///
+/// ```
+/// use radfee::{Application, Law};
+///
+/// let law = Law::builtin()?;
+/// let app = Application::from_toml("a.toml", r#"
+///     province = "Hà Nội"
+///     procedure = "new"
+///     received = 2024-03-15
+///     [[device]]
+///     class = "xray_dental_intraoral"
+/// "#)?;
+/// assert_eq!(law.quote(&app)?.total.to_string(), "2.000.000 ₫");
+/// # Ok::<(), radfee::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Law {
+    versions: Vec<Version>,
+    provinces: Provinces,
+    authority: AuthorityTable,
+    nuclides: Nuclides,
+    rules: ClassificationRules,
+    warnings: Vec<Finding>,
+}
+
+/// The former name of [`Law`], kept for one release.
+#[deprecated(since = "0.2.0", note = "renamed `Law`: it holds the whole body of law, not only the schedules")]
+pub type Schedules = Law;
+
+impl Law {
+    // ---- Loading -------------------------------------------------------------------------
+
+    /// The official body of law compiled into the crate from `fee-schedules/`, parsed and
+    /// checked once per process and shared (about 25 ms the first time, a pointer after).
+    ///
+    /// # Errors
+    /// None in practice: the shipped files are checked by the test suite. Should they fail to
+    /// load, the error lists every finding ([`crate::ErrorKind::Schedule`]).
+    pub fn builtin() -> Result<&'static Law, Error> {
+        static BUILTIN: std::sync::OnceLock<Result<Law, Error>> = std::sync::OnceLock::new();
+        BUILTIN.get_or_init(|| Law::from_files(load::builtin_files())).as_ref().map_err(Clone::clone)
+    }
+
+    /// The files compiled into the crate, as [`Law::from_files`] reads them.
+    pub fn builtin_files() -> Vec<SourceFile> {
+        load::builtin_files()
+    }
+
+    /// Loads a folder laid out like `fee-schedules/`: `provinces/*.toml` are province files,
+    /// `authority.toml` the authority table, `nuclides.toml` the nuclide table,
+    /// `classification.toml` the classifier's rules, every other `*.toml` a schedule version.
+    /// A folder without one of these parts uses the built-in one, so staff can try an edited
+    /// national schedule alone.
+    ///
+    /// # Errors
+    /// The folder cannot be read or exceeds the limits ([`MAX_FILES`], [`MAX_FILE_BYTES`],
+    /// [`MAX_TOTAL_BYTES`]): [`crate::ErrorKind::Io`] or [`crate::ErrorKind::Schedule`]; any
+    /// error-level finding in the files: [`crate::ErrorKind::Schedule`], with every finding
+    /// located (file, line, column, key).
+    pub fn from_dir(dir: impl AsRef<Path>) -> Result<Law, Error> {
+        Law::from_files(load::read_dir(dir.as_ref())?)
+    }
+
+    /// The schedule files of a folder (see [`Law::from_dir`] for the layout), unchecked.
+    ///
+    /// # Errors
+    /// As [`Law::from_dir`] for reading the folder.
+    pub fn read_dir(dir: impl AsRef<Path>) -> Result<Vec<SourceFile>, Error> {
+        load::read_dir(dir.as_ref())
+    }
+
+    /// Loads and checks a set of files. Any error-level finding refuses the whole set;
+    /// warnings are kept in [`Law::warnings`].
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Schedule`] with every finding.
+    pub fn from_files(files: Vec<SourceFile>) -> Result<Law, Error> {
+        let (parts, findings) = load::load(files);
+        match parts {
+            Some(p) if !findings.iter().any(Finding::is_error) => Ok(Law {
+                versions: p.versions,
+                provinces: p.provinces,
+                authority: p.authority,
+                nuclides: p.nuclides,
+                rules: p.rules,
+                warnings: findings,
+            }),
+            _ => Err(Error::schedule(findings)),
+        }
+    }
+
+    /// Checks a set of files and returns every finding, errors and warnings, without failing.
+    pub fn check_files(files: Vec<SourceFile>) -> Vec<Finding> {
+        load::load(files).1
+    }
+
+    // ---- What it holds -------------------------------------------------------------------
+
+    /// Warnings found while loading (e.g. classes with no fee row).
+    pub fn warnings(&self) -> &[Finding] {
+        &self.warnings
+    }
+
+    /// Every national version, oldest first.
+    pub fn versions(&self) -> &[Version] {
+        &self.versions
+    }
+
+    /// The national version in force on `date`: the latest one started on or before it, unless
+    /// its explicit end has passed.
+    pub fn version_on(&self, date: Date) -> Option<&Version> {
+        crate::schedule::version_on(&self.versions, date)
+    }
+
+    /// The provinces.
+    pub fn provinces(&self) -> &Provinces {
+        &self.provinces
+    }
+
+    /// The authority table.
+    pub fn authority(&self) -> &AuthorityTable {
+        &self.authority
+    }
+
+    /// The nuclide table (D-values, half-lives, exemption activities).
+    pub fn nuclides(&self) -> &Nuclides {
+        &self.nuclides
+    }
+
+    /// The classifier's rules (exemption, categories, inspection, safety officer).
+    pub fn classification_rules(&self) -> &ClassificationRules {
+        &self.rules
+    }
+
+    // ---- Operations ----------------------------------------------------------------------
+
+    /// Prices an application with the schedule in force on its `received` date, in its
+    /// province: the itemised [`Quote`].
+    ///
+    /// # Errors
+    /// An unknown province ([`crate::ErrorKind::UnknownProvince`], located at `province` when
+    /// the application came from a file), a described device the description does not settle
+    /// ([`crate::ErrorKind::Input`]), or an application that cannot be priced as one
+    /// ([`Error::is_unpriceable`]: no schedule in force, a class with no fee row, devices that
+    /// fall to different authorities, amounts too large to compute exactly).
+    pub fn quote(&self, app: &Application) -> Result<Quote, Error> {
+        crate::quote::quote(&self.book(), app)
+    }
+
+    /// Prices an application under a version chosen by the caller rather than the one in force
+    /// on its date (to compare two versions on the same applications).
+    ///
+    /// # Errors
+    /// As [`Law::quote`].
+    pub fn quote_with_version(&self, app: &Application, version: &Version) -> Result<Quote, Error> {
+        crate::quote::quote_with_version(&self.book(), app, version)
+    }
+
+    /// The amount due and the licensing authority, without the itemised lines: the same engine
+    /// as [`Law::quote`], recording nothing.
+    ///
+    /// # Errors
+    /// As [`Law::quote`], with the same messages.
+    pub fn total(&self, app: &Application) -> Result<Total, Error> {
+        self.book().total(app)
+    }
+
+    /// Prices an application and explains it: every value used, the version and effective
+    /// date it came from, and its legal reference, in the order the engine applied them.
+    ///
+    /// # Errors
+    /// As [`Law::quote`].
+    pub fn explain(&self, app: &Application) -> Result<Explanation, Error> {
+        crate::quote::explain(&self.book(), app)
+    }
+
+    /// Classifies a described device on `date` (which fixes the authority and the decay of its
+    /// sources). An ambiguous description is not an error: the outcome lists the candidates
+    /// and the field that would decide.
+    ///
+    /// # Errors
+    /// An unreadable activity, an unknown nuclide or a description over the limits:
+    /// [`crate::ErrorKind::Input`].
+    pub fn classify(&self, description: &Description, date: Date) -> Result<Classification, Error> {
+        self.classifier().classify(description, date)
+    }
+
+    /// Only the class a description settles (or the candidates): what [`Law::classify`]
+    /// decides, without its reasons, exemption, authority or sources. For bulk work.
+    ///
+    /// # Errors
+    /// As [`Law::classify`].
+    pub fn class_of(&self, description: &Description) -> Result<Outcome, Error> {
+        self.classifier().class_of(description)
+    }
+
+    /// Prices every application of a batch CSV (docs/batch.md) on both cores. `progress` is
+    /// called with the number of rows read so far, every 100,000 rows.
+    ///
+    /// # Errors
+    /// Only when the file cannot be read as a batch at all (no header, a wrong header, an I/O
+    /// error, a row that never ends); problems with rows are in the report.
+    pub fn price_batch<R: Read + Send>(
+        &self,
+        input: R,
+        options: &batch::Options,
+        progress: impl FnMut(u64),
+    ) -> Result<BatchReport, Error> {
+        batch::price(&self.book(), input, options, progress)
+    }
+
+    // ---- The parts the engine reads -------------------------------------------------------
+
+    fn classifier(&self) -> Classifier<'_> {
+        Classifier {
+            rules: &self.rules,
+            authority: &self.authority,
+            nuclides: &self.nuclides,
+            versions: &self.versions,
+        }
+    }
+
+    fn book(&self) -> Book<'_> {
+        Book {
+            versions: &self.versions,
+            provinces: &self.provinces,
+            authority: &self.authority,
+            classifier: self.classifier(),
+        }
+    }
+}

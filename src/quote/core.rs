@@ -1,0 +1,394 @@
+//! The pricing core: fee lines → subtotal (or the highest line) → procedure factor →
+//! adjustments → rounding of the total → licence charges.
+//!
+//! There is one core, [`price`]. It is generic over the arithmetic ([`Amount`]: `Decimal`, or
+//! [`Exact`], the same values in integer instructions) and over what it records
+//! ([`Recorder`]: every step for the itemised quote, nothing for a total). The rules (which
+//! adjustment applies, in which order, where rounding happens) exist once, so the itemised
+//! quote, [`Law::total`](crate::Law::total), the batch and the registry cannot disagree.
+//!
+//! An [`Exact`] computation that leaves its range stops with [`Stop::Range`]; the caller then
+//! prices with `Decimal`, whose overflow is an error ([`crate::ErrorKind::Overflow`]).
+
+use rust_decimal::Decimal;
+
+use crate::application::Terms;
+use crate::error::{Error, ErrorKind, Finding};
+use crate::exact::Exact;
+use crate::schedule::{Adjustment, AdjustmentKind, Aggregation, Charge, ProcedureRule, RoundAt, Row, Version};
+use crate::vocab::Text;
+
+/// The arithmetic the core computes in. Every operation is exact or `None`.
+pub(crate) trait Amount: Copy {
+    /// The value of a `Decimal`.
+    fn of(d: Decimal) -> Self;
+    /// A whole number.
+    fn whole(n: u64) -> Option<Self>;
+    /// `self + other`.
+    fn add(self, other: Self) -> Option<Self>;
+    /// `self − other`.
+    fn sub(self, other: Self) -> Option<Self>;
+    /// `self × other`.
+    fn mul(self, other: Self) -> Option<Self>;
+    /// `self > other`.
+    fn greater(self, other: Self) -> Option<bool>;
+    /// Whether the value is zero.
+    fn is_zero(self) -> bool;
+    /// Rounded to a multiple of `step` with `rule`.
+    fn round(self, rule: crate::money::Rounding, step: Decimal) -> Option<Self>;
+    /// The value as a `Decimal`.
+    fn decimal(self) -> Option<Decimal>;
+}
+
+impl Amount for Decimal {
+    fn of(d: Decimal) -> Decimal {
+        d
+    }
+    fn whole(n: u64) -> Option<Decimal> {
+        Some(Decimal::from(n))
+    }
+    fn add(self, other: Decimal) -> Option<Decimal> {
+        self.checked_add(other)
+    }
+    fn sub(self, other: Decimal) -> Option<Decimal> {
+        self.checked_sub(other)
+    }
+    fn mul(self, other: Decimal) -> Option<Decimal> {
+        self.checked_mul(other)
+    }
+    fn greater(self, other: Decimal) -> Option<bool> {
+        Some(self > other)
+    }
+    fn is_zero(self) -> bool {
+        Decimal::is_zero(&self)
+    }
+    fn round(self, rule: crate::money::Rounding, step: Decimal) -> Option<Decimal> {
+        rule.to_step_exact(self, step)
+    }
+    fn decimal(self) -> Option<Decimal> {
+        Some(self)
+    }
+}
+
+impl Amount for Exact {
+    fn of(d: Decimal) -> Exact {
+        Exact::of(d)
+    }
+    fn whole(n: u64) -> Option<Exact> {
+        Exact::int(n)
+    }
+    fn add(self, other: Exact) -> Option<Exact> {
+        Exact::add(self, other)
+    }
+    fn sub(self, other: Exact) -> Option<Exact> {
+        Exact::sub(self, other)
+    }
+    fn mul(self, other: Exact) -> Option<Exact> {
+        Exact::mul(self, other)
+    }
+    fn greater(self, other: Exact) -> Option<bool> {
+        Some(self.compare(other)? == std::cmp::Ordering::Greater)
+    }
+    fn is_zero(self) -> bool {
+        self == Exact::ZERO || self.trimmed() == Exact::ZERO
+    }
+    fn round(self, rule: crate::money::Rounding, step: Decimal) -> Option<Exact> {
+        // Integer rounding handles steps that are powers of ten (1, 1,000 đồng); any other
+        // step is left to Decimal.
+        Exact::round(self, rule, Exact::of(step).power_of_ten()?)
+    }
+    fn decimal(self) -> Option<Decimal> {
+        self.trimmed().to_decimal()
+    }
+}
+
+/// Why a computation stopped.
+#[derive(Debug)]
+pub(crate) enum Stop {
+    /// The arithmetic left its range: `Decimal` overflowed (an error), or `Exact` did (price
+    /// again with `Decimal`).
+    Range,
+    /// The application cannot be priced (a row that cannot price the count, a procedure
+    /// without a factor…).
+    Error(Error),
+}
+
+impl From<Error> for Stop {
+    fn from(e: Error) -> Stop {
+        Stop::Error(e)
+    }
+}
+
+/// What the core tells whoever watches it. Every method does nothing by default: a total
+/// records nothing and pays nothing for it.
+pub(crate) trait Recorder<A: Amount> {
+    /// Fee line `k`: the fee for one unit and the line's amount (rounded when every step is).
+    fn fee(&mut self, _k: usize, _unit_fee: A, _amount: A) {}
+    /// Under `aggregation = "highest"`: line `top` is charged, at the fee for one unit; the
+    /// other lines are not.
+    fn highest(&mut self, _top: usize, _fee: A) {}
+    /// The procedure factor changed the running amount by `delta`.
+    fn procedure(&mut self, _rule: &ProcedureRule, _delta: A) {}
+    /// A schedule adjustment changed it by `delta` (not zero).
+    fn adjustment(&mut self, _adj: &Adjustment, _delta: A) {}
+    /// An adjustment that does not apply to these terms.
+    fn not_applied(&mut self, _adj: &Adjustment) {}
+    /// An assumption the amount rests on.
+    fn assumption(&mut self, _text: &Text) {}
+    /// The rounding of the total changed it by `delta` (not zero).
+    fn rounding(&mut self, _delta: A) {}
+    /// A licence charge was added.
+    fn charge(&mut self, _charge: &Charge) {}
+}
+
+/// A recorder that records nothing.
+pub(crate) struct Nothing;
+
+impl<A: Amount> Recorder<A> for Nothing {}
+
+/// One fee line: a row and how many units it prices.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FeeLine<'v> {
+    /// The row.
+    pub(crate) row: &'v Row,
+    /// The number of devices.
+    pub(crate) count: u32,
+}
+
+/// The error for amounts too large to compute exactly. `schedule` when the schedule's own
+/// amounts overflow for one unit of each line (fix the schedule), not the application's counts.
+pub(crate) fn overflow(schedule: bool) -> Error {
+    let message = if schedule {
+        "the schedule's amounts are too large to compute exactly (more than 28 significant digits) even for one device of each line; check the schedule's amounts and factors"
+    } else {
+        "the amounts are too large to compute exactly (more than 28 significant digits); check the counts of devices"
+    };
+    Error::new(ErrorKind::Overflow { schedule }, Finding::error(None, None, message))
+}
+
+/// The fee for `count` units of `row` on the terms' date: (fee for one unit, fee for all).
+/// Handles tier tables with their linear tail and amounts in indexed units.
+pub(crate) fn row_total<A: Amount>(
+    row: &Row,
+    count: u32,
+    version: &Version,
+    terms: &Terms<'_>,
+) -> Result<(A, A), Stop> {
+    let amount = A::of(row.amount);
+    if row.is_per_unit() {
+        // The common case: an amount per unit, in money.
+        let all = amount.mul(A::whole(u64::from(count)).ok_or(Stop::Range)?).ok_or(Stop::Range)?;
+        return Ok((amount, all));
+    }
+    let cannot = |what: String| {
+        Stop::Error(Error::unpriceable(
+            ErrorKind::RowCannotPrice { version: version.id().to_owned(), row: row.id.clone() },
+            what,
+        ))
+    };
+    let scale = match &row.indexed {
+        None => A::whole(1).ok_or(Stop::Range)?,
+        Some(id) => match version.index(id).and_then(|ix| ix.value_on(terms.received)) {
+            Some(v) => A::of(v),
+            None => {
+                return Err(cannot(format!(
+                    "row `{}` is in the indexed unit `{id}`, which has no value on {}",
+                    row.id, terms.received
+                )));
+            }
+        },
+    };
+    let total = match &row.tiers {
+        None => amount.mul(A::whole(u64::from(count)).ok_or(Stop::Range)?).ok_or(Stop::Range)?,
+        Some(tiers) => {
+            let k = usize::try_from(count).unwrap_or(usize::MAX);
+            match tiers.get(k.wrapping_sub(1)) {
+                Some(t) => A::of(*t),
+                None => {
+                    let Some(tail) = row.tail else {
+                        return Err(cannot(format!(
+                            "row `{}` prices at most {} units and has no `tail` for more",
+                            row.id,
+                            tiers.len()
+                        )));
+                    };
+                    let extra = u64::from(count).saturating_sub(tiers.len() as u64);
+                    let last = tiers.last().copied().unwrap_or(Decimal::ZERO);
+                    A::of(tail)
+                        .mul(A::whole(extra).ok_or(Stop::Range)?)
+                        .and_then(|x| x.add(A::of(last)))
+                        .ok_or(Stop::Range)?
+                }
+            }
+        }
+    };
+    Ok((amount.mul(scale).ok_or(Stop::Range)?, total.mul(scale).ok_or(Stop::Range)?))
+}
+
+/// What an adjustment that applies changes on the running amount (before rounding).
+/// `devices` is the number of charged devices, for volume discounts.
+fn adjustment_delta<A: Amount>(adj: &Adjustment, running: A, devices: u64, sites: u32) -> Option<A> {
+    let one = A::whole(1)?;
+    Some(match adj.kind {
+        AdjustmentKind::Factor => running.mul(A::of(adj.factor.unwrap_or(Decimal::ONE)).sub(one)?)?,
+        AdjustmentKind::Cap => {
+            let cap = adj.amount.map_or(running, A::of);
+            if running.greater(cap)? { cap.sub(running)? } else { A::whole(0)? }
+        }
+        AdjustmentKind::Floor => {
+            let floor = adj.amount.map_or(running, A::of);
+            if running.greater(A::whole(0)?)? && floor.greater(running)? { floor.sub(running)? } else { A::whole(0)? }
+        }
+        AdjustmentKind::Surcharge => A::of(adj.amount.unwrap_or(Decimal::ZERO)),
+        AdjustmentKind::VolumeDiscount => {
+            let band = adj
+                .bands
+                .iter()
+                .flatten()
+                .find(|(from, to, _)| devices >= u64::from(*from) && to.is_none_or(|t| devices <= u64::from(t)));
+            match band {
+                Some((_, _, f)) => running.mul(A::of(*f).sub(one)?)?,
+                None => A::whole(0)?,
+            }
+        }
+        AdjustmentKind::SiteSurcharge => {
+            let extra = A::whole(u64::from(sites.saturating_sub(1)))?;
+            running.mul(A::of(adj.factor.unwrap_or(Decimal::ZERO)))?.mul(extra)?
+        }
+    })
+}
+
+/// Prices `lines` under `version` on `terms`, telling `rec` every step; returns the amount due.
+///
+/// The order is the law's: the fee of each line at the new-licence rate; their sum (or, under
+/// `aggregation = "highest"`, the fee for one unit of the highest line); the procedure's factor;
+/// each adjustment of the version that applies, in the version's order; the rounding of the
+/// total; the licence charges. When the version rounds every step, each amount due is rounded
+/// as it is computed (a reduction rounds the same way as the amount it leaves).
+pub(crate) fn price<A: Amount, R: Recorder<A>>(
+    version: &Version,
+    terms: &Terms<'_>,
+    lines: &[FeeLine<'_>],
+    rec: &mut R,
+) -> Result<A, Stop> {
+    let rounding = version.rounding();
+    let each_step = rounding.at == RoundAt::Line;
+    let step = |x: A| if each_step { x.round(rounding.strategy, rounding.step).ok_or(Stop::Range) } else { Ok(x) };
+    let highest_only = version.aggregation() == Aggregation::Highest;
+
+    let mut subtotal = A::whole(0).ok_or(Stop::Range)?;
+    let mut top: Option<(usize, A)> = None;
+    let mut charged = 0u64;
+    for (k, line) in lines.iter().enumerate() {
+        let (unit_fee, amount) = row_total::<A>(line.row, line.count, version, terms)?;
+        let amount = step(amount)?;
+        rec.fee(k, unit_fee, amount);
+        subtotal = subtotal.add(amount).ok_or(Stop::Range)?;
+        charged += u64::from(line.count);
+        if highest_only {
+            let one = step(row_total::<A>(line.row, 1, version, terms)?.1)?;
+            let higher = match top {
+                None => true,
+                Some((_, best)) => one.greater(best).ok_or(Stop::Range)?,
+            };
+            if higher {
+                top = Some((k, one));
+            }
+        }
+    }
+    if highest_only {
+        subtotal = match top {
+            Some((k, fee)) => {
+                rec.highest(k, fee);
+                fee
+            }
+            None => A::whole(0).ok_or(Stop::Range)?,
+        };
+    }
+
+    let mut running = subtotal;
+    let rule = version.procedure(terms.procedure).ok_or_else(|| {
+        Error::unpriceable(
+            ErrorKind::NoProcedureFactor { version: version.id().to_owned(), procedure: terms.procedure },
+            format!(
+                "schedule version `{}` gives no factor for the procedure `{}`",
+                version.id(),
+                terms.procedure.key()
+            ),
+        )
+    })?;
+    if let Some(a) = &rule.assumption {
+        rec.assumption(a);
+    }
+    if rule.factor != Decimal::ONE {
+        // The amount due is rounded, not the signed change.
+        let due = step(running.mul(A::of(rule.factor)).ok_or(Stop::Range)?)?;
+        rec.procedure(rule, due.sub(running).ok_or(Stop::Range)?);
+        running = due;
+    }
+
+    for adj in version.adjustments() {
+        if !adj.applies_to(terms) {
+            rec.not_applied(adj);
+            continue;
+        }
+        let raw = adjustment_delta(adj, running, charged, terms.sites).ok_or(Stop::Range)?;
+        let due = step(running.add(raw).ok_or(Stop::Range)?)?;
+        let delta = due.sub(running).ok_or(Stop::Range)?;
+        if let Some(a) = &adj.assumption {
+            rec.assumption(a);
+        }
+        if delta.is_zero() {
+            continue;
+        }
+        running = due;
+        rec.adjustment(adj, delta);
+    }
+
+    if rounding.at == RoundAt::Total {
+        let rounded = running.round(rounding.strategy, rounding.step).ok_or(Stop::Range)?;
+        let delta = rounded.sub(running).ok_or(Stop::Range)?;
+        if !delta.is_zero() {
+            rec.rounding(delta);
+            running = rounded;
+        }
+    }
+
+    for charge in version.charges().iter().filter(|c| c.applies(terms.procedure, terms.received)) {
+        running = running.add(A::of(charge.amount)).ok_or(Stop::Range)?;
+        rec.charge(charge);
+    }
+    Ok(running)
+}
+
+/// Prices `lines` with `Decimal`, turning a range stop into the overflow error (blaming the
+/// schedule when one unit of each line alone overflows).
+pub(crate) fn price_decimal<R: Recorder<Decimal>>(
+    version: &Version,
+    terms: &Terms<'_>,
+    lines: &[FeeLine<'_>],
+    rec: &mut R,
+) -> Result<Decimal, Error> {
+    match price::<Decimal, R>(version, terms, lines, rec) {
+        Ok(d) => Ok(d),
+        Err(Stop::Error(e)) => Err(e),
+        Err(Stop::Range) => {
+            let ones: Vec<FeeLine<'_>> = lines.iter().map(|l| FeeLine { row: l.row, count: 1 }).collect();
+            let schedule = matches!(price::<Decimal, Nothing>(version, terms, &ones, &mut Nothing), Err(Stop::Range));
+            Err(overflow(schedule))
+        }
+    }
+}
+
+/// The amount due, computed with [`Exact`] where it suffices and with `Decimal` otherwise: the
+/// same value either way.
+pub(crate) fn total(version: &Version, terms: &Terms<'_>, lines: &[FeeLine<'_>]) -> Result<Decimal, Error> {
+    match price::<Exact, Nothing>(version, terms, lines, &mut Nothing) {
+        Ok(x) => match x.decimal() {
+            Some(d) => Ok(d),
+            None => price_decimal(version, terms, lines, &mut Nothing),
+        },
+        Err(Stop::Error(e)) => Err(e),
+        Err(Stop::Range) => price_decimal(version, terms, lines, &mut Nothing),
+    }
+}

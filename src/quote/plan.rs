@@ -1,0 +1,461 @@
+//! Before the arithmetic: the terms an application is priced on under a version, what each
+//! device is (a fee line, or a line of zero with its reason), and who licenses the whole.
+//!
+//! The itemised quote and the total both go through [`plan`]; only the itemised quote asks it
+//! to write the notes and the reasons (`itemise`), so the decisions are the same code.
+
+use crate::application::{Places, Terms};
+use crate::authority::{AuthorityTable, Contest};
+use crate::classify::{Classification, Classifier, Outcome, Status};
+use crate::date::Date;
+use crate::error::{Error, ErrorKind, Finding, Location};
+use crate::schedule::{ClassMapping, FacilityDefault, Version};
+use crate::vocab::{Authority, Description, DeviceClass, FacilityKind, Text};
+
+use super::core::FeeLine;
+
+/// The reason printed for a device that emits no ionising radiation.
+pub(crate) const NOT_IONIZING: (&str, &str, &str) = (
+    "Not ionising-radiation equipment: no radiation licence and no appraisal fee.",
+    "Không phải thiết bị bức xạ ion hóa: không cần giấy phép, không thu phí thẩm định.",
+    "Luật Năng lượng nguyên tử: không phải thiết bị bức xạ ion hóa",
+);
+
+/// A device as the planner reads it (from an application, or a batch row).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DeviceRef<'a> {
+    pub(crate) class: Option<DeviceClass>,
+    pub(crate) description: Option<&'a Description>,
+    pub(crate) count: u32,
+    pub(crate) location: Option<&'a Location>,
+}
+
+/// A line of zero: the device needs no licence or pays no fee, and why.
+#[derive(Clone, Debug)]
+pub(crate) struct Zero {
+    pub(crate) class: Option<DeviceClass>,
+    pub(crate) basis: String,
+    pub(crate) en: String,
+    pub(crate) vi: String,
+}
+
+/// What one device is on the quote.
+#[derive(Clone, Debug)]
+pub(crate) enum Entry<'v> {
+    /// Fee line `line` of [`Plan::lines`], with the line's note (English, Vietnamese) when
+    /// itemising.
+    Fee { line: usize, class: DeviceClass, mapping: &'v ClassMapping, note: Option<(String, String)> },
+    /// A line of zero (its texts only when itemising).
+    Zero(Option<Zero>),
+}
+
+/// Who licenses the application, under the default reading and (in a contested period) the
+/// other one.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Licensing<'a> {
+    /// Each authority with the first class that falls to it, default reading.
+    pub(crate) default: Vec<(Authority, DeviceClass)>,
+    /// The same under the other reading (equal to `default` outside a contested period).
+    pub(crate) alternative: Vec<(Authority, DeviceClass)>,
+    /// The contest of the period, when a device's rule has another reading.
+    pub(crate) contest: Option<&'a Contest>,
+    /// The other reading is applied (the default one would split the application).
+    pub(crate) applied_alternative: bool,
+}
+
+impl Licensing<'_> {
+    /// The authority that licenses the whole application, if anything is regulated.
+    pub(crate) fn authority(&self) -> Option<Authority> {
+        let parts = if self.applied_alternative { &self.alternative } else { &self.default };
+        parts.first().map(|(a, _)| *a)
+    }
+}
+
+/// The plan of an application: its settled terms, one entry per device, the fee lines, who
+/// licenses it, and (when itemising) the notes.
+#[derive(Debug)]
+pub(crate) struct Plan<'v> {
+    pub(crate) terms: Terms<'v>,
+    pub(crate) entries: Vec<Entry<'v>>,
+    pub(crate) lines: Vec<FeeLine<'v>>,
+    pub(crate) licensing: Licensing<'v>,
+    /// Notes (English, Vietnamese), in order, without repeats; only when itemising.
+    pub(crate) notes: Notes,
+}
+
+/// The notes of a quote, each once (a set beside the list keeps adding linear).
+#[derive(Debug, Default)]
+pub(crate) struct Notes {
+    pub(crate) en: Vec<String>,
+    pub(crate) vi: Vec<String>,
+    seen: std::collections::HashSet<String>,
+}
+
+impl Notes {
+    pub(crate) fn push(&mut self, en: String, vi: String) {
+        if self.seen.insert(en.clone()) {
+            self.en.push(en);
+            self.vi.push(vi);
+        }
+    }
+
+    pub(crate) fn push_front(&mut self, en: String, vi: String) {
+        if self.seen.insert(en.clone()) {
+            self.en.insert(0, en);
+            self.vi.insert(0, vi);
+        }
+    }
+
+    pub(crate) fn assumption(&mut self, t: &Text) {
+        self.push(format!("Assumption: {}", t.en), format!("Giả định: {}", t.vi));
+    }
+}
+
+/// The terms an application is priced on under `version`, once the facts the version's rules
+/// need are checked: every stated condition must be one the version's adjustments test, and
+/// when an adjustment that would apply depends on the kind of facility, the application must
+/// state it, unless the version declares a default (then returned, for the quote to print).
+pub(crate) fn settle<'a>(
+    version: &'a Version,
+    terms: Terms<'a>,
+    places: &Places,
+) -> Result<(Terms<'a>, Option<&'a FacilityDefault>), Error> {
+    if !terms.conditions.is_empty() {
+        let known = version.conditions();
+        for (i, c) in terms.conditions.iter().enumerate() {
+            if known.contains(&c.as_str()) {
+                continue;
+            }
+            let place = places.conditions.get(i).cloned().or_else(|| places.file.clone());
+            let list = if known.is_empty() {
+                "it tests no conditions: remove `conditions`".to_owned()
+            } else {
+                format!("it tests only {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
+            };
+            let close = known.iter().find(|k| crate::text::edit_distance(k, c.as_str()) <= 2);
+            let mut finding = Finding::error(
+                place,
+                Some("conditions"),
+                format!(
+                    "condition `{c}` is not one schedule version `{}` (in force on {}) knows: {list}",
+                    version.id(),
+                    terms.received
+                ),
+            );
+            if let Some(k) = close {
+                finding = finding.with_hint(format!("did you mean `{k}`?"));
+            }
+            return Err(Error::input(finding));
+        }
+    }
+    if terms.facility_kind.is_some() {
+        return Ok((terms, None));
+    }
+    let needs = version.adjustments().iter().find(|a| a.facility_kinds.is_some() && a.applies_but_for_facility(&terms));
+    let Some(adj) = needs else { return Ok((terms, None)) };
+    match version.default_facility_kind() {
+        Some(d) => Ok((Terms { facility_kind: Some(d.kind), ..terms }, Some(d))),
+        None => {
+            let kinds: Vec<&str> = FacilityKind::ALL.iter().map(|k| k.key()).collect();
+            Err(Error::input(
+                Finding::error(
+                    places.file.clone(),
+                    Some("facility_kind"),
+                    format!(
+                        "schedule version `{}` charges by kind of facility ({}: {}), but the application does not say what kind of facility applies",
+                        version.id(),
+                        adj.id,
+                        adj.name.en
+                    ),
+                )
+                .with_hint(format!("state the kind of facility (facility_kind = one of {})", kinds.join(", "))),
+            ))
+        }
+    }
+}
+
+/// What the quote says when a device gives both a class and a description.
+fn agreement(n: usize, given: DeviceClass, c: &Classification) -> (String, String) {
+    let read = match &c.outcome {
+        Outcome::Settled(k) => format!("`{k}`"),
+        Outcome::Ambiguous { classes, .. } => classes.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(" or "),
+        _ => "no class".to_owned(),
+    };
+    if c.class() == Some(given) {
+        (
+            format!("Device {n}: the classifier agrees that the description is `{given}`."),
+            format!("Thiết bị {n}: bộ phân loại xác nhận mô tả là `{given}`."),
+        )
+    } else if c.outcome.candidates().contains(&given) {
+        (
+            format!("Device {n}: the description fits {read}; the class given, `{given}`, is one of them."),
+            format!("Thiết bị {n}: mô tả phù hợp với {read}; loại đã khai `{given}` là một trong số đó."),
+        )
+    } else {
+        (
+            format!(
+                "DISAGREEMENT, device {n}: the class given is `{given}` but the classifier reads the description as {read}; priced as given. Check the declaration."
+            ),
+            format!(
+                "KHÔNG KHỚP, thiết bị {n}: loại đã khai là `{given}` nhưng bộ phân loại đọc mô tả là {read}; tính phí theo loại đã khai. Cần kiểm tra lại hồ sơ."
+            ),
+        )
+    }
+}
+
+/// The error for a described device whose class the description does not settle.
+fn unsettled(n: usize, device: &DeviceRef<'_>, c: &Classification) -> Error {
+    let (message, candidates, field) = match &c.outcome {
+        Outcome::Ambiguous { classes, field } => (
+            format!(
+                "device {n}: the description does not settle the class: it could be {}; give `{field}` to decide (or give class = \"<key>\")",
+                classes.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", "),
+            ),
+            classes.clone(),
+            Some(field.key().to_owned()),
+        ),
+        _ => (
+            format!(
+                "device {n}: nothing in the description identifies the device{}; give class = \"<key>\" or describe it with radiation, use and modality",
+                if c.warnings.is_empty() { String::new() } else { format!(" ({})", c.warnings.join("; ")) }
+            ),
+            Vec::new(),
+            None,
+        ),
+    };
+    Error::new(
+        ErrorKind::UnsettledDevice { device: n, candidates, field },
+        Finding::error(device.location.cloned(), Some("device"), message),
+    )
+}
+
+/// Plans an application under `version`: settles its terms, decides what each device is and
+/// who licenses the whole. With `notes` (the quote's notes so far), it itemises: writes the
+/// notes and the reasons of lines of zero.
+///
+/// # Errors
+/// Input errors (an unknown condition, a missing kind of facility, a description that does not
+/// settle a class, a device with neither class nor description); unpriceable ones (a class
+/// with no authority or no fee row, devices that fall to different authorities).
+#[allow(clippy::too_many_lines)]
+pub(crate) fn plan<'v>(
+    version: &'v Version,
+    authority: &'v AuthorityTable,
+    classifier: &Classifier<'_>,
+    terms: Terms<'v>,
+    places: &Places,
+    devices: impl ExactSizeIterator<Item = DeviceRef<'v>>,
+    mut notes: Option<Notes>,
+) -> Result<Plan<'v>, Error> {
+    let itemise = notes.is_some();
+    let date: Date = terms.received;
+    let (terms, defaulted) = settle(version, terms, places)?;
+    if let (Some(d), Some(notes)) = (defaulted, &mut notes) {
+        notes.push_front(
+            format!(
+                "The application does not state its kind of facility: the schedule assumes `{}` ({}).",
+                d.kind.key(),
+                d.basis
+            ),
+            format!("Hồ sơ không ghi loại cơ sở: biểu phí mặc định là `{}` ({}).", d.kind.key(), d.basis),
+        );
+    }
+    let mut notes = notes.unwrap_or_default();
+    let mut entries = Vec::with_capacity(devices.len());
+    let mut lines = Vec::with_capacity(devices.len());
+    let mut missing: Vec<DeviceClass> = Vec::new();
+    let mut licensing = Licensing::default();
+    let mut contested = false;
+    let period = authority.period_on(date);
+    let zero = |class: Option<DeviceClass>, basis: &str, en: String, vi: String| {
+        Entry::Zero(itemise.then(|| Zero { class, basis: basis.to_owned(), en, vi }))
+    };
+    for (i, device) in devices.enumerate() {
+        let n = i + 1;
+        let classified = match device.description {
+            Some(d) => Some(classifier.classify(d, date).map_err(|e| e.at(device.location))?),
+            None => None,
+        };
+        if let Some(c) = &classified {
+            if itemise {
+                if let Some(given) = device.class {
+                    let (en, vi) = agreement(n, given, c);
+                    notes.push(en, vi);
+                }
+                // What the classifier assumed or could not check (a source without a reference
+                // date, unverified nuclide data), on the quote; the schedule's warnings and a
+                // contested authority are the quote's own warnings already.
+                for w in &c.warnings {
+                    let own = w.starts_with("high (") || w.starts_with("notice (") || w.starts_with("contested:");
+                    if !own {
+                        notes.push(format!("Device {n}: {w}"), format!("Thiết bị {n}: {w}"));
+                    }
+                }
+            }
+            let exempt = c.status == Some(Status::Exempt);
+            let not_ionizing = c.status == Some(Status::NotIonizing) && device.class.is_none();
+            if exempt {
+                let why = c.exemption.as_deref();
+                let basis = c.reasons.iter().find(|r| r.rule.starts_with("exemption")).map(|r| r.basis.as_str());
+                entries.push(zero(
+                    device.class.or(c.class()),
+                    basis.unwrap_or_default(),
+                    format!("Exempt: {}.", why.unwrap_or("below the exemption criteria")),
+                    format!("Miễn trừ: {}.", why.unwrap_or("dưới ngưỡng miễn trừ")),
+                ));
+                continue;
+            }
+            if not_ionizing {
+                let (en, vi, basis) = NOT_IONIZING;
+                entries.push(zero(device.class.or(c.class()), basis, en.to_owned(), vi.to_owned()));
+                continue;
+            }
+        }
+        let class = match (device.class, classified.as_ref()) {
+            (Some(c), _) => c,
+            (None, Some(c)) => match c.class() {
+                Some(k) => {
+                    if itemise {
+                        notes.push(
+                            format!("Device {n}: classified as `{k}` ({}) from its description.", k.name_en()),
+                            format!("Thiết bị {n}: được phân loại là `{k}` ({}) theo mô tả.", k.name_vi()),
+                        );
+                    }
+                    k
+                }
+                None => return Err(unsettled(n, &device, c)),
+            },
+            (None, None) => {
+                return Err(Error::input(Finding::error(
+                    device.location.cloned(),
+                    Some("device"),
+                    format!("device {n} has neither a class nor a description"),
+                )));
+            }
+        };
+        if !class.needs_fee_row() {
+            let (en, vi, basis) = NOT_IONIZING;
+            entries.push(zero(Some(class), basis, en.to_owned(), vi.to_owned()));
+            continue;
+        }
+        let Some((rule, period_assumption)) = period.and_then(|p| Some((p.rule(class)?, p.assumption()))) else {
+            return Err(Error::unpriceable(
+                ErrorKind::NoAuthority { class, date },
+                format!("the authority table gives no licensing authority for `{class}` on {date}"),
+            ));
+        };
+        if !licensing.default.iter().any(|(a, _)| *a == rule.authority) {
+            licensing.default.push((rule.authority, class));
+        }
+        let other = rule.alternative.as_ref().map_or(rule.authority, |a| a.authority);
+        contested |= rule.alternative.is_some();
+        if !licensing.alternative.iter().any(|(a, _)| *a == other) {
+            licensing.alternative.push((other, class));
+        }
+        if itemise {
+            for a in [rule.assumption.as_ref(), period_assumption].into_iter().flatten() {
+                notes.assumption(a);
+            }
+        }
+        if let Some(ex) = version.exemption(class) {
+            entries.push(zero(
+                Some(class),
+                &ex.basis.to_string(),
+                format!("Exempt from the fee: {}", ex.note.en),
+                format!("Miễn phí: {}", ex.note.vi),
+            ));
+            continue;
+        }
+        let Some((row, mapping)) = version.row_for(class) else {
+            if !missing.contains(&class) {
+                missing.push(class);
+            }
+            continue;
+        };
+        let mut note = None;
+        if itemise {
+            let (mut en, mut vi) = (Vec::new(), Vec::new());
+            if mapping.by_analogy {
+                en.push(format!(
+                    "Applied by analogy with row {} (assumption): the law has no row for this class.",
+                    row.id
+                ));
+                vi.push(format!(
+                    "Áp dụng tương tự mục {} (giả định): biểu phí không có mục riêng cho loại thiết bị này.",
+                    row.id
+                ));
+            }
+            if let Some(t) = &mapping.note {
+                en.push(t.en.clone());
+                vi.push(t.vi.clone());
+            }
+            if let Some(a) = &row.assumption {
+                en.push(format!("Assumption: {}", a.en));
+                vi.push(format!("Giả định: {}", a.vi));
+            }
+            for (e, v) in en.iter().zip(&vi) {
+                notes.push(format!("{class} (line {n}): {e}"), format!("{class} (dòng {n}): {v}"));
+            }
+            note = (!en.is_empty()).then(|| (en.join(" "), vi.join(" ")));
+        }
+        entries.push(Entry::Fee { line: lines.len(), class, mapping, note });
+        lines.push(FeeLine { row, count: device.count });
+    }
+    if !missing.is_empty() {
+        let list: Vec<&str> = missing.iter().map(|c| c.key()).collect();
+        return Err(Error::unpriceable(
+            ErrorKind::NoFeeRow { version: version.id().to_owned(), date, classes: missing.clone() },
+            format!(
+                "schedule version `{}` (in force on {date}) has no fee row for: {}; the application cannot be priced until the schedule maps these classes",
+                version.id(),
+                list.join(", ")
+            ),
+        ));
+    }
+    licensing.contest = if contested { period.and_then(|p| p.contest()) } else { None };
+    decide(&mut licensing, date)?;
+    Ok(Plan { terms, entries, lines, licensing, notes })
+}
+
+/// Decides which reading applies: the default one, unless it splits the application and the
+/// other reading of a contested period keeps it whole. Refuses an application that splits
+/// under every reading.
+fn decide(licensing: &mut Licensing<'_>, date: Date) -> Result<(), Error> {
+    let split = |parts: &[(Authority, DeviceClass)]| {
+        parts.iter().map(|(a, c)| format!("`{c}` falls to {}", a.key())).collect::<Vec<_>>().join(", ")
+    };
+    let refuse = |contested: bool, message: String| {
+        Error::unpriceable(ErrorKind::SplitAuthority { date, parts: licensing.default.clone(), contested }, message)
+    };
+    licensing.applied_alternative = match (
+        licensing.default.len() > 1,
+        licensing.alternative.len() > 1,
+        licensing.contest,
+    ) {
+        (false, _, _) => false,
+        (true, false, Some(_)) => true,
+        (true, _, Some(c)) => {
+            return Err(refuse(
+                true,
+                format!(
+                    "the devices fall to different licensing authorities on {date} under both readings of a contested question ({}): under the default reading ({}) {}; under the other ({}) {}; file one application per authority",
+                    c.question.en,
+                    c.default.en,
+                    split(&licensing.default),
+                    c.alternative.en,
+                    split(&licensing.alternative)
+                ),
+            ));
+        }
+        (true, _, None) => {
+            return Err(refuse(
+                false,
+                format!(
+                    "the devices fall to different licensing authorities on {date} ({}); file one application per authority",
+                    split(&licensing.default)
+                ),
+            ));
+        }
+    };
+    Ok(())
+}

@@ -1,0 +1,261 @@
+//! What the registry records: facilities, equipment, licences, the changes to them
+//! ([`Change`]) with their dates ([`Event`]), and the state they build.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::Date;
+use crate::vocab::{Authority, Description, DeviceClass, FacilityKind};
+
+/// A licensee's site.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Facility {
+    /// Stable id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Tax code (mã số thuế).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_code: Option<String>,
+    /// Province: any spelling when registering; stored as the current province's slug.
+    pub province: String,
+    /// Address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Kind.
+    pub kind: FacilityKind,
+}
+
+/// Where a device stands in its life.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum EquipmentStatus {
+    /// In use.
+    #[default]
+    InService,
+    /// Kept but not used.
+    Stored,
+    /// Moved out of the facility's keeping (e.g. transferred away).
+    Moved,
+    /// Taken out of service for good.
+    Decommissioned,
+    /// Disposed of (returned, scrapped, sent to waste).
+    Disposed,
+}
+
+impl EquipmentStatus {
+    /// The key used in files: `in_service`, `stored`, `moved`, `decommissioned`, `disposed`.
+    pub fn key(self) -> &'static str {
+        match self {
+            EquipmentStatus::InService => "in_service",
+            EquipmentStatus::Stored => "stored",
+            EquipmentStatus::Moved => "moved",
+            EquipmentStatus::Decommissioned => "decommissioned",
+            EquipmentStatus::Disposed => "disposed",
+        }
+    }
+
+    /// Whether the device can still be moved, updated or licensed.
+    pub fn is_active(self) -> bool {
+        matches!(self, EquipmentStatus::InService | EquipmentStatus::Stored)
+    }
+}
+
+/// A device record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Equipment {
+    /// Stable id.
+    pub id: String,
+    /// The facility that holds it.
+    pub facility: String,
+    /// The description the classifier reads.
+    #[serde(default, skip_serializing_if = "Description::is_empty")]
+    pub description: Description,
+    /// The class (given, or resolved by the classifier when registered).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<DeviceClass>,
+    /// Manufacturer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manufacturer: Option<String>,
+    /// Model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// Serial number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial: Option<String>,
+    /// Year of manufacture.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<u16>,
+    /// Room or site.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// Used at more than one place (licensed by the head office's province).
+    #[serde(default)]
+    pub mobile: bool,
+    /// The province it is licensed in (slug); set by the registry.
+    #[serde(default)]
+    pub province: String,
+    /// Status.
+    #[serde(default)]
+    pub status: EquipmentStatus,
+}
+
+/// A licence to conduct radiation work.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Licence {
+    /// Licence number.
+    pub number: String,
+    /// The licensee facility.
+    pub facility: String,
+    /// Who issued it.
+    pub authority: Authority,
+    /// Issue date.
+    pub issued: Date,
+    /// Last day of validity.
+    pub expires: Date,
+    /// The devices it covers (equipment ids).
+    pub devices: Vec<String>,
+}
+
+/// One change to the registry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Change {
+    /// A new facility.
+    RegisterFacility {
+        /// The facility.
+        facility: Facility,
+    },
+    /// A new device at a facility.
+    RegisterEquipment {
+        /// The device.
+        equipment: Equipment,
+    },
+    /// Corrected or completed details of a device (only the fields given change).
+    UpdateEquipment {
+        /// The device.
+        id: String,
+        /// New description.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        description: Option<Description>,
+        /// New class.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        class: Option<DeviceClass>,
+        /// New location.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        location: Option<String>,
+        /// New status (in service or stored).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        status: Option<EquipmentStatus>,
+    },
+    /// A device moves: to another facility, or (fixed devices) to another province.
+    MoveEquipment {
+        /// The device.
+        id: String,
+        /// The facility that holds it from now on (same facility if absent).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to_facility: Option<String>,
+        /// The province it now stands in (for a fixed device; any spelling).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to_province: Option<String>,
+        /// Its new room or site.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        location: Option<String>,
+    },
+    /// A device leaves service for good.
+    Decommission {
+        /// The device.
+        id: String,
+    },
+    /// A decommissioned device is disposed of.
+    Dispose {
+        /// The device.
+        id: String,
+    },
+    /// A licence is issued.
+    IssueLicence {
+        /// The licence.
+        licence: Licence,
+    },
+    /// A licence is renewed to a new expiry date.
+    RenewLicence {
+        /// Licence number.
+        number: String,
+        /// New last day of validity.
+        expires: Date,
+    },
+}
+
+/// A dated change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// The day it took effect.
+    pub date: Date,
+    /// What changed.
+    #[serde(flatten)]
+    pub change: Change,
+}
+
+/// Every free text of an event in the form it is kept: Unicode NFC, Đ look-alikes as Đ.
+fn nfc_opt(text: &mut Option<String>) {
+    if let Some(t) = text {
+        *t = crate::text::nfc(t);
+    }
+}
+
+impl Event {
+    pub(super) fn normalise(&mut self) {
+        let nfc = |t: &mut String| *t = crate::text::nfc(t);
+        match &mut self.change {
+            Change::RegisterFacility { facility } => {
+                nfc(&mut facility.name);
+                nfc(&mut facility.province);
+                nfc_opt(&mut facility.address);
+                nfc_opt(&mut facility.tax_code);
+            }
+            Change::RegisterEquipment { equipment } => {
+                nfc_opt(&mut equipment.description.name);
+                nfc_opt(&mut equipment.manufacturer);
+                nfc_opt(&mut equipment.model);
+                nfc_opt(&mut equipment.serial);
+                nfc_opt(&mut equipment.location);
+                nfc(&mut equipment.province);
+            }
+            Change::UpdateEquipment { description, location, .. } => {
+                if let Some(d) = description {
+                    nfc_opt(&mut d.name);
+                }
+                nfc_opt(location);
+            }
+            Change::MoveEquipment { to_province, location, .. } => {
+                nfc_opt(to_province);
+                nfc_opt(location);
+            }
+            Change::Decommission { .. }
+            | Change::Dispose { .. }
+            | Change::IssueLicence { .. }
+            | Change::RenewLicence { .. } => {}
+        }
+    }
+}
+
+/// The registry's contents at one moment.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct State {
+    /// Facilities by id.
+    #[serde(default)]
+    pub facilities: BTreeMap<String, Facility>,
+    /// Equipment by id.
+    #[serde(default)]
+    pub equipment: BTreeMap<String, Equipment>,
+    /// Licences by number.
+    #[serde(default)]
+    pub licences: BTreeMap<String, Licence>,
+}

@@ -1,0 +1,110 @@
+//! Renewals due: licences whose renewal must be filed in a window, each turned into a
+//! renewal application for the devices still in service, and priced.
+
+use std::collections::BTreeMap;
+
+use super::model::Licence;
+use super::store::Registry;
+use crate::application::{Application, DeviceEntry};
+use crate::date::Date;
+use crate::error::Error;
+use crate::law::Law;
+use crate::money::Money;
+use crate::quote::Quote;
+use crate::vocab::{Authority, Procedure};
+
+/// The number of days before expiry by which a renewal must be filed (Decree 142/2020).
+pub const RENEWAL_NOTICE_DAYS: i64 = 45;
+
+/// A licence whose renewal falls due in a window, with its ready-made application.
+#[derive(Clone, Debug)]
+pub struct RenewalDue {
+    /// The licence.
+    pub licence: Licence,
+    /// The last day to file the renewal: 45 days before expiry.
+    pub file_by: Date,
+    /// The renewal application (received on `file_by`), devices still in service; `None` when
+    /// none is.
+    pub application: Option<Application>,
+    /// Its quote, or why it cannot be priced.
+    pub quote: Result<Quote, Error>,
+}
+
+/// Renewals due in a window and their totals.
+#[derive(Clone, Debug)]
+pub struct RenewalReport {
+    /// Each renewal, by filing deadline then licence number.
+    pub renewals: Vec<RenewalDue>,
+    /// Σ totals per province (slug).
+    pub per_province: BTreeMap<String, Money>,
+    /// Σ totals per authority.
+    pub per_authority: BTreeMap<Authority, Money>,
+    /// Σ of every priced renewal.
+    pub total: Money,
+}
+
+impl Registry {
+    /// Licences whose renewal must be filed in `from..=to` (45 days before expiry, Decree
+    /// 142/2020), each turned into a renewal application received on its filing deadline,
+    /// for the devices still active, and priced.
+    pub fn renewals_due(&self, schedules: &Law, from: Date, to: Date) -> RenewalReport {
+        let mut renewals = Vec::new();
+        for l in self.state.licences.values() {
+            let Some(file_by) = Date::from_days(l.expires.to_days() - RENEWAL_NOTICE_DAYS) else { continue };
+            if file_by < from || file_by > to {
+                continue;
+            }
+            let province = self.state.facilities.get(&l.facility).map(|f| f.province.clone()).unwrap_or_default();
+            let mut builder = Application::builder(province, Procedure::Renewal, file_by);
+            if let Some(f) = self.state.facilities.get(&l.facility) {
+                builder = builder.applicant(f.name.clone());
+            }
+            let mut any = false;
+            for id in &l.devices {
+                let Some(e) = self.state.equipment.get(id).filter(|e| e.status.is_active()) else { continue };
+                let entry = match (e.class, e.description.is_empty()) {
+                    (Some(class), _) => DeviceEntry::of_class(class, 1),
+                    (None, false) => DeviceEntry::described(e.description.clone(), 1),
+                    (None, true) => continue,
+                };
+                if let Ok(entry) = entry.and_then(|d| d.with_label(&e.id)) {
+                    builder = builder.device(entry);
+                    any = true;
+                }
+            }
+            let (application, quote) = if any {
+                match builder.build() {
+                    Ok(a) => {
+                        let q = schedules.quote(&a);
+                        (Some(a), q)
+                    }
+                    Err(e) => (None, Err(e)),
+                }
+            } else {
+                (
+                    None,
+                    Err(Error::unpriceable(
+                        crate::error::ErrorKind::EmptyLicence { licence: l.number.clone() },
+                        format!("licence {} covers no device still in service", l.number),
+                    )),
+                )
+            };
+            renewals.push(RenewalDue { licence: l.clone(), file_by, application, quote });
+        }
+        renewals.sort_by(|a, b| (a.file_by, &a.licence.number).cmp(&(b.file_by, &b.licence.number)));
+        let mut per_province: BTreeMap<String, Money> = BTreeMap::new();
+        let mut per_authority: BTreeMap<Authority, Money> = BTreeMap::new();
+        let mut total = Money::ZERO;
+        for r in &renewals {
+            if let Ok(q) = &r.quote {
+                let add = |m: &mut Money| *m = m.checked_add(q.total).unwrap_or(*m);
+                add(per_province.entry(q.province_detail.slug.clone()).or_default());
+                if let Some(a) = q.authority {
+                    add(per_authority.entry(a).or_default());
+                }
+                add(&mut total);
+            }
+        }
+        RenewalReport { renewals, per_province, per_authority, total }
+    }
+}

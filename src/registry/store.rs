@@ -1,0 +1,324 @@
+//! The registry itself: its history and state, the serial index, persistence (TOML, JSON)
+//! and queries.
+
+use serde::{Deserialize, Serialize};
+
+use super::apply::{apply_recorded, apply_to, refuse};
+use super::model::{Change, Equipment, Event, Licence, State};
+use crate::date::Date;
+use crate::error::{Error, Finding};
+use crate::law::Law;
+use crate::vocab::{Authority, Family};
+
+/// Facilities, equipment and licences with their full history.
+#[derive(Clone, Debug, Default)]
+pub struct Registry {
+    history: Vec<Event>,
+    pub(super) state: State,
+    /// (manufacturer, model, serial) → device id: derived from the state, so registering a
+    /// device does not scan every other one.
+    serials: Serials,
+}
+
+/// A device's (manufacturer, model, serial), when it has all three, in the form two entries
+/// that read the same share: each on its [`reading_key`](crate::text::reading_key) (Đ
+/// look-alikes, NFC/NFD and tone placement made one), the manufacturer also without case
+/// ("SIEMENS" is "Siemens").
+fn serial_key(e: &Equipment) -> Option<(String, String, String)> {
+    let key = crate::text::reading_key;
+    Some((key(e.manufacturer.as_deref()?).to_lowercase(), key(e.model.as_deref()?), key(e.serial.as_deref()?)))
+}
+
+/// The serial index: each device with a full serial key, by the hash of that key. Only the
+/// hash and the device id are stored, and a hash match is confirmed against the device's own
+/// fields, so equal hashes never merge two devices.
+#[derive(Clone, Debug, Default)]
+struct Serials {
+    table: hashbrown::HashTable<(u64, String)>,
+    /// Seeded per registry: no input can be made to collide on purpose.
+    hasher: foldhash::fast::RandomState,
+}
+
+impl Serials {
+    fn hash(&self, key: &(String, String, String)) -> u64 {
+        use std::hash::BuildHasher as _;
+        self.hasher.hash_one(key)
+    }
+
+    /// The device already registered with this key, if any.
+    fn find<'a>(&'a self, state: &State, key: &(String, String, String)) -> Option<&'a str> {
+        let hash = self.hash(key);
+        self.table
+            .find(hash, |(h, id)| *h == hash && state.equipment.get(id).and_then(serial_key).is_some_and(|k| &k == key))
+            .map(|(_, id)| id.as_str())
+    }
+
+    fn insert(&mut self, key: &(String, String, String), id: String) {
+        let hash = self.hash(key);
+        self.table.insert_unique(hash, (hash, id), |(h, _)| *h);
+    }
+}
+
+impl PartialEq for Registry {
+    fn eq(&self, other: &Registry) -> bool {
+        // The serial index is derived from the state.
+        self.history == other.history && self.state == other.state
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Stored {
+    #[serde(default)]
+    history: Vec<Event>,
+    #[serde(default)]
+    state: State,
+}
+
+/// Most events one registry's history may hold.
+pub const MAX_EVENTS: usize = 10_000_000;
+
+impl Registry {
+    /// An empty registry.
+    pub fn new() -> Registry {
+        Registry::default()
+    }
+
+    /// The current state.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Every change, oldest first.
+    pub fn history(&self) -> &[Event] {
+        &self.history
+    }
+
+    /// Checks `event` against the current state and, if it is valid, records it.
+    /// Events must come in date order (the same day is fine); a refused event changes nothing.
+    pub fn apply(&mut self, schedules: &Law, event: Event) -> Result<(), Error> {
+        if self.history.len() >= MAX_EVENTS {
+            return Err(refuse(event.date, format!("the registry already holds {MAX_EVENTS} events, the limit")));
+        }
+        if let Some(last) = self.history.last()
+            && event.date < last.date
+        {
+            return Err(refuse(
+                event.date,
+                format!("the history is append-only: this change is dated before the last one ({})", last.date),
+            ));
+        }
+        let mut event = event;
+        event.normalise();
+        if let Change::RegisterEquipment { equipment } = &event.change
+            && let Some(key) = serial_key(equipment)
+            && let Some(other) = self.serials.find(&self.state, &key)
+        {
+            let (m, model, serial) = (
+                equipment.manufacturer.as_deref().unwrap_or_default(),
+                equipment.model.as_deref().unwrap_or_default(),
+                equipment.serial.as_deref().unwrap_or_default(),
+            );
+            return Err(refuse(
+                event.date,
+                format!(
+                    "device `{}`: serial `{serial}` of {m} {model} is already registered as device `{other}`",
+                    equipment.id
+                ),
+            ));
+        }
+        let event = apply_to(&mut self.state, schedules, event)?;
+        if let Change::RegisterEquipment { equipment } = &event.change
+            && let Some(key) = serial_key(equipment)
+        {
+            self.serials.insert(&key, equipment.id.clone());
+        }
+        self.history.push(event);
+        Ok(())
+    }
+
+    /// The state as it was at the end of `date`, rebuilt from the history.
+    pub fn state_on(&self, date: Date) -> State {
+        let mut state = State::default();
+        for e in self.history.iter().take_while(|e| e.date <= date) {
+            apply_recorded(&mut state, e);
+        }
+        state
+    }
+
+    /// The registry as TOML.
+    pub fn to_toml(&self) -> Result<String, Error> {
+        toml::to_string(&Stored { history: self.history.clone(), state: self.state.clone() })
+            .map_err(|e| Error::input(Finding::error(None, None, format!("cannot write the registry as TOML: {e}"))))
+    }
+
+    /// The registry as JSON.
+    ///
+    /// # Errors
+    /// Only if the JSON writer fails, which the registry's types cannot cause; the error is
+    /// returned rather than hidden.
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string_pretty(&Stored { history: self.history.clone(), state: self.state.clone() })
+    }
+
+    /// Reads a registry written by [`Registry::to_toml`] (or by hand: a `[[history]]` list is
+    /// enough; the state is rebuilt from it and, when given, must match). An event that is
+    /// refused is named by its place in the file (`file:line:column`).
+    pub fn from_toml(file: &str, text: &str, schedules: &Law) -> Result<Registry, Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct StoredToml {
+            #[serde(default)]
+            history: Vec<toml::Spanned<Event>>,
+            #[serde(default)]
+            state: State,
+        }
+        let src = crate::source::Src::new(file, text);
+        let stored: StoredToml = src.read().map_err(Error::input)?;
+        let events = stored.history.into_iter().map(|e| {
+            let place = src.at(e.span());
+            (Some(place), e.into_inner())
+        });
+        Registry::rebuild(file, events.map(Ok), stored.state, schedules)
+    }
+
+    /// Reads a registry written by [`Registry::to_json`]. Exact numbers are strings in this
+    /// JSON (as the writer makes them): a number with a fraction or an exponent is refused, since
+    /// JSON would read it through a binary float.
+    pub fn from_json(file: &str, text: &str, schedules: &Law) -> Result<Registry, Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct StoredJson<'a> {
+            #[serde(default, borrow)]
+            history: Vec<&'a serde_json::value::RawValue>,
+            #[serde(default)]
+            state: State,
+        }
+        let src = crate::source::Src::new(file, text);
+        let place = |line: usize, column: usize| crate::error::Location {
+            file: file.to_owned(),
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+        };
+        if let Some((offset, number)) = json_fraction(text) {
+            return Err(Error::input(
+                Finding::error(
+                    Some(src.location(offset)),
+                    None,
+                    format!("`{number}`: JSON would read this number through a binary float"),
+                )
+                .with_hint(format!("write exact numbers as strings, e.g. \"{number}\"")),
+            ));
+        }
+        let stored: StoredJson<'_> = serde_json::from_str(text).map_err(|e| {
+            Error::input(Finding::error(Some(place(e.line(), e.column())), None, plain_json_message(&e)))
+        })?;
+        let base = text.as_ptr() as usize;
+        let events = stored.history.into_iter().map(|raw| {
+            let at = src.location((raw.get().as_ptr() as usize).saturating_sub(base));
+            serde_json::from_str::<Event>(raw.get())
+                .map(|e| (Some(at.clone()), e))
+                .map_err(|e| Error::input(Finding::error(Some(at), Some("history"), plain_json_message(&e))))
+        });
+        Registry::rebuild(file, events, stored.state, schedules)
+    }
+
+    fn rebuild(
+        file: &str,
+        events: impl Iterator<Item = Result<(Option<crate::error::Location>, Event), Error>>,
+        given: State,
+        schedules: &Law,
+    ) -> Result<Registry, Error> {
+        let mut registry = Registry::new();
+        for event in events {
+            let (place, event) = event?;
+            registry.apply(schedules, event).map_err(|e| e.at(place.as_ref()))?;
+        }
+        if given != State::default() && given != registry.state {
+            return Err(Error::input(Finding::error(
+                None,
+                Some("state"),
+                format!(
+                    "{file}: the recorded state does not match what its history gives; the history is authoritative, so correct or remove [state]"
+                ),
+            )));
+        }
+        Ok(registry)
+    }
+
+    // ── Queries ────────────────────────────────────────────────────────────────────────────
+
+    /// Equipment registered in a province (any spelling, former names resolved on `date`).
+    pub fn in_province<'a>(&'a self, schedules: &Law, province: &str, date: Date) -> Result<Vec<&'a Equipment>, Error> {
+        let (resolved, current) = schedules
+            .provinces()
+            .resolve(province, date)
+            .map_err(|e| Error::input(Finding::error(None, Some("province"), e.to_string())))?;
+        // Registry records use current slugs; a former province before its merger means the
+        // part of its successor it became.
+        let slug = if resolved.historical { current.slug().to_owned() } else { resolved.slug };
+        Ok(self.state.equipment.values().filter(|e| e.province == slug).collect())
+    }
+
+    /// Equipment matching a predicate (by facility, class, family, status…).
+    pub fn equipment_where(&self, mut pred: impl FnMut(&Equipment) -> bool) -> Vec<&Equipment> {
+        self.state.equipment.values().filter(|e| pred(e)).collect()
+    }
+
+    /// Equipment of a family.
+    pub fn in_family(&self, family: Family) -> Vec<&Equipment> {
+        self.equipment_where(|e| e.class.is_some_and(|c| c.family() == family))
+    }
+
+    /// Equipment that falls to `authority` on `date`.
+    pub fn under_authority(&self, schedules: &Law, authority: Authority, date: Date) -> Vec<&Equipment> {
+        self.equipment_where(|e| {
+            e.class.and_then(|c| schedules.authority().rule(c, date)).is_some_and(|(r, _)| r.authority == authority)
+        })
+    }
+
+    /// Licences whose expiry falls in `from..=to`.
+    pub fn expiring(&self, from: Date, to: Date) -> Vec<&Licence> {
+        self.state.licences.values().filter(|l| l.expires >= from && l.expires <= to).collect()
+    }
+}
+
+/// The first number in a JSON text written with a fraction or an exponent, and its offset.
+fn json_fraction(text: &str) -> Option<(usize, &str)> {
+    let bytes = text.as_bytes();
+    let (mut i, mut in_string) = (0, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if b == b'-' || b.is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && matches!(bytes[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                i += 1;
+            }
+            let number = &text[start..i];
+            if number.contains(['.', 'e', 'E']) {
+                return Some((start, number));
+            }
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// serde_json's message without its own " at line L column C" (the place is given apart) and
+/// without internal type names.
+fn plain_json_message(e: &serde_json::Error) -> String {
+    let m = e.to_string();
+    let m = m.split(" at line ").next().unwrap_or(&m).to_owned();
+    m.replace("unknown field", "unknown key")
+        .replace("missing field", "missing key")
+        .replace("invalid type: ", "wrong kind of value: ")
+}
