@@ -1,14 +1,11 @@
 //! Any bytes as a batch CSV file.
 #![no_main]
 
-use std::sync::OnceLock;
-
 use libfuzzer_sys::fuzz_target;
-use radfee::Schedules;
+use radfee::Law;
 
-fn schedules() -> &'static Schedules {
-    static S: OnceLock<Schedules> = OnceLock::new();
-    S.get_or_init(|| Schedules::builtin().expect("shipped schedules load"))
+fn schedules() -> &'static Law {
+    Law::builtin().expect("shipped schedules load")
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -18,7 +15,11 @@ fuzz_target!(|data: &[u8]| {
         input.extend_from_slice(b"application_id,province,procedure,received,channel,class,count\n");
     }
     input.extend_from_slice(data);
-    if let Ok(report) = schedules().price_batch(input.as_slice(), |_| {}) {
-        assert_eq!(report.applications as usize, report.results.len());
+    match schedules().price_batch(input.as_slice(), &Default::default(), |_| {}) {
+        Ok(report) => {
+            assert_eq!(report.applications as usize, report.results.len());
+            assert!(report.problems.len() as u64 <= report.bad_rows + report.unpriceable);
+        }
+        Err(e) => assert!(!e.to_string().trim().is_empty()),
     }
 });

@@ -1,14 +1,12 @@
 //! Any bytes as a device list imported into a registry, and as a registry file.
 #![no_main]
 
-use std::sync::OnceLock;
-
 use libfuzzer_sys::fuzz_target;
-use radfee::{Date, Registry, Schedules};
+use radfee::registry::Registry;
+use radfee::{Date, Law};
 
-fn schedules() -> &'static Schedules {
-    static S: OnceLock<Schedules> = OnceLock::new();
-    S.get_or_init(|| Schedules::builtin().expect("shipped schedules load"))
+fn schedules() -> &'static Law {
+    Law::builtin().expect("shipped schedules load")
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -18,10 +16,15 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(report) = r.import_csv(s, data, day) {
         // Every row read is imported or refused.
         assert_eq!(report.rows, report.imported + report.refused);
-        assert!(report.problems.len() <= radfee::MAX_PROBLEMS);
+        assert!(report.problems.len() <= radfee::batch::MAX_PROBLEMS);
     }
     if let Ok(text) = std::str::from_utf8(data) {
-        let _ = Registry::from_toml("fuzz.toml", text, s);
-        let _ = Registry::from_json("fuzz.json", text, s);
+        // A registry file is read or refused with a message.
+        if let Err(e) = Registry::from_toml("fuzz.toml", text, s) {
+            assert!(!e.to_string().trim().is_empty());
+        }
+        if let Err(e) = Registry::from_json("fuzz.json", text, s) {
+            assert!(!e.to_string().trim().is_empty());
+        }
     }
 });
