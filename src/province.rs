@@ -377,31 +377,19 @@ impl Provinces {
         self.exact.get(name).copied().or_else(|| keys_of(name).iter().find_map(|k| self.index.get(k).copied()))
     }
 
-    /// The current province a spelling belongs to (its index in the list), and whether the
-    /// spelling names a former province (which, before the merger date, was competent in its
-    /// own right). Allocates nothing for the spellings the files use.
-    pub(crate) fn locate_index(&self, name: &str) -> Option<(usize, bool)> {
+    /// The unit a spelling names: the current province (its index in the list) and, for the
+    /// name of a former province, which former one (competent in its own right before its
+    /// merger). Allocates nothing for the spellings the files use.
+    pub(crate) fn unit_of(&self, name: &str) -> Option<(usize, Option<usize>)> {
         Some(match self.entry(name)? {
-            Entry::Current(p) => (p, false),
-            Entry::Former(p, _) => (p, true),
+            Entry::Current(p) => (p, None),
+            Entry::Former(p, j) => (p, Some(j)),
         })
     }
 
-    /// The province at `index` in the list ([`Provinces::locate_index`]).
+    /// The province at `index` in the list ([`Provinces::unit_of`]).
     pub(crate) fn get_index(&self, index: usize) -> Option<&Province> {
         self.list.get(index)
-    }
-
-    /// The unit competent on `date` for a spelling: the current province, or the former
-    /// province itself before its merger. Two spellings of one application agree when they
-    /// give the same unit (`Huế` and `Hue`, or a former name after its merger and its
-    /// successor), not when they are written alike.
-    pub(crate) fn unit_on(&self, name: &str, date: Date) -> Option<&str> {
-        Some(match self.entry(name)? {
-            Entry::Current(p) => &self.list[p].slug,
-            Entry::Former(p, _) if date >= self.list[p].since => &self.list[p].slug,
-            Entry::Former(p, j) => &self.list[p].former[j].slug,
-        })
     }
 
     fn unknown(&self, name: &str) -> LookupError {

@@ -12,19 +12,24 @@
 //! trailing empty columns and rows of only delimiters are what spreadsheets export and are
 //! accepted; rows are numbered by the file's physical lines.
 //!
-//! The parts: `rows` (the header and a row's fields); this file holds the report types and the
-//! pass that gathers rows into applications and prices them.
+//! Both cores work: one thread reads and checks the rows (`read`) while the calling thread
+//! gathers them into applications in file order (`gather`), so every message is the one a
+//! single pass gives; then the applications are priced in two halves at once, each by the
+//! engine's total (`Law::total`: the same plan and core as the quote), and the halves are
+//! merged by id for the digest. The parts: `rows` (the header and a row's fields), `read`,
+//! `gather`, `report` (the report types and the figures); this file runs them.
 
+mod gather;
+mod read;
 mod report;
 mod rows;
 
-use std::collections::HashMap;
 use std::io::Read;
 
 pub use report::{BatchProblem, BatchReport, BatchResult, BatchWarning, Keep, MAX_APPLICATIONS, MAX_PROBLEMS, Options};
-use report::{DIGEST_BUFFER, Problems, sum, write_amount};
+use report::{DIGEST_BUFFER, sum, write_amount};
 pub use rows::BATCH_COLUMNS;
-use rows::{Columns, header_problem, parse_row};
+use rows::{Columns, header_problem};
 
 use sha2::{Digest, Sha256};
 
@@ -36,44 +41,13 @@ use crate::quote::WarningRef;
 use crate::quote::{Book, DeviceRef};
 use crate::sheet::csv::{CsvRows, Got, Stop};
 use crate::vocab::Authority;
-use crate::vocab::DeviceClass;
-use crate::vocab::{Channel, Procedure};
-
-/// The hasher of the batch's tables: foldhash, seeded per run (ids come from the file, so a
-/// fixed seed could be flooded).
-type Hasher = foldhash::fast::RandomState;
-
-/// Text in NFC, borrowed when it already is (ASCII always is).
-fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.is_ascii() { std::borrow::Cow::Borrowed(text) } else { std::borrow::Cow::Owned(crate::text::nfc(text)) }
-}
-
-/// An application being gathered from its rows.
-struct Pending {
-    id: Box<str>,
-    /// The line of its first row.
-    line: u64,
-    /// Index of its province's spelling (first row's).
-    spelling: u32,
-    procedure: Procedure,
-    received: Date,
-    channel: Channel,
-    /// One entry per class, counts summed.
-    devices: Vec<(DeviceClass, u32)>,
-    /// Its rows disagree, or a class's count overflowed: not priced (already reported).
-    failed: bool,
-}
-
-/// A distinct province spelling of the batch, resolved once.
-struct Spelling {
-    text: String,
-    /// The current province and whether the spelling names a former one; `None` when unknown.
-    located: Option<(usize, bool)>,
-}
+use gather::{Gathered, Pending};
+use read::{Batch, Spelling};
 
 /// A priced application, ready for the digest.
 struct Done {
-    id: Box<str>,
+    /// The application in the gathered list.
+    app: u32,
     total: Money,
     authority: Option<Authority>,
     lines: Vec<crate::quote::Line>,
@@ -82,10 +56,10 @@ struct Done {
 }
 
 /// Prices every application of a batch CSV (docs/batch.md). `progress` is called with the
-/// number of rows read so far, every 100,000 rows. Fails only when the file cannot be read as a
-/// batch at all (no header, a wrong header, an I/O error, a row that never ends); row problems
-/// are in the report.
-pub(crate) fn price<R: Read>(
+/// number of rows read so far, about every 100,000 rows. Fails only when the file cannot be
+/// read as a batch at all (no header, a wrong header, an I/O error, a row that never ends, more
+/// than [`MAX_APPLICATIONS`]); row problems are in the report.
+pub(crate) fn price<R: Read + Send>(
     book: &Book<'_>,
     input: R,
     options: &Options,
@@ -93,7 +67,7 @@ pub(crate) fn price<R: Read>(
 ) -> Result<BatchReport, Error> {
     let keep = options.keep;
     let stop = |e: Stop| match e {
-        Stop::Io(e) => Error::input(Finding::error(None, None, format!("cannot read the batch: {e}"))),
+        Stop::Io(e) => Error::io("<batch>", format!("cannot read the batch: {e}"), e),
         Stop::RowTooLong { line, message } => {
             Error::input(Finding::error(None, None, format!("line {line}: {message}")))
         }
@@ -109,217 +83,90 @@ pub(crate) fn price<R: Read>(
         Got::End => return Err(header_problem(1, format!("missing column(s): {}", BATCH_COLUMNS.join(", ")))),
     };
 
-    let mut problems = Problems::default();
-    let mut spellings: Vec<Spelling> = Vec::new();
-    let mut spelling_index: HashMap<Box<str>, u32, Hasher> = HashMap::default();
-    let mut apps: HashMap<Box<str>, Pending, Hasher> = HashMap::default();
-    // Applications with a refused row: never priced from their other rows alone.
-    let mut refused: std::collections::HashSet<Box<str>, Hasher> = std::collections::HashSet::default();
-    let not_priced = "; the application is not priced (a row of it was refused)";
-    // Messages for unknown province spellings, by spelling (short ones only).
-    let mut unknown: HashMap<Box<str>, String, Hasher> = HashMap::default();
-    let mut rows = 0u64;
-    loop {
-        let got = reader.next().map_err(stop)?;
-        let line = reader.row_line;
-        match got {
-            Got::End => break,
-            Got::Bad(line, message) => {
-                rows += 1;
-                let id = reader.field_lossy(cols.idx[0]).map(|id| id.trim().to_owned()).filter(|id| !id.is_empty());
-                let message = if id.is_some() { format!("{message}{not_priced}") } else { message };
-                problems.push(BatchProblem {
-                    line,
-                    application_id: id.as_deref().map(|i| crate::text::excerpt(i).into_owned()),
-                    message,
-                    unpriceable: false,
-                });
-                if let Some(id) = id {
-                    refused.insert(nfc(&id).into());
-                }
-                continue;
+    let provinces = book.provinces;
+    let mut g = Gathered::new(provinces);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+    let read = std::thread::scope(|scope| {
+        let reading = scope.spawn(move || read::read_rows(reader, &cols, provinces, &tx));
+        let mut failed = None;
+        let mut shown = 0u64;
+        for batch in rx.iter() {
+            if let Err(e) = g.add(batch) {
+                failed = Some(e);
+                break;
             }
-            Got::Row => {}
-        }
-        rows += 1;
-        if rows.is_multiple_of(100_000) {
-            progress(rows);
-        }
-        let bad = |message: String, id: Option<&str>| BatchProblem {
-            line,
-            application_id: id.filter(|s| !s.is_empty()).map(|s| crate::text::excerpt(s).into_owned()),
-            message,
-            unpriceable: false,
-        };
-        let width = reader.len();
-        let extra = (cols.width..width).any(|i| !reader.field(i).trim().is_empty());
-        let id_field = reader.field(cols.idx[0]).trim();
-        if width < cols.width || extra {
-            let wide = if extra { width } else { width.min(cols.width) };
-            let mut message = format!("the row has {wide} fields; the header has {}", cols.width);
-            if !id_field.is_empty() {
-                message.push_str(not_priced);
-                refused.insert(nfc(id_field).into());
+            if g.rows >= shown + 100_000 {
+                shown = g.rows;
+                progress(shown);
             }
-            problems.push(bad(message, Some(id_field)));
-            continue;
         }
-        let fields: [&str; 7] = cols.idx.map(|i| reader.field(i).trim());
-        let row = match parse_row(&fields) {
-            Ok(r) => r,
-            Err(message) => {
-                let message = if fields[0].is_empty() {
-                    message
-                } else {
-                    refused.insert(nfc(fields[0]).into());
-                    format!("{message}{not_priced}")
-                };
-                problems.push(bad(message, Some(fields[0])));
-                continue;
-            }
-        };
-        let spelling = match spelling_index.get(row.province) {
-            Some(&k) => k,
-            None => match book.provinces.locate_index(row.province) {
-                Some(located) => {
-                    let k = u32::try_from(spellings.len()).unwrap_or(u32::MAX);
-                    spellings.push(Spelling { text: crate::text::nfc(row.province), located: Some(located) });
-                    spelling_index.insert(row.province.into(), k);
-                    k
-                }
-                None => {
-                    // An unknown province is not kept: its application is refused here, with
-                    // the suggestions worked out once per short spelling.
-                    let message = match unknown.get(row.province) {
-                        Some(m) => m.clone(),
-                        None => {
-                            let m = book
-                                .provinces
-                                .resolve(row.province, row.received)
-                                .err()
-                                .map_or_else(String::new, |e| e.to_string());
-                            if row.province.len() <= 64 && unknown.len() < MAX_PROBLEMS {
-                                unknown.insert(row.province.into(), m.clone());
-                            }
-                            m
-                        }
-                    };
-                    refused.insert(nfc(row.id).into());
-                    problems.push(bad(format!("{message}{not_priced}"), Some(row.id)));
-                    continue;
-                }
-            },
-        };
-        let id = nfc(row.id);
-        let app = match apps.get_mut(&*id) {
-            Some(app) => app,
-            None => {
-                if apps.len() >= MAX_APPLICATIONS {
-                    return Err(Error::input(Finding::error(
-                        None,
-                        None,
-                        format!(
-                            "line {line}: this row starts application {} of the batch; a batch may hold at most {MAX_APPLICATIONS}: split it into smaller files",
-                            apps.len() + 1
-                        ),
-                    )));
-                }
-                let id: Box<str> = id.into();
-                apps.entry(id.clone()).or_insert(Pending {
-                    id,
-                    line,
-                    spelling,
-                    procedure: row.procedure,
-                    received: row.received,
-                    channel: row.channel,
-                    devices: Vec::new(),
-                    failed: false,
-                })
-            }
-        };
-        if app.failed {
-            continue;
+        // A refused batch stops the reader at its next send.
+        drop(rx);
+        let read = reading.join();
+        match (failed, read) {
+            (Some(e), _) => Err(e),
+            (None, Ok(Ok(rows))) => Ok(rows),
+            (None, Ok(Err(e))) => Err(stop(e)),
+            (None, Err(_)) => Err(Error::input(Finding::error(None, None, "the batch reader stopped unexpectedly"))),
         }
-        let unit = |k: u32| {
-            let s = &spellings[k as usize];
-            book.provinces.unit_on(&s.text, app.received).map(str::to_owned).unwrap_or_else(|| s.text.clone())
-        };
-        let differs = if app.spelling != spelling && unit(app.spelling) != unit(spelling) {
-            Some(("province", spellings[app.spelling as usize].text.clone(), crate::text::nfc(row.province)))
-        } else if app.procedure != row.procedure {
-            Some(("procedure", app.procedure.key().to_owned(), row.procedure.key().to_owned()))
-        } else if app.received != row.received {
-            Some(("received", app.received.to_string(), row.received.to_string()))
-        } else if app.channel != row.channel {
-            Some(("channel", app.channel.key().to_owned(), row.channel.key().to_owned()))
-        } else {
-            None
-        };
-        if let Some((field, first, here)) = differs {
-            problems.push(BatchProblem {
-                    line,
-                    application_id: Some(crate::text::excerpt(&app.id).into_owned()),
-                    message: format!(
-                        "{field} is `{}` here but `{}` on line {}: the rows of one application must agree; the application is not priced",
-                        crate::text::excerpt(&here),
-                        crate::text::excerpt(&first),
-                        app.line
-                    ),
-                    unpriceable: false,
-                });
-            app.failed = true;
-            continue;
-        }
-        match app.devices.iter_mut().find(|(c, _)| *c == row.class) {
-            Some((_, n)) => match n.checked_add(row.count).filter(|n| *n <= crate::application::MAX_COUNT) {
-                Some(sum) => *n = sum,
-                None => {
-                    problems.push(bad(
-                        format!(
-                            "the application has more than {} `{}` devices in all; the application is not priced",
-                            crate::application::MAX_COUNT,
-                            row.class
-                        ),
-                        Some(&app.id),
-                    ));
-                    app.failed = true;
-                }
-            },
-            None => app.devices.push((row.class, row.count)),
-        }
-    }
-    progress(rows);
+    })?;
+    progress(read);
+    let rows = read;
 
-    let mut priced: Vec<Done> = Vec::with_capacity(apps.len());
+    // The applications to price, in two halves priced at once; each half sorted by id.
+    let ready: Vec<u32> = (0..g.apps.len())
+        .filter(|&k| !g.apps[k].failed && !g.refused.contains(g.id(&g.apps[k])))
+        .map(|k| u32::try_from(k).unwrap_or(u32::MAX))
+        .collect();
+    let (first, second) = ready.split_at(ready.len() / 2);
+    let gathered = &g;
+    let ((mut a, pa), (b, pb)) = std::thread::scope(|scope| {
+        let other = scope.spawn(move || price_part(book, gathered, second, keep));
+        let mine = price_part(book, gathered, first, keep);
+        let other = other.join().unwrap_or_else(|_| (Vec::new(), Vec::new()));
+        (mine, other)
+    });
+    for p in pa.into_iter().chain(pb) {
+        g.problems.push(p);
+    }
+    // Merge the two sorted halves.
+    let key = |d: &Done| gathered_id(&g, d.app);
+    let mut priced: Vec<Done> = Vec::with_capacity(a.len() + b.len());
+    let mut b = b.into_iter().peekable();
+    let mut a_iter = std::mem::take(&mut a).into_iter().peekable();
+    loop {
+        let take_a = match (a_iter.peek(), b.peek()) {
+            (Some(x), Some(y)) => key(x).as_bytes() <= key(y).as_bytes(),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        let next = if take_a { a_iter.next() } else { b.next() };
+        priced.extend(next);
+    }
+
     let mut warnings: Vec<BatchWarning> = Vec::new();
-    for app in apps.into_values() {
-        if app.failed || refused.contains(&app.id) {
-            continue;
-        }
-        let received = app.received;
-        if let Some(mut done) = price_pending(book, app, &spellings, keep, &mut problems) {
-            for w in &done.warnings {
-                match warnings.iter_mut().find(|x| x.id == w.id) {
-                    Some(x) => {
-                        x.applications += 1;
-                        x.level = x.level.min(w.level);
-                    }
-                    None => warnings.push(BatchWarning {
+    for done in &priced {
+        for w in &done.warnings {
+            match warnings.iter_mut().find(|x| x.id == w.id) {
+                Some(x) => {
+                    x.applications += 1;
+                    x.level = x.level.min(w.level);
+                }
+                None => {
+                    let received = g.apps.get(done.app as usize).map_or_else(Date::today_in_vietnam, |p| p.received);
+                    warnings.push(BatchWarning {
                         id: w.id.clone(),
                         level: w.level,
                         text: warning_text(book, &w.id, received),
                         applications: 1,
-                    }),
+                    });
                 }
             }
-            if keep == Keep::Figures {
-                done.warnings.clear();
-            }
-            priced.push(done);
         }
     }
     warnings.sort_by(|a, b| (a.level, &a.id).cmp(&(b.level, &b.id)));
-    priced.sort_unstable_by(|a, b| a.id.as_bytes().cmp(b.id.as_bytes()));
+    let mut problems = std::mem::take(&mut g.problems);
 
     let grand_total = sum(priced.iter().map(|d| d.total))
         .ok_or_else(|| Error::input(Finding::error(None, None, "the grand total is too large to compute exactly")))?;
@@ -332,7 +179,7 @@ pub(crate) fn price<R: Read>(
         if i > 0 {
             text.push(b'\n');
         }
-        text.extend_from_slice(done.id.as_bytes());
+        text.extend_from_slice(gathered_id(&g, done.app).as_bytes());
         text.push(b',');
         write_amount(done.total.amount(), &mut text);
         if text.len() >= DIGEST_BUFFER {
@@ -341,7 +188,7 @@ pub(crate) fn price<R: Read>(
         }
         if keep != Keep::Figures {
             results.push(BatchResult {
-                application_id: done.id.into(),
+                application_id: gathered_id(&g, done.app).to_owned(),
                 total: done.total,
                 authority: done.authority,
                 lines: done.lines,
@@ -367,6 +214,11 @@ pub(crate) fn price<R: Read>(
     })
 }
 
+/// The id of gathered application `k`.
+fn gathered_id<'g>(g: &'g Gathered<'_>, k: u32) -> &'g str {
+    g.apps.get(k as usize).map_or("", |a| g.id(a))
+}
+
 /// The text of a warning a batch reports: the schedule's, or the contested question.
 fn warning_text(book: &Book<'_>, id: &str, date: Date) -> crate::vocab::Text {
     if id == "contested-authority"
@@ -383,50 +235,47 @@ fn warning_text(book: &Book<'_>, id: &str, date: Date) -> crate::vocab::Text {
         .unwrap_or_else(|| crate::vocab::Text { vi: id.to_owned(), en: id.to_owned() })
 }
 
-/// Prices one gathered application with the engine's total (or, for detail, its quote). When
-/// it cannot be priced, the problem is pushed and `None` returned.
-fn price_pending(
-    book: &Book<'_>,
-    app: Pending,
-    spellings: &[Spelling],
-    keep: Keep,
-    problems: &mut Problems,
-) -> Option<Done> {
-    let mut fail = |message: String, unpriceable: bool| {
-        problems.push(BatchProblem {
-            line: app.line,
-            application_id: Some(crate::text::excerpt(&app.id).into_owned()),
-            message,
-            unpriceable,
-        });
-        None
-    };
-    let spelling = spellings.get(app.spelling as usize)?;
-    let (p, former) = spelling.located?;
-    let province = book.provinces.get_index(p)?;
-    let message = |e: Error| e.findings().iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; ");
+/// Prices a part of the gathered applications, each with the engine's total (or, for detail,
+/// its quote); returns what was priced, sorted by id, and the applications that could not be.
+fn price_part(book: &Book<'_>, g: &Gathered<'_>, part: &[u32], keep: Keep) -> (Vec<Done>, Vec<BatchProblem>) {
+    let mut done = Vec::with_capacity(part.len());
+    let mut problems = Vec::new();
+    for &k in part {
+        let Some(app) = g.apps.get(k as usize) else { continue };
+        match price_one(book, app, g.spellings.get(app.spelling as usize), keep) {
+            Ok((total, authority, lines, warnings)) => {
+                let warnings = if keep == Keep::Figures && warnings.is_empty() { Vec::new() } else { warnings };
+                done.push(Done { app: k, total, authority, lines, warnings });
+            }
+            Err(e) => problems.push(BatchProblem {
+                line: app.line,
+                application_id: Some(crate::text::excerpt(g.id(app)).into_owned()),
+                message: e.findings().iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; "),
+                unpriceable: e.is_unpriceable(),
+            }),
+        }
+    }
+    done.sort_unstable_by(|x, y| gathered_id(g, x.app).as_bytes().cmp(gathered_id(g, y.app).as_bytes()));
+    (done, problems)
+}
+
+/// What an application prices to: its total, authority, lines (for detail) and warnings.
+type Priced = (Money, Option<Authority>, Vec<crate::quote::Line>, Vec<WarningRef>);
+
+/// Prices one gathered application with the engine's total, or for detail with its quote.
+fn price_one(book: &Book<'_>, app: &Pending, spelling: Option<&Spelling>, keep: Keep) -> Result<Priced, Error> {
+    let lost = || Error::input(Finding::error(None, None, "the application's province was lost"));
+    let spelling = spelling.ok_or_else(lost)?;
+    let (p, former) = spelling.unit;
+    let province = book.provinces.get_index(p).ok_or_else(lost)?;
     if keep == Keep::Lines {
         let mut builder = Application::builder(spelling.text.clone(), app.procedure, app.received).channel(app.channel);
-        for &(class, count) in &app.devices {
-            match DeviceEntry::of_class(class, count) {
-                Ok(d) => builder = builder.device(d),
-                Err(e) => return fail(message(e), false),
-            }
+        for (class, count) in app.devices() {
+            builder = builder.device(DeviceEntry::of_class(class, count)?);
         }
-        let quoted = builder.build().and_then(|a| crate::quote::quote(book, &a));
-        return match quoted {
-            Ok(q) => Some(Done {
-                id: app.id,
-                total: q.total,
-                authority: q.authority,
-                warnings: q.warnings.iter().map(|w| WarningRef::new(w.id.clone(), w.level)).collect(),
-                lines: q.lines,
-            }),
-            Err(e) => {
-                let unpriceable = e.is_unpriceable();
-                fail(message(e), unpriceable)
-            }
-        };
+        let q = crate::quote::quote(book, &builder.build()?)?;
+        let warnings = q.warnings.iter().map(|w| WarningRef::new(w.id.clone(), w.level)).collect();
+        return Ok((q.total, q.authority, q.lines, warnings));
     }
     let terms = Terms {
         procedure: app.procedure,
@@ -436,19 +285,8 @@ fn price_pending(
         sites: 1,
         conditions: &[],
     };
-    let devices = app.devices.iter().map(|&(class, count)| DeviceRef {
-        class: Some(class),
-        description: None,
-        count,
-        location: None,
-    });
-    match book.total_in(province, former, terms, devices) {
-        Ok(t) => {
-            Some(Done { id: app.id, total: t.amount, authority: t.authority, lines: Vec::new(), warnings: t.warnings })
-        }
-        Err(e) => {
-            let unpriceable = e.is_unpriceable();
-            fail(message(e), unpriceable)
-        }
-    }
+    let devices =
+        app.devices().map(|(class, count)| DeviceRef { class: Some(class), description: None, count, location: None });
+    let t = book.total_in(province, former.is_some(), terms, devices)?;
+    Ok((t.amount, t.authority, Vec::new(), t.warnings))
 }

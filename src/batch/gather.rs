@@ -1,0 +1,251 @@
+//! Rows gathered into applications, in file order: one entry per application id, its header
+//! fields from its first row, one count per class. Rows that disagree with the first row of
+//! their application (by what they mean: two spellings of one province agree) fail it.
+//!
+//! Ids are kept once each in one text, applications in one list, and the table from id to
+//! application holds only indices, so memory grows with the applications and not with the
+//! rows, and gathering allocates nothing per row.
+
+use std::collections::HashSet;
+use std::hash::BuildHasher as _;
+
+use super::read::{Batch, Hasher, Spelling};
+use super::report::{BatchProblem, MAX_APPLICATIONS, Problems};
+use crate::application::MAX_COUNT;
+use crate::date::Date;
+use crate::error::{Error, Finding};
+use crate::province::Provinces;
+use crate::vocab::{Channel, DeviceClass, Procedure};
+
+/// Device entries kept inline per application before spilling to the heap.
+const INLINE: usize = 4;
+
+/// An application being gathered from its rows.
+#[derive(Clone, Debug)]
+pub(super) struct Pending {
+    /// `ids[id.0..id.1]`.
+    pub(super) id: (u32, u32),
+    /// The line of its first row.
+    pub(super) line: u64,
+    /// Its province's spelling (first row's).
+    pub(super) spelling: u32,
+    pub(super) procedure: Procedure,
+    pub(super) received: Date,
+    pub(super) channel: Channel,
+    /// One entry per class, counts summed: the first few inline, the rest in `more`.
+    inline: [(DeviceClass, u32); INLINE],
+    n: u8,
+    more: Vec<(DeviceClass, u32)>,
+    /// Its rows disagree, or a class's count overflowed: not priced (already reported).
+    pub(super) failed: bool,
+}
+
+impl Pending {
+    /// The devices, one entry per class, in the order first met.
+    pub(super) fn devices(&self) -> Devices<'_> {
+        Devices { inline: &self.inline[..usize::from(self.n)], more: &self.more, at: 0 }
+    }
+
+    fn device_mut(&mut self, class: DeviceClass) -> Option<&mut u32> {
+        let n = usize::from(self.n);
+        self.inline[..n].iter_mut().chain(self.more.iter_mut()).find(|(c, _)| *c == class).map(|(_, k)| k)
+    }
+
+    fn push(&mut self, class: DeviceClass, count: u32) {
+        let n = usize::from(self.n);
+        if n < INLINE {
+            self.inline[n] = (class, count);
+            self.n += 1;
+        } else {
+            self.more.push((class, count));
+        }
+    }
+}
+
+/// The devices of an application, in the order first met.
+pub(super) struct Devices<'a> {
+    inline: &'a [(DeviceClass, u32)],
+    more: &'a [(DeviceClass, u32)],
+    at: usize,
+}
+
+impl Iterator for Devices<'_> {
+    type Item = (DeviceClass, u32);
+
+    fn next(&mut self) -> Option<(DeviceClass, u32)> {
+        let item = match self.at.checked_sub(self.inline.len()) {
+            None => self.inline.get(self.at),
+            Some(k) => self.more.get(k),
+        };
+        self.at += 1;
+        item.copied()
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = (self.inline.len() + self.more.len()).saturating_sub(self.at);
+        (left, Some(left))
+    }
+}
+
+impl ExactSizeIterator for Devices<'_> {}
+
+/// Everything gathered so far.
+pub(super) struct Gathered<'a> {
+    provinces: &'a Provinces,
+    /// Every application id, one after the other.
+    pub(super) ids: String,
+    pub(super) apps: Vec<Pending>,
+    table: hashbrown::HashTable<u32>,
+    hasher: Hasher,
+    pub(super) spellings: Vec<Spelling>,
+    pub(super) refused: HashSet<String, Hasher>,
+    pub(super) problems: Problems,
+    pub(super) rows: u64,
+}
+
+impl<'a> Gathered<'a> {
+    pub(super) fn new(provinces: &'a Provinces) -> Gathered<'a> {
+        Gathered {
+            provinces,
+            ids: String::new(),
+            apps: Vec::new(),
+            table: hashbrown::HashTable::new(),
+            hasher: Hasher::default(),
+            spellings: Vec::new(),
+            refused: HashSet::default(),
+            problems: Problems::default(),
+            rows: 0,
+        }
+    }
+
+    /// The id of an application.
+    pub(super) fn id(&self, app: &Pending) -> &str {
+        self.ids.get(app.id.0 as usize..app.id.1 as usize).unwrap_or_default()
+    }
+
+    /// The unit competent on `date` for a spelling: the current province, or the former one
+    /// itself before its merger.
+    fn unit(&self, spelling: u32, date: Date) -> Option<(usize, Option<usize>)> {
+        let (p, former) = self.spellings.get(spelling as usize)?.unit;
+        let since = self.provinces.get_index(p)?.since();
+        Some(match former {
+            Some(j) if date < since => (p, Some(j)),
+            _ => (p, None),
+        })
+    }
+
+    /// Gathers a batch of rows (in file order, after the previous batches).
+    ///
+    /// # Errors
+    /// A row that would start application [`MAX_APPLICATIONS`] + 1.
+    pub(super) fn add(&mut self, batch: Batch) -> Result<(), Error> {
+        self.rows = batch.rows_read;
+        self.spellings.extend(batch.spellings.iter().cloned());
+        for p in &batch.problems {
+            self.problems.push(p.clone());
+        }
+        self.refused.extend(batch.refused.iter().cloned());
+        for row in &batch.rows {
+            let id = batch.id(row);
+            let hash = self.hasher.hash_one(id.as_bytes());
+            let (ids, apps) = (&self.ids, &self.apps);
+            let found = self.table.find(hash, |&k| {
+                apps.get(k as usize).is_some_and(|a| ids.get(a.id.0 as usize..a.id.1 as usize) == Some(id))
+            });
+            let k = match found {
+                Some(&k) => k as usize,
+                None => {
+                    if self.apps.len() >= MAX_APPLICATIONS {
+                        return Err(Error::input(Finding::error(
+                            None,
+                            None,
+                            format!(
+                                "line {}: this row starts application {} of the batch; a batch may hold at most {MAX_APPLICATIONS}: split it into smaller files",
+                                row.line,
+                                self.apps.len() + 1
+                            ),
+                        )));
+                    }
+                    let start = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
+                    self.ids.push_str(id);
+                    let end = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
+                    let k = self.apps.len();
+                    self.apps.push(Pending {
+                        id: (start, end),
+                        line: row.line,
+                        spelling: row.spelling,
+                        procedure: row.procedure,
+                        received: row.received,
+                        channel: row.channel,
+                        inline: [(row.class, 0); INLINE],
+                        n: 0,
+                        more: Vec::new(),
+                        failed: false,
+                    });
+                    let index = u32::try_from(k).unwrap_or(u32::MAX);
+                    let (ids, apps, hasher) = (&self.ids, &self.apps, &self.hasher);
+                    self.table.insert_unique(hash, index, |&j| {
+                        let a = &apps[j as usize];
+                        hasher.hash_one(ids.get(a.id.0 as usize..a.id.1 as usize).unwrap_or_default().as_bytes())
+                    });
+                    k
+                }
+            };
+            if self.apps[k].failed {
+                continue;
+            }
+            let app = &self.apps[k];
+            let differs = if app.spelling != row.spelling
+                && self.unit(app.spelling, app.received) != self.unit(row.spelling, app.received)
+            {
+                let text = |s: u32| self.spellings.get(s as usize).map(|x| x.text.clone()).unwrap_or_default();
+                Some(("province", text(app.spelling), text(row.spelling)))
+            } else if app.procedure != row.procedure {
+                Some(("procedure", app.procedure.key().to_owned(), row.procedure.key().to_owned()))
+            } else if app.received != row.received {
+                Some(("received", app.received.to_string(), row.received.to_string()))
+            } else if app.channel != row.channel {
+                Some(("channel", app.channel.key().to_owned(), row.channel.key().to_owned()))
+            } else {
+                None
+            };
+            if let Some((field, first, here)) = differs {
+                let problem = BatchProblem {
+                    line: row.line,
+                    application_id: Some(crate::text::excerpt(id).into_owned()),
+                    message: format!(
+                        "{field} is `{}` here but `{}` on line {}: the rows of one application must agree; the application is not priced",
+                        crate::text::excerpt(&here),
+                        crate::text::excerpt(&first),
+                        app.line
+                    ),
+                    unpriceable: false,
+                };
+                self.problems.push(problem);
+                self.apps[k].failed = true;
+                continue;
+            }
+            let app = &mut self.apps[k];
+            match app.device_mut(row.class) {
+                Some(n) => match n.checked_add(row.count).filter(|n| *n <= MAX_COUNT) {
+                    Some(sum) => *n = sum,
+                    None => {
+                        app.failed = true;
+                        let problem = BatchProblem {
+                            line: row.line,
+                            application_id: Some(crate::text::excerpt(id).into_owned()),
+                            message: format!(
+                                "the application has more than {MAX_COUNT} `{}` devices in all; the application is not priced",
+                                row.class
+                            ),
+                            unpriceable: false,
+                        };
+                        self.problems.push(problem);
+                    }
+                },
+                None => app.push(row.class, row.count),
+            }
+        }
+        Ok(())
+    }
+}
