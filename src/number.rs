@@ -235,6 +235,14 @@ pub(crate) struct Counted {
 
 /// A count written as text (a CSV cell, a flag), under the one integer rule.
 pub(crate) fn parse_count(text: &str, what: Counted) -> Result<u32, NumberError> {
+    // The usual case, a plain count ("1", "25"): digits without a leading zero read directly.
+    let b = text.as_bytes();
+    if (1..=9).contains(&b.len()) && b[0] != b'0' && b.iter().all(u8::is_ascii_digit) {
+        let n = b.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+        if (what.range.0..=what.range.1).contains(&n) {
+            return Ok(n);
+        }
+    }
     let value = parse_decimal(text, Form::Plain).map_err(|e| refuse(format!("{}: {e}", what.key)))?;
     count_in(value, what)
 }

@@ -50,9 +50,8 @@ struct Done {
     app: u32,
     total: Money,
     authority: Option<Authority>,
-    lines: Vec<crate::quote::Line>,
-    /// The warnings it carries.
-    warnings: Vec<WarningRef>,
+    /// The priced lines (for detail) and the warnings, when there are any.
+    extra: Option<Box<(Vec<crate::quote::Line>, Vec<WarningRef>)>>,
 }
 
 /// Prices every application of a batch CSV (docs/batch.md). `progress` is called with the
@@ -147,7 +146,7 @@ pub(crate) fn price<R: Read + Send>(
 
     let mut warnings: Vec<BatchWarning> = Vec::new();
     for done in &priced {
-        for w in &done.warnings {
+        for w in done.extra.iter().flat_map(|x| &x.1) {
             match warnings.iter_mut().find(|x| x.id == w.id) {
                 Some(x) => {
                     x.applications += 1;
@@ -187,12 +186,13 @@ pub(crate) fn price<R: Read + Send>(
             text.clear();
         }
         if keep != Keep::Figures {
+            let (lines, warnings) = done.extra.map_or_else(Default::default, |x| *x);
             results.push(BatchResult {
                 application_id: gathered_id(&g, done.app).to_owned(),
                 total: done.total,
                 authority: done.authority,
-                lines: done.lines,
-                warnings: done.warnings.into_iter().map(|w| w.id).collect(),
+                lines,
+                warnings: warnings.into_iter().map(|w| w.id).collect(),
             });
         }
     }
@@ -244,8 +244,8 @@ fn price_part(book: &Book<'_>, g: &Gathered<'_>, part: &[u32], keep: Keep) -> (V
         let Some(app) = g.apps.get(k as usize) else { continue };
         match price_one(book, app, g.spellings.get(app.spelling as usize), keep) {
             Ok((total, authority, lines, warnings)) => {
-                let warnings = if keep == Keep::Figures && warnings.is_empty() { Vec::new() } else { warnings };
-                done.push(Done { app: k, total, authority, lines, warnings });
+                let extra = (!lines.is_empty() || !warnings.is_empty()).then(|| Box::new((lines, warnings)));
+                done.push(Done { app: k, total, authority, extra });
             }
             Err(e) => problems.push(BatchProblem {
                 line: app.line,

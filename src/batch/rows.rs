@@ -82,7 +82,8 @@ pub(super) struct Row<'a> {
 pub(super) fn parse_row<'a>(fields: &[&'a str; 7]) -> Result<Row<'a>, String> {
     let [id, province, procedure, received, channel, class, count] = *fields;
     for (name, value) in BATCH_COLUMNS.iter().zip(fields) {
-        let n = value.chars().count();
+        // A text of at most MAX_TEXT bytes has at most MAX_TEXT characters: count only longer ones.
+        let n = if value.len() <= MAX_TEXT { 0 } else { value.chars().count() };
         if n > MAX_TEXT {
             return Err(format!("{name} is {n} characters long; at most {MAX_TEXT} are allowed"));
         }
