@@ -35,11 +35,6 @@ pub enum Difference {
         /// New amount.
         new: Decimal,
     },
-    /// A row whose name, unit or legal reference changed (amount unchanged).
-    RowReworded {
-        /// Row id.
-        id: String,
-    },
     /// A class priced by a different row, or no longer / newly priced.
     ClassRemapped {
         /// The class.
@@ -79,7 +74,8 @@ pub enum Difference {
         /// A description of the change.
         what: String,
     },
-    /// A row's tier table, tail, indexed unit or assumption changed (`what` says which).
+    /// A row's tier table, tail, indexed unit, assumption, name, unit or legal reference
+    /// changed (`what` says which, old → new).
     RowChanged {
         /// Row id.
         id: String,
@@ -116,9 +112,6 @@ impl fmt::Display for Difference {
             Difference::RowRemoved { id } => write!(f, "row {id} removed"),
             Difference::RowRepriced { id, old, new } => {
                 write!(f, "row {id} re-priced: {} → {}", money(*old), money(*new))
-            }
-            Difference::RowReworded { id } => {
-                write!(f, "row {id}: name, unit or legal reference changed (amount unchanged)")
             }
             Difference::ClassRemapped { class, old, new } => match (old, new) {
                 (Some(o), Some(n)) => write!(f, "class {class} moved from row {o} to row {n}"),
@@ -169,6 +162,11 @@ fn describe_adjustment(a: &Adjustment) -> String {
     if let Some(w) = &a.when {
         parts.push(format!("when {w}"));
     }
+    parts.push(format!("name \"{}\"", a.name.en));
+    parts.push(format!("basis {}", a.basis));
+    if let Some(x) = &a.assumption {
+        parts.push(format!("assumption \"{}\"", x.en));
+    }
     if let Some(bands) = &a.bands {
         let b: Vec<String> = bands
             .iter()
@@ -207,7 +205,20 @@ fn describe_charge(c: &Charge) -> String {
     if let Some(p) = &c.procedures {
         s.push_str(&format!(" for {}", p.iter().map(|p| p.key()).collect::<Vec<_>>().join("/")));
     }
+    if c.from.is_some() || c.until.is_some() {
+        s.push_str(&format!(", window {}", window(c.from, c.until)));
+    }
+    s.push_str(&format!(", name \"{}\", basis {}", c.name.en, c.basis));
     s
+}
+
+/// A window in words: `2021-05-01 to …`.
+fn window(from: Option<crate::date::Date>, until: Option<crate::date::Date>) -> String {
+    format!(
+        "{} to {}",
+        from.map_or_else(|| "…".to_owned(), |d| d.to_string()),
+        until.map_or_else(|| "…".to_owned(), |d| d.to_string())
+    )
 }
 
 /// "added (…)", "removed (was …)" or "old → new", or nothing when unchanged.
@@ -241,8 +252,10 @@ fn by_id<T>(
 /// The differences that reach a quote between `old` and `new`: rows (amounts, tiers, tails,
 /// indexed units, assumptions, wording), class mappings, procedure factors, adjustments (with
 /// their channel, procedures, window, facility kinds, condition and bands), charges,
-/// warnings, notes, whole-class exemptions, indexed units, aggregation, the default kind of
-/// facility and rounding. Identity and legal basis are not compared.
+/// warnings and notes (their whole texts, both languages), whole-class exemptions, indexed
+/// units, aggregation, the default kind of facility, the title, the legal-basis chain and
+/// rounding; names, bases and assumptions wherever they are printed on a quote. The version's
+/// id and fingerprint are not compared (they always differ).
 pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
     let mut out = Vec::new();
     fn rows(v: &Version) -> BTreeMap<String, &super::version::Row> {
@@ -250,23 +263,32 @@ pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
     }
     let (a, b) = (rows(old), rows(new));
     for (id, r) in &a {
-        match b.get(id) {
-            None => out.push(Difference::RowRemoved { id: id.clone() }),
-            Some(n) if n.amount != r.amount => {
-                out.push(Difference::RowRepriced { id: id.clone(), old: r.amount, new: n.amount });
-            }
-            Some(n)
-                if n.tiers != r.tiers || n.tail != r.tail || n.indexed != r.indexed || n.assumption != r.assumption =>
-            {
-                out.push(Difference::RowChanged {
-                    id: id.clone(),
-                    what: format!("{} → {}", describe_row_shape(r), describe_row_shape(n)),
-                });
-            }
-            Some(n) if n.name != r.name || n.unit != r.unit || n.basis != r.basis => {
-                out.push(Difference::RowReworded { id: id.clone() });
-            }
-            Some(_) => {}
+        let Some(n) = b.get(id) else {
+            out.push(Difference::RowRemoved { id: id.clone() });
+            continue;
+        };
+        // Each kind of change is said, so a re-pricing hides no new wording or assumption.
+        if n.amount != r.amount {
+            out.push(Difference::RowRepriced { id: id.clone(), old: r.amount, new: n.amount });
+        }
+        if n.tiers != r.tiers || n.tail != r.tail || n.indexed != r.indexed || n.assumption != r.assumption {
+            out.push(Difference::RowChanged {
+                id: id.clone(),
+                what: format!("{} → {}", describe_row_shape(r), describe_row_shape(n)),
+            });
+        }
+        let mut words = Vec::new();
+        if n.name != r.name {
+            words.push(format!("name \"{}\" → \"{}\"", r.name.en, n.name.en));
+        }
+        if n.unit != r.unit {
+            words.push(format!("unit {} → {}", r.unit.names().1, n.unit.names().1));
+        }
+        if n.basis != r.basis {
+            words.push(format!("basis {} → {}", r.basis, n.basis));
+        }
+        if !words.is_empty() {
+            out.push(Difference::RowChanged { id: id.clone(), what: words.join("; ") });
         }
     }
     for (id, r) in &b {
@@ -279,16 +301,30 @@ pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
         let (oid, nid) = (o.map(|(r, _)| r.id.clone()), n.map(|(r, _)| r.id.clone()));
         if oid != nid {
             out.push(Difference::ClassRemapped { class: *class, old: oid, new: nid });
-        } else if let (Some((_, om)), Some((_, nm))) = (o, n)
-            && om.by_analogy != nm.by_analogy
-        {
-            out.push(Difference::AnalogyChanged { class: *class, by_analogy: nm.by_analogy });
+        } else if let (Some((_, om)), Some((_, nm))) = (o, n) {
+            if om.by_analogy != nm.by_analogy {
+                out.push(Difference::AnalogyChanged { class: *class, by_analogy: nm.by_analogy });
+            }
+            let note = |m: &super::version::ClassMapping| m.note.as_ref().map(|t| format!("\"{}\"", t.en));
+            if let Some(what) = change_text(note(om), note(nm)) {
+                out.push(Difference::OtherChanged { item: format!("class {class} note"), what });
+            }
         }
     }
     for p in Procedure::ALL {
         let (o, n) = (old.procedure(p).map(|r| r.factor), new.procedure(p).map(|r| r.factor));
         if o != n {
             out.push(Difference::FactorChanged { procedure: p, old: o, new: n });
+        }
+        let rest = |v: &Version| {
+            v.procedure(p).map(|r| {
+                let assumption =
+                    r.assumption.as_ref().map_or_else(String::new, |a| format!(", assumption \"{}\"", a.en));
+                format!("basis {}{assumption}", r.basis)
+            })
+        };
+        if let Some(what) = change_text(rest(old), rest(new)) {
+            out.push(Difference::OtherChanged { item: format!("procedure {}", p.key()), what });
         }
     }
     for (id, what) in by_id(old.adjustments(), new.adjustments(), |a| &a.id, describe_adjustment) {
@@ -304,23 +340,25 @@ pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
         new.warnings(),
         |w| &w.id,
         |w| {
-            let window = format!(
-                "{} to {}",
-                w.from.map_or_else(|| "…".to_owned(), |d| d.to_string()),
-                w.until.map_or_else(|| "…".to_owned(), |d| d.to_string())
-            );
-            format!("{}, {window}: {}", w.level.key(), crate::text::excerpt(&w.text.en))
+            // The whole text in both languages: a change at the end of a sentence, or in the
+            // Vietnamese alone, is a change.
+            format!(
+                "{}, {}, basis {}: \"{}\" / \"{}\"",
+                w.level.key(),
+                window(w.from, w.until),
+                w.basis,
+                w.text.en,
+                w.text.vi
+            )
         },
     ) {
         other(&mut out, format!("warning {id}"), what);
     }
     let note = |n: &super::version::Note| {
-        let window = format!(
-            "{} to {}",
-            n.from.map_or_else(|| "…".to_owned(), |d| d.to_string()),
-            n.until.map_or_else(|| "…".to_owned(), |d| d.to_string())
-        );
-        format!("{} ({window})", crate::text::excerpt(&n.en))
+        let id = n.id.as_ref().map_or_else(String::new, |i| format!("{i}: "));
+        let basis = n.basis.as_ref().map_or_else(String::new, |b| format!(", basis {b}"));
+        let assumption = if n.assumption { ", an assumption" } else { "" };
+        format!("{id}\"{}\" / \"{}\" ({}{basis}{assumption})", n.en, n.vi, window(n.from, n.until))
     };
     let (old_notes, new_notes): (Vec<String>, Vec<String>) =
         (old.notes().iter().map(note).collect(), new.notes().iter().map(note).collect());
@@ -331,8 +369,7 @@ pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
         other(&mut out, "note".to_owned(), format!("added ({n})"));
     }
     for class in DeviceClass::ALL {
-        let describe =
-            |v: &Version| v.exemption(*class).map(|e| format!("exempt: {}", crate::text::excerpt(&e.note.en)));
+        let describe = |v: &Version| v.exemption(*class).map(|e| format!("exempt: \"{}\" ({})", e.note.en, e.basis));
         if let Some(what) = change_text(describe(old), describe(new)) {
             other(&mut out, format!("exemption {class}"), what);
         }
@@ -370,6 +407,13 @@ pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
         };
         format!("{} to {} at {at}", r.strategy.key(), crate::money::canonical(r.step))
     };
+    if old.title() != new.title() {
+        other(&mut out, "title".to_owned(), format!("\"{}\" → \"{}\"", old.title().en, new.title().en));
+    }
+    let basis = |v: &Version| v.legal_basis().iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+    if basis(old) != basis(new) {
+        other(&mut out, "legal basis".to_owned(), format!("{} → {}", basis(old), basis(new)));
+    }
     if rounding(old) != rounding(new) {
         out.push(Difference::RoundingChanged { old: rounding(old), new: rounding(new) });
     }

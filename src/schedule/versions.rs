@@ -360,7 +360,8 @@ fn c_is_base(chain: &[usize], i: usize) -> bool {
     chain.len() == 1 && chain[0] == i
 }
 
-/// Overlaps between versions, and adjustment windows that lie outside their version.
+/// Overlaps between versions, and windows of adjustments, charges and warnings that lie
+/// outside their version.
 fn check_timeline(
     parsed: &[(&SourceFile, VersionFile)],
     by_id: &BTreeMap<&str, usize>,
@@ -440,7 +441,40 @@ fn check_timeline(
                         Some(key),
                         format!("the window of {what} lies outside its version `{}`, which is in force {period}", v.id),
                     )
-                    .with_hint("put the window inside the version's period, or move the adjustment to the version in force then"),
+                    .with_hint("put the window inside the version's period, or move it to the version in force then"),
+                );
+            }
+        }
+        // A warning whose window lies wholly outside the version's own period (its start and
+        // its stated end) is shown on no quote. (A later version taking over early only cuts a
+        // warning short: that is how a warning about a coming circular ends.)
+        for w in &vf.warnings {
+            let ends_before = w.until.as_ref().is_some_and(|u| *u.get_ref() < v.effective_from);
+            let starts_after = match (&w.from, v.effective_until) {
+                (Some(f), Some(e)) => *f.get_ref() > e,
+                _ => false,
+            };
+            if ends_before || starts_after {
+                let period = match v.effective_until {
+                    Some(e) => format!("{} to {e}", v.effective_from),
+                    None => format!("from {}", v.effective_from),
+                };
+                let (key, at) = match (&w.from, &w.until) {
+                    (Some(f), _) if starts_after => ("from", f.span()),
+                    (_, Some(u)) => ("until", u.span()),
+                    _ => ("id", w.id.span()),
+                };
+                findings.push(
+                    Finding::error(
+                        Some(src.at(at)),
+                        Some(key),
+                        format!(
+                            "warning `{}` would show on no quote: its window lies wholly outside its version `{}`, which is in force {period}",
+                            w.id.get_ref(),
+                            v.id
+                        ),
+                    )
+                    .with_hint("put the warning's window inside the version's period, or declare it in the version in force then"),
                 );
             }
         }

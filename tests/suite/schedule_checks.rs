@@ -45,6 +45,7 @@ bad_schedule! {
     unknown_procedure => "unknown-procedure", "re_issue";
     bad_date => "bad-date", "invalid date";
     window_outside_version => "window-outside-version", "lies outside its version";
+    warning_outside_version => "warning-outside-version", "would show on no quote";
     overlapping_versions => "overlapping-versions", "overlapping version";
     same_start => "same-start", "both start on 2020-01-01";
     extends_nothing => "extends-nothing", "`test-bsae` names no version";
