@@ -284,7 +284,8 @@ pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
         if n.unit != r.unit {
             words.push(format!("unit {} → {}", r.unit.names().1, n.unit.names().1));
         }
-        if n.basis != r.basis {
+        // The basis as a quote prints it (its link and date are not printed).
+        if crate::text::nfc(&n.basis.to_string()) != crate::text::nfc(&r.basis.to_string()) {
             words.push(format!("basis {} → {}", r.basis, n.basis));
         }
         if !words.is_empty() {

@@ -183,12 +183,24 @@ fn diff_schedules_names_each_change_and_its_effect() {
         crate::snapshot(&root().join(format!("tests/golden/diff-{name}.txt")), &stdout(&o));
     }
     let out = stdout(&tool("diff-schedules", cases[1].1));
+    // The edited folder is the shipped national schedule plus one new file: every other file is
+    // the shipped one, so the diff shows only the edit.
+    for entry in std::fs::read_dir(root().join("tests/fixtures/good/edited/national")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name != "2027-test.toml" {
+            let shipped = std::fs::read(root().join("fee-schedules/national").join(&name)).unwrap();
+            assert_eq!(std::fs::read(&path).unwrap(), shipped, "{name} differs from the shipped file");
+        }
+    }
     for needle in [
         "row 1.4.7 re-priced: 8.000.000 ₫ → 9.000.000 ₫",
         "row 1.4.9 added: 1.500.000 ₫",
         "class xray_veterinary moved from row 1.4.4 to row 1.4.9",
         "procedure renewal factor: 0.75 → 0.8",
-        "charge le-phi: added (100.000 ₫ for new/renewal)",
+        "charge le-phi: added (100.000 ₫ for new/renewal, name \"Licence charge\"",
+        "row 1.4.7: assumption \"row number 1.4.7 inferred",
+        "procedure renewal: basis Thông tư 116/2021/TT-BTC",
         "each as received on 2027-06-01:",
         // A renewal received on 2027-06-01 (the online reduction ended on 2025-12-31):
         // old (8,000,000 + 2 × 2,000,000) × 0.75 = 9,000,000;
