@@ -96,7 +96,7 @@ pub(crate) fn parse_decimal(text: &str, form: Form) -> Result<Decimal, NumberErr
     }
     let too_precise = || {
         refuse(format!(
-            "`{shown}` cannot be held exactly: a number may have at most 28 significant digits and be at most 79228162514264337593543950335"
+            "`{shown}` cannot be held exactly: a number may have at most 28 digits after the point, and its digits, the point left out, may not exceed 79228162514264337593543950335"
         ))
     };
     let value = match exponent {

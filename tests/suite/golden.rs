@@ -229,6 +229,11 @@ fn sample_applications_give_their_golden_json() {
         seen += 1;
     }
     assert_eq!(seen, 4);
+    // The example in docs/quote-json.md is this quote, as the code writes it today.
+    let doc = std::fs::read_to_string(root().join("docs/quote-json.md")).unwrap();
+    let example = doc.split("```json\n").nth(2).and_then(|b| b.split("\n```").next()).unwrap();
+    let golden = std::fs::read_to_string(root().join("tests/golden/dong-nai-renewal-online.json")).unwrap();
+    assert_eq!(example, golden.trim_end(), "docs/quote-json.md shows a stale quote");
 }
 
 #[test]
