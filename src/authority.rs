@@ -1,5 +1,16 @@
 //! Who licenses a device class on a date: the province, VARANS or the Ministry. Kept as data
 //! (`fee-schedules/authority.toml`), each line cited, assumptions marked.
+//!
+//! ```
+//! use radfee::{Authority, Date, DeviceClass, Law};
+//!
+//! let table = Law::builtin()?.authority();
+//! let (rule, _) = table.rule(DeviceClass::XrayCt, Date::new(2026, 3, 1).unwrap()).unwrap();
+//! assert_eq!(rule.authority, Authority::Province);
+//! let (rule, _) = table.rule(DeviceClass::NuclearGauge, Date::new(2026, 3, 1).unwrap()).unwrap();
+//! assert_eq!(rule.authority, Authority::Varans);
+//! # Ok::<(), radfee::Error>(())
+//! ```
 
 use serde::Serialize;
 

@@ -1,4 +1,13 @@
 //! Calendar dates as the law uses them: a day, no time, no time zone.
+//!
+//! ```
+//! use radfee::Date;
+//!
+//! let d: Date = "2025-09-15".parse().unwrap();
+//! assert_eq!(d, Date::new(2025, 9, 15).unwrap());
+//! assert!("15/09/2025".parse::<Date>().is_err()); // refused with a hint to write 2025-09-15
+//! assert!(Date::new(2025, 2, 29).is_err());
+//! ```
 
 use std::fmt;
 use std::str::FromStr;
@@ -49,6 +58,10 @@ impl Date {
     ///
     /// Years 1900 to 9999 are accepted; anything else is almost certainly a typo in a legal
     /// context, and refusing it keeps day arithmetic trivially in range.
+    ///
+    /// # Errors
+    /// [`DateError`] naming the day that does not exist (e.g. 2025-02-29) or the year outside
+    /// 1900–9999.
     pub fn new(year: u16, month: u8, day: u8) -> Result<Date, DateError> {
         if let Some(date) = Date::valid(year, month, day) {
             return Ok(date);

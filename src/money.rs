@@ -3,6 +3,14 @@
 //! Every amount is a [`Decimal`]. Nothing here ever goes through a binary float: a TOML float is
 //! accepted only when its value is exactly the decimal it was written as (0.75 is, 0.9 is not),
 //! and every rounding names its strategy.
+//!
+//! ```
+//! use radfee::Money;
+//!
+//! let m = Money::new(8_250_000.into());
+//! assert_eq!(m.to_string(), "8.250.000 ₫");
+//! assert_eq!(serde_json::to_string(&m).unwrap(), "\"8250000\"");
+//! ```
 
 use std::fmt;
 

@@ -1,5 +1,13 @@
 //! Radionuclide data (D-values, half-lives, exemption activities) as cited data, exact activity
 //! strings, decay to a date, and IAEA categories 1–5 from Σ A/D.
+//!
+//! ```
+//! use radfee::nuclide::Activity;
+//!
+//! let a = Activity::parse("100 mCi").unwrap();
+//! assert_eq!(a.bq(), 3_700_000_000i64.into()); // 1 Ci = 3.7e10 Bq, exactly
+//! assert!(Activity::parse("3,7 GBq").is_err()); // a decimal comma is refused, not guessed
+//! ```
 
 use std::collections::BTreeMap;
 

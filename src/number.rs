@@ -1,7 +1,7 @@
 //! Numbers as people write them: one rule for every exact number in every file.
 //!
 //! Amounts, factors, index values, counts, activities and kilovolts are all read by
-//! [`parse_decimal`] (text) or checked by [`check_written`] (the digits of a TOML number as
+//! [`parse_decimal`] (text) or checked by [`check_written_float`] and [`check_written_integer`] (the digits of a TOML number as
 //! written), so a number means the same thing wherever it is written:
 //!
 //! - plain digits, an optional sign, and at most one decimal point: `2000000`, `"0.9"`, `-5`;

@@ -1,5 +1,20 @@
 //! The 34 provincial-level units (from 2025-07-01), the 63 former names, forgiving lookup, and
 //! each province's collecting body and local deviations.
+//!
+//! ```
+//! use radfee::{Date, Law};
+//!
+//! let provinces = Law::builtin()?.provinces();
+//! let on = Date::new(2026, 3, 1).unwrap();
+//! // Forgiving: case, diacritics, prefixes, English names, former provinces.
+//! let (resolved, _) = provinces.resolve("tp hcm", on).unwrap();
+//! assert_eq!(resolved.slug, "ho-chi-minh");
+//! let (resolved, _) = provinces.resolve("Bình Dương", on).unwrap();
+//! assert_eq!(resolved.slug, "ho-chi-minh"); // merged on 2025-07-01
+//! let err = provinces.resolve("Ha Noj", on).unwrap_err();
+//! assert!(err.suggestions.contains(&"Thành phố Hà Nội".to_owned()), "{err}");
+//! # Ok::<(), radfee::Error>(())
+//! ```
 
 use std::collections::BTreeMap;
 
@@ -323,6 +338,9 @@ impl Provinces {
 
     /// Resolves any spelling of a current or former province on `date`. A former name resolves
     /// to its successor from the merger date on; before it, to the former province itself.
+    ///
+    /// # Errors
+    /// [`LookupError`] with the name as written and up to five close spellings.
     pub fn resolve(&self, name: &str, date: Date) -> Result<(ResolvedProvince, &Province), LookupError> {
         let entry = self.entry(name);
         let Some(entry) = entry else {

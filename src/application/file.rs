@@ -164,6 +164,10 @@ struct DevicesFile {
 
 /// Reads a file of `[[device]]` tables (the classify tool's input): each a class and/or a
 /// description. `file` is the name used in messages.
+///
+/// # Errors
+/// An input error with its place (`file:line:column`, key) for anything an application
+/// file's `[[device]]` would refuse; a file with no device or over the limits.
 pub fn devices_from_toml(file: &str, text: &str) -> Result<Vec<DeviceEntry>, Error> {
     let src = Src::new(file, text);
     if text.len() > MAX_APPLICATION_BYTES {
@@ -190,6 +194,17 @@ pub fn devices_from_toml(file: &str, text: &str) -> Result<Vec<DeviceEntry>, Err
 
 impl Application {
     /// Reads an application file. `file` is the name used in messages.
+    ///
+    /// # Errors
+    /// An input error with its place (`file:line:column`, key) and a hint: TOML syntax, an
+    /// unknown key, a wrong type, a number against the number rule, an unknown procedure,
+    /// channel, class or modality, an impossible value, a limit passed (docs/application.md).
+    ///
+    /// ```
+    /// let text = "province = \"Huế\"\nprocedure = \"renew\"\nreceived = 2026-03-01\n";
+    /// let err = radfee::Application::from_toml("a.toml", text).unwrap_err();
+    /// assert!(err.to_string().starts_with("a.toml:2:13: unknown procedure `renew`"), "{err}");
+    /// ```
     pub fn from_toml(file: &str, text: &str) -> Result<Application, Error> {
         let src = Src::new(file, text);
         if text.len() > MAX_APPLICATION_BYTES {

@@ -18,6 +18,20 @@
 //! engine's total (`Law::total`: the same plan and core as the quote), and the halves are
 //! merged by id for the digest. The parts: `rows` (the header and a row's fields), `read`,
 //! `gather`, `report` (the report types and the figures); this file runs them.
+//!
+//! ```
+//! use radfee::Law;
+//! use radfee::batch::{Keep, Options};
+//!
+//! let csv = "application_id,province,procedure,received,channel,class,count\n\
+//!            A1,Huế,new,2024-05-10,,xray_ct,1\n\
+//!            A1,Hue,new,2024-05-10,,xray_general,2\n";
+//! let report = Law::builtin()?.price_batch(csv.as_bytes(), &Options::default().keep(Keep::Totals), |_| {})?;
+//! assert_eq!(report.applications, 1);
+//! assert_eq!(report.grand_total.amount(), 14_000_000.into()); // 8,000,000 + 2 × 3,000,000
+//! assert_eq!(report.results[0].application_id, "A1");
+//! # Ok::<(), radfee::Error>(())
+//! ```
 
 mod gather;
 mod read;

@@ -89,7 +89,7 @@ pub struct QuoteAdjustment {
 }
 
 /// A warning the schedule in force shows on this quote (see
-/// [`ScheduleWarning`](crate::ScheduleWarning)): e.g. a newer circular is reported from the
+/// [`ScheduleWarning`](crate::schedule::ScheduleWarning)): e.g. a newer circular is reported from the
 /// application's date and the amounts may not be the ones due.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]

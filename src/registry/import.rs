@@ -90,7 +90,7 @@ pub struct ImportReport {
     pub rows: u64,
     /// Devices registered.
     pub imported: u64,
-    /// Rows refused, in file order (the first [`crate::MAX_PROBLEMS`]).
+    /// Rows refused, in file order (the first [`crate::batch::MAX_PROBLEMS`]).
     pub problems: Vec<ImportProblem>,
     /// Every row refused, listed or not.
     pub refused: u64,
@@ -110,7 +110,7 @@ fn column_of(header: &str) -> Option<&'static str> {
     HEADERS.iter().find(|(_, names)| names.contains(&h.as_str())).map(|(c, _)| *c)
 }
 
-/// The free-text columns, whose values are limited to [`MAX_TEXT`](crate::MAX_TEXT) characters.
+/// The free-text columns, whose values are limited to [`MAX_TEXT`](crate::application::MAX_TEXT) characters.
 const TEXT_COLUMNS: [&str; 7] = ["facility_id", "equipment_id", "name", "manufacturer", "model", "serial", "location"];
 
 fn parse_enum<T: serde::de::DeserializeOwned>(value: &str, what: &str) -> Result<T, String> {
@@ -129,6 +129,10 @@ impl Registry {
     /// Registers every device of a CSV device list on `date`. Fails only when the file cannot
     /// be read as CSV or its header is wrong; bad rows are in the report and the good rows are
     /// kept.
+    ///
+    /// # Errors
+    /// An input error when the file cannot be read as CSV (an I/O error, a row that never ends)
+    /// or its header is wrong.
     pub fn import_csv<R: std::io::Read>(
         &mut self,
         schedules: &Law,

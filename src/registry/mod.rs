@@ -6,6 +6,19 @@
 //! and appends it; nothing is ever rewritten or removed, so the state on any past date can be
 //! rebuilt ([`Registry::state_on`]). The registry persists through serde as its history and
 //! state; loading replays the history and refuses a file whose state does not match it.
+//!
+//! ```
+//! use radfee::{Date, Law};
+//! use radfee::registry::Registry;
+//!
+//! let law = Law::builtin()?;
+//! let text = std::fs::read_to_string("examples/registry/sample.toml").unwrap();
+//! let registry = Registry::from_toml("sample.toml", &text, law)?;
+//! let from = Date::new(2026, 11, 22).unwrap();
+//! let due = registry.renewals_due(law, from, Date::from_days(from.to_days() + 90).unwrap());
+//! assert!(!due.renewals.is_empty());
+//! # Ok::<(), radfee::Error>(())
+//! ```
 
 mod apply;
 mod import;

@@ -96,6 +96,11 @@ impl Registry {
 
     /// Checks `event` against the current state and, if it is valid, records it.
     /// Events must come in date order (the same day is fine); a refused event changes nothing.
+    ///
+    /// # Errors
+    /// An input error saying why the event is refused (dated before the last one, an unknown
+    /// province or facility, a serial already registered, a licence issued by the wrong
+    /// authority…); the registry is unchanged.
     pub fn apply(&mut self, schedules: &Law, event: Event) -> Result<(), Error> {
         if self.history.len() >= MAX_EVENTS {
             return Err(refuse(event.date, format!("the registry already holds {MAX_EVENTS} events, the limit")));
@@ -147,6 +152,9 @@ impl Registry {
     }
 
     /// The registry as TOML.
+    ///
+    /// # Errors
+    /// An input error if the TOML writer refuses a value (it cannot for the registry's types).
     pub fn to_toml(&self) -> Result<String, Error> {
         toml::to_string(&Stored { history: self.history.clone(), state: self.state.clone() })
             .map_err(|e| Error::input(Finding::error(None, None, format!("cannot write the registry as TOML: {e}"))))
@@ -164,6 +172,10 @@ impl Registry {
     /// Reads a registry written by [`Registry::to_toml`] (or by hand: a `[[history]]` list is
     /// enough; the state is rebuilt from it and, when given, must match). An event that is
     /// refused is named by its place in the file (`file:line:column`).
+    ///
+    /// # Errors
+    /// An input error at its place: TOML syntax, an unknown key, an event the registry's rules
+    /// refuse, a `[state]` that does not match the history.
     pub fn from_toml(file: &str, text: &str, schedules: &Law) -> Result<Registry, Error> {
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
@@ -185,6 +197,9 @@ impl Registry {
     /// Reads a registry written by [`Registry::to_json`]. Exact numbers are strings in this
     /// JSON (as the writer makes them): a number with a fraction or an exponent is refused, since
     /// JSON would read it through a binary float.
+    ///
+    /// # Errors
+    /// As [`Registry::from_toml`], and a number written with a fraction or an exponent.
     pub fn from_json(file: &str, text: &str, schedules: &Law) -> Result<Registry, Error> {
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
@@ -249,6 +264,9 @@ impl Registry {
     // ── Queries ────────────────────────────────────────────────────────────────────────────
 
     /// Equipment registered in a province (any spelling, former names resolved on `date`).
+    ///
+    /// # Errors
+    /// An input error when the province is unknown.
     pub fn in_province<'a>(&'a self, schedules: &Law, province: &str, date: Date) -> Result<Vec<&'a Equipment>, Error> {
         let (resolved, current) = schedules
             .provinces()

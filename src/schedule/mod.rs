@@ -4,7 +4,7 @@
 //!
 //! A [`Version`] is what the engine prices with; [`Law::version_on`](crate::Law::version_on)
 //! finds the one in force on a date. The file format (docs/fee-schedules.md) is read by
-//! [`Law::from_dir`](crate::Law::from_dir); [`diff`] compares two versions; [`schema`] gives the
+//! [`Law::from_dir`](crate::Law::from_dir); [`diff()`] compares two versions; [`schema`] gives the
 //! JSON Schemas editors use.
 //!
 //! ```

@@ -30,6 +30,10 @@ const MAX_BQ: i64 = 1_000_000_000_000_000_000;
 impl Activity {
     /// Parses "3.7 GBq", "100 mCi", "5 µCi", "2.5e3 MBq": a number (decimal point `.`, optional
     /// exponent) and a unit (Bq, kBq, MBq, GBq, TBq, PBq, Ci, mCi, µCi/uCi, nCi), exactly.
+    ///
+    /// # Errors
+    /// [`ActivityError`] saying what is wrong: no number or no unit, an unknown unit, a number
+    /// against the number rule, an activity that is not above 0 or is over 10^18 Bq.
     pub fn parse(text: &str) -> Result<Activity, ActivityError> {
         let t = text.trim();
         // The unit starts at the first letter that is not an exponent ("2.5e3 MBq").
