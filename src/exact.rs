@@ -82,6 +82,11 @@ impl Exact {
         Exact { m: d.mantissa(), s: d.scale() }
     }
 
+    /// The scale: digits after the point as held (`1.50` has 2).
+    pub(crate) fn scale(self) -> u32 {
+        self.s
+    }
+
     /// A whole number.
     pub(crate) fn int(n: u64) -> Option<Exact> {
         Exact::checked(i128::from(n), 0)

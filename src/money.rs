@@ -14,7 +14,8 @@
 
 use std::fmt;
 
-use rust_decimal::{Decimal, RoundingStrategy};
+pub use rust_decimal::Decimal;
+use rust_decimal::RoundingStrategy;
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
 

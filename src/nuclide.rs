@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
 use crate::error::Finding;
-use crate::number::Number as Exact;
+use crate::number::Number;
 use crate::source::Src;
 use crate::text::compact;
 
@@ -79,12 +79,12 @@ struct NuclideFile {
     name: toml::Spanned<String>,
     #[serde(default)]
     aliases: Vec<String>,
-    d_value_tbq: toml::Spanned<Exact>,
+    d_value_tbq: toml::Spanned<Number>,
     d_value: Provenance,
     half_life: toml::Spanned<String>,
     half_life_source: Provenance,
     #[serde(default)]
-    exempt_activity_bq: Option<toml::Spanned<Exact>>,
+    exempt_activity_bq: Option<toml::Spanned<Number>>,
     #[serde(default)]
     exempt_activity: Option<Provenance>,
 }
@@ -92,7 +92,7 @@ struct NuclideFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct NuclidesFile {
-    year_days: Exact,
+    year_days: Number,
     nuclide: Vec<NuclideFile>,
 }
 

@@ -224,7 +224,7 @@ impl Application {
                 "procedure",
                 format!(
                     "unknown procedure `{}`: expected one of new, renewal, supplement, amendment, reissue, declaration",
-                    raw.procedure.get_ref()
+                    crate::text::excerpt(raw.procedure.get_ref())
                 ),
             ))
         })?;
@@ -234,7 +234,7 @@ impl Application {
                 Error::input(src.error(
                     c,
                     "channel",
-                    format!("unknown channel `{}`: expected online or in_person", c.get_ref()),
+                    format!("unknown channel `{}`: expected online or in_person", crate::text::excerpt(c.get_ref())),
                 ))
             })?,
         };

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use crate::error::Finding;
-use crate::number::Number as Exact;
+use crate::number::Number;
 use crate::source::Src;
 use crate::vocab::{DeviceClass, Family, LegalRef, Text};
 
@@ -40,9 +40,9 @@ struct RulesFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ExemptionFile {
-    max_kv: Exact,
-    max_energy_kev: Exact,
-    dose_rate_usv_h: Exact,
+    max_kv: Number,
+    max_energy_kev: Number,
+    dose_rate_usv_h: Number,
     basis: LegalRef,
     #[serde(default)]
     assumption: Option<Text>,
@@ -60,7 +60,7 @@ struct CategoriesFile {
 #[serde(deny_unknown_fields)]
 struct BoundFile {
     category: u8,
-    a_over_d_at_least: Exact,
+    a_over_d_at_least: Number,
 }
 
 #[derive(Deserialize)]

@@ -74,7 +74,15 @@ impl<'a> Book<'a> {
 
     /// The total of an application: the same plan and core as the quote, recording nothing.
     pub(crate) fn total(&self, app: &Application) -> Result<Total, Error> {
-        let (_, _, version) = self.select(app)?;
+        // The province by index (no text is built); an unknown name goes the quote's way for
+        // its message.
+        let version = match self.provinces.unit_of(&app.province) {
+            Some((p, former)) => match self.provinces.get_index(p) {
+                Some(province) => self.version_for(province, former.is_some(), app.received)?,
+                None => self.select(app)?.2,
+            },
+            None => self.select(app)?.2,
+        };
         let devices = app.devices.iter().map(|d| DeviceRef {
             class: d.class,
             description: d.description.as_ref(),

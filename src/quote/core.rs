@@ -34,6 +34,8 @@ pub(crate) trait Amount: Copy {
     fn greater(self, other: Self) -> Option<bool>;
     /// Whether the value is zero.
     fn is_zero(self) -> bool;
+    /// Whether the value is written without a fraction (so rounding to 1 leaves it as is).
+    fn is_whole(self) -> bool;
     /// Rounded to a multiple of `step` with `rule`.
     fn round(self, rule: crate::money::Rounding, step: Decimal) -> Option<Self>;
     /// The value as a `Decimal`.
@@ -61,6 +63,9 @@ impl Amount for Decimal {
     }
     fn is_zero(self) -> bool {
         Decimal::is_zero(&self)
+    }
+    fn is_whole(self) -> bool {
+        self.scale() == 0
     }
     fn round(self, rule: crate::money::Rounding, step: Decimal) -> Option<Decimal> {
         rule.to_step_exact(self, step)
@@ -91,6 +96,9 @@ impl Amount for Exact {
     }
     fn is_zero(self) -> bool {
         self == Exact::ZERO || self.trimmed() == Exact::ZERO
+    }
+    fn is_whole(self) -> bool {
+        self.scale() == 0
     }
     fn round(self, rule: crate::money::Rounding, step: Decimal) -> Option<Exact> {
         // Integer rounding handles steps that are powers of ten (1, 1,000 đồng); any other
@@ -273,7 +281,15 @@ pub(crate) fn price<A: Amount, R: Recorder<A>>(
 ) -> Result<A, Stop> {
     let rounding = version.rounding();
     let each_step = rounding.at == RoundAt::Line;
-    let step = |x: A| if each_step { x.round(rounding.strategy, rounding.step).ok_or(Stop::Range) } else { Ok(x) };
+    // To the đồng, a whole amount is already rounded (the usual case: nothing to do).
+    let unit_step = rounding.step == Decimal::ONE;
+    let step = |x: A| {
+        if !each_step || (unit_step && x.is_whole()) {
+            Ok(x)
+        } else {
+            x.round(rounding.strategy, rounding.step).ok_or(Stop::Range)
+        }
+    };
     let highest_only = version.aggregation() == Aggregation::Highest;
 
     let mut subtotal = A::whole(0).ok_or(Stop::Range)?;

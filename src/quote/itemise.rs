@@ -17,7 +17,7 @@ use super::model::{
     ContestedAuthority, Line, Quote, QuoteAdjustment, QuoteCharge, QuoteWarning, Reading, ReadingOutcome, ScheduleRef,
     StepKind,
 };
-use super::plan::{DeviceRef, Entry, Licensing, Notes, plan};
+use super::plan::{DeviceRef, DeviceText, Entry, Licensing, Notes, Texts, plan};
 
 fn basis_text(b: &LegalRef) -> String {
     b.to_string()
@@ -307,8 +307,9 @@ fn quote_under(
         count: d.count,
         location: d.location.as_ref(),
     });
-    let p = plan(version, book.authority, &book.classifier, app.terms(), &app.places, devices, Some(notes))?;
-    notes = p.notes;
+    let mut p = plan(version, book.authority, &book.classifier, app.terms(), &app.places, devices, Some(notes))?;
+    let Texts { per_device, notes: planned } = p.texts.take().map(|t| *t).unwrap_or_default();
+    notes = planned;
     let mut rec = Itemiser {
         procedure: app.procedure,
         channel: app.channel,
@@ -325,12 +326,16 @@ fn quote_under(
 
     // Lines, in the application's order.
     let mut lines = Vec::with_capacity(app.devices.len());
-    for (device, entry) in app.devices.iter().zip(&p.entries) {
-        match entry {
-            Entry::Fee { line, class, mapping, note } => {
+    for ((device, entry), text) in app.devices.iter().zip(&p.entries).zip(per_device) {
+        match (entry, text) {
+            (Entry::Fee { line, class, mapping }, text) => {
+                let note = match text {
+                    DeviceText::Fee(note) => note,
+                    DeviceText::Zero(_) => None,
+                };
                 let row = p.lines[*line].row;
                 let (unit_fee, mut amount) = fees.get(*line).copied().unwrap_or_default();
-                let (mut note_en, mut note_vi) = note.clone().map_or((None, None), |(e, v)| (Some(e), Some(v)));
+                let (mut note_en, mut note_vi) = note.map_or((None, None), |(e, v)| (Some(e), Some(v)));
                 if let Some((top, fee)) = highest {
                     let (en, vi) = if *line == top {
                         amount = fee;
@@ -357,13 +362,13 @@ fn quote_under(
                     note_vi,
                 });
             }
-            Entry::Zero(zero) => {
-                let z = zero.clone().unwrap_or_else(|| super::plan::Zero {
-                    class: device.class,
-                    basis: String::new(),
-                    en: String::new(),
-                    vi: String::new(),
-                });
+            (Entry::Zero(class), text) => {
+                let z = match text {
+                    DeviceText::Zero(z) => z,
+                    DeviceText::Fee(_) => {
+                        super::plan::Zero { class: *class, basis: String::new(), en: String::new(), vi: String::new() }
+                    }
+                };
                 let name = match z.class {
                     Some(c) => Text { vi: c.name_vi().to_owned(), en: c.name_en().to_owned() },
                     None => {

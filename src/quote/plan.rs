@@ -12,6 +12,8 @@ use crate::error::{Error, ErrorKind, Finding, Location};
 use crate::schedule::{ClassMapping, FacilityDefault, Version};
 use crate::vocab::{Authority, Description, DeviceClass, FacilityKind, Text};
 
+use smallvec::SmallVec;
+
 use super::core::FeeLine;
 
 /// The reason printed for a device that emits no ionising radiation.
@@ -20,6 +22,12 @@ pub(crate) const NOT_IONIZING: (&str, &str, &str) = (
     "Không phải thiết bị bức xạ ion hóa: không cần giấy phép, không thu phí thẩm định.",
     "Luật Năng lượng nguyên tử: không phải thiết bị bức xạ ion hóa",
 );
+
+/// The reason printed for a device that emits no ionising radiation: (basis, English, Vietnamese).
+fn not_ionizing_text() -> (String, String, String) {
+    let (en, vi, basis) = NOT_IONIZING;
+    (basis.to_owned(), en.to_owned(), vi.to_owned())
+}
 
 /// A device as the planner reads it (from an application, or a batch row).
 #[derive(Clone, Copy, Debug)]
@@ -39,14 +47,31 @@ pub(crate) struct Zero {
     pub(crate) vi: String,
 }
 
-/// What one device is on the quote.
-#[derive(Clone, Debug)]
+/// What one device is on the quote (small: the texts of an itemised quote are kept beside).
+#[derive(Clone, Copy, Debug)]
 pub(crate) enum Entry<'v> {
-    /// Fee line `line` of [`Plan::lines`], with the line's note (English, Vietnamese) when
-    /// itemising.
-    Fee { line: usize, class: DeviceClass, mapping: &'v ClassMapping, note: Option<(String, String)> },
-    /// A line of zero (its texts only when itemising).
-    Zero(Option<Zero>),
+    /// Fee line `line` of [`Plan::lines`].
+    Fee { line: usize, class: DeviceClass, mapping: &'v ClassMapping },
+    /// A line of zero for a device of this class (if known).
+    Zero(Option<DeviceClass>),
+}
+
+/// The texts an itemised quote prints, per device (in the order of [`Plan::entries`]).
+#[derive(Debug, Default)]
+pub(crate) struct Texts {
+    /// Per device: a fee line's note (English, Vietnamese), or a line of zero's reason.
+    pub(crate) per_device: Vec<DeviceText>,
+    /// The quote's notes so far.
+    pub(crate) notes: Notes,
+}
+
+/// What an itemised quote prints for one device.
+#[derive(Clone, Debug)]
+pub(crate) enum DeviceText {
+    /// A fee line's note, if it has one.
+    Fee(Option<(String, String)>),
+    /// A line of zero: why.
+    Zero(Zero),
 }
 
 /// Who licenses the application, under the default reading and (in a contested period) the
@@ -54,9 +79,9 @@ pub(crate) enum Entry<'v> {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Licensing<'a> {
     /// Each authority with the first class that falls to it, default reading.
-    pub(crate) default: Vec<(Authority, DeviceClass)>,
+    pub(crate) default: SmallVec<[(Authority, DeviceClass); 2]>,
     /// The same under the other reading (equal to `default` outside a contested period).
-    pub(crate) alternative: Vec<(Authority, DeviceClass)>,
+    pub(crate) alternative: SmallVec<[(Authority, DeviceClass); 2]>,
     /// The contest of the period, when a device's rule has another reading.
     pub(crate) contest: Option<&'a Contest>,
     /// The other reading is applied (the default one would split the application).
@@ -76,11 +101,11 @@ impl Licensing<'_> {
 #[derive(Debug)]
 pub(crate) struct Plan<'v> {
     pub(crate) terms: Terms<'v>,
-    pub(crate) entries: Vec<Entry<'v>>,
-    pub(crate) lines: Vec<FeeLine<'v>>,
+    pub(crate) entries: SmallVec<[Entry<'v>; 8]>,
+    pub(crate) lines: SmallVec<[FeeLine<'v>; 8]>,
     pub(crate) licensing: Licensing<'v>,
-    /// Notes (English, Vietnamese), in order, without repeats; only when itemising.
-    pub(crate) notes: Notes,
+    /// The texts, only when itemising.
+    pub(crate) texts: Option<Box<Texts>>,
 }
 
 /// The notes of a quote, each once (a set beside the list keeps adding linear).
@@ -238,6 +263,7 @@ fn unsettled(n: usize, device: &DeviceRef<'_>, c: &Classification) -> Error {
 /// settle a class, a device with neither class nor description); unpriceable ones (a class
 /// with no authority or no fee row, devices that fall to different authorities).
 #[allow(clippy::too_many_lines)]
+#[inline]
 pub(crate) fn plan<'v>(
     version: &'v Version,
     authority: &'v AuthorityTable,
@@ -245,13 +271,13 @@ pub(crate) fn plan<'v>(
     terms: Terms<'v>,
     places: &Places,
     devices: impl ExactSizeIterator<Item = DeviceRef<'v>>,
-    mut notes: Option<Notes>,
+    notes: Option<Notes>,
 ) -> Result<Plan<'v>, Error> {
-    let itemise = notes.is_some();
     let date: Date = terms.received;
     let (terms, defaulted) = settle(version, terms, places)?;
-    if let (Some(d), Some(notes)) = (defaulted, &mut notes) {
-        notes.push_front(
+    let mut texts = notes.map(|notes| Box::new(Texts { per_device: Vec::with_capacity(devices.len()), notes }));
+    if let (Some(d), Some(t)) = (defaulted, &mut texts) {
+        t.notes.push_front(
             format!(
                 "The application does not state its kind of facility: the schedule assumes `{}` ({}).",
                 d.kind.key(),
@@ -260,82 +286,44 @@ pub(crate) fn plan<'v>(
             format!("Hồ sơ không ghi loại cơ sở: biểu phí mặc định là `{}` ({}).", d.kind.key(), d.basis),
         );
     }
-    let mut notes = notes.unwrap_or_default();
-    let mut entries = Vec::with_capacity(devices.len());
-    let mut lines = Vec::with_capacity(devices.len());
+    let mut entries = SmallVec::with_capacity(devices.len());
+    let mut lines = SmallVec::with_capacity(devices.len());
     let mut missing: Vec<DeviceClass> = Vec::new();
     let mut licensing = Licensing::default();
     let mut contested = false;
     let period = authority.period_on(date);
-    let zero = |class: Option<DeviceClass>, basis: &str, en: String, vi: String| {
-        Entry::Zero(itemise.then(|| Zero { class, basis: basis.to_owned(), en, vi }))
-    };
+    // A line of zero; its reason is written only when itemising.
+    let zero =
+        |texts: &mut Option<Box<Texts>>, class: Option<DeviceClass>, why: &dyn Fn() -> (String, String, String)| {
+            if let Some(t) = texts {
+                let (basis, en, vi) = why();
+                t.per_device.push(DeviceText::Zero(Zero { class, basis, en, vi }));
+            }
+            Entry::Zero(class)
+        };
     for (i, device) in devices.enumerate() {
         let n = i + 1;
-        let classified = match device.description {
-            Some(d) => Some(classifier.classify(d, date).map_err(|e| e.at(device.location))?),
-            None => None,
-        };
-        if let Some(c) = &classified {
-            if itemise {
-                if let Some(given) = device.class {
-                    let (en, vi) = agreement(n, given, c);
-                    notes.push(en, vi);
+        let class = match device.description {
+            Some(d) => match described(classifier, d, date, n, &device, &mut texts)? {
+                Described::Class(k) => k,
+                Described::Zero(class) => {
+                    entries.push(Entry::Zero(class));
+                    continue;
                 }
-                // What the classifier assumed or could not check (a source without a reference
-                // date, unverified nuclide data), on the quote; the schedule's warnings and a
-                // contested authority are the quote's own warnings already.
-                for w in &c.warnings {
-                    let own = w.starts_with("high (") || w.starts_with("notice (") || w.starts_with("contested:");
-                    if !own {
-                        notes.push(format!("Device {n}: {w}"), format!("Thiết bị {n}: {w}"));
-                    }
-                }
-            }
-            let exempt = c.status == Some(Status::Exempt);
-            let not_ionizing = c.status == Some(Status::NotIonizing) && device.class.is_none();
-            if exempt {
-                let why = c.exemption.as_deref();
-                let basis = c.reasons.iter().find(|r| r.rule.starts_with("exemption")).map(|r| r.basis.as_str());
-                entries.push(zero(
-                    device.class.or(c.class()),
-                    basis.unwrap_or_default(),
-                    format!("Exempt: {}.", why.unwrap_or("below the exemption criteria")),
-                    format!("Miễn trừ: {}.", why.unwrap_or("dưới ngưỡng miễn trừ")),
-                ));
-                continue;
-            }
-            if not_ionizing {
-                let (en, vi, basis) = NOT_IONIZING;
-                entries.push(zero(device.class.or(c.class()), basis, en.to_owned(), vi.to_owned()));
-                continue;
-            }
-        }
-        let class = match (device.class, classified.as_ref()) {
-            (Some(c), _) => c,
-            (None, Some(c)) => match c.class() {
-                Some(k) => {
-                    if itemise {
-                        notes.push(
-                            format!("Device {n}: classified as `{k}` ({}) from its description.", k.name_en()),
-                            format!("Thiết bị {n}: được phân loại là `{k}` ({}) theo mô tả.", k.name_vi()),
-                        );
-                    }
-                    k
-                }
-                None => return Err(unsettled(n, &device, c)),
             },
-            (None, None) => {
-                return Err(Error::input(Finding::error(
-                    device.location.cloned(),
-                    Some("device"),
-                    format!("device {n} has neither a class nor a description"),
-                )));
-            }
+            None => match device.class {
+                Some(c) => c,
+                None => {
+                    return Err(Error::input(Finding::error(
+                        device.location.cloned(),
+                        Some("device"),
+                        format!("device {n} has neither a class nor a description"),
+                    )));
+                }
+            },
         };
         if !class.needs_fee_row() {
-            let (en, vi, basis) = NOT_IONIZING;
-            entries.push(zero(Some(class), basis, en.to_owned(), vi.to_owned()));
+            entries.push(zero(&mut texts, Some(class), &not_ionizing_text));
             continue;
         }
         let Some((rule, period_assumption)) = period.and_then(|p| Some((p.rule(class)?, p.assumption()))) else {
@@ -352,18 +340,19 @@ pub(crate) fn plan<'v>(
         if !licensing.alternative.iter().any(|(a, _)| *a == other) {
             licensing.alternative.push((other, class));
         }
-        if itemise {
+        if let Some(t) = &mut texts {
             for a in [rule.assumption.as_ref(), period_assumption].into_iter().flatten() {
-                notes.assumption(a);
+                t.notes.assumption(a);
             }
         }
         if let Some(ex) = version.exemption(class) {
-            entries.push(zero(
-                Some(class),
-                &ex.basis.to_string(),
-                format!("Exempt from the fee: {}", ex.note.en),
-                format!("Miễn phí: {}", ex.note.vi),
-            ));
+            entries.push(zero(&mut texts, Some(class), &|| {
+                (
+                    ex.basis.to_string(),
+                    format!("Exempt from the fee: {}", ex.note.en),
+                    format!("Miễn phí: {}", ex.note.vi),
+                )
+            }));
             continue;
         }
         let Some((row, mapping)) = version.row_for(class) else {
@@ -372,8 +361,7 @@ pub(crate) fn plan<'v>(
             }
             continue;
         };
-        let mut note = None;
-        if itemise {
+        if let Some(t) = &mut texts {
             let (mut en, mut vi) = (Vec::new(), Vec::new());
             if mapping.by_analogy {
                 en.push(format!(
@@ -394,11 +382,11 @@ pub(crate) fn plan<'v>(
                 vi.push(format!("Giả định: {}", a.vi));
             }
             for (e, v) in en.iter().zip(&vi) {
-                notes.push(format!("{class} (line {n}): {e}"), format!("{class} (dòng {n}): {v}"));
+                t.notes.push(format!("{class} (line {n}): {e}"), format!("{class} (dòng {n}): {v}"));
             }
-            note = (!en.is_empty()).then(|| (en.join(" "), vi.join(" ")));
+            t.per_device.push(DeviceText::Fee((!en.is_empty()).then(|| (en.join(" "), vi.join(" ")))));
         }
-        entries.push(Entry::Fee { line: lines.len(), class, mapping, note });
+        entries.push(Entry::Fee { line: lines.len(), class, mapping });
         lines.push(FeeLine { row, count: device.count });
     }
     if !missing.is_empty() {
@@ -414,7 +402,81 @@ pub(crate) fn plan<'v>(
     }
     licensing.contest = if contested { period.and_then(|p| p.contest()) } else { None };
     decide(&mut licensing, date)?;
-    Ok(Plan { terms, entries, lines, licensing, notes })
+    Ok(Plan { terms, entries, lines, licensing, texts })
+}
+
+/// What a described device is: a class to price, or a line of zero (exempt, or not
+/// ionising) whose reason is written when itemising.
+enum Described {
+    Class(DeviceClass),
+    Zero(Option<DeviceClass>),
+}
+
+/// Classifies a described device and says what it is on the quote, writing (when itemising)
+/// what the classifier found: agreement with a class given, its warnings, the class it read.
+#[inline(never)]
+fn described(
+    classifier: &Classifier<'_>,
+    d: &Description,
+    date: Date,
+    n: usize,
+    device: &DeviceRef<'_>,
+    texts: &mut Option<Box<Texts>>,
+) -> Result<Described, Error> {
+    let c = classifier.classify(d, date).map_err(|e| e.at(device.location))?;
+    if let Some(t) = texts.as_mut() {
+        let notes = &mut t.notes;
+        if let Some(given) = device.class {
+            let (en, vi) = agreement(n, given, &c);
+            notes.push(en, vi);
+        }
+        // What the classifier assumed or could not check (a source without a reference date,
+        // unverified nuclide data), on the quote; the schedule's warnings and a contested
+        // authority are the quote's own warnings already.
+        for w in &c.warnings {
+            let own = w.starts_with("high (") || w.starts_with("notice (") || w.starts_with("contested:");
+            if !own {
+                notes.push(format!("Device {n}: {w}"), format!("Thiết bị {n}: {w}"));
+            }
+        }
+    }
+    let zero =
+        |texts: &mut Option<Box<Texts>>, class: Option<DeviceClass>, (basis, en, vi): (String, String, String)| {
+            if let Some(t) = texts {
+                t.per_device.push(DeviceText::Zero(Zero { class, basis, en, vi }));
+            }
+            Described::Zero(class)
+        };
+    if c.status == Some(Status::Exempt) {
+        let class = device.class.or(c.class());
+        let why = c.exemption.as_deref();
+        let basis = c.reasons.iter().find(|r| r.rule.starts_with("exemption")).map(|r| r.basis.clone());
+        return Ok(zero(
+            texts,
+            class,
+            (
+                basis.unwrap_or_default(),
+                format!("Exempt: {}.", why.unwrap_or("below the exemption criteria")),
+                format!("Miễn trừ: {}.", why.unwrap_or("dưới ngưỡng miễn trừ")),
+            ),
+        ));
+    }
+    if c.status == Some(Status::NotIonizing) && device.class.is_none() {
+        return Ok(zero(texts, c.class(), not_ionizing_text()));
+    }
+    Ok(Described::Class(match (device.class, c.class()) {
+        (Some(given), _) => given,
+        (None, Some(k)) => {
+            if let Some(t) = texts.as_mut() {
+                t.notes.push(
+                    format!("Device {n}: classified as `{k}` ({}) from its description.", k.name_en()),
+                    format!("Thiết bị {n}: được phân loại là `{k}` ({}) theo mô tả.", k.name_vi()),
+                );
+            }
+            k
+        }
+        (None, None) => return Err(unsettled(n, device, &c)),
+    }))
 }
 
 /// Decides which reading applies: the default one, unless it splits the application and the
@@ -425,7 +487,7 @@ fn decide(licensing: &mut Licensing<'_>, date: Date) -> Result<(), Error> {
         parts.iter().map(|(a, c)| format!("`{c}` falls to {}", a.key())).collect::<Vec<_>>().join(", ")
     };
     let refuse = |contested: bool, message: String| {
-        Error::unpriceable(ErrorKind::SplitAuthority { date, parts: licensing.default.clone(), contested }, message)
+        Error::unpriceable(ErrorKind::SplitAuthority { date, parts: licensing.default.to_vec(), contested }, message)
     };
     licensing.applied_alternative = match (
         licensing.default.len() > 1,

@@ -14,7 +14,7 @@ use crate::money::Rounding;
 use crate::vocab::{Channel, Procedure};
 use crate::vocab::{LegalRef, Text};
 
-pub(crate) use crate::number::Number as Exact;
+pub(crate) use crate::number::Number;
 
 /// `[[index]]`: an indexed unit (e.g. a "fee unit") whose money value is set by date.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -32,8 +32,8 @@ pub(crate) struct IndexFile {
 #[serde(deny_unknown_fields)]
 pub(crate) struct IndexValueFile {
     pub(crate) from: Date,
-    #[schemars(with = "Exact")]
-    pub(crate) value: Spanned<Exact>,
+    #[schemars(with = "Number")]
+    pub(crate) value: Spanned<Number>,
 }
 
 /// `default_facility_kind = { kind = "other", basis = { … } }`.
@@ -86,8 +86,8 @@ impl JsonSchema for ClassMappingFile {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RoundingFile {
     pub(crate) strategy: Rounding,
-    #[schemars(with = "Exact")]
-    pub(crate) step: Spanned<Exact>,
+    #[schemars(with = "Number")]
+    pub(crate) step: Spanned<Number>,
     pub(crate) at: RoundAt,
 }
 
@@ -95,8 +95,8 @@ pub(crate) struct RoundingFile {
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ProcedureFile {
-    #[schemars(with = "Exact")]
-    pub(crate) factor: Spanned<Exact>,
+    #[schemars(with = "Number")]
+    pub(crate) factor: Spanned<Number>,
     pub(crate) basis: LegalRef,
     #[serde(default)]
     pub(crate) assumption: Option<Text>,
@@ -178,18 +178,18 @@ pub(crate) struct RowFile {
     pub(crate) unit: Unit,
     /// New-licence fee for one unit (integer, or quoted decimal).
     #[serde(default)]
-    #[schemars(with = "Option<Exact>")]
-    pub(crate) amount: Option<Spanned<Exact>>,
+    #[schemars(with = "Option<Number>")]
+    pub(crate) amount: Option<Spanned<Number>>,
     /// Total for 1, 2, … units (a tier table), instead of `amount` per unit.
     /// Instead of amount: the total for 1, 2, 3 … units.
     #[serde(default)]
-    #[schemars(with = "Option<Vec<Exact>>")]
-    pub(crate) tiers: Option<Spanned<Vec<Exact>>>,
+    #[schemars(with = "Option<Vec<Number>>")]
+    pub(crate) tiers: Option<Spanned<Vec<Number>>>,
     /// With `tiers`: the fee for each unit beyond the last tier.
     /// With tiers: the fee for each unit beyond the last tier.
     #[serde(default)]
-    #[schemars(with = "Option<Exact>")]
-    pub(crate) tail: Option<Spanned<Exact>>,
+    #[schemars(with = "Option<Number>")]
+    pub(crate) tail: Option<Spanned<Number>>,
     /// The amount is in this indexed unit (an `[[index]]` id), not in money.
     /// The amounts are in this indexed unit (an `[[index]]` id).
     #[serde(default)]
@@ -217,12 +217,12 @@ pub(crate) struct AdjustmentFile {
     pub(crate) kind: AdjustmentKind,
     /// For factor and site_surcharge: e.g. "0.9".
     #[serde(default)]
-    #[schemars(with = "Option<Exact>")]
-    pub(crate) factor: Option<Spanned<Exact>>,
+    #[schemars(with = "Option<Number>")]
+    pub(crate) factor: Option<Spanned<Number>>,
     /// For cap, floor and surcharge.
     #[serde(default)]
-    #[schemars(with = "Option<Exact>")]
-    pub(crate) amount: Option<Spanned<Exact>>,
+    #[schemars(with = "Option<Number>")]
+    pub(crate) amount: Option<Spanned<Number>>,
     /// Only applications filed through this channel (online, in_person).
     #[serde(default)]
     pub(crate) channel: Option<Channel>,
@@ -262,7 +262,7 @@ pub(crate) struct BandFile {
     pub(crate) from: u32,
     #[serde(default)]
     pub(crate) to: Option<u32>,
-    pub(crate) factor: Exact,
+    pub(crate) factor: Number,
 }
 
 /// `[[charge]]`: a licence charge (lệ phí), added after the appraisal fee.
@@ -272,8 +272,8 @@ pub(crate) struct ChargeFile {
     #[schemars(with = "String")]
     pub(crate) id: Spanned<String>,
     pub(crate) name: Text,
-    #[schemars(with = "Exact")]
-    pub(crate) amount: Spanned<Exact>,
+    #[schemars(with = "Number")]
+    pub(crate) amount: Spanned<Number>,
     #[serde(default)]
     pub(crate) procedures: Option<Vec<Procedure>>,
     #[serde(default)]

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use toml::Spanned;
 
-use super::model::{AdjustmentFile, AdjustmentKind, ChargeFile, Exact, PatchRef, RowFile};
+use super::model::{AdjustmentFile, AdjustmentKind, ChargeFile, Number, PatchRef, RowFile};
 use super::version::{Adjustment, Charge, ClassMapping, Note, ProcedureRule, Row, ScheduleWarning, Version};
 use crate::date::Date;
 use crate::error::{Finding, Location};
@@ -47,11 +47,11 @@ impl Draft {
     }
 }
 
-pub(crate) fn exact(value: &Spanned<Exact>) -> Decimal {
+pub(crate) fn exact(value: &Spanned<Number>) -> Decimal {
     canonical(value.get_ref().0)
 }
 
-fn check_factor(src: &Src<'_>, value: &Spanned<Exact>, key: &str, findings: &mut Vec<Finding>) -> Decimal {
+fn check_factor(src: &Src<'_>, value: &Spanned<Number>, key: &str, findings: &mut Vec<Finding>) -> Decimal {
     let factor = exact(value);
     if factor < Decimal::ZERO || factor > Decimal::TEN {
         findings.push(
@@ -62,7 +62,7 @@ fn check_factor(src: &Src<'_>, value: &Spanned<Exact>, key: &str, findings: &mut
     factor
 }
 
-fn check_amount(src: &Src<'_>, value: &Spanned<Exact>, key: &str, findings: &mut Vec<Finding>) -> Decimal {
+fn check_amount(src: &Src<'_>, value: &Spanned<Number>, key: &str, findings: &mut Vec<Finding>) -> Decimal {
     let amount = exact(value);
     if amount < Decimal::ZERO {
         findings.push(

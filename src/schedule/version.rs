@@ -34,7 +34,7 @@ pub struct ProcedureRule {
     pub assumption: Option<Text>,
     /// The version (or deviation) that wrote this value; not part of the fingerprint.
     #[serde(skip)]
-    pub origin: String,
+    pub(crate) origin: String,
 }
 
 /// A device class priced by a row.
@@ -78,7 +78,7 @@ pub struct Row {
     pub assumption: Option<Text>,
     /// The version (or deviation) that wrote this value; not part of the fingerprint.
     #[serde(skip)]
-    pub origin: String,
+    pub(crate) origin: String,
 }
 
 impl Row {
@@ -131,7 +131,7 @@ pub struct Adjustment {
     pub assumption: Option<Text>,
     /// The version (or deviation) that wrote this value; not part of the fingerprint.
     #[serde(skip)]
-    pub origin: String,
+    pub(crate) origin: String,
 }
 
 impl Adjustment {
@@ -178,7 +178,7 @@ pub struct Charge {
     pub basis: LegalRef,
     /// The version (or deviation) that wrote this value; not part of the fingerprint.
     #[serde(skip)]
-    pub origin: String,
+    pub(crate) origin: String,
 }
 
 impl Charge {
@@ -230,7 +230,7 @@ pub struct ScheduleWarning {
     pub basis: LegalRef,
     /// The version (or deviation) that wrote it; not part of the fingerprint.
     #[serde(skip)]
-    pub origin: String,
+    pub(crate) origin: String,
 }
 
 impl ScheduleWarning {
@@ -324,7 +324,7 @@ pub struct Exemption {
     pub basis: LegalRef,
     /// The version that wrote it; not part of the fingerprint.
     #[serde(skip)]
-    pub origin: String,
+    pub(crate) origin: String,
 }
 
 /// A provincial deviation applied on top of a national version.
