@@ -143,6 +143,9 @@ pub(crate) fn readings_differ(l: &Licensing<'_>) -> bool {
 
 /// The warnings a quote carries, high first (the order of the quote's `warnings`).
 fn warning_ids(version: &Version, date: Date, l: &Licensing<'_>) -> Vec<WarningRef> {
+    if version.warnings().is_empty() && l.contest.is_none() {
+        return Vec::new();
+    }
     let mut ids: Vec<WarningRef> = version
         .warnings()
         .iter()
@@ -153,6 +156,8 @@ fn warning_ids(version: &Version, date: Date, l: &Licensing<'_>) -> Vec<WarningR
         let level = if readings_differ(l) { WarningLevel::High } else { WarningLevel::Notice };
         ids.push(WarningRef { id: "contested-authority".to_owned(), level });
     }
-    ids.sort_by_key(|w| w.level);
+    if ids.len() > 1 {
+        ids.sort_by_key(|w| w.level);
+    }
     ids
 }

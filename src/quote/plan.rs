@@ -101,8 +101,9 @@ impl Licensing<'_> {
 #[derive(Debug)]
 pub(crate) struct Plan<'v> {
     pub(crate) terms: Terms<'v>,
-    pub(crate) entries: SmallVec<[Entry<'v>; 8]>,
-    pub(crate) lines: SmallVec<[FeeLine<'v>; 8]>,
+    /// What each device is, only when itemising.
+    pub(crate) entries: Vec<Entry<'v>>,
+    pub(crate) lines: SmallVec<[FeeLine<'v>; 6]>,
     pub(crate) licensing: Licensing<'v>,
     /// The texts, only when itemising.
     pub(crate) texts: Option<Box<Texts>>,
@@ -263,7 +264,7 @@ fn unsettled(n: usize, device: &DeviceRef<'_>, c: &Classification) -> Error {
 /// settle a class, a device with neither class nor description); unpriceable ones (a class
 /// with no authority or no fee row, devices that fall to different authorities).
 #[allow(clippy::too_many_lines)]
-#[inline]
+#[inline(always)]
 pub(crate) fn plan<'v>(
     version: &'v Version,
     authority: &'v AuthorityTable,
@@ -286,8 +287,15 @@ pub(crate) fn plan<'v>(
             format!("Hồ sơ không ghi loại cơ sở: biểu phí mặc định là `{}` ({}).", d.kind.key(), d.basis),
         );
     }
-    let mut entries = SmallVec::with_capacity(devices.len());
+    let itemise = texts.is_some();
+    let mut entries = Vec::with_capacity(if itemise { devices.len() } else { 0 });
     let mut lines = SmallVec::with_capacity(devices.len());
+    // An entry is kept only for an itemised quote (a total needs only the fee lines).
+    let mut entry = |e: Entry<'v>| {
+        if itemise {
+            entries.push(e);
+        }
+    };
     let mut missing: Vec<DeviceClass> = Vec::new();
     let mut licensing = Licensing::default();
     let mut contested = false;
@@ -307,7 +315,7 @@ pub(crate) fn plan<'v>(
             Some(d) => match described(classifier, d, date, n, &device, &mut texts)? {
                 Described::Class(k) => k,
                 Described::Zero(class) => {
-                    entries.push(Entry::Zero(class));
+                    entry(Entry::Zero(class));
                     continue;
                 }
             },
@@ -323,7 +331,7 @@ pub(crate) fn plan<'v>(
             },
         };
         if !class.needs_fee_row() {
-            entries.push(zero(&mut texts, Some(class), &not_ionizing_text));
+            entry(zero(&mut texts, Some(class), &not_ionizing_text));
             continue;
         }
         let Some((rule, period_assumption)) = period.and_then(|p| Some((p.rule(class)?, p.assumption()))) else {
@@ -346,7 +354,7 @@ pub(crate) fn plan<'v>(
             }
         }
         if let Some(ex) = version.exemption(class) {
-            entries.push(zero(&mut texts, Some(class), &|| {
+            entry(zero(&mut texts, Some(class), &|| {
                 (
                     ex.basis.to_string(),
                     format!("Exempt from the fee: {}", ex.note.en),
@@ -386,7 +394,7 @@ pub(crate) fn plan<'v>(
             }
             t.per_device.push(DeviceText::Fee((!en.is_empty()).then(|| (en.join(" "), vi.join(" ")))));
         }
-        entries.push(Entry::Fee { line: lines.len(), class, mapping });
+        entry(Entry::Fee { line: lines.len(), class, mapping });
         lines.push(FeeLine { row, count: device.count });
     }
     if !missing.is_empty() {
