@@ -125,11 +125,12 @@ pub(crate) fn price<R: Read + Send>(
     })?;
     progress(read);
     let rows = read;
+    g.finish()?;
 
     // The applications to price, in two halves priced at once; each half sorted by id.
-    let ready: Vec<u32> = (0..g.apps.len())
-        .filter(|&k| !g.apps[k].failed && !g.refused.contains(g.id(&g.apps[k])))
-        .map(|k| u32::try_from(k).unwrap_or(u32::MAX))
+    let ready: Vec<u32> = g
+        .keys()
+        .filter(|&k| g.app(k).is_some_and(|a| !a.failed && (g.refused.is_empty() || !g.refused.contains(g.id(a)))))
         .collect();
     let (first, second) = ready.split_at(ready.len() / 2);
     let gathered = &g;
@@ -143,13 +144,13 @@ pub(crate) fn price<R: Read + Send>(
         g.problems.push(p);
     }
     // Merge the two sorted halves.
-    let key = |d: &Done| gathered_id(&g, d.app);
+    let key = |d: &Done| gathered_bytes(&g, d.app);
     let mut priced: Vec<Done> = Vec::with_capacity(a.len() + b.len());
     let mut b = b.into_iter().peekable();
     let mut a_iter = std::mem::take(&mut a).into_iter().peekable();
     loop {
         let take_a = match (a_iter.peek(), b.peek()) {
-            (Some(x), Some(y)) => key(x).as_bytes() <= key(y).as_bytes(),
+            (Some(x), Some(y)) => key(x) <= key(y),
             (Some(_), None) => true,
             (None, Some(_)) => false,
             (None, None) => break,
@@ -167,7 +168,7 @@ pub(crate) fn price<R: Read + Send>(
                     x.level = x.level.min(w.level);
                 }
                 None => {
-                    let received = g.apps.get(done.app as usize).map_or_else(Date::today_in_vietnam, |p| p.received);
+                    let received = g.app(done.app).map_or_else(Date::today_in_vietnam, |p| p.received);
                     warnings.push(BatchWarning {
                         id: w.id.clone(),
                         level: w.level,
@@ -192,7 +193,7 @@ pub(crate) fn price<R: Read + Send>(
         if i > 0 {
             text.push(b'\n');
         }
-        text.extend_from_slice(gathered_id(&g, done.app).as_bytes());
+        text.extend_from_slice(gathered_bytes(&g, done.app));
         text.push(b',');
         write_amount(done.total.amount(), &mut text);
         if text.len() >= DIGEST_BUFFER {
@@ -230,7 +231,12 @@ pub(crate) fn price<R: Read + Send>(
 
 /// The id of gathered application `k`.
 fn gathered_id<'g>(g: &'g Gathered<'_>, k: u32) -> &'g str {
-    g.apps.get(k as usize).map_or("", |a| g.id(a))
+    g.app(k).map_or("", |a| g.id(a))
+}
+
+/// The bytes of gathered application `k`'s id (for ordering and the digest).
+fn gathered_bytes<'g>(g: &'g Gathered<'_>, k: u32) -> &'g [u8] {
+    g.app(k).map_or(&[][..], |a| g.id_bytes(a))
 }
 
 /// The text of a warning a batch reports: the schedule's, or the contested question.
@@ -255,7 +261,7 @@ fn price_part(book: &Book<'_>, g: &Gathered<'_>, part: &[u32], keep: Keep) -> (V
     let mut done = Vec::with_capacity(part.len());
     let mut problems = Vec::new();
     for &k in part {
-        let Some(app) = g.apps.get(k as usize) else { continue };
+        let Some(app) = g.app(k) else { continue };
         match price_one(book, app, g.spellings.get(app.spelling as usize), keep) {
             Ok((total, authority, lines, warnings)) => {
                 let extra = (!lines.is_empty() || !warnings.is_empty()).then(|| Box::new((lines, warnings)));
@@ -269,7 +275,7 @@ fn price_part(book: &Book<'_>, g: &Gathered<'_>, part: &[u32], keep: Keep) -> (V
             }),
         }
     }
-    done.sort_unstable_by(|x, y| gathered_id(g, x.app).as_bytes().cmp(gathered_id(g, y.app).as_bytes()));
+    done.sort_unstable_by(|x, y| gathered_bytes(g, x.app).cmp(gathered_bytes(g, y.app)));
     (done, problems)
 }
 
