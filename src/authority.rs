@@ -25,6 +25,7 @@ pub use crate::vocab::{Authority, Body};
 
 /// One rule: these classes fall to this authority during the period.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct AuthorityRule {
     /// Who licenses and collects.
     pub authority: Authority,
@@ -43,6 +44,7 @@ pub struct AuthorityRule {
 
 /// The authority a rule of a contested period gives under the other reading.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct AlternativeAuthority {
     /// Who licenses under that reading.
     pub authority: Authority,
@@ -53,6 +55,7 @@ pub struct AlternativeAuthority {
 /// A contested question of a period (e.g. the date licensing moved to the provinces): the
 /// two readings, and why the default one is applied.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Contest {
     /// What is contested.
     pub question: Text,

@@ -10,6 +10,7 @@ pub const MAX_FINDINGS: usize = 10_000;
 
 /// A place in a text file: 1-based line and column (columns count characters, not bytes).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[non_exhaustive]
 pub struct Location {
     /// The file as the user named it (or `<stdin>`, or `fee-schedules/…` for a built-in file).
     pub file: String,
@@ -57,6 +58,7 @@ pub enum Severity {
 
 /// One problem found in a file: where, which key, what is wrong, and a hint to fix it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Finding {
     /// Error or warning.
     pub severity: Severity,
@@ -142,14 +144,15 @@ pub enum ErrorKind {
         /// Close spellings, at most five (Vietnamese names).
         suggestions: Vec<String>,
     },
-    /// A described device whose class the description does not settle.
+    /// A described device whose class the description does not settle (as
+    /// [`Outcome::Ambiguous`](crate::classify::Outcome::Ambiguous) says it).
     UnsettledDevice {
         /// The device's position in the application, from 1.
         device: usize,
         /// The classes it could be (empty: nothing in the description identifies it).
-        candidates: Vec<crate::vocab::class::DeviceClass>,
+        classes: Vec<crate::vocab::class::DeviceClass>,
         /// The description field that would decide, when there are candidates.
-        field: Option<String>,
+        field: Option<crate::vocab::field::Field>,
     },
     /// No schedule version is in force on the date received.
     NothingInForce {

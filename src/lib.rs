@@ -90,8 +90,9 @@
 //! Modules import only from their own layer and those below (a test reads the imports and
 //! keeps it so; docs/architecture.md draws the house):
 //!
-//! 0. base: `text`, `money`, `error`, `number`, `date`, `exact`, `source`, `sheet`;
-//! 1. the legal vocabulary: device classes, legal references, procedures, descriptions;
+//! 0. base: `text`, `money`, `number`, `date`, `exact`, `sheet`;
+//! 1. [`error`], `source` and the legal vocabulary: device classes, legal references,
+//!    procedures, descriptions, fields;
 //! 2. [`application`];
 //! 3. [`schedule`] (versions only);
 //! 4. [`nuclide`], [`province`], [`authority`];

@@ -47,6 +47,7 @@ impl Confidence {
 /// Where a value comes from and how sure we are of it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Provenance {
     /// Confidence tag.
     pub confidence: Confidence,
@@ -56,6 +57,7 @@ pub struct Provenance {
 
 /// One radionuclide.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Nuclide {
     /// Canonical name, e.g. `Cs-137`.
     pub name: String,
@@ -192,6 +194,7 @@ impl Nuclides {
 
 /// One source as evaluated on a date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SourceAssessment {
     /// Canonical nuclide name.
     pub nuclide: String,

@@ -24,7 +24,8 @@ use crate::date::Date;
 use crate::error::Finding;
 use crate::schedule::files::ProvinceFile;
 use crate::schedule::model::DeviationFile;
-use crate::schedule::{DeviationInfo, ProvinceKind, SourceFile, Version};
+use crate::schedule::{DeviationInfo, ProvinceKind, Version};
+use crate::source::SourceFile;
 use crate::source::Src;
 use crate::text::{compact, edit_distance, fold};
 
@@ -34,6 +35,7 @@ pub use crate::schedule::ProvinceKind as Kind;
 
 /// A former province merged into a current one on the reorganisation date.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FormerProvince {
     /// Stable slug, e.g. `binh-duong`.
     pub slug: String,
@@ -117,6 +119,7 @@ impl Province {
 
 /// The result of looking up a province name on a date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ResolvedProvince {
     /// Slug of the unit that is competent on the date.
     pub slug: String,
@@ -135,6 +138,7 @@ pub struct ResolvedProvince {
 
 /// A former province named in an application.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FormerRef {
     /// Slug of the former province.
     pub slug: String,

@@ -15,6 +15,7 @@ use crate::error::{Finding, Location};
 /// One file handed to [`Law::from_files`](crate::Law::from_files): its path relative to the schedule folder
 /// (`national/287-2016.toml`, `provinces/ha-noi.toml`, `authority.toml`), and its text.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct SourceFile {
     /// Path relative to the folder; decides the file's role.
     pub path: String,
@@ -34,6 +35,15 @@ pub(crate) struct Src<'a> {
     /// The last place computed (offset, line index, column), so places asked for in file
     /// order on one long line are counted from there, not from the line's start.
     last: Cell<(usize, usize, usize)>,
+}
+
+impl SourceFile {
+    /// A file of a schedule set: its path relative to the folder (`national/287-2016.toml`,
+    /// `provinces/ha-noi.toml`, `authority.toml`: the path decides its role), the name used
+    /// in messages, and its text.
+    pub fn new(path: impl Into<String>, display_name: impl Into<String>, text: impl Into<String>) -> SourceFile {
+        SourceFile { path: path.into(), display_name: display_name.into(), text: text.into() }
+    }
 }
 
 impl<'a> Src<'a> {

@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
         let mut files: Vec<SourceFile> =
             Law::builtin_files().into_iter().filter(|f| !f.path.starts_with("national/")).collect();
-        files.push(SourceFile { path: "fuzz.toml".into(), display_name: "fuzz.toml".into(), text: text.to_owned() });
+        files.push(SourceFile::new("fuzz.toml", "fuzz.toml", text.to_owned()));
         if let Err(e) = Law::from_files(files) {
             // Every error has a place.
             for f in e.findings().iter().filter(|f| f.is_error()) {

@@ -282,7 +282,7 @@ impl Application {
                                 d.get_ref()
                             ),
                         )
-                        .with_hint("give the date the activity was measured (on the source certificate), on or before the date received"),
+                        .with_hint(super::model::REFERENCE_DATE_HINT),
                     ));
                 }
             }

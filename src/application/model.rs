@@ -9,7 +9,7 @@ use crate::vocab::{Channel, Condition, Description, DeviceClass, FacilityKind, P
 ///
 /// Built with [`DeviceEntry::of_class`] or [`DeviceEntry::described`]; every constructor checks
 /// what an application file's reader checks.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct DeviceEntry {
     pub(crate) class: Option<DeviceClass>,
     pub(crate) description: Option<Description>,
@@ -85,6 +85,25 @@ impl DeviceEntry {
     }
 }
 
+/// Two entries are equal when they say the same (where they were written does not count).
+impl PartialEq for DeviceEntry {
+    fn eq(&self, other: &DeviceEntry) -> bool {
+        (self.class, &self.description, self.count, &self.label)
+            == (other.class, &other.description, other.count, &other.label)
+    }
+}
+
+/// Two applications are equal when they say the same, read from a file or built in code
+/// (where their fields were written does not count).
+impl PartialEq for Application {
+    fn eq(&self, o: &Application) -> bool {
+        (&self.province, self.procedure, self.received, self.channel, &self.applicant)
+            == (&o.province, o.procedure, o.received, o.channel, &o.applicant)
+            && (&self.devices, self.facility_kind, self.sites, &self.conditions)
+                == (&o.devices, o.facility_kind, o.sites, &o.conditions)
+    }
+}
+
 fn check_count(count: u32) -> Result<(), Error> {
     crate::number::count_in(rust_decimal::Decimal::from(count), COUNT)
         .map(|_| ())
@@ -113,7 +132,7 @@ fn check_count(count: u32) -> Result<(), Error> {
 /// assert!(DeviceEntry::of_class(DeviceClass::XrayCt, 0).is_err());
 /// # Ok::<(), radfee::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Application {
     pub(crate) province: String,
     pub(crate) procedure: Procedure,
@@ -241,12 +260,24 @@ impl ApplicationBuilder {
         }
         app.conditions = conditions.iter().map(|c| Condition::new(c)).collect::<Result<_, _>>()?;
         for (i, d) in app.devices.iter().enumerate() {
-            check_sources_dated(d, app.received)
-                .map_err(|e| Error::input(Finding::error(None, Some("device"), format!("device {}: {e}", i + 1))))?;
+            check_sources_dated(d, app.received).map_err(|message| {
+                Error::input(
+                    Finding::error(
+                        d.location.clone(),
+                        Some("source.reference_date"),
+                        format!("device {}: {message}", i + 1),
+                    )
+                    .with_hint(REFERENCE_DATE_HINT),
+                )
+            })?;
         }
         Ok(app)
     }
 }
+
+/// What to do about a source measured after the day received.
+pub(crate) const REFERENCE_DATE_HINT: &str =
+    "give the date the activity was measured (on the source certificate), on or before the date received";
 
 /// Refuses a source measured after the day received (decay cannot be worked backwards).
 fn check_sources_dated(d: &DeviceEntry, received: Date) -> Result<(), String> {

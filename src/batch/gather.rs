@@ -8,11 +8,12 @@
 //! one group, so each is still read in file order. Ids are kept inline when short; memory grows
 //! with the applications (about 64 bytes each) and a bounded stage, not with the rows.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher as _;
 
-use super::read::{Batch, Hasher, Spelling};
-use super::report::{BatchProblem, MAX_APPLICATIONS, Problems};
+use super::read::{Batch, Hasher, NOT_PRICED};
+use super::report::{BatchProblem, MAX_APPLICATIONS, MAX_PROBLEMS, Problems};
+use super::rows::parse_row;
 use crate::application::MAX_COUNT;
 use crate::date::Date;
 use crate::error::{Error, Finding};
@@ -54,6 +55,20 @@ fn store(id: &[u8], long: &mut Vec<u8>) -> Id {
         long.extend_from_slice(id);
         Id::Long { start, end: u32::try_from(long.len()).unwrap_or(u32::MAX) }
     }
+}
+
+/// A distinct province spelling of the batch, resolved once.
+#[derive(Clone, Debug)]
+pub(super) struct Spelling {
+    /// The spelling in NFC.
+    pub(super) text: String,
+    /// The current province (its index) and, for a former province's name, which former one.
+    pub(super) unit: (usize, Option<usize>),
+}
+
+/// Text in NFC, borrowed when it already is (ASCII always is).
+fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() { std::borrow::Cow::Borrowed(text) } else { std::borrow::Cow::Owned(crate::text::nfc(text)) }
 }
 
 /// An application being gathered from its rows.
@@ -179,6 +194,9 @@ pub(super) struct Gathered<'a> {
     /// Applications so far, across the groups.
     count: usize,
     pub(super) spellings: Vec<Spelling>,
+    spelling_index: HashMap<Box<str>, u32, Hasher>,
+    /// Messages for unknown province spellings, by spelling (short ones only).
+    unknown: HashMap<Box<str>, String, Hasher>,
     pub(super) refused: HashSet<String, Hasher>,
     pub(super) problems: Problems,
     pub(super) rows: u64,
@@ -195,6 +213,8 @@ impl<'a> Gathered<'a> {
             long_ids: Vec::new(),
             count: 0,
             spellings: Vec::new(),
+            spelling_index: HashMap::default(),
+            unknown: HashMap::default(),
             refused: HashSet::default(),
             problems: Problems::default(),
             rows: 0,
@@ -218,19 +238,61 @@ impl<'a> Gathered<'a> {
     /// More than [`MAX_APPLICATIONS`] applications.
     pub(super) fn add(&mut self, batch: Batch) -> Result<(), Error> {
         self.rows = batch.rows_read;
-        self.spellings.extend(batch.spellings.iter().cloned());
         for p in &batch.problems {
             self.problems.push(p.clone());
         }
-        self.refused.extend(batch.refused.iter().cloned());
-        for row in &batch.rows {
-            let id = batch.id(row).as_bytes();
+        for id in &batch.refused {
+            self.refused.insert(nfc(id).into_owned());
+        }
+        for raw in &batch.rows {
+            let fields = batch.fields(raw);
+            let line = raw.line;
+            let row = match parse_row(&fields) {
+                Ok(row) => row,
+                Err(message) => {
+                    self.refuse(line, message, fields[0]);
+                    continue;
+                }
+            };
+            let spelling = match self.spelling_index.get(row.province) {
+                Some(&k) => k,
+                None => match self.provinces.unit_of(row.province) {
+                    Some(unit) => {
+                        let k = u32::try_from(self.spellings.len()).unwrap_or(u32::MAX);
+                        self.spellings.push(Spelling { text: crate::text::nfc(row.province), unit });
+                        self.spelling_index.insert(row.province.into(), k);
+                        k
+                    }
+                    None => {
+                        // An unknown province is not kept: its application is refused here,
+                        // with the suggestions worked out once per short spelling.
+                        let message = match self.unknown.get(row.province) {
+                            Some(m) => m.clone(),
+                            None => {
+                                let m = self
+                                    .provinces
+                                    .resolve(row.province, row.received)
+                                    .err()
+                                    .map_or_else(String::new, |e| e.to_string());
+                                if row.province.len() <= 64 && self.unknown.len() < MAX_PROBLEMS {
+                                    self.unknown.insert(row.province.into(), m.clone());
+                                }
+                                m
+                            }
+                        };
+                        self.refuse(line, message, row.id);
+                        continue;
+                    }
+                },
+            };
+            let id = nfc(row.id);
+            let id = id.as_bytes();
             let hash = self.hasher.hash_one(id);
             let staged = Staged {
-                line: row.line,
+                line,
                 hash,
                 id: store(id, &mut self.stage_long),
-                spelling: row.spelling,
+                spelling,
                 received: row.received,
                 procedure: row.procedure,
                 channel: row.channel,
@@ -244,6 +306,21 @@ impl<'a> Gathered<'a> {
             self.gather_stage()?;
         }
         Ok(())
+    }
+
+    /// A row refused for its fields: reported, and its application never priced.
+    fn refuse(&mut self, line: u64, message: String, id: &str) {
+        let id = id.trim();
+        let message = if id.is_empty() { message } else { format!("{message}{NOT_PRICED}") };
+        if !id.is_empty() {
+            self.refused.insert(nfc(id).into_owned());
+        }
+        self.problems.push(BatchProblem {
+            line,
+            application_id: (!id.is_empty()).then(|| crate::text::excerpt(id).into_owned()),
+            message,
+            unpriceable: false,
+        });
     }
 
     /// Gathers what is staged; frees the tables and the stage (the applications stay where

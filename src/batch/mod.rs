@@ -55,8 +55,9 @@ use crate::quote::WarningRef;
 use crate::quote::{Book, DeviceRef};
 use crate::sheet::csv::{CsvRows, Got, Stop};
 use crate::vocab::Authority;
+use gather::Spelling;
 use gather::{Gathered, Pending};
-use read::{Batch, Spelling};
+use read::Batch;
 
 /// A priced application, ready for the digest.
 struct Done {
@@ -100,7 +101,7 @@ pub(crate) fn price<R: Read + Send>(
     let mut g = Gathered::new(provinces);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
     let read = std::thread::scope(|scope| {
-        let reading = scope.spawn(move || read::read_rows(reader, &cols, provinces, &tx));
+        let reading = scope.spawn(move || read::read_rows(reader, &cols, &tx));
         let mut failed = None;
         let mut shown = 0u64;
         for batch in rx.iter() {

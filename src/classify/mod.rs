@@ -30,11 +30,10 @@ mod profiles;
 mod rules;
 
 pub(crate) use classifier::Classifier;
-pub use outcome::{AuthorityReading, Classification, Field, Outcome, Reason, Status};
+pub use outcome::{AuthorityReading, Classification, Outcome, Reason, Status};
 pub use rules::ClassificationRules;
 
 pub use crate::nuclide::SourceAssessment;
 pub use crate::vocab::{
-    Activity, ActivityError, Description, DescriptionBuilder, DeviceClass, Family, MAX_SOURCES, MAX_TEXT, Modality,
-    Radiation, SourceSpec, Use,
+    Description, DescriptionBuilder, DeviceClass, Family, Field, Modality, Radiation, SourceSpec, Use,
 };

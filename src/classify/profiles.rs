@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::lexicon::{self, Meaning};
-use super::outcome::Field;
+use crate::vocab::Field;
 use crate::vocab::{DeviceClass, Radiation, Use};
 // ── Class profiles: what each class is compatible with ──────────────────────────────────────
 

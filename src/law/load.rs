@@ -8,7 +8,8 @@ use crate::classify::ClassificationRules;
 use crate::error::{Error, Finding, Location};
 use crate::nuclide::Nuclides;
 use crate::province::Provinces;
-use crate::schedule::{SourceFile, Version, load_versions};
+use crate::schedule::{Version, load_versions};
+use crate::source::SourceFile;
 use crate::source::Src;
 
 mod builtin {
@@ -82,25 +83,25 @@ pub(super) fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Error> {
                 walk(root, &path, out)?;
             } else if path.extension().is_some_and(|e| e == "toml") {
                 if out.len() >= MAX_FILES {
-                    return Err(Error::input(Finding::error(
+                    return Err(Error::schedule(vec![Finding::error(
                         None,
                         None,
                         format!("the schedule folder {} has more than {MAX_FILES} TOML files", root.display()),
-                    )));
+                    )]));
                 }
                 let display = path.display().to_string();
                 let text = crate::source::read_text_file(&path, MAX_FILE_BYTES, "a schedule")
                     .map_err(|e| if e.is_input() { Error::schedule(e.findings().to_vec()) } else { e })?;
                 let total = out.iter().map(|f: &SourceFile| f.text.len() as u64).sum::<u64>() + text.len() as u64;
                 if total > MAX_TOTAL_BYTES {
-                    return Err(Error::input(Finding::error(
+                    return Err(Error::schedule(vec![Finding::error(
                         None,
                         None,
                         format!(
                             "the schedule folder {} holds more than {MAX_TOTAL_BYTES} bytes of TOML; a schedule set may hold at most that",
                             root.display()
                         ),
-                    )));
+                    )]));
                 }
                 let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
                 out.push(SourceFile { path: rel, display_name: display, text });
@@ -108,12 +109,11 @@ pub(super) fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Error> {
         }
         Ok(())
     }
-    if !dir.is_dir() {
-        return Err(Error::input(Finding::error(
-            None,
-            None,
-            format!("{} is not a folder of schedule files", dir.display()),
-        )));
+    let shown = dir.display().to_string();
+    let meta = std::fs::metadata(dir)
+        .map_err(|e| Error::io(&shown, format!("cannot read the schedule folder {shown}: {e}"), e))?;
+    if !meta.is_dir() {
+        return Err(Error::input(Finding::error(None, None, format!("{shown} is not a folder of schedule files"))));
     }
     let mut out = Vec::new();
     walk(dir, dir, &mut out)?;

@@ -176,6 +176,8 @@ impl Law {
     /// # Errors
     /// An unknown province ([`crate::ErrorKind::UnknownProvince`], located at `province` when
     /// the application came from a file), a described device the description does not settle
+    /// ([`crate::ErrorKind::UnsettledDevice`], with the candidates and the field that would
+    /// decide), a condition or kind of facility the schedule in force does not know
     /// ([`crate::ErrorKind::Input`]), or an application that cannot be priced as one
     /// ([`Error::is_unpriceable`]: no schedule in force, a class with no fee row, devices that
     /// fall to different authorities, amounts too large to compute exactly).

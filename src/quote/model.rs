@@ -284,7 +284,7 @@ impl StepKind {
 
 /// What [`Law::total`](crate::Law::total) gives: the amount due and who collects it, without
 /// the itemised lines. The same engine as the quote, recording nothing.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Total {
     /// The amount due.
@@ -300,7 +300,7 @@ pub struct Total {
 
 /// A warning a quote carries, by id and level (the texts are in the schedule, or in
 /// [`QuoteWarning`] on the itemised quote).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct WarningRef {
     /// The warning's id (`contested-authority` for a contested licensing authority).

@@ -231,14 +231,14 @@ fn agreement(n: usize, given: DeviceClass, c: &Classification) -> (String, Strin
 
 /// The error for a described device whose class the description does not settle.
 fn unsettled(n: usize, device: &DeviceRef<'_>, c: &Classification) -> Error {
-    let (message, candidates, field) = match &c.outcome {
+    let (message, classes, field) = match &c.outcome {
         Outcome::Ambiguous { classes, field } => (
             format!(
                 "device {n}: the description does not settle the class: it could be {}; give `{field}` to decide (or give class = \"<key>\")",
                 classes.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", "),
             ),
             classes.clone(),
-            Some(field.key().to_owned()),
+            Some(*field),
         ),
         _ => (
             format!(
@@ -250,7 +250,7 @@ fn unsettled(n: usize, device: &DeviceRef<'_>, c: &Classification) -> Error {
         ),
     };
     Error::new(
-        ErrorKind::UnsettledDevice { device: n, candidates, field },
+        ErrorKind::UnsettledDevice { device: n, classes, field },
         Finding::error(device.location.cloned(), Some("device"), message),
     )
 }

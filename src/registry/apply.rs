@@ -72,14 +72,14 @@ pub(super) fn apply_recorded(state: &mut State, e: &Event) {
     }
 }
 
-fn province_slug(schedules: &Law, name: &str, date: Date) -> Result<String, Error> {
-    let (r, current) = schedules.provinces().resolve(name, date).map_err(|e| refuse(date, e.to_string()))?;
+fn province_slug(law: &Law, name: &str, date: Date) -> Result<String, Error> {
+    let (r, current) = law.provinces().resolve(name, date).map_err(|e| refuse(date, e.to_string()))?;
     Ok(if r.historical { current.slug().to_owned() } else { r.slug })
 }
 
 /// Validates `event` against `state`, normalises it (province slugs, classes), applies it, and
 /// returns the event as recorded.
-pub(super) fn apply_to(state: &mut State, schedules: &Law, mut event: Event) -> Result<Event, Error> {
+pub(super) fn apply_to(state: &mut State, law: &Law, mut event: Event) -> Result<Event, Error> {
     let date = event.date;
     let active = |state: &State, id: &str| -> Result<(), Error> {
         match state.equipment.get(id) {
@@ -98,7 +98,7 @@ pub(super) fn apply_to(state: &mut State, schedules: &Law, mut event: Event) -> 
             if state.facilities.contains_key(&facility.id) {
                 return Err(refuse(date, format!("a facility with id `{}` is already registered", facility.id)));
             }
-            facility.province = province_slug(schedules, &facility.province, date)?;
+            facility.province = province_slug(law, &facility.province, date)?;
         }
         Change::RegisterEquipment { equipment } => {
             if equipment.id.trim().is_empty() {
@@ -121,7 +121,7 @@ pub(super) fn apply_to(state: &mut State, schedules: &Law, mut event: Event) -> 
                 ));
             };
             if equipment.class.is_none() && !equipment.description.is_empty() {
-                let c = schedules.classify(&equipment.description, date)?;
+                let c = law.classify(&equipment.description, date)?;
                 equipment.class = c.class();
             }
             if equipment.class.is_none() {
@@ -131,7 +131,7 @@ pub(super) fn apply_to(state: &mut State, schedules: &Law, mut event: Event) -> 
                 ));
             }
             equipment.province = match (equipment.mobile, equipment.province.trim()) {
-                (false, p) if !p.is_empty() => province_slug(schedules, p, date)?,
+                (false, p) if !p.is_empty() => province_slug(law, p, date)?,
                 _ => facility.province.clone(),
             };
             equipment.status = EquipmentStatus::InService;
@@ -171,7 +171,7 @@ pub(super) fn apply_to(state: &mut State, schedules: &Law, mut event: Event) -> 
                         ),
                     ));
                 }
-                *p = province_slug(schedules, p, date)?;
+                *p = province_slug(law, p, date)?;
             }
         }
         Change::Decommission { id } => active(state, id)?,
@@ -226,7 +226,7 @@ pub(super) fn apply_to(state: &mut State, schedules: &Law, mut event: Event) -> 
                 }
                 active(state, d)?;
                 if let Some(class) = state.equipment.get(d).and_then(|e| e.class) {
-                    match schedules.authority().rule(class, licence.issued) {
+                    match law.authority().rule(class, licence.issued) {
                         Some((rule, _)) if rule.authority != licence.authority => {
                             return Err(refuse(
                                 date,

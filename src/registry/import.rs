@@ -69,6 +69,7 @@ const HEADERS: &[(&str, &[&str])] = &[
 
 /// A row that was not imported.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ImportProblem {
     /// The CSV line (1 is the header).
     pub line: u64,
@@ -85,6 +86,7 @@ impl std::fmt::Display for ImportProblem {
 /// What an import did. Every data row read is either imported or refused:
 /// `rows == imported + refused`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ImportReport {
     /// Data rows read (blank rows and rows of only delimiters are not rows).
     pub rows: u64,
@@ -133,12 +135,7 @@ impl Registry {
     /// # Errors
     /// An input error when the file cannot be read as CSV (an I/O error, a row that never ends)
     /// or its header is wrong.
-    pub fn import_csv<R: std::io::Read>(
-        &mut self,
-        schedules: &Law,
-        input: R,
-        date: Date,
-    ) -> Result<ImportReport, Error> {
+    pub fn import_csv<R: std::io::Read>(&mut self, law: &Law, input: R, date: Date) -> Result<ImportReport, Error> {
         use crate::sheet::csv::{CsvRows, Got, Stop};
         let header_error =
             |line: u64, m: String| Error::input(Finding::error(None, Some("header"), format!("line {line}: {m}")));
@@ -263,7 +260,7 @@ impl Registry {
                 })
             })();
             let outcome = result.and_then(|equipment| {
-                self.apply(schedules, Event { date, change: Change::RegisterEquipment { equipment } })
+                self.apply(law, Event { date, change: Change::RegisterEquipment { equipment } })
                     .map_err(|e| e.findings().iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; "))
             });
             match outcome {

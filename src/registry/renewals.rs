@@ -18,6 +18,7 @@ pub const RENEWAL_NOTICE_DAYS: i64 = 45;
 
 /// A licence whose renewal falls due in a window, with its ready-made application.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct RenewalDue {
     /// The licence.
     pub licence: Licence,
@@ -32,6 +33,7 @@ pub struct RenewalDue {
 
 /// Renewals due in a window and their totals.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct RenewalReport {
     /// Each renewal, by filing deadline then licence number.
     pub renewals: Vec<RenewalDue>,
@@ -47,7 +49,7 @@ impl Registry {
     /// Licences whose renewal must be filed in `from..=to` (45 days before expiry, Decree
     /// 142/2020), each turned into a renewal application received on its filing deadline,
     /// for the devices still active, and priced.
-    pub fn renewals_due(&self, schedules: &Law, from: Date, to: Date) -> RenewalReport {
+    pub fn renewals_due(&self, law: &Law, from: Date, to: Date) -> RenewalReport {
         let mut renewals = Vec::new();
         for l in self.state.licences.values() {
             let Some(file_by) = Date::from_days(l.expires.to_days() - RENEWAL_NOTICE_DAYS) else { continue };
@@ -75,7 +77,7 @@ impl Registry {
             let (application, quote) = if any {
                 match builder.build() {
                     Ok(a) => {
-                        let q = schedules.quote(&a);
+                        let q = law.quote(&a);
                         (Some(a), q)
                     }
                     Err(e) => (None, Err(e)),

@@ -101,7 +101,7 @@ impl Registry {
     /// An input error saying why the event is refused (dated before the last one, an unknown
     /// province or facility, a serial already registered, a licence issued by the wrong
     /// authority…); the registry is unchanged.
-    pub fn apply(&mut self, schedules: &Law, event: Event) -> Result<(), Error> {
+    pub fn apply(&mut self, law: &Law, event: Event) -> Result<(), Error> {
         if self.history.len() >= MAX_EVENTS {
             return Err(refuse(event.date, format!("the registry already holds {MAX_EVENTS} events, the limit")));
         }
@@ -132,7 +132,7 @@ impl Registry {
                 ),
             ));
         }
-        let event = apply_to(&mut self.state, schedules, event)?;
+        let event = apply_to(&mut self.state, law, event)?;
         if let Change::RegisterEquipment { equipment } = &event.change
             && let Some(key) = serial_key(equipment)
         {
@@ -176,7 +176,7 @@ impl Registry {
     /// # Errors
     /// An input error at its place: TOML syntax, an unknown key, an event the registry's rules
     /// refuse, a `[state]` that does not match the history.
-    pub fn from_toml(file: &str, text: &str, schedules: &Law) -> Result<Registry, Error> {
+    pub fn from_toml(file: &str, text: &str, law: &Law) -> Result<Registry, Error> {
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
         struct StoredToml {
@@ -191,7 +191,7 @@ impl Registry {
             let place = src.at(e.span());
             (Some(place), e.into_inner())
         });
-        Registry::rebuild(file, events.map(Ok), stored.state, schedules)
+        Registry::rebuild(file, events.map(Ok), stored.state, law)
     }
 
     /// Reads a registry written by [`Registry::to_json`]. Exact numbers are strings in this
@@ -200,7 +200,7 @@ impl Registry {
     ///
     /// # Errors
     /// As [`Registry::from_toml`], and a number written with a fraction or an exponent.
-    pub fn from_json(file: &str, text: &str, schedules: &Law) -> Result<Registry, Error> {
+    pub fn from_json(file: &str, text: &str, law: &Law) -> Result<Registry, Error> {
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
         struct StoredJson<'a> {
@@ -235,19 +235,19 @@ impl Registry {
                 .map(|e| (Some(at.clone()), e))
                 .map_err(|e| Error::input(Finding::error(Some(at), Some("history"), plain_json_message(&e))))
         });
-        Registry::rebuild(file, events, stored.state, schedules)
+        Registry::rebuild(file, events, stored.state, law)
     }
 
     fn rebuild(
         file: &str,
         events: impl Iterator<Item = Result<(Option<crate::error::Location>, Event), Error>>,
         given: State,
-        schedules: &Law,
+        law: &Law,
     ) -> Result<Registry, Error> {
         let mut registry = Registry::new();
         for event in events {
             let (place, event) = event?;
-            registry.apply(schedules, event).map_err(|e| e.at(place.as_ref()))?;
+            registry.apply(law, event).map_err(|e| e.at(place.as_ref()))?;
         }
         if given != State::default() && given != registry.state {
             return Err(Error::input(Finding::error(
@@ -267,8 +267,8 @@ impl Registry {
     ///
     /// # Errors
     /// An input error when the province is unknown.
-    pub fn in_province<'a>(&'a self, schedules: &Law, province: &str, date: Date) -> Result<Vec<&'a Equipment>, Error> {
-        let (resolved, current) = schedules
+    pub fn in_province<'a>(&'a self, law: &Law, province: &str, date: Date) -> Result<Vec<&'a Equipment>, Error> {
+        let (resolved, current) = law
             .provinces()
             .resolve(province, date)
             .map_err(|e| Error::input(Finding::error(None, Some("province"), e.to_string())))?;
@@ -289,9 +289,9 @@ impl Registry {
     }
 
     /// Equipment that falls to `authority` on `date`.
-    pub fn under_authority(&self, schedules: &Law, authority: Authority, date: Date) -> Vec<&Equipment> {
+    pub fn under_authority(&self, law: &Law, authority: Authority, date: Date) -> Vec<&Equipment> {
         self.equipment_where(|e| {
-            e.class.and_then(|c| schedules.authority().rule(c, date)).is_some_and(|(r, _)| r.authority == authority)
+            e.class.and_then(|c| law.authority().rule(c, date)).is_some_and(|(r, _)| r.authority == authority)
         })
     }
 

@@ -29,7 +29,6 @@ mod versions;
 
 pub use crate::error::MAX_FINDINGS;
 pub use crate::money::Rounding;
-pub use crate::source::SourceFile;
 pub use crate::vocab::{LegalRef, Text};
 pub use diff::{Difference, diff};
 pub use files::ProvinceKind;

@@ -11,21 +11,33 @@ fn render<T: schemars::JsonSchema>() -> Result<String, serde_json::Error> {
 }
 
 /// The schema of a schedule version file (`fee-schedules/national/*.toml`).
+///
+/// # Errors
+/// Only if the JSON writer fails, which this schema cannot cause.
 pub fn version() -> Result<String, serde_json::Error> {
     render::<VersionFile>()
 }
 
 /// The schema of a province file (`fee-schedules/provinces/*.toml`).
+///
+/// # Errors
+/// As [`version`].
 pub fn province() -> Result<String, serde_json::Error> {
     render::<ProvinceFile>()
 }
 
 /// The schema of `fee-schedules/authority.toml`.
+///
+/// # Errors
+/// As [`version`].
 pub fn authority() -> Result<String, serde_json::Error> {
     render::<AuthorityFile>()
 }
 
 /// The schema of an application file (docs/application.md).
+///
+/// # Errors
+/// As [`version`].
 pub fn application() -> Result<String, serde_json::Error> {
     Ok(serde_json::to_string_pretty(&crate::application::application_schema())? + "\n")
 }

@@ -13,6 +13,7 @@ use crate::vocab::{Channel, ClassMap, Condition, DeviceClass, LegalRef, Procedur
 
 /// How and where amounts are rounded. Never implicit: every schedule states it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct RoundingRule {
     /// Which way ties and remainders go.
     pub strategy: Rounding,
@@ -24,6 +25,7 @@ pub struct RoundingRule {
 
 /// The factor applied to the new-licence fee for one procedure, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ProcedureRule {
     /// e.g. 0.75 for a renewal.
     pub factor: Decimal,
@@ -39,6 +41,7 @@ pub struct ProcedureRule {
 
 /// A device class priced by a row.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ClassMapping {
     /// The class.
     pub class: DeviceClass,
@@ -51,6 +54,7 @@ pub struct ClassMapping {
 
 /// One row of the fee table.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Row {
     /// The circular's own numbering, e.g. `1.4.4`.
     pub id: String,
@@ -90,6 +94,7 @@ impl Row {
 
 /// A dated, cited adjustment of the running amount.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Adjustment {
     /// Stable id.
     pub id: String,
@@ -158,6 +163,7 @@ impl Adjustment {
 
 /// A licence charge (lệ phí).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Charge {
     /// Stable id.
     pub id: String,
@@ -190,6 +196,7 @@ impl Charge {
 
 /// A note printed on every quote made under a version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Note {
     /// Its id, when it has one (a later version may withdraw it with `remove_notes`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -213,6 +220,7 @@ pub struct Note {
 
 /// A warning a version shows on the quotes it concerns (`[[warning]]`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ScheduleWarning {
     /// Stable id.
     pub id: String,
@@ -286,6 +294,7 @@ fn is_sum(a: &Aggregation) -> bool {
 
 /// The kind of facility a version assumes when an application does not state one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct FacilityDefault {
     /// The kind assumed.
     pub kind: crate::vocab::FacilityKind,
@@ -295,6 +304,7 @@ pub struct FacilityDefault {
 
 /// An indexed unit (e.g. a "fee unit") and its money value by date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Index {
     /// Id rows refer to.
     pub id: String,
@@ -315,6 +325,7 @@ impl Index {
 
 /// A whole class exempt from the fee under a version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Exemption {
     /// The class.
     pub class: DeviceClass,
@@ -329,6 +340,7 @@ pub struct Exemption {
 
 /// A provincial deviation applied on top of a national version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct DeviationInfo {
     /// The province's slug.
     pub province: String,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 /// A text in Vietnamese and English.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Text {
     /// Vietnamese.
     pub vi: String,
@@ -21,6 +22,7 @@ pub struct Text {
 /// A legal reference: the document, and where in it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct LegalRef {
     /// The document's number and kind, e.g. `Thông tư 287/2016/TT-BTC`.
     pub document: String,
@@ -33,6 +35,13 @@ pub struct LegalRef {
     /// Where the text (or the secondary source used) can be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+impl Text {
+    /// A text in Vietnamese and English.
+    pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Text {
+        Text { vi: vi.into(), en: en.into() }
+    }
 }
 
 impl fmt::Display for LegalRef {
@@ -80,6 +89,7 @@ impl Authority {
 
 /// A body that appraises and collects the fee.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Body {
     /// Vietnamese name.
     pub vi: String,

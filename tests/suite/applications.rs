@@ -201,3 +201,20 @@ fn an_unknown_modality_points_at_its_line_with_a_suggestion() {
     let err = Application::from_toml("a.toml", text).unwrap_err();
     assert_eq!(err.to_string(), "a.toml:7:12: unknown modality `panorama`; did you mean `panoramic`? (key `modality`)");
 }
+
+#[test]
+fn an_application_read_from_a_file_equals_the_same_built_in_code() {
+    use crate::r::{Channel, DeviceClass, DeviceEntry, Procedure};
+    let read = crate::app(
+        "province = \"Đồng Nai\"\nprocedure = \"renewal\"\nreceived = 2025-09-15\nchannel = \"online\"\n[[device]]\nclass = \"xray_ct\"\n[[device]]\nclass = \"xray_dental_panoramic\"\ncount = 2\n",
+    );
+    let built = Application::builder("Đồng Nai", Procedure::Renewal, "2025-09-15".parse().unwrap())
+        .channel(Channel::Online)
+        .device(DeviceEntry::of_class(DeviceClass::XrayCt, 1).unwrap())
+        .device(DeviceEntry::of_class(DeviceClass::XrayDentalPanoramic, 2).unwrap())
+        .build()
+        .unwrap();
+    assert_eq!(read, built, "where a field was written does not make two applications differ");
+    let other = built.to_builder().channel(Channel::InPerson).build().unwrap();
+    assert_ne!(read, other);
+}

@@ -85,6 +85,17 @@ const FACTORS: &[(Procedure, i64, i64)] = &[
     (Procedure::Declaration, 0, 1),
 ];
 
+/// Point 7 (import and export of sources) as Circular 287/2016/TT-BTC set it, before Circular
+/// 116/2021/TT-BTC halved it from 2022-02-05.
+fn before_116(key: &str) -> Option<i64> {
+    match key {
+        "import_export_source_above_medium" => Some(7_000_000),
+        "import_export_source_medium" => Some(2_000_000),
+        "import_export_source_below_medium" => Some(1_000_000),
+        _ => None,
+    }
+}
+
 const BY_ANALOGY: &[&str] =
     &["xray_veterinary", "spect_ct", "xrd_analyzer", "electron_microscope", "xray_cabinet_inspection"];
 
@@ -98,7 +109,8 @@ fn every_class_has_its_row_and_fee_under_every_procedure() {
     for &(key, row, fee) in FEES {
         let class = DeviceClass::from_key(key).unwrap();
         for &(procedure, num, den) in FACTORS {
-            for (day, count) in [("2024-05-10", 1u32), ("2026-03-02", 3u32)] {
+            for (day, count) in [("2019-06-03", 2u32), ("2024-05-10", 1u32), ("2026-03-02", 3u32)] {
+                let fee = if day < "2022-02-05" { before_116(key).unwrap_or(fee) } else { fee };
                 let app =
                     Application::builder("Huế", procedure, date(day)).device(crate::dev(class, count)).build().unwrap();
                 let q = s.quote(&app).unwrap_or_else(|e| panic!("{key} {procedure}: {e}"));
@@ -355,11 +367,7 @@ fn a_new_circular_is_one_version_file() {
     let text =
         std::fs::read_to_string(root().join("tests/fixtures/good/new-circular/national/74-2026-example.toml")).unwrap();
     let mut files = Law::builtin_files();
-    files.push(crate::r::SourceFile {
-        path: "national/74-2026-example.toml".into(),
-        display_name: "74-2026-example.toml".into(),
-        text,
-    });
+    files.push(crate::r::SourceFile::new("national/74-2026-example.toml", "74-2026-example.toml", text));
     let s = Law::from_files(files).unwrap_or_else(|e| panic!("{e}"));
     let q = |procedure: Procedure, day: &str, class: DeviceClass| {
         s.quote(&Application::builder("Huế", procedure, date(day)).device(crate::dev(class, 1)).build().unwrap())
@@ -408,7 +416,7 @@ fn withdrawing_what_is_not_there_is_refused() {
             "id = \"x\"\nextends = \"vn-287-2016-a63-2023\"\neffective_from = 2027-01-01\nlegal_basis = {{ document = \"x\" }}\n{key} = [\"nope\"]\n"
         );
         let mut files = Law::builtin_files();
-        files.push(crate::r::SourceFile { path: "national/x.toml".into(), display_name: "x.toml".into(), text });
+        files.push(crate::r::SourceFile::new("national/x.toml", "x.toml", text));
         let e = Law::from_files(files).unwrap_err().to_string();
         assert!(e.contains(&format!("x.toml:5:{}: {message}", key.len() + 5)), "{key}: {e}");
     }

@@ -163,7 +163,7 @@ fn oversized_schedule_sets_are_refused_before_they_are_read() {
     let message = schedule_error(&big);
     assert!(message.starts_with("s.toml:1:1: the file is 1048577 bytes"), "{message}");
     let files: Vec<SourceFile> = (0..=crate::r::MAX_FILES)
-        .map(|i| SourceFile { path: format!("v{i}.toml"), display_name: format!("v{i}.toml"), text: String::new() })
+        .map(|i| SourceFile::new(format!("v{i}.toml"), format!("v{i}.toml"), String::new()))
         .collect();
     assert!(Law::from_files(files).unwrap_err().to_string().contains("at most 1000"));
 }

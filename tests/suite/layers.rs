@@ -97,7 +97,21 @@ fn code_only(text: &str) -> String {
 
 /// Expands one use tree (`a::{b, c::{d, e}}`) into its paths.
 fn expand(tree: &str) -> Vec<String> {
-    let tree: String = tree.split(" as ").next().unwrap_or("").split_whitespace().collect();
+    // `a as b` imports `a`: drop each rename, wherever it stands in the tree.
+    let mut words: Vec<&str> = Vec::new();
+    let mut it = tree.split_whitespace().peekable();
+    while let Some(w) = it.next() {
+        if w == "as" {
+            // The alias may carry the list's punctuation (`b,` or `b}`): keep that.
+            if let Some(alias) = it.next() {
+                let tail = alias.trim_start_matches(|c: char| c.is_alphanumeric() || c == '_');
+                words.push(tail);
+            }
+        } else {
+            words.push(w);
+        }
+    }
+    let tree: String = words.concat();
     let Some(open) = tree.find('{') else { return vec![tree] };
     let prefix = &tree[..open];
     let inner = &tree[open + 1..tree.rfind('}').unwrap_or(tree.len())];
@@ -121,6 +135,31 @@ fn expand(tree: &str) -> Vec<String> {
 /// Every module path used by a file's code, as written (`crate::a::b`, `super::c`, `self::d`).
 fn paths(code: &str) -> Vec<(usize, String)> {
     let mut found = Vec::new();
+    // A path broken over lines (`crate::\n    quote::Quote`) is read as one.
+    let joined;
+    let code = if code.contains("::\n") || code.contains(":: ") {
+        let mut out = String::with_capacity(code.len());
+        let mut rest = code;
+        while let Some(k) = rest.find("::") {
+            out.push_str(&rest[..k + 2]);
+            let after = &rest[k + 2..];
+            let trimmed = after.trim_start();
+            // Keep the line count: the newlines skipped go after the path's end.
+            let skipped = &after[..after.len() - trimmed.len()];
+            rest = trimmed;
+            if skipped.contains('\n') {
+                let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':')).unwrap_or(rest.len());
+                out.push_str(&rest[..end]);
+                out.extend(skipped.chars().filter(|&c| c == '\n'));
+                rest = &rest[end..];
+            }
+        }
+        out.push_str(rest);
+        joined = out;
+        joined.as_str()
+    } else {
+        code
+    };
     // Use trees (may span lines).
     let mut rest = code;
     let mut offset = 0;
@@ -253,7 +292,23 @@ fn read_house() -> House {
         let mut out = Vec::new();
         let code = code_only(text);
         let inline = inline_modules(&code);
-        for (line, p) in paths(&code) {
+        let mut all = paths(&code);
+        // Paths written in strings of attributes (`#[serde(with = "crate::x::y")]`) are
+        // imports too.
+        for (n, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with("#[") {
+                for head in ["\"crate::", "\"super::", "\"self::"] {
+                    let mut from = 0;
+                    while let Some(k) = line[from..].find(head) {
+                        let at = from + k + 1;
+                        let end = line[at..].find('"').map_or(line.len(), |e| at + e);
+                        all.push((n + 1, line[at..end].to_owned()));
+                        from = end;
+                    }
+                }
+            }
+        }
+        for (line, p) in all {
             // Inside `mod tests { … }`, `super` is the file's own module.
             let depth = inline.iter().filter(|(a, b)| (*a..=*b).contains(&line)).count();
             let mut p = p;
@@ -264,6 +319,7 @@ fn read_house() -> House {
                     p = "self".to_owned();
                 }
             }
+            let p = p.strip_prefix("self::").filter(|r| r.starts_with("super")).map_or(p.clone(), str::to_owned);
             let segs: Vec<&str> = p.split("::").filter(|s| !s.is_empty()).collect();
             let mut abs: Vec<String> = Vec::new();
             let mut it = segs.iter().peekable();
@@ -303,9 +359,25 @@ fn layer_of(rel: &str) -> Option<u8> {
 #[test]
 fn every_module_has_a_layer() {
     let house = read_house();
-    let missing: Vec<&String> =
-        house.lines.keys().filter(|f| *f != "lib.rs" && *f != "law.rs" && layer_of(f).is_none()).collect();
+    let missing: Vec<&String> = house.lines.keys().filter(|f| *f != "lib.rs" && layer_of(f).is_none()).collect();
     assert!(missing.is_empty(), "modules without a layer in tests/suite/layers.rs: {missing:?}");
+}
+
+#[test]
+fn no_module_renames_the_crate() {
+    // `use crate as c;` would hide every path after it from this check.
+    let house = read_house();
+    let renamed: Vec<&String> = house
+        .lines
+        .keys()
+        .filter(|f| {
+            let text = std::fs::read_to_string(root().join("src").join(f)).unwrap();
+            let code = code_only(&text);
+            code.split_whitespace().collect::<Vec<_>>().windows(3).any(|w| w[0] == "crate" && w[1] == "as")
+                || code.contains("crate as ")
+        })
+        .collect();
+    assert!(renamed.is_empty(), "`use crate as …` in {renamed:?}");
 }
 
 #[test]
@@ -393,6 +465,13 @@ fn the_checker_sees_use_trees_and_paths() {
     );
     let got: Vec<String> = paths(&code).into_iter().map(|(_, p)| p).collect();
     assert_eq!(got, ["crate::a::b", "crate::a::c::D", "crate::a::c::E", "super::x::g"]);
+    // Renames anywhere in a tree, and paths broken over lines.
+    let got: Vec<String> =
+        paths(&code_only("use crate::{date::Date as D, quote::Quote};\nfn f() { crate::\n    law::Law::x(); }\n"))
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+    assert_eq!(got, ["crate::date::Date", "crate::quote::Quote", "crate::law::Law::x"]);
     assert_eq!(module_of("schedule/mod.rs"), ["schedule"]);
     assert_eq!(module_of("schedule/load.rs"), ["schedule", "load"]);
     assert!(is_use_line("    pub(crate) use load::X;"));

@@ -88,7 +88,7 @@ pub fn shuffle<T>(items: &mut [T], seed: u64) {
 pub fn with_version(name: &str, text: &str) -> Vec<r::SourceFile> {
     let mut files: Vec<r::SourceFile> =
         Law::builtin_files().into_iter().filter(|f| !f.path.starts_with("national/")).collect();
-    files.push(r::SourceFile { path: "s.toml".into(), display_name: name.into(), text: text.to_owned() });
+    files.push(r::SourceFile::new("s.toml", name, text.to_owned()));
     files
 }
 
