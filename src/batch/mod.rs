@@ -55,9 +55,8 @@ use crate::quote::WarningRef;
 use crate::quote::{Book, DeviceRef};
 use crate::sheet::csv::{CsvRows, Got, Stop};
 use crate::vocab::Authority;
-use gather::Spelling;
 use gather::{Gathered, Pending};
-use read::Batch;
+use read::{Batch, Spelling};
 
 /// A priced application, ready for the digest.
 struct Done {
@@ -101,7 +100,7 @@ pub(crate) fn price<R: Read + Send>(
     let mut g = Gathered::new(provinces);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
     let read = std::thread::scope(|scope| {
-        let reading = scope.spawn(move || read::read_rows(reader, &cols, &tx));
+        let reading = scope.spawn(move || read::read_rows(reader, &cols, provinces, &tx));
         let mut failed = None;
         let mut shown = 0u64;
         for batch in rx.iter() {
@@ -126,12 +125,11 @@ pub(crate) fn price<R: Read + Send>(
     })?;
     progress(read);
     let rows = read;
-    g.finish()?;
 
     // The applications to price, in two halves priced at once; each half sorted by id.
-    let ready: Vec<u32> = g
-        .keys()
-        .filter(|&k| g.app(k).is_some_and(|a| !a.failed && (g.refused.is_empty() || !g.refused.contains(g.id(a)))))
+    let ready: Vec<u32> = (0..g.apps.len())
+        .filter(|&k| !g.apps[k].failed && !g.refused.contains(g.id(&g.apps[k])))
+        .map(|k| u32::try_from(k).unwrap_or(u32::MAX))
         .collect();
     let (first, second) = ready.split_at(ready.len() / 2);
     let gathered = &g;
@@ -145,13 +143,13 @@ pub(crate) fn price<R: Read + Send>(
         g.problems.push(p);
     }
     // Merge the two sorted halves.
-    let key = |d: &Done| gathered_bytes(&g, d.app);
+    let key = |d: &Done| gathered_id(&g, d.app);
     let mut priced: Vec<Done> = Vec::with_capacity(a.len() + b.len());
     let mut b = b.into_iter().peekable();
     let mut a_iter = std::mem::take(&mut a).into_iter().peekable();
     loop {
         let take_a = match (a_iter.peek(), b.peek()) {
-            (Some(x), Some(y)) => key(x) <= key(y),
+            (Some(x), Some(y)) => key(x).as_bytes() <= key(y).as_bytes(),
             (Some(_), None) => true,
             (None, Some(_)) => false,
             (None, None) => break,
@@ -169,7 +167,7 @@ pub(crate) fn price<R: Read + Send>(
                     x.level = x.level.min(w.level);
                 }
                 None => {
-                    let received = g.app(done.app).map_or_else(Date::today_in_vietnam, |p| p.received);
+                    let received = g.apps.get(done.app as usize).map_or_else(Date::today_in_vietnam, |p| p.received);
                     warnings.push(BatchWarning {
                         id: w.id.clone(),
                         level: w.level,
@@ -194,7 +192,7 @@ pub(crate) fn price<R: Read + Send>(
         if i > 0 {
             text.push(b'\n');
         }
-        text.extend_from_slice(gathered_bytes(&g, done.app));
+        text.extend_from_slice(gathered_id(&g, done.app).as_bytes());
         text.push(b',');
         write_amount(done.total.amount(), &mut text);
         if text.len() >= DIGEST_BUFFER {
@@ -232,12 +230,7 @@ pub(crate) fn price<R: Read + Send>(
 
 /// The id of gathered application `k`.
 fn gathered_id<'g>(g: &'g Gathered<'_>, k: u32) -> &'g str {
-    g.app(k).map_or("", |a| g.id(a))
-}
-
-/// The bytes of gathered application `k`'s id (for ordering and the digest).
-fn gathered_bytes<'g>(g: &'g Gathered<'_>, k: u32) -> &'g [u8] {
-    g.app(k).map_or(&[][..], |a| g.id_bytes(a))
+    g.apps.get(k as usize).map_or("", |a| g.id(a))
 }
 
 /// The text of a warning a batch reports: the schedule's, or the contested question.
@@ -262,7 +255,7 @@ fn price_part(book: &Book<'_>, g: &Gathered<'_>, part: &[u32], keep: Keep) -> (V
     let mut done = Vec::with_capacity(part.len());
     let mut problems = Vec::new();
     for &k in part {
-        let Some(app) = g.app(k) else { continue };
+        let Some(app) = g.apps.get(k as usize) else { continue };
         match price_one(book, app, g.spellings.get(app.spelling as usize), keep) {
             Ok((total, authority, lines, warnings)) => {
                 let extra = (!lines.is_empty() || !warnings.is_empty()).then(|| Box::new((lines, warnings)));
@@ -276,7 +269,7 @@ fn price_part(book: &Book<'_>, g: &Gathered<'_>, part: &[u32], keep: Keep) -> (V
             }),
         }
     }
-    done.sort_unstable_by(|x, y| gathered_bytes(g, x.app).cmp(gathered_bytes(g, y.app)));
+    done.sort_unstable_by(|x, y| gathered_id(g, x.app).as_bytes().cmp(gathered_id(g, y.app).as_bytes()));
     (done, problems)
 }
 
