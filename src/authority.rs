@@ -163,6 +163,19 @@ impl AuthorityTable {
                         ));
                     }
                 }
+                if let Some(alt) = rule.alternative.as_ref().filter(|a| *a.authority.get_ref() == rule.authority) {
+                    findings.push(
+                        src.error(
+                            &alt.authority,
+                            "rule.alternative.authority",
+                            format!(
+                                "the alternative authority is the rule's own (`{}`): the two readings would not differ",
+                                rule.authority.key()
+                            ),
+                        )
+                        .with_hint("name the authority the other reading gives, or remove `alternative`"),
+                    );
+                }
                 if rule.alternative.is_some() && p.contest.is_none() {
                     findings.push(
                         src.error(
@@ -180,7 +193,7 @@ impl AuthorityTable {
                     alternative: rule
                         .alternative
                         .as_ref()
-                        .map(|a| AlternativeAuthority { authority: a.authority, basis: a.basis.clone() }),
+                        .map(|a| AlternativeAuthority { authority: *a.authority.get_ref(), basis: a.basis.clone() }),
                     basis_text: rule.basis.to_string(),
                 });
             }

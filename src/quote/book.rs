@@ -134,13 +134,6 @@ pub(crate) fn reading(l: &Licensing<'_>) -> Option<Reading> {
     l.contest.map(|_| if l.applied_alternative { Reading::Alternative } else { Reading::Default })
 }
 
-/// Whether the two readings give the application different authorities (the contest then
-/// warrants a loud warning).
-pub(crate) fn readings_differ(l: &Licensing<'_>) -> bool {
-    let one = |parts: &[(crate::vocab::Authority, crate::vocab::DeviceClass)]| (parts.len() == 1).then(|| parts[0].0);
-    one(&l.default) != one(&l.alternative)
-}
-
 /// The warnings a quote carries, high first (the order of the quote's `warnings`).
 fn warning_ids(version: &Version, date: Date, l: &Licensing<'_>) -> Vec<WarningRef> {
     if version.warnings().is_empty() && l.contest.is_none() {
@@ -153,8 +146,10 @@ fn warning_ids(version: &Version, date: Date, l: &Licensing<'_>) -> Vec<WarningR
         .map(|w| WarningRef { id: w.id.clone(), level: w.level })
         .collect();
     if l.contest.is_some() {
-        let level = if readings_differ(l) { WarningLevel::High } else { WarningLevel::Notice };
-        ids.push(WarningRef { id: "contested-authority".to_owned(), level });
+        // Always high: an application priced in a contested period falls to different
+        // authorities under the two readings (the authority table refuses an alternative
+        // equal to its rule's own, and an application split under both is refused).
+        ids.push(WarningRef { id: "contested-authority".to_owned(), level: WarningLevel::High });
     }
     if ids.len() > 1 {
         ids.sort_by_key(|w| w.level);

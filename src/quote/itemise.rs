@@ -11,7 +11,7 @@ use crate::province::{Province, ResolvedProvince};
 use crate::schedule::{Adjustment, Charge, ProcedureRule, Unit, Version, WarningLevel};
 use crate::vocab::{Authority, Body, Channel, DeviceClass, LegalRef, Procedure, Text};
 
-use super::book::{Book, readings_differ};
+use super::book::Book;
 use super::core::{self, Recorder};
 use super::model::{
     ContestedAuthority, Line, Quote, QuoteAdjustment, QuoteCharge, QuoteWarning, Reading, ReadingOutcome, ScheduleRef,
@@ -237,7 +237,7 @@ fn contested(l: &Licensing<'_>) -> Option<ContestedAuthority> {
 }
 
 /// The warning a contested period puts on the quote.
-fn contest_warning(c: &ContestedAuthority, loud: bool) -> QuoteWarning {
+fn contest_warning(c: &ContestedAuthority) -> QuoteWarning {
     let (applied, other, applied_vi, other_vi, applied_en, other_en) = match c.applied {
         Reading::Alternative => (
             &c.alternative,
@@ -265,7 +265,7 @@ fn contest_warning(c: &ContestedAuthority, loud: bool) -> QuoteWarning {
     };
     QuoteWarning {
         id: "contested-authority".to_owned(),
-        level: if loud { WarningLevel::High } else { WarningLevel::Notice },
+        level: WarningLevel::High,
         en: format!(
             "Contested: {} This quote follows {applied_en} ({}), because {} Under {other_en} ({}) the application falls to {falls_en}.",
             c.question.en, applied.reading.en, c.why.en, other.reading.en
@@ -431,7 +431,7 @@ fn quote_under(
         })
         .collect();
     if let Some(c) = &contested {
-        warnings.push(contest_warning(c, readings_differ(&p.licensing)));
+        warnings.push(contest_warning(c));
     }
     warnings.sort_by_key(|w| w.level);
     Ok(Quote {

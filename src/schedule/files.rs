@@ -70,7 +70,8 @@ pub enum ProvinceKind {
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AlternativeFile {
-    pub(crate) authority: Authority,
+    #[schemars(with = "Authority")]
+    pub(crate) authority: Spanned<Authority>,
     pub(crate) basis: LegalRef,
 }
 

@@ -194,3 +194,81 @@ fn amounts_print_as_on_the_officers_form() {
     let json = q.to_json().unwrap();
     assert!(json.contains("\"total\":\"8250000\"") && json.contains("\"currency\":\"VND\""), "{json}");
 }
+
+/// `Law::total` says which reading it applied in a contested period, and none outside it.
+#[test]
+fn a_total_names_the_reading_it_applied() {
+    use crate::r::Reading;
+    let s = builtin();
+    let total = |day: &str, classes: &[DeviceClass]| {
+        let app = classes
+            .iter()
+            .fold(Application::builder("Huế", Procedure::New, date(day)), |a, c| a.device(crate::dev(*c, 1)))
+            .build()
+            .unwrap();
+        s.total(&app).unwrap()
+    };
+    assert_eq!(total("2025-09-15", &[DeviceClass::PetCt]).reading, Some(Reading::Default));
+    assert_eq!(total("2025-09-15", &[DeviceClass::XrayCt, DeviceClass::PetCt]).reading, Some(Reading::Alternative));
+    assert_eq!(total("2025-09-15", &[DeviceClass::XrayCt]).reading, None, "CT is not contested");
+    assert_eq!(total("2026-01-01", &[DeviceClass::PetCt]).reading, None, "outside the period");
+}
+
+/// Warnings are listed high first, whatever their order in the files: a schedule notice and the
+/// contested-authority warning (always high) on the same quote and total.
+#[test]
+fn warnings_come_high_first() {
+    use crate::r::WarningLevel;
+    let mut text = std::fs::read_to_string(crate::root().join("tests/fixtures/good/minimal/schedule.toml")).unwrap();
+    text.push_str(
+        r#"
+[[row]]
+id = "3"
+name = { vi = "PET/CT", en = "PET/CT" }
+unit = "device"
+amount = 16000000
+basis = { document = "Test document 1/2020", article = "row 3" }
+classes = ["pet_ct"]
+
+[[warning]]
+id = "a-notice"
+level = "notice"
+from = 2025-01-01
+vi = "Lưu ý thử nghiệm."
+en = "A test notice."
+basis = { document = "Test document 1/2020" }
+"#,
+    );
+    let law = crate::r::Law::from_files(crate::with_version("s.toml", &text)).unwrap();
+    let app = Application::builder("Huế", Procedure::New, date("2025-09-15"))
+        .device(crate::dev(DeviceClass::PetCt, 1))
+        .build()
+        .unwrap();
+    let q = law.quote(&app).unwrap();
+    let ids: Vec<(&str, WarningLevel)> = q.warnings.iter().map(|w| (w.id.as_str(), w.level)).collect();
+    assert_eq!(ids, [("contested-authority", WarningLevel::High), ("a-notice", WarningLevel::Notice)]);
+    let t = law.total(&app).unwrap();
+    let ids: Vec<(&str, WarningLevel)> = t.warnings.iter().map(|w| (w.id.as_str(), w.level)).collect();
+    assert_eq!(ids, [("contested-authority", WarningLevel::High), ("a-notice", WarningLevel::Notice)]);
+}
+
+/// Before Decree 142/2020 (2017-01-01 to 2021-01-31) who licenses rests on an assumption; the
+/// quote says so, and a quote after that period does not.
+#[test]
+fn the_authority_assumption_of_a_period_is_on_its_quotes() {
+    let s = builtin();
+    let quote = |day: &str| {
+        s.quote(
+            &Application::builder("Huế", Procedure::New, date(day))
+                .device(crate::dev(DeviceClass::XrayGeneral, 1))
+                .build()
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    let assumed = "the same split is assumed for 2017 to 2021-01-31";
+    let q = quote("2021-01-31");
+    assert!(q.notes.iter().any(|n| n.contains(assumed)), "{:#?}", q.notes);
+    let q = quote("2021-02-01");
+    assert!(!q.notes.iter().any(|n| n.contains(assumed)), "{:#?}", q.notes);
+}

@@ -453,3 +453,37 @@ proptest! {
         prop_assert!(agrees(&d).is_ok(), "{}", agrees(&d).unwrap_err());
     }
 }
+
+/// The outcome's JSON shape (docs/device-classes.md): `class` and `candidates`, read back to the
+/// same outcome; `candidates()` only for an ambiguous one; the status keys.
+#[test]
+fn an_outcome_is_written_and_read_back_as_documented() {
+    use radfee::classify::Field;
+    let cases = [
+        (Outcome::Settled(DeviceClass::XrayCt), r#"{"class":"xray_ct","candidates":null}"#),
+        (
+            Outcome::Ambiguous {
+                classes: vec![DeviceClass::XrayDentalIntraoral, DeviceClass::XrayDentalPanoramic],
+                field: Field::Modality,
+            },
+            r#"{"class":null,"candidates":{"classes":["xray_dental_intraoral","xray_dental_panoramic"],"field":"modality"}}"#,
+        ),
+        (Outcome::Unknown, r#"{"class":null,"candidates":{"classes":[],"field":"modality"}}"#),
+    ];
+    for (outcome, json) in cases {
+        assert_eq!(serde_json::to_string(&outcome).unwrap(), json);
+        assert_eq!(serde_json::from_str::<Outcome>(json).unwrap(), outcome, "{json}");
+    }
+    // A class wins over candidates written beside it; no class and no candidates is unknown.
+    let both = r#"{"class":"xray_ct","candidates":{"classes":["pet_ct","spect_ct"],"field":"modality"}}"#;
+    assert_eq!(serde_json::from_str::<Outcome>(both).unwrap(), Outcome::Settled(DeviceClass::XrayCt));
+    assert_eq!(serde_json::from_str::<Outcome>(r#"{"class":null,"candidates":null}"#).unwrap(), Outcome::Unknown);
+    let two = Outcome::Ambiguous { classes: vec![DeviceClass::PetCt, DeviceClass::SpectCt], field: Field::Modality };
+    assert_eq!(two.candidates(), [DeviceClass::PetCt, DeviceClass::SpectCt]);
+    assert!(Outcome::Settled(DeviceClass::PetCt).candidates().is_empty());
+    assert!(Outcome::Unknown.candidates().is_empty());
+    assert_eq!(
+        [Status::Licence, Status::Exempt, Status::NotIonizing].map(Status::key),
+        ["licence", "exempt", "not_ionizing"]
+    );
+}

@@ -119,3 +119,27 @@ fn a_deviation_is_visible_on_the_quote() {
     let q = s.quote(&before).unwrap();
     assert_eq!((q.total.amount(), q.schedule.fingerprint.as_str()), (rust_decimal::Decimal::from(4_000_000), national));
 }
+
+/// A former name is priced as its own province until the merger and as the new one from its
+/// first day: a deviation of the new province applies to the former name only from then.
+#[test]
+fn a_former_name_follows_the_new_provinces_deviation_from_the_merger() {
+    let s = Law::from_dir(root().join("tests/fixtures/good/deviation")).unwrap();
+    let national = s.versions()[0].fingerprint().to_owned();
+    for (name, day, total, deviated) in [
+        ("Bình Dương", "2025-06-30", 4_000_000, false),
+        ("Bình Dương", "2025-07-01", 3_000_000, true),
+        ("Bà Rịa - Vũng Tàu", "2024-05-10", 4_000_000, false),
+        // The new province's own name before its `since`: its deviation (from 2021) applies.
+        ("TP.HCM", "2024-05-10", 3_000_000, true),
+    ] {
+        let app = Application::builder(name, Procedure::New, date(day))
+            .device(crate::dev(DeviceClass::XrayDentalIntraoral, 2))
+            .build()
+            .unwrap();
+        let q = s.quote(&app).unwrap();
+        assert_eq!(q.total.amount(), rust_decimal::Decimal::from(total), "{name} {day}");
+        assert_eq!(q.schedule.fingerprint != national, deviated, "{name} {day}");
+        assert_eq!(s.total(&app).unwrap().amount, q.total, "{name} {day}: total and quote agree");
+    }
+}

@@ -125,3 +125,55 @@ fn the_checked_in_json_schemas_are_up_to_date() {
     assert_eq!(v["additionalProperties"], false, "unknown keys are errors in editors too");
     assert!(v["properties"]["row"]["items"].is_object());
 }
+
+/// The shipped files with `authority.toml` edited by `edit`.
+fn with_authority(edit: impl Fn(&str) -> String) -> Vec<radfee::law::SourceFile> {
+    Law::builtin_files()
+        .into_iter()
+        .map(|mut f| {
+            if f.path == "authority.toml" {
+                f.text = edit(&f.text);
+            }
+            f
+        })
+        .collect()
+}
+
+/// Authority periods: an end before the start is refused; a period of one day is allowed; an
+/// overlap is reported at the start of the later period, with the hint to end the earlier one.
+#[test]
+fn authority_periods_are_checked_where_they_are_written() {
+    let first_until = "from = 2017-01-01\nuntil = 2021-01-31";
+    let errors = |files| Law::from_files(files).expect_err("refused").to_string();
+    // Ends before it starts: at the `until` of the first period (line 21).
+    let e = errors(with_authority(|t| t.replacen(first_until, "from = 2017-01-01\nuntil = 2016-12-31", 1)));
+    assert!(e.contains("authority.toml:21:9: the period ends on 2016-12-31 before it starts on 2017-01-01"), "{e}");
+    // Ends the day it starts: a period of one day, not an error of its own.
+    let one_day = with_authority(|t| t.replacen(first_until, "from = 2017-01-01\nuntil = 2017-01-01", 1));
+    let findings = Law::check_files(one_day);
+    assert!(!findings.iter().any(|f| f.message.contains("before it starts")), "{findings:#?}");
+    // Overlaps the next one by a day: reported at the next period's `from` (line 52).
+    let e = errors(with_authority(|t| t.replacen(first_until, "from = 2017-01-01\nuntil = 2021-02-01", 1)));
+    assert!(
+        e.contains("authority.toml:52:8: the period from 2021-02-01 overlaps the period from 2017-01-01 (period 1)"),
+        "{e}"
+    );
+    assert!(e.contains("end the earlier period the day before"), "{e}");
+}
+
+/// An alternative reading that gives the rule's own authority is not a contest: refused at its
+/// `authority`, with a hint.
+#[test]
+fn an_alternative_equal_to_the_rules_own_authority_is_refused() {
+    let alt = "alternative = { authority = \"province\", basis = { document = \"Nghị định 133/2025/NĐ-CP\"";
+    let files = with_authority(|t| {
+        assert!(t.contains(alt), "the shipped contest is where this test expects it");
+        t.replacen(alt, &alt.replace("\"province\"", "\"varans\""), 1)
+    });
+    let e = Law::from_files(files).expect_err("refused").to_string();
+    assert!(
+        e.contains("authority.toml:114:29: the alternative authority is the rule's own (`varans`): the two readings would not differ"),
+        "{e}"
+    );
+    assert!(e.contains("name the authority the other reading gives"), "{e}");
+}
