@@ -7,6 +7,10 @@
 //! cargo run --example calculator -- APPLICATION.toml --schedules fee-schedules/
 //! cargo run --example calculator -- --class xray_ct --count 2 --procedure renewal \
 //!     --province "Đồng Nai" --date 2025-09-15 --channel online      # quick quote from flags
+//! cargo run --example calculator -- --name "Máy X-quang di động" --procedure "gia hạn" \
+//!     --province "Đồng Nai" --date 15/09/2025 --channel "trực tuyến"   # as the form says
+//! cargo run --example calculator -- --device xray_ct:2 --device "Máy X-quang răng toàn cảnh" \
+//!     --province "Huế" --date 2026-03-02                               # several devices
 //! ```
 //!
 //! Exit codes: 0 priced; 1 understood but cannot be priced as one application (a class with no
@@ -41,22 +45,31 @@ struct Args {
     /// and its legal reference (in JSON: a `trace` array beside the quote's fields).
     #[arg(long)]
     explain: bool,
-    /// Quick quote: device class key (e.g. xray_ct).
-    #[arg(long)]
+    /// Quick quote: one device by its class key (e.g. xray_ct), `--count` of them.
+    #[arg(long, conflicts_with = "name")]
     class: Option<String>,
-    /// Quick quote: number of devices, 1 to 1000000 [default: 1].
+    /// Quick quote: one device by its name as written on the form (e.g. "Máy X-quang di
+    /// động"), classified as the file form classifies `name`; `--count` of them.
+    #[arg(long)]
+    name: Option<String>,
+    /// Quick quote: number of devices of `--class` or `--name`, 1 to 1000000 [default: 1].
     #[arg(long)]
     count: Option<String>,
-    /// Quick quote: procedure (new, renewal, supplement, amendment, reissue, declaration) [default: new].
+    /// Quick quote: one more device, as a class key or a name as written, with `:N` for N of
+    /// them (e.g. `--device xray_ct:2 --device "Máy X-quang răng toàn cảnh"`). Repeatable.
+    #[arg(long, value_name = "CLASS_OR_NAME[:N]")]
+    device: Vec<String>,
+    /// Quick quote: procedure: new (cấp mới), renewal (gia hạn), supplement (bổ sung), amendment
+    /// (sửa đổi), reissue (cấp lại), declaration (khai báo) [default: new].
     #[arg(long)]
     procedure: Option<String>,
     /// Quick quote: province, any spelling.
     #[arg(long)]
     province: Option<String>,
-    /// Quick quote: date received, YYYY-MM-DD.
+    /// Quick quote: date received, DD/MM/YYYY or YYYY-MM-DD.
     #[arg(long)]
     date: Option<String>,
-    /// Quick quote: online or in_person [default: in_person].
+    /// Quick quote: online (trực tuyến) or in_person (trực tiếp) [default: in_person].
     #[arg(long)]
     channel: Option<String>,
     /// Quick quote: the kind of facility, for schedules that charge by it.
@@ -67,6 +80,8 @@ struct Args {
 fn read_application(args: &Args) -> Result<Application, ExitCode> {
     let quick: Vec<&str> = [
         ("--class", args.class.is_some()),
+        ("--name", args.name.is_some()),
+        ("--device", !args.device.is_empty()),
         ("--count", args.count.is_some()),
         ("--procedure", args.procedure.is_some()),
         ("--province", args.province.is_some()),
@@ -88,26 +103,31 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
             common::read_input(path, radfee::application::MAX_APPLICATION_BYTES as u64, "an application")?;
         return Application::from_toml(&name, &text).map_err(|e| fail(&e));
     }
-    let Some(class) = &args.class else {
-        return Err(usage("give an application file (or - for standard input), or --class with --province and --date"));
+    if args.class.is_none() && args.name.is_none() && args.device.is_empty() {
+        return Err(usage(
+            "give an application file (or - for standard input), or --class, --name or --device with --province and --date",
+        ));
+    }
+    let procedure = match args.procedure.as_deref() {
+        None => Procedure::New,
+        Some(p) => Procedure::from_written(p).map_err(|e| usage(&format!("--procedure: {e}")))?,
     };
-    let class =
-        DeviceClass::from_key(class).ok_or_else(|| usage(&format!("--class: unknown device class `{class}`")))?;
-    let procedure = args.procedure.as_deref().unwrap_or("new");
-    let procedure = Procedure::from_key(procedure)
-        .ok_or_else(|| usage(&format!("--procedure: unknown procedure `{procedure}`")))?;
-    let channel = args.channel.as_deref().unwrap_or("in_person");
-    let channel = Channel::from_key(channel)
-        .ok_or_else(|| usage(&format!("--channel: unknown channel `{channel}` (online or in_person)")))?;
+    let channel = match args.channel.as_deref() {
+        None => Channel::InPerson,
+        Some(c) => Channel::from_written(c).map_err(|e| usage(&format!("--channel: {e}")))?,
+    };
     let province = args.province.clone().ok_or_else(|| usage("--province is required for a quick quote"))?;
-    let date = args.date.as_deref().ok_or_else(|| usage("--date YYYY-MM-DD is required for a quick quote"))?;
-    let date: Date = date.parse().map_err(|e| usage(&format!("--date: {e}")))?;
+    let date = args.date.as_deref().ok_or_else(|| usage("--date DD/MM/YYYY is required for a quick quote"))?;
+    let date = Date::from_form(date).map_err(|e| usage(&format!("--date: {e}")))?;
     let count = match &args.count {
         None => 1,
-        Some(text) => radfee::application::parse_count(text).map_err(|e| {
-            usage(&format!("--{}", e.findings().first().map_or_else(String::new, |f| f.message.clone())))
-        })?,
+        Some(text) => parse_count(text, "--count")?,
     };
+    if args.count.is_some() && args.class.is_none() && args.name.is_none() {
+        return Err(usage(
+            "--count gives the number of devices of --class or --name; with --device write `:N` after it",
+        ));
+    }
     let mut builder = Application::builder(province, procedure, date).channel(channel);
     if let Some(kind) = &args.facility_kind {
         let kind = FacilityKind::from_key(kind).ok_or_else(|| {
@@ -116,8 +136,47 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
         })?;
         builder = builder.facility_kind(kind);
     }
-    let device = DeviceEntry::of_class(class, count).map_err(|e| fail(&e))?;
-    builder.device(device).build().map_err(|e| fail(&e))
+    if let Some(class) = &args.class {
+        let class = DeviceClass::from_written(class)
+            .map_err(|e| usage(&format!("--class: {e}; or give the name as written with --name")))?;
+        builder = builder.device(DeviceEntry::of_class(class, count).map_err(|e| fail(&e))?);
+    }
+    if let Some(name) = &args.name {
+        builder = builder.device(named(name, count)?);
+    }
+    for spec in &args.device {
+        let (what, n) = match spec.rsplit_once(':') {
+            Some((what, n)) if !n.trim().is_empty() && n.trim().bytes().all(|b| b.is_ascii_digit()) => {
+                (what.trim(), parse_count(n.trim(), "--device")?)
+            }
+            _ => (spec.trim(), 1),
+        };
+        let entry = match DeviceClass::from_key(what) {
+            Some(class) => DeviceEntry::of_class(class, n).map_err(|e| fail(&e))?,
+            None => named(what, n)?,
+        };
+        builder = builder.device(entry);
+    }
+    builder.build().map_err(|e| fail(&e))
+}
+
+/// The message of a one-finding error, without a place (a flag has none).
+fn message(e: &radfee::Error) -> String {
+    e.findings().first().map_or_else(|| e.to_string(), |f| f.message.clone())
+}
+
+/// A device given by its name as written, to be classified.
+fn named(name: &str, count: u32) -> Result<DeviceEntry, ExitCode> {
+    let description = radfee::classify::Description::named(name).map_err(|e| fail(&e))?;
+    DeviceEntry::described(description, count).map_err(|e| fail(&e))
+}
+
+/// A count flag (or the `:N` of `--device`), checked as the file form checks `count`.
+fn parse_count(text: &str, flag: &str) -> Result<u32, ExitCode> {
+    radfee::application::parse_count(text).map_err(|e| {
+        let m = message(&e);
+        usage(&format!("{flag}: {}", m.strip_prefix("count: ").or_else(|| m.strip_prefix("count ")).unwrap_or(&m)))
+    })
 }
 
 /// The JSON of a quote or an explanation (a failure, which their types cannot cause, is said).

@@ -161,11 +161,59 @@ impl Date {
     }
 }
 
+impl Date {
+    /// A date as it is written on a form or in a spreadsheet cell: `YYYY-MM-DD`, or day first
+    /// as Vietnam writes it, `DD/MM/YYYY` (also `D/M/YYYY`, and `-` or `.` between the
+    /// numbers). A four-digit year written last makes the order certain: there is no
+    /// month-first reading in Vietnamese administrative practice (Decree 30/2020/NĐ-CP,
+    /// Appendix I: "ngày … tháng … năm …").
+    ///
+    /// Files the crate reads as TOML take only `YYYY-MM-DD` ([`FromStr`]); day-first dates
+    /// there are refused with a hint.
+    ///
+    /// # Errors
+    /// [`DateError`] when the text is neither form, or names a day that does not exist.
+    pub fn from_form(text: &str) -> Result<Date, DateError> {
+        let t = text.trim();
+        if let Some((year, month, day)) = year_month_day(t.as_bytes()) {
+            return Date::new(year, month, day);
+        }
+        match day_month_year(t) {
+            Some((day, month, year)) => Date::new(year, month, day),
+            None => Err(DateError(format!(
+                "`{}` is not a date: write it as DD/MM/YYYY (15/09/2025) or YYYY-MM-DD (2025-09-15)",
+                crate::text::excerpt(text)
+            ))),
+        }
+    }
+}
+
+/// The numbers of a day-first date (`15/09/2025`, `1-9-2025`, `15.09.2025`): one or two digits,
+/// one or two digits, four digits, one separator used twice.
+fn day_month_year(t: &str) -> Option<(u8, u8, u16)> {
+    let sep = t.chars().find(|c| matches!(c, '/' | '-' | '.'))?;
+    let mut parts = t.split(sep);
+    let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let digits = |p: &str, lens: std::ops::RangeInclusive<usize>| {
+        (lens.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<u16>().ok()).flatten()
+    };
+    Some((u8::try_from(digits(d, 1..=2)?).ok()?, u8::try_from(digits(m, 1..=2)?).ok()?, digits(y, 4..=4)?))
+}
+
 impl FromStr for Date {
     type Err = DateError;
 
     fn from_str(s: &str) -> Result<Date, DateError> {
         let bad = || {
+            if let Some((d, m, y)) = day_month_year(s.trim()) {
+                return DateError(format!(
+                    "`{}` is written day first: write it here as {y:04}-{m:02}-{d:02} (YYYY-MM-DD)",
+                    crate::text::excerpt(s)
+                ));
+            }
             DateError(format!("`{}` is not a date: write it as YYYY-MM-DD, e.g. 2025-09-15", crate::text::excerpt(s)))
         };
         let (year, month, day) = year_month_day(s.as_bytes()).ok_or_else(bad)?;

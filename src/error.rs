@@ -249,6 +249,14 @@ impl PartialEq for Error {
 
 impl Eq for Error {}
 
+impl From<crate::vocab::terms::UnknownTerm> for Error {
+    /// An input error (kind [`ErrorKind::Input`]) with one finding, keyed by the term's field,
+    /// without a place (the caller read the value and knows where it was written).
+    fn from(e: crate::vocab::terms::UnknownTerm) -> Error {
+        Error::input(Finding::error(None, Some(e.field), e.message))
+    }
+}
+
 impl Error {
     /// An error of `kind` with one finding.
     pub(crate) fn new(kind: ErrorKind, finding: Finding) -> Error {

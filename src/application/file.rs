@@ -218,25 +218,11 @@ impl Application {
         }
         let raw: ApplicationFile = src.read().map_err(Error::input)?;
 
-        let procedure = Procedure::from_key(raw.procedure.get_ref()).ok_or_else(|| {
-            Error::input(src.error(
-                &raw.procedure,
-                "procedure",
-                format!(
-                    "unknown procedure `{}`: expected one of new, renewal, supplement, amendment, reissue, declaration",
-                    crate::text::excerpt(raw.procedure.get_ref())
-                ),
-            ))
-        })?;
+        let procedure = Procedure::written(raw.procedure.get_ref())
+            .map_err(|m| Error::input(src.error(&raw.procedure, "procedure", m)))?;
         let channel = match &raw.channel {
             None => Channel::InPerson,
-            Some(c) => Channel::from_key(c.get_ref()).ok_or_else(|| {
-                Error::input(src.error(
-                    c,
-                    "channel",
-                    format!("unknown channel `{}`: expected online or in_person", crate::text::excerpt(c.get_ref())),
-                ))
-            })?,
+            Some(c) => Channel::written(c.get_ref()).map_err(|m| Error::input(src.error(c, "channel", m)))?,
         };
         if raw.province.get_ref().trim().is_empty() {
             return Err(Error::input(src.error(&raw.province, "province", "the province is empty")));

@@ -4,7 +4,7 @@ mod file;
 mod model;
 
 pub use crate::source::read_text_file;
-pub use crate::vocab::{Channel, Condition, FacilityKind, MAX_SOURCES, MAX_TEXT, Procedure};
+pub use crate::vocab::{Channel, Condition, FacilityKind, MAX_SOURCES, MAX_TEXT, Procedure, UnknownTerm};
 pub(crate) use file::application_schema;
 pub use file::devices_from_toml;
 pub use model::{

@@ -94,17 +94,11 @@ pub(super) fn parse_row<'a>(fields: &[&'a str; 7]) -> Result<Row<'a>, String> {
     if province.is_empty() {
         return Err("province is empty".to_owned());
     }
-    let procedure = Procedure::from_key(procedure).ok_or_else(|| {
-        format!(
-            "unknown procedure `{}`: expected new, renewal, supplement, amendment, reissue or declaration",
-            crate::text::excerpt(procedure)
-        )
-    })?;
-    let received: Date = received.parse().map_err(|e: crate::date::DateError| format!("received: {e}"))?;
+    let procedure = Procedure::written(procedure)?;
+    let received = Date::from_form(received).map_err(|e| format!("received: {e}"))?;
     let channel = match channel {
         "" => Channel::InPerson,
-        c => Channel::from_key(c)
-            .ok_or_else(|| format!("unknown channel `{}`: expected online or in_person", crate::text::excerpt(c)))?,
+        c => Channel::written(c)?,
     };
     let class = DeviceClass::from_key(class).ok_or_else(|| crate::vocab::unknown_class_message(class))?;
     let count = match count {

@@ -35,5 +35,5 @@ pub use rules::ClassificationRules;
 
 pub use crate::nuclide::SourceAssessment;
 pub use crate::vocab::{
-    Description, DescriptionBuilder, DeviceClass, Family, Field, Modality, Radiation, SourceSpec, Use,
+    Description, DescriptionBuilder, DeviceClass, Family, Field, Modality, Radiation, SourceSpec, UnknownTerm, Use,
 };

@@ -308,7 +308,7 @@ fn quote_under(
         location: d.location.as_ref(),
     });
     let mut p = plan(version, book.authority, &book.classifier, app.terms(), &app.places, devices, Some(notes))?;
-    let Texts { per_device, notes: planned } = p.texts.take().map(|t| *t).unwrap_or_default();
+    let Texts { per_device, notes: planned, mut classified_by } = p.texts.take().map(|t| *t).unwrap_or_default();
     notes = planned;
     let mut rec = Itemiser {
         procedure: app.procedure,
@@ -326,7 +326,9 @@ fn quote_under(
 
     // Lines, in the application's order.
     let mut lines = Vec::with_capacity(app.devices.len());
-    for ((device, entry), text) in app.devices.iter().zip(&p.entries).zip(per_device) {
+    for (i, ((device, entry), text)) in app.devices.iter().zip(&p.entries).zip(per_device).enumerate() {
+        let description = device.description.as_ref().and_then(|d| d.name()).map(str::to_owned);
+        let reasons = classified_by.get_mut(i).map(std::mem::take).unwrap_or_default();
         match (entry, text) {
             (Entry::Fee { line, class, mapping }, text) => {
                 let note = match text {
@@ -357,6 +359,8 @@ fn quote_under(
                     name: row.name.clone(),
                     unit: row.unit,
                     label: device.label.clone(),
+                    description,
+                    classified_by: reasons,
                     by_analogy: mapping.by_analogy,
                     note: note_en,
                     note_vi,
@@ -385,6 +389,8 @@ fn quote_under(
                     name,
                     unit: Unit::Device,
                     label: device.label.clone(),
+                    description,
+                    classified_by: reasons,
                     by_analogy: false,
                     note: Some(z.en),
                     note_vi: Some(z.vi),

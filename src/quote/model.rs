@@ -57,6 +57,15 @@ pub struct Line {
     /// The label given in the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The device's name as written in the application (its description's `name`, NFC), so
+    /// the line can be matched to the form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// For a device priced from its description without a class given: what settled its
+    /// class (the terms read in its name, the fields, the class with its legal basis: the
+    /// classifier's reasons `name.*`, `field.*` and `class`); empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classified_by: Vec<crate::classify::Reason>,
     /// The class has no row of its own and is priced like this row by analogy.
     pub by_analogy: bool,
     /// A note the officer must see (e.g. "applied by analogy"), English.

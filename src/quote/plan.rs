@@ -63,6 +63,9 @@ pub(crate) struct Texts {
     pub(crate) per_device: Vec<DeviceText>,
     /// The quote's notes so far.
     pub(crate) notes: Notes,
+    /// Per device (by position), the classifier's reasons when its class was read from its
+    /// description; shorter than the devices when the last ones were not classified so.
+    pub(crate) classified_by: Vec<Vec<crate::classify::Reason>>,
 }
 
 /// What an itemised quote prints for one device.
@@ -276,7 +279,9 @@ pub(crate) fn plan<'v>(
 ) -> Result<Plan<'v>, Error> {
     let date: Date = terms.received;
     let (terms, defaulted) = settle(version, terms, places)?;
-    let mut texts = notes.map(|notes| Box::new(Texts { per_device: Vec::with_capacity(devices.len()), notes }));
+    let mut texts = notes.map(|notes| {
+        Box::new(Texts { per_device: Vec::with_capacity(devices.len()), notes, classified_by: Vec::new() })
+    });
     if let (Some(d), Some(t)) = (defaulted, &mut texts) {
         t.notes.push_front(
             format!(
@@ -480,6 +485,17 @@ fn described(
                     format!("Device {n}: classified as `{k}` ({}) from its description.", k.name_en()),
                     format!("Thiết bị {n}: được phân loại là `{k}` ({}) theo mô tả.", k.name_vi()),
                 );
+                if t.classified_by.len() < n {
+                    t.classified_by.resize_with(n, Vec::new);
+                }
+                // What settled the class (the name's terms, the fields, the class and its basis);
+                // the authority, officer and inspection reasons belong to the classification.
+                t.classified_by[n - 1] = c
+                    .reasons
+                    .iter()
+                    .filter(|r| r.rule.starts_with("name.") || r.rule.starts_with("field.") || r.rule == "class")
+                    .cloned()
+                    .collect();
             }
             k
         }

@@ -355,17 +355,53 @@ impl<'de> Deserialize<'de> for DeviceClass {
 }
 
 /// "unknown device class `x`", with the closest known key when there is one.
+impl DeviceClass {
+    /// The class for a key as someone may type it: any case, `-` or spaces for `_`, with or
+    /// without diacritics (`XRAY-CT`, `xray ct`).
+    ///
+    /// # Errors
+    /// [`UnknownTerm`](super::terms::UnknownTerm) whose message suggests the close keys ("did you
+    /// mean `xray_ct`, `pet_ct` or `spect_ct`?" for `CT`).
+    pub fn from_written(text: &str) -> Result<DeviceClass, super::terms::UnknownTerm> {
+        if let Some(c) = DeviceClass::from_key(text) {
+            return Ok(c);
+        }
+        DeviceClass::from_key(&crate::text::fold(text).replace(' ', "_"))
+            .ok_or_else(|| super::terms::UnknownTerm { field: "class", message: unknown_class_message(text) })
+    }
+}
+
 pub(crate) fn unknown_class_message(key: &str) -> String {
     let folded = crate::text::fold(key).replace(' ', "_");
-    let close = DeviceClass::all_keys().find(|k| *k == folded || k.contains(folded.as_str()) && folded.len() >= 4);
-    match close {
-        Some(k) => format!(
-            "unknown device class `{}`; did you mean `{k}`? (see docs/device-classes.md)",
-            crate::text::excerpt(key)
-        ),
-        None => format!(
+    let words: Vec<&str> = folded.split('_').filter(|w| !w.is_empty()).collect();
+    // Close keys: the key itself folded, a key containing it, a key with every word of it
+    // ("CT" → `xray_ct`, `pet_ct`, `spect_ct`), or a key one or two letters away.
+    let close: Vec<&str> = DeviceClass::all_keys()
+        .filter(|k| {
+            *k == folded
+                || (folded.len() >= 4 && k.contains(folded.as_str()))
+                || (!words.is_empty() && words.iter().all(|w| k.split('_').any(|s| s == *w)))
+                || (folded.len() >= 5 && crate::text::edit_distance(k, &folded) <= 2)
+        })
+        .collect();
+    match close.as_slice() {
+        [] => format!(
             "unknown device class `{}`: use a key from docs/device-classes.md, such as `xray_general` or `xray_ct`",
             crate::text::excerpt(key)
+        ),
+        [one] => format!(
+            "unknown device class `{}`; did you mean `{one}`? (see docs/device-classes.md)",
+            crate::text::excerpt(key)
+        ),
+        [some @ .., last] if some.len() < 4 => format!(
+            "unknown device class `{}`; did you mean {} or `{last}`? (see docs/device-classes.md)",
+            crate::text::excerpt(key),
+            some.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+        ),
+        _ => format!(
+            "unknown device class `{}`: {} classes match it; use one key from docs/device-classes.md",
+            crate::text::excerpt(key),
+            close.len()
         ),
     }
 }

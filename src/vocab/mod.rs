@@ -20,4 +20,4 @@ pub use field::Field;
 pub use legal::{Authority, Body, LegalRef, Text};
 pub use modality::Modality;
 pub(crate) use modality::parse_modality;
-pub use terms::{Channel, FacilityKind, Procedure};
+pub use terms::{Channel, FacilityKind, Procedure, UnknownTerm};

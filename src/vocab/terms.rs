@@ -5,6 +5,19 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// A value written for a closed set of terms (a procedure, a channel, a device class) that
+/// names none of them. Converts into [`crate::Error`] (kind `Input`) with `?`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+#[non_exhaustive]
+pub struct UnknownTerm {
+    /// The field it was written for: `procedure`, `channel` or `class`.
+    pub field: &'static str,
+    /// What was written and what is accepted, e.g. "unknown procedure `renew`: expected new
+    /// (cấp mới), renewal (gia hạn), …".
+    pub message: String,
+}
+
 /// The licensing procedure applied for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -52,6 +65,42 @@ impl Procedure {
         Procedure::ALL.into_iter().find(|p| p.key() == key)
     }
 
+    /// The procedure as an officer writes it: the key (`renewal`) or the Vietnamese name of the
+    /// procedure in Decree 142/2020/NĐ-CP and the provincial procedure lists ("gia hạn",
+    /// "Gia hạn giấy phép", "cấp mới", "khai báo"…), in any case, with or without diacritics,
+    /// with `_`, `-` or spaces between words.
+    ///
+    /// # Errors
+    /// [`UnknownTerm`] whose message names every accepted form: an unknown word, or "sửa đổi, bổ sung" (one procedure of
+    /// Decree 142/2020/NĐ-CP that is two here, priced differently: a supplement adds devices
+    /// and is charged, an amendment is not).
+    pub fn from_written(text: &str) -> Result<Procedure, UnknownTerm> {
+        Procedure::written(text).map_err(|message| UnknownTerm { field: "procedure", message })
+    }
+
+    /// [`Procedure::from_written`] with the bare message, for readers that add the place.
+    pub(crate) fn written(text: &str) -> Result<Procedure, String> {
+        if let Some(p) = Procedure::from_key(text) {
+            return Ok(p);
+        }
+        let folded = crate::text::fold(text);
+        if let Some((_, p)) = PROCEDURE_WORDS.iter().find(|(w, _)| *w == folded) {
+            return Ok(*p);
+        }
+        if folded == "sua doi bo sung" || folded == "sua doi bo sung giay phep" {
+            return Err(format!(
+                "`{}` covers two procedures priced differently: write `bổ sung` (supplement) when devices are added to the licence, `sửa đổi` (amendment) otherwise",
+                crate::text::excerpt(text)
+            ));
+        }
+        Err(format!("unknown procedure `{}`: expected {}", crate::text::excerpt(text), Procedure::expected()))
+    }
+
+    /// The accepted forms, for messages: `new (cấp mới), renewal (gia hạn), …`.
+    pub(crate) fn expected() -> &'static str {
+        "new (cấp mới), renewal (gia hạn), supplement (bổ sung), amendment (sửa đổi), reissue (cấp lại) or declaration (khai báo)"
+    }
+
     /// Vietnamese and English names.
     pub fn names(self) -> (&'static str, &'static str) {
         match self {
@@ -92,6 +141,29 @@ impl Channel {
             Channel::Online => "online",
             Channel::InPerson => "in_person",
         }
+    }
+
+    /// The channel as an officer writes it: the key (`online`, `in_person`) or "trực tuyến",
+    /// "nộp trực tuyến", "trực tiếp", "nộp trực tiếp", in any case, with or without diacritics.
+    ///
+    /// # Errors
+    /// [`UnknownTerm`] whose message names the accepted forms.
+    pub fn from_written(text: &str) -> Result<Channel, UnknownTerm> {
+        Channel::written(text).map_err(|message| UnknownTerm { field: "channel", message })
+    }
+
+    /// [`Channel::from_written`] with the bare message, for readers that add the place.
+    pub(crate) fn written(text: &str) -> Result<Channel, String> {
+        if let Some(c) = Channel::from_key(text) {
+            return Ok(c);
+        }
+        let folded = crate::text::fold(text);
+        CHANNEL_WORDS.iter().find(|(w, _)| *w == folded).map(|(_, c)| *c).ok_or_else(|| {
+            format!(
+                "unknown channel `{}`: expected online (trực tuyến) or in_person (trực tiếp)",
+                crate::text::excerpt(text)
+            )
+        })
     }
 
     /// The channel for a key.
@@ -163,3 +235,40 @@ impl FacilityKind {
         FacilityKind::ALL.into_iter().find(|k| k.key() == key)
     }
 }
+
+/// What officers write for each procedure, folded as [`crate::text::fold`] folds (lower case,
+/// no diacritics, one space between words): the keys and the procedures' Vietnamese names
+/// (Decree 142/2020/NĐ-CP; the provinces' lists of administrative procedures).
+const PROCEDURE_WORDS: &[(&str, Procedure)] = &[
+    ("new", Procedure::New),
+    ("cap moi", Procedure::New),
+    ("cap moi giay phep", Procedure::New),
+    ("cap giay phep", Procedure::New),
+    ("cap giay phep moi", Procedure::New),
+    ("renewal", Procedure::Renewal),
+    ("gia han", Procedure::Renewal),
+    ("gia han giay phep", Procedure::Renewal),
+    ("supplement", Procedure::Supplement),
+    ("bo sung", Procedure::Supplement),
+    ("bo sung giay phep", Procedure::Supplement),
+    ("amendment", Procedure::Amendment),
+    ("sua doi", Procedure::Amendment),
+    ("sua doi giay phep", Procedure::Amendment),
+    ("reissue", Procedure::Reissue),
+    ("re issue", Procedure::Reissue),
+    ("cap lai", Procedure::Reissue),
+    ("cap lai giay phep", Procedure::Reissue),
+    ("declaration", Procedure::Declaration),
+    ("khai bao", Procedure::Declaration),
+];
+
+/// What officers write for each channel, folded.
+const CHANNEL_WORDS: &[(&str, Channel)] = &[
+    ("online", Channel::Online),
+    ("on line", Channel::Online),
+    ("truc tuyen", Channel::Online),
+    ("nop truc tuyen", Channel::Online),
+    ("in person", Channel::InPerson),
+    ("truc tiep", Channel::InPerson),
+    ("nop truc tiep", Channel::InPerson),
+];

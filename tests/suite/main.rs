@@ -13,6 +13,7 @@ mod cli;
 mod golden;
 mod hostile;
 mod layers;
+mod officer;
 mod paths;
 mod properties;
 mod provinces;

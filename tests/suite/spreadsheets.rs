@@ -99,7 +99,7 @@ fn bad_rows_are_counted_and_named_by_their_physical_line() {
         B-1,Huế,new,2024-01-01,,xray_ct,1\r\n\
         B-2,Atlantis,new,2024-01-01,,xray_ct,1\r\n\
         ,,,,,,\r\n\
-        B-3,Huế,new,15/09/2025,,xray_ct,1\r\n";
+        B-3,Huế,new,31/02/2025,,xray_ct,1\r\n";
     let mut bytes = text.as_bytes().to_vec();
     // Line 7: not UTF-8 (a Windows-1258 export).
     bytes.extend_from_slice(b"B-4,Hu\xea,new,2024-01-01,,xray_ct,1\r\n");
@@ -111,7 +111,7 @@ fn bad_rows_are_counted_and_named_by_their_physical_line() {
         problems,
         [
             "line 4: application B-2: unknown province `Atlantis`: write the name of one of the 34 provinces or cities (or a former province), e.g. \"Hà Nội\", \"Đồng Nai\", \"Bình Dương\"; the application is not priced (a row of it was refused)",
-            "line 6: application B-3: received: `15/09/2025` is not a date: write it as YYYY-MM-DD, e.g. 2025-09-15; the application is not priced (a row of it was refused)",
+            "line 6: application B-3: received: day 31 does not exist in 2025-02 (it has 28 days); the application is not priced (a row of it was refused)",
             "line 7: application B-4: the row is not UTF-8 text: save the file as \"CSV UTF-8 (Comma delimited)\" and try again; the application is not priced (a row of it was refused)",
             "line 8: application B-5: a quote opened here is never closed: every field after it was read as one text; the application is not priced (a row of it was refused)",
         ]

@@ -28,7 +28,7 @@ fn printing() -> Vec<(&'static str, Vec<&'static str>)> {
     ]
 }
 
-fn run(name: &str, args: &[&str], stdout: Stdio) -> Output {
+pub(crate) fn run(name: &str, args: &[&str], stdout: Stdio) -> Output {
     Command::new(tool(name))
         .args(args)
         .current_dir(root())
@@ -39,7 +39,7 @@ fn run(name: &str, args: &[&str], stdout: Stdio) -> Output {
         .unwrap()
 }
 
-fn stderr(o: &Output) -> String {
+pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
@@ -234,11 +234,11 @@ fn quick_quote_flags_never_pass_unnoticed() {
         (&[app, "--channel", "online"], "--channel describe a quick quote"),
         (
             &["--class", "xray_ct", "--count", "4294967295", "--province", "Huế", "--date", "2025-01-01"],
-            "--count 4294967295 is larger than the limit of 1000000 devices",
+            "--count: 4294967295 is larger than the limit of 1000000 devices",
         ),
         (
             &["--class", "xray_ct", "--count", "0", "--province", "Huế", "--date", "2025-01-01"],
-            "--count must be at least 1, not 0",
+            "--count: must be at least 1, not 0",
         ),
         (
             &["--class", "xray_ct", "--count", "1.000", "--province", "Huế", "--date", "2025-01-01"],

@@ -1,0 +1,176 @@
+//! What an officer types: Vietnamese procedures and channels, day-first dates in cells and
+//! flags, device names as written on the form. Expected values are written by hand.
+
+use std::process::Stdio;
+
+use crate::r::{Application, Channel, Date, DeviceClass, Procedure};
+use crate::tools::{run, stderr};
+use crate::{date, shared};
+
+#[test]
+fn procedures_and_channels_as_officers_write_them() {
+    use Procedure::*;
+    for (written, expected) in [
+        ("renewal", Renewal),
+        ("gia hạn", Renewal),
+        ("Gia Hạn", Renewal),
+        ("GIA HAN", Renewal),
+        ("gia_han", Renewal),
+        ("Gia hạn giấy phép", Renewal),
+        ("cấp mới", New),
+        ("Cấp giấy phép", New),
+        ("bổ sung", Supplement),
+        ("Bo sung giay phep", Supplement),
+        ("sửa đổi", Amendment),
+        ("cấp lại", Reissue),
+        ("cap-lai", Reissue),
+        ("re-issue", Reissue),
+        ("Khai báo", Declaration),
+        // Decomposed marks (as some Mac keyboards type them) read the same.
+        ("gia ha\u{323}n", Renewal),
+    ] {
+        assert_eq!(Procedure::from_written(written), Ok(expected), "{written}");
+    }
+    for (written, expected) in [
+        ("online", Channel::Online),
+        ("Trực tuyến", Channel::Online),
+        ("nộp trực tuyến", Channel::Online),
+        ("in_person", Channel::InPerson),
+        ("trực tiếp", Channel::InPerson),
+        ("Nộp trực tiếp", Channel::InPerson),
+    ] {
+        assert_eq!(Channel::from_written(written), Ok(expected), "{written}");
+    }
+    // Refused, saying what is accepted.
+    let e = Procedure::from_written("gia hạn lần 2").unwrap_err();
+    assert_eq!(e.field, "procedure");
+    assert!(e.message.contains("renewal (gia hạn)"), "{e}");
+    // "sửa đổi, bổ sung" is one procedure in Decree 142/2020 but two fees here: never guessed.
+    let e = Procedure::from_written("Sửa đổi, bổ sung giấy phép").unwrap_err();
+    assert!(e.message.contains("write `bổ sung` (supplement) when devices are added"), "{e}");
+    assert!(Channel::from_written("bưu điện").unwrap_err().message.contains("online (trực tuyến)"));
+    // A class key as typed; a guess is only suggested.
+    assert_eq!(DeviceClass::from_written("XRAY-CT"), Ok(DeviceClass::XrayCt));
+    let e = DeviceClass::from_written("CT").unwrap_err();
+    assert!(e.message.contains("did you mean `xray_ct`, `pet_ct` or `spect_ct`?"), "{e}");
+}
+
+#[test]
+fn day_first_dates_in_cells_and_flags_iso_in_files() {
+    for (written, expected) in [
+        ("15/09/2025", "2025-09-15"),
+        ("1/9/2025", "2025-09-01"),
+        ("15-09-2025", "2025-09-15"),
+        ("15.09.2025", "2025-09-15"),
+        (" 02/03/2026 ", "2026-03-02"),
+        ("2025-09-15", "2025-09-15"),
+    ] {
+        assert_eq!(Date::from_form(written), Ok(date(expected)), "{written}");
+    }
+    for (written, needle) in [
+        ("09/15/2025", "month 15 does not exist"),
+        ("31/02/2025", "day 31 does not exist in 2025-02"),
+        ("15/09/25", "write it as DD/MM/YYYY"),
+        ("2025/09/15", "write it as DD/MM/YYYY"),
+        ("15/09-2025", "write it as DD/MM/YYYY"),
+    ] {
+        let e = Date::from_form(written).unwrap_err().to_string();
+        assert!(e.contains(needle), "{written}: {e}");
+    }
+    // In a TOML file a date is YYYY-MM-DD; a day-first one is refused with the right spelling.
+    let e = Application::from_toml(
+        "a.toml",
+        "province = \"Huế\"\nprocedure = \"new\"\nreceived = \"15/09/2025\"\n[[device]]\nclass = \"xray_ct\"\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("a.toml:3:12: `15/09/2025` is written day first: write it here as 2025-09-15"), "{e}");
+}
+
+#[test]
+fn an_application_in_vietnamese_is_priced_as_in_keys() {
+    let vi = "province = \"Ðồng Nai\"\nprocedure = \"Gia hạn\"\nchannel = \"Trực tuyến\"\nreceived = 2025-09-15\n[[device]]\nclass = \"xray_mobile\"\n";
+    let q = shared().quote(&Application::from_toml("vi.toml", vi).unwrap()).unwrap();
+    assert_eq!((q.procedure, q.channel), (Procedure::Renewal, Channel::Online));
+    // 2,000,000 × 75 % (renewal) × 90 % (online, 63/2023) = 1,350,000.
+    assert_eq!(q.total.amount(), rust_decimal::Decimal::from(1_350_000));
+    // A batch written the same way gives the figures of the same batch written in keys.
+    let header = "application_id,province,procedure,received,channel,class,count\n";
+    let vi =
+        format!("{header}A,Ðồng Nai,Gia hạn,15/09/2025,trực tuyến,xray_mobile,1\nB,Huế,cấp mới,2/3/2026,,xray_ct,2\n");
+    let keys = format!("{header}A,Đồng Nai,renewal,2025-09-15,online,xray_mobile,1\nB,Huế,new,2026-03-02,,xray_ct,2\n");
+    let price = |t: &str| shared().price_batch(t.as_bytes(), &Default::default(), |_| {}).unwrap();
+    let (a, b) = (price(&vi), price(&keys));
+    assert!(a.problems.is_empty(), "{:?}", a.problems);
+    assert_eq!(a.grand_total.amount(), rust_decimal::Decimal::from(1_350_000 + 16_000_000));
+    assert_eq!((a.applications, a.grand_total, a.digest), (b.applications, b.grand_total, b.digest));
+}
+
+#[test]
+fn the_quick_quote_takes_what_an_officer_knows() {
+    // A name as written on the form, Vietnamese procedure and channel, a day-first date.
+    let o = run(
+        "calculator",
+        &[
+            "--name",
+            "Máy X-quang di động Shimadzu",
+            "--procedure",
+            "gia hạn",
+            "--channel",
+            "trực tuyến",
+            "--province",
+            "Ðồng Nai",
+            "--date",
+            "15/09/2025",
+            "--format",
+            "json",
+        ],
+        Stdio::piped(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let q: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(q["total"], "1350000");
+    assert_eq!(q["lines"][0]["class"], "xray_mobile");
+    assert_eq!(q["lines"][0]["description"], "Máy X-quang di động Shimadzu");
+    assert_eq!(q["lines"][0]["classified_by"][0]["rule"], "name.phrases");
+    // Several devices, by class and by name, with counts.
+    let o = run(
+        "calculator",
+        &[
+            "--device",
+            "xray_ct:2",
+            "--device",
+            "Máy X-quang răng toàn cảnh",
+            "--province",
+            "Huế",
+            "--date",
+            "02/03/2026",
+            "--format",
+            "json",
+        ],
+        Stdio::piped(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let q: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // 2 × 8,000,000 (CT) + 2,000,000 (panoramic dental).
+    assert_eq!(q["total"], "18000000");
+    assert_eq!(q["lines"][1]["class"], "xray_dental_panoramic");
+    assert!(q["lines"][0].get("description").is_none(), "a class given is not described");
+    // A name that does not settle a class is refused with the candidates, never guessed.
+    let o =
+        run("calculator", &["--name", "Máy X-quang răng", "--province", "Huế", "--date", "02/03/2026"], Stdio::piped());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("xray_dental_panoramic"), "{}", stderr(&o));
+    // `--class CT`: a suggestion, as in the file form.
+    let o = run("calculator", &["--class", "CT", "--province", "Huế", "--date", "02/03/2026"], Stdio::piped());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean `xray_ct`, `pet_ct` or `spect_ct`?"), "{}", stderr(&o));
+    // --count belongs to --class or --name.
+    let o = run(
+        "calculator",
+        &["--device", "xray_ct", "--count", "2", "--province", "Huế", "--date", "02/03/2026"],
+        Stdio::piped(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("with --device write `:N`"), "{}", stderr(&o));
+}
