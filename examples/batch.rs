@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release --example batch -- examples/batch/sample.csv
 //! cargo run --release --example batch -- BATCH.csv --out totals.csv
+//! cargo run --release --example batch -- DANH_SACH.xlsx --sheet "Hồ sơ"   # a workbook
 //! ```
 //!
 //! Prints `applications`, `grand_total` and `digest` on standard output. Rows and applications
@@ -15,6 +16,7 @@
 
 mod common;
 
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -25,8 +27,12 @@ use radfee::batch::{Keep, Options};
 #[derive(Parser, Debug)]
 #[command(name = "batch", version)]
 struct Args {
-    /// The CSV file (application_id,province,procedure,received,channel,class,count), or `-`.
+    /// The CSV file (application_id,province,procedure,received,channel,class,count) or a
+    /// workbook (.xlsx, .xls, .ods) with those columns, or `-`.
     file: String,
+    /// For a workbook: the sheet to read [default: the first].
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
     /// Also write one CSV row per application: application_id,total,authority.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -85,7 +91,17 @@ fn run() -> Result<ExitCode, ExitCode> {
         .collect();
     common::check_outputs(&inputs, &outputs)?;
     let schedules = common::load_schedules(args.schedules.as_deref())?;
-    let input = common::open_stream(&args.file)?;
+    let mut input = common::open_stream(&args.file)?;
+    // A workbook or CSV text: told apart by the file's first bytes, not its name.
+    let mut head = Vec::with_capacity(8);
+    std::io::Read::by_ref(&mut input)
+        .take(8)
+        .read_to_end(&mut head)
+        .map_err(|e| common::usage(&format!("cannot read {}: {e}", args.file)))?;
+    let workbook = radfee::batch::looks_like_workbook(&head);
+    if args.sheet.is_some() && !workbook {
+        return Err(common::usage("--sheet is for a workbook (.xlsx, .xls, .ods); this file is CSV text"));
+    }
     // Progress on a terminal only (indicatif draws nothing when standard error is not one).
     let progress = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     progress.set_style(
@@ -99,11 +115,31 @@ fn run() -> Result<ExitCode, ExitCode> {
         (None, None) => Keep::Figures,
     };
     let name = if args.file == "-" { "<stdin>" } else { args.file.as_str() };
-    let report = schedules
-        .price_batch(input, &Options::default().keep(keep), |rows| progress.set_position(rows))
-        .map_err(|e| common::usage(&format!("{name}: {e}")))?;
+    let options = Options::default().keep(keep);
+    let report = if workbook {
+        let limit = radfee::batch::MAX_WORKBOOK_BYTES as u64;
+        let mut bytes = head;
+        input
+            .take(limit + 1 - bytes.len() as u64)
+            .read_to_end(&mut bytes)
+            .map_err(|e| common::usage(&format!("cannot read {name}: {e}")))?;
+        if bytes.len() as u64 > limit {
+            return Err(common::usage(&format!("{name}: the workbook is larger than {limit} bytes")));
+        }
+        schedules.price_workbook(&bytes, args.sheet.as_deref(), &options, |rows| progress.set_position(rows))
+    } else {
+        schedules.price_batch(std::io::Cursor::new(head).chain(input), &options, |rows| progress.set_position(rows))
+    }
+    .map_err(|e| common::usage(&format!("{name}: {e}")))?;
     progress.finish_and_clear();
     let mut listed = String::new();
+    if !report.ignored_columns.is_empty() {
+        listed.push_str(&format!(
+            "{name}: note: column(s) {} not read (a batch reads {})\n",
+            report.ignored_columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "),
+            radfee::batch::BATCH_COLUMNS.join(", ")
+        ));
+    }
     for p in &report.problems {
         listed.push_str(&format!("{name}: {p}\n"));
     }

@@ -224,6 +224,8 @@ impl<'a> Gathered<'a> {
                         app.line
                     ),
                     unpriceable: false,
+                    column: None,
+                    cell: None,
                 };
                 self.problems.push(problem);
                 self.apps[k].failed = true;
@@ -243,6 +245,8 @@ impl<'a> Gathered<'a> {
                                 row.class
                             ),
                             unpriceable: false,
+                            column: None,
+                            cell: None,
                         };
                         self.problems.push(problem);
                     }

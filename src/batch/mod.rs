@@ -68,6 +68,19 @@ struct Done {
     extra: Option<Box<(Vec<crate::quote::Line>, Vec<WarningRef>)>>,
 }
 
+/// Whether `bytes` (the start of a file) look like a workbook rather than CSV text: a zip
+/// archive (.xlsx, .ods) or an OLE compound file (.xls). Tools use it to choose between
+/// [`Law::price_batch`](crate::Law::price_batch) and
+/// [`Law::price_workbook`](crate::Law::price_workbook).
+#[cfg(feature = "xlsx")]
+pub fn looks_like_workbook(bytes: &[u8]) -> bool {
+    crate::sheet::workbook::looks_like_workbook(bytes)
+}
+
+/// The largest workbook [`Law::price_workbook`](crate::Law::price_workbook) reads, in bytes.
+#[cfg(feature = "xlsx")]
+pub const MAX_WORKBOOK_BYTES: usize = crate::sheet::workbook::MAX_WORKBOOK_BYTES;
+
 /// Prices every application of a batch CSV (docs/batch.md). `progress` is called with the
 /// number of rows read so far, about every 100,000 rows. Fails only when the file cannot be
 /// read as a batch at all (no header, a wrong header, an I/O error, a row that never ends, more
@@ -96,6 +109,7 @@ pub(crate) fn price<R: Read + Send>(
         Got::End => return Err(header_problem(1, format!("missing column(s): {}", BATCH_COLUMNS.join(", ")))),
     };
 
+    let ignored_columns = cols.ignored.clone();
     let provinces = book.provinces;
     let mut g = Gathered::new(provinces);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
@@ -225,6 +239,7 @@ pub(crate) fn price<R: Read + Send>(
         bad_rows: problems.bad_rows,
         unpriceable: problems.unpriceable,
         warnings,
+        ignored_columns,
     })
 }
 
@@ -266,6 +281,8 @@ fn price_part(book: &Book<'_>, g: &Gathered<'_>, part: &[u32], keep: Keep) -> (V
                 application_id: Some(crate::text::excerpt(g.id(app)).into_owned()),
                 message: e.findings().iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; "),
                 unpriceable: e.is_unpriceable(),
+                column: None,
+                cell: None,
             }),
         }
     }

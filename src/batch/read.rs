@@ -94,7 +94,7 @@ pub(super) fn read_rows<R: Read>(
     loop {
         let got = reader.next()?;
         let line = reader.row_line;
-        let refuse = |batch: &mut Batch, message: String, id: Option<&str>| {
+        let refuse = |batch: &mut Batch, column: Option<&'static str>, message: String, id: Option<&str>| {
             let id = id.map(str::trim).filter(|s| !s.is_empty());
             let message = if id.is_some() { format!("{message}{NOT_PRICED}") } else { message };
             if let Some(id) = id {
@@ -105,6 +105,8 @@ pub(super) fn read_rows<R: Read>(
                 application_id: id.map(|s| crate::text::excerpt(s).into_owned()),
                 message,
                 unpriceable: false,
+                column,
+                cell: None,
             });
         };
         match got {
@@ -123,6 +125,8 @@ pub(super) fn read_rows<R: Read>(
                     application_id: id.map(|s| crate::text::excerpt(s).into_owned()),
                     message,
                     unpriceable: false,
+                    column: None,
+                    cell: None,
                 });
             }
             Got::Row => {
@@ -133,11 +137,11 @@ pub(super) fn read_rows<R: Read>(
                 if width < cols.width || extra {
                     let wide = if extra { width } else { width.min(cols.width) };
                     let message = format!("the row has {wide} fields; the header has {}", cols.width);
-                    refuse(&mut batch, message, Some(id_field));
+                    refuse(&mut batch, None, message, Some(id_field));
                 } else {
                     let fields: [&str; 7] = cols.idx.map(|i| reader.field(i).trim());
                     match parse_row(&fields) {
-                        Err(message) => refuse(&mut batch, message, Some(fields[0])),
+                        Err((column, message)) => refuse(&mut batch, column, message, Some(fields[0])),
                         Ok(row) => {
                             let spelling = match spelling_index.get(row.province) {
                                 Some(&k) => Some(k),
@@ -188,7 +192,7 @@ pub(super) fn read_rows<R: Read>(
                                             m
                                         }
                                     };
-                                    refuse(&mut batch, message, Some(row.id));
+                                    refuse(&mut batch, Some("province"), message, Some(row.id));
                                 }
                             }
                         }

@@ -72,11 +72,21 @@ pub struct BatchProblem {
     /// The row was fine but the application cannot be priced as one application (a class with
     /// no fee row, devices of two authorities): exit code 1 rather than 2.
     pub unpriceable: bool,
+    /// The column the problem is about, when it is about one (`received`, `class`…).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<&'static str>,
+    /// For a workbook, the cell (`Sheet1!D7`) or row (`Sheet1!7`) it is about; shown instead
+    /// of the line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
 }
 
 impl std::fmt::Display for BatchProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}: ", self.line)?;
+        match &self.cell {
+            Some(cell) => write!(f, "{cell}: ")?,
+            None => write!(f, "line {}: ", self.line)?,
+        }
         if let Some(id) = &self.application_id {
             write!(f, "application {id}: ")?;
         }
@@ -109,6 +119,10 @@ pub struct BatchReport {
     /// The schedule warnings that priced applications carry (e.g. a newer circular reported
     /// from their date), each with the number of applications it concerns.
     pub warnings: Vec<BatchWarning>,
+    /// Columns of the header the batch does not read (notes, phone numbers…), as written:
+    /// not refused, but said, so a misspelt column is noticed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ignored_columns: Vec<String>,
 }
 
 /// A schedule warning and how many priced applications of a batch carry it.

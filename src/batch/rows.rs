@@ -14,7 +14,13 @@ pub const BATCH_COLUMNS: [&str; 7] =
 pub(super) struct Columns {
     pub(super) idx: [usize; 7],
     pub(super) width: usize,
+    /// Named columns the batch does not read (notes, a phone number…): reported, not refused.
+    pub(super) ignored: Vec<String>,
 }
+
+/// Facts of an application that change its fee but that a batch row cannot state: a column
+/// named so is refused rather than ignored.
+const PRICE_FACTS: [&str; 3] = ["facility_kind", "sites", "conditions"];
 
 pub(super) fn header_problem(line: u64, message: String) -> Error {
     Error::input(Finding::error(None, Some("header"), format!("line {line}: {message}")))
@@ -27,10 +33,12 @@ pub(super) fn column_name(name: &str) -> &str {
 
 impl Columns {
     /// The columns of a header row (at `line`). Empty names after the last column are Excel's
-    /// leftovers and ignored; an empty name between columns is refused.
+    /// leftovers and ignored; an empty name between columns is refused; a column the batch
+    /// does not read is listed in `ignored`, unless it names a fact that changes the fee.
     pub(super) fn from_header(line: u64, header: &[&str]) -> Result<Columns, Error> {
         let width = header.iter().rposition(|n| !column_name(n).is_empty()).map_or(0, |i| i + 1);
         let mut idx = [usize::MAX; 7];
+        let mut ignored = Vec::new();
         for (i, raw) in header[..width].iter().enumerate() {
             let name = column_name(raw);
             match BATCH_COLUMNS.iter().position(|c| *c == name) {
@@ -46,24 +54,33 @@ impl Columns {
                         ),
                     ));
                 }
-                None => {
+                None if PRICE_FACTS.contains(&crate::text::fold(name).replace(' ', "_").as_str()) => {
                     return Err(header_problem(
                         line,
                         format!(
-                            "unknown column `{}`; a batch file has the columns {}",
+                            "column `{}` would change the fee, but a batch file cannot state it (only {}): price these applications from application files (docs/application.md)",
                             crate::text::excerpt(name),
                             BATCH_COLUMNS.join(",")
                         ),
                     ));
                 }
+                None => ignored.push(crate::text::excerpt(name).into_owned()),
             }
         }
         let missing: Vec<&str> =
             BATCH_COLUMNS.iter().zip(idx).filter(|(_, i)| *i == usize::MAX).map(|(c, _)| *c).collect();
         if !missing.is_empty() {
-            return Err(header_problem(line, format!("missing column(s): {}", missing.join(", "))));
+            let other = if ignored.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (the header also has {}, which a batch file does not read: check the spelling)",
+                    ignored.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                )
+            };
+            return Err(header_problem(line, format!("missing column(s): {}{other}", missing.join(", "))));
         }
-        Ok(Columns { idx, width })
+        Ok(Columns { idx, width, ignored })
     }
 }
 
@@ -78,32 +95,34 @@ pub(super) struct Row<'a> {
     pub(super) count: u32,
 }
 
-/// Reads a row from its seven fields (trimmed, in [`BATCH_COLUMNS`] order).
-pub(super) fn parse_row<'a>(fields: &[&'a str; 7]) -> Result<Row<'a>, String> {
+/// Reads a row from its seven fields (trimmed, in [`BATCH_COLUMNS`] order). A refusal names
+/// the column it is about.
+pub(super) fn parse_row<'a>(fields: &[&'a str; 7]) -> Result<Row<'a>, (Option<&'static str>, String)> {
     let [id, province, procedure, received, channel, class, count] = *fields;
     for (name, value) in BATCH_COLUMNS.iter().zip(fields) {
         // A text of at most MAX_TEXT bytes has at most MAX_TEXT characters: count only longer ones.
         let n = if value.len() <= MAX_TEXT { 0 } else { value.chars().count() };
         if n > MAX_TEXT {
-            return Err(format!("{name} is {n} characters long; at most {MAX_TEXT} are allowed"));
+            return Err((Some(name), format!("{name} is {n} characters long; at most {MAX_TEXT} are allowed")));
         }
     }
+    let at = |column: &'static str| move |message: String| (Some(column), message);
     if id.is_empty() {
-        return Err("application_id is empty".to_owned());
+        return Err(at("application_id")("application_id is empty".to_owned()));
     }
     if province.is_empty() {
-        return Err("province is empty".to_owned());
+        return Err(at("province")("province is empty".to_owned()));
     }
-    let procedure = Procedure::written(procedure)?;
-    let received = Date::from_form(received).map_err(|e| format!("received: {e}"))?;
+    let procedure = Procedure::written(procedure).map_err(at("procedure"))?;
+    let received = Date::from_form(received).map_err(|e| at("received")(format!("received: {e}")))?;
     let channel = match channel {
         "" => Channel::InPerson,
-        c => Channel::written(c)?,
+        c => Channel::written(c).map_err(at("channel"))?,
     };
-    let class = DeviceClass::from_key(class).ok_or_else(|| crate::vocab::unknown_class_message(class))?;
+    let class = DeviceClass::from_key(class).ok_or_else(|| at("class")(crate::vocab::unknown_class_message(class)))?;
     let count = match count {
         "" => 1,
-        c => crate::number::parse_count(c, COUNT).map_err(|e| e.message)?,
+        c => crate::number::parse_count(c, COUNT).map_err(|e| at("count")(e.message))?,
     };
     Ok(Row { id, province, procedure, received, channel, class, count })
 }

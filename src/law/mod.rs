@@ -247,6 +247,46 @@ impl Law {
         batch::price(&self.book(), input, options, progress)
     }
 
+    /// Prices every application of one sheet of a workbook (.xlsx, .xls or .ods, as Excel or
+    /// LibreOffice saves it): the first sheet, or the one named `sheet`. The header row may
+    /// stand below a title block (it is the first row naming `application_id` and `class`);
+    /// the columns, defaults and checks are the batch CSV's (docs/batch.md), cells holding
+    /// dates (Excel serial numbers) are read as dates, and each problem names its cell
+    /// (`Sheet1!D7`) in [`BatchProblem::cell`](crate::batch::BatchProblem::cell).
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Input`] when the bytes are not a workbook, the sheet does not exist
+    /// (the message lists the sheets), no header row is found, or the file is over 64 MiB or
+    /// would unpack to over 1 GiB; otherwise as [`Law::price_batch`], with the header's cell in
+    /// the message.
+    #[cfg(feature = "xlsx")]
+    pub fn price_workbook(
+        &self,
+        workbook: &[u8],
+        sheet: Option<&str>,
+        options: &batch::Options,
+        progress: impl FnMut(u64),
+    ) -> Result<BatchReport, Error> {
+        let is_header =
+            |names: &[String]| ["application_id", "class"].iter().all(|c| names.iter().any(|n| n.trim() == *c));
+        let s = crate::sheet::workbook::sheet_as_csv(workbook, sheet, &is_header, "application_id, …, class")
+            .map_err(|m| Error::input(Finding::error(None, Some("workbook"), m)))?;
+        let mut report = batch::price(&self.book(), s.csv.as_slice(), options, progress).map_err(|e| {
+            if !e.is_input() {
+                return e;
+            }
+            // The header's problems name CSV line 1: name the sheet's row instead.
+            let message = e.findings().iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join("; ");
+            let message =
+                message.strip_prefix("line 1: ").map_or(message.clone(), |m| format!("{}: {m}", s.cell(1, None)));
+            Error::input(Finding::error(None, Some("header"), message))
+        })?;
+        for p in &mut report.problems {
+            p.cell = Some(s.cell(p.line, p.column));
+        }
+        Ok(report)
+    }
+
     // ---- The parts the engine reads -------------------------------------------------------
 
     fn classifier(&self) -> Classifier<'_> {

@@ -75,11 +75,17 @@ pub struct ImportProblem {
     pub line: u64,
     /// Why.
     pub message: String,
+    /// For a workbook, the row (`Sheet1!7`): shown instead of the line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
 }
 
 impl std::fmt::Display for ImportProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
+        match &self.cell {
+            Some(cell) => write!(f, "{cell}: {}", self.message),
+            None => write!(f, "line {}: {}", self.line, self.message),
+        }
     }
 }
 
@@ -96,13 +102,16 @@ pub struct ImportReport {
     pub problems: Vec<ImportProblem>,
     /// Every row refused, listed or not.
     pub refused: u64,
+    /// Columns of the header the import does not read (a row number, notes…), as written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ignored_columns: Vec<String>,
 }
 
 impl ImportReport {
     fn refuse(&mut self, line: u64, message: String) {
         self.refused += 1;
         if self.problems.len() < crate::batch::MAX_PROBLEMS {
-            self.problems.push(ImportProblem { line, message });
+            self.problems.push(ImportProblem { line, message, cell: None });
         }
     }
 }
@@ -128,6 +137,36 @@ fn parse_bool(value: &str) -> Result<bool, String> {
 }
 
 impl Registry {
+    /// Registers every device of one sheet of a workbook (.xlsx, .xls, .ods) on `date`: the
+    /// first sheet or the one named `sheet`; the header may stand below a title block (the
+    /// first row naming `facility_id` and `equipment_id`, Vietnamese headers accepted); the
+    /// columns, checks and report are [`Registry::import_csv`]'s, each problem naming its row
+    /// (`Sheet1!7`).
+    ///
+    /// # Errors
+    /// An input error when the bytes are not a workbook, the sheet does not exist, no header
+    /// is found, or as [`Registry::import_csv`].
+    #[cfg(feature = "xlsx")]
+    pub fn import_workbook(
+        &mut self,
+        law: &Law,
+        workbook: &[u8],
+        sheet: Option<&str>,
+        date: Date,
+    ) -> Result<ImportReport, Error> {
+        let is_header = |names: &[String]| {
+            let cols: Vec<Option<&str>> = names.iter().map(|n| column_of(n)).collect();
+            cols.contains(&Some("facility_id")) && cols.contains(&Some("equipment_id"))
+        };
+        let s = crate::sheet::workbook::sheet_as_csv(workbook, sheet, &is_header, "facility_id, equipment_id, …")
+            .map_err(|m| Error::input(Finding::error(None, Some("workbook"), m)))?;
+        let mut report = self.import_csv(law, s.csv.as_slice(), date)?;
+        for p in &mut report.problems {
+            p.cell = Some(s.cell(p.line, None));
+        }
+        Ok(report)
+    }
+
     /// Registers every device of a CSV device list on `date`. Fails only when the file cannot
     /// be read as CSV or its header is wrong; bad rows are in the report and the good rows are
     /// kept.
@@ -155,18 +194,24 @@ impl Registry {
         // Empty names after the last column are a spreadsheet's leftovers.
         let width = header.iter().rposition(|h| !h.trim_start_matches('\u{feff}').is_empty()).map_or(0, |i| i + 1);
         let mut cols: Vec<Option<&'static str>> = Vec::new();
+        let mut ignored = Vec::new();
         for (i, h) in header[..width].iter().enumerate() {
-            let c = column_of(h).ok_or_else(|| {
-                let shown = if h.is_empty() {
-                    format!("column {} has no name", i + 1)
-                } else {
-                    format!("unknown column `{}`", crate::text::excerpt(h))
-                };
-                header_error(
-                    header_line,
-                    format!("{shown}; the columns are {} (Vietnamese headers accepted)", CSV_COLUMNS.join(", ")),
-                )
-            })?;
+            let Some(c) = column_of(h) else {
+                if h.is_empty() {
+                    return Err(header_error(
+                        header_line,
+                        format!(
+                            "column {} has no name; the columns are {} (Vietnamese headers accepted)",
+                            i + 1,
+                            CSV_COLUMNS.join(", ")
+                        ),
+                    ));
+                }
+                // A column the import does not read (a row number, notes): said, not refused.
+                ignored.push(crate::text::excerpt(h).into_owned());
+                cols.push(None);
+                continue;
+            };
             if cols.contains(&Some(c)) {
                 return Err(header_error(header_line, format!("column `{c}` appears twice")));
             }
@@ -174,10 +219,19 @@ impl Registry {
         }
         for required in ["facility_id", "equipment_id"] {
             if !cols.contains(&Some(required)) {
-                return Err(header_error(header_line, format!("missing column `{required}`")));
+                let other = if ignored.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " (the header also has {}, which the import does not read: check the spelling)",
+                        ignored.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                    )
+                };
+                return Err(header_error(header_line, format!("missing column `{required}`{other}")));
             }
         }
-        let mut report = ImportReport { rows: 0, imported: 0, problems: Vec::new(), refused: 0 };
+        let mut report =
+            ImportReport { rows: 0, imported: 0, problems: Vec::new(), refused: 0, ignored_columns: ignored };
         loop {
             let line = match reader.next().map_err(stop)? {
                 Got::End => break,

@@ -46,7 +46,14 @@ fn bad_rows_are_reported_by_line_and_the_good_ones_kept() {
 #[test]
 fn a_wrong_header_is_refused() {
     for (csv, needle) in [
-        ("id,province\n", "unknown column `id`"),
+        (
+            "id,province\n",
+            "missing column(s): application_id, procedure, received, channel, class, count (the header also has `id`, which a batch file does not read: check the spelling)",
+        ),
+        (
+            "application_id,province,procedure,received,channel,class,count,facility_kind\n",
+            "column `facility_kind` would change the fee, but a batch file cannot state it",
+        ),
         ("application_id,province,procedure,received,channel,class\n", "missing column(s): count"),
         ("", "missing column(s)"),
     ] {
@@ -54,6 +61,11 @@ fn a_wrong_header_is_refused() {
         assert!(err.to_string().contains(needle), "{err}");
         assert_eq!(crate::exit_code(&err), 2);
     }
+    // A column the batch does not read is said, not refused.
+    let csv = "STT,application_id,province,procedure,received,channel,class,count,Ghi chú\n1,X,Huế,new,2024-01-01,,xray_ct,2,ok\n";
+    let report = shared().price_batch(csv.as_bytes(), &Default::default(), |_| {}).unwrap();
+    assert_eq!(report.ignored_columns, ["STT", "Ghi chú"]);
+    assert_eq!(report.grand_total.amount(), rust_decimal::Decimal::from(16_000_000));
     // Columns may come in any order; a byte-order mark is tolerated.
     let csv =
         "\u{feff}count,class,channel,received,procedure,province,application_id\n2,xray_ct,,2024-01-01,new,Huế,X\n";

@@ -25,6 +25,7 @@ mod structures;
 mod tools;
 mod trust;
 mod unicode;
+mod workbooks;
 
 use std::path::{Path, PathBuf};
 

@@ -73,7 +73,7 @@ fn at(day: &str, change: Change) -> Event {
 }
 
 /// A small registry: two facilities, three devices, one licence.
-fn base() -> Registry {
+pub(crate) fn base() -> Registry {
     let s = shared();
     let mut r = Registry::new();
     for e in [
@@ -382,7 +382,11 @@ fn csv_import_keeps_good_rows_and_reports_bad_ones_by_line() {
     assert!(r.state().equipment["D17"].mobile);
     // A wrong header is refused as a whole.
     let err = r.import_csv(s, "colour,Mã thiết bị\n".as_bytes(), date("2025-09-01")).unwrap_err();
-    assert!(err.to_string().contains("unknown column `colour`"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("missing column `facility_id` (the header also has `colour`, which the import does not read"),
+        "{err}"
+    );
 }
 
 #[test]

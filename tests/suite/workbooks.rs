@@ -1,0 +1,107 @@
+//! Workbooks read directly (issue 15): made by LibreOffice from the CSV sources beside them
+//! (tests/fixtures/workbooks/make.sh), with a title block above the header, a row-number
+//! column, notes, Vietnamese values and date cells. Expected figures written by hand.
+
+use std::process::Stdio;
+
+use rust_decimal::Decimal;
+
+use crate::tools::{run, stderr};
+use crate::{root, shared};
+
+fn bytes(name: &str) -> Vec<u8> {
+    std::fs::read(root().join("tests/fixtures/workbooks").join(name)).unwrap()
+}
+
+#[test]
+fn an_officers_workbook_is_priced_as_its_csv_would_be() {
+    let report = shared().price_workbook(&bytes("officer-batch.xlsx"), None, &Default::default(), |_| {}).unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert_eq!(report.ignored_columns, ["STT", "ghi chú"], "stray columns are said, not refused");
+    // HS-001 Đồng Nai, renewal online 2025-09-15, mobile X-ray: 2,000,000 × 75 % × 90 % = 1,350,000.
+    // HS-002 Huế, new 2026-03-02: 2 CT × 8,000,000 + panoramic dental 2,000,000 = 18,000,000.
+    // HS-003 Hà Nội, new 2024-05-10: 3 general X-ray × 3,000,000 = 9,000,000.
+    assert_eq!(report.applications, 3);
+    assert_eq!(report.grand_total.amount(), Decimal::from(1_350_000 + 18_000_000 + 9_000_000));
+    let keys = "application_id,province,procedure,received,channel,class,count\n\
+        HS-001,Đồng Nai,renewal,2025-09-15,online,xray_mobile,1\n\
+        HS-002,Huế,new,2026-03-02,in_person,xray_ct,2\n\
+        HS-002,Huế,new,2026-03-02,in_person,xray_dental_panoramic,1\n\
+        HS-003,Hà Nội,new,2024-05-10,,xray_general,3\n";
+    let csv = shared().price_batch(keys.as_bytes(), &Default::default(), |_| {}).unwrap();
+    assert_eq!((report.grand_total, &report.digest), (csv.grand_total, &csv.digest));
+}
+
+#[test]
+fn a_bad_workbook_names_each_cell() {
+    let report = shared().price_workbook(&bytes("officer-batch-bad.xlsx"), None, &Default::default(), |_| {}).unwrap();
+    let cells: Vec<(&str, &str)> =
+        report.problems.iter().map(|p| (p.cell.as_deref().unwrap(), p.column.unwrap_or("-"))).collect();
+    assert_eq!(
+        cells,
+        [
+            ("'officer-batch-bad'!C4", "province"),
+            ("'officer-batch-bad'!G5", "class"),
+            ("'officer-batch-bad'!D6", "procedure"),
+            ("'officer-batch-bad'!H7", "count"),
+            ("'officer-batch-bad'!E8", "received"),
+        ]
+    );
+    let text: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    assert!(
+        text[1].starts_with(
+            "'officer-batch-bad'!G5: application HS-003: unknown device class `xray_cat`; did you mean `xray_ct`?"
+        ),
+        "{}",
+        text[1]
+    );
+    assert!(text[3].contains("count must be a whole number of devices, not 2.5"), "{}", text[3]);
+    assert!(text[4].contains("received: day 31 does not exist in 2026-02"), "{}", text[4]);
+    // Only HS-001 is priced: 1,350,000.
+    assert_eq!((report.applications, report.grand_total.amount()), (1, Decimal::from(1_350_000)));
+}
+
+#[test]
+fn what_is_not_a_priceable_workbook_is_refused_with_a_reason() {
+    let law = shared();
+    let price = |b: &[u8], sheet: Option<&str>| {
+        law.price_workbook(b, sheet, &Default::default(), |_| {}).unwrap_err().to_string()
+    };
+    let e = price(&bytes("officer-batch.xlsx"), Some("Trang 2"));
+    assert!(e.contains("the workbook has no sheet `Trang 2`; its sheets are: `officer-batch`"), "{e}");
+    let e = price(b"PK\x03\x04 not really a zip", None);
+    assert!(e.contains("cannot be read as a workbook"), "{e}");
+    // A device list is not a batch: no header naming application_id and class.
+    let e = price(&bytes("device-list.xlsx"), None);
+    assert!(e.contains("has no header row naming the columns application_id, …, class in its first 50 rows"), "{e}");
+}
+
+#[test]
+fn a_device_list_workbook_is_imported_row_by_row() {
+    let law = shared();
+    for file in ["device-list.xlsx", "device-list.ods"] {
+        let mut r = crate::registry::base();
+        let report = r.import_workbook(law, &bytes(file), None, crate::date("2025-09-01")).unwrap();
+        assert_eq!(report.ignored_columns, ["STT"], "{file}");
+        assert_eq!((report.rows, report.imported, report.refused), (4, 3, 1), "{file}: {:?}", report.problems);
+        // The refused row is the sheet's row 6 (title, blank, header on row 3).
+        let p = report.problems[0].to_string();
+        assert!(p.starts_with("'device-list'!6: ") && p.contains("no facility with id `F9`"), "{file}: {p}");
+        assert!(r.state().equipment["D17"].mobile, "{file}: `có` in Di động");
+        assert_eq!(r.state().equipment["D10"].class, Some(crate::r::DeviceClass::XrayCt), "{file}: classified by name");
+    }
+}
+
+#[test]
+fn the_batch_tool_reads_a_workbook_and_says_where_the_problems_are() {
+    let o = run("batch", &["examples/batch/officer-batch.xlsx"], Stdio::piped());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("grand_total: 28350000"));
+    assert!(stderr(&o).contains("note: column(s) `STT`, `ghi chú` not read"), "{}", stderr(&o));
+    let o = run("batch", &["tests/fixtures/workbooks/officer-batch-bad.xlsx"], Stdio::piped());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("'officer-batch-bad'!E8: application HS-006: received:"), "{}", stderr(&o));
+    let o = run("batch", &["examples/batch/sample.csv", "--sheet", "Sheet1"], Stdio::piped());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--sheet is for a workbook"), "{}", stderr(&o));
+}
