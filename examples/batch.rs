@@ -82,7 +82,10 @@ fn run() -> Result<ExitCode, ExitCode> {
     let args = common::parse_args::<Args>()?;
     // Outputs may not be the input or each other: checked before anything is read.
     let mut inputs: Vec<(&str, &Path)> = Vec::new();
-    if args.file != "-" {
+    if args.file == "-" {
+        // Standard input redirected from a file (`< totals.csv`) is that file.
+        inputs.push(("standard input", Path::new("/dev/stdin")));
+    } else {
         inputs.push(("input file", Path::new(&args.file)));
     }
     let outputs: Vec<(&str, &Path)> = [("--out", args.out.as_deref()), ("--detail", args.detail.as_deref())]

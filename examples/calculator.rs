@@ -95,8 +95,9 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
     if let Some(path) = &args.application {
         if !quick.is_empty() {
             return Err(usage(&format!(
-                "{} describe a quick quote and cannot be combined with an application file: the file states its own province, procedure, date, channel and devices. Edit the file, or leave the file out",
-                quick.join(", ")
+                "{} {} a quick quote and cannot be combined with an application file: the file states its own province, procedure, date, channel and devices. Edit the file, or leave the file out",
+                quick.join(", "),
+                if quick.len() == 1 { "describes" } else { "describe" }
             )));
         }
         let (name, text) =

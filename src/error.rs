@@ -133,11 +133,13 @@ pub enum ErrorKind {
     /// [`Error::findings`] lists every problem with file, line, column and key.
     Schedule,
     /// A file or folder could not be read (the I/O error is the [`std::error::Error::source`]).
+    #[non_exhaustive]
     Io {
         /// The path as given.
         path: String,
     },
     /// The province is none of the 34 provinces or their 63 former names.
+    #[non_exhaustive]
     UnknownProvince {
         /// The name as written.
         written: String,
@@ -146,6 +148,7 @@ pub enum ErrorKind {
     },
     /// A described device whose class the description does not settle (as
     /// [`Outcome::Ambiguous`](crate::classify::Outcome::Ambiguous) says it).
+    #[non_exhaustive]
     UnsettledDevice {
         /// The device's position in the application, from 1.
         device: usize,
@@ -155,6 +158,7 @@ pub enum ErrorKind {
         field: Option<crate::vocab::field::Field>,
     },
     /// No schedule version is in force on the date received.
+    #[non_exhaustive]
     NothingInForce {
         /// The date received.
         date: crate::date::Date,
@@ -162,6 +166,7 @@ pub enum ErrorKind {
         earliest: Option<crate::date::Date>,
     },
     /// The version in force has no fee row for these classes.
+    #[non_exhaustive]
     NoFeeRow {
         /// The version id.
         version: String,
@@ -171,6 +176,7 @@ pub enum ErrorKind {
         classes: Vec<crate::vocab::class::DeviceClass>,
     },
     /// The version in force has no factor for the procedure.
+    #[non_exhaustive]
     NoProcedureFactor {
         /// The version id.
         version: String,
@@ -179,6 +185,7 @@ pub enum ErrorKind {
     },
     /// A row cannot price this application (a tier table without `tail` for the count, an
     /// indexed unit with no value on the date).
+    #[non_exhaustive]
     RowCannotPrice {
         /// The version id.
         version: String,
@@ -186,6 +193,7 @@ pub enum ErrorKind {
         row: String,
     },
     /// The authority table names no licensing authority for a class on the date.
+    #[non_exhaustive]
     NoAuthority {
         /// The class.
         class: crate::vocab::class::DeviceClass,
@@ -193,6 +201,7 @@ pub enum ErrorKind {
         date: crate::date::Date,
     },
     /// The devices fall to different licensing authorities: one application per authority.
+    #[non_exhaustive]
     SplitAuthority {
         /// The date received.
         date: crate::date::Date,
@@ -202,11 +211,13 @@ pub enum ErrorKind {
         contested: bool,
     },
     /// A licence to renew covers no device still in service.
+    #[non_exhaustive]
     EmptyLicence {
         /// The licence number.
         licence: String,
     },
     /// The amounts are too large to compute exactly (more than 28 significant digits).
+    #[non_exhaustive]
     Overflow {
         /// Whether the schedule's own amounts overflow for one device of each class (`true`:
         /// fix the schedule) rather than the application's counts.

@@ -54,8 +54,15 @@ fn ambiguous(written: &str, int: &str, sep: char, frac: &str) -> NumberError {
         3 => (format!("{sign}{int}.{kept}"), format!("{sign}{int}.{kept}0")),
         _ => (format!("{sign}{int}.{kept}"), format!("{sign}{int}.{kept}")),
     };
+    // Vietnamese groups thousands with `.` and writes `,` as the decimal sign; English the
+    // other way round: say which custom each reading follows.
+    let (grouping, decimal_sign) = if sep == '.' {
+        ("as Vietnamese writes", "as a decimal point")
+    } else {
+        ("as English writes", "as a decimal comma (as Vietnamese writes)")
+    };
     refuse(format!(
-        "`{written}` is ambiguous: with `{sep}` grouping thousands (as Vietnamese writes) it is {grouped}, as a decimal point it is {decimal}; write {grouped} or {decimal_written}"
+        "`{written}` is ambiguous: with `{sep}` grouping thousands ({grouping}) it is {grouped}, {decimal_sign} it is {decimal}; write {grouped} or {decimal_written}"
     ))
 }
 
@@ -359,7 +366,10 @@ mod tests {
         assert!(e.ends_with("it is 29999, as a decimal point it is 29.999; write 29999 or 29.9990"), "{e}");
         assert_eq!(parse_decimal("29.9990", Form::Plain), Ok(d("29.9990")));
         let e = parse_decimal("1,850", Form::Plain).unwrap_err().message;
-        assert!(e.contains("ambiguous"), "{e}");
+        assert_eq!(
+            e,
+            "`1,850` is ambiguous: with `,` grouping thousands (as English writes) it is 1850, as a decimal comma (as Vietnamese writes) it is 1.85; write 1850 or 1.85"
+        );
         for grouped in ["8.000.000", "8,000,000", "8 000 000", "8'000'000"] {
             let e = parse_decimal(grouped, Form::Plain).unwrap_err().message;
             assert!(e.contains("groups its digits"), "{grouped}: {e}");

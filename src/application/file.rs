@@ -287,6 +287,7 @@ impl Application {
             })?;
             conditions.push(condition);
         }
+        super::model::check_class_totals(&devices)?;
         Ok(Application {
             province: crate::text::nfc(raw.province.get_ref()),
             procedure,

@@ -271,8 +271,33 @@ impl ApplicationBuilder {
                 )
             })?;
         }
+        check_class_totals(&app.devices)?;
         Ok(app)
     }
+}
+
+/// Refuses an application whose entries of one class add up to more than [`MAX_COUNT`]
+/// devices: the limit of one entry holds for the class in all, as in a batch (where the rows
+/// of an application are added up), so the same application gets the same answer however it
+/// is written.
+pub(crate) fn check_class_totals(devices: &[DeviceEntry]) -> Result<(), Error> {
+    let mut totals = crate::vocab::ClassMap::<u64>::default();
+    for (i, d) in devices.iter().enumerate() {
+        let Some(class) = d.class else { continue };
+        let sum = totals.get(class).copied().unwrap_or(0) + u64::from(d.count);
+        if sum > u64::from(MAX_COUNT) {
+            return Err(Error::input(
+                Finding::error(
+                    d.location.clone(),
+                    Some("count"),
+                    format!("device {}: the application lists more than {MAX_COUNT} `{class}` devices in all", i + 1),
+                )
+                .with_hint("an application may hold at most 1000000 devices of one class; check the counts"),
+            ));
+        }
+        totals.insert(class, sum);
+    }
+    Ok(())
 }
 
 /// What to do about a source measured after the day received.

@@ -62,13 +62,26 @@ fn check_factor(src: &Src<'_>, value: &Spanned<Number>, key: &str, findings: &mu
     factor
 }
 
-fn check_amount(src: &Src<'_>, value: &Spanned<Number>, key: &str, findings: &mut Vec<Finding>) -> Decimal {
+/// An amount of a file: never negative; in đồng (`money`), a whole number of đồng, as every
+/// figure of the schedules is (an amount in an indexed unit may have a fraction).
+fn check_amount(
+    src: &Src<'_>,
+    value: &Spanned<Number>,
+    key: &str,
+    money: bool,
+    findings: &mut Vec<Finding>,
+) -> Decimal {
     let amount = exact(value);
     if amount < Decimal::ZERO {
         findings.push(
             src.error(value, key, format!("amount {amount} is negative")).with_hint(
                 "fees and charges are written as positive amounts; reductions are adjustments with a factor",
             ),
+        );
+    } else if money && !amount.fract().is_zero() {
+        findings.push(
+            src.error(value, key, format!("amount {amount} has a fraction of a đồng"))
+                .with_hint("fees and charges are set in whole đồng; write the amount of the circular"),
         );
     }
     amount
@@ -277,7 +290,7 @@ fn convert_row(row: &RowFile, src: &Src<'_>, seen: &mut BTreeSet<String>, findin
         return None;
     }
     let (amount, tiers) = match (&row.amount, &row.tiers) {
-        (Some(a), None) => (check_amount(src, a, "row.amount", findings), None),
+        (Some(a), None) => (check_amount(src, a, "row.amount", row.indexed.is_none(), findings), None),
         (None, Some(t)) if !t.get_ref().is_empty() => {
             let tiers: Vec<Decimal> = t.get_ref().iter().map(|x| canonical(x.0)).collect();
             if tiers.iter().any(|x| *x < Decimal::ZERO) {
@@ -309,7 +322,7 @@ fn convert_row(row: &RowFile, src: &Src<'_>, seen: &mut BTreeSet<String>, findin
     {
         findings.push(src.error(tail, "row.tail", format!("row `{id}`: `tail` only goes with `tiers`")));
     }
-    let tail = row.tail.as_ref().map(|t| check_amount(src, t, "row.tail", findings));
+    let tail = row.tail.as_ref().map(|t| check_amount(src, t, "row.tail", row.indexed.is_none(), findings));
     if row.classes.get_ref().is_empty() {
         findings.push(
             src.error(&row.classes, "row.classes", format!("row `{id}` prices no device class"))
@@ -384,7 +397,7 @@ fn convert_adjustment(adj: &AdjustmentFile, src: &Src<'_>, findings: &mut Vec<Fi
     needs("amount", adj.amount.is_some(), wants_amount, findings);
     needs("bands", adj.bands.is_some(), wants_bands, findings);
     let factor = adj.factor.as_ref().map(|f| check_factor(src, f, "adjustment.factor", findings));
-    let amount = adj.amount.as_ref().map(|a| check_amount(src, a, "adjustment.amount", findings));
+    let amount = adj.amount.as_ref().map(|a| check_amount(src, a, "adjustment.amount", true, findings));
     let bands = adj.bands.as_ref().map(|bands| {
         let mut out: Vec<(u32, Option<u32>, Decimal)> = Vec::new();
         for b in bands {
@@ -452,7 +465,7 @@ fn convert_adjustment(adj: &AdjustmentFile, src: &Src<'_>, findings: &mut Vec<Fi
 }
 
 fn convert_charge(charge: &ChargeFile, src: &Src<'_>, findings: &mut Vec<Finding>) -> Charge {
-    let amount = check_amount(src, &charge.amount, "charge.amount", findings);
+    let amount = check_amount(src, &charge.amount, "charge.amount", true, findings);
     check_window(src, &charge.from, &charge.until, &format!("charge `{}`", charge.id.get_ref()), findings);
     Charge {
         origin: String::new(),

@@ -160,7 +160,7 @@ fn overflow_is_an_error_not_a_panic() {
     ));
     let err = s.quote(&app).unwrap_err();
     // The counts overflow (one unit of each line would not): the application's to check.
-    assert_eq!(err.kind(), &crate::r::ErrorKind::Overflow { schedule: false }, "{err}");
+    assert!(matches!(err.kind(), crate::r::ErrorKind::Overflow { schedule: false, .. }), "{err}");
     assert!(err.is_unpriceable() && err.to_string().contains("check the counts of devices"), "{err}");
     assert_eq!(s.total(&app).unwrap_err(), err, "the total refuses the same way");
     // Amounts that overflow for one device of each line: the schedule's to fix.
@@ -170,7 +170,7 @@ fn overflow_is_an_error_not_a_panic() {
         "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2024-05-10\n[[device]]\nclass = \"xray_ct\"\n[[device]]\nclass = \"xray_ct\"\n",
     );
     let err = s.quote(&two).unwrap_err();
-    assert_eq!(err.kind(), &crate::r::ErrorKind::Overflow { schedule: true }, "{err}");
+    assert!(matches!(err.kind(), crate::r::ErrorKind::Overflow { schedule: true, .. }), "{err}");
     assert!(err.to_string().contains("check the schedule's amounts"), "{err}");
 }
 

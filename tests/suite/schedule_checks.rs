@@ -35,6 +35,7 @@ bad_schedule! {
     row_without_classes => "row-without-classes", "prices no device class";
     class_in_two_rows => "class-in-two-rows", "is priced by two rows";
     negative_amount => "negative-amount", "is negative";
+    fraction_of_a_dong => "fraction-of-a-dong", "amount 8000000.5 has a fraction of a đồng";
     factor_out_of_range => "factor-out-of-range", "outside the allowed range 0 to 10";
     end_before_start => "end-before-start", "before it starts";
     unknown_class => "unknown-class", "unknown device class `xray_cat_scan`";

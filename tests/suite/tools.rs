@@ -228,10 +228,10 @@ fn quick_quote_flags_never_pass_unnoticed() {
     let cases: &[(&[&str], &str)] = &[
         (
             &[app, "--date", "2026-01-01"],
-            "--date describe a quick quote and cannot be combined with an application file",
+            "--date describes a quick quote and cannot be combined with an application file",
         ),
         (&[app, "--class", "xray_ct", "--count", "3"], "--class, --count describe a quick quote"),
-        (&[app, "--channel", "online"], "--channel describe a quick quote"),
+        (&[app, "--channel", "online"], "--channel describes a quick quote"),
         (
             &["--class", "xray_ct", "--count", "4294967295", "--province", "Huế", "--date", "2025-01-01"],
             "--count: 4294967295 is larger than the limit of 1000000 devices",
@@ -257,4 +257,28 @@ fn quick_quote_flags_never_pass_unnoticed() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(String::from_utf8_lossy(&o.stdout).contains("16.000.000 ₫"));
+}
+
+/// Standard input redirected from a file is that file: an output naming it is refused before
+/// anything is read or written (the file keeps its content).
+#[test]
+fn an_output_over_the_file_on_standard_input_is_refused() {
+    let dir = std::env::temp_dir().join(format!("radfee-stdin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("in.csv");
+    std::fs::copy(root().join("examples/batch/sample.csv"), &input).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    for flag in ["--out", "--detail"] {
+        let o = Command::new(tool("batch"))
+            .args(["-", flag, input.to_str().unwrap()])
+            .stdin(std::fs::File::open(&input).unwrap())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{flag}: {}", stderr(&o));
+        assert!(stderr(&o).contains("standard input"), "{flag}: {}", stderr(&o));
+        assert_eq!(std::fs::read(&input).unwrap(), before, "{flag}: the input is unchanged");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

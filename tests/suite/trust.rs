@@ -169,3 +169,35 @@ fn a_tool_that_cannot_find_its_input_says_so_plainly() {
         assert!(text(&o).contains("No such file"), "{name}: {}", text(&o));
     }
 }
+
+/// One limit of 1,000,000 devices of a class per application, however it is written: two
+/// entries of one class are added up, in a file, in code and in a batch alike.
+#[test]
+fn the_count_of_a_class_is_limited_in_all_as_in_a_batch() {
+    use crate::r::{Application, DeviceClass, Procedure};
+    let text = "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2026-03-02\n[[device]]\nclass = \"xray_ct\"\ncount = 1000000\n[[device]]\nclass = \"xray_ct\"\ncount = 1\n";
+    let e = Application::from_toml("a.toml", text).unwrap_err().to_string();
+    assert!(
+        e.contains("a.toml:7:1: device 2: the application lists more than 1000000 `xray_ct` devices in all"),
+        "{e}"
+    );
+    let e = Application::builder("Huế", Procedure::New, crate::date("2026-03-02"))
+        .device(crate::dev(DeviceClass::XrayCt, 600_000))
+        .device(crate::dev(DeviceClass::XrayCt, 400_001))
+        .build()
+        .unwrap_err();
+    assert!(e.is_input() && e.to_string().contains("more than 1000000 `xray_ct` devices in all"), "{e}");
+    // Exactly the limit, split over entries, is priced: 1,000,000 × 8,000,000.
+    let app = Application::builder("Huế", Procedure::New, crate::date("2026-03-02"))
+        .device(crate::dev(DeviceClass::XrayCt, 600_000))
+        .device(crate::dev(DeviceClass::XrayCt, 400_000))
+        .build()
+        .unwrap();
+    assert_eq!(
+        crate::builtin().total(&app).unwrap().amount.amount(),
+        rust_decimal::Decimal::from(8_000_000_000_000u64)
+    );
+    let batch = "application_id,province,procedure,received,channel,class,count\nA,Huế,new,2026-03-02,,xray_ct,1000000\nA,Huế,new,2026-03-02,,xray_ct,1\n";
+    let r = crate::builtin().price_batch(batch.as_bytes(), &Default::default(), |_| {}).unwrap();
+    assert!(r.problems[0].message.contains("more than 1000000 `xray_ct` devices in all"), "{:?}", r.problems);
+}
