@@ -24,7 +24,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use common::{Format, emit, fail, usage};
+use common::{emit, fail, usage};
 use radfee::application::{DeviceEntry, FacilityKind};
 use radfee::{Application, Channel, Date, DeviceClass, Procedure};
 
@@ -35,9 +35,10 @@ struct Args {
     /// Application file (TOML, docs/application.md), or `-` for standard input. Leave it out to
     /// quote one device from the flags below (which cannot be combined with a file).
     application: Option<String>,
-    /// Output format.
+    /// Output format: text, json, or html (one printable A4 page to sign, with the inputs to
+    /// re-run it; open it in a browser and print).
     #[arg(long, value_enum, default_value = "text")]
-    format: Format,
+    format: QuoteFormat,
     /// A folder of schedule files to use instead of the compiled-in ones.
     #[arg(long, value_name = "DIR")]
     schedules: Option<PathBuf>,
@@ -180,6 +181,17 @@ fn parse_count(text: &str, flag: &str) -> Result<u32, ExitCode> {
     })
 }
 
+/// What the calculator writes.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum QuoteFormat {
+    /// The bilingual text quote.
+    Text,
+    /// The quote as JSON (docs/quote-json.md).
+    Json,
+    /// One self-contained A4 HTML page to print and sign.
+    Html,
+}
+
 /// The JSON of a quote or an explanation (a failure, which their types cannot cause, is said).
 fn json<T: serde::Serialize>(value: &T) -> Result<String, ExitCode> {
     serde_json::to_string(value).map_err(|e| usage(&format!("cannot write the JSON: {e}")))
@@ -192,14 +204,16 @@ fn run() -> Result<(), ExitCode> {
     if args.explain {
         let x = schedules.explain(&app).map_err(|e| fail(&e))?;
         return match args.format {
-            Format::Text => emit(&format!("{}\n{}", x.quote.to_text(), x.to_text())),
-            Format::Json => emit(&format!("{}\n", json(&x)?)),
+            QuoteFormat::Text => emit(&format!("{}\n{}", x.quote.to_text(), x.to_text())),
+            QuoteFormat::Json => emit(&format!("{}\n", json(&x)?)),
+            QuoteFormat::Html => Err(usage("--explain is not printed in HTML; use --format text or json")),
         };
     }
     let quote = schedules.quote(&app).map_err(|e| fail(&e))?;
     match args.format {
-        Format::Text => emit(&quote.to_text()),
-        Format::Json => emit(&format!("{}\n", json(&quote)?)),
+        QuoteFormat::Text => emit(&quote.to_text()),
+        QuoteFormat::Json => emit(&format!("{}\n", json(&quote)?)),
+        QuoteFormat::Html => emit(&quote.to_html(&app)),
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod file;
 mod model;
+mod write;
 
 pub use crate::source::read_text_file;
 pub use crate::vocab::{Channel, Condition, FacilityKind, MAX_SOURCES, MAX_TEXT, Procedure, UnknownTerm};

@@ -30,6 +30,8 @@
 mod book;
 mod core;
 mod explain;
+#[cfg(feature = "html")]
+mod html;
 mod itemise;
 mod model;
 mod plan;

@@ -238,6 +238,7 @@ fn sample_applications_give_their_golden_json() {
         let Ok(q) = s.quote(&app) else { continue };
         snapshot(&root().join(format!("tests/golden/{name}.json")), &(q.to_json_pretty().unwrap() + "\n"));
         snapshot(&root().join(format!("tests/golden/{name}.txt")), &q.to_text());
+        snapshot(&root().join(format!("tests/golden/{name}.html")), &q.to_html(&app));
         seen += 1;
     }
     assert_eq!(seen, 4);

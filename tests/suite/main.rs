@@ -15,6 +15,7 @@ mod hostile;
 mod layers;
 mod officer;
 mod paths;
+mod print;
 mod properties;
 mod provinces;
 mod registry;
