@@ -105,3 +105,87 @@ fn the_batch_tool_reads_a_workbook_and_says_where_the_problems_are() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--sheet is for a workbook"), "{}", stderr(&o));
 }
+
+/// Broken workbooks (cut short, bytes changed, a zip of something else) are refused with a
+/// message, never a panic: every prefix of the sample and a thousand corrupted copies.
+#[test]
+fn broken_workbooks_are_refused_not_panicked_on() {
+    let good = bytes("officer-batch.xlsx");
+    let law = shared();
+    let try_one = |b: &[u8]| {
+        let r = std::panic::catch_unwind(|| {
+            law.price_workbook(b, None, &Default::default(), |_| {}).map(|r| r.applications)
+        });
+        assert!(r.is_ok(), "a panic on {} bytes", b.len());
+    };
+    for len in (0..good.len()).step_by(97) {
+        try_one(&good[..len]);
+    }
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    for _ in 0..1000 {
+        let mut b = good.clone();
+        for _ in 0..4 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let i = (seed % b.len() as u64) as usize;
+            b[i] = (seed >> 32) as u8;
+        }
+        try_one(&b);
+    }
+}
+
+/// The sheet's XML itself damaged (the zip intact): cells, shared strings and the workbook
+/// part with bytes changed or cut. The reader refuses or reads what is there; it never panics.
+#[test]
+fn damaged_sheet_xml_is_refused_not_panicked_on() {
+    use std::io::{Read as _, Write as _};
+    let good = bytes("officer-batch.xlsx");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&good)).unwrap();
+    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        parts.push((f.name().unwrap().into_owned(), data));
+    }
+    let rezip = |parts: &[(String, Vec<u8>)]| {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        for (name, data) in parts {
+            w.start_file(name.as_str(), stored).unwrap();
+            w.write_all(data).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    };
+    let law = shared();
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for target in ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/workbook.xml", "xl/styles.xml"] {
+        let k = parts.iter().position(|(n, _)| n == target).unwrap();
+        for round in 0..150 {
+            let mut damaged = parts.clone();
+            let data = &mut damaged[k].1;
+            if round % 3 == 0 {
+                let cut = (next() % data.len() as u64) as usize;
+                data.truncate(cut);
+            } else {
+                for _ in 0..3 {
+                    let i = (next() % data.len() as u64) as usize;
+                    // Digits, quotes and angle brackets: the bytes that change what XML means.
+                    data[i] = b"0123456789<>\"/=-.eE"[(next() % 19) as usize];
+                }
+            }
+            let b = rezip(&damaged);
+            let r = std::panic::catch_unwind(|| {
+                law.price_workbook(&b, None, &Default::default(), |_| {}).map(|r| r.applications)
+            });
+            assert!(r.is_ok(), "a panic on {target}, round {round}");
+        }
+    }
+}
