@@ -109,6 +109,7 @@ fn the_batch_tool_reads_a_workbook_and_says_where_the_problems_are() {
 /// Broken workbooks (cut short, bytes changed, a zip of something else) are refused with a
 /// message, never a panic: every prefix of the sample and a thousand corrupted copies.
 #[test]
+#[allow(clippy::cast_possible_truncation)] // random positions and bytes, in range by construction
 fn broken_workbooks_are_refused_not_panicked_on() {
     let good = bytes("officer-batch.xlsx");
     let law = shared();
@@ -138,6 +139,7 @@ fn broken_workbooks_are_refused_not_panicked_on() {
 /// The sheet's XML itself damaged (the zip intact): cells, shared strings and the workbook
 /// part with bytes changed or cut. The reader refuses or reads what is there; it never panics.
 #[test]
+#[allow(clippy::cast_possible_truncation)] // random positions and bytes, in range by construction
 fn damaged_sheet_xml_is_refused_not_panicked_on() {
     use std::io::{Read as _, Write as _};
     let good = bytes("officer-batch.xlsx");
