@@ -42,6 +42,9 @@ struct Args {
     /// A folder of schedule files to use instead of the compiled-in ones.
     #[arg(long, value_name = "DIR")]
     schedules: Option<PathBuf>,
+    /// Language of messages: vi (Vietnamese, the default), en or both.
+    #[arg(long, value_name = "vi|en|both")]
+    lang: Option<String>,
 }
 
 /// Writes the totals file: application_id,total,authority,warnings (the ids of the schedule
@@ -80,6 +83,7 @@ fn write_detail(report: &radfee::batch::BatchReport, w: &mut dyn std::io::Write)
 
 fn run() -> Result<ExitCode, ExitCode> {
     let args = common::parse_args::<Args>()?;
+    common::set_lang(args.lang.as_deref())?;
     // Outputs may not be the input or each other: checked before anything is read.
     let mut inputs: Vec<(&str, &Path)> = Vec::new();
     if args.file == "-" {
@@ -133,7 +137,7 @@ fn run() -> Result<ExitCode, ExitCode> {
     } else {
         schedules.price_batch(std::io::Cursor::new(head).chain(input), &options, |rows| progress.set_position(rows))
     }
-    .map_err(|e| common::usage(&format!("{name}: {e}")))?;
+    .map_err(|e| common::usage(&format!("{name}: {}", e.display_in(common::lang()))))?;
     progress.finish_and_clear();
     let mut listed = String::new();
     if !report.ignored_columns.is_empty() {
@@ -144,7 +148,7 @@ fn run() -> Result<ExitCode, ExitCode> {
         ));
     }
     for p in &report.problems {
-        listed.push_str(&format!("{name}: {p}\n"));
+        listed.push_str(&format!("{name}: {}\n", p.display_in(common::lang())));
     }
     let problems = report.bad_rows + report.unpriceable;
     if problems > 0 {

@@ -76,6 +76,9 @@ struct Args {
     /// Quick quote: the kind of facility, for schedules that charge by it.
     #[arg(long)]
     facility_kind: Option<String>,
+    /// Language of messages: vi (Vietnamese, the default), en or both.
+    #[arg(long, value_name = "vi|en|both")]
+    lang: Option<String>,
 }
 
 fn read_application(args: &Args) -> Result<Application, ExitCode> {
@@ -112,11 +115,11 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
     }
     let procedure = match args.procedure.as_deref() {
         None => Procedure::New,
-        Some(p) => Procedure::from_written(p).map_err(|e| usage(&format!("--procedure: {e}")))?,
+        Some(p) => Procedure::from_written(p).map_err(|e| usage(&format!("--procedure: {}", term(&e))))?,
     };
     let channel = match args.channel.as_deref() {
         None => Channel::InPerson,
-        Some(c) => Channel::from_written(c).map_err(|e| usage(&format!("--channel: {e}")))?,
+        Some(c) => Channel::from_written(c).map_err(|e| usage(&format!("--channel: {}", term(&e))))?,
     };
     let province = args.province.clone().ok_or_else(|| usage("--province is required for a quick quote"))?;
     let date = args.date.as_deref().ok_or_else(|| usage("--date DD/MM/YYYY is required for a quick quote"))?;
@@ -139,8 +142,16 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
         builder = builder.facility_kind(kind);
     }
     if let Some(class) = &args.class {
-        let class = DeviceClass::from_written(class)
-            .map_err(|e| usage(&format!("--class: {e}; or give the name as written with --name")))?;
+        let class = DeviceClass::from_written(class).map_err(|e| {
+            usage(&format!(
+                "--class: {}; {}",
+                term(&e),
+                match common::lang() {
+                    radfee::error::Lang::En => "or give the name as written with --name",
+                    _ => "hoặc ghi tên thiết bị như trên hồ sơ với --name",
+                }
+            ))
+        })?;
         builder = builder.device(DeviceEntry::of_class(class, count).map_err(|e| fail(&e))?);
     }
     if let Some(name) = &args.name {
@@ -160,6 +171,15 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
         builder = builder.device(entry);
     }
     builder.build().map_err(|e| fail(&e))
+}
+
+/// An unknown procedure, channel or class, in the language of the messages.
+fn term(e: &radfee::application::UnknownTerm) -> String {
+    match common::lang() {
+        radfee::error::Lang::En => e.message.clone(),
+        radfee::error::Lang::Both => format!("{} / {}", e.message_vi, e.message),
+        _ => e.message_vi.clone(),
+    }
 }
 
 /// The message of a one-finding error, without a place (a flag has none).
@@ -199,6 +219,7 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, ExitCode> {
 
 fn run() -> Result<(), ExitCode> {
     let args = common::parse_args::<Args>()?;
+    common::set_lang(args.lang.as_deref())?;
     let schedules = common::load_schedules(args.schedules.as_deref())?;
     let app = read_application(&args)?;
     if args.explain {

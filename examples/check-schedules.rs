@@ -26,10 +26,14 @@ use radfee::error::{MAX_FINDINGS, Severity};
 struct Args {
     /// The folder (default: the schedules compiled into the crate from fee-schedules/).
     dir: Option<std::path::PathBuf>,
+    /// Language of messages: vi (Vietnamese, the default), en or both.
+    #[arg(long, value_name = "vi|en|both")]
+    lang: Option<String>,
 }
 
 fn run() -> Result<ExitCode, ExitCode> {
     let args = common::parse_args::<Args>()?;
+    common::set_lang(args.lang.as_deref())?;
     let files = match &args.dir {
         Some(dir) => match Law::read_dir(dir) {
             Ok(f) => f,

@@ -37,6 +37,9 @@ struct Args {
     /// A folder of schedule files to use instead of the compiled-in ones.
     #[arg(long, value_name = "DIR")]
     schedules: Option<std::path::PathBuf>,
+    /// Language of messages: vi (Vietnamese, the default), en or both.
+    #[arg(long, value_name = "vi|en|both")]
+    lang: Option<String>,
 }
 
 fn text(i: usize, c: &Classification) -> String {
@@ -88,6 +91,7 @@ fn text(i: usize, c: &Classification) -> String {
 
 fn run() -> Result<ExitCode, ExitCode> {
     let args = common::parse_args::<Args>()?;
+    common::set_lang(args.lang.as_deref())?;
     let date = match args.date.as_deref().map(str::parse::<Date>) {
         None => Date::today_in_vietnam(),
         Some(Ok(d)) => d,

@@ -32,11 +32,15 @@ struct Args {
     /// Length of the window in days.
     #[arg(long, default_value_t = 90)]
     days: u32,
+    /// Language of messages: vi (Vietnamese, the default), en or both.
+    #[arg(long, value_name = "vi|en|both")]
+    lang: Option<String>,
 }
 
 fn run() -> Result<(), ExitCode> {
     let mut o = String::new();
     let args = common::parse_args::<Args>()?;
+    common::set_lang(args.lang.as_deref())?;
     let today = match args.today.as_deref().map(str::parse::<Date>) {
         Some(Ok(d)) => d,
         Some(Err(e)) => return Err(common::usage(&format!("--today: {e}"))),

@@ -31,8 +31,22 @@ pub struct Date {
 
 /// Why a text or TOML value is not a valid date.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct DateError(String);
+#[error("{message}")]
+pub struct DateError {
+    message: String,
+    message_vi: String,
+}
+
+impl DateError {
+    fn new(message: String, message_vi: String) -> DateError {
+        DateError { message, message_vi }
+    }
+
+    /// The message in Vietnamese.
+    pub fn message_vi(&self) -> &str {
+        &self.message_vi
+    }
+}
 
 fn is_leap(year: u16) -> bool {
     (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
@@ -67,14 +81,23 @@ impl Date {
             return Ok(date);
         }
         if !(1900..=9999).contains(&year) {
-            return Err(DateError(format!("year {year} is out of range (1900 to 9999)")));
+            return Err(DateError::new(
+                format!("year {year} is out of range (1900 to 9999)"),
+                format!("năm {year} nằm ngoài khoảng 1900 đến 9999"),
+            ));
         }
         if !(1..=12).contains(&month) {
-            return Err(DateError(format!("month {month} does not exist (1 to 12)")));
+            return Err(DateError::new(
+                format!("month {month} does not exist (1 to 12)"),
+                format!("không có tháng {month} (tháng từ 1 đến 12)"),
+            ));
         }
         let last = days_in_month(year, month);
         if day == 0 || day > last {
-            return Err(DateError(format!("day {day} does not exist in {year}-{month:02} (it has {last} days)")));
+            return Err(DateError::new(
+                format!("day {day} does not exist in {year}-{month:02} (it has {last} days)"),
+                format!("tháng {month:02}/{year} không có ngày {day} (tháng có {last} ngày)"),
+            ));
         }
         Ok(Date { year, month, day })
     }
@@ -146,6 +169,11 @@ impl Date {
         Date::from_days(self.to_days() + 1)
     }
 
+    /// The date as Vietnamese documents write it: `15/09/2025`.
+    pub fn day_first(self) -> String {
+        format!("{:02}/{:02}/{:04}", self.day, self.month, self.year)
+    }
+
     /// Whole days from `self` to `later` (negative if `later` is earlier).
     pub fn days_until(self, later: Date) -> i64 {
         later.to_days() - self.to_days()
@@ -154,9 +182,10 @@ impl Date {
     fn from_toml(dt: &toml::value::Datetime) -> Result<Date, DateError> {
         match (&dt.date, &dt.time, &dt.offset) {
             (Some(d), None, None) => Date::new(d.year, d.month, d.day),
-            _ => Err(DateError(format!(
-                "`{dt}` is not a plain date: write the day only, as YYYY-MM-DD (no time, no offset)"
-            ))),
+            _ => Err(DateError::new(
+                format!("`{dt}` is not a plain date: write the day only, as YYYY-MM-DD (no time, no offset)"),
+                format!("`{dt}` không chỉ là một ngày: chỉ ghi ngày, dạng YYYY-MM-DD (không ghi giờ)"),
+            )),
         }
     }
 }
@@ -180,10 +209,16 @@ impl Date {
         }
         match day_month_year(t) {
             Some((day, month, year)) => Date::new(year, month, day),
-            None => Err(DateError(format!(
-                "`{}` is not a date: write it as DD/MM/YYYY (15/09/2025) or YYYY-MM-DD (2025-09-15)",
-                crate::text::excerpt(text)
-            ))),
+            None => Err(DateError::new(
+                format!(
+                    "`{}` is not a date: write it as DD/MM/YYYY (15/09/2025) or YYYY-MM-DD (2025-09-15)",
+                    crate::text::excerpt(text)
+                ),
+                format!(
+                    "`{}` không phải là ngày: ghi dạng ngày/tháng/năm (15/09/2025) hoặc YYYY-MM-DD (2025-09-15)",
+                    crate::text::excerpt(text)
+                ),
+            )),
         }
     }
 }
@@ -209,12 +244,21 @@ impl FromStr for Date {
     fn from_str(s: &str) -> Result<Date, DateError> {
         let bad = || {
             if let Some((d, m, y)) = day_month_year(s.trim()) {
-                return DateError(format!(
-                    "`{}` is written day first: write it here as {y:04}-{m:02}-{d:02} (YYYY-MM-DD)",
-                    crate::text::excerpt(s)
-                ));
+                return DateError::new(
+                    format!(
+                        "`{}` is written day first: write it here as {y:04}-{m:02}-{d:02} (YYYY-MM-DD)",
+                        crate::text::excerpt(s)
+                    ),
+                    format!(
+                        "`{}` được ghi theo kiểu ngày/tháng/năm: ở tệp này hãy ghi {y:04}-{m:02}-{d:02} (năm-tháng-ngày)",
+                        crate::text::excerpt(s)
+                    ),
+                );
             }
-            DateError(format!("`{}` is not a date: write it as YYYY-MM-DD, e.g. 2025-09-15", crate::text::excerpt(s)))
+            DateError::new(
+                format!("`{}` is not a date: write it as YYYY-MM-DD, e.g. 2025-09-15", crate::text::excerpt(s)),
+                format!("`{}` không phải là ngày: ghi dạng YYYY-MM-DD, ví dụ 2025-09-15", crate::text::excerpt(s)),
+            )
         };
         let (year, month, day) = year_month_day(s.as_bytes()).ok_or_else(bad)?;
         Date::new(year, month, day)

@@ -70,9 +70,101 @@ pub struct Finding {
     pub message: String,
     /// How to fix it, when there is something useful to say.
     pub hint: Option<String>,
+    /// The message and hint in Vietnamese ([`Finding::message_vi`], [`Finding::hint_vi`]);
+    /// boxed, so an error stays small on the path where nothing goes wrong.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    vi: Option<Box<FindingVi>>,
+}
+
+/// The Vietnamese texts of a finding (JSON keys `message_vi`, `hint_vi`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+struct FindingVi {
+    message_vi: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hint_vi: Option<String>,
+}
+
+/// The language a message is shown in: Vietnamese (what officers read, the tools' default),
+/// English, or both (Vietnamese first).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Lang {
+    /// Vietnamese; a message the crate has no Vietnamese text for yet is shown in English.
+    #[default]
+    Vi,
+    /// English.
+    En,
+    /// Vietnamese, then English beneath.
+    Both,
+}
+
+impl Lang {
+    /// `vi`, `en` or `both` (also `tiếng việt`, `tieng viet`, `english`, `song ngữ`).
+    pub fn from_written(text: &str) -> Option<Lang> {
+        match crate::text::fold(text).as_str() {
+            "vi" | "tieng viet" | "viet" => Some(Lang::Vi),
+            "en" | "english" | "tieng anh" => Some(Lang::En),
+            "both" | "song ngu" | "vi en" => Some(Lang::Both),
+            _ => None,
+        }
+    }
 }
 
 impl Finding {
+    /// Adds the Vietnamese text of the message.
+    pub fn vi(mut self, message_vi: impl Into<String>) -> Finding {
+        let hint_vi = self.vi.take().and_then(|v| v.hint_vi);
+        self.vi = Some(Box::new(FindingVi { message_vi: message_vi.into(), hint_vi }));
+        self
+    }
+
+    /// Adds the hint in both languages (the Vietnamese hint is kept only with a Vietnamese
+    /// message: give [`Finding::vi`] first).
+    pub fn with_hints(mut self, en: impl Into<String>, vi: impl Into<String>) -> Finding {
+        self.hint = Some(en.into());
+        if let Some(v) = &mut self.vi {
+            v.hint_vi = Some(vi.into());
+        }
+        self
+    }
+
+    /// The message in Vietnamese, written by the crate (the law's own terms), when it has one;
+    /// tools show it by default (`--lang vi`).
+    pub fn message_vi(&self) -> Option<&str> {
+        self.vi.as_ref().map(|v| v.message_vi.as_str())
+    }
+
+    /// The hint in Vietnamese, when there is one.
+    pub fn hint_vi(&self) -> Option<&str> {
+        self.vi.as_ref().and_then(|v| v.hint_vi.as_deref())
+    }
+
+    /// The finding as a line (or two, with its hint) in `lang`: place, message, key, hint.
+    /// In Vietnamese, a finding without a Vietnamese text is shown in English.
+    pub fn display_in(&self, lang: Lang) -> String {
+        let en = self.to_string();
+        let Some(vi_message) = self.message_vi() else { return en };
+        let mut vi = String::new();
+        if let Some(loc) = &self.location {
+            vi.push_str(&format!("{loc}: "));
+        }
+        if self.severity == Severity::Warning {
+            vi.push_str("cảnh báo: ");
+        }
+        vi.push_str(vi_message);
+        if let Some(key) = &self.key {
+            vi.push_str(&format!(" (khóa `{key}`)"));
+        }
+        if let Some(hint) = self.hint_vi().or(self.hint.as_deref()) {
+            vi.push_str(&format!("\n  gợi ý: {hint}"));
+        }
+        match lang {
+            Lang::Vi => vi,
+            Lang::En => en,
+            Lang::Both => format!("{vi}\n  [en] {}", en.replace('\n', "\n       ")),
+        }
+    }
+
     /// An error at `location` about `key`.
     pub fn error(location: Option<Location>, key: Option<&str>, message: impl Into<String>) -> Finding {
         Finding {
@@ -81,6 +173,7 @@ impl Finding {
             key: key.map(str::to_owned),
             message: message.into(),
             hint: None,
+            vi: None,
         }
     }
 
@@ -264,7 +357,7 @@ impl From<crate::vocab::terms::UnknownTerm> for Error {
     /// An input error (kind [`ErrorKind::Input`]) with one finding, keyed by the term's field,
     /// without a place (the caller read the value and knows where it was written).
     fn from(e: crate::vocab::terms::UnknownTerm) -> Error {
-        Error::input(Finding::error(None, Some(e.field), e.message))
+        Error::input(Finding::error(None, Some(e.field), e.message).vi(e.message_vi))
     }
 }
 
@@ -294,6 +387,14 @@ impl Error {
     /// An application that cannot be priced as one, with its kind and message.
     pub(crate) fn unpriceable(kind: ErrorKind, message: impl Into<String>) -> Error {
         Error::new(kind, Finding::error(None, None, message))
+    }
+
+    /// Adds the Vietnamese text of the (first) finding's message.
+    pub(crate) fn vi(mut self, message_vi: impl Into<String>) -> Error {
+        if let Some(f) = self.findings.first_mut() {
+            *f = f.clone().vi(message_vi);
+        }
+        self
     }
 
     /// Gives every finding without a place the place `at` (e.g. the device it concerns).
@@ -342,6 +443,27 @@ impl Error {
     /// Every problem found, errors first, each with its place when it has one.
     pub fn findings(&self) -> &[Finding] {
         &self.findings
+    }
+}
+
+impl Error {
+    /// The error as its [`Display`](fmt::Display) shows it, in `lang` (see
+    /// [`Finding::display_in`]).
+    pub fn display_in(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        let any_error = self.findings.iter().any(Finding::is_error);
+        let shown: Vec<&Finding> = self.findings.iter().filter(|x| !any_error || x.is_error()).collect();
+        let mut out: Vec<String> = shown.iter().take(MAX_FINDINGS).map(|f| f.display_in(lang)).collect();
+        if shown.len() > MAX_FINDINGS {
+            out.push(format!(
+                "… và {} lỗi khác chưa liệt kê: sửa các lỗi trên rồi kiểm tra lại / and {} more not listed",
+                shown.len() - MAX_FINDINGS,
+                shown.len() - MAX_FINDINGS
+            ));
+        }
+        out.join("\n")
     }
 }
 

@@ -28,6 +28,8 @@ use crate::text::excerpt;
 pub(crate) struct NumberError {
     /// What is wrong, in plain words.
     pub(crate) message: String,
+    /// The same in Vietnamese, when the crate has it.
+    pub(crate) message_vi: Option<String>,
 }
 
 impl fmt::Display for NumberError {
@@ -37,7 +39,21 @@ impl fmt::Display for NumberError {
 }
 
 fn refuse(message: String) -> NumberError {
-    NumberError { message }
+    NumberError { message, message_vi: None }
+}
+
+fn refuse_both(message: String, vi: String) -> NumberError {
+    NumberError { message, message_vi: Some(vi) }
+}
+
+/// The Vietnamese name of a counted key.
+fn key_vi(key: &str) -> &str {
+    match key {
+        "count" => "số lượng (count)",
+        "sites" => "số địa điểm (sites)",
+        "year" => "năm sản xuất (year)",
+        other => other,
+    }
 }
 
 /// The message for a lone separator followed by exactly three digits, giving both readings
@@ -61,9 +77,21 @@ fn ambiguous(written: &str, int: &str, sep: char, frac: &str) -> NumberError {
     } else {
         ("as English writes", "as a decimal comma (as Vietnamese writes)")
     };
-    refuse(format!(
-        "`{written}` is ambiguous: with `{sep}` grouping thousands ({grouping}) it is {grouped}, {decimal_sign} it is {decimal}; write {grouped} or {decimal_written}"
-    ))
+    let vi = if sep == '.' {
+        format!(
+            "`{written}` có thể hiểu hai cách: nếu `.` ngăn cách hàng nghìn (cách viết tiếng Việt) là {grouped}, nếu `.` là dấu thập phân là {decimal}; hãy ghi {grouped} hoặc {decimal_written}"
+        )
+    } else {
+        format!(
+            "`{written}` có thể hiểu hai cách: nếu `,` ngăn cách hàng nghìn (cách viết tiếng Anh) là {grouped}, nếu `,` là dấu thập phân (cách viết tiếng Việt) là {decimal}; hãy ghi {grouped} hoặc {decimal_written}"
+        )
+    };
+    refuse_both(
+        format!(
+            "`{written}` is ambiguous: with `{sep}` grouping thousands ({grouping}) it is {grouped}, {decimal_sign} it is {decimal}; write {grouped} or {decimal_written}"
+        ),
+        vi,
+    )
 }
 
 /// How a number may be written where [`parse_decimal`] reads it. Every form takes the same
@@ -83,7 +111,7 @@ pub(crate) fn parse_decimal(text: &str, form: Form) -> Result<Decimal, NumberErr
     let t = text.trim();
     let shown = excerpt(t);
     if t.is_empty() {
-        return Err(refuse("the number is empty".to_owned()));
+        return Err(refuse_both("the number is empty".to_owned(), "chưa ghi số".to_owned()));
     }
     let _ = form;
     let (mantissa, exponent) = match t.find(['e', 'E']) {
@@ -97,9 +125,10 @@ pub(crate) fn parse_decimal(text: &str, form: Form) -> Result<Decimal, NumberErr
         && body.bytes().filter(|&c| c == b'.').count() <= 1
         && body.bytes().any(|c| c.is_ascii_digit());
     if !well_formed {
-        return Err(refuse(format!(
-            "`{shown}` is not a number: write digits with an optional `.` for decimals, e.g. 2000000 or 0.9"
-        )));
+        return Err(refuse_both(
+            format!("`{shown}` is not a number: write digits with an optional `.` for decimals, e.g. 2000000 or 0.9"),
+            format!("`{shown}` không phải là số: ghi chữ số, phần thập phân sau dấu `.`, ví dụ 2000000 hoặc 0.9"),
+        ));
     }
     let too_precise = || {
         refuse(format!(
@@ -154,9 +183,14 @@ fn check_grouping(shown: &str, mantissa: &str) -> Result<(), NumberError> {
         mantissa.char_indices().filter(|(_, c)| matches!(c, '.' | ',' | ' ' | '\u{a0}' | '\'' | '_')).collect();
     let Some(&(at, sep)) = separators.first() else { return Ok(()) };
     if separators.len() > 1 {
-        return Err(refuse(format!(
-            "`{shown}` groups its digits: write the number without separators, e.g. 8000000 (and `.` only for decimals, e.g. 0.9)"
-        )));
+        return Err(refuse_both(
+            format!(
+                "`{shown}` groups its digits: write the number without separators, e.g. 8000000 (and `.` only for decimals, e.g. 0.9)"
+            ),
+            format!(
+                "`{shown}` có dấu ngăn cách hàng nghìn: ghi số liền, ví dụ 8000000 (dấu `.` chỉ dùng cho phần thập phân, ví dụ 0.9)"
+            ),
+        ));
     }
     let (int, frac) = (&mantissa[..at], &mantissa[at + sep.len_utf8()..]);
     let int_digits = int.trim_start_matches(['-', '+']);
@@ -168,9 +202,10 @@ fn check_grouping(shown: &str, mantissa: &str) -> Result<(), NumberError> {
     }
     match sep {
         '.' => Ok(()),
-        ',' => Err(refuse(format!(
-            "`{shown}`: write the decimal point as `.` (e.g. 1.5), never `,`, and no thousands separator"
-        ))),
+        ',' => Err(refuse_both(
+            format!("`{shown}`: write the decimal point as `.` (e.g. 1.5), never `,`, and no thousands separator"),
+            format!("`{shown}`: ghi dấu thập phân là `.` (ví dụ 1.5), không dùng `,` và không ngăn cách hàng nghìn"),
+        )),
         _ => Err(refuse(format!("`{shown}` groups its digits: write the number without separators, e.g. 8000000"))),
     }
 }
@@ -250,7 +285,10 @@ pub(crate) fn parse_count(text: &str, what: Counted) -> Result<u32, NumberError>
             return Ok(n);
         }
     }
-    let value = parse_decimal(text, Form::Plain).map_err(|e| refuse(format!("{}: {e}", what.key)))?;
+    let value = parse_decimal(text, Form::Plain).map_err(|e| NumberError {
+        message: format!("{}: {e}", what.key),
+        message_vi: e.message_vi.map(|vi| format!("{}: {vi}", key_vi(what.key))),
+    })?;
     count_in(value, what)
 }
 
@@ -260,13 +298,22 @@ pub(crate) fn count_in(value: Decimal, what: Counted) -> Result<u32, NumberError
     let Counted { key, noun, range: (min, max) } = what;
     let shown = crate::money::canonical(value);
     if !value.fract().is_zero() {
-        return Err(refuse(format!("{key} must be a whole number of {noun}, not {shown}")));
+        return Err(refuse_both(
+            format!("{key} must be a whole number of {noun}, not {shown}"),
+            format!("{} phải là số nguyên, không phải {shown}", key_vi(key)),
+        ));
     }
     if value < Decimal::from(min) {
-        return Err(refuse(format!("{key} must be at least {min}, not {shown}")));
+        return Err(refuse_both(
+            format!("{key} must be at least {min}, not {shown}"),
+            format!("{} phải từ {min} trở lên, không phải {shown}", key_vi(key)),
+        ));
     }
     if value > Decimal::from(max) {
-        return Err(refuse(format!("{key} {shown} is larger than the limit of {max} {noun}")));
+        return Err(refuse_both(
+            format!("{key} {shown} is larger than the limit of {max} {noun}"),
+            format!("{} {shown} vượt quá giới hạn {max}", key_vi(key)),
+        ));
     }
     u32::try_from(value.trunc().mantissa()).map_err(|_| refuse(format!("{key} {shown} is too large")))
 }

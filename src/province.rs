@@ -174,6 +174,20 @@ impl std::fmt::Display for LookupError {
 
 impl std::error::Error for LookupError {}
 
+impl LookupError {
+    /// The message in Vietnamese.
+    pub fn message_vi(&self) -> String {
+        let shown = crate::text::excerpt(&self.written);
+        if self.suggestions.is_empty() {
+            format!(
+                "không có tỉnh, thành phố `{shown}`: ghi tên một trong 34 tỉnh, thành phố (hoặc tên tỉnh cũ trước khi sáp nhập), ví dụ \"Hà Nội\", \"Đồng Nai\", \"Bình Dương\""
+            )
+        } else {
+            format!("không có tỉnh, thành phố `{shown}`; có phải là {}?", self.suggestions.join(", "))
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 enum Entry {
     Current(usize),

@@ -118,8 +118,13 @@ impl<'a> Src<'a> {
         let finding = Finding::error(location, key.as_deref(), plain_toml_message(err.message()));
         if looks_like_day_first(token) {
             let iso = day_first_to_iso(token);
-            return Finding { message: format!("`{token}` is not a date TOML can read"), ..finding }
-                .with_hint(format!("write it as YYYY-MM-DD: {iso}"));
+            return Finding::error(
+                finding.location,
+                finding.key.as_deref(),
+                format!("`{token}` is not a date TOML can read"),
+            )
+            .vi(format!("`{token}` không phải là ngày theo cách viết của TOML"))
+            .with_hints(format!("write it as YYYY-MM-DD: {iso}"), format!("ghi dạng năm-tháng-ngày: {iso}"));
         }
         finding
     }

@@ -219,3 +219,17 @@ mod tests {
         assert_eq!(compact("Bà Rịa – Vũng Tàu"), "bariavungtau");
     }
 }
+
+/// A message in both languages, written by the crate: English for services and logs,
+/// Vietnamese (the law's own terms) for officers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Msg {
+    pub(crate) en: String,
+    pub(crate) vi: String,
+}
+
+impl Msg {
+    pub(crate) fn new(en: impl Into<String>, vi: impl Into<String>) -> Msg {
+        Msg { en: en.into(), vi: vi.into() }
+    }
+}

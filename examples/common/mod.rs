@@ -86,15 +86,46 @@ pub(crate) fn warn(text: &str) {
 
 /// Reports `message` on standard error and gives exit code 2.
 pub(crate) fn usage(message: &str) -> ExitCode {
-    warn(&format!("error: {message}\n"));
+    let head = match lang() {
+        radfee::error::Lang::En => "error:",
+        radfee::error::Lang::Both => "lỗi / error:",
+        _ => "lỗi:",
+    };
+    warn(&format!("{head} {message}\n"));
     ExitCode::from(2)
+}
+
+/// The language of the tool's messages (`--lang`), set once when the arguments are read.
+static LANG: std::sync::OnceLock<radfee::error::Lang> = std::sync::OnceLock::new();
+
+/// Sets the language of messages from `--lang` (`vi`, `en` or `both`; default `vi`).
+pub(crate) fn set_lang(written: Option<&str>) -> Result<(), ExitCode> {
+    let lang = match written {
+        None => radfee::error::Lang::Vi,
+        Some(w) => radfee::error::Lang::from_written(w)
+            .ok_or_else(|| usage(&format!("--lang: `{w}` is not vi, en or both / không phải vi, en hoặc both")))?,
+    };
+    let _ = LANG.set(lang);
+    Ok(())
+}
+
+/// The language of the tool's messages.
+pub(crate) fn lang() -> radfee::error::Lang {
+    LANG.get().copied().unwrap_or_default()
 }
 
 /// Reports an error of the library: its findings on standard error, exit code 1 when the
 /// input is understood but cannot be priced as one application, else 2.
 pub(crate) fn fail(err: &radfee::Error) -> ExitCode {
-    let head = if err.is_unpriceable() { "cannot be priced as one application:" } else { "error:" };
-    warn(&format!("{head}\n{err}\n"));
+    let head = match (err.is_unpriceable(), lang()) {
+        (true, radfee::error::Lang::En) => "cannot be priced as one application:",
+        (true, radfee::error::Lang::Both) => "không tính được phí như một hồ sơ / cannot be priced as one application:",
+        (true, _) => "không tính được phí như một hồ sơ:",
+        (false, radfee::error::Lang::En) => "error:",
+        (false, radfee::error::Lang::Both) => "lỗi / error:",
+        (false, _) => "lỗi:",
+    };
+    warn(&format!("{head}\n{}\n", err.display_in(lang())));
     ExitCode::from(exit_code(err))
 }
 

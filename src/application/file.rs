@@ -219,10 +219,12 @@ impl Application {
         let raw: ApplicationFile = src.read().map_err(Error::input)?;
 
         let procedure = Procedure::written(raw.procedure.get_ref())
-            .map_err(|m| Error::input(src.error(&raw.procedure, "procedure", m)))?;
+            .map_err(|m| Error::input(src.error(&raw.procedure, "procedure", m.en).vi(m.vi)))?;
         let channel = match &raw.channel {
             None => Channel::InPerson,
-            Some(c) => Channel::written(c.get_ref()).map_err(|m| Error::input(src.error(c, "channel", m)))?,
+            Some(c) => {
+                Channel::written(c.get_ref()).map_err(|m| Error::input(src.error(c, "channel", m.en).vi(m.vi)))?
+            }
         };
         if raw.province.get_ref().trim().is_empty() {
             return Err(Error::input(src.error(&raw.province, "province", "the province is empty")));
@@ -313,10 +315,12 @@ fn convert_device(src: &Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEn
     let location = Some(src.at(entry.span()));
     let class = match &d.class {
         None => None,
-        Some(c) => Some(
-            DeviceClass::from_key(c.get_ref())
-                .ok_or_else(|| Error::input(src.error(c, "class", unknown_class_message(c.get_ref()))))?,
-        ),
+        Some(c) => Some(DeviceClass::from_key(c.get_ref()).ok_or_else(|| {
+            Error::input(
+                src.error(c, "class", unknown_class_message(c.get_ref()))
+                    .vi(crate::vocab::unknown_class_message_vi(c.get_ref())),
+            )
+        })?),
     };
     let count = match &d.count {
         None => 1,

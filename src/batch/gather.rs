@@ -226,6 +226,7 @@ impl<'a> Gathered<'a> {
                     unpriceable: false,
                     column: None,
                     cell: None,
+                    message_vi: None,
                 };
                 self.problems.push(problem);
                 self.apps[k].failed = true;
@@ -247,6 +248,7 @@ impl<'a> Gathered<'a> {
                             unpriceable: false,
                             column: None,
                             cell: None,
+                            message_vi: None,
                         };
                         self.problems.push(problem);
                     }

@@ -13,6 +13,7 @@ use super::rows::{Columns, parse_row};
 use crate::date::Date;
 use crate::province::Provinces;
 use crate::sheet::csv::{CsvRows, Got, Stop};
+use crate::text::Msg;
 use crate::vocab::{Channel, DeviceClass, Procedure};
 
 /// Rows handed on at a time.
@@ -20,6 +21,8 @@ const BATCH_ROWS: usize = 8192;
 
 /// What a refused row adds to its message when it names an application.
 pub(super) const NOT_PRICED: &str = "; the application is not priced (a row of it was refused)";
+/// [`NOT_PRICED`] in Vietnamese.
+pub(super) const NOT_PRICED_VI: &str = "; hồ sơ này không được tính phí (có dòng bị từ chối)";
 
 /// The hasher of the batch's tables: foldhash, seeded per run (ids come from the file, so a
 /// fixed seed could be flooded).
@@ -88,15 +91,19 @@ pub(super) fn read_rows<R: Read>(
     let mut spelling_index: HashMap<Box<str>, u32, Hasher> = HashMap::default();
     let mut spellings = 0u32;
     // Messages for unknown province spellings, by spelling (short ones only).
-    let mut unknown: HashMap<Box<str>, String, Hasher> = HashMap::default();
+    let mut unknown: HashMap<Box<str>, Msg, Hasher> = HashMap::default();
     let mut rows = 0u64;
     let mut batch = Batch::default();
     loop {
         let got = reader.next()?;
         let line = reader.row_line;
-        let refuse = |batch: &mut Batch, column: Option<&'static str>, message: String, id: Option<&str>| {
+        let refuse = |batch: &mut Batch, column: Option<&'static str>, m: Msg, id: Option<&str>| {
             let id = id.map(str::trim).filter(|s| !s.is_empty());
-            let message = if id.is_some() { format!("{message}{NOT_PRICED}") } else { message };
+            let (message, message_vi) = if id.is_some() {
+                (format!("{}{NOT_PRICED}", m.en), format!("{}{NOT_PRICED_VI}", m.vi))
+            } else {
+                (m.en, m.vi)
+            };
             if let Some(id) = id {
                 batch.refused.push(nfc(id).into_owned());
             }
@@ -107,6 +114,7 @@ pub(super) fn read_rows<R: Read>(
                 unpriceable: false,
                 column,
                 cell: None,
+                message_vi: Some(message_vi),
             });
         };
         match got {
@@ -127,6 +135,7 @@ pub(super) fn read_rows<R: Read>(
                     unpriceable: false,
                     column: None,
                     cell: None,
+                    message_vi: None,
                 });
             }
             Got::Row => {
@@ -136,7 +145,10 @@ pub(super) fn read_rows<R: Read>(
                 let id_field = reader.field(cols.idx[0]).trim();
                 if width < cols.width || extra {
                     let wide = if extra { width } else { width.min(cols.width) };
-                    let message = format!("the row has {wide} fields; the header has {}", cols.width);
+                    let message = Msg::new(
+                        format!("the row has {wide} fields; the header has {}", cols.width),
+                        format!("dòng có {wide} cột; dòng tiêu đề có {}", cols.width),
+                    );
                     refuse(&mut batch, None, message, Some(id_field));
                 } else {
                     let fields: [&str; 7] = cols.idx.map(|i| reader.field(i).trim());
@@ -182,10 +194,10 @@ pub(super) fn read_rows<R: Read>(
                                     let message = match unknown.get(row.province) {
                                         Some(m) => m.clone(),
                                         None => {
-                                            let m = provinces
-                                                .resolve(row.province, row.received)
-                                                .err()
-                                                .map_or_else(String::new, |e| e.to_string());
+                                            let m = provinces.resolve(row.province, row.received).err().map_or_else(
+                                                || Msg::new("", ""),
+                                                |e| Msg::new(e.to_string(), e.message_vi()),
+                                            );
                                             if row.province.len() <= 64 && unknown.len() < MAX_PROBLEMS {
                                                 unknown.insert(row.province.into(), m.clone());
                                             }

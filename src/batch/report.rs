@@ -79,6 +79,30 @@ pub struct BatchProblem {
     /// of the line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
+    /// The message in Vietnamese, when the crate has it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_vi: Option<String>,
+}
+
+impl BatchProblem {
+    /// The problem as [`Display`](std::fmt::Display) shows it, in `lang` (a message without a
+    /// Vietnamese text is shown in English).
+    pub fn display_in(&self, lang: crate::error::Lang) -> String {
+        use crate::error::Lang;
+        let en = self.to_string();
+        let Some(vi_message) = &self.message_vi else { return en };
+        let place = match &self.cell {
+            Some(cell) => format!("{cell}: "),
+            None => format!("dòng {}: ", self.line),
+        };
+        let id = self.application_id.as_ref().map(|id| format!("hồ sơ {id}: ")).unwrap_or_default();
+        let vi = format!("{place}{id}{vi_message}");
+        match lang {
+            Lang::En => en,
+            Lang::Both => format!("{vi}\n  [en] {en}"),
+            _ => vi,
+        }
+    }
 }
 
 impl std::fmt::Display for BatchProblem {

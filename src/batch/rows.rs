@@ -3,6 +3,7 @@
 use crate::application::{COUNT, MAX_TEXT};
 use crate::date::Date;
 use crate::error::{Error, Finding};
+use crate::text::Msg;
 use crate::vocab::DeviceClass;
 use crate::vocab::{Channel, Procedure};
 
@@ -97,32 +98,45 @@ pub(super) struct Row<'a> {
 
 /// Reads a row from its seven fields (trimmed, in [`BATCH_COLUMNS`] order). A refusal names
 /// the column it is about.
-pub(super) fn parse_row<'a>(fields: &[&'a str; 7]) -> Result<Row<'a>, (Option<&'static str>, String)> {
+pub(super) fn parse_row<'a>(fields: &[&'a str; 7]) -> Result<Row<'a>, (Option<&'static str>, Msg)> {
     let [id, province, procedure, received, channel, class, count] = *fields;
     for (name, value) in BATCH_COLUMNS.iter().zip(fields) {
         // A text of at most MAX_TEXT bytes has at most MAX_TEXT characters: count only longer ones.
         let n = if value.len() <= MAX_TEXT { 0 } else { value.chars().count() };
         if n > MAX_TEXT {
-            return Err((Some(name), format!("{name} is {n} characters long; at most {MAX_TEXT} are allowed")));
+            return Err((
+                Some(name),
+                Msg::new(
+                    format!("{name} is {n} characters long; at most {MAX_TEXT} are allowed"),
+                    format!("cột {name} dài {n} ký tự; tối đa {MAX_TEXT} ký tự"),
+                ),
+            ));
         }
     }
-    let at = |column: &'static str| move |message: String| (Some(column), message);
+    let at = |column: &'static str| move |m: Msg| (Some(column), m);
     if id.is_empty() {
-        return Err(at("application_id")("application_id is empty".to_owned()));
+        return Err(at("application_id")(Msg::new("application_id is empty", "chưa ghi mã hồ sơ (application_id)")));
     }
     if province.is_empty() {
-        return Err(at("province")("province is empty".to_owned()));
+        return Err(at("province")(Msg::new("province is empty", "chưa ghi tỉnh, thành phố (province)")));
     }
     let procedure = Procedure::written(procedure).map_err(at("procedure"))?;
-    let received = Date::from_form(received).map_err(|e| at("received")(format!("received: {e}")))?;
+    let received = Date::from_form(received).map_err(|e| {
+        at("received")(Msg::new(format!("received: {e}"), format!("ngày tiếp nhận (received): {}", e.message_vi())))
+    })?;
     let channel = match channel {
         "" => Channel::InPerson,
         c => Channel::written(c).map_err(at("channel"))?,
     };
-    let class = DeviceClass::from_key(class).ok_or_else(|| at("class")(crate::vocab::unknown_class_message(class)))?;
+    let class = DeviceClass::from_key(class).ok_or_else(|| {
+        at("class")(Msg::new(crate::vocab::unknown_class_message(class), crate::vocab::unknown_class_message_vi(class)))
+    })?;
     let count = match count {
         "" => 1,
-        c => crate::number::parse_count(c, COUNT).map_err(|e| at("count")(e.message))?,
+        c => crate::number::parse_count(c, COUNT).map_err(|e| {
+            let vi = e.message_vi.clone().unwrap_or_else(|| e.message.clone());
+            at("count")(Msg::new(e.message, vi))
+        })?,
     };
     Ok(Row { id, province, procedure, received, channel, class, count })
 }

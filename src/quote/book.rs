@@ -35,7 +35,7 @@ impl<'a> Book<'a> {
         self.provinces.resolve(&app.province, app.received).map_err(|e| {
             Error::new(
                 ErrorKind::UnknownProvince { written: e.written.clone(), suggestions: e.suggestions.clone() },
-                Finding::error(app.places.province.clone(), Some("province"), e.to_string()),
+                Finding::error(app.places.province.clone(), Some("province"), e.to_string()).vi(e.message_vi()),
             )
         })
     }
@@ -51,6 +51,11 @@ impl<'a> Book<'a> {
                     "no fee schedule is in force on {date} (the earliest version starts on {first}); this application cannot be priced with these schedules"
                 ),
             )
+            .vi(format!(
+                "không có biểu phí nào có hiệu lực vào ngày {} (biểu phí sớm nhất có hiệu lực từ {}); không tính được phí cho hồ sơ này",
+                date.day_first(),
+                earliest.map(Date::day_first).unwrap_or_default()
+            ))
         })
     }
 

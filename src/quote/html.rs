@@ -7,7 +7,6 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::model::Quote;
 use crate::application::Application;
-use crate::date::Date;
 use crate::schedule::WarningLevel;
 
 /// The page's style: A4 with 15 mm margins, a font stack that renders Vietnamese on every
@@ -43,11 +42,6 @@ section { margin-top: 1mm; }
 @media screen { body { padding: 10mm; background: #f4f4f4; } main { background: #fff; padding: 12mm; } }
 @media print { .noprint { display: none; } }
 "#;
-
-/// `15/09/2025`: a date as Vietnamese documents write it.
-fn day_first(d: Date) -> String {
-    format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year())
-}
 
 /// Vietnamese above, English beneath.
 fn both(vi: &str, en: &str) -> Markup {
@@ -114,7 +108,7 @@ impl Quote {
                                 }
                             }
                             tr { th { (both("Thủ tục", "Procedure")) } td { (both(pvi, pen)) } }
-                            tr { th { (both("Ngày tiếp nhận", "Received")) } td { (day_first(self.received)) } }
+                            tr { th { (both("Ngày tiếp nhận", "Received")) } td { (self.received.day_first()) } }
                             tr { th { (both("Hình thức nộp", "Channel")) } td { (both(cvi, cen)) } }
                             tr {
                                 th { (both("Cơ quan thẩm định, thu phí", "Appraises and collects")) }

@@ -234,19 +234,28 @@ fn agreement(n: usize, given: DeviceClass, c: &Classification) -> (String, Strin
 
 /// The error for a described device whose class the description does not settle.
 fn unsettled(n: usize, device: &DeviceRef<'_>, c: &Classification) -> Error {
-    let (message, classes, field) = match &c.outcome {
-        Outcome::Ambiguous { classes, field } => (
-            format!(
-                "device {n}: the description does not settle the class: it could be {}; give `{field}` to decide (or give class = \"<key>\")",
-                classes.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", "),
-            ),
-            classes.clone(),
-            Some(*field),
-        ),
+    let (message, message_vi, classes, field) = match &c.outcome {
+        Outcome::Ambiguous { classes, field } => {
+            let en_list = classes.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ");
+            let vi_list = classes.iter().map(|x| format!("`{x}` ({})", x.name_vi())).collect::<Vec<_>>().join(", ");
+            (
+                format!(
+                    "device {n}: the description does not settle the class: it could be {en_list}; give `{field}` to decide (or give class = \"<key>\")"
+                ),
+                format!(
+                    "thiết bị {n}: mô tả chưa đủ để xác định loại thiết bị, có thể là {vi_list}; hãy ghi thêm `{field}` (hoặc ghi class = \"<mã loại>\")"
+                ),
+                classes.clone(),
+                Some(*field),
+            )
+        }
         _ => (
             format!(
                 "device {n}: nothing in the description identifies the device{}; give class = \"<key>\" or describe it with radiation, use and modality",
                 if c.warnings.is_empty() { String::new() } else { format!(" ({})", c.warnings.join("; ")) }
+            ),
+            format!(
+                "thiết bị {n}: mô tả không cho biết đây là thiết bị gì; hãy ghi class = \"<mã loại>\" hoặc mô tả loại bức xạ (radiation), mục đích sử dụng (use) và kỹ thuật (modality)"
             ),
             Vec::new(),
             None,
@@ -254,7 +263,7 @@ fn unsettled(n: usize, device: &DeviceRef<'_>, c: &Classification) -> Error {
     };
     Error::new(
         ErrorKind::UnsettledDevice { device: n, classes, field },
-        Finding::error(device.location.cloned(), Some("device"), message),
+        Finding::error(device.location.cloned(), Some("device"), message).vi(message_vi),
     )
 }
 
@@ -343,7 +352,11 @@ pub(crate) fn plan<'v>(
             return Err(Error::unpriceable(
                 ErrorKind::NoAuthority { class, date },
                 format!("the authority table gives no licensing authority for `{class}` on {date}"),
-            ));
+            )
+            .vi(format!(
+                "bảng thẩm quyền không xác định cơ quan cấp phép cho `{class}` vào ngày {}",
+                date.day_first()
+            )));
         };
         if !licensing.default.iter().any(|(a, _)| *a == rule.authority) {
             licensing.default.push((rule.authority, class));
@@ -411,7 +424,13 @@ pub(crate) fn plan<'v>(
                 version.id(),
                 list.join(", ")
             ),
-        ));
+        )
+        .vi(format!(
+            "biểu phí `{}` (có hiệu lực ngày {}) không có mức phí cho: {}; chưa tính được phí cho hồ sơ này",
+            version.id(),
+            date.day_first(),
+            list.join(", ")
+        )));
     }
     licensing.contest = if contested { period.and_then(|p| p.contest()) } else { None };
     decide(&mut licensing, date)?;
@@ -510,6 +529,9 @@ fn decide(licensing: &mut Licensing<'_>, date: Date) -> Result<(), Error> {
     let split = |parts: &[(Authority, DeviceClass)]| {
         parts.iter().map(|(a, c)| format!("`{c}` falls to {}", a.key())).collect::<Vec<_>>().join(", ")
     };
+    let split_vi = |parts: &[(Authority, DeviceClass)]| {
+        parts.iter().map(|(a, c)| format!("`{c}` thuộc {}", a.names().0)).collect::<Vec<_>>().join(", ")
+    };
     let refuse = |contested: bool, message: String| {
         Error::unpriceable(ErrorKind::SplitAuthority { date, parts: licensing.default.to_vec(), contested }, message)
     };
@@ -531,7 +553,16 @@ fn decide(licensing: &mut Licensing<'_>, date: Date) -> Result<(), Error> {
                     c.alternative.en,
                     split(&licensing.alternative)
                 ),
-            ));
+            )
+            .vi(format!(
+                "theo cả hai cách hiểu về thẩm quyền ({}), các thiết bị thuộc các cơ quan cấp phép khác nhau vào ngày {}: theo cách hiểu mặc định ({}) {}; theo cách hiểu khác ({}) {}; hãy lập mỗi cơ quan một hồ sơ",
+                c.question.vi,
+                date.day_first(),
+                c.default.vi,
+                split_vi(&licensing.default),
+                c.alternative.vi,
+                split_vi(&licensing.alternative)
+            )));
         }
         (true, _, None) => {
             return Err(refuse(
@@ -540,7 +571,12 @@ fn decide(licensing: &mut Licensing<'_>, date: Date) -> Result<(), Error> {
                     "the devices fall to different licensing authorities on {date} ({}); file one application per authority",
                     split(&licensing.default)
                 ),
-            ));
+            )
+            .vi(format!(
+                "vào ngày {} các thiết bị thuộc các cơ quan cấp phép khác nhau ({}); hãy lập mỗi cơ quan một hồ sơ",
+                date.day_first(),
+                split_vi(&licensing.default)
+            )));
         }
     };
     Ok(())

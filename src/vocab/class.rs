@@ -366,24 +366,50 @@ impl DeviceClass {
         if let Some(c) = DeviceClass::from_key(text) {
             return Ok(c);
         }
-        DeviceClass::from_key(&crate::text::fold(text).replace(' ', "_"))
-            .ok_or_else(|| super::terms::UnknownTerm { field: "class", message: unknown_class_message(text) })
+        DeviceClass::from_key(&crate::text::fold(text).replace(' ', "_")).ok_or_else(|| {
+            super::terms::UnknownTerm::new(
+                "class",
+                crate::text::Msg::new(unknown_class_message(text), unknown_class_message_vi(text)),
+            )
+        })
     }
 }
 
-pub(crate) fn unknown_class_message(key: &str) -> String {
+/// [`unknown_class_message`] in Vietnamese.
+pub(crate) fn unknown_class_message_vi(key: &str) -> String {
+    let t = crate::text::excerpt(key);
+    match close_keys(key).as_slice() {
+        [] => format!(
+            "không có loại thiết bị `{t}`: ghi một mã trong docs/device-classes.md, ví dụ `xray_general` hoặc `xray_ct`"
+        ),
+        some if some.len() <= 4 => format!(
+            "không có loại thiết bị `{t}`; có phải là {}? (xem docs/device-classes.md)",
+            some.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" hoặc ")
+        ),
+        many => format!(
+            "không có loại thiết bị `{t}`: {} loại gần giống; ghi đúng một mã trong docs/device-classes.md",
+            many.len()
+        ),
+    }
+}
+
+/// The keys close to what was written: the key itself folded, a key containing it, a key
+/// with every word of it ("CT" → `xray_ct`, `pet_ct`, `spect_ct`), or one or two letters away.
+fn close_keys(key: &str) -> Vec<&'static str> {
     let folded = crate::text::fold(key).replace(' ', "_");
     let words: Vec<&str> = folded.split('_').filter(|w| !w.is_empty()).collect();
-    // Close keys: the key itself folded, a key containing it, a key with every word of it
-    // ("CT" → `xray_ct`, `pet_ct`, `spect_ct`), or a key one or two letters away.
-    let close: Vec<&str> = DeviceClass::all_keys()
+    DeviceClass::all_keys()
         .filter(|k| {
             *k == folded
                 || (folded.len() >= 4 && k.contains(folded.as_str()))
                 || (!words.is_empty() && words.iter().all(|w| k.split('_').any(|s| s == *w)))
                 || (folded.len() >= 5 && crate::text::edit_distance(k, &folded) <= 2)
         })
-        .collect();
+        .collect()
+}
+
+pub(crate) fn unknown_class_message(key: &str) -> String {
+    let close = close_keys(key);
     match close.as_slice() {
         [] => format!(
             "unknown device class `{}`: use a key from docs/device-classes.md, such as `xray_general` or `xray_ct`",

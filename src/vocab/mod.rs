@@ -11,7 +11,7 @@ pub(crate) mod modality;
 pub(crate) mod terms;
 
 pub use activity::{Activity, ActivityError};
-pub(crate) use class::{ClassMap, unknown_class_message};
+pub(crate) use class::{ClassMap, unknown_class_message, unknown_class_message_vi};
 pub use class::{DeviceClass, Family};
 pub use condition::Condition;
 pub(crate) use device::check_text;

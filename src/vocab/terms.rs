@@ -16,6 +16,14 @@ pub struct UnknownTerm {
     /// What was written and what is accepted, e.g. "unknown procedure `renew`: expected new
     /// (cấp mới), renewal (gia hạn), …".
     pub message: String,
+    /// The same in Vietnamese.
+    pub message_vi: String,
+}
+
+impl UnknownTerm {
+    pub(crate) fn new(field: &'static str, m: crate::text::Msg) -> UnknownTerm {
+        UnknownTerm { field, message: m.en, message_vi: m.vi }
+    }
 }
 
 /// The licensing procedure applied for.
@@ -75,11 +83,11 @@ impl Procedure {
     /// Decree 142/2020/NĐ-CP that is two here, priced differently: a supplement adds devices
     /// and is charged, an amendment is not).
     pub fn from_written(text: &str) -> Result<Procedure, UnknownTerm> {
-        Procedure::written(text).map_err(|message| UnknownTerm { field: "procedure", message })
+        Procedure::written(text).map_err(|m| UnknownTerm::new("procedure", m))
     }
 
     /// [`Procedure::from_written`] with the bare message, for readers that add the place.
-    pub(crate) fn written(text: &str) -> Result<Procedure, String> {
+    pub(crate) fn written(text: &str) -> Result<Procedure, crate::text::Msg> {
         if let Some(p) = Procedure::from_key(text) {
             return Ok(p);
         }
@@ -88,12 +96,23 @@ impl Procedure {
             return Ok(*p);
         }
         if folded == "sua doi bo sung" || folded == "sua doi bo sung giay phep" {
-            return Err(format!(
-                "`{}` covers two procedures priced differently: write `bổ sung` (supplement) when devices are added to the licence, `sửa đổi` (amendment) otherwise",
-                crate::text::excerpt(text)
+            let t = crate::text::excerpt(text);
+            return Err(crate::text::Msg::new(
+                format!(
+                    "`{t}` covers two procedures priced differently: write `bổ sung` (supplement) when devices are added to the licence, `sửa đổi` (amendment) otherwise"
+                ),
+                format!(
+                    "`{t}` gồm hai thủ tục có mức phí khác nhau: ghi `bổ sung` nếu bổ sung thiết bị vào giấy phép, `sửa đổi` nếu không"
+                ),
             ));
         }
-        Err(format!("unknown procedure `{}`: expected {}", crate::text::excerpt(text), Procedure::expected()))
+        let t = crate::text::excerpt(text);
+        Err(crate::text::Msg::new(
+            format!("unknown procedure `{t}`: expected {}", Procedure::expected()),
+            format!(
+                "không có thủ tục `{t}`: ghi một trong các thủ tục cấp mới, gia hạn, bổ sung, sửa đổi, cấp lại, khai báo"
+            ),
+        ))
     }
 
     /// The accepted forms, for messages: `new (cấp mới), renewal (gia hạn), …`.
@@ -149,19 +168,20 @@ impl Channel {
     /// # Errors
     /// [`UnknownTerm`] whose message names the accepted forms.
     pub fn from_written(text: &str) -> Result<Channel, UnknownTerm> {
-        Channel::written(text).map_err(|message| UnknownTerm { field: "channel", message })
+        Channel::written(text).map_err(|m| UnknownTerm::new("channel", m))
     }
 
     /// [`Channel::from_written`] with the bare message, for readers that add the place.
-    pub(crate) fn written(text: &str) -> Result<Channel, String> {
+    pub(crate) fn written(text: &str) -> Result<Channel, crate::text::Msg> {
         if let Some(c) = Channel::from_key(text) {
             return Ok(c);
         }
         let folded = crate::text::fold(text);
         CHANNEL_WORDS.iter().find(|(w, _)| *w == folded).map(|(_, c)| *c).ok_or_else(|| {
-            format!(
-                "unknown channel `{}`: expected online (trực tuyến) or in_person (trực tiếp)",
-                crate::text::excerpt(text)
+            let t = crate::text::excerpt(text);
+            crate::text::Msg::new(
+                format!("unknown channel `{t}`: expected online (trực tuyến) or in_person (trực tiếp)"),
+                format!("không có hình thức nộp `{t}`: ghi trực tuyến hoặc trực tiếp"),
             )
         })
     }

@@ -164,6 +164,17 @@ fn the_quick_quote_takes_what_an_officer_knows() {
     // `--class CT`: a suggestion, as in the file form.
     let o = run("calculator", &["--class", "CT", "--province", "Huế", "--date", "02/03/2026"], Stdio::piped());
     assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o)
+            .contains("lỗi: --class: không có loại thiết bị `CT`; có phải là `xray_ct` hoặc `pet_ct` hoặc `spect_ct`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(
+        "calculator",
+        &["--class", "CT", "--province", "Huế", "--date", "02/03/2026", "--lang", "en"],
+        Stdio::piped(),
+    );
     assert!(stderr(&o).contains("did you mean `xray_ct`, `pet_ct` or `spect_ct`?"), "{}", stderr(&o));
     // --count belongs to --class or --name.
     let o = run(
@@ -173,4 +184,73 @@ fn the_quick_quote_takes_what_an_officer_knows() {
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("with --device write `:N`"), "{}", stderr(&o));
+}
+
+/// The words of an English sentence; a Vietnamese message must have none outside `code`.
+fn english_words_outside_code(text: &str) -> Vec<String> {
+    let mut outside = String::new();
+    for (i, part) in text.split('`').enumerate() {
+        if i % 2 == 0 {
+            outside.push_str(part);
+            outside.push(' ');
+        }
+    }
+    ["unknown", "expected", "write", " the ", " is ", "must", "device ", "application ", "did you mean", " or "]
+        .iter()
+        .filter(|w| outside.to_lowercase().contains(*w))
+        .map(|w| (*w).to_owned())
+        .collect()
+}
+
+/// The messages an officer meets most (a file, a batch row, an unpriceable application) have
+/// a Vietnamese text of the crate's own, with no English sentence left inside it; English
+/// stays for services (`Display`, `--lang en`).
+#[test]
+fn messages_officers_meet_are_in_vietnamese() {
+    use radfee::error::Lang;
+    let head = "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2026-03-02\n";
+    let files = [
+        format!("{head}[[device]]\nclass = \"xray_cat\"\n"),
+        "province = \"Huế\"\nprocedure = \"gia hạn lần 2\"\nreceived = 2026-03-02\n[[device]]\nclass = \"xray_ct\"\n".to_owned(),
+        "province = \"Huế\"\nprocedure = \"new\"\nchannel = \"bưu điện\"\nreceived = 2026-03-02\n[[device]]\nclass = \"xray_ct\"\n".to_owned(),
+    ];
+    let mut errors: Vec<radfee::Error> =
+        files.iter().map(|t| Application::from_toml("a.toml", t).unwrap_err()).collect();
+    let quote = |t: &str| shared().quote(&Application::from_toml("a.toml", t).unwrap()).unwrap_err();
+    errors.push(quote(
+        "province = \"Atlantis\"\nprocedure = \"new\"\nreceived = 2026-03-02\n[[device]]\nclass = \"xray_ct\"\n",
+    ));
+    errors.push(quote(&format!("{head}[[device]]\nname = \"Máy X-quang răng\"\n")));
+    errors.push(quote(&format!("{head}[[device]]\nname = \"Thiết bị ABC\"\n")));
+    errors.push(quote(&format!("{head}[[device]]\nclass = \"xray_ct\"\n[[device]]\nclass = \"nuclear_gauge\"\n")));
+    errors.push(quote(
+        "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2016-03-02\n[[device]]\nclass = \"xray_ct\"\n",
+    ));
+    for e in &errors {
+        let vi = e.display_in(Lang::Vi);
+        assert_ne!(vi, e.to_string(), "no Vietnamese text: {e}");
+        assert!(
+            english_words_outside_code(&vi).is_empty(),
+            "English left in {vi:?}: {:?}",
+            english_words_outside_code(&vi)
+        );
+        let both = e.display_in(Lang::Both);
+        assert!(both.starts_with(&vi) && both.contains(&e.to_string().replace('\n', "\n       ")), "{both}");
+        assert_eq!(e.display_in(Lang::En), e.to_string());
+    }
+    // Batch rows.
+    let batch = "application_id,province,procedure,received,channel,class,count\n\
+        A,Atlantis,new,2026-03-02,,xray_ct,1\nB,Huế,gia hạn lần 2,2026-03-02,,xray_ct,1\nC,Huế,new,31/02/2026,,xray_ct,1\n\
+        D,Huế,new,2026-03-02,bưu điện,xray_ct,1\nE,Huế,new,2026-03-02,,CT,1\nF,Huế,new,2026-03-02,,xray_ct,1.000\nG,Huế,new,2026-03-02,,xray_ct,2.5\nH,,new,2026-03-02,,xray_ct,1\n";
+    let r = shared().price_batch(batch.as_bytes(), &Default::default(), |_| {}).unwrap();
+    assert_eq!(r.problems.len(), 8);
+    for p in &r.problems {
+        let vi = p.display_in(Lang::Vi);
+        assert!(vi.starts_with("dòng "), "{vi}");
+        assert!(english_words_outside_code(&vi).is_empty(), "English left in {vi:?}");
+    }
+    assert_eq!(
+        r.problems[2].display_in(Lang::Vi),
+        "dòng 4: hồ sơ C: ngày tiếp nhận (received): tháng 02/2026 không có ngày 31 (tháng có 28 ngày); hồ sơ này không được tính phí (có dòng bị từ chối)"
+    );
 }

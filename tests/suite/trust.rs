@@ -52,7 +52,7 @@ fn applications_and_device_files_priced_wrong_before_are_refused_with_their_plac
     for (name, extra, body, expected) in cases {
         let file = dir.path().join("a.toml");
         std::fs::write(&file, body).unwrap();
-        let mut args: Vec<&str> = vec![file.to_str().unwrap()];
+        let mut args: Vec<&str> = vec![file.to_str().unwrap(), "--lang", "en"];
         args.extend_from_slice(extra);
         let o = run(name, &args);
         let t = text(&o).replace(&format!("{}/", dir.path().display()), "");
@@ -140,7 +140,7 @@ fn batch_rows_follow_the_same_rules() {
     let file = dir.path().join("b.csv");
     let header = "application_id,province,procedure,received,channel,class,count\n";
     std::fs::write(&file, format!("{header}A,Huế,new,2025-05-10,,xray_ct,1.000\nB,Huế,new,2025-05-10,,xray_ct,2.5\nC,Huế,new,2025-05-10,,xray_ct,4294967295\n")).unwrap();
-    let o = run("batch", &[file.to_str().unwrap()]);
+    let o = run("batch", &[file.to_str().unwrap(), "--lang", "en"]);
     let t = text(&o);
     assert_eq!(o.status.code(), Some(2), "{t}");
     for needle in [

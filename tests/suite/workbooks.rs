@@ -100,6 +100,12 @@ fn the_batch_tool_reads_a_workbook_and_says_where_the_problems_are() {
     assert!(stderr(&o).contains("note: column(s) `STT`, `ghi chú` not read"), "{}", stderr(&o));
     let o = run("batch", &["tests/fixtures/workbooks/officer-batch-bad.xlsx"], Stdio::piped());
     assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("'officer-batch-bad'!E8: hồ sơ HS-006: ngày tiếp nhận (received): tháng 02/2026 không có ngày 31 (tháng có 28 ngày); hồ sơ này không được tính phí (có dòng bị từ chối)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run("batch", &["tests/fixtures/workbooks/officer-batch-bad.xlsx", "--lang", "en"], Stdio::piped());
     assert!(stderr(&o).contains("'officer-batch-bad'!E8: application HS-006: received:"), "{}", stderr(&o));
     let o = run("batch", &["examples/batch/sample.csv", "--sheet", "Sheet1"], Stdio::piped());
     assert_eq!(o.status.code(), Some(2));
