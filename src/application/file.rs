@@ -101,7 +101,7 @@ struct DeviceFile {
     modality: Option<Spanned<String>>,
     /// Used at more than one place.
     #[serde(default)]
-    mobile: Option<bool>,
+    mobile: Option<Checkbox>,
     /// Highest tube voltage, kV (positive).
     #[serde(default)]
     #[schemars(with = "Option<crate::number::Number>")]
@@ -116,7 +116,7 @@ struct DeviceFile {
     dose_rate_usv_h: Option<Spanned<crate::number::Number>>,
     /// Type-approved.
     #[serde(default)]
-    type_approved: Option<bool>,
+    type_approved: Option<Checkbox>,
     /// Sealed sources in the device.
     #[serde(default)]
     source: Vec<SourceFileSpec>,
@@ -138,6 +138,52 @@ struct SourceFileSpec {
 }
 
 /// A device-class key, for the schema.
+/// A box ticked or not on the form: `true`/`false`, or as an officer writes it, "có"/"không"
+/// (with or without diacritics, any case), "yes"/"no", "x" for ticked.
+#[derive(Clone, Copy)]
+struct Checkbox(bool);
+
+impl<'de> Deserialize<'de> for Checkbox {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Checkbox, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Checkbox;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("true or false (also \"có\" or \"không\")")
+            }
+            fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Checkbox, E> {
+                Ok(Checkbox(b))
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Checkbox, E> {
+                match crate::text::fold(s).as_str() {
+                    "co" | "yes" | "true" | "x" => Ok(Checkbox(true)),
+                    "khong" | "no" | "false" => Ok(Checkbox(false)),
+                    _ => Err(E::custom(format!(
+                        "`{}` is not true or false: write true or false (or \"có\" or \"không\")",
+                        crate::text::excerpt(s)
+                    ))),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl schemars::JsonSchema for Checkbox {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Checkbox".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A box ticked or not: true or false, or as written on the form, \"có\" or \"không\".",
+            "anyOf": [
+                { "type": "boolean" },
+                { "type": "string", "enum": ["có", "không", "Có", "Không", "co", "khong", "yes", "no", "x"] }
+            ]
+        })
+    }
+}
+
 struct ClassKey;
 
 impl schemars::JsonSchema for ClassKey {
@@ -376,13 +422,13 @@ fn convert_device(src: &Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEn
         d.radiation,
         d.use_,
         modality,
-        d.mobile,
+        d.mobile.map(|c| c.0),
         [
             d.max_kv.as_ref().map(|x| x.get_ref().0),
             d.max_energy_mev.as_ref().map(|x| x.get_ref().0),
             d.dose_rate_usv_h.as_ref().map(|x| x.get_ref().0),
         ],
-        d.type_approved,
+        d.type_approved.map(|c| c.0),
         sources,
     );
     let description = (!description.is_empty()).then_some(description);

@@ -254,3 +254,25 @@ fn messages_officers_meet_are_in_vietnamese() {
         "dòng 4: hồ sơ C: ngày tiếp nhận (received): tháng 02/2026 không có ngày 31 (tháng có 28 ngày); hồ sơ này không được tính phí (có dòng bị từ chối)"
     );
 }
+
+/// A checkbox of the form (`mobile`, `type_approved`) may be written as the form says it:
+/// "có"/"không" with or without diacritics, as well as true/false.
+#[test]
+fn checkboxes_read_co_and_khong() {
+    let head = "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2026-03-02\n[[device]]\nradiation = \"x_ray\"\nuse = \"medical\"\nmodality = \"radiography\"\n";
+    for (written, class) in [
+        ("\"Có\"", DeviceClass::XrayMobile),
+        ("\"khong\"", DeviceClass::XrayGeneral),
+        ("true", DeviceClass::XrayMobile),
+        ("\"KHÔNG\"", DeviceClass::XrayGeneral),
+    ] {
+        let app = Application::from_toml("a.toml", &format!("{head}mobile = {written}\n")).unwrap();
+        let q = shared().quote(&app).unwrap();
+        assert_eq!(q.lines[0].class, Some(class), "{written}");
+    }
+    let e = Application::from_toml("a.toml", &format!("{head}mobile = \"có lẽ\"\n")).unwrap_err().to_string();
+    assert!(
+        e.contains("a.toml:8:10: `có lẽ` is not true or false: write true or false (or \"có\" or \"không\")"),
+        "{e}"
+    );
+}
