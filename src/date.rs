@@ -312,11 +312,11 @@ impl<'de> Deserialize<'de> for Date {
                 f.write_str("a date such as 2025-09-15")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<Date, E> {
-                s.parse().map_err(E::custom)
+                s.parse().map_err(|e: DateError| E::custom(crate::text::join_both(&e.message, &e.message_vi)))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Date, A::Error> {
                 let dt = toml::value::Datetime::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Date::from_toml(&dt).map_err(de::Error::custom)
+                Date::from_toml(&dt).map_err(|e| de::Error::custom(crate::text::join_both(&e.message, &e.message_vi)))
             }
         }
         d.deserialize_any(V)

@@ -361,7 +361,10 @@ pub(crate) fn deserialize_exact<'de, D: Deserializer<'de>>(d: D) -> Result<Decim
             Ok(Decimal::from(v))
         }
         fn visit_str<E: de::Error>(self, s: &str) -> Result<Decimal, E> {
-            parse_decimal(s, Form::Plain).map_err(E::custom)
+            parse_decimal(s, Form::Plain).map_err(|e| match &e.message_vi {
+                Some(vi) => E::custom(crate::text::join_both(&e.message, vi)),
+                None => E::custom(e.message),
+            })
         }
         fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
             exact_from_f64(v).ok_or_else(|| {

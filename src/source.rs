@@ -115,7 +115,10 @@ impl<'a> Src<'a> {
         let missing = err.message().strip_prefix("missing field `").and_then(|m| m.split('`').next());
         let key = missing.map(str::to_owned).or_else(|| err.span().and_then(|s| key_at(self.text, s.start)));
         let token = err.span().map(|s| token_at(self.text, s.start)).unwrap_or_default();
-        let finding = Finding::error(location, key.as_deref(), plain_toml_message(err.message()));
+        let (en, own_vi) = crate::text::split_both(err.message());
+        let message = plain_toml_message(en);
+        let vi = own_vi.map_or_else(|| vi_toml_message(&message), str::to_owned);
+        let finding = Finding::error(location, key.as_deref(), message).vi(vi);
         if looks_like_day_first(token) {
             let iso = day_first_to_iso(token);
             return Finding::error(
@@ -209,7 +212,13 @@ fn check_value(src: &Src<'_>, key: Option<&str>, value: &toml::Spanned<toml::de:
         _ => None,
     };
     match refused {
-        Some(e) => Err(Finding::error(Some(src.at(span)), key, e.message)),
+        Some(e) => {
+            let f = Finding::error(Some(src.at(span)), key, e.message);
+            Err(match e.message_vi {
+                Some(vi) => f.vi(vi),
+                None => f,
+            })
+        }
         None => Ok(()),
     }
 }
@@ -269,6 +278,54 @@ const TABLE_SHAPES: &[(&str, &str)] = &[
 
 /// Rewrites serde's and toml's technical phrasing into words a policy officer reads easily,
 /// and never lets an internal type name through.
+/// [`plain_toml_message`] in Vietnamese: the shapes serde and TOML report most (an unknown or
+/// missing key, an unknown word, a value of the wrong kind), and for the rest a Vietnamese
+/// sentence quoting the English detail.
+fn vi_toml_message(en: &str) -> String {
+    let list = |rest: &str| rest.replace(" or ", " hoặc ");
+    if let Some(rest) = en.strip_prefix("unknown key ") {
+        return match rest.split_once(", expected ") {
+            Some((key, expected)) => {
+                let expected = expected.strip_prefix("one of ").unwrap_or(expected);
+                format!("không có khóa {key} trong tệp này; các khóa hợp lệ: {}", list(expected))
+            }
+            None => format!("không có khóa {rest} trong tệp này"),
+        };
+    }
+    if let Some(rest) = en.strip_prefix("missing key ") {
+        return format!("thiếu khóa {rest}");
+    }
+    if let Some(rest) = en.strip_prefix("unknown value ") {
+        return match rest.split_once(", expected ") {
+            Some((value, expected)) => {
+                let expected = expected.strip_prefix("one of ").unwrap_or(expected);
+                format!("giá trị {value} không hợp lệ; giá trị hợp lệ: {}", list(expected))
+            }
+            None => format!("giá trị {rest} không hợp lệ"),
+        };
+    }
+    if let Some(rest) = en.strip_prefix("wrong kind of value: ") {
+        let wanted = rest.split_once(", expected ").map(|(_, w)| w).unwrap_or("");
+        let wanted_vi = match wanted {
+            "a whole number" => "một số nguyên".to_owned(),
+            "true or false" => "true hoặc false".to_owned(),
+            "text in quotes" => "văn bản trong dấu ngoặc kép".to_owned(),
+            "a list [ … ]" => "một danh sách [ … ]".to_owned(),
+            "a table" => "một bảng".to_owned(),
+            w if w.starts_with("a whole number from ") => {
+                format!("một số nguyên từ {}", &w[20..].replace(" to ", " đến "))
+            }
+            _ => String::new(),
+        };
+        return if wanted_vi.is_empty() {
+            format!("sai kiểu giá trị (chi tiết bằng tiếng Anh: {en})")
+        } else {
+            format!("sai kiểu giá trị: ở đây cần {wanted_vi}")
+        };
+    }
+    format!("tệp không đúng cú pháp TOML tại vị trí này (chi tiết bằng tiếng Anh: {en})")
+}
+
 fn plain_toml_message(message: &str) -> String {
     let mut m = message.trim().replace("unknown field", "unknown key").replace("missing field", "missing key");
     for (from, to) in [

@@ -233,3 +233,20 @@ impl Msg {
         Msg { en: en.into(), vi: vi.into() }
     }
 }
+
+/// Between the English and the Vietnamese text of a message that has to pass through serde
+/// as one string (a custom deserialisation error); [`split_both`] takes them apart again.
+pub(crate) const BOTH: char = '\u{1f}';
+
+/// `en` and `vi` as one string for serde (see [`BOTH`]).
+pub(crate) fn join_both(en: &str, vi: &str) -> String {
+    format!("{en}{BOTH}{vi}")
+}
+
+/// The English and (when there is one) Vietnamese text of a message joined by [`join_both`].
+pub(crate) fn split_both(message: &str) -> (&str, Option<&str>) {
+    match message.split_once(BOTH) {
+        Some((en, vi)) => (en, Some(vi)),
+        None => (message, None),
+    }
+}

@@ -158,9 +158,15 @@ impl<'de> Deserialize<'de> for Checkbox {
                 match crate::text::fold(s).as_str() {
                     "co" | "yes" | "true" | "x" => Ok(Checkbox(true)),
                     "khong" | "no" | "false" => Ok(Checkbox(false)),
-                    _ => Err(E::custom(format!(
-                        "`{}` is not true or false: write true or false (or \"có\" or \"không\")",
-                        crate::text::excerpt(s)
+                    _ => Err(E::custom(crate::text::join_both(
+                        &format!(
+                            "`{}` is not true or false: write true or false (or \"có\" or \"không\")",
+                            crate::text::excerpt(s)
+                        ),
+                        &format!(
+                            "`{}` không phải là có hoặc không: ghi \"có\" hoặc \"không\" (hay true, false)",
+                            crate::text::excerpt(s)
+                        ),
                     ))),
                 }
             }

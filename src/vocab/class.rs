@@ -350,7 +350,9 @@ impl Serialize for DeviceClass {
 impl<'de> Deserialize<'de> for DeviceClass {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<DeviceClass, D::Error> {
         let key = String::deserialize(d)?;
-        DeviceClass::from_key(&key).ok_or_else(|| de::Error::custom(unknown_class_message(&key)))
+        DeviceClass::from_key(&key).ok_or_else(|| {
+            de::Error::custom(crate::text::join_both(&unknown_class_message(&key), &unknown_class_message_vi(&key)))
+        })
     }
 }
 

@@ -213,6 +213,13 @@ fn messages_officers_meet_are_in_vietnamese() {
         format!("{head}[[device]]\nclass = \"xray_cat\"\n"),
         "province = \"Huế\"\nprocedure = \"gia hạn lần 2\"\nreceived = 2026-03-02\n[[device]]\nclass = \"xray_ct\"\n".to_owned(),
         "province = \"Huế\"\nprocedure = \"new\"\nchannel = \"bưu điện\"\nreceived = 2026-03-02\n[[device]]\nclass = \"xray_ct\"\n".to_owned(),
+        // Read by TOML and serde: the crate's own texts keep their Vietnamese.
+        format!("{head}tinh = \"Huế\"\n[[device]]\nclass = \"xray_ct\"\n"),
+        format!("{head}[[device]]\nclass = \"xray_ct\"\ncount = \"hai\"\n"),
+        format!("{head}[[device]]\nclass = \"xray_ct\"\ncount = 1.000\n"),
+        "province = \"Huế\"\nprocedure = \"new\"\nreceived = \"15/09/2025\"\n[[device]]\nclass = \"xray_ct\"\n".to_owned(),
+        format!("{head}[[device]]\nname = \"X-quang\"\nmobile = \"có lẽ\"\n"),
+        format!("{head}[[device]]\nclass = \"xray_cat\"\n").replace("class = \"xray_cat\"", "class = 5"),
     ];
     let mut errors: Vec<radfee::Error> =
         files.iter().map(|t| Application::from_toml("a.toml", t).unwrap_err()).collect();
