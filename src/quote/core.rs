@@ -408,3 +408,35 @@ pub(crate) fn total(version: &Version, terms: &Terms<'_>, lines: &[FeeLine<'_>])
         Err(Stop::Range) => price_decimal(version, terms, lines, &mut Nothing),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Amount;
+    use crate::exact::Exact;
+    use rust_decimal::Decimal;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    /// The exact path computes the law's figures itself; a failure would only send the total
+    /// to the `Decimal` path, which gives the same value, so results alone cannot show it.
+    #[test]
+    fn exact_arithmetic_computes_without_falling_back() {
+        let x = |s: &str| <Exact as Amount>::of(d(s));
+        let back = |e: Option<Exact>| e.and_then(Amount::decimal);
+        // 8,000,000 × 0.75 = 6,000,000; + 2,000,000; − 500,000.
+        assert_eq!(back(x("8000000").mul(x("0.75"))), Some(d("6000000")));
+        assert_eq!(back(x("6000000").add(x("2000000"))), Some(d("8000000")));
+        assert_eq!(back(x("2000000").sub(x("500000"))), Some(d("1500000")));
+        assert_eq!(back(<Exact as Amount>::whole(3)), Some(d("3")));
+        assert_eq!(x("8000000").greater(x("7999999.5")), Some(true));
+        assert_eq!(x("1").greater(x("1.0")), Some(false));
+        assert!(x("0.00").is_zero() && <Exact as Amount>::whole(0).is_some_and(Amount::is_zero));
+        assert!(!x("0.01").is_zero());
+        assert!(x("6000000").is_whole() && !x("187.5").is_whole());
+        // The Decimal side of the same trait.
+        assert!(Amount::is_whole(d("6000000")) && !Amount::is_whole(d("187.5")));
+        assert_eq!(Amount::decimal(d("187.5")), Some(d("187.5")));
+    }
+}
