@@ -48,6 +48,14 @@ fn text(i: usize, c: &Classification) -> String {
         Outcome::Settled(class) => {
             o.push_str(&format!("  class:     {} ({} / {})\n", class, class.name_vi(), class.name_en()));
         }
+        // An exempt device needs no class: it is not ambiguous for licensing (exit 0), only
+        // which of the classes it is stays open.
+        Outcome::Ambiguous { classes, field } if c.status == Some(radfee::classify::Status::Exempt) => {
+            o.push_str(&format!(
+                "  class:     one of {} (exempt whichever it is; `{field}` would tell them apart)\n",
+                classes.iter().map(|c| c.key()).collect::<Vec<_>>().join(", "),
+            ))
+        }
         Outcome::Ambiguous { classes, field } => o.push_str(&format!(
             "  class:     AMBIGUOUS: {}; give `{field}` to decide\n",
             classes.iter().map(|c| c.key()).collect::<Vec<_>>().join(", "),

@@ -164,7 +164,8 @@ pub fn read_text_file(path: &std::path::Path, limit: u64, what: &str) -> Result<
     let meta = std::fs::metadata(path).map_err(io)?;
     if !meta.is_file() {
         let kind = if meta.is_dir() { "a folder" } else { "not a regular file (a pipe, a device or a socket)" };
-        return Err(fail(format!("this is {kind}; give {what} file, or - to read standard input")));
+        // The tools that read standard input say so in their own help; here, only the file.
+        return Err(fail(format!("this is {kind}; give {what} file")));
     }
     let too_big = |size: u64| fail(format!("the file is {size} bytes; {what} file may be at most {limit} bytes"));
     if meta.len() > limit {
