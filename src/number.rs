@@ -340,6 +340,19 @@ impl schemars::JsonSchema for Number {
     }
 }
 
+/// A year of manufacture as files write it: a whole number from 1900 to 9999, by the one
+/// number rule (`2022`, `2022.0`, `"2022"`; `"2.022"` is refused as ambiguous).
+pub(crate) fn deserialize_year<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u16>, D::Error> {
+    let Some(Number(value)) = Option::<Number>::deserialize(d)? else { return Ok(None) };
+    let year = count_in(value, Counted { key: "year", noun: "years", range: (1900, 9999) }).map_err(|e| {
+        de::Error::custom(match &e.message_vi {
+            Some(vi) => crate::text::join_both(&e.message, vi),
+            None => e.message,
+        })
+    })?;
+    Ok(u16::try_from(year).ok())
+}
+
 impl<'de> Deserialize<'de> for Number {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Number, D::Error> {
         deserialize_exact(d).map(Number)

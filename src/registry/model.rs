@@ -87,8 +87,8 @@ pub struct Equipment {
     /// Serial number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serial: Option<String>,
-    /// Year of manufacture.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Year of manufacture (1900 to 9999; in a file `2022`, `2022.0` or `"2022"`).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::number::deserialize_year")]
     pub year: Option<u16>,
     /// Room or site.
     #[serde(default, skip_serializing_if = "Option::is_none")]

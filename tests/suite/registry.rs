@@ -448,3 +448,19 @@ proptest! {
         prop_assert_eq!(&Registry::from_json("r.json", &r.to_json().unwrap(), s).unwrap(), &r);
     }
 }
+
+/// A year of manufacture follows the one number rule: `2022.0` is 2022, `"2.022"` is refused
+/// as ambiguous, a year before 1900 is refused.
+#[test]
+fn a_year_of_manufacture_is_read_by_the_number_rule() {
+    let s = shared();
+    let text = std::fs::read_to_string(root().join("examples/registry/sample.toml")).unwrap();
+    assert!(text.contains("\nyear = 2022\n"));
+    let plain = Registry::from_toml("a.toml", &text, s).unwrap();
+    let float = Registry::from_toml("b.toml", &text.replacen("\nyear = 2022\n", "\nyear = 2022.0\n", 1), s).unwrap();
+    assert_eq!(float, plain);
+    let e = Registry::from_toml("c.toml", &text.replacen("\nyear = 2022\n", "\nyear = \"2.022\"\n", 1), s).unwrap_err();
+    assert!(e.to_string().contains("`2.022` is ambiguous"), "{e}");
+    let e = Registry::from_toml("d.toml", &text.replacen("\nyear = 2022\n", "\nyear = 1800\n", 1), s).unwrap_err();
+    assert!(e.to_string().contains("year must be at least 1900, not 1800"), "{e}");
+}
