@@ -138,6 +138,14 @@ struct SourceFileSpec {
 }
 
 /// A device-class key, for the schema.
+/// `f` with its Vietnamese text, when there is one.
+fn with_vi(f: Finding, vi: Option<String>) -> Finding {
+    match vi {
+        Some(vi) => f.vi(vi),
+        None => f,
+    }
+}
+
 /// A box ticked or not on the form: `true`/`false`, or as an officer writes it, "có"/"không"
 /// (with or without diacritics, any case), "yes"/"no", "x" for ticked.
 #[derive(Clone, Copy)]
@@ -295,7 +303,11 @@ impl Application {
         if raw.device.is_empty() {
             return Err(Error::input(
                 src.error_here(Some("device"), "the application lists no device")
-                    .with_hint("add at least one [[device]] table with a class or a description"),
+                    .vi("hồ sơ chưa kê khai thiết bị nào")
+                    .with_hints(
+                        "add at least one [[device]] table with a class or a description",
+                        "thêm ít nhất một bảng [[device]] có loại thiết bị (class) hoặc mô tả",
+                    ),
             ));
         }
         if raw.device.len() > MAX_DEVICES {
@@ -322,7 +334,16 @@ impl Application {
                                 d.get_ref()
                             ),
                         )
-                        .with_hint(super::model::REFERENCE_DATE_HINT),
+                        .vi(format!(
+                            "nguồn {}: hoạt độ được xác định ngày {}, sau ngày tiếp nhận hồ sơ ({}); không thể tính phân rã ngược từ một phép đo chưa có",
+                            crate::text::excerpt(&source.nuclide),
+                            d.get_ref().day_first(),
+                            received.day_first()
+                        ))
+                        .with_hints(
+                            super::model::REFERENCE_DATE_HINT,
+                            "ghi ngày xác định hoạt độ (trên chứng chỉ nguồn), vào hoặc trước ngày tiếp nhận hồ sơ",
+                        ),
                     ));
                 }
             }
@@ -331,7 +352,7 @@ impl Application {
         let sites = match &raw.sites {
             None => 1,
             Some(n) => crate::number::count_in(n.get_ref().0, SITES)
-                .map_err(|e| Error::input(src.error(n, "sites", e.message)))?,
+                .map_err(|e| Error::input(with_vi(src.error(n, "sites", e.message), e.message_vi)))?,
         };
         let mut conditions = Vec::new();
         for c in &raw.conditions {
@@ -376,9 +397,8 @@ fn convert_device(src: &Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEn
     };
     let count = match &d.count {
         None => 1,
-        Some(c) => {
-            crate::number::count_in(c.get_ref().0, COUNT).map_err(|e| Error::input(src.error(c, "count", e.message)))?
-        }
+        Some(c) => crate::number::count_in(c.get_ref().0, COUNT)
+            .map_err(|e| Error::input(with_vi(src.error(c, "count", e.message), e.message_vi)))?,
     };
     if let Some(label) = &d.label {
         check_len(src, label, "label")?;
@@ -441,7 +461,11 @@ fn convert_device(src: &Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEn
     if class.is_none() && description.is_none() {
         return Err(Error::input(
             Finding::error(location, Some("device"), "this [[device]] has neither a class nor a description")
-                .with_hint("give class = \"<key>\" (docs/device-classes.md), or describe it with name, radiation, use, modality…"),
+                .vi("bảng [[device]] này không có loại thiết bị (class) cũng không có mô tả")
+                .with_hints(
+                    "give class = \"<key>\" (docs/device-classes.md), or describe it with name, radiation, use, modality…",
+                    "ghi class = \"<mã loại>\" (docs/device-classes.md), hoặc mô tả thiết bị bằng name, radiation, use, modality…",
+                ),
         ));
     }
     Ok(DeviceEntry {

@@ -161,6 +161,14 @@ pub(crate) fn settle<'a>(
             } else {
                 format!("it tests only {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
             };
+            let list_vi = if known.is_empty() {
+                "biểu phí này không xét điều kiện nào: bỏ `conditions`".to_owned()
+            } else {
+                format!(
+                    "biểu phí này chỉ xét {}",
+                    known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                )
+            };
             let close = known.iter().find(|k| crate::text::edit_distance(k, c.as_str()) <= 2);
             let mut finding = Finding::error(
                 place,
@@ -170,9 +178,14 @@ pub(crate) fn settle<'a>(
                     version.id(),
                     terms.received
                 ),
-            );
+            )
+            .vi(format!(
+                "biểu phí `{}` (có hiệu lực ngày {}) không có điều kiện `{c}`: {list_vi}",
+                version.id(),
+                terms.received.day_first()
+            ));
             if let Some(k) = close {
-                finding = finding.with_hint(format!("did you mean `{k}`?"));
+                finding = finding.with_hints(format!("did you mean `{k}`?"), format!("có phải là `{k}`?"));
             }
             return Err(Error::input(finding));
         }
@@ -197,7 +210,16 @@ pub(crate) fn settle<'a>(
                         adj.name.en
                     ),
                 )
-                .with_hint(format!("state the kind of facility (facility_kind = one of {})", kinds.join(", "))),
+                .vi(format!(
+                    "biểu phí `{}` tính phí theo loại cơ sở ({}: {}), nhưng hồ sơ không ghi loại cơ sở",
+                    version.id(),
+                    adj.id,
+                    adj.name.vi
+                ))
+                .with_hints(
+                    format!("state the kind of facility (facility_kind = one of {})", kinds.join(", ")),
+                    format!("ghi loại cơ sở (facility_kind = một trong {})", kinds.join(", ")),
+                ),
             ))
         }
     }

@@ -220,6 +220,10 @@ fn messages_officers_meet_are_in_vietnamese() {
         "province = \"Huế\"\nprocedure = \"new\"\nreceived = \"15/09/2025\"\n[[device]]\nclass = \"xray_ct\"\n".to_owned(),
         format!("{head}[[device]]\nname = \"X-quang\"\nmobile = \"có lẽ\"\n"),
         format!("{head}[[device]]\nclass = \"xray_cat\"\n").replace("class = \"xray_cat\"", "class = 5"),
+        format!("{head}[[device]]\nclass = \"xray_ct\"\ncount = 0\n"),
+        head.to_owned(),
+        format!("{head}[[device]]\nlabel = \"Phòng 1\"\n"),
+        format!("{head}[[device]]\nname = \"máy đo mức\"\n[[device.source]]\nnuclide = \"Cs-137\"\nactivity = \"1 GBq\"\nreference_date = 2030-01-01\n"),
     ];
     let mut errors: Vec<radfee::Error> =
         files.iter().map(|t| Application::from_toml("a.toml", t).unwrap_err()).collect();
