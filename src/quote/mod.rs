@@ -36,6 +36,7 @@ mod itemise;
 mod model;
 mod plan;
 mod render;
+mod settle;
 
 pub use crate::money::{Currency, Money};
 pub(crate) use book::Book;

@@ -95,7 +95,7 @@ fn quick_quote_from_flags() {
 #[test]
 fn exit_codes() {
     // 2: bad input, with file:line:column.
-    let o = run(&["tests/fixtures/bad-applications/zero-count.toml"], None);
+    let o = run(&["tests/fixtures/bad-applications/zero-count.toml", "--lang", "en"], None);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("tests/fixtures/bad-applications/zero-count.toml:7:9: count must be at least 1"),
