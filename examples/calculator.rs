@@ -123,7 +123,16 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
     };
     let province = args.province.clone().ok_or_else(|| usage("--province is required for a quick quote"))?;
     let date = args.date.as_deref().ok_or_else(|| usage("--date DD/MM/YYYY is required for a quick quote"))?;
-    let date = Date::from_form(date).map_err(|e| usage(&format!("--date: {e}")))?;
+    let date = Date::from_form(date).map_err(|e| {
+        usage(&format!(
+            "--date: {}",
+            match common::lang() {
+                radfee::error::Lang::En => e.to_string(),
+                radfee::error::Lang::Both => format!("{} / {e}", e.message_vi()),
+                _ => e.message_vi().to_owned(),
+            }
+        ))
+    })?;
     let count = match &args.count {
         None => 1,
         Some(text) => parse_count(text, "--count")?,
@@ -158,11 +167,24 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
         builder = builder.device(named(name, count)?);
     }
     for spec in &args.device {
+        // `WHAT:N`: the count after the last `:`, read by the number rule (`2`, `2.0`); a
+        // count that is not one is refused, never read as part of a name.
         let (what, n) = match spec.rsplit_once(':') {
-            Some((what, n)) if !n.trim().is_empty() && n.trim().bytes().all(|b| b.is_ascii_digit()) => {
-                (what.trim(), parse_count(n.trim(), "--device")?)
+            Some((what, n)) => {
+                let n = n.trim();
+                let is_count = !n.is_empty() && !n.chars().any(char::is_alphabetic);
+                if n.is_empty() || (is_count || DeviceClass::from_key(what.trim()).is_some()) {
+                    if n.is_empty() {
+                        return Err(usage(&format!(
+                            "--device `{spec}`: write the number of devices after `:` (e.g. xray_ct:2), or leave `:` out for one"
+                        )));
+                    }
+                    (what.trim(), parse_count(n, &format!("--device `{spec}`"))?)
+                } else {
+                    (spec.trim(), 1)
+                }
             }
-            _ => (spec.trim(), 1),
+            None => (spec.trim(), 1),
         };
         let entry = match DeviceClass::from_key(what) {
             Some(class) => DeviceEntry::of_class(class, n).map_err(|e| fail(&e))?,
@@ -184,7 +206,12 @@ fn term(e: &radfee::application::UnknownTerm) -> String {
 
 /// The message of a one-finding error, without a place (a flag has none).
 fn message(e: &radfee::Error) -> String {
-    e.findings().first().map_or_else(|| e.to_string(), |f| f.message.clone())
+    let Some(f) = e.findings().first() else { return e.to_string() };
+    match (common::lang(), f.message_vi()) {
+        (radfee::error::Lang::Vi, Some(vi)) => vi.to_owned(),
+        (radfee::error::Lang::Both, Some(vi)) => format!("{vi} / {}", f.message),
+        _ => f.message.clone(),
+    }
 }
 
 /// A device given by its name as written, to be classified.
@@ -197,7 +224,8 @@ fn named(name: &str, count: u32) -> Result<DeviceEntry, ExitCode> {
 fn parse_count(text: &str, flag: &str) -> Result<u32, ExitCode> {
     radfee::application::parse_count(text).map_err(|e| {
         let m = message(&e);
-        usage(&format!("{flag}: {}", m.strip_prefix("count: ").or_else(|| m.strip_prefix("count ")).unwrap_or(&m)))
+        let m = m.strip_prefix("count: ").or_else(|| m.strip_prefix("count ")).unwrap_or(&m);
+        usage(&format!("{flag}: {}", m.strip_prefix("số lượng (count): ").unwrap_or(m)))
     })
 }
 

@@ -15,7 +15,7 @@ pub(crate) const MAX_WORKBOOK_BYTES: usize = 64 << 20;
 const MAX_ROWS: usize = 1 << 20;
 
 /// How many rows above the header a title block may take.
-const MAX_TITLE_ROWS: usize = 50;
+const MAX_TITLE_ROWS: u32 = 50;
 
 /// The most a workbook's parts may hold once decompressed (a "zip bomb" is refused before it
 /// is read).
@@ -122,35 +122,164 @@ pub(crate) fn sheet_as_csv(
             })?,
         None => names.first().cloned().ok_or("the workbook has no sheet")?,
     };
-    let range = book.worksheet_range(&name).map_err(|e| format!("sheet `{name}` cannot be read: {e}"))?;
-    let (top, left) = range.start().unwrap_or((0, 0));
-    let mut rows = range.rows().enumerate();
-    let header_at = rows
-        .by_ref()
-        .take(MAX_TITLE_ROWS)
-        .map(|(i, row)| (i, row.iter().map(text_of).collect::<Vec<String>>()))
-        .find(|(_, names)| is_header(names));
-    let Some((header_index, header)) = header_at else {
-        return Err(format!(
-            "sheet `{name}` has no header row naming the columns {columns} in its first {MAX_TITLE_ROWS} rows"
-        ));
-    };
-    let mut csv = Vec::with_capacity(bytes.len());
-    push_row(&mut csv, header.iter().map(String::as_str));
-    for (i, row) in rows {
-        if i >= MAX_ROWS {
-            return Err(format!("sheet `{name}` has more than {MAX_ROWS} rows"));
+    let mut table = Table::new(&name, is_header, columns);
+    match &mut book {
+        // An .xlsx sheet is read cell by cell: a stray cell far down or right of the table
+        // costs nothing (calamine's dense grid would be rows × columns).
+        calamine::Sheets::Xlsx(x) => {
+            let mut cells =
+                x.worksheet_cells_reader(&name).map_err(|e| format!("sheet `{name}` cannot be read: {e}"))?;
+            while let Some(cell) = cells.next_cell().map_err(|e| format!("sheet `{name}` cannot be read: {e}"))? {
+                let (row, col) = cell.get_position();
+                let value: Data = cell.get_value().clone().into();
+                table.cell(row, col, text_of(&value))?;
+            }
         }
-        let cells: Vec<String> = row.iter().map(text_of).collect();
-        push_row(&mut csv, cells.iter().map(String::as_str));
+        // .xls and .ods: calamine reads the sheet as one grid.
+        other => {
+            let range = other.worksheet_range(&name).map_err(|e| format!("sheet `{name}` cannot be read: {e}"))?;
+            let (top, left) = range.start().unwrap_or((0, 0));
+            for (row, col, value) in range.used_cells() {
+                let (row, col) = (u32::try_from(row).unwrap_or(u32::MAX), u32::try_from(col).unwrap_or(u32::MAX));
+                table.cell(top.saturating_add(row), left.saturating_add(col), text_of(value))?;
+            }
+        }
     }
-    Ok(SheetCsv {
-        sheet: name,
-        csv,
-        header_row: top.saturating_add(u32::try_from(header_index).unwrap_or(u32::MAX)).saturating_add(1),
-        first_column: left,
-        header,
-    })
+    table.finish()
+}
+
+/// The most columns a table may span (a batch has 7, a device list 14; the CSV readers refuse
+/// wider rows too).
+const MAX_COLUMNS: u32 = 1024;
+
+/// A sheet turned into CSV text as its cells arrive, row by row (rows in order, as every
+/// spreadsheet program writes them).
+struct Table<'a> {
+    sheet: &'a str,
+    is_header: &'a dyn Fn(&[String]) -> bool,
+    columns: &'a str,
+    /// The first row holding a value (the top of any title block).
+    top: Option<u32>,
+    /// The row being gathered and its cells.
+    row: Option<(u32, Vec<(u32, String)>)>,
+    /// Once found: the header's row, first column and names.
+    header: Option<(u32, u32, Vec<String>)>,
+    /// The last sheet row written to the CSV.
+    last: u32,
+    csv: Vec<u8>,
+}
+
+impl<'a> Table<'a> {
+    fn new(sheet: &'a str, is_header: &'a dyn Fn(&[String]) -> bool, columns: &'a str) -> Table<'a> {
+        Table { sheet, is_header, columns, top: None, row: None, header: None, last: 0, csv: Vec::new() }
+    }
+
+    fn at(&self, row: u32, col: u32) -> String {
+        format!("{}!{}{}", quoted_sheet(self.sheet), column_letters(col), u64::from(row) + 1)
+    }
+
+    /// One cell (0-based row and column); empty cells are skipped.
+    fn cell(&mut self, row: u32, col: u32, text: String) -> Result<(), String> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        match &mut self.row {
+            Some((r, cells)) if *r == row => {
+                cells.push((col, text));
+                return Ok(());
+            }
+            Some((r, _)) if *r > row => {
+                return Err(format!("{}: the sheet's cells are out of order; save it again", self.at(row, col)));
+            }
+            _ => {}
+        }
+        if let Some((r, cells)) = self.row.take() {
+            self.end_row(r, cells)?;
+        }
+        self.row = Some((row, vec![(col, text)]));
+        Ok(())
+    }
+
+    fn end_row(&mut self, row: u32, cells: Vec<(u32, String)>) -> Result<(), String> {
+        let top = *self.top.get_or_insert(row);
+        let Some((header_row, first, ref names)) = self.header else {
+            if row >= top.saturating_add(MAX_TITLE_ROWS) {
+                return Err(self.no_header());
+            }
+            let first = cells.iter().map(|(c, _)| *c).min().unwrap_or(0);
+            let names = dense(&cells, first);
+            if (self.is_header)(&names) {
+                if names.len() > MAX_COLUMNS as usize {
+                    return Err(format!("{}: the header is wider than {MAX_COLUMNS} columns", self.at(row, first)));
+                }
+                push_row(&mut self.csv, names.iter().map(String::as_str));
+                self.header = Some((row, first, names));
+                self.last = row;
+            }
+            return Ok(());
+        };
+        let width = names.len();
+        if let Some((c, _)) = cells.iter().find(|(c, _)| *c < first) {
+            return Err(format!(
+                "{}: a value left of the table, whose first column is {}; move or delete it",
+                self.at(row, *c),
+                column_letters(first)
+            ));
+        }
+        if let Some((c, _)) = cells.iter().find(|(c, _)| c - first >= MAX_COLUMNS) {
+            return Err(format!(
+                "{}: a value far right of the table (beyond {MAX_COLUMNS} columns); move or delete it",
+                self.at(row, *c)
+            ));
+        }
+        if (row - header_row) as usize > MAX_ROWS {
+            return Err(format!("sheet `{}` has more than {MAX_ROWS} rows below its header", self.sheet));
+        }
+        for _ in self.last + 1..row {
+            self.csv.push(b'\n');
+        }
+        let mut fields = dense(&cells, first);
+        // A row with nothing in its last columns has as many fields as the header.
+        if fields.len() < width {
+            fields.resize(width, String::new());
+        }
+        push_row(&mut self.csv, fields.iter().map(String::as_str));
+        self.last = row;
+        Ok(())
+    }
+
+    fn no_header(&self) -> String {
+        format!(
+            "sheet `{}` has no header row naming the columns {} in its first {MAX_TITLE_ROWS} rows",
+            self.sheet, self.columns
+        )
+    }
+
+    fn finish(mut self) -> Result<SheetCsv, String> {
+        if let Some((r, cells)) = self.row.take() {
+            self.end_row(r, cells)?;
+        }
+        let Some((header_row, first, header)) = self.header else { return Err(self.no_header()) };
+        Ok(SheetCsv {
+            sheet: self.sheet.to_owned(),
+            csv: self.csv,
+            header_row: header_row.saturating_add(1),
+            first_column: first,
+            header,
+        })
+    }
+}
+
+/// A row's cells as fields from column `first` to its last cell, empty where no cell is.
+fn dense(cells: &[(u32, String)], first: u32) -> Vec<String> {
+    let last = cells.iter().map(|(c, _)| *c).max().unwrap_or(first);
+    let mut out = vec![String::new(); (last.saturating_sub(first) as usize + 1).min(MAX_COLUMNS as usize + 1)];
+    for (c, t) in cells {
+        if let Some(slot) = out.get_mut((c - first) as usize) {
+            slot.clone_from(t);
+        }
+    }
+    out
 }
 
 /// Refuses a zip whose parts would unpack to more than [`MAX_UNPACKED_BYTES`].

@@ -72,6 +72,14 @@ fn what_is_not_a_priceable_workbook_is_refused_with_a_reason() {
     let e = price(b"PK\x03\x04 not really a zip", None);
     assert!(e.contains("cannot be read as a workbook"), "{e}");
     // A device list is not a batch: no header naming application_id and class.
+    // One stray cell far down and right (made by LibreOffice; 5 KB): refused at that cell,
+    // without building the sheet's grid (which would take hundreds of gigabytes).
+    let e = price(&bytes("stray-cell.xlsx"), None);
+    assert!(e.contains("S!WQK1000004: a value far right of the table (beyond 1024 columns)"), "{e}");
+    // Far down only: read cell by cell; the stray row is refused by name, the rest priced.
+    let r = law.price_workbook(&bytes("stray-cell-far-down.xlsx"), None, &Default::default(), |_| {}).unwrap();
+    assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+    assert_eq!(r.problems[0].cell.as_deref(), Some("S!1048003"));
     let e = price(&bytes("device-list.xlsx"), None);
     assert!(e.contains("has no header row naming the columns application_id, …, class in its first 50 rows"), "{e}");
 }
