@@ -246,10 +246,19 @@ fn quick_quote_flags_never_pass_unnoticed() {
         ),
     ];
     for (args, needle) in cases {
-        let o = run("calculator", args, Stdio::piped());
+        let mut args = args.to_vec();
+        args.extend(["--lang", "en"]);
+        let o = run("calculator", &args, Stdio::piped());
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
     }
+    // The same refusals in Vietnamese by default.
+    let o = run(
+        "calculator",
+        &["--class", "xray_ct", "--count", "0", "--province", "Huế", "--date", "2025-01-01"],
+        Stdio::piped(),
+    );
+    assert!(stderr(&o).contains("lỗi: --count: số lượng (count) phải từ 1 trở lên, không phải 0"), "{}", stderr(&o));
     let o = run(
         "calculator",
         &["--class", "xray_ct", "--count", "2.0", "--province", "Huế", "--date", "2025-01-01"],
