@@ -107,7 +107,10 @@ fn run() -> Result<ExitCode, ExitCode> {
         .map_err(|e| common::usage(&format!("cannot read {}: {e}", args.file)))?;
     let workbook = radfee::batch::looks_like_workbook(&head);
     if args.sheet.is_some() && !workbook {
-        return Err(common::usage("--sheet is for a workbook (.xlsx, .xls, .ods); this file is CSV text"));
+        return Err(common::usage(&common::in_lang(
+            "--sheet chỉ dùng cho tệp bảng tính (.xlsx, .xls, .ods); tệp này là CSV",
+            "--sheet is for a workbook (.xlsx, .xls, .ods); this file is CSV text",
+        )));
     }
     // Progress on a terminal only (indicatif draws nothing when standard error is not one).
     let progress = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
@@ -141,11 +144,11 @@ fn run() -> Result<ExitCode, ExitCode> {
     progress.finish_and_clear();
     let mut listed = String::new();
     if !report.ignored_columns.is_empty() {
-        listed.push_str(&format!(
-            "{name}: note: column(s) {} not read (a batch reads {})\n",
-            report.ignored_columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "),
-            radfee::batch::BATCH_COLUMNS.join(", ")
-        ));
+        let cols = report.ignored_columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+        let all = radfee::batch::BATCH_COLUMNS.join(", ");
+        let en = format!("{name}: note: column(s) {cols} not read (a batch reads {all})\n");
+        let vi = format!("{name}: ghi chú: không đọc cột {cols} (bảng tính phí chỉ đọc các cột {all})\n");
+        listed.push_str(&common::in_lang(&vi, &en));
     }
     for p in &report.problems {
         listed.push_str(&format!("{name}: {}\n", p.display_in(common::lang())));
@@ -153,7 +156,7 @@ fn run() -> Result<ExitCode, ExitCode> {
     let problems = report.bad_rows + report.unpriceable;
     if problems > 0 {
         let unlisted = problems - report.problems.len() as u64;
-        listed.push_str(&format!(
+        let en = format!(
             "{} rows read; {} applications priced; {problems} problem(s){}\n",
             report.rows,
             report.applications,
@@ -162,7 +165,18 @@ fn run() -> Result<ExitCode, ExitCode> {
             } else {
                 " listed above".to_owned()
             }
-        ));
+        );
+        let vi = format!(
+            "đã đọc {} dòng; đã tính phí {} hồ sơ; {problems} lỗi{}\n",
+            report.rows,
+            report.applications,
+            if unlisted > 0 {
+                format!(", {} lỗi đầu tiên được liệt kê ở trên", report.problems.len())
+            } else {
+                " được liệt kê ở trên".to_owned()
+            }
+        );
+        listed.push_str(&common::in_lang(&vi, &en));
     }
     for w in &report.warnings {
         let head = match w.level {

@@ -114,13 +114,22 @@ pub(crate) fn lang() -> radfee::error::Lang {
     LANG.get().copied().unwrap_or_default()
 }
 
+/// A tool's own message in the language asked: `vi`, `en`, or both (Vietnamese first).
+pub(crate) fn in_lang(vi: &str, en: &str) -> String {
+    match lang() {
+        radfee::error::Lang::En => en.to_owned(),
+        radfee::error::Lang::Both => format!("{vi}\n  [en] {en}"),
+        _ => vi.to_owned(),
+    }
+}
+
 /// Reports an error of the library: its findings on standard error, exit code 1 when the
 /// input is understood but cannot be priced as one application, else 2.
 pub(crate) fn fail(err: &radfee::Error) -> ExitCode {
     let head = match (err.is_unpriceable(), lang()) {
         (true, radfee::error::Lang::En) => "cannot be priced as one application:",
-        (true, radfee::error::Lang::Both) => "không tính được phí như một hồ sơ / cannot be priced as one application:",
-        (true, _) => "không tính được phí như một hồ sơ:",
+        (true, radfee::error::Lang::Both) => "không tính được phí cho hồ sơ này / cannot be priced as one application:",
+        (true, _) => "không tính được phí cho hồ sơ này:",
         (false, radfee::error::Lang::En) => "error:",
         (false, radfee::error::Lang::Both) => "lỗi / error:",
         (false, _) => "lỗi:",

@@ -214,6 +214,11 @@ impl<'a> Gathered<'a> {
                 None
             };
             if let Some((field, first, here)) = differs {
+                let (shown_first, shown_here) = if field == "received" {
+                    (app.received.day_first(), row.received.day_first())
+                } else {
+                    (crate::text::excerpt(&first).into_owned(), crate::text::excerpt(&here).into_owned())
+                };
                 let problem = BatchProblem {
                     line: row.line,
                     application_id: Some(crate::text::excerpt(id).into_owned()),
@@ -224,9 +229,13 @@ impl<'a> Gathered<'a> {
                         app.line
                     ),
                     unpriceable: false,
-                    column: None,
+                    column: Some(field),
                     cell: None,
-                    message_vi: None,
+                    message_vi: Some(format!(
+                        "cột {field} ở dòng này là `{shown_here}` nhưng ở dòng {} là `{shown_first}`: các dòng của một hồ sơ phải giống nhau; hồ sơ này không được tính phí",
+                        app.line
+                    )),
+                    other_line: Some(app.line),
                 };
                 self.problems.push(problem);
                 self.apps[k].failed = true;
@@ -248,6 +257,7 @@ impl<'a> Gathered<'a> {
                             unpriceable: false,
                             column: None,
                             cell: None,
+                            other_line: None,
                             message_vi: None,
                         };
                         self.problems.push(problem);

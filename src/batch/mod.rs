@@ -283,6 +283,7 @@ fn price_part(book: &Book<'_>, g: &Gathered<'_>, part: &[u32], keep: Keep) -> (V
                 unpriceable: e.is_unpriceable(),
                 column: None,
                 cell: None,
+                other_line: None,
                 message_vi: None,
             }),
         }

@@ -114,6 +114,7 @@ pub(super) fn read_rows<R: Read>(
                 unpriceable: false,
                 column,
                 cell: None,
+                other_line: None,
                 message_vi: Some(message_vi),
             });
         };
@@ -135,6 +136,7 @@ pub(super) fn read_rows<R: Read>(
                     unpriceable: false,
                     column: None,
                     cell: None,
+                    other_line: None,
                     message_vi: None,
                 });
             }

@@ -82,6 +82,9 @@ pub struct BatchProblem {
     /// The message in Vietnamese, when the crate has it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_vi: Option<String>,
+    /// Another line the message names (the first row of an application whose rows disagree).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_line: Option<u64>,
 }
 
 impl BatchProblem {

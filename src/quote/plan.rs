@@ -493,7 +493,7 @@ fn decide(licensing: &mut Licensing<'_>, date: Date) -> Result<(), Error> {
                 ),
             )
             .vi(format!(
-                "theo cả hai cách hiểu về thẩm quyền ({}), các thiết bị thuộc các cơ quan cấp phép khác nhau vào ngày {}: theo cách hiểu mặc định ({}) {}; theo cách hiểu khác ({}) {}; hãy lập mỗi cơ quan một hồ sơ",
+                "theo cả hai cách hiểu về thẩm quyền ({}), các thiết bị thuộc các cơ quan cấp phép khác nhau vào ngày {}: theo cách hiểu mặc định ({}) {}; theo cách hiểu khác ({}) {}; hãy lập hồ sơ riêng cho từng cơ quan",
                 c.question.vi,
                 date.day_first(),
                 c.default.vi,
@@ -511,7 +511,7 @@ fn decide(licensing: &mut Licensing<'_>, date: Date) -> Result<(), Error> {
                 ),
             )
             .vi(format!(
-                "vào ngày {} các thiết bị thuộc các cơ quan cấp phép khác nhau ({}); hãy lập mỗi cơ quan một hồ sơ",
+                "vào ngày {} các thiết bị thuộc các cơ quan cấp phép khác nhau ({}); hãy lập hồ sơ riêng cho từng cơ quan",
                 date.day_first(),
                 split_vi(&licensing.default)
             )));

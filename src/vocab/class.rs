@@ -384,9 +384,10 @@ pub(crate) fn unknown_class_message_vi(key: &str) -> String {
         [] => format!(
             "không có loại thiết bị `{t}`: ghi một mã trong docs/device-classes.md, ví dụ `xray_general` hoặc `xray_ct`"
         ),
-        some if some.len() <= 4 => format!(
-            "không có loại thiết bị `{t}`; có phải là {}? (xem docs/device-classes.md)",
-            some.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" hoặc ")
+        [one] => format!("không có loại thiết bị `{t}`; có phải là `{one}`? (xem docs/device-classes.md)"),
+        [some @ .., last] if some.len() < 4 => format!(
+            "không có loại thiết bị `{t}`; có phải là {} hay `{last}`? (xem docs/device-classes.md)",
+            some.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
         ),
         many => format!(
             "không có loại thiết bị `{t}`: {} loại gần giống; ghi đúng một mã trong docs/device-classes.md",

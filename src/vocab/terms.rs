@@ -95,6 +95,18 @@ impl Procedure {
         if let Some((_, p)) = PROCEDURE_WORDS.iter().find(|(w, _)| *w == folded) {
             return Ok(*p);
         }
+        // The procedure's full title in the provinces' lists: "Gia hạn giấy phép tiến hành
+        // công việc bức xạ - sử dụng thiết bị X-quang chẩn đoán trong y tế".
+        let folded = match folded.split_once(" giay phep tien hanh cong viec buc xa") {
+            Some((head, _)) => {
+                let with_licence = format!("{head} giay phep");
+                if let Some((_, p)) = PROCEDURE_WORDS.iter().find(|(w, _)| *w == head || *w == with_licence) {
+                    return Ok(*p);
+                }
+                head.to_owned()
+            }
+            None => folded,
+        };
         if folded == "sua doi bo sung" || folded == "sua doi bo sung giay phep" {
             let t = crate::text::excerpt(text);
             return Err(crate::text::Msg::new(
@@ -265,6 +277,8 @@ const PROCEDURE_WORDS: &[(&str, Procedure)] = &[
     ("cap moi giay phep", Procedure::New),
     ("cap giay phep", Procedure::New),
     ("cap giay phep moi", Procedure::New),
+    ("cap lan dau", Procedure::New),
+    ("cap giay phep lan dau", Procedure::New),
     ("renewal", Procedure::Renewal),
     ("gia han", Procedure::Renewal),
     ("gia han giay phep", Procedure::Renewal),
@@ -288,7 +302,13 @@ const CHANNEL_WORDS: &[(&str, Channel)] = &[
     ("on line", Channel::Online),
     ("truc tuyen", Channel::Online),
     ("nop truc tuyen", Channel::Online),
+    ("dich vu cong truc tuyen", Channel::Online),
+    ("qua dich vu cong truc tuyen", Channel::Online),
     ("in person", Channel::InPerson),
     ("truc tiep", Channel::InPerson),
     ("nop truc tiep", Channel::InPerson),
+    // By post counts as in person: the 63/2023 reduction is for applications filed online.
+    ("qua buu chinh", Channel::InPerson),
+    ("buu chinh", Channel::InPerson),
+    ("nop qua buu chinh", Channel::InPerson),
 ];

@@ -125,7 +125,7 @@ fn exit_codes() {
     );
     assert_eq!(o.status.code(), Some(1));
     // Vietnamese by default, as officers read it.
-    assert!(stderr(&o).starts_with("không tính được phí như một hồ sơ:\n"), "{}", stderr(&o));
+    assert!(stderr(&o).starts_with("không tính được phí cho hồ sơ này:\n"), "{}", stderr(&o));
     assert!(stderr(&o).contains("các thiết bị thuộc các cơ quan cấp phép khác nhau"), "{}", stderr(&o));
     // 0 with --schedules pointing at the shipped folder.
     let o = run(&["examples/applications/hanoi-new-general-ct.toml", "--schedules", "fee-schedules"], None);

@@ -166,7 +166,7 @@ fn the_quick_quote_takes_what_an_officer_knows() {
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o)
-            .contains("lỗi: --class: không có loại thiết bị `CT`; có phải là `xray_ct` hoặc `pet_ct` hoặc `spect_ct`?"),
+            .contains("lỗi: --class: không có loại thiết bị `CT`; có phải là `xray_ct`, `pet_ct` hay `spect_ct`?"),
         "{}",
         stderr(&o)
     );
@@ -286,4 +286,26 @@ fn checkboxes_read_co_and_khong() {
         e.contains("a.toml:8:10: `có lẽ` is not true or false: write true or false (or \"có\" or \"không\")"),
         "{e}"
     );
+}
+
+/// The words of the provinces' procedure lists and of the national portal.
+#[test]
+fn procedure_titles_and_portal_words_are_read() {
+    use Procedure::*;
+    for (written, expected) in [
+        ("Gia hạn giấy phép tiến hành công việc bức xạ - sử dụng thiết bị X-quang chẩn đoán trong y tế", Ok(Renewal)),
+        ("Cấp giấy phép tiến hành công việc bức xạ - sử dụng thiết bị X-quang chẩn đoán trong y tế", Ok(New)),
+        ("Cấp lần đầu", Ok(New)),
+        ("Bổ sung giấy phép tiến hành công việc bức xạ", Ok(Supplement)),
+        ("Sửa đổi, bổ sung giấy phép tiến hành công việc bức xạ", Err("gồm hai thủ tục")),
+    ] {
+        match (Procedure::from_written(written), expected) {
+            (Ok(p), Ok(e)) => assert_eq!(p, e, "{written}"),
+            (Err(e), Err(needle)) => assert!(e.message_vi.contains(needle), "{written}: {}", e.message_vi),
+            (got, _) => panic!("{written}: {got:?}"),
+        }
+    }
+    assert_eq!(Channel::from_written("Dịch vụ công trực tuyến"), Ok(Channel::Online));
+    // By post is not online: the 63/2023 reduction is for applications filed online.
+    assert_eq!(Channel::from_written("qua bưu chính"), Ok(Channel::InPerson));
 }
