@@ -73,6 +73,9 @@ struct Args {
     /// Quick quote: online (trực tuyến) or in_person (trực tiếp) [default: in_person].
     #[arg(long)]
     channel: Option<String>,
+    /// Quick quote: the applicant (organisation or person), printed on the quote.
+    #[arg(long)]
+    applicant: Option<String>,
     /// Quick quote: the kind of facility, for schedules that charge by it.
     #[arg(long)]
     facility_kind: Option<String>,
@@ -92,6 +95,7 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
         ("--date", args.date.is_some()),
         ("--channel", args.channel.is_some()),
         ("--facility-kind", args.facility_kind.is_some()),
+        ("--applicant", args.applicant.is_some()),
     ]
     .into_iter()
     .filter_map(|(flag, given)| given.then_some(flag))
@@ -143,6 +147,9 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
         ));
     }
     let mut builder = Application::builder(province, procedure, date).channel(channel);
+    if let Some(a) = &args.applicant {
+        builder = builder.applicant(a.as_str());
+    }
     if let Some(kind) = &args.facility_kind {
         let kind = FacilityKind::from_key(kind).ok_or_else(|| {
             let kinds: Vec<&str> = FacilityKind::ALL.iter().map(|k| k.key()).collect();

@@ -28,7 +28,7 @@ use radfee::{Classification, Date};
 struct Args {
     /// A TOML file of [[device]] tables, or `-` for standard input.
     file: String,
-    /// The date that fixes the authority and the decay of sources (YYYY-MM-DD; default today).
+    /// The date that fixes the authority and the decay of sources (DD/MM/YYYY or YYYY-MM-DD; default today).
     #[arg(long)]
     date: Option<String>,
     /// Output format.
@@ -100,7 +100,7 @@ fn text(i: usize, c: &Classification) -> String {
 fn run() -> Result<ExitCode, ExitCode> {
     let args = common::parse_args::<Args>()?;
     common::set_lang(args.lang.as_deref())?;
-    let date = match args.date.as_deref().map(str::parse::<Date>) {
+    let date = match args.date.as_deref().map(Date::from_form) {
         None => Date::today_in_vietnam(),
         Some(Ok(d)) => d,
         Some(Err(e)) => return Err(common::usage(&format!("--date: {e}"))),

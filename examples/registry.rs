@@ -41,7 +41,7 @@ fn run() -> Result<(), ExitCode> {
     let mut o = String::new();
     let args = common::parse_args::<Args>()?;
     common::set_lang(args.lang.as_deref())?;
-    let today = match args.today.as_deref().map(str::parse::<Date>) {
+    let today = match args.today.as_deref().map(Date::from_form) {
         Some(Ok(d)) => d,
         Some(Err(e)) => return Err(common::usage(&format!("--today: {e}"))),
         None => Date::today_in_vietnam(),

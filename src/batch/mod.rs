@@ -99,7 +99,9 @@ pub(crate) fn price<R: Read + Send>(
         }
     };
     let mut reader = CsvRows::new(input);
-    reader.detect_delimiter(|n| BATCH_COLUMNS.contains(&rows::column_name(n))).map_err(stop)?;
+    reader
+        .detect_delimiter(|n| BATCH_COLUMNS.iter().any(|c| c.eq_ignore_ascii_case(rows::column_name(n))))
+        .map_err(stop)?;
     let cols = match reader.next().map_err(stop)? {
         Got::Row => {
             let names: Vec<&str> = (0..reader.len()).map(|i| reader.field(i)).collect();

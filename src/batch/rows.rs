@@ -42,7 +42,8 @@ impl Columns {
         let mut ignored = Vec::new();
         for (i, raw) in header[..width].iter().enumerate() {
             let name = column_name(raw);
-            match BATCH_COLUMNS.iter().position(|c| *c == name) {
+            // `Application_ID`, `CLASS`: a header typed with capitals names the same column.
+            match BATCH_COLUMNS.iter().position(|c| c.eq_ignore_ascii_case(name)) {
                 Some(k) if idx[k] == usize::MAX => idx[k] = i,
                 Some(_) => return Err(header_problem(line, format!("column `{name}` appears twice"))),
                 None if name.is_empty() => {

@@ -35,6 +35,7 @@ tr.total td { font-weight: 700; font-size: 11pt; }
 .sign { display: flex; justify-content: space-between; margin-top: 4mm; page-break-inside: avoid; }
 .sign div { width: 45%; text-align: center; min-height: 24mm; }
 ul.notes { font-size: 7.5pt; margin: 1mm 0; padding-left: 5mm; }
+ul.notes .en { font-size: 7.5pt; }
 ul.notes li { margin-bottom: 0.8mm; }
 ul.basis { font-size: 8pt; margin: 1mm 0; padding-left: 5mm; }
 pre { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 7pt; white-space: pre-wrap; border: 1px solid #999; padding: 1.5mm; columns: 2; margin: 1mm 0; }
@@ -140,6 +141,16 @@ impl Quote {
                                                 "loại / class: " (l.class.map_or("-", |c| c.key()))
                                                 " · căn cứ / basis: " (l.basis)
                                             }
+                                            @for r in l.classified_by.iter().filter(|r| r.rule != "class") {
+                                                br;
+                                                span.small {
+                                                    @if let Some((_, terms)) = r.text.split_once("contains: ").filter(|_| r.rule == "name.phrases") {
+                                                        "phân loại theo các từ trong tên / classified by the terms in the name: " (terms)
+                                                    } @else {
+                                                        "phân loại / classified: " (r.text)
+                                                    }
+                                                }
+                                            }
                                             @if let (Some(vi), Some(en)) = (&l.note_vi, &l.note) {
                                                 br; span.small { "! " (vi) } br; span.small.en { "! " (en) }
                                             }
@@ -183,7 +194,7 @@ impl Quote {
                                 p { strong { "Ghi chú" } " / " span.en { "Notes" } }
                                 ul.notes {
                                     @for (vi, en) in self.notes_vi.iter().zip(&self.notes) {
-                                        li { (vi) br; span.en { (en) } }
+                                        li { (vi.replace('`', "")) br; span.en { (en.replace('`', "")) } }
                                     }
                                 }
                             }
@@ -196,7 +207,7 @@ impl Quote {
                             p.small {
                                 "Biểu phí / Schedule: " (self.schedule.id) " (" (self.schedule.title.vi) ")"
                                 br;
-                                "Dấu vân tay / Fingerprint: " code { (self.schedule.fingerprint) }
+                                "Mã kiểm tra / Fingerprint: " code { (self.schedule.fingerprint) }
                             }
                         }
                         div.sign {

@@ -84,7 +84,7 @@ impl Quote {
         let _ = writeln!(o, "Tỉnh, thành phố / Province:          {prov}");
         let (pvi, pen) = self.procedure.names();
         let _ = writeln!(o, "Thủ tục / Procedure:                 {pvi} / {pen}");
-        let _ = writeln!(o, "Ngày tiếp nhận / Received:           {}", self.received);
+        let _ = writeln!(o, "Ngày tiếp nhận / Received:           {}", self.received.day_first());
         let (cvi, cen) = self.channel.names();
         let _ = writeln!(o, "Hình thức nộp / Channel:             {cvi} / {cen}");
         let (avi, aen) = authority_names(self.authority);
@@ -96,7 +96,7 @@ impl Quote {
         for b in &self.schedule.legal_basis {
             let _ = writeln!(o, "  Căn cứ / Legal basis:              {b}");
         }
-        let _ = writeln!(o, "  Dấu vân tay / Fingerprint:         {}", self.schedule.fingerprint);
+        let _ = writeln!(o, "  Mã kiểm tra / Fingerprint:         {}", self.schedule.fingerprint);
         let _ = writeln!(o, "{rule}");
         let _ = writeln!(
             o,

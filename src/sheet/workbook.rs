@@ -122,7 +122,7 @@ pub(crate) fn sheet_as_csv(
             })?,
         None => names.first().cloned().ok_or("the workbook has no sheet")?,
     };
-    let mut table = Table::new(&name, is_header, columns);
+    let mut table = Table::new(&name, is_header, columns, names.clone());
     match &mut book {
         // An .xlsx sheet is read cell by cell: a stray cell far down or right of the table
         // costs nothing (calamine's dense grid would be rows × columns).
@@ -166,12 +166,19 @@ struct Table<'a> {
     header: Option<(u32, u32, Vec<String>)>,
     /// The last sheet row written to the CSV.
     last: u32,
+    /// The workbook's sheet names, for the message when this one has no header.
+    others: Vec<String>,
     csv: Vec<u8>,
 }
 
 impl<'a> Table<'a> {
-    fn new(sheet: &'a str, is_header: &'a dyn Fn(&[String]) -> bool, columns: &'a str) -> Table<'a> {
-        Table { sheet, is_header, columns, top: None, row: None, header: None, last: 0, csv: Vec::new() }
+    fn new(
+        sheet: &'a str,
+        is_header: &'a dyn Fn(&[String]) -> bool,
+        columns: &'a str,
+        others: Vec<String>,
+    ) -> Table<'a> {
+        Table { sheet, is_header, columns, top: None, row: None, header: None, last: 0, others, csv: Vec::new() }
     }
 
     fn at(&self, row: u32, col: u32) -> String {
@@ -249,8 +256,15 @@ impl<'a> Table<'a> {
     }
 
     fn no_header(&self) -> String {
+        let others: Vec<String> =
+            self.others.iter().filter(|n| n.as_str() != self.sheet).map(|n| format!("`{n}`")).collect();
+        let hint = if others.is_empty() {
+            String::new()
+        } else {
+            format!("; the workbook's other sheets are {}: choose one with --sheet NAME", others.join(", "))
+        };
         format!(
-            "sheet `{}` has no header row naming the columns {} in its first {MAX_TITLE_ROWS} rows",
+            "sheet `{}` has no header row naming the columns {} in its first {MAX_TITLE_ROWS} rows{hint}",
             self.sheet, self.columns
         )
     }

@@ -270,3 +270,12 @@ fn an_overlong_row_is_reported_and_the_rest_read() {
     );
     assert_eq!(report.results.len(), 1);
 }
+
+/// A header typed with capitals names the same columns (`Application_ID;Class;…`).
+#[test]
+fn a_header_in_capitals_names_the_same_columns() {
+    let csv = "Application_ID;Province;Procedure;Received;Channel;CLASS;Count\nA;Huế;new;2026-03-02;;xray_ct;2\n";
+    let r = shared().price_batch(csv.as_bytes(), &Default::default(), |_| {}).unwrap();
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+    assert_eq!(r.grand_total.amount(), rust_decimal::Decimal::from(16_000_000));
+}
