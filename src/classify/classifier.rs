@@ -78,11 +78,20 @@ impl Classifier<'_> {
         let mut fields = Facts::default();
         if let Some(r) = d.radiation {
             fields.radiation = Some([r].into());
+            if explain {
+                reasons.push(reason("field.radiation", format!("radiation given: {}", key_of(&r)), DEFINITIONS));
+            }
         }
         if let Some(u) = d.use_ {
             fields.uses = Some([u].into());
+            if explain {
+                reasons.push(reason("field.use", format!("use given: {}", key_of(&u)), DEFINITIONS));
+            }
         }
         if let Some(modality) = d.modality {
+            if explain {
+                reasons.push(reason("field.modality", format!("modality given: {}", modality.key()), DEFINITIONS));
+            }
             let m = modality.key();
             // A mobile fluoroscope is a C-arm; mobile radiography is a mobile X-ray.
             let m = match (m, d.mobile) {

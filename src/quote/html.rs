@@ -143,13 +143,7 @@ impl Quote {
                                             }
                                             @for r in l.classified_by.iter().filter(|r| r.rule != "class") {
                                                 br;
-                                                span.small {
-                                                    @if let Some((_, terms)) = r.text.split_once("contains: ").filter(|_| r.rule == "name.phrases") {
-                                                        "phân loại theo các từ trong tên / classified by the terms in the name: " (terms)
-                                                    } @else {
-                                                        "phân loại / classified: " (r.text)
-                                                    }
-                                                }
+                                                span.small { (super::model::classified_line(r)) }
                                             }
                                             @if let (Some(vi), Some(en)) = (&l.note_vi, &l.note) {
                                                 br; span.small { "! " (vi) } br; span.small.en { "! " (en) }

@@ -337,3 +337,19 @@ mod row_id {
         Ok((text != "-").then_some(text))
     }
 }
+
+/// One reason a described device was classified, as a quote prints it (bilingual, short):
+/// the terms read in its name, a field as given, or the classifier's own words.
+pub(crate) fn classified_line(r: &crate::classify::Reason) -> String {
+    if r.rule == "name.phrases"
+        && let Some((_, terms)) = r.text.split_once("contains: ")
+    {
+        return format!("phân loại theo các từ trong tên / classified by the terms in the name: {terms}");
+    }
+    if let Some(field) = r.rule.strip_prefix("field.")
+        && let Some((_, value)) = r.text.split_once("given: ")
+    {
+        return format!("phân loại theo thông tin đã khai / classified by the field given: {field} = {value}");
+    }
+    format!("phân loại / classified: {} ({})", r.text, r.basis)
+}

@@ -133,17 +133,7 @@ impl Quote {
                 let _ = writeln!(o, "    tên ghi trên hồ sơ / as written: {d}");
             }
             for r in l.classified_by.iter().filter(|r| r.rule != "class") {
-                match r.text.split_once("contains: ").filter(|_| r.rule == "name.phrases") {
-                    Some((_, terms)) => {
-                        let _ = writeln!(
-                            o,
-                            "    phân loại theo các từ trong tên / classified by the terms in the name: {terms}"
-                        );
-                    }
-                    None => {
-                        let _ = writeln!(o, "    phân loại / classified: {} ({})", r.text, r.basis);
-                    }
-                }
+                let _ = writeln!(o, "    {}", super::model::classified_line(r));
             }
             let _ = writeln!(o, "    căn cứ / basis: {} (mục / row {})", l.basis, l.row.as_deref().unwrap_or("-"));
             if let (Some(en), Some(vi)) = (&l.note, &l.note_vi) {
