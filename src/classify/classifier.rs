@@ -79,13 +79,13 @@ impl Classifier<'_> {
         if let Some(r) = d.radiation {
             fields.radiation = Some([r].into());
             if explain {
-                reasons.push(reason("field.radiation", format!("radiation given: {}", key_of(&r)), DEFINITIONS));
+                reasons.push(reason("field.radiation", format!("radiation given: {}", key_of(r)), DEFINITIONS));
             }
         }
         if let Some(u) = d.use_ {
             fields.uses = Some([u].into());
             if explain {
-                reasons.push(reason("field.use", format!("use given: {}", key_of(&u)), DEFINITIONS));
+                reasons.push(reason("field.use", format!("use given: {}", key_of(u)), DEFINITIONS));
             }
         }
         if let Some(modality) = d.modality {
