@@ -119,3 +119,55 @@ proptest! {
         prop_assert_eq!(s.total(&renewal(count)).unwrap().amount, q.total);
     }
 }
+
+/// With a step of 1,000 đồng at each line, a whole amount that is not a multiple of 1,000 is
+/// rounded too (only a step of 1 đồng leaves a whole amount as it is): 2,000,500 × 3 devices
+/// = 6,001,500 → 6,002,000 (half away from zero), in the quote and in the total.
+#[test]
+fn a_step_of_a_thousand_rounds_whole_amounts() {
+    let app = Application::builder("Huế", Procedure::New, Date::new(2024, 5, 10).unwrap())
+        .device(crate::dev(DeviceClass::XrayDentalIntraoral, 3))
+        .build()
+        .unwrap();
+    let thousand = thousand_step_schedule();
+    assert_eq!(thousand.quote(&app).unwrap().total.amount(), Decimal::from(6_002_000));
+    assert_eq!(thousand.total(&app).unwrap().amount.amount(), Decimal::from(6_002_000));
+}
+
+fn thousand_step_schedule() -> Law {
+    let text = r#"id = "k"
+title = { vi = "Biểu thử", en = "Test" }
+effective_from = 2020-01-01
+legal_basis = { document = "Test document" }
+[rounding]
+strategy = "half_away_from_zero"
+step = 1000
+at = "line"
+[procedure.new]
+factor = 1
+basis = { document = "Test document" }
+[procedure.renewal]
+factor = "0.75"
+basis = { document = "Test document" }
+[procedure.supplement]
+factor = 1
+basis = { document = "Test document" }
+[procedure.amendment]
+factor = 0
+basis = { document = "Test document" }
+[procedure.reissue]
+factor = 0
+basis = { document = "Test document" }
+[procedure.declaration]
+factor = 0
+basis = { document = "Test document" }
+[[row]]
+id = "1"
+name = { vi = "X-quang răng", en = "Dental X-ray" }
+unit = "device"
+amount = 2000500
+basis = { document = "Test document" }
+classes = ["xray_dental_intraoral"]
+"#;
+    Law::from_files(crate::with_version("k.toml", text)).unwrap_or_else(|e| panic!("{e}"))
+}
