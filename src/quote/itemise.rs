@@ -416,7 +416,18 @@ fn quote_under(
     let collector: Option<Body> = match authority {
         None => None,
         Some(Authority::Province) if resolved.historical => Some(Body {
-            vi: format!("Sở Khoa học và Công nghệ {}", resolved.name.vi),
+            // "Sở Khoa học và Công nghệ tỉnh Bình Dương": the unit's kind in lower case after
+            // the name of the department, as the provinces write it.
+            vi: format!(
+                "Sở Khoa học và Công nghệ {}",
+                resolved
+                    .name
+                    .vi
+                    .strip_prefix("Tỉnh ")
+                    .map(|n| format!("tỉnh {n}"))
+                    .or_else(|| resolved.name.vi.strip_prefix("Thành phố ").map(|n| format!("thành phố {n}")))
+                    .unwrap_or_else(|| resolved.name.vi.clone())
+            ),
             en: format!("{} Department of Science and Technology", resolved.name.en),
             basis: province.collector().basis.clone(),
         }),

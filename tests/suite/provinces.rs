@@ -88,7 +88,7 @@ fn a_former_name_before_the_merger_is_priced_by_its_own_department() {
     let s = builtin();
     let q = quote_in(s, "Bình Dương", "2024-06-01");
     assert_eq!(q.province, "Tỉnh Bình Dương");
-    assert_eq!(q.collector.unwrap().vi, "Sở Khoa học và Công nghệ Tỉnh Bình Dương");
+    assert_eq!(q.collector.unwrap().vi, "Sở Khoa học và Công nghệ tỉnh Bình Dương");
     let q = quote_in(s, "Bình Dương", "2026-02-01");
     assert_eq!(q.province, "Thành phố Hồ Chí Minh");
     assert!(q.notes[0].contains("merged into Ho Chi Minh City on 2025-07-01"), "{:?}", q.notes);
