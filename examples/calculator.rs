@@ -202,6 +202,25 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
     builder.build().map_err(|e| fail(&e))
 }
 
+/// [`fail`], and for a quick quote whose device name does not settle a class, how to say it
+/// with the flags (a quick quote cannot give `modality`).
+fn fail_quick(e: &radfee::Error, quick: bool) -> ExitCode {
+    let code = fail(e);
+    if let (true, radfee::ErrorKind::UnsettledDevice { classes, .. }) = (quick, e.kind())
+        && !classes.is_empty()
+    {
+        let keys = classes.iter().map(|c| c.key()).collect::<Vec<_>>().join(", ");
+        common::warn(&format!(
+            "{}\n",
+            common::in_lang(
+                &format!("gợi ý: với lệnh tính nhanh, ghi loại thiết bị bằng --class (một trong: {keys})"),
+                &format!("hint: in a quick quote, give the class with --class (one of: {keys})"),
+            )
+        ));
+    }
+    code
+}
+
 /// An unknown procedure, channel or class, in the language of the messages.
 fn term(e: &radfee::application::UnknownTerm) -> String {
     match common::lang() {
@@ -258,14 +277,14 @@ fn run() -> Result<(), ExitCode> {
     let schedules = common::load_schedules(args.schedules.as_deref())?;
     let app = read_application(&args)?;
     if args.explain {
-        let x = schedules.explain(&app).map_err(|e| fail(&e))?;
+        let x = schedules.explain(&app).map_err(|e| fail_quick(&e, args.application.is_none()))?;
         return match args.format {
             QuoteFormat::Text => emit(&format!("{}\n{}", x.quote.to_text(), x.to_text())),
             QuoteFormat::Json => emit(&format!("{}\n", json(&x)?)),
             QuoteFormat::Html => Err(usage("--explain is not printed in HTML; use --format text or json")),
         };
     }
-    let quote = schedules.quote(&app).map_err(|e| fail(&e))?;
+    let quote = schedules.quote(&app).map_err(|e| fail_quick(&e, args.application.is_none()))?;
     match args.format {
         QuoteFormat::Text => emit(&quote.to_text()),
         QuoteFormat::Json => emit(&format!("{}\n", json(&quote)?)),
