@@ -274,6 +274,9 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, ExitCode> {
 fn run() -> Result<(), ExitCode> {
     let args = common::parse_args::<Args>()?;
     common::set_lang(args.lang.as_deref())?;
+    if args.format == QuoteFormat::Json {
+        common::json_errors();
+    }
     let schedules = common::load_schedules(args.schedules.as_deref())?;
     let app = read_application(&args)?;
     if args.explain {

@@ -100,6 +100,9 @@ fn text(i: usize, c: &Classification) -> String {
 fn run() -> Result<ExitCode, ExitCode> {
     let args = common::parse_args::<Args>()?;
     common::set_lang(args.lang.as_deref())?;
+    if matches!(args.format, Format::Json) {
+        common::json_errors();
+    }
     let date = match args.date.as_deref().map(Date::from_form) {
         None => Date::today_in_vietnam(),
         Some(Ok(d)) => d,

@@ -95,6 +95,16 @@ pub(crate) fn usage(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// Whether errors are written as JSON (the tool's output is JSON), set once.
+static JSON_ERRORS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+/// Errors of the library are written on standard error as one JSON object (`--format json`):
+/// `{"error": {"unpriceable": …, "findings": [{"severity", "location", "key", "message",
+/// "message_vi", "hint", "hint_vi"}]}}`, both languages always.
+pub(crate) fn json_errors() {
+    let _ = JSON_ERRORS.set(true);
+}
+
 /// The language of the tool's messages (`--lang`), set once when the arguments are read.
 static LANG: std::sync::OnceLock<radfee::error::Lang> = std::sync::OnceLock::new();
 
@@ -126,6 +136,11 @@ pub(crate) fn in_lang(vi: &str, en: &str) -> String {
 /// Reports an error of the library: its findings on standard error, exit code 1 when the
 /// input is understood but cannot be priced as one application, else 2.
 pub(crate) fn fail(err: &radfee::Error) -> ExitCode {
+    if JSON_ERRORS.get().copied().unwrap_or(false) {
+        let json = serde_json::json!({ "error": { "unpriceable": err.is_unpriceable(), "findings": err.findings() } });
+        warn(&format!("{json}\n"));
+        return ExitCode::from(exit_code(err));
+    }
     let head = match (err.is_unpriceable(), lang()) {
         (true, radfee::error::Lang::En) => "cannot be priced as one application:",
         (true, radfee::error::Lang::Both) => "không tính được phí cho hồ sơ này / cannot be priced as one application:",

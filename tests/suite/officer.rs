@@ -309,3 +309,21 @@ fn procedure_titles_and_portal_words_are_read() {
     // By post is not online: the 63/2023 reduction is for applications filed online.
     assert_eq!(Channel::from_written("qua bưu chính"), Ok(Channel::InPerson));
 }
+
+/// With `--format json`, an error of the library is one JSON object on standard error with
+/// both languages, for the portal.
+#[test]
+fn errors_are_json_in_both_languages_when_the_output_is() {
+    let o = run(
+        "calculator",
+        &["--class", "xray_ct", "--province", "Atlantis", "--date", "02/03/2026", "--format", "json"],
+        Stdio::piped(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let e: serde_json::Value = serde_json::from_str(stderr(&o).trim()).unwrap_or_else(|_| panic!("{}", stderr(&o)));
+    let f = &e["error"]["findings"][0];
+    assert_eq!(f["key"], "province");
+    assert!(f["message"].as_str().unwrap().starts_with("unknown province `Atlantis`"));
+    assert!(f["message_vi"].as_str().unwrap().starts_with("không có tỉnh, thành phố `Atlantis`"));
+    assert_eq!(e["error"]["unpriceable"], false);
+}
