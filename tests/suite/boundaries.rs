@@ -272,3 +272,74 @@ fn the_authority_assumption_of_a_period_is_on_its_quotes() {
     let q = quote("2021-02-01");
     assert!(!q.notes.iter().any(|n| n.contains(assumed)), "{:#?}", q.notes);
 }
+
+/// A class given with a description the classifier reads as several classes: the note names
+/// them and says the class given is one of them (not a disagreement).
+#[test]
+fn a_class_given_among_the_candidates_is_not_a_disagreement() {
+    let text = "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2026-03-02\n[[device]]\nclass = \"xray_dental_panoramic\"\nname = \"Máy X-quang răng\"\n";
+    let q = builtin().quote(&crate::app(text)).unwrap();
+    let note = q.notes.iter().find(|n| n.starts_with("Device 1:")).expect("a note on device 1");
+    assert!(
+        note.contains("the description fits `xray_dental_intraoral` or `xray_dental_panoramic`")
+            && note.ends_with("the class given, `xray_dental_panoramic`, is one of them."),
+        "{note}"
+    );
+    assert!(!q.notes.iter().any(|n| n.starts_with("DISAGREEMENT")));
+}
+
+/// What the classifier could not check reaches the quote as a note of its device; the
+/// warnings the quote carries itself (the reported circular, a contested authority) do not
+/// come twice.
+#[test]
+fn classifier_warnings_reach_the_quote_once() {
+    let text = "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2026-09-15\n[[device]]\nname = \"máy đo mức\"\nradiation = \"sealed_source\"\nuse = \"industrial\"\n[[device.source]]\nnuclide = \"Cs-137\"\nactivity = \"3.7 GBq\"\n";
+    let q = builtin().quote(&crate::app(text)).unwrap();
+    assert!(q.warnings.iter().any(|w| w.id == "reported-74-2026"), "the quote's own warning");
+    let device_notes: Vec<&String> = q.notes.iter().filter(|n| n.starts_with("Device 1: ")).collect();
+    assert!(device_notes.iter().any(|n| n.contains("no reference_date")), "{device_notes:#?}");
+    assert!(
+        !device_notes.iter().any(|n| n.starts_with("Device 1: high (")
+            || n.starts_with("Device 1: notice (")
+            || n.starts_with("Device 1: contested:")),
+        "{device_notes:#?}"
+    );
+}
+
+/// `Adjustment::applies` (for services): the 63/2023 online reduction applies to an online
+/// application of 2025, not to one filed in person.
+#[test]
+fn an_adjustment_says_whether_it_applies() {
+    let s = builtin();
+    let app = |channel| {
+        Application::builder("Đồng Nai", Procedure::New, date("2025-09-15"))
+            .channel(channel)
+            .device(crate::dev(DeviceClass::XrayCt, 1))
+            .build()
+            .unwrap()
+    };
+    let v = s.versions().iter().rev().find(|v| v.effective_from() <= date("2025-09-15")).unwrap();
+    let online: Vec<&str> =
+        v.adjustments().iter().filter(|a| a.applies(&app(Channel::Online))).map(|a| a.id.as_str()).collect();
+    let in_person: Vec<&str> =
+        v.adjustments().iter().filter(|a| a.applies(&app(Channel::InPerson))).map(|a| a.id.as_str()).collect();
+    assert!(!online.is_empty() && in_person.is_empty(), "{online:?} {in_person:?}");
+}
+
+/// A version with an explicit end is in force on that day and not the day after.
+#[test]
+fn a_version_ends_on_its_last_day() {
+    let text = std::fs::read_to_string(crate::root().join("tests/fixtures/good/minimal/schedule.toml")).unwrap();
+    let text =
+        text.replacen("effective_from = 2020-01-01", "effective_from = 2020-01-01\neffective_until = 2022-12-31", 1);
+    let law = crate::r::Law::from_files(crate::with_version("s.toml", &text)).unwrap();
+    let app = |day: &str| {
+        Application::builder("Huế", Procedure::New, date(day))
+            .device(crate::dev(DeviceClass::XrayCt, 1))
+            .build()
+            .unwrap()
+    };
+    assert_eq!(law.total(&app("2022-12-31")).unwrap().amount.amount(), Decimal::from(8_000_000));
+    let e = law.total(&app("2023-01-01")).unwrap_err();
+    assert!(matches!(e.kind(), crate::r::ErrorKind::NothingInForce { .. }), "{e}");
+}
