@@ -181,7 +181,7 @@ fn s9_exemption_of_a_whole_class() {
 /// `Version::exemptions` lists the whole classes a version exempts (structure 9).
 #[test]
 fn a_version_lists_its_exemptions() {
-    let law = crate::r::Law::from_dir(crate::root().join("tests/fixtures/structures/9-class-exemption")).unwrap();
+    let law = Law::from_dir(root().join("tests/fixtures/structures/9-class-exemption")).unwrap();
     let v = &law.versions()[0];
     assert_eq!(v.exemptions().len(), 1, "{:?}", v.exemptions());
 }
