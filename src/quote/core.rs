@@ -426,9 +426,13 @@ mod tests {
         let x = |s: &str| <Exact as Amount>::of(d(s));
         let back = |e: Option<Exact>| e.and_then(Amount::decimal);
         // 8,000,000 × 0.75 = 6,000,000; + 2,000,000; − 500,000.
-        assert_eq!(back(x("8000000").mul(x("0.75"))), Some(d("6000000")));
-        assert_eq!(back(x("6000000").add(x("2000000"))), Some(d("8000000")));
-        assert_eq!(back(x("2000000").sub(x("500000"))), Some(d("1500000")));
+        // Called through the trait (Exact's own methods of the same names would win otherwise).
+        assert_eq!(back(Amount::mul(x("8000000"), x("0.75"))), Some(d("6000000")));
+        assert_eq!(back(Amount::add(x("6000000"), x("2000000"))), Some(d("8000000")));
+        assert_eq!(back(Amount::sub(x("2000000"), x("500000"))), Some(d("1500000")));
+        // 187.5 rounded half away from zero to the đồng.
+        let rounded = Amount::round(x("187.5"), crate::money::Rounding::HalfAwayFromZero, Decimal::ONE);
+        assert_eq!(back(rounded), Some(d("188")));
         assert_eq!(back(<Exact as Amount>::whole(3)), Some(d("3")));
         assert_eq!(x("8000000").greater(x("7999999.5")), Some(true));
         assert_eq!(x("1").greater(x("1.0")), Some(false));
