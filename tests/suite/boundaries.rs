@@ -343,3 +343,16 @@ fn a_version_ends_on_its_last_day() {
     let e = law.total(&app("2023-01-01")).unwrap_err();
     assert!(matches!(e.kind(), crate::r::ErrorKind::NothingInForce { .. }), "{e}");
 }
+
+/// In the contested period a described PET/CT carries the contest once, as the quote's own
+/// warning, not again as a note of the device.
+#[test]
+fn a_contest_reaches_the_quote_once_for_a_described_device() {
+    let text = "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2025-09-15\n[[device]]\nname = \"Máy PET/CT\"\n";
+    let q = builtin().quote(&crate::app(text)).unwrap();
+    assert_eq!(q.lines[0].class, Some(DeviceClass::PetCt));
+    assert!(q.warnings.iter().any(|w| w.id == "contested-authority"));
+    let c = builtin().classify(&crate::r::Description::named("Máy PET/CT").unwrap(), date("2025-09-15")).unwrap();
+    assert!(c.warnings.iter().any(|w| w.starts_with("contested:")), "the classifier says it: {:?}", c.warnings);
+    assert!(!q.notes.iter().any(|n| n.starts_with("Device 1: contested:")), "{:#?}", q.notes);
+}
