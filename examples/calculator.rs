@@ -102,10 +102,15 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
     .collect();
     if let Some(path) = &args.application {
         if !quick.is_empty() {
-            return Err(usage(&format!(
-                "{} {} a quick quote and cannot be combined with an application file: the file states its own province, procedure, date, channel and devices. Edit the file, or leave the file out",
-                quick.join(", "),
-                if quick.len() == 1 { "describes" } else { "describe" }
+            let flags = quick.join(", ");
+            return Err(usage(&common::in_lang(
+                &format!(
+                    "{flags} dùng cho lệnh tính nhanh, không dùng cùng tệp hồ sơ: tệp đã ghi tỉnh, thủ tục, ngày, hình thức nộp và thiết bị. Hãy sửa tệp, hoặc bỏ tệp"
+                ),
+                &format!(
+                    "{flags} {} a quick quote and cannot be combined with an application file: the file states its own province, procedure, date, channel and devices. Edit the file, or leave the file out",
+                    if quick.len() == 1 { "describes" } else { "describe" }
+                ),
             )));
         }
         let (name, text) =
@@ -113,9 +118,10 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
         return Application::from_toml(&name, &text).map_err(|e| fail(&e));
     }
     if args.class.is_none() && args.name.is_none() && args.device.is_empty() {
-        return Err(usage(
+        return Err(usage(&common::in_lang(
+            "hãy cho tệp hồ sơ (hoặc - để đọc từ đầu vào chuẩn), hoặc --class, --name hay --device cùng với --province và --date",
             "give an application file (or - for standard input), or --class, --name or --device with --province and --date",
-        ));
+        )));
     }
     let procedure = match args.procedure.as_deref() {
         None => Procedure::New,
@@ -125,8 +131,18 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
         None => Channel::InPerson,
         Some(c) => Channel::from_written(c).map_err(|e| usage(&format!("--channel: {}", term(&e))))?,
     };
-    let province = args.province.clone().ok_or_else(|| usage("--province is required for a quick quote"))?;
-    let date = args.date.as_deref().ok_or_else(|| usage("--date DD/MM/YYYY is required for a quick quote"))?;
+    let province = args.province.clone().ok_or_else(|| {
+        usage(&common::in_lang(
+            "lệnh tính nhanh cần --province (tỉnh, thành phố)",
+            "--province is required for a quick quote",
+        ))
+    })?;
+    let date = args.date.as_deref().ok_or_else(|| {
+        usage(&common::in_lang(
+            "lệnh tính nhanh cần --date NGÀY/THÁNG/NĂM (ngày tiếp nhận)",
+            "--date DD/MM/YYYY is required for a quick quote",
+        ))
+    })?;
     let date = Date::from_form(date).map_err(|e| {
         usage(&format!(
             "--date: {}",
@@ -142,9 +158,10 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
         Some(text) => parse_count(text, "--count")?,
     };
     if args.count.is_some() && args.class.is_none() && args.name.is_none() {
-        return Err(usage(
+        return Err(usage(&common::in_lang(
+            "--count là số thiết bị của --class hoặc --name; với --device hãy ghi `:N` sau tên",
             "--count gives the number of devices of --class or --name; with --device write `:N` after it",
-        ));
+        )));
     }
     let mut builder = Application::builder(province, procedure, date).channel(channel);
     if let Some(a) = &args.applicant {
@@ -153,7 +170,10 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
     if let Some(kind) = &args.facility_kind {
         let kind = FacilityKind::from_key(kind).ok_or_else(|| {
             let kinds: Vec<&str> = FacilityKind::ALL.iter().map(|k| k.key()).collect();
-            usage(&format!("--facility-kind: unknown kind of facility `{kind}` (one of {})", kinds.join(", ")))
+            usage(&common::in_lang(
+                &format!("--facility-kind: không có loại cơ sở `{kind}` (một trong {})", kinds.join(", ")),
+                &format!("--facility-kind: unknown kind of facility `{kind}` (one of {})", kinds.join(", ")),
+            ))
         })?;
         builder = builder.facility_kind(kind);
     }
@@ -182,8 +202,13 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
                 let is_count = !n.is_empty() && !n.chars().any(char::is_alphabetic);
                 if n.is_empty() || (is_count || DeviceClass::from_key(what.trim()).is_some()) {
                     if n.is_empty() {
-                        return Err(usage(&format!(
-                            "--device `{spec}`: write the number of devices after `:` (e.g. xray_ct:2), or leave `:` out for one"
+                        return Err(usage(&common::in_lang(
+                            &format!(
+                                "--device `{spec}`: ghi số thiết bị sau dấu `:` (ví dụ xray_ct:2), hoặc bỏ `:` nếu chỉ có một"
+                            ),
+                            &format!(
+                                "--device `{spec}`: write the number of devices after `:` (e.g. xray_ct:2), or leave `:` out for one"
+                            ),
                         )));
                     }
                     (what.trim(), parse_count(n, &format!("--device `{spec}`"))?)
@@ -284,7 +309,10 @@ fn run() -> Result<(), ExitCode> {
         return match args.format {
             QuoteFormat::Text => emit(&format!("{}\n{}", x.quote.to_text(), x.to_text())),
             QuoteFormat::Json => emit(&format!("{}\n", json(&x)?)),
-            QuoteFormat::Html => Err(usage("--explain is not printed in HTML; use --format text or json")),
+            QuoteFormat::Html => Err(usage(&common::in_lang(
+                "--explain không in được dạng HTML; dùng --format text hoặc json",
+                "--explain is not printed in HTML; use --format text or json",
+            ))),
         };
     }
     let quote = schedules.quote(&app).map_err(|e| fail_quick(&e, args.application.is_none()))?;

@@ -183,7 +183,7 @@ fn the_quick_quote_takes_what_an_officer_knows() {
         Stdio::piped(),
     );
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("with --device write `:N`"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("với --device hãy ghi `:N` sau tên"), "{}", stderr(&o));
 }
 
 /// The words of an English sentence; a Vietnamese message must have none outside `code`.
