@@ -92,7 +92,12 @@ fn text(i: usize, c: &Classification) -> String {
         o.push_str(&format!("  ! {w}\n"));
     }
     for r in &c.reasons {
-        o.push_str(&format!("  - {} [{}]\n", r.text, r.basis));
+        let text = match (common::lang(), r.text_vi.is_empty()) {
+            (radfee::error::Lang::En, _) | (_, true) => r.text.clone(),
+            (radfee::error::Lang::Both, false) => format!("{} / {}", r.text_vi, r.text),
+            _ => r.text_vi.clone(),
+        };
+        o.push_str(&format!("  - {text} [{}]\n", r.basis));
     }
     o
 }
@@ -134,7 +139,10 @@ fn run() -> Result<ExitCode, ExitCode> {
             Err(e) => return Err(common::usage(&format!("cannot write the JSON: {e}"))),
         },
         Format::Text => {
-            let mut o = format!("Classification on {date}\n\n");
+            let mut o = common::in_lang(
+                &format!("Phân loại thiết bị ngày {}\n\n", date.day_first()),
+                &format!("Classification on {date}\n\n"),
+            );
             for (i, c) in results.iter().enumerate() {
                 o.push_str(&text(i, c));
                 o.push('\n');

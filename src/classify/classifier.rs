@@ -23,8 +23,8 @@ struct Evidence {
     warnings: Vec<String>,
 }
 
-fn reason(rule: &str, text: impl Into<String>, basis: impl ToString) -> Reason {
-    Reason { rule: rule.to_owned(), text: text.into(), basis: basis.to_string() }
+fn reason(rule: &str, text: impl Into<String>, text_vi: impl Into<String>, basis: impl ToString) -> Reason {
+    Reason { rule: rule.to_owned(), text: text.into(), text_vi: text_vi.into(), basis: basis.to_string() }
 }
 
 const DEFINITIONS: &str = "Nghị định 142/2020/NĐ-CP Điều 3; TTLT 13/2014/TTLT-BKHCN-BYT Điều 2 (sửa đổi bởi TT 13/2018/TT-BKHCN); docs/device-classes.md";
@@ -79,18 +79,33 @@ impl Classifier<'_> {
         if let Some(r) = d.radiation {
             fields.radiation = Some([r].into());
             if explain {
-                reasons.push(reason("field.radiation", format!("radiation given: {}", key_of(r)), DEFINITIONS));
+                reasons.push(reason(
+                    "field.radiation",
+                    format!("radiation given: {}", key_of(r)),
+                    format!("loại bức xạ đã khai: {}", key_of(r)),
+                    DEFINITIONS,
+                ));
             }
         }
         if let Some(u) = d.use_ {
             fields.uses = Some([u].into());
             if explain {
-                reasons.push(reason("field.use", format!("use given: {}", key_of(u)), DEFINITIONS));
+                reasons.push(reason(
+                    "field.use",
+                    format!("use given: {}", key_of(u)),
+                    format!("mục đích sử dụng đã khai: {}", key_of(u)),
+                    DEFINITIONS,
+                ));
             }
         }
         if let Some(modality) = d.modality {
             if explain {
-                reasons.push(reason("field.modality", format!("modality given: {}", modality.key()), DEFINITIONS));
+                reasons.push(reason(
+                    "field.modality",
+                    format!("modality given: {}", modality.key()),
+                    format!("kỹ thuật đã khai: {}", modality.key()),
+                    DEFINITIONS,
+                ));
             }
             let m = modality.key();
             // A mobile fluoroscope is a C-arm; mobile radiography is a mobile X-ray.
@@ -103,6 +118,7 @@ impl Classifier<'_> {
                 reasons.push(reason(
                     "field.mobile",
                     format!("a mobile {modality} unit is classed as {m}"),
+                    format!("thiết bị {modality} di động được xếp là {m}"),
                     DEFINITIONS,
                 ));
             }
@@ -114,7 +130,12 @@ impl Classifier<'_> {
         if !d.source.is_empty() && fields.radiation.is_none() {
             fields.radiation = Some([Radiation::SealedSource].into());
             if explain {
-                reasons.push(reason("field.source", "the description lists sealed sources", DEFINITIONS));
+                reasons.push(reason(
+                    "field.source",
+                    "the description lists sealed sources",
+                    "mô tả có kê khai nguồn phóng xạ kín",
+                    DEFINITIONS,
+                ));
             }
         }
 
@@ -127,6 +148,7 @@ impl Classifier<'_> {
                 reasons.push(reason(
                     "name.phrases",
                     format!("the name `{name}` contains: {}", phrases.join(", ")),
+                    format!("tên `{name}` có các từ: {}", phrases.join(", ")),
                     "radfee name vocabulary (src/classify/lexicon.rs)",
                 ));
             } else {
@@ -224,7 +246,12 @@ impl Classifier<'_> {
             _ => Outcome::Ambiguous { classes: cands.clone(), field: deciding_field(&facts, &cands) },
         };
         if let Some(c) = class {
-            reasons.push(reason("class", format!("{} ({} / {})", c.key(), c.name_vi(), c.name_en()), c.legal_basis()));
+            reasons.push(reason(
+                "class",
+                format!("{} ({} / {})", c.key(), c.name_vi(), c.name_en()),
+                format!("{} ({})", c.key(), c.name_vi()),
+                c.legal_basis(),
+            ));
         }
 
         // Exemption first (radiation generators).
@@ -240,20 +267,32 @@ impl Classifier<'_> {
         }) && (!cands.is_empty()
             || matches!(d.radiation, Some(Radiation::XRay | Radiation::Accelerator)));
         let mut exemption = None;
+        let mut exemption_vi: Option<String> = None;
         if generator {
             let kev_limit = rules.max_energy_kev / Decimal::from(1000);
             if let Some(kv) = d.max_kv.filter(|kv| *kv <= rules.max_kv) {
                 exemption = Some(format!("tube voltage {kv} kV ≤ {} kV", rules.max_kv));
+                exemption_vi = Some(format!("điện áp cực đại của ống phát {kv} kV ≤ {} kV", rules.max_kv));
             } else if let Some(mev) = d.max_energy_mev.filter(|e| *e <= kev_limit) {
                 exemption = Some(format!("maximum energy {mev} MeV ≤ {} keV", rules.max_energy_kev));
+                exemption_vi = Some(format!("năng lượng cực đại {mev} MeV ≤ {} keV", rules.max_energy_kev));
             } else if d.type_approved == Some(true)
                 && let Some(rate) = d.dose_rate_usv_h.filter(|r| *r <= rules.dose_rate_usv_h)
             {
                 exemption =
                     Some(format!("type-approved, dose rate {rate} µSv/h ≤ {} µSv/h at 0.1 m", rules.dose_rate_usv_h));
+                exemption_vi = Some(format!(
+                    "đã được phê duyệt mẫu, suất liều {rate} µSv/h ≤ {} µSv/h ở khoảng cách 0,1 m",
+                    rules.dose_rate_usv_h
+                ));
             }
             if let Some(e) = &exemption {
-                reasons.push(reason("exemption.generator", format!("exempt: {e}"), &rules.exemption_basis));
+                reasons.push(reason(
+                    "exemption.generator",
+                    format!("exempt: {e}"),
+                    format!("miễn trừ: {}", exemption_vi.as_deref().unwrap_or(e)),
+                    &rules.exemption_basis,
+                ));
                 if let Some(a) = &rules.exemption_assumption {
                     warnings.push(format!("assumption: {}", a.en));
                 }
@@ -324,6 +363,11 @@ impl Classifier<'_> {
                 reasons.push(reason(
                     "exemption.source",
                     format!("exempt: Σ A/A_exempt = {} ≤ 1 on {date}", crate::money::canonical(sum)),
+                    format!(
+                        "miễn trừ: Σ A/A_miễn trừ = {} ≤ 1 vào ngày {}",
+                        crate::money::canonical(sum),
+                        date.day_first()
+                    ),
                     &rules.source_basis,
                 ));
             } else {
@@ -333,6 +377,7 @@ impl Classifier<'_> {
                 reasons.push(reason(
                     "source.category",
                     format!("Σ A/D = {shown} on {date}: category {cat}"),
+                    format!("Σ A/D = {shown} vào ngày {}: nhóm {cat}", date.day_first()),
                     &rules.category_basis,
                 ));
                 if exempt_sum.is_none() {
@@ -356,6 +401,7 @@ impl Classifier<'_> {
             reasons.push(reason(
                 "not_ionizing",
                 "emits no ionising radiation: no radiation licence, no appraisal fee",
+                "không phát bức xạ ion hóa: không cần giấy phép tiến hành công việc bức xạ, không thu phí thẩm định",
                 "Luật Năng lượng nguyên tử (phạm vi: bức xạ ion hóa)",
             ));
         }
@@ -373,7 +419,12 @@ impl Classifier<'_> {
             let rules_on: Vec<_> = cands.iter().map(|c| self.authority.rule(*c, date)).collect();
             let auth = common(rules_on.iter().map(|r| r.map(|(rule, _)| rule.authority))).flatten();
             if let (Some(a), Some(Some((rule, period)))) = (auth, rules_on.first()) {
-                reasons.push(reason("authority", format!("licensed by {} on {date}", a.key()), &rule.basis_text));
+                reasons.push(reason(
+                    "authority",
+                    format!("licensed by {} on {date}", a.key()),
+                    format!("cơ quan cấp phép vào ngày {}: {}", date.day_first(), a.names().0),
+                    &rule.basis_text,
+                ));
                 for t in [rule.assumption.as_ref(), *period].into_iter().flatten() {
                     warnings.push(format!("assumption: {}", t.en));
                 }
@@ -408,11 +459,21 @@ impl Classifier<'_> {
                     } else {
                         "a radiation-safety officer is required"
                     },
+                    if not_required {
+                        "không bắt buộc có người phụ trách an toàn bức xạ"
+                    } else {
+                        "phải có người phụ trách an toàn bức xạ"
+                    },
                     &rules.officer_basis,
                 ));
                 let interval = rules.inspection.iter().find(|(_, cs, _)| cs.contains(&c));
                 if let Some((months, _, basis)) = interval {
-                    reasons.push(reason("inspection", format!("inspection every {months} months"), basis));
+                    reasons.push(reason(
+                        "inspection",
+                        format!("inspection every {months} months"),
+                        format!("kiểm định {months} tháng một lần"),
+                        basis,
+                    ));
                 }
                 (Some(!not_required), interval.map(|(m, _, _)| *m))
             }

@@ -128,6 +128,9 @@ pub struct Reason {
     pub rule: String,
     /// What it found, in plain words.
     pub text: String,
+    /// The same in Vietnamese.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text_vi: String,
     /// The legal basis or source.
     pub basis: String,
 }

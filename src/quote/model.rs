@@ -351,5 +351,9 @@ pub(crate) fn classified_line(r: &crate::classify::Reason) -> String {
     {
         return format!("phân loại theo thông tin đã khai / classified by the field given: {field} = {value}");
     }
-    format!("phân loại / classified: {} ({})", r.text, r.basis)
+    if r.text_vi.is_empty() {
+        format!("phân loại / classified: {} ({})", r.text, r.basis)
+    } else {
+        format!("phân loại / classified: {} / {} ({})", r.text_vi, r.text, r.basis)
+    }
 }
