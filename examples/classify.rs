@@ -43,50 +43,86 @@ struct Args {
 }
 
 fn text(i: usize, c: &Classification) -> String {
-    let mut o = format!("device {}: {}\n", i + 1, c.name.as_deref().unwrap_or("(no name)"));
+    // Labels and values in the language asked (`--lang`): Vietnamese first by default.
+    let l = |vi: &str, en: &str| common::in_lang(vi, en).replace("\n  [en] ", " / ");
+    let mut o = format!(
+        "{} {}: {}\n",
+        l("thiết bị", "device"),
+        i + 1,
+        c.name.as_deref().unwrap_or(&l("(không có tên)", "(no name)"))
+    );
+    let class_label = l("loại", "class");
     match &c.outcome {
         Outcome::Settled(class) => {
-            o.push_str(&format!("  class:     {} ({} / {})\n", class, class.name_vi(), class.name_en()));
+            o.push_str(&format!("  {class_label}: {} ({} / {})\n", class, class.name_vi(), class.name_en()));
         }
         // An exempt device needs no class: it is not ambiguous for licensing (exit 0), only
         // which of the classes it is stays open.
         Outcome::Ambiguous { classes, field } if c.status == Some(radfee::classify::Status::Exempt) => {
+            let keys = classes.iter().map(|c| c.key()).collect::<Vec<_>>().join(", ");
             o.push_str(&format!(
-                "  class:     one of {} (exempt whichever it is; `{field}` would tell them apart)\n",
-                classes.iter().map(|c| c.key()).collect::<Vec<_>>().join(", "),
+                "  {class_label}: {}\n",
+                l(
+                    &format!("một trong {keys} (loại nào cũng được miễn trừ; `{field}` sẽ phân biệt)"),
+                    &format!("one of {keys} (exempt whichever it is; `{field}` would tell them apart)"),
+                )
             ))
         }
-        Outcome::Ambiguous { classes, field } => o.push_str(&format!(
-            "  class:     AMBIGUOUS: {}; give `{field}` to decide\n",
-            classes.iter().map(|c| c.key()).collect::<Vec<_>>().join(", "),
+        Outcome::Ambiguous { classes, field } => {
+            let keys = classes.iter().map(|c| c.key()).collect::<Vec<_>>().join(", ");
+            o.push_str(&format!(
+                "  {class_label}: {}\n",
+                l(
+                    &format!("CHƯA XÁC ĐỊNH: {keys}; hãy ghi thêm `{field}`"),
+                    &format!("AMBIGUOUS: {keys}; give `{field}` to decide"),
+                )
+            ))
+        }
+        _ => o.push_str(&format!(
+            "  {class_label}: {}\n",
+            l("chưa xác định; hãy ghi `modality`", "not settled; give `modality`")
         )),
-        _ => o.push_str("  class:     not settled; give `modality`\n"),
     }
     if let Some(f) = c.family {
         o.push_str(&format!(
-            "  family:    {}{}\n",
+            "  {}: {}{}\n",
+            l("nhóm", "family"),
             f.key(),
-            if f.is_x_ray_emitting() { " (X-ray emitting)" } else { "" }
+            if f.is_x_ray_emitting() { l(" (thiết bị phát tia X)", " (X-ray emitting)") } else { String::new() }
         ));
     }
     if let Some(s) = c.status {
         o.push_str(&format!(
-            "  status:    {}{}\n",
+            "  {}: {}{}\n",
+            l("tình trạng", "status"),
             s.key(),
             c.exemption.as_ref().map(|e| format!(" ({e})")).unwrap_or_default()
         ));
     }
     if let Some(a) = c.authority {
-        o.push_str(&format!("  authority: {}\n", a.key()));
+        o.push_str(&format!("  {}: {}\n", l("thẩm quyền", "authority"), a.key()));
     }
     if let (Some(cat), Some(ad)) = (c.source_category, c.a_over_d) {
-        o.push_str(&format!("  sources:   category {cat} (Σ A/D = {})\n", ad.round_sf(6).unwrap_or(ad).normalize()));
+        o.push_str(&format!(
+            "  {}: {} {cat} (Σ A/D = {})\n",
+            l("nguồn", "sources"),
+            l("nhóm", "category"),
+            ad.round_sf(6).unwrap_or(ad).normalize()
+        ));
     }
     if let Some(s) = c.safety_officer_required {
-        o.push_str(&format!("  safety officer required: {}\n", if s { "yes" } else { "no" }));
+        o.push_str(&format!(
+            "  {}: {}\n",
+            l("người phụ trách an toàn bức xạ", "safety officer required"),
+            if s { l("có", "yes") } else { l("không", "no") }
+        ));
     }
     if let Some(m) = c.inspection_interval_months {
-        o.push_str(&format!("  inspection: every {m} months\n"));
+        o.push_str(&format!(
+            "  {}: {}\n",
+            l("kiểm định", "inspection"),
+            l(&format!("{m} tháng một lần"), &format!("every {m} months"))
+        ));
     }
     for w in &c.warnings {
         o.push_str(&format!("  ! {w}\n"));

@@ -327,3 +327,23 @@ fn errors_are_json_in_both_languages_when_the_output_is() {
     assert!(f["message_vi"].as_str().unwrap().starts_with("không có tỉnh, thành phố `Atlantis`"));
     assert_eq!(e["error"]["unpriceable"], false);
 }
+
+/// The classify tool speaks Vietnamese by default: labels, values and the reasons with their
+/// dates day first; `--lang en` gives the English.
+#[test]
+fn the_classify_tool_speaks_vietnamese() {
+    let o = run("classify", &["examples/devices/mixed.toml", "--date", "01/03/2026"], Stdio::piped());
+    let out = String::from_utf8_lossy(&o.stdout);
+    for needle in [
+        "Phân loại thiết bị ngày 01/03/2026",
+        "thiết bị 1: Máy C-arm di động",
+        "  loại: xray_c_arm (X-quang C-arm / C-arm fluoroscopy)",
+        "  kiểm định: 12 tháng một lần",
+        "cơ quan cấp phép vào ngày 01/03/2026: UBND cấp tỉnh (Sở KH&CN)",
+    ] {
+        assert!(out.contains(needle), "{needle}\n{out}");
+    }
+    let o = run("classify", &["examples/devices/mixed.toml", "--date", "01/03/2026", "--lang", "en"], Stdio::piped());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("device 1: Máy C-arm di động") && out.contains("inspection: every 12 months"), "{out}");
+}
