@@ -124,8 +124,14 @@ fn text(i: usize, c: &Classification) -> String {
             l(&format!("{m} tháng một lần"), &format!("every {m} months"))
         ));
     }
-    for w in &c.warnings {
-        o.push_str(&format!("  ! {w}\n"));
+    for (k, w) in c.warnings.iter().enumerate() {
+        let vi = c.warnings_vi.get(k).unwrap_or(w);
+        let shown = match common::lang() {
+            radfee::error::Lang::En => w.clone(),
+            radfee::error::Lang::Both => format!("{vi} / {w}"),
+            _ => vi.clone(),
+        };
+        o.push_str(&format!("  ! {shown}\n"));
     }
     for r in &c.reasons {
         let text = match (common::lang(), r.text_vi.is_empty()) {

@@ -20,7 +20,8 @@ struct Evidence {
     facts: Facts,
     no_evidence: bool,
     reasons: Vec<Reason>,
-    warnings: Vec<String>,
+    /// (English, Vietnamese).
+    warnings: Vec<(String, String)>,
 }
 
 fn reason(rule: &str, text: impl Into<String>, text_vi: impl Into<String>, basis: impl ToString) -> Reason {
@@ -152,7 +153,10 @@ impl Classifier<'_> {
                     "radfee name vocabulary (src/classify/lexicon.rs)",
                 ));
             } else {
-                warnings.push(format!("no known term in the name `{name}`"));
+                warnings.push((
+                    format!("no known term in the name `{name}`"),
+                    format!("tên `{name}` không có từ nào bộ phân loại nhận biết"),
+                ));
             }
             let mut disagree = Vec::new();
             macro_rules! merge {
@@ -186,7 +190,10 @@ impl Classifier<'_> {
                 facts = fields.clone();
             }
             for w in disagree {
-                warnings.push(format!("name and fields disagree: {w}"));
+                warnings.push((
+                    format!("name and fields disagree: {w}"),
+                    format!("tên và các trường đã khai không khớp: {w}"),
+                ));
             }
         }
         let no_evidence = facts.radiation.is_none() && facts.uses.is_none() && facts.modality.is_none();
@@ -240,7 +247,10 @@ impl Classifier<'_> {
             1 => Outcome::Settled(cands[0]),
             0 if no_evidence => Outcome::Unknown,
             0 => {
-                warnings.push("the description contradicts itself: no class fits every stated fact".to_owned());
+                warnings.push((
+                    "the description contradicts itself: no class fits every stated fact".to_owned(),
+                    "mô tả tự mâu thuẫn: không loại thiết bị nào khớp với mọi thông tin đã khai".to_owned(),
+                ));
                 Outcome::Unknown
             }
             _ => Outcome::Ambiguous { classes: cands.clone(), field: deciding_field(&facts, &cands) },
@@ -294,7 +304,7 @@ impl Classifier<'_> {
                     &rules.exemption_basis,
                 ));
                 if let Some(a) = &rules.exemption_assumption {
-                    warnings.push(format!("assumption: {}", a.en));
+                    warnings.push((format!("assumption: {}", a.en), format!("giả định: {}", a.vi)));
                 }
             }
         }
@@ -329,19 +339,35 @@ impl Classifier<'_> {
                 ));
             }
             if s.reference_date.is_none() {
-                warnings.push(format!(
-                    "{}: no reference_date: the activity {} is taken as measured on {date}, with no decay; give the date on the source certificate",
-                    n.name,
-                    crate::text::excerpt(&s.activity)
+                warnings.push((
+                    format!(
+                        "{}: no reference_date: the activity {} is taken as measured on {date}, with no decay; give the date on the source certificate",
+                        n.name,
+                        crate::text::excerpt(&s.activity)
+                    ),
+                    format!(
+                        "{}: không có ngày xác định hoạt độ (reference_date): hoạt độ {} được coi là đo vào ngày {}, không tính phân rã; hãy ghi ngày trên chứng chỉ nguồn",
+                        n.name,
+                        crate::text::excerpt(&s.activity),
+                        date.day_first()
+                    ),
                 ));
             }
             let a = assess(n, activity, s.reference_date, date);
             if !a.verified {
-                warnings.push(format!(
-                    "{}: uses unverified data (D-value {}, half-life {})",
-                    n.name,
-                    key_of(n.d_value.confidence),
-                    key_of(n.half_life_source.confidence)
+                warnings.push((
+                    format!(
+                        "{}: uses unverified data (D-value {}, half-life {})",
+                        n.name,
+                        key_of(n.d_value.confidence),
+                        key_of(n.half_life_source.confidence)
+                    ),
+                    format!(
+                        "{}: dùng số liệu chưa kiểm chứng (giá trị D: {}, chu kỳ bán rã: {})",
+                        n.name,
+                        key_of(n.d_value.confidence),
+                        key_of(n.half_life_source.confidence)
+                    ),
                 ));
             }
             exempt_sum = match (exempt_sum, n.exempt_activity_bq) {
@@ -381,9 +407,10 @@ impl Classifier<'_> {
                     &rules.category_basis,
                 ));
                 if exempt_sum.is_none() {
-                    warnings.push(
+                    warnings.push((
                         "no exemption activity in the data for at least one nuclide: exemption not assessed".to_owned(),
-                    );
+                        "thiếu mức hoạt độ miễn trừ của ít nhất một đồng vị: chưa đánh giá được miễn trừ".to_owned(),
+                    ));
                 }
             }
         }
@@ -411,7 +438,15 @@ impl Classifier<'_> {
             && let Some(v) = crate::schedule::version_on(self.versions, date)
         {
             for w in v.warnings().iter().filter(|w| w.applies_on(date)) {
-                warnings.push(format!("{} ({}): {}", w.level.key(), w.id, w.text.en));
+                warnings.push((
+                    format!("{} ({}): {}", w.level.key(), w.id, w.text.en),
+                    format!(
+                        "{} ({}): {}",
+                        if w.level == crate::schedule::WarningLevel::High { "cảnh báo" } else { "lưu ý" },
+                        w.id,
+                        w.text.vi
+                    ),
+                ));
             }
         }
         let mut authority_alternative = None;
@@ -426,16 +461,26 @@ impl Classifier<'_> {
                     &rule.basis_text,
                 ));
                 for t in [rule.assumption.as_ref(), *period].into_iter().flatten() {
-                    warnings.push(format!("assumption: {}", t.en));
+                    warnings.push((format!("assumption: {}", t.en), format!("giả định: {}", t.vi)));
                 }
                 if let (Some(alt), Some(contest)) = (&rule.alternative, self.authority.contest_on(date)) {
-                    warnings.push(format!(
-                        "contested: {} This classification follows the default reading ({}: {}); under the other reading ({}) it is licensed by {}.",
-                        contest.question.en,
-                        contest.default.en,
-                        a.key(),
-                        contest.alternative.en,
-                        alt.authority.key()
+                    warnings.push((
+                        format!(
+                            "contested: {} This classification follows the default reading ({}: {}); under the other reading ({}) it is licensed by {}.",
+                            contest.question.en,
+                            contest.default.en,
+                            a.key(),
+                            contest.alternative.en,
+                            alt.authority.key()
+                        ),
+                        format!(
+                            "có cách hiểu khác nhau: {} Kết quả này theo cách hiểu mặc định ({}: {}); theo cách hiểu khác ({}) cơ quan cấp phép là {}.",
+                            contest.question.vi,
+                            contest.default.vi,
+                            a.names().0,
+                            contest.alternative.vi,
+                            alt.authority.names().0
+                        ),
                     ));
                     authority_alternative = Some(AuthorityReading {
                         authority: alt.authority,
@@ -494,7 +539,8 @@ impl Classifier<'_> {
             safety_officer_required,
             inspection_interval_months,
             decided_by,
-            warnings,
+            warnings_vi: warnings.iter().map(|(_, vi)| vi.clone()).collect(),
+            warnings: warnings.into_iter().map(|(en, _)| en).collect(),
             reasons,
         })
     }

@@ -171,6 +171,8 @@ pub struct Classification {
     pub decided_by: Vec<String>,
     /// Disagreements between the name and the fields, unverified data used, and the like.
     pub warnings: Vec<String>,
+    /// The same warnings in Vietnamese, in the same order.
+    pub warnings_vi: Vec<String>,
     /// The rules that fired, each with its legal basis.
     pub reasons: Vec<Reason>,
 }
@@ -212,6 +214,7 @@ struct ClassificationJson<'a> {
     candidates: Option<CandidatesJson>,
     decided_by: &'a [String],
     warnings: &'a [String],
+    warnings_vi: &'a [String],
     reasons: &'a [Reason],
 }
 
@@ -235,6 +238,7 @@ impl Serialize for Classification {
             candidates,
             decided_by: &self.decided_by,
             warnings: &self.warnings,
+            warnings_vi: &self.warnings_vi,
             reasons: &self.reasons,
         }
         .serialize(s)

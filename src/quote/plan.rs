@@ -403,10 +403,10 @@ fn described(
         // What the classifier assumed or could not check (a source without a reference date,
         // unverified nuclide data), on the quote; the schedule's warnings and a contested
         // authority are the quote's own warnings already.
-        for w in &c.warnings {
+        for (w, vi) in c.warnings.iter().zip(c.warnings_vi.iter().map(Some).chain(std::iter::repeat(None))) {
             let own = w.starts_with("high (") || w.starts_with("notice (") || w.starts_with("contested:");
             if !own {
-                notes.push(format!("Device {n}: {w}"), format!("Thiết bị {n}: {w}"));
+                notes.push(format!("Device {n}: {w}"), format!("Thiết bị {n}: {}", vi.unwrap_or(w)));
             }
         }
     }
