@@ -20,11 +20,10 @@ use crate::vocab::{
 fn check_len(src: &Src<'_>, text: &Spanned<String>, key: &str) -> Result<(), Error> {
     let n = text.get_ref().chars().count();
     if n > MAX_TEXT {
-        return Err(Error::input(src.error(
-            text,
-            key,
-            format!("the text is {n} characters long; at most {MAX_TEXT} are allowed"),
-        )));
+        return Err(Error::input(
+            src.error(text, key, format!("the text is {n} characters long; at most {MAX_TEXT} are allowed"))
+                .vi(format!("đoạn chữ dài {n} ký tự; tối đa {MAX_TEXT} ký tự")),
+        ));
     }
     Ok(())
 }
@@ -231,23 +230,31 @@ struct DevicesFile {
 pub fn devices_from_toml(file: &str, text: &str) -> Result<Vec<DeviceEntry>, Error> {
     let src = Src::new(file, text);
     if text.len() > MAX_APPLICATION_BYTES {
-        return Err(Error::input(src.error_here(
-            None,
-            format!("the file is {} bytes; a device file may be at most {MAX_APPLICATION_BYTES} bytes", text.len()),
-        )));
+        return Err(Error::input(
+            src.error_here(
+                None,
+                format!("the file is {} bytes; a device file may be at most {MAX_APPLICATION_BYTES} bytes", text.len()),
+            )
+            .vi(format!("tệp có {} byte; tệp thiết bị tối đa {MAX_APPLICATION_BYTES} byte", text.len())),
+        ));
     }
     let raw: DevicesFile = src.read().map_err(Error::input)?;
     if raw.device.is_empty() {
         return Err(Error::input(
-            src.error_here(Some("device"), "the file lists no device").with_hint("add one or more [[device]] tables"),
+            src.error_here(Some("device"), "the file lists no device")
+                .vi("tệp chưa kê khai thiết bị nào")
+                .with_hints("add one or more [[device]] tables", "thêm một hoặc nhiều bảng [[device]]"),
         ));
     }
     if raw.device.len() > MAX_DEVICES {
-        return Err(Error::input(src.error(
-            &raw.device[MAX_DEVICES],
-            "device",
-            format!("a file may list at most {MAX_DEVICES} [[device]] entries"),
-        )));
+        return Err(Error::input(
+            src.error(
+                &raw.device[MAX_DEVICES],
+                "device",
+                format!("a file may list at most {MAX_DEVICES} [[device]] entries"),
+            )
+            .vi(format!("một tệp có tối đa {MAX_DEVICES} bảng [[device]]")),
+        ));
     }
     raw.device.iter().map(|d| convert_device(&src, d)).collect()
 }
@@ -268,13 +275,16 @@ impl Application {
     pub fn from_toml(file: &str, text: &str) -> Result<Application, Error> {
         let src = Src::new(file, text);
         if text.len() > MAX_APPLICATION_BYTES {
-            return Err(Error::input(src.error_here(
-                None,
-                format!(
-                    "the file is {} bytes; an application may be at most {MAX_APPLICATION_BYTES} bytes",
-                    text.len()
-                ),
-            )));
+            return Err(Error::input(
+                src.error_here(
+                    None,
+                    format!(
+                        "the file is {} bytes; an application may be at most {MAX_APPLICATION_BYTES} bytes",
+                        text.len()
+                    ),
+                )
+                .vi(format!("tệp có {} byte; tệp hồ sơ tối đa {MAX_APPLICATION_BYTES} byte", text.len())),
+            ));
         }
         let raw: ApplicationFile = src.read().map_err(Error::input)?;
 
@@ -287,18 +297,23 @@ impl Application {
             }
         };
         if raw.province.get_ref().trim().is_empty() {
-            return Err(Error::input(src.error(&raw.province, "province", "the province is empty")));
+            return Err(Error::input(
+                src.error(&raw.province, "province", "the province is empty").vi("chưa ghi tỉnh, thành phố"),
+            ));
         }
         check_len(&src, &raw.province, "province")?;
         if let Some(a) = &raw.applicant {
             check_len(&src, a, "applicant")?;
         }
         if raw.conditions.len() > MAX_CONDITIONS {
-            return Err(Error::input(src.error(
-                &raw.conditions[MAX_CONDITIONS],
-                "conditions",
-                format!("an application may state at most {MAX_CONDITIONS} conditions"),
-            )));
+            return Err(Error::input(
+                src.error(
+                    &raw.conditions[MAX_CONDITIONS],
+                    "conditions",
+                    format!("an application may state at most {MAX_CONDITIONS} conditions"),
+                )
+                .vi(format!("một hồ sơ ghi tối đa {MAX_CONDITIONS} điều kiện")),
+            ));
         }
         if raw.device.is_empty() {
             return Err(Error::input(
@@ -311,11 +326,14 @@ impl Application {
             ));
         }
         if raw.device.len() > MAX_DEVICES {
-            return Err(Error::input(src.error(
-                &raw.device[MAX_DEVICES],
-                "device",
-                format!("an application may list at most {MAX_DEVICES} [[device]] entries"),
-            )));
+            return Err(Error::input(
+                src.error(
+                    &raw.device[MAX_DEVICES],
+                    "device",
+                    format!("an application may list at most {MAX_DEVICES} [[device]] entries"),
+                )
+                .vi(format!("một hồ sơ có tối đa {MAX_DEVICES} bảng [[device]]")),
+            ));
         }
         let mut devices = Vec::with_capacity(raw.device.len());
         let received = *raw.received.get_ref();
@@ -407,11 +425,10 @@ fn convert_device(src: &Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEn
         check_len(src, name, "name")?;
     }
     if d.source.len() > MAX_SOURCES {
-        return Err(Error::input(Finding::error(
-            location,
-            Some("source"),
-            format!("a device may list at most {MAX_SOURCES} sources"),
-        )));
+        return Err(Error::input(
+            Finding::error(location, Some("source"), format!("a device may list at most {MAX_SOURCES} sources"))
+                .vi(format!("một thiết bị có tối đa {MAX_SOURCES} nguồn")),
+        ));
     }
     let modality = match &d.modality {
         Some(m) => Some(
@@ -426,7 +443,8 @@ fn convert_device(src: &Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEn
         if let Some(v) = value
             && let Some(message) = crate::vocab::device::impossible(key, v.get_ref().0)
         {
-            return Err(Error::input(src.error(v, key, message)));
+            let vi = crate::vocab::device::impossible_vi(key, v.get_ref().0).unwrap_or_default();
+            return Err(Error::input(src.error(v, key, message).vi(vi)));
         }
     }
     let mut sources = Vec::with_capacity(d.source.len());

@@ -423,3 +423,20 @@ pub(crate) fn impossible(key: &str, value: rust_decimal::Decimal) -> Option<Stri
         _ => None,
     }
 }
+
+/// [`impossible`] in Vietnamese.
+pub(crate) fn impossible_vi(key: &str, value: rust_decimal::Decimal) -> Option<String> {
+    let shown = crate::money::canonical(value);
+    match key {
+        "max_kv" if value <= rust_decimal::Decimal::ZERO => {
+            Some(format!("max_kv = {shown} là không thể: điện áp cực đại của ống phát là một số kV dương (ví dụ 120)"))
+        }
+        "max_energy_mev" if value <= rust_decimal::Decimal::ZERO => {
+            Some(format!("max_energy_mev = {shown} là không thể: năng lượng hạt cực đại là một số MeV dương (ví dụ 6)"))
+        }
+        "dose_rate_usv_h" if value < rust_decimal::Decimal::ZERO => {
+            Some(format!("dose_rate_usv_h = {shown} là không thể: suất liều bằng 0 hoặc lớn hơn (µSv/h)"))
+        }
+        _ => None,
+    }
+}
