@@ -274,11 +274,14 @@ pub(crate) fn plan<'v>(
             None => match device.class {
                 Some(c) => c,
                 None => {
-                    return Err(Error::input(Finding::error(
-                        device.location.cloned(),
-                        Some("device"),
-                        format!("device {n} has neither a class nor a description"),
-                    )));
+                    return Err(Error::input(
+                        Finding::error(
+                            device.location.cloned(),
+                            Some("device"),
+                            format!("device {n} has neither a class nor a description"),
+                        )
+                        .vi(format!("thiết bị {n} không có loại thiết bị (class) cũng không có mô tả")),
+                    ));
                 }
             },
         };
