@@ -375,8 +375,10 @@ impl Application {
         let mut conditions = Vec::new();
         for c in &raw.conditions {
             let condition = Condition::new(c.get_ref()).map_err(|e| {
-                let message = e.findings().first().map(|f| f.message.clone()).unwrap_or_default();
-                Error::input(src.error(c, "conditions", message))
+                let first = e.findings().first();
+                let message = first.map(|f| f.message.clone()).unwrap_or_default();
+                let vi = first.and_then(|f| f.message_vi()).map(str::to_owned);
+                Error::input(with_vi(src.error(c, "conditions", message), vi))
             })?;
             conditions.push(condition);
         }
@@ -431,10 +433,9 @@ fn convert_device(src: &Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEn
         ));
     }
     let modality = match &d.modality {
-        Some(m) => Some(
-            crate::vocab::parse_modality(m.get_ref())
-                .map_err(|message| Error::input(src.error(m, "modality", message)))?,
-        ),
+        Some(m) => Some(crate::vocab::parse_modality(m.get_ref()).map_err(|message| {
+            Error::input(src.error(m, "modality", message).vi(crate::vocab::modality::unknown_modality_vi(m.get_ref())))
+        })?),
         None => None,
     };
     for (key, value) in

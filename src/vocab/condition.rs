@@ -36,7 +36,12 @@ impl Condition {
                     crate::text::excerpt(name),
                     Condition::MAX_LEN
                 ),
-            )))
+            )
+            .vi(format!(
+                "`{}` không phải là tên điều kiện: ghi chữ thường không dấu nối bằng `_`, tối đa {} ký tự, ví dụ \"late\"",
+                crate::text::excerpt(name),
+                Condition::MAX_LEN
+            ))))
         }
     }
 

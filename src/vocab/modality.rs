@@ -194,6 +194,18 @@ impl std::fmt::Display for Modality {
 }
 
 /// The modality for a key, or a message naming the closest one or the list.
+/// [`parse_modality`]'s refusal in Vietnamese.
+pub(crate) fn unknown_modality_vi(m: &str) -> String {
+    let shown = crate::text::excerpt(m);
+    match Modality::ALL.iter().find(|k| m.len() <= 64 && crate::text::edit_distance(k.key(), m) <= 2) {
+        Some(k) => format!("không có kỹ thuật `{shown}`; có phải là `{k}`?"),
+        None => format!(
+            "không có kỹ thuật `{shown}`; ghi một trong: {}",
+            Modality::ALL.iter().map(|k| k.key()).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
 pub(crate) fn parse_modality(m: &str) -> Result<Modality, String> {
     if let Some(modality) = Modality::from_key(m) {
         return Ok(modality);
