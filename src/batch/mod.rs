@@ -108,7 +108,15 @@ pub(crate) fn price<R: Read + Send>(
             Columns::from_header(reader.row_line, &names)?
         }
         Got::Bad(line, message) => return Err(header_problem(line, message)),
-        Got::End => return Err(header_problem(1, format!("missing column(s): {}", BATCH_COLUMNS.join(", ")))),
+        Got::End => {
+            return Err(rows::header_problem_both(
+                1,
+                crate::text::Msg::new(
+                    format!("missing column(s): {}", BATCH_COLUMNS.join(", ")),
+                    format!("thiếu cột: {}", BATCH_COLUMNS.join(", ")),
+                ),
+            ));
+        }
     };
 
     let ignored_columns = cols.ignored.clone();

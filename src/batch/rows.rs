@@ -27,6 +27,13 @@ pub(super) fn header_problem(line: u64, message: String) -> Error {
     Error::input(Finding::error(None, Some("header"), format!("line {line}: {message}")))
 }
 
+/// [`header_problem`] in both languages.
+pub(super) fn header_problem_both(line: u64, m: Msg) -> Error {
+    Error::input(
+        Finding::error(None, Some("header"), format!("line {line}: {}", m.en)).vi(format!("dòng {line}: {}", m.vi)),
+    )
+}
+
 /// A header name as written, trimmed and without a byte-order mark.
 pub(super) fn column_name(name: &str) -> &str {
     name.trim().trim_start_matches('\u{feff}').trim()
@@ -45,24 +52,43 @@ impl Columns {
             // `Application_ID`, `CLASS`: a header typed with capitals names the same column.
             match BATCH_COLUMNS.iter().position(|c| c.eq_ignore_ascii_case(name)) {
                 Some(k) if idx[k] == usize::MAX => idx[k] = i,
-                Some(_) => return Err(header_problem(line, format!("column `{name}` appears twice"))),
-                None if name.is_empty() => {
-                    return Err(header_problem(
+                Some(_) => {
+                    return Err(header_problem_both(
                         line,
-                        format!(
-                            "column {} has no name; a batch file has the columns {}",
-                            i + 1,
-                            BATCH_COLUMNS.join(",")
+                        Msg::new(format!("column `{name}` appears twice"), format!("cột `{name}` xuất hiện hai lần")),
+                    ));
+                }
+                None if name.is_empty() => {
+                    return Err(header_problem_both(
+                        line,
+                        Msg::new(
+                            format!(
+                                "column {} has no name; a batch file has the columns {}",
+                                i + 1,
+                                BATCH_COLUMNS.join(",")
+                            ),
+                            format!(
+                                "cột thứ {} chưa có tên; bảng tính phí có các cột {}",
+                                i + 1,
+                                BATCH_COLUMNS.join(",")
+                            ),
                         ),
                     ));
                 }
                 None if PRICE_FACTS.contains(&crate::text::fold(name).replace(' ', "_").as_str()) => {
-                    return Err(header_problem(
+                    return Err(header_problem_both(
                         line,
-                        format!(
-                            "column `{}` would change the fee, but a batch file cannot state it (only {}): price these applications from application files (docs/application.md)",
-                            crate::text::excerpt(name),
-                            BATCH_COLUMNS.join(",")
+                        Msg::new(
+                            format!(
+                                "column `{}` would change the fee, but a batch file cannot state it (only {}): price these applications from application files (docs/application.md)",
+                                crate::text::excerpt(name),
+                                BATCH_COLUMNS.join(",")
+                            ),
+                            format!(
+                                "cột `{}` làm thay đổi mức phí nhưng bảng tính phí không ghi được (chỉ có {}): hãy tính phí các hồ sơ này bằng tệp hồ sơ (docs/application.md)",
+                                crate::text::excerpt(name),
+                                BATCH_COLUMNS.join(",")
+                            ),
                         ),
                     ));
                 }
@@ -72,15 +98,22 @@ impl Columns {
         let missing: Vec<&str> =
             BATCH_COLUMNS.iter().zip(idx).filter(|(_, i)| *i == usize::MAX).map(|(c, _)| *c).collect();
         if !missing.is_empty() {
-            let other = if ignored.is_empty() {
-                String::new()
+            let listed = ignored.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+            let (other, other_vi) = if ignored.is_empty() {
+                (String::new(), String::new())
             } else {
-                format!(
-                    " (the header also has {}, which a batch file does not read: check the spelling)",
-                    ignored.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                (
+                    format!(" (the header also has {listed}, which a batch file does not read: check the spelling)"),
+                    format!(" (dòng tiêu đề còn có {listed}, là cột không được đọc: kiểm tra lại chính tả)"),
                 )
             };
-            return Err(header_problem(line, format!("missing column(s): {}{other}", missing.join(", "))));
+            return Err(header_problem_both(
+                line,
+                Msg::new(
+                    format!("missing column(s): {}{other}", missing.join(", ")),
+                    format!("thiếu cột: {}{other_vi}", missing.join(", ")),
+                ),
+            ));
         }
         Ok(Columns { idx, width, ignored })
     }

@@ -276,10 +276,14 @@ impl Law {
                 return e;
             }
             // The header's problems name CSV line 1: name the sheet's row instead.
-            let message = e.findings().iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join("; ");
-            let message =
-                message.strip_prefix("line 1: ").map_or(message.clone(), |m| format!("{}: {m}", s.cell(1, None)));
-            Error::input(Finding::error(None, Some("header"), message))
+            let Some(f) = e.findings().first() else { return e };
+            let at = s.cell(1, None);
+            let message = f.message.strip_prefix("line 1: ").map_or(f.message.clone(), |m| format!("{at}: {m}"));
+            let finding = Finding::error(None, Some("header"), message);
+            Error::input(match f.message_vi() {
+                Some(vi) => finding.vi(vi.strip_prefix("dòng 1: ").map_or(vi.to_owned(), |m| format!("{at}: {m}"))),
+                None => finding,
+            })
         })?;
         for p in &mut report.problems {
             p.cell = Some(s.cell(p.line, p.column));
