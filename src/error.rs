@@ -118,6 +118,15 @@ impl Finding {
         self
     }
 
+    /// Adds the Vietnamese text of the message when there is one (a reader's message that may
+    /// not have been translated yet).
+    pub(crate) fn vi_opt(self, message_vi: Option<impl Into<String>>) -> Finding {
+        match message_vi {
+            Some(vi) => self.vi(vi),
+            None => self,
+        }
+    }
+
     /// Adds the hint in both languages (the Vietnamese hint is kept only with a Vietnamese
     /// message: give [`Finding::vi`] first).
     pub fn with_hints(mut self, en: impl Into<String>, vi: impl Into<String>) -> Finding {

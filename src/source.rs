@@ -213,13 +213,7 @@ fn check_value(src: &Src<'_>, key: Option<&str>, value: &toml::Spanned<toml::de:
         _ => None,
     };
     match refused {
-        Some(e) => {
-            let f = Finding::error(Some(src.at(span)), key, e.message);
-            Err(match e.message_vi {
-                Some(vi) => f.vi(vi),
-                None => f,
-            })
-        }
+        Some(e) => Err(Finding::error(Some(src.at(span)), key, e.message).vi_opt(e.message_vi)),
         None => Ok(()),
     }
 }

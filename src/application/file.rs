@@ -137,14 +137,6 @@ struct SourceFileSpec {
 }
 
 /// A device-class key, for the schema.
-/// `f` with its Vietnamese text, when there is one.
-fn with_vi(f: Finding, vi: Option<String>) -> Finding {
-    match vi {
-        Some(vi) => f.vi(vi),
-        None => f,
-    }
-}
-
 /// A box ticked or not on the form: `true`/`false`, or as an officer writes it, "có"/"không"
 /// (with or without diacritics, any case), "yes"/"no", "x" for ticked.
 #[derive(Clone, Copy)]
@@ -370,7 +362,7 @@ impl Application {
         let sites = match &raw.sites {
             None => 1,
             Some(n) => crate::number::count_in(n.get_ref().0, SITES)
-                .map_err(|e| Error::input(with_vi(src.error(n, "sites", e.message), e.message_vi)))?,
+                .map_err(|e| Error::input(src.error(n, "sites", e.message).vi_opt(e.message_vi)))?,
         };
         let mut conditions = Vec::new();
         for c in &raw.conditions {
@@ -378,7 +370,7 @@ impl Application {
                 let first = e.findings().first();
                 let message = first.map(|f| f.message.clone()).unwrap_or_default();
                 let vi = first.and_then(|f| f.message_vi()).map(str::to_owned);
-                Error::input(with_vi(src.error(c, "conditions", message), vi))
+                Error::input(src.error(c, "conditions", message).vi_opt(vi))
             })?;
             conditions.push(condition);
         }
@@ -418,7 +410,7 @@ fn convert_device(src: &Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEn
     let count = match &d.count {
         None => 1,
         Some(c) => crate::number::count_in(c.get_ref().0, COUNT)
-            .map_err(|e| Error::input(with_vi(src.error(c, "count", e.message), e.message_vi)))?,
+            .map_err(|e| Error::input(src.error(c, "count", e.message).vi_opt(e.message_vi)))?,
     };
     if let Some(label) = &d.label {
         check_len(src, label, "label")?;

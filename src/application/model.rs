@@ -105,13 +105,9 @@ impl PartialEq for Application {
 }
 
 fn check_count(count: u32) -> Result<(), Error> {
-    crate::number::count_in(rust_decimal::Decimal::from(count), COUNT).map(|_| ()).map_err(|e| {
-        let f = Finding::error(None, Some("count"), e.message);
-        Error::input(match e.message_vi {
-            Some(vi) => f.vi(vi),
-            None => f,
-        })
-    })
+    crate::number::count_in(rust_decimal::Decimal::from(count), COUNT)
+        .map(|_| ())
+        .map_err(|e| Error::input(Finding::error(None, Some("count"), e.message).vi_opt(e.message_vi)))
 }
 
 /// A licensing application: the province as written, the procedure, the day received, the
@@ -367,13 +363,8 @@ pub const MAX_COUNT: u32 = 1_000_000;
 ///
 /// An input error saying what is wrong with the text, with the key `count`.
 pub fn parse_count(text: &str) -> Result<u32, Error> {
-    crate::number::parse_count(text, COUNT).map_err(|e| {
-        let f = Finding::error(None, Some("count"), e.message);
-        Error::input(match e.message_vi {
-            Some(vi) => f.vi(vi),
-            None => f,
-        })
-    })
+    crate::number::parse_count(text, COUNT)
+        .map_err(|e| Error::input(Finding::error(None, Some("count"), e.message).vi_opt(e.message_vi)))
 }
 
 /// The `count` of a device entry, as every reader checks it.

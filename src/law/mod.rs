@@ -279,11 +279,9 @@ impl Law {
             let Some(f) = e.findings().first() else { return e };
             let at = s.cell(1, None);
             let message = f.message.strip_prefix("line 1: ").map_or(f.message.clone(), |m| format!("{at}: {m}"));
-            let finding = Finding::error(None, Some("header"), message);
-            Error::input(match f.message_vi() {
-                Some(vi) => finding.vi(vi.strip_prefix("dòng 1: ").map_or(vi.to_owned(), |m| format!("{at}: {m}"))),
-                None => finding,
-            })
+            let vi =
+                f.message_vi().map(|vi| vi.strip_prefix("dòng 1: ").map_or(vi.to_owned(), |m| format!("{at}: {m}")));
+            Error::input(Finding::error(None, Some("header"), message).vi_opt(vi))
         })?;
         for p in &mut report.problems {
             p.cell = Some(s.cell(p.line, p.column));

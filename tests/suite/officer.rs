@@ -377,8 +377,8 @@ fn officer_facing_message_constructors_have_vietnamese() {
                 if stmt.starts_with("Finding::error(None, None, message)") || text[..at].ends_with("fn ") {
                     continue; // the constructor's own definition or the generic unpriceable helper
                 }
-                let wrapped = text[..at].ends_with("with_vi(");
-                if !wrapped && !stmt.contains(".vi(") && !stmt.contains("DateError::new(") {
+                let translated = [".vi(", ".vi_opt(", "DateError::new("].iter().any(|t| stmt.contains(t));
+                if !translated {
                     english.push(format!("{file}:{line}"));
                 }
             }
