@@ -143,16 +143,8 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
             "--date DD/MM/YYYY is required for a quick quote",
         ))
     })?;
-    let date = Date::from_form(date).map_err(|e| {
-        usage(&format!(
-            "--date: {}",
-            match common::lang() {
-                radfee::error::Lang::En => e.to_string(),
-                radfee::error::Lang::Both => format!("{} / {e}", e.message_vi()),
-                _ => e.message_vi().to_owned(),
-            }
-        ))
-    })?;
+    let date = Date::from_form(date)
+        .map_err(|e| usage(&format!("--date: {}", common::in_line(e.message_vi(), &e.to_string()))))?;
     let count = match &args.count {
         None => 1,
         Some(text) => parse_count(text, "--count")?,
@@ -196,27 +188,23 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
     for spec in &args.device {
         // `WHAT:N`: the count after the last `:`, read by the number rule (`2`, `2.0`); a
         // count that is not one is refused, never read as part of a name.
-        let (what, n) = match spec.rsplit_once(':') {
-            Some((what, n)) => {
-                let n = n.trim();
-                let is_count = !n.is_empty() && !n.chars().any(char::is_alphabetic);
-                if n.is_empty() || (is_count || DeviceClass::from_key(what.trim()).is_some()) {
-                    if n.is_empty() {
-                        return Err(usage(&common::in_lang(
-                            &format!(
-                                "--device `{spec}`: ghi số thiết bị sau dấu `:` (ví dụ xray_ct:2), hoặc bỏ `:` nếu chỉ có một"
-                            ),
-                            &format!(
-                                "--device `{spec}`: write the number of devices after `:` (e.g. xray_ct:2), or leave `:` out for one"
-                            ),
-                        )));
-                    }
-                    (what.trim(), parse_count(n, &format!("--device `{spec}`"))?)
-                } else {
-                    (spec.trim(), 1)
-                }
+        let (what, n) = match spec.rsplit_once(':').map(|(what, n)| (what.trim(), n.trim())) {
+            Some((_, "")) => {
+                return Err(usage(&common::in_lang(
+                    &format!(
+                        "--device `{spec}`: ghi số thiết bị sau dấu `:` (ví dụ xray_ct:2), hoặc bỏ `:` nếu chỉ có một"
+                    ),
+                    &format!(
+                        "--device `{spec}`: write the number of devices after `:` (e.g. xray_ct:2), or leave `:` out for one"
+                    ),
+                )));
             }
-            None => (spec.trim(), 1),
+            // A count (no letters), or anything after a class key, is read as the count; after
+            // a name, a `:` with words is part of the name.
+            Some((what, n)) if !n.chars().any(char::is_alphabetic) || DeviceClass::from_key(what).is_some() => {
+                (what, parse_count(n, &format!("--device `{spec}`"))?)
+            }
+            _ => (spec.trim(), 1),
         };
         let entry = match DeviceClass::from_key(what) {
             Some(class) => DeviceEntry::of_class(class, n).map_err(|e| fail(&e))?,
@@ -248,21 +236,13 @@ fn fail_quick(e: &radfee::Error, quick: bool) -> ExitCode {
 
 /// An unknown procedure, channel or class, in the language of the messages.
 fn term(e: &radfee::application::UnknownTerm) -> String {
-    match common::lang() {
-        radfee::error::Lang::En => e.message.clone(),
-        radfee::error::Lang::Both => format!("{} / {}", e.message_vi, e.message),
-        _ => e.message_vi.clone(),
-    }
+    common::in_line(&e.message_vi, &e.message)
 }
 
 /// The message of a one-finding error, without a place (a flag has none).
 fn message(e: &radfee::Error) -> String {
     let Some(f) = e.findings().first() else { return e.to_string() };
-    match (common::lang(), f.message_vi()) {
-        (radfee::error::Lang::Vi, Some(vi)) => vi.to_owned(),
-        (radfee::error::Lang::Both, Some(vi)) => format!("{vi} / {}", f.message),
-        _ => f.message.clone(),
-    }
+    f.message_vi().map_or_else(|| f.message.clone(), |vi| common::in_line(vi, &f.message))
 }
 
 /// A device given by its name as written, to be classified.

@@ -44,7 +44,7 @@ struct Args {
 
 fn text(i: usize, c: &Classification) -> String {
     // Labels and values in the language asked (`--lang`): Vietnamese first by default.
-    let l = |vi: &str, en: &str| common::in_lang(vi, en).replace("\n  [en] ", " / ");
+    let l = common::in_line;
     let mut o = format!(
         "{} {}: {}\n",
         l("thiết bị", "device"),
@@ -125,20 +125,11 @@ fn text(i: usize, c: &Classification) -> String {
         ));
     }
     for (k, w) in c.warnings.iter().enumerate() {
-        let vi = c.warnings_vi.get(k).unwrap_or(w);
-        let shown = match common::lang() {
-            radfee::error::Lang::En => w.clone(),
-            radfee::error::Lang::Both => format!("{vi} / {w}"),
-            _ => vi.clone(),
-        };
+        let shown = c.warnings_vi.get(k).map_or_else(|| w.clone(), |vi| common::in_line(vi, w));
         o.push_str(&format!("  ! {shown}\n"));
     }
     for r in &c.reasons {
-        let text = match (common::lang(), r.text_vi.is_empty()) {
-            (radfee::error::Lang::En, _) | (_, true) => r.text.clone(),
-            (radfee::error::Lang::Both, false) => format!("{} / {}", r.text_vi, r.text),
-            _ => r.text_vi.clone(),
-        };
+        let text = if r.text_vi.is_empty() { r.text.clone() } else { common::in_line(&r.text_vi, &r.text) };
         o.push_str(&format!("  - {text} [{}]\n", r.basis));
     }
     o

@@ -124,6 +124,15 @@ pub(crate) fn lang() -> radfee::error::Lang {
     LANG.get().copied().unwrap_or_default()
 }
 
+/// A short text in the language asked, on one line: `vi`, `en`, or `vi / en`.
+pub(crate) fn in_line(vi: &str, en: &str) -> String {
+    match lang() {
+        radfee::error::Lang::En => en.to_owned(),
+        radfee::error::Lang::Both => format!("{vi} / {en}"),
+        _ => vi.to_owned(),
+    }
+}
+
 /// A tool's own message in the language asked: `vi`, `en`, or both (Vietnamese first).
 pub(crate) fn in_lang(vi: &str, en: &str) -> String {
     match lang() {

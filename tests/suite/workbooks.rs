@@ -9,6 +9,14 @@ use rust_decimal::Decimal;
 use crate::tools::{run, stderr};
 use crate::{root, shared};
 
+/// The next number of a fixed xorshift sequence (reproducible corruptions).
+fn xorshift(seed: &mut u64) -> u64 {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    *seed
+}
+
 fn bytes(name: &str) -> Vec<u8> {
     std::fs::read(root().join("tests/fixtures/workbooks").join(name)).unwrap()
 }
@@ -140,9 +148,7 @@ fn broken_workbooks_are_refused_not_panicked_on() {
     for _ in 0..1000 {
         let mut b = good.clone();
         for _ in 0..4 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            let seed = xorshift(&mut seed);
             let i = (seed % b.len() as u64) as usize;
             b[i] = (seed >> 32) as u8;
         }
@@ -176,12 +182,7 @@ fn damaged_sheet_xml_is_refused_not_panicked_on() {
     };
     let law = shared();
     let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-    let mut next = || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut next = || xorshift(&mut seed);
     for target in ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/workbook.xml", "xl/styles.xml"] {
         let k = parts.iter().position(|(n, _)| n == target).unwrap();
         for round in 0..150 {
