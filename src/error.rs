@@ -113,9 +113,13 @@ impl Lang {
 impl Finding {
     /// Adds the Vietnamese text of the message.
     pub fn vi(mut self, message_vi: impl Into<String>) -> Finding {
-        let hint_vi = self.vi.take().and_then(|v| v.hint_vi);
-        self.vi = Some(Box::new(FindingVi { message_vi: message_vi.into(), hint_vi }));
+        self.set_vi(message_vi.into());
         self
+    }
+
+    fn set_vi(&mut self, message_vi: String) {
+        let hint_vi = self.vi.take().and_then(|v| v.hint_vi);
+        self.vi = Some(Box::new(FindingVi { message_vi, hint_vi }));
     }
 
     /// Adds the Vietnamese text of the message when there is one (a reader's message that may
@@ -401,7 +405,7 @@ impl Error {
     /// Adds the Vietnamese text of the (first) finding's message.
     pub(crate) fn vi(mut self, message_vi: impl Into<String>) -> Error {
         if let Some(f) = self.findings.first_mut() {
-            *f = f.clone().vi(message_vi);
+            f.set_vi(message_vi.into());
         }
         self
     }
