@@ -82,15 +82,26 @@ fn write_detail(report: &radfee::batch::BatchReport, w: &mut dyn std::io::Write)
 }
 
 fn run() -> Result<ExitCode, ExitCode> {
-    let args = common::parse_args::<Args>()?;
+    let args = common::parse_args::<Args>(&[
+        ("", "Tính phí cho mọi hồ sơ trong một tệp danh sách (CSV hoặc bảng tính)"),
+        (
+            "file",
+            "Tệp CSV (application_id,province,procedure,received,channel,class,count) hoặc tệp bảng tính (.xlsx, .xls, .ods) có các cột đó, hoặc `-` để đọc từ đầu vào chuẩn",
+        ),
+        ("sheet", "Với tệp bảng tính: tên trang tính cần đọc [mặc định: trang đầu tiên]"),
+        ("out", "Ghi thêm tệp CSV, mỗi hồ sơ một dòng: application_id,total,authority,warnings"),
+        ("detail", "Ghi thêm tệp CSV các dòng đã tính phí: application_id,class,count,unit_fee,amount,row,warnings"),
+        common::SCHEDULES_VI,
+        common::LANG_VI,
+    ])?;
     common::set_lang(args.lang.as_deref())?;
     // Outputs may not be the input or each other: checked before anything is read.
-    let mut inputs: Vec<(&str, &Path)> = Vec::new();
+    let mut inputs: Vec<common::Input<'_>> = Vec::new();
     if args.file == "-" {
         // Standard input redirected from a file (`< totals.csv`) is that file.
-        inputs.push(("standard input", Path::new("/dev/stdin")));
+        inputs.push(("dữ liệu vào chuẩn", "standard input", Path::new("/dev/stdin")));
     } else {
-        inputs.push(("input file", Path::new(&args.file)));
+        inputs.push(("tệp đầu vào", "input file", Path::new(&args.file)));
     }
     let outputs: Vec<(&str, &Path)> = [("--out", args.out.as_deref()), ("--detail", args.detail.as_deref())]
         .into_iter()
@@ -101,16 +112,18 @@ fn run() -> Result<ExitCode, ExitCode> {
     let mut input = common::open_stream(&args.file)?;
     // A workbook or CSV text: told apart by the file's first bytes, not its name.
     let mut head = Vec::with_capacity(8);
-    std::io::Read::by_ref(&mut input)
-        .take(8)
-        .read_to_end(&mut head)
-        .map_err(|e| common::usage(&format!("cannot read {}: {e}", args.file)))?;
+    std::io::Read::by_ref(&mut input).take(8).read_to_end(&mut head).map_err(|e| {
+        common::usage(
+            &format!("không đọc được {}: {}", args.file, common::io_vi(&e)),
+            &format!("cannot read {}: {e}", args.file),
+        )
+    })?;
     let workbook = radfee::batch::looks_like_workbook(&head);
     if args.sheet.is_some() && !workbook {
-        return Err(common::usage(&common::in_lang(
+        return Err(common::usage(
             "--sheet chỉ dùng cho tệp bảng tính (.xlsx, .xls, .ods); tệp này là CSV",
             "--sheet is for a workbook (.xlsx, .xls, .ods); this file is CSV text",
-        )));
+        ));
     }
     // Progress on a terminal only (indicatif draws nothing when standard error is not one).
     let progress = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
@@ -129,18 +142,25 @@ fn run() -> Result<ExitCode, ExitCode> {
     let report = if workbook {
         let limit = radfee::batch::MAX_WORKBOOK_BYTES as u64;
         let mut bytes = head;
-        input
-            .take(limit + 1 - bytes.len() as u64)
-            .read_to_end(&mut bytes)
-            .map_err(|e| common::usage(&format!("cannot read {name}: {e}")))?;
+        input.take(limit + 1 - bytes.len() as u64).read_to_end(&mut bytes).map_err(|e| {
+            common::usage(&format!("không đọc được {name}: {}", common::io_vi(&e)), &format!("cannot read {name}: {e}"))
+        })?;
         if bytes.len() as u64 > limit {
-            return Err(common::usage(&format!("{name}: the workbook is larger than {limit} bytes")));
+            return Err(common::usage(
+                &format!("{name}: tệp bảng tính lớn hơn {limit} byte"),
+                &format!("{name}: the workbook is larger than {limit} bytes"),
+            ));
         }
         schedules.price_workbook(&bytes, args.sheet.as_deref(), &options, |rows| progress.set_position(rows))
     } else {
         schedules.price_batch(std::io::Cursor::new(head).chain(input), &options, |rows| progress.set_position(rows))
     }
-    .map_err(|e| common::usage(&format!("{name}: {}", e.display_in(common::lang()))))?;
+    .map_err(|e| {
+        common::usage(
+            &format!("{name}: {}", e.display_in(radfee::error::Lang::Vi)),
+            &format!("{name}: {}", e.display_in(radfee::error::Lang::En)),
+        )
+    })?;
     progress.finish_and_clear();
     let mut listed = String::new();
     if !report.ignored_columns.is_empty() {
@@ -179,14 +199,15 @@ fn run() -> Result<ExitCode, ExitCode> {
         listed.push_str(&common::in_lang(&vi, &en));
     }
     for w in &report.warnings {
-        let head = match w.level {
-            radfee::schedule::WarningLevel::High => "WARNING",
-            _ => "notice",
+        let (head_vi, head_en) = match w.level {
+            radfee::schedule::WarningLevel::High => ("CẢNH BÁO", "WARNING"),
+            _ => ("lưu ý", "notice"),
         };
-        listed.push_str(&format!(
-            "{head} ({}): {} priced application(s) carry it: {}\n  {}\n",
-            w.id, w.applications, w.text.vi, w.text.en
+        listed.push_str(&common::in_lang(
+            &format!("{head_vi} ({}): áp dụng cho {} hồ sơ đã tính phí: {}", w.id, w.applications, w.text.vi),
+            &format!("{head_en} ({}): {} priced application(s) carry it: {}", w.id, w.applications, w.text.en),
         ));
+        listed.push('\n');
     }
     common::warn(&listed);
     let mut files: Vec<common::Output<'_>> = Vec::new();

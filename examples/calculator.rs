@@ -103,7 +103,7 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
     if let Some(path) = &args.application {
         if !quick.is_empty() {
             let flags = quick.join(", ");
-            return Err(usage(&common::in_lang(
+            return Err(usage(
                 &format!(
                     "{flags} dùng cho lệnh tính nhanh, không dùng cùng tệp hồ sơ: tệp đã ghi tỉnh, thủ tục, ngày, hình thức nộp và thiết bị. Hãy sửa tệp, hoặc bỏ tệp"
                 ),
@@ -111,49 +111,48 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
                     "{flags} {} a quick quote and cannot be combined with an application file: the file states its own province, procedure, date, channel and devices. Edit the file, or leave the file out",
                     if quick.len() == 1 { "describes" } else { "describe" }
                 ),
-            )));
+            ));
         }
         let (name, text) =
             common::read_input(path, radfee::application::MAX_APPLICATION_BYTES as u64, "an application")?;
         return Application::from_toml(&name, &text).map_err(|e| fail(&e));
     }
     if args.class.is_none() && args.name.is_none() && args.device.is_empty() {
-        return Err(usage(&common::in_lang(
+        return Err(usage(
             "hãy cho tệp hồ sơ (hoặc - để đọc từ đầu vào chuẩn), hoặc --class, --name hay --device cùng với --province và --date",
             "give an application file (or - for standard input), or --class, --name or --device with --province and --date",
-        )));
+        ));
     }
     let procedure = match args.procedure.as_deref() {
         None => Procedure::New,
-        Some(p) => Procedure::from_written(p).map_err(|e| usage(&format!("--procedure: {}", term(&e))))?,
+        Some(p) => Procedure::from_written(p)
+            .map_err(|e| usage(&format!("--procedure: {}", e.message_vi), &format!("--procedure: {}", e.message)))?,
     };
     let channel = match args.channel.as_deref() {
         None => Channel::InPerson,
-        Some(c) => Channel::from_written(c).map_err(|e| usage(&format!("--channel: {}", term(&e))))?,
+        Some(c) => Channel::from_written(c)
+            .map_err(|e| usage(&format!("--channel: {}", e.message_vi), &format!("--channel: {}", e.message)))?,
     };
     let province = args.province.clone().ok_or_else(|| {
-        usage(&common::in_lang(
-            "lệnh tính nhanh cần --province (tỉnh, thành phố)",
-            "--province is required for a quick quote",
-        ))
+        usage("lệnh tính nhanh cần --province (tỉnh, thành phố)", "--province is required for a quick quote")
     })?;
     let date = args.date.as_deref().ok_or_else(|| {
-        usage(&common::in_lang(
+        usage(
             "lệnh tính nhanh cần --date NGÀY/THÁNG/NĂM (ngày tiếp nhận)",
             "--date DD/MM/YYYY is required for a quick quote",
-        ))
+        )
     })?;
-    let date = Date::from_form(date)
-        .map_err(|e| usage(&format!("--date: {}", common::in_line(e.message_vi(), &e.to_string()))))?;
+    let date =
+        Date::from_form(date).map_err(|e| usage(&format!("--date: {}", e.message_vi()), &format!("--date: {e}")))?;
     let count = match &args.count {
         None => 1,
         Some(text) => parse_count(text, "--count")?,
     };
     if args.count.is_some() && args.class.is_none() && args.name.is_none() {
-        return Err(usage(&common::in_lang(
+        return Err(usage(
             "--count là số thiết bị của --class hoặc --name; với --device hãy ghi `:N` sau tên",
             "--count gives the number of devices of --class or --name; with --device write `:N` after it",
-        )));
+        ));
     }
     let mut builder = Application::builder(province, procedure, date).channel(channel);
     if let Some(a) = &args.applicant {
@@ -162,23 +161,19 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
     if let Some(kind) = &args.facility_kind {
         let kind = FacilityKind::from_key(kind).ok_or_else(|| {
             let kinds: Vec<&str> = FacilityKind::ALL.iter().map(|k| k.key()).collect();
-            usage(&common::in_lang(
+            usage(
                 &format!("--facility-kind: không có loại cơ sở `{kind}` (một trong {})", kinds.join(", ")),
                 &format!("--facility-kind: unknown kind of facility `{kind}` (one of {})", kinds.join(", ")),
-            ))
+            )
         })?;
         builder = builder.facility_kind(kind);
     }
     if let Some(class) = &args.class {
         let class = DeviceClass::from_written(class).map_err(|e| {
-            usage(&format!(
-                "--class: {}; {}",
-                term(&e),
-                match common::lang() {
-                    radfee::error::Lang::En => "or give the name as written with --name",
-                    _ => "hoặc ghi tên thiết bị như trên hồ sơ với --name",
-                }
-            ))
+            usage(
+                &format!("--class: {}; hoặc ghi tên thiết bị như trên hồ sơ với --name", e.message_vi),
+                &format!("--class: {}; or give the name as written with --name", e.message),
+            )
         })?;
         builder = builder.device(DeviceEntry::of_class(class, count).map_err(|e| fail(&e))?);
     }
@@ -190,14 +185,14 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
         // count that is not one is refused, never read as part of a name.
         let (what, n) = match spec.rsplit_once(':').map(|(what, n)| (what.trim(), n.trim())) {
             Some((_, "")) => {
-                return Err(usage(&common::in_lang(
+                return Err(usage(
                     &format!(
                         "--device `{spec}`: ghi số thiết bị sau dấu `:` (ví dụ xray_ct:2), hoặc bỏ `:` nếu chỉ có một"
                     ),
                     &format!(
                         "--device `{spec}`: write the number of devices after `:` (e.g. xray_ct:2), or leave `:` out for one"
                     ),
-                )));
+                ));
             }
             // A count (no letters), or anything after a class key, is read as the count; after
             // a name, a `:` with words is part of the name.
@@ -234,15 +229,11 @@ fn fail_quick(e: &radfee::Error, quick: bool) -> ExitCode {
     code
 }
 
-/// An unknown procedure, channel or class, in the language of the messages.
-fn term(e: &radfee::application::UnknownTerm) -> String {
-    common::in_line(&e.message_vi, &e.message)
-}
-
-/// The message of a one-finding error, without a place (a flag has none).
-fn message(e: &radfee::Error) -> String {
-    let Some(f) = e.findings().first() else { return e.to_string() };
-    f.message_vi().map_or_else(|| f.message.clone(), |vi| common::in_line(vi, &f.message))
+/// The message of a one-finding error without a place (a flag has none), in Vietnamese and
+/// in English.
+fn message(e: &radfee::Error) -> (String, String) {
+    let Some(f) = e.findings().first() else { return (e.to_string(), e.to_string()) };
+    (f.message_vi().unwrap_or(&f.message).to_owned(), f.message.clone())
 }
 
 /// A device given by its name as written, to be classified.
@@ -254,9 +245,10 @@ fn named(name: &str, count: u32) -> Result<DeviceEntry, ExitCode> {
 /// A count flag (or the `:N` of `--device`), checked as the file form checks `count`.
 fn parse_count(text: &str, flag: &str) -> Result<u32, ExitCode> {
     radfee::application::parse_count(text).map_err(|e| {
-        let m = message(&e);
-        let m = m.strip_prefix("count: ").or_else(|| m.strip_prefix("count ")).unwrap_or(&m);
-        usage(&format!("{flag}: {}", m.strip_prefix("số lượng (count): ").unwrap_or(m)))
+        let (vi, en) = message(&e);
+        let en = en.strip_prefix("count: ").or_else(|| en.strip_prefix("count ")).unwrap_or(&en);
+        let vi = vi.strip_prefix("số lượng (count): ").unwrap_or(&vi);
+        usage(&format!("{flag}: {vi}"), &format!("{flag}: {en}"))
     })
 }
 
@@ -273,11 +265,47 @@ enum QuoteFormat {
 
 /// The JSON of a quote or an explanation (a failure, which their types cannot cause, is said).
 fn json<T: serde::Serialize>(value: &T) -> Result<String, ExitCode> {
-    serde_json::to_string(value).map_err(|e| usage(&format!("cannot write the JSON: {e}")))
+    serde_json::to_string(value)
+        .map_err(|e| usage(&format!("không viết được JSON: {e}"), &format!("cannot write the JSON: {e}")))
 }
 
 fn run() -> Result<(), ExitCode> {
-    let args = common::parse_args::<Args>()?;
+    let args = common::parse_args::<Args>(&[
+        ("", "Tính phí thẩm định an toàn bức xạ cho một hồ sơ"),
+        (
+            "application",
+            "Tệp hồ sơ (TOML, docs/application.md), hoặc `-` để đọc từ đầu vào chuẩn. Bỏ trống để tính nhanh cho thiết bị ghi bằng các tùy chọn dưới đây (không dùng cùng tệp hồ sơ)",
+        ),
+        (
+            "format",
+            "Dạng kết quả: text (văn bản), json, hoặc html (một trang A4 để in và ký, kèm dữ liệu đầu vào để tính lại; mở bằng trình duyệt rồi in) [mặc định: text]",
+        ),
+        common::SCHEDULES_VI,
+        (
+            "explain",
+            "In thêm cách tính: từng giá trị, phiên bản và ngày áp dụng, căn cứ pháp lý (trong JSON: mảng `trace` bên cạnh các trường của bảng tính phí)",
+        ),
+        ("class", "Tính nhanh: một thiết bị theo mã loại (ví dụ xray_ct), số lượng ghi ở `--count`"),
+        (
+            "name",
+            "Tính nhanh: một thiết bị theo tên ghi trên hồ sơ (ví dụ \"Máy X-quang di động\"), được phân loại như trường `name` của tệp hồ sơ; số lượng ghi ở `--count`",
+        ),
+        ("count", "Tính nhanh: số thiết bị của `--class` hoặc `--name`, từ 1 đến 1000000 [mặc định: 1]"),
+        (
+            "device",
+            "Tính nhanh: thêm một thiết bị, ghi mã loại hoặc tên như trên hồ sơ, thêm `:N` nếu có N thiết bị (ví dụ `--device xray_ct:2 --device \"Máy X-quang răng toàn cảnh\"`). Có thể ghi nhiều lần",
+        ),
+        (
+            "procedure",
+            "Tính nhanh: thủ tục: cấp mới, gia hạn, bổ sung, sửa đổi, cấp lại, khai báo (hoặc new, renewal, supplement, amendment, reissue, declaration) [mặc định: cấp mới]",
+        ),
+        ("province", "Tính nhanh: tỉnh, thành phố, viết cách nào cũng được (có dấu, không dấu, tên cũ)"),
+        ("date", "Tính nhanh: ngày tiếp nhận hồ sơ, NGÀY/THÁNG/NĂM (ví dụ 15/09/2025) hoặc NĂM-THÁNG-NGÀY"),
+        ("channel", "Tính nhanh: hình thức nộp: trực tuyến hoặc trực tiếp (online, in_person) [mặc định: trực tiếp]"),
+        ("applicant", "Tính nhanh: tổ chức, cá nhân đề nghị cấp phép, in trên bảng tính phí"),
+        ("facility_kind", "Tính nhanh: loại cơ sở, cho biểu phí thu theo loại cơ sở"),
+        common::LANG_VI,
+    ])?;
     common::set_lang(args.lang.as_deref())?;
     if args.format == QuoteFormat::Json {
         common::json_errors();
@@ -289,10 +317,10 @@ fn run() -> Result<(), ExitCode> {
         return match args.format {
             QuoteFormat::Text => emit(&format!("{}\n{}", x.quote.to_text(), x.to_text())),
             QuoteFormat::Json => emit(&format!("{}\n", json(&x)?)),
-            QuoteFormat::Html => Err(usage(&common::in_lang(
+            QuoteFormat::Html => Err(usage(
                 "--explain không in được dạng HTML; dùng --format text hoặc json",
                 "--explain is not printed in HTML; use --format text or json",
-            ))),
+            )),
         };
     }
     let quote = schedules.quote(&app).map_err(|e| fail_quick(&e, args.application.is_none()))?;

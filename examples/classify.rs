@@ -136,7 +136,17 @@ fn text(i: usize, c: &Classification) -> String {
 }
 
 fn run() -> Result<ExitCode, ExitCode> {
-    let args = common::parse_args::<Args>()?;
+    let args = common::parse_args::<Args>(&[
+        ("", "Phân loại thiết bị bức xạ theo mô tả (tên, loại bức xạ, mục đích sử dụng…)"),
+        ("file", "Tệp TOML gồm các bảng [[device]], hoặc `-` để đọc từ đầu vào chuẩn"),
+        (
+            "date",
+            "Ngày xác định cơ quan cấp phép và độ suy giảm hoạt độ của nguồn (NGÀY/THÁNG/NĂM hoặc NĂM-THÁNG-NGÀY; mặc định: hôm nay)",
+        ),
+        ("format", "Dạng kết quả: text (văn bản) hoặc json [mặc định: text]"),
+        common::SCHEDULES_VI,
+        common::LANG_VI,
+    ])?;
     common::set_lang(args.lang.as_deref())?;
     if matches!(args.format, Format::Json) {
         common::json_errors();
@@ -144,7 +154,7 @@ fn run() -> Result<ExitCode, ExitCode> {
     let date = match args.date.as_deref().map(Date::from_form) {
         None => Date::today_in_vietnam(),
         Some(Ok(d)) => d,
-        Some(Err(e)) => return Err(common::usage(&format!("--date: {e}"))),
+        Some(Err(e)) => return Err(common::usage(&format!("--date: {}", e.message_vi()), &format!("--date: {e}"))),
     };
     let schedules = common::load_schedules(args.schedules.as_deref())?;
     let (name, content) =
@@ -153,23 +163,36 @@ fn run() -> Result<ExitCode, ExitCode> {
     let mut results = Vec::with_capacity(devices.len());
     for device in &devices {
         let Some(description) = device.description() else {
-            return Err(common::usage(&format!(
-                "\n{}: this device has only a class; the classify tool reads descriptions (name, radiation, use, modality…)",
-                device.location().map(ToString::to_string).unwrap_or_default()
-            )));
+            let at = device.location().map(ToString::to_string).unwrap_or_default();
+            return Err(common::usage(
+                &format!(
+                    "\n{at}: thiết bị này chỉ ghi loại (`class`); công cụ phân loại đọc phần mô tả (tên, loại bức xạ, mục đích sử dụng, phương thức…)"
+                ),
+                &format!(
+                    "\n{at}: this device has only a class; the classify tool reads descriptions (name, radiation, use, modality…)"
+                ),
+            ));
         };
         match schedules.classify(description, date) {
             Ok(c) => results.push(c),
             Err(e) => {
                 let at = device.location().map(|l| format!("{l}: ")).unwrap_or_default();
-                return Err(common::usage(&format!("\n{at}{e}")));
+                return Err(common::usage(
+                    &format!("\n{at}{}", e.display_in(radfee::error::Lang::Vi)),
+                    &format!("\n{at}{}", e.display_in(radfee::error::Lang::En)),
+                ));
             }
         }
     }
     let text = match args.format {
         Format::Json => match serde_json::to_string_pretty(&results) {
             Ok(json) => format!("{json}\n"),
-            Err(e) => return Err(common::usage(&format!("cannot write the JSON: {e}"))),
+            Err(e) => {
+                return Err(common::usage(
+                    &format!("không viết được JSON: {e}"),
+                    &format!("cannot write the JSON: {e}"),
+                ));
+            }
         },
         Format::Text => {
             let mut o = common::in_lang(

@@ -22,6 +22,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use common::{in_lang, in_line};
 use radfee::schedule::{Version, diff};
 use radfee::{Application, Date, DeviceClass, Law};
 
@@ -54,14 +55,25 @@ struct Args {
     /// sample applications, compiled in, wherever the tool is run from).
     #[arg(long, value_name = "DIR")]
     apps: Option<PathBuf>,
+    /// Language of messages: vi (Vietnamese, the default), en or both.
+    #[arg(long, value_name = "vi|en|both")]
+    lang: Option<String>,
 }
 
-fn load(dir: Option<&PathBuf>) -> Result<&'static Law, String> {
+/// A refusal of the tool, in Vietnamese and in English.
+type Refusal = (String, String);
+
+/// A library error as a refusal, in both languages.
+fn refusal(e: &radfee::Error) -> Refusal {
+    (e.display_in(radfee::error::Lang::Vi), e.display_in(radfee::error::Lang::En))
+}
+
+fn load(dir: Option<&PathBuf>) -> Result<&'static Law, Refusal> {
     match dir {
         Some(d) => Law::from_dir(d).map(|law| &*Box::leak(Box::new(law))),
         None => Law::builtin(),
     }
-    .map_err(|e| e.to_string())
+    .map_err(|e| refusal(&e))
 }
 
 /// The crate's sample applications (examples/applications/), compiled in.
@@ -73,12 +85,17 @@ const SAMPLES: &[(&str, &str)] = &[
 ];
 
 /// The applications to price: the `.toml` files of `dir`, or the compiled-in samples.
-fn samples(dir: Option<&std::path::Path>) -> Result<Vec<(String, String)>, String> {
+fn samples(dir: Option<&std::path::Path>) -> Result<Vec<(String, String)>, Refusal> {
     let Some(dir) = dir else {
         return Ok(SAMPLES.iter().map(|(n, t)| ((*n).to_owned(), (*t).to_owned())).collect());
     };
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .map_err(|e| {
+            (
+                format!("không đọc được thư mục {}: {}", dir.display(), common::io_vi(&e)),
+                format!("cannot read {}: {e}", dir.display()),
+            )
+        })?
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
@@ -94,25 +111,38 @@ fn samples(dir: Option<&std::path::Path>) -> Result<Vec<(String, String)>, Strin
                 "an application",
             )
             .map(|t| (name, t))
-            .map_err(|e| e.to_string())
+            .map_err(|e| refusal(&e))
         })
         .collect()
 }
 
-fn version<'a>(s: &'a Law, id: &str) -> Result<&'a Version, String> {
+fn version<'a>(s: &'a Law, id: &str) -> Result<&'a Version, Refusal> {
     s.versions().iter().find(|v| v.id() == id).ok_or_else(|| {
-        let known: Vec<&str> = s.versions().iter().map(Version::id).collect();
-        format!("no version `{id}`; the versions are: {}", known.join(", "))
+        let known = s.versions().iter().map(Version::id).collect::<Vec<&str>>().join(", ");
+        (
+            format!("không có phiên bản biểu phí `{id}`; các phiên bản là: {known}"),
+            format!("no version `{id}`; the versions are: {known}"),
+        )
     })
 }
 
-fn in_force<'a>(s: &'a Law, date: Date, what: &str) -> Result<&'a Version, String> {
-    s.version_on(date).ok_or_else(|| format!("{what}: no version is in force on {date}"))
+fn in_force<'a>(s: &'a Law, date: Date, what: (&str, &str)) -> Result<&'a Version, Refusal> {
+    s.version_on(date).ok_or_else(|| {
+        (
+            format!("{}: không có phiên bản biểu phí nào có hiệu lực vào ngày {}", what.0, date.day_first()),
+            format!("{}: no version is in force on {date}", what.1),
+        )
+    })
 }
 
-fn run(args: &Args) -> Result<String, String> {
+fn run(args: &Args) -> Result<String, Refusal> {
     let mut o = String::new();
-    let date = args.date.as_deref().map(str::parse::<Date>).transpose().map_err(|e| format!("--date: {e}"))?;
+    let date = args
+        .date
+        .as_deref()
+        .map(str::parse::<Date>)
+        .transpose()
+        .map_err(|e| (format!("--date: {}", e.message_vi()), format!("--date: {e}")))?;
     // The law and the version of the old and new side.
     let (old_s, new_s): (&Law, &Law);
     let (old_v, new_v, province): (&Version, &Version, Option<&str>);
@@ -126,25 +156,34 @@ fn run(args: &Args) -> Result<String, String> {
     } else if let (Some(o), Some(n), Some(d)) = (&args.old, &args.new, date) {
         old_s = load(Some(o))?;
         new_s = load(Some(n))?;
-        old_v = in_force(old_s, d, &o.display().to_string())?;
-        new_v = in_force(new_s, d, &n.display().to_string())?;
+        let (o, n) = (o.display().to_string(), n.display().to_string());
+        old_v = in_force(old_s, d, (&o, &o))?;
+        new_v = in_force(new_s, d, (&n, &n))?;
         province = None;
     } else if let (Some(p), Some(d)) = (&args.province, date) {
         old_s = load(args.schedules.as_ref())?;
         new_s = old_s;
-        let national = in_force(old_s, d, "national schedule")?;
-        let (_, prov) = old_s.provinces().resolve(p, d).map_err(|e| e.to_string())?;
+        let national = in_force(old_s, d, ("biểu phí quốc gia", "national schedule"))?;
+        let (_, prov) = old_s.provinces().resolve(p, d).map_err(|e| (e.message_vi(), e.to_string()))?;
         old_v = national;
         new_v = prov.version_applied(national, d);
         province = Some(p);
     } else {
-        return Err("give --from and --to, or --old, --new and --date, or --province and --date".to_owned());
+        return Err((
+            "hãy cho --from và --to, hoặc --old, --new và --date, hoặc --province và --date".to_owned(),
+            "give --from and --to, or --old, --new and --date, or --province and --date".to_owned(),
+        ));
     }
-    let _ =
-        writeln!(o, "Comparing {} ({}) → {} ({})", old_v.id(), old_v.fingerprint(), new_v.id(), new_v.fingerprint());
+    let (a, b) =
+        (format!("{} ({})", old_v.id(), old_v.fingerprint()), format!("{} ({})", new_v.id(), new_v.fingerprint()));
+    let _ = writeln!(o, "{}", in_line(&format!("So sánh {a} → {b}"), &format!("Comparing {a} → {b}")));
     let differences = diff(old_v, new_v);
     if differences.is_empty() {
-        let _ = writeln!(o, "  no difference in the national schedule");
+        let _ = writeln!(
+            o,
+            "  {}",
+            in_line("biểu phí quốc gia không có gì khác", "no difference in the national schedule")
+        );
     }
     for d in &differences {
         let _ = writeln!(o, "  {d}");
@@ -159,20 +198,32 @@ fn run(args: &Args) -> Result<String, String> {
         (None, _) => (old_v.effective_from(), new_v.effective_from()),
     };
     let samples = samples(args.apps.as_deref())?;
-    let _ = writeln!(
-        o,
-        "\nEffect on {} application(s) ({}), each as received on {}:",
-        samples.len(),
-        args.apps.as_ref().map_or_else(|| "the crate's samples".to_owned(), |d| d.display().to_string()),
+    let n = samples.len();
+    let folder = args.apps.as_ref().map(|d| d.display().to_string());
+    let (ov, nv) = (old_v.id(), new_v.id());
+    let vi = format!(
+        "Ảnh hưởng tới {n} hồ sơ ({}), mỗi hồ sơ coi như được tiếp nhận vào ngày {}:",
+        folder.clone().unwrap_or_else(|| "các hồ sơ mẫu kèm chương trình".to_owned()),
+        if old_day == new_day {
+            old_day.day_first()
+        } else {
+            format!("{} theo {ov} và ngày {} theo {nv}", old_day.day_first(), new_day.day_first())
+        }
+    );
+    let en = format!(
+        "Effect on {n} application(s) ({}), each as received on {}:",
+        folder.unwrap_or_else(|| "the crate's samples".to_owned()),
         if old_day == new_day {
             old_day.to_string()
         } else {
-            format!("{old_day} under {} and on {new_day} under {}", old_v.id(), new_v.id())
+            format!("{old_day} under {ov} and on {new_day} under {nv}")
         }
     );
-    let place = province.map_or_else(String::new, |p| format!(" (as filed in {p})"));
+    let _ = writeln!(o, "\n{}", in_lang(&vi, &en));
+    let place =
+        province.map_or_else(String::new, |p| in_line(&format!(" (nộp tại {p})"), &format!(" (as filed in {p})")));
     for (name, text) in samples {
-        let app = Application::from_toml(&name, &text).map_err(|e| e.to_string())?;
+        let app = Application::from_toml(&name, &text).map_err(|e| refusal(&e))?;
         // Priced as received on the day compared (and, for --province, as filed there).
         let price = |s: &Law, v: &Version, day: Date| {
             let mut b = app.to_builder().received(day);
@@ -181,15 +232,23 @@ fn run(args: &Args) -> Result<String, String> {
             }
             let priced = b.build().and_then(|app| if whole { s.quote(&app) } else { s.quote_with_version(&app, v) });
             priced.map(|q| q.total).map_err(|e| {
-                let head = if e.is_unpriceable() { "cannot be priced as one application" } else { "error" };
-                format!("not priced ({head}: {})", e.to_string().replace('\n', "; "))
+                let (head_vi, head_en) = if e.is_unpriceable() {
+                    ("không tính được phí cho hồ sơ này", "cannot be priced as one application")
+                } else {
+                    ("lỗi", "error")
+                };
+                let (vi, en) = refusal(&e);
+                in_line(
+                    &format!("chưa tính được phí ({head_vi}: {})", vi.replace('\n', "; ")),
+                    &format!("not priced ({head_en}: {})", en.replace('\n', "; ")),
+                )
             })
         };
         let name = format!("{name}{place}");
         let old_total = price(old_s, old_v, old_day);
         let new_total = price(new_s, new_v, new_day);
         let _ = match (old_total, new_total) {
-            (Ok(a), Ok(b)) if a == b => writeln!(o, "  {name}: {a} (unchanged)"),
+            (Ok(a), Ok(b)) if a == b => writeln!(o, "  {name}: {a} ({})", in_line("không đổi", "unchanged")),
             (Ok(a), Ok(b)) => {
                 let delta = b.checked_sub(a).map_or_else(String::new, |d| format!(" ({d})"));
                 writeln!(o, "  {name}: {a} → {b}{delta}")
@@ -211,7 +270,12 @@ fn whole_law(o: &mut String, old: &Law, new: &Law, day: Date) {
     let (Some(old_n), Some(new_n)) = (old.version_on(day), new.version_on(day)) else { return };
     for p in new.provinces().all() {
         let Some(before) = old.provinces().by_slug(p.slug()) else {
-            let _ = writeln!(o, "  province {}: new in this folder", p.name().vi);
+            let name = &p.name().vi;
+            let _ = writeln!(
+                o,
+                "  {}",
+                in_line(&format!("{name}: mới có trong thư mục này"), &format!("province {name}: new in this folder"))
+            );
             continue;
         };
         let (a, b) = (before.version_applied(old_n, day), p.version_applied(new_n, day));
@@ -224,30 +288,59 @@ fn whole_law(o: &mut String, old: &Law, new: &Law, day: Date) {
             .filter(|d| !diff(old_n, new_n).iter().any(|n| n.to_string() == *d))
             .collect();
         for d in local {
-            let _ = writeln!(o, "  province {} (local deviation): {d}", p.name().vi);
+            let name = &p.name().vi;
+            let _ = writeln!(
+                o,
+                "  {}",
+                in_line(
+                    &format!("{name} (quy định riêng của địa phương): {d}"),
+                    &format!("province {name} (local deviation): {d}")
+                )
+            );
         }
     }
     for class in DeviceClass::ALL {
         let who = |law: &Law| law.authority().rule(*class, day).map(|(r, _)| r.authority.key());
         let (a, b) = (who(old), who(new));
         if a != b {
+            let (a_vi, b_vi) = (a.unwrap_or("không cơ quan nào"), b.unwrap_or("không cơ quan nào"));
+            let (a_en, b_en) = (a.unwrap_or("nobody"), b.unwrap_or("nobody"));
             let _ = writeln!(
                 o,
-                "  authority: `{class}` is licensed by {} → {} on {day}",
-                a.unwrap_or("nobody"),
-                b.unwrap_or("nobody")
+                "  {}",
+                in_line(
+                    &format!("cơ quan cấp phép: `{class}` do {a_vi} → {b_vi} cấp phép vào ngày {}", day.day_first()),
+                    &format!("authority: `{class}` is licensed by {a_en} → {b_en} on {day}"),
+                )
             );
         }
     }
 }
 
 fn main() -> ExitCode {
-    let args = match common::parse_args::<Args>() {
+    let args = match common::parse_args::<Args>(&[
+        ("", "So sánh hai phiên bản biểu phí và ảnh hưởng tới các hồ sơ mẫu"),
+        ("from", "Mã phiên bản cũ (dùng cùng --to)"),
+        ("to", "Mã phiên bản mới (dùng cùng --from)"),
+        ("schedules", "Thư mục chứa --from/--to hoặc --province (mặc định: biểu phí có sẵn trong chương trình)"),
+        ("old", "Thư mục cũ (dùng cùng --new và --date)"),
+        ("new", "Thư mục mới (dùng cùng --old và --date)"),
+        ("province", "Tỉnh, thành phố so với biểu phí quốc gia (dùng cùng --date)"),
+        ("date", "Ngày có hiệu lực của các phiên bản được so sánh (NĂM-THÁNG-NGÀY)"),
+        (
+            "apps",
+            "Thư mục các tệp hồ sơ để tính phí theo cả hai phiên bản (mặc định: các hồ sơ mẫu có sẵn trong chương trình)",
+        ),
+        common::LANG_VI,
+    ]) {
         Ok(a) => a,
         Err(code) => return code,
     };
+    if let Err(code) = common::set_lang(args.lang.as_deref()) {
+        return code;
+    }
     match run(&args) {
         Ok(text) => common::emit(&text).map_or_else(|code| code, |()| ExitCode::SUCCESS),
-        Err(e) => common::usage(&e),
+        Err((vi, en)) => common::usage(&vi, &en),
     }
 }

@@ -14,6 +14,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use comfy_table::{CellAlignment, Table, presets::NOTHING};
+use common::{in_lang, in_line};
 use radfee::Date;
 use radfee::registry::Registry;
 
@@ -39,30 +40,54 @@ struct Args {
 
 fn run() -> Result<(), ExitCode> {
     let mut o = String::new();
-    let args = common::parse_args::<Args>()?;
+    let args = common::parse_args::<Args>(&[
+        ("", "Liệt kê các giấy phép sắp phải gia hạn, kèm phí"),
+        ("file", "Tệp sổ quản lý thiết bị (TOML, do Registry::to_toml ghi)"),
+        ("today", "Ngày đầu của khoảng thời gian (NGÀY/THÁNG/NĂM; mặc định: hôm nay theo giờ Việt Nam)"),
+        ("days", "Độ dài khoảng thời gian, tính bằng ngày [mặc định: 90]"),
+        common::LANG_VI,
+    ])?;
     common::set_lang(args.lang.as_deref())?;
     let today = match args.today.as_deref().map(Date::from_form) {
         Some(Ok(d)) => d,
-        Some(Err(e)) => return Err(common::usage(&format!("--today: {e}"))),
+        Some(Err(e)) => return Err(common::usage(&format!("--today: {}", e.message_vi()), &format!("--today: {e}"))),
         None => Date::today_in_vietnam(),
     };
     let Some(until) = Date::from_days(today.to_days() + i64::from(args.days)) else {
-        return Err(common::usage("--days reaches past the supported calendar"));
+        return Err(common::usage(
+            "--days vượt quá phạm vi lịch chương trình hỗ trợ",
+            "--days reaches past the supported calendar",
+        ));
     };
     let schedules = common::load_schedules(None)?;
     let (name, text) = common::read_input(&args.file, MAX_REGISTRY_BYTES, "a registry")?;
     let registry = Registry::from_toml(&name, &text, schedules).map_err(|e| common::fail(&e))?;
     let state = registry.state();
+    let (f, d, l) = (state.facilities.len(), state.equipment.len(), state.licences.len());
     let _ = writeln!(
         o,
-        "{} facilities, {} devices, {} licences; renewals to file from {today} to {until} (45 days before expiry)\n",
-        state.facilities.len(),
-        state.equipment.len(),
-        state.licences.len()
+        "{}\n",
+        in_lang(
+            &format!(
+                "{f} cơ sở, {d} thiết bị, {l} giấy phép; hồ sơ gia hạn cần nộp từ ngày {} đến ngày {} (45 ngày trước khi giấy phép hết hạn)",
+                today.day_first(),
+                until.day_first()
+            ),
+            &format!(
+                "{f} facilities, {d} devices, {l} licences; renewals to file from {today} to {until} (45 days before expiry)"
+            ),
+        )
     );
     let report = registry.renewals_due(schedules, today, until);
     let mut table = Table::new();
-    table.load_preset(NOTHING).set_header(["licence", "file by", "expires", "facility", "authority", "fee"]);
+    table.load_preset(NOTHING).set_header([
+        in_line("giấy phép", "licence"),
+        in_line("nộp trước ngày", "file by"),
+        in_line("hết hạn", "expires"),
+        in_line("cơ sở", "facility"),
+        in_line("cơ quan cấp phép", "authority"),
+        in_line("phí", "fee"),
+    ]);
     let mut warned: Vec<(String, String)> = Vec::new();
     for r in &report.renewals {
         let facility = state.facilities.get(&r.licence.facility).map_or("?", |f| f.name.as_str());
@@ -72,26 +97,29 @@ fn run() -> Result<(), ExitCode> {
                 let fee = if flags.is_empty() { q.total.to_string() } else { format!("{} (!)", q.total) };
                 table.add_row([
                     r.licence.number.as_str(),
-                    &r.file_by.to_string(),
-                    &r.licence.expires.to_string(),
+                    &r.file_by.day_first(),
+                    &r.licence.expires.day_first(),
                     facility,
                     q.authority.map_or("-", |a| a.key()),
                     &fee,
                 ]);
                 for w in &q.warnings {
                     if !warned.iter().any(|(id, _)| *id == w.id) {
-                        warned.push((w.id.clone(), format!("{} / {}", w.vi, w.en)));
+                        warned.push((w.id.clone(), in_lang(&w.vi, &w.en)));
                     }
                 }
             }
             Err(e) => {
                 table.add_row([
                     r.licence.number.as_str(),
-                    &r.file_by.to_string(),
-                    &r.licence.expires.to_string(),
+                    &r.file_by.day_first(),
+                    &r.licence.expires.day_first(),
                     facility,
                     "-",
-                    &format!("cannot be priced: {e}"),
+                    &in_line(
+                        &format!("không tính được phí: {}", e.display_in(radfee::error::Lang::Vi)),
+                        &format!("cannot be priced: {}", e.display_in(radfee::error::Lang::En)),
+                    ),
                 ]);
             }
         }
@@ -103,7 +131,7 @@ fn run() -> Result<(), ExitCode> {
     for (id, text) in &warned {
         let _ = writeln!(o, "(!) {id}: {text}");
     }
-    let _ = writeln!(o, "\nPer province:");
+    let _ = writeln!(o, "\n{}", in_line("Theo tỉnh, thành phố:", "Per province:"));
     let mut per = Table::new();
     per.load_preset(NOTHING);
     for (p, total) in &report.per_province {
@@ -114,7 +142,7 @@ fn run() -> Result<(), ExitCode> {
         col.set_cell_alignment(CellAlignment::Right);
     }
     let _ = writeln!(o, "{per}");
-    let _ = writeln!(o, "Per authority:");
+    let _ = writeln!(o, "{}", in_line("Theo cơ quan cấp phép:", "Per authority:"));
     let mut per = Table::new();
     per.load_preset(NOTHING);
     for (a, total) in &report.per_authority {
@@ -124,7 +152,7 @@ fn run() -> Result<(), ExitCode> {
         col.set_cell_alignment(CellAlignment::Right);
     }
     let _ = writeln!(o, "{per}");
-    let _ = writeln!(o, "Total: {}", report.total);
+    let _ = writeln!(o, "{} {}", in_line("Tổng cộng:", "Total:"), report.total);
     common::emit(&o)
 }
 

@@ -27,17 +27,138 @@ pub(crate) enum Format {
 pub(crate) const CLOSED_PIPE: u8 = 141;
 
 /// The tool's arguments, or the exit code after clap printed usage (2) or help/version (0).
-pub(crate) fn parse_args<T: clap::Parser>() -> Result<T, ExitCode> {
-    T::try_parse().map_err(|e| {
+/// A mistake in the arguments is explained in the language of `--lang` (read ahead of the
+/// other arguments, so the explanation of a wrong flag is in Vietnamese by default), and
+/// `--help` is in that language: `vi` gives the Vietnamese text of the tool (key `""`) and of
+/// each argument (by its field name); the English is the doc comment. An argument without a
+/// Vietnamese text is a mistake of the tool, caught by the tools' help test.
+pub(crate) fn parse_args<T: clap::Parser>(vi: &[(&str, &str)]) -> Result<T, ExitCode> {
+    let mut words = std::env::args().skip(1);
+    while let Some(w) = words.next() {
+        let written = match w.strip_prefix("--lang") {
+            Some("") => words.next(),
+            Some(v) => v.strip_prefix('=').map(str::to_owned),
+            None => continue,
+        };
+        if let Some(lang) = written.as_deref().and_then(radfee::error::Lang::from_written) {
+            let _ = LANG.set(lang);
+        }
+        break;
+    }
+    let parsed = command::<T>(vi).try_get_matches().and_then(|m| T::from_arg_matches(&m));
+    parsed.map_err(|e| {
         let code = if e.use_stderr() { 2 } else { 0 };
-        let rendered = e.render().to_string();
         if e.use_stderr() {
-            warn(&rendered);
-        } else if let Err(code) = emit(&rendered) {
+            let en = e.render().to_string();
+            let text = match lang() {
+                radfee::error::Lang::En => en,
+                radfee::error::Lang::Both => format!("{}\n[en]\n{en}", clap_vi(&e)),
+                _ => clap_vi(&e),
+            };
+            warn(&text);
+        } else if let Err(code) = emit(&e.render().to_string()) {
             return code;
         }
         ExitCode::from(code)
     })
+}
+
+/// The Vietnamese help of `--lang`, shared by the tools.
+pub(crate) const LANG_VI: (&str, &str) =
+    ("lang", "Ngôn ngữ của thông báo: vi (tiếng Việt, mặc định), en (tiếng Anh) hoặc both (cả hai)");
+
+/// The Vietnamese help of `--schedules`, shared by the tools.
+pub(crate) const SCHEDULES_VI: (&str, &str) =
+    ("schedules", "Thư mục chứa các tệp biểu phí dùng thay cho biểu phí có sẵn trong chương trình");
+
+/// The tool's command line in the language of the messages: with `vi` or `both`, the
+/// Vietnamese help of the tool and of each argument, headings in Vietnamese, and the help and
+/// version flags described in Vietnamese.
+fn command<T: clap::CommandFactory>(vi: &[(&str, &str)]) -> clap::Command {
+    use clap::{Arg, ArgAction};
+    let mut cmd = T::command();
+    let l = lang();
+    if l == radfee::error::Lang::En {
+        return cmd;
+    }
+    let both = |vi: &str, en: &str| match l {
+        radfee::error::Lang::Both if !en.is_empty() => format!("{vi}\n{en}"),
+        _ => vi.to_owned(),
+    };
+    for (id, text) in vi {
+        if id.is_empty() {
+            let en = cmd.get_about().map(ToString::to_string).unwrap_or_default();
+            cmd = cmd.about(both(text, &en));
+        } else {
+            cmd = cmd.mut_arg(*id, |a| {
+                let en = a.get_long_help().or(a.get_help()).map(ToString::to_string).unwrap_or_default();
+                // The Vietnamese text names the values allowed and the default itself (clap
+                // would add them in English).
+                let takes_values = a.get_action().takes_values();
+                a.help(both(text, &en))
+                    .long_help(None::<&str>)
+                    .hide_possible_values(takes_values)
+                    .hide_default_value(takes_values)
+            });
+        }
+    }
+    let positionals = cmd.get_positionals().next().is_some();
+    let template = if positionals {
+        "{about-with-newline}\nCách dùng: {usage}\n\nTham số:\n{positionals}\n\nTùy chọn:\n{options}\n"
+    } else {
+        "{about-with-newline}\nCách dùng: {usage}\n\nTùy chọn:\n{options}\n"
+    };
+    let versioned = cmd.get_version().is_some();
+    cmd = cmd.help_template(template).disable_help_flag(true).arg(
+        Arg::new("help").short('h').long("help").action(ArgAction::Help).help(both("In hướng dẫn này", "Print help")),
+    );
+    if versioned {
+        cmd = cmd.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help(both("In số phiên bản", "Print version")),
+        );
+    }
+    cmd
+}
+
+/// A mistake in the arguments explained in Vietnamese, from what clap found (the flag, the
+/// value, the values allowed, a close flag, the usage line).
+fn clap_vi(e: &clap::Error) -> String {
+    use clap::error::{ContextKind as C, ContextValue as V, ErrorKind as K};
+    let get = |kind| match e.get(kind) {
+        Some(V::String(s)) => s.clone(),
+        Some(V::Strings(v)) => v.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "),
+        Some(V::StyledStr(s)) => s.to_string(),
+        Some(V::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    let (arg, value) = (get(C::InvalidArg), get(C::InvalidValue));
+    let mut m = match e.kind() {
+        K::UnknownArgument => format!("không có tùy chọn hay tham số `{arg}`"),
+        K::InvalidValue if value.is_empty() => format!("{arg} cần một giá trị"),
+        K::InvalidValue | K::ValueValidation => format!("giá trị `{value}` không hợp lệ cho {arg}"),
+        K::MissingRequiredArgument => format!("thiếu tham số bắt buộc: {arg}"),
+        K::ArgumentConflict => format!("{arg} không dùng cùng với {}", get(C::PriorArg)),
+        K::TooManyValues | K::TooFewValues | K::WrongNumberOfValues => format!("số giá trị của {arg} không đúng"),
+        K::NoEquals => format!("{arg} cần dấu `=` trước giá trị"),
+        K::InvalidUtf8 => "tham số không phải văn bản UTF-8".to_owned(),
+        _ => "các tham số không đúng".to_owned(),
+    };
+    let valid = get(C::ValidValue);
+    if !valid.is_empty() {
+        m.push_str(&format!("; các giá trị hợp lệ: {valid}"));
+    }
+    let suggested = get(C::SuggestedArg);
+    if !suggested.is_empty() {
+        m.push_str(&format!("; có phải ý bạn là `{suggested}`?"));
+    }
+    let usage = get(C::Usage);
+    let usage = usage.trim().strip_prefix("Usage:").unwrap_or(usage.trim()).trim();
+    let usage = if usage.is_empty() { String::new() } else { format!("\n\nCách dùng: {usage}") };
+    format!("lỗi: {m}{usage}\n\nXem hướng dẫn đầy đủ: --help\n")
 }
 
 /// Writes `text` to standard output and flushes it. A closed pipe ends the tool quietly with
@@ -45,17 +166,20 @@ pub(crate) fn parse_args<T: clap::Parser>() -> Result<T, ExitCode> {
 /// error with exit code 2, so figures are never lost without a word.
 pub(crate) fn emit(text: &str) -> Result<(), ExitCode> {
     if stdout_was_closed() {
-        warn("error: standard output is closed (>&-): the result would be lost; send it to a file or a pipe\n");
+        usage(
+            "đầu ra chuẩn đã bị đóng (>&-): kết quả sẽ bị mất; hãy ghi ra một tệp hoặc một đường ống",
+            "standard output is closed (>&-): the result would be lost; send it to a file or a pipe",
+        );
         return Err(ExitCode::from(2));
     }
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(ExitCode::from(CLOSED_PIPE)),
-        Err(e) => {
-            warn(&format!("error: cannot write to standard output: {e}\n"));
-            Err(ExitCode::from(2))
-        }
+        Err(e) => Err(usage(
+            &format!("không ghi được ra đầu ra chuẩn: {}", io_vi(&e)),
+            &format!("cannot write to standard output: {e}"),
+        )),
     }
 }
 
@@ -84,15 +208,36 @@ pub(crate) fn warn(text: &str) {
     let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
 }
 
-/// Reports `message` on standard error and gives exit code 2.
-pub(crate) fn usage(message: &str) -> ExitCode {
-    let head = match lang() {
-        radfee::error::Lang::En => "error:",
-        radfee::error::Lang::Both => "lỗi / error:",
-        _ => "lỗi:",
-    };
-    warn(&format!("{head} {message}\n"));
+/// Reports a tool's own error on standard error, in the language asked (`vi`, `en`, or both),
+/// and gives exit code 2. Both texts are required: a tool has no English-only message.
+pub(crate) fn usage(vi: &str, en: &str) -> ExitCode {
+    warn(&format!("{} {}\n", in_line("lỗi:", "error:"), in_lang(vi, en)));
     ExitCode::from(2)
+}
+
+/// An I/O error in Vietnamese: what happened in plain words, and the system's error number
+/// for whoever looks further (the system's own text is English).
+pub(crate) fn io_vi(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let what = match e.kind() {
+        K::NotFound => "không tìm thấy tệp hoặc thư mục",
+        K::PermissionDenied => "không có quyền truy cập",
+        K::StorageFull => "ổ đĩa đã đầy",
+        K::ReadOnlyFilesystem => "ổ đĩa chỉ cho phép đọc",
+        K::IsADirectory => "đường dẫn là một thư mục",
+        K::NotADirectory => "một phần của đường dẫn không phải là thư mục",
+        K::InvalidData => "dữ liệu không phải văn bản UTF-8 hoặc không hợp lệ",
+        K::UnexpectedEof => "tệp kết thúc đột ngột",
+        K::BrokenPipe => "đầu nhận dữ liệu đã đóng",
+        K::FileTooLarge => "tệp quá lớn",
+        K::AlreadyExists => "tệp đã tồn tại",
+        K::Interrupted => "thao tác bị ngắt",
+        _ => "lỗi đọc ghi của hệ thống",
+    };
+    match e.raw_os_error() {
+        Some(code) => format!("{what} (mã lỗi hệ thống {code})"),
+        None => what.to_owned(),
+    }
 }
 
 /// Whether errors are written as JSON (the tool's output is JSON), set once.
@@ -112,8 +257,10 @@ static LANG: std::sync::OnceLock<radfee::error::Lang> = std::sync::OnceLock::new
 pub(crate) fn set_lang(written: Option<&str>) -> Result<(), ExitCode> {
     let lang = match written {
         None => radfee::error::Lang::Vi,
-        Some(w) => radfee::error::Lang::from_written(w)
-            .ok_or_else(|| usage(&format!("--lang: `{w}` is not vi, en or both / không phải vi, en hoặc both")))?,
+        Some(w) => radfee::error::Lang::from_written(w).ok_or_else(|| {
+            warn(&format!("lỗi / error: --lang: `{w}` không phải vi, en hoặc both / is not vi, en or both\n"));
+            ExitCode::from(2)
+        })?,
     };
     let _ = LANG.set(lang);
     Ok(())
@@ -170,7 +317,7 @@ pub(crate) fn load_schedules(dir: Option<&Path>) -> Result<&'static Law, ExitCod
         None => Law::builtin(),
     };
     loaded.map_err(|e| {
-        warn(&format!("error:\n{e}\n"));
+        warn(&format!("{}\n{}\n", in_line("lỗi:", "error:"), e.display_in(lang())));
         ExitCode::from(2)
     })
 }
@@ -183,23 +330,30 @@ pub(crate) fn exit_code(err: &radfee::Error) -> u8 {
 }
 
 /// A text input named on the command line: `-` is standard input (at most `limit` bytes),
-/// anything else a regular file of at most `limit` bytes. Gives the name for messages and the
-/// text.
+/// anything else a regular file of at most `limit` bytes. `what` names the file in English for
+/// the library ("an application"). Gives the name for messages and the text.
 pub(crate) fn read_input(path: &str, limit: u64, what: &str) -> Result<(String, String), ExitCode> {
     if path == "-" {
         use std::io::Read as _;
         let mut bytes = Vec::new();
         if let Err(e) = std::io::stdin().lock().take(limit + 1).read_to_end(&mut bytes) {
-            return Err(usage(&format!("cannot read standard input: {e}")));
+            return Err(usage(
+                &format!("không đọc được dữ liệu vào chuẩn: {}", io_vi(&e)),
+                &format!("cannot read standard input: {e}"),
+            ));
         }
         if bytes.len() as u64 > limit {
-            return Err(usage(&format!(
-                "standard input holds more than {limit} bytes; {what} file may be at most {limit}"
-            )));
+            return Err(usage(
+                &format!("dữ liệu vào chuẩn dài hơn {limit} byte; tệp này tối đa {limit} byte"),
+                &format!("standard input holds more than {limit} bytes; {what} file may be at most {limit}"),
+            ));
         }
-        return String::from_utf8(bytes)
-            .map(|t| ("<stdin>".to_owned(), t))
-            .map_err(|_| usage("standard input is not UTF-8 text"));
+        return String::from_utf8(bytes).map(|t| ("<stdin>".to_owned(), t)).map_err(|_| {
+            usage(
+                "dữ liệu vào chuẩn không phải văn bản UTF-8 (hãy lưu tệp với bảng mã UTF-8)",
+                "standard input is not UTF-8 text",
+            )
+        });
     }
     radfee::application::read_text_file(Path::new(path), limit, what)
         .map(|t| (path.to_owned(), t))
@@ -212,15 +366,19 @@ pub(crate) fn open_stream(path: &str) -> Result<Box<dyn std::io::Read + Send>, E
     if path == "-" {
         return Ok(Box::new(std::io::stdin()));
     }
-    let meta = std::fs::metadata(path).map_err(|e| usage(&format!("cannot read {path}: {e}")))?;
+    let unreadable = |e: std::io::Error| {
+        usage(&format!("không đọc được {path}: {}", io_vi(&e)), &format!("cannot read {path}: {e}"))
+    };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
     if !meta.is_file() {
-        return Err(usage(&format!(
-            "{path} is not a regular file; give a file, or - and pipe the data to standard input"
-        )));
+        return Err(usage(
+            &format!(
+                "{path} không phải là một tệp thông thường; hãy chỉ ra một tệp, hoặc ghi - và chuyển dữ liệu vào chuẩn"
+            ),
+            &format!("{path} is not a regular file; give a file, or - and pipe the data to standard input"),
+        ));
     }
-    std::fs::File::open(path)
-        .map(|f| Box::new(f) as Box<dyn std::io::Read + Send>)
-        .map_err(|e| usage(&format!("cannot read {path}: {e}")))
+    std::fs::File::open(path).map(|f| Box::new(f) as Box<dyn std::io::Read + Send>).map_err(unreadable)
 }
 
 /// Where a path would be: its folder made canonical, then its name (the file need not exist).
@@ -243,24 +401,34 @@ pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
     matches!((resolve(a), resolve(b)), (Some(x), Some(y)) if x == y)
 }
 
-/// Refuses outputs that would overwrite an input or each other. `inputs` and `outputs` are
-/// (flag, path) pairs for messages.
-pub(crate) fn check_outputs(inputs: &[(&str, &Path)], outputs: &[(&str, &Path)]) -> Result<(), ExitCode> {
+/// An input a tool reads, for [`check_outputs`]: what it is in Vietnamese and in English
+/// (for messages), and its path.
+pub(crate) type Input<'a> = (&'a str, &'a str, &'a Path);
+
+/// Refuses outputs that would overwrite an input or each other. `outputs` are (flag, path)
+/// pairs.
+pub(crate) fn check_outputs(inputs: &[Input<'_>], outputs: &[(&str, &Path)]) -> Result<(), ExitCode> {
     for (i, (flag, out)) in outputs.iter().enumerate() {
-        for (what, input) in inputs {
+        for (what_vi, what_en, input) in inputs {
             if same_file(out, input) {
-                return Err(usage(&format!(
-                    "{flag} {} is the {what}: writing it would destroy the input; choose another file",
-                    out.display()
-                )));
+                let shown = out.display();
+                return Err(usage(
+                    &format!(
+                        "{flag} {shown} chính là {what_vi}: ghi vào đó sẽ xóa mất dữ liệu đầu vào; hãy chọn tệp khác"
+                    ),
+                    &format!(
+                        "{flag} {shown} is the {what_en}: writing it would destroy the input; choose another file"
+                    ),
+                ));
             }
         }
         for (other_flag, other) in &outputs[..i] {
             if same_file(out, other) {
-                return Err(usage(&format!(
-                    "{flag} and {other_flag} name the same file ({}); give each its own",
-                    out.display()
-                )));
+                let shown = out.display();
+                return Err(usage(
+                    &format!("{flag} và {other_flag} cùng chỉ một tệp ({shown}); hãy cho mỗi tùy chọn một tệp riêng"),
+                    &format!("{flag} and {other_flag} name the same file ({shown}); give each its own"),
+                ));
             }
         }
         target(flag, out)?;
@@ -280,20 +448,29 @@ enum Target {
 /// character device; a folder, a FIFO, a socket or a link to nothing is refused.
 fn target(flag: &str, path: &Path) -> Result<Target, ExitCode> {
     use std::os::unix::fs::FileTypeExt as _;
-    let refuse = |what: &str| usage(&format!("{flag} {}: {what}; give the path of a file", path.display()));
+    let shown = path.display();
+    let refuse = |vi: &str, en: &str| {
+        usage(
+            &format!("{flag} {shown}: {vi}; hãy chỉ ra đường dẫn của một tệp"),
+            &format!("{flag} {shown}: {en}; give the path of a file"),
+        )
+    };
     match std::fs::symlink_metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Target::File(path.to_owned())),
-        Err(e) => Err(refuse(&e.to_string())),
+        Err(e) => Err(refuse(&io_vi(&e), &e.to_string())),
         Ok(m) if m.file_type().is_symlink() => match path.canonicalize() {
             // A link to nothing is refused: it is more often a mistake than a wish to create
             // the file it names (docs/batch.md).
-            Err(_) => Err(refuse("it is a link to nothing")),
+            Err(_) => Err(refuse("đây là một liên kết không trỏ tới tệp nào", "it is a link to nothing")),
             Ok(real) => target(flag, &real),
         },
         Ok(m) if m.is_file() => Ok(Target::File(path.to_owned())),
         Ok(m) if m.file_type().is_char_device() => Ok(Target::Device(path.to_owned())),
-        Ok(m) if m.is_dir() => Err(refuse("it is a folder")),
-        Ok(_) => Err(refuse("it is not a regular file (a pipe, a socket or a block device)")),
+        Ok(m) if m.is_dir() => Err(refuse("đây là một thư mục", "it is a folder")),
+        Ok(_) => Err(refuse(
+            "đây không phải là tệp thông thường (một đường ống, một socket hay một thiết bị khối)",
+            "it is not a regular file (a pipe, a socket or a block device)",
+        )),
     }
 }
 
@@ -309,8 +486,12 @@ pub(crate) fn write_files(outputs: Vec<Output<'_>>) -> Result<(), ExitCode> {
     let mut staged: Vec<(tempfile::NamedTempFile, PathBuf, &Path)> = Vec::new();
     let mut devices = Vec::new();
     for (flag, path, write) in outputs {
-        let fail =
-            |e: std::io::Error| usage(&format!("cannot write {}: {e} (no output file was changed)", path.display()));
+        let fail = |e: std::io::Error| {
+            usage(
+                &format!("không ghi được {}: {} (chưa tệp kết quả nào bị thay đổi)", path.display(), io_vi(&e)),
+                &format!("cannot write {}: {e} (no output file was changed)", path.display()),
+            )
+        };
         match target(flag, path)? {
             Target::Device(dev) => devices.push((dev, path, write)),
             Target::File(real) => {
@@ -338,14 +519,24 @@ pub(crate) fn write_files(outputs: Vec<Output<'_>>) -> Result<(), ExitCode> {
         }
     }
     for (dev, path, write) in devices {
-        let fail = |e: std::io::Error| usage(&format!("cannot write {}: {e}", path.display()));
+        let fail = |e: std::io::Error| {
+            usage(
+                &format!("không ghi được {}: {}", path.display(), io_vi(&e)),
+                &format!("cannot write {}: {e}", path.display()),
+            )
+        };
         let file = std::fs::OpenOptions::new().write(true).open(&dev).map_err(fail)?;
         let mut w = std::io::BufWriter::new(file);
         write(&mut w).map_err(fail)?;
         w.flush().map_err(fail)?;
     }
     for (tmp, real, path) in staged {
-        tmp.persist(&real).map_err(|e| usage(&format!("cannot write {}: {}", path.display(), e.error)))?;
+        tmp.persist(&real).map_err(|e| {
+            usage(
+                &format!("không ghi được {}: {}", path.display(), io_vi(&e.error)),
+                &format!("cannot write {}: {}", path.display(), e.error),
+            )
+        })?;
     }
     Ok(())
 }

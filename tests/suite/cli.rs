@@ -146,12 +146,16 @@ fn tool(name: &str, args: &[&str]) -> Output {
 
 #[test]
 fn check_schedules_reports_clean_and_broken_folders() {
-    let o = tool("check-schedules", &[]);
+    let o = tool("check-schedules", &["--lang", "en"]);
     assert_eq!(o.status.code(), Some(0));
     crate::snapshot(&root().join("tests/golden/check-schedules-shipped.txt"), &stdout(&o));
+    // The same report in Vietnamese, the default (reviewed wording).
+    let o = tool("check-schedules", &[]);
+    assert_eq!(o.status.code(), Some(0));
+    crate::snapshot(&root().join("tests/golden/check-schedules-shipped-vi.txt"), &stdout(&o));
     for case in ["extends-loop", "negative-amount", "unknown-key", "window-outside-version"] {
         let dir = format!("tests/fixtures/bad-schedules/{case}");
-        let o = tool("check-schedules", &[&dir]);
+        let o = tool("check-schedules", &[&dir, "--lang", "en"]);
         assert_eq!(o.status.code(), Some(2), "{case}");
         let out = stdout(&o);
         assert!(out.starts_with(&format!("{dir}/")), "{case}: findings start with file:line:column: {out}");
@@ -179,12 +183,13 @@ fn diff_schedules_names_each_change_and_its_effect() {
             ],
         ),
     ];
+    let en = |args: &[&'static str]| [args, &["--lang", "en"]].concat();
     for (name, args) in cases {
-        let o = tool("diff-schedules", args);
+        let o = tool("diff-schedules", &en(args));
         assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
         crate::snapshot(&root().join(format!("tests/golden/diff-{name}.txt")), &stdout(&o));
     }
-    let out = stdout(&tool("diff-schedules", cases[1].1));
+    let out = stdout(&tool("diff-schedules", &en(cases[1].1)));
     // The edited folder is the shipped national schedule plus one new file: every other file is
     // the shipped one, so the diff shows only the edit.
     for entry in std::fs::read_dir(root().join("tests/fixtures/good/edited/national")).unwrap() {
@@ -216,7 +221,7 @@ fn diff_schedules_names_each_change_and_its_effect() {
         assert!(out.contains(needle), "missing `{needle}` in:\n{out}");
     }
     // Two versions of one folder: each side on its own first day.
-    let out = stdout(&tool("diff-schedules", cases[0].1));
+    let out = stdout(&tool("diff-schedules", &en(cases[0].1)));
     for needle in [
         "each as received on 2017-01-01 under vn-287-2016 and on 2023-12-01 under vn-287-2016-a63-2023:",
         // Renewal online: 12,000,000 × 0.75 = 9,000,000 in 2017; × 0.9 online from 2023-12-01.
@@ -225,8 +230,11 @@ fn diff_schedules_names_each_change_and_its_effect() {
         assert!(out.contains(needle), "missing `{needle}` in:\n{out}");
     }
     // The samples are found wherever the tool is run from.
-    let elsewhere =
-        Command::new(tool_path("diff-schedules")).args(cases[0].1).current_dir(std::env::temp_dir()).output().unwrap();
+    let elsewhere = Command::new(tool_path("diff-schedules"))
+        .args(en(cases[0].1))
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
     assert_eq!(elsewhere.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&elsewhere.stdout).contains("Effect on 4 application(s) (the crate's samples)"));
     assert_eq!(tool("diff-schedules", &["--from", "nope", "--to", "vn-287-2016"]).status.code(), Some(2));

@@ -394,7 +394,7 @@ fn the_registry_example_lists_renewals_with_totals() {
     let exe = std::env::current_exe().unwrap();
     let bin = exe.parent().and_then(|d| d.parent()).unwrap().join("examples").join("registry");
     let o = std::process::Command::new(bin)
-        .args(["examples/registry/sample.toml", "--today", "2026-11-22"])
+        .args(["examples/registry/sample.toml", "--today", "2026-11-22", "--lang", "en"])
         .current_dir(root())
         .output()
         .unwrap();

@@ -28,6 +28,14 @@ fn printing() -> Vec<(&'static str, Vec<&'static str>)> {
     ]
 }
 
+/// [`run`] with `--lang en`: for the tests that read the English text of a message (the
+/// Vietnamese of the same messages is checked beside them and in officer.rs).
+fn run_en(name: &str, args: &[&str], stdout: Stdio) -> Output {
+    let mut args = args.to_vec();
+    args.extend(["--lang", "en"]);
+    run(name, &args, stdout)
+}
+
 pub(crate) fn run(name: &str, args: &[&str], stdout: Stdio) -> Output {
     Command::new(tool(name))
         .args(args)
@@ -63,10 +71,19 @@ fn a_full_disk_is_reported_with_exit_code_2() {
     }
     for (name, args) in printing() {
         let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
-        let o = run(name, &args, Stdio::from(full));
+        let o = run_en(name, &args, Stdio::from(full));
         assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
         assert!(
             stderr(&o).contains("cannot write to standard output: No space left on device"),
+            "{name}: {}",
+            stderr(&o)
+        );
+        // And in Vietnamese, the default: what happened in plain words, the system's number.
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let o = run(name, &args, Stdio::from(full));
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("lỗi: không ghi được ra đầu ra chuẩn: ổ đĩa đã đầy (mã lỗi hệ thống 28)"),
             "{name}: {}",
             stderr(&o)
         );
@@ -110,7 +127,7 @@ fn outputs_never_destroy_an_input_or_each_other() {
     for (flags, needle) in cases {
         let mut args: Vec<&str> = vec![input.to_str().unwrap()];
         args.extend(flags.iter().map(|p| p.to_str().unwrap()));
-        let o = run("batch", &args, Stdio::piped());
+        let o = run_en("batch", &args, Stdio::piped());
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
         assert_eq!(std::fs::read(&input).unwrap(), before, "{args:?}: the input is untouched");
@@ -118,7 +135,7 @@ fn outputs_never_destroy_an_input_or_each_other() {
     }
     // A good run writes both files whole, and leaves no temporary file behind.
     let detail = dir.path().join("d.csv");
-    let o = run(
+    let o = run_en(
         "batch",
         &[input.to_str().unwrap(), "--out", other.to_str().unwrap(), "--detail", detail.to_str().unwrap()],
         Stdio::piped(),
@@ -144,17 +161,17 @@ fn outputs_that_are_devices_pipes_or_links_are_never_replaced() {
         if !Path::new(dev).exists() {
             continue;
         }
-        let o = run("batch", &[&arg(&input), "--out", dev], Stdio::piped());
+        let o = run_en("batch", &[&arg(&input), "--out", dev], Stdio::piped());
         assert_eq!(o.status.code(), Some(code), "{dev}: {}", stderr(&o));
         assert!(std::fs::metadata(dev).unwrap().file_type().is_char_device(), "{dev} is still a device");
     }
     // A FIFO as output, or as input with an output: refused at once, never waited on.
     let fifo = dir.path().join("ff");
     if Command::new("mkfifo").arg(&fifo).status().map(|s| s.success()).unwrap_or(false) {
-        let o = run("batch", &[&arg(&input), "--out", &arg(&fifo)], Stdio::piped());
+        let o = run_en("batch", &[&arg(&input), "--out", &arg(&fifo)], Stdio::piped());
         assert_eq!(o.status.code(), Some(2));
         assert!(stderr(&o).contains("it is not a regular file"), "{}", stderr(&o));
-        let o = run("batch", &[&arg(&fifo), "--out", &arg(&dir.path().join("o.csv"))], Stdio::piped());
+        let o = run_en("batch", &[&arg(&fifo), "--out", &arg(&dir.path().join("o.csv"))], Stdio::piped());
         assert_eq!(o.status.code(), Some(2));
     }
     // A link to a file is followed (the link stays); a link to nothing (no file there yet, or
@@ -162,18 +179,18 @@ fn outputs_that_are_devices_pipes_or_links_are_never_replaced() {
     let target = dir.path().join("target.csv");
     let link = dir.path().join("link-out.csv");
     std::os::unix::fs::symlink(&target, &link).unwrap();
-    let o = run("batch", &[&arg(&input), "--out", &arg(&link)], Stdio::piped());
+    let o = run_en("batch", &[&arg(&input), "--out", &arg(&link)], Stdio::piped());
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("a link to nothing"), "{}", stderr(&o));
     assert!(!target.exists(), "nothing was created through the link");
     std::fs::write(&target, "old").unwrap();
-    let o = run("batch", &[&arg(&input), "--out", &arg(&link)], Stdio::piped());
+    let o = run_en("batch", &[&arg(&input), "--out", &arg(&link)], Stdio::piped());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
     assert!(std::fs::read_to_string(&target).unwrap().starts_with("application_id,total"));
     let nowhere = dir.path().join("nowhere.csv");
     std::os::unix::fs::symlink("/nonexistent/folder/x.csv", &nowhere).unwrap();
-    let o = run("batch", &[&arg(&input), "--out", &arg(&nowhere)], Stdio::piped());
+    let o = run_en("batch", &[&arg(&input), "--out", &arg(&nowhere)], Stdio::piped());
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("a link to nothing"), "{}", stderr(&o));
 }
@@ -206,7 +223,7 @@ fn inputs_that_are_not_regular_files_or_too_large_are_refused_at_once() {
     for (name, args, needle) in cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let started = std::time::Instant::now();
-        let o = run(name, &args, Stdio::piped());
+        let o = run_en(name, &args, Stdio::piped());
         assert_eq!(o.status.code(), Some(2), "{name} {args:?}: {}", stderr(&o));
         assert!(stderr(&o).contains(needle), "{name} {args:?}: {}", stderr(&o));
         assert!(started.elapsed().as_secs() < 30, "{name} {args:?} returns at once");
@@ -215,7 +232,7 @@ fn inputs_that_are_not_regular_files_or_too_large_are_refused_at_once() {
     let schedules = dir.path().join("schedules");
     std::fs::create_dir(&schedules).unwrap();
     std::os::unix::fs::symlink(&big, schedules.join("x.toml")).unwrap();
-    let o = run("check-schedules", &[schedules.to_str().unwrap()], Stdio::piped());
+    let o = run_en("check-schedules", &[schedules.to_str().unwrap()], Stdio::piped());
     assert_eq!(o.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&o.stdout).contains("the file is 2147483648 bytes; a schedule file may be at most")
@@ -286,8 +303,53 @@ fn an_output_over_the_file_on_standard_input_is_refused() {
             .output()
             .unwrap();
         assert_eq!(o.status.code(), Some(2), "{flag}: {}", stderr(&o));
-        assert!(stderr(&o).contains("standard input"), "{flag}: {}", stderr(&o));
+        assert!(stderr(&o).contains("chính là dữ liệu vào chuẩn"), "{flag}: {}", stderr(&o));
         assert_eq!(std::fs::read(&input).unwrap(), before, "{flag}: the input is unchanged");
     }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn help_and_argument_mistakes_are_in_vietnamese_by_default() {
+    let english = ["Usage:", "Options:", "Arguments:", "Print help", "Print version", "Possible values", "[default:"];
+    for (name, _) in printing() {
+        let o = run(name, &["--help"], Stdio::piped());
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        let help = String::from_utf8_lossy(&o.stdout).into_owned();
+        assert!(help.contains("Cách dùng:") && help.contains("Tùy chọn:"), "{name}:\n{help}");
+        for word in english {
+            assert!(!help.contains(word), "{name}: `{word}` in the Vietnamese help:\n{help}");
+        }
+        // Every flag is described in Vietnamese: the description of each option carries a
+        // Vietnamese letter (the tool forgot no argument).
+        let flags: Vec<&str> = help.lines().filter(|l| l.trim_start().starts_with('-')).collect();
+        assert!(!flags.is_empty(), "{name}");
+        for line in flags {
+            let vietnamese =
+                line.chars().any(|c| "ạảãàáâậầấẩẫăắằặẳẵđêệếềểễôộồốổỗơợờớởỡưựừứửữíìịỉĩýỳỵỷỹúùụủũóòọỏõéèẹẻẽ".contains(c));
+            assert!(vietnamese, "{name}: an option without Vietnamese help: {line}");
+        }
+        // English on request, and both.
+        let o = run(name, &["--help", "--lang", "en"], Stdio::piped());
+        assert!(String::from_utf8_lossy(&o.stdout).contains("Usage:"), "{name}");
+        let o = run(name, &["--lang=both", "--help"], Stdio::piped());
+        let both = String::from_utf8_lossy(&o.stdout).into_owned();
+        assert!(both.contains("Cách dùng:") && both.contains("Print help"), "{name}:\n{both}");
+        // A mistyped flag, explained in Vietnamese with the close one.
+        let o = run(name, &["--lagn", "en"], Stdio::piped());
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        let err = stderr(&o);
+        assert!(err.starts_with("lỗi: không có tùy chọn hay tham số `--lagn`"), "{name}: {err}");
+        assert!(err.contains("có phải ý bạn là `--lang`?"), "{name}: {err}");
+    }
+    // A value outside the list names the values allowed.
+    let o = run("calculator", &["--format", "pdf"], Stdio::piped());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(
+            "lỗi: giá trị `pdf` không hợp lệ cho --format <FORMAT>; các giá trị hợp lệ: `text`, `json`, `html`"
+        ),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -89,7 +89,7 @@ fn schedule_files_priced_wrong_before_are_refused_with_their_place() {
         let body = base.replacen(from, to, 1);
         assert_ne!(body, base, "{from}");
         std::fs::write(dir.path().join("schedule.toml"), &body).unwrap();
-        let o = run("check-schedules", &[dir.path().to_str().unwrap()]);
+        let o = run("check-schedules", &[dir.path().to_str().unwrap(), "--lang", "en"]);
         let t = text(&o).replace(&format!("{}/", dir.path().display()), "");
         assert_eq!(o.status.code(), Some(2), "{to}\n{t}");
         assert!(t.contains(expected), "{to}: expected {expected}\n  got {t}");
@@ -98,7 +98,7 @@ fn schedule_files_priced_wrong_before_are_refused_with_their_place() {
     // An index value in the indexed-units structure.
     let s7 = std::fs::read_to_string(root().join("tests/fixtures/structures/7-indexed-units/schedule.toml")).unwrap();
     std::fs::write(dir.path().join("schedule.toml"), s7.replacen("value = 110000", "value = \"110.000\"", 1)).unwrap();
-    let o = run("check-schedules", &[dir.path().to_str().unwrap()]);
+    let o = run("check-schedules", &[dir.path().to_str().unwrap(), "--lang", "en"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("`110.000` is ambiguous"), "{}", text(&o));
 }
@@ -164,9 +164,16 @@ fn a_tool_that_cannot_find_its_input_says_so_plainly() {
     for (name, args) in
         [("calculator", vec!["nothing.toml"]), ("classify", vec!["nothing.toml"]), ("batch", vec!["nothing.csv"])]
     {
-        let o = run(name, &args);
+        let mut en = args.clone();
+        en.extend(["--lang", "en"]);
+        let o = run(name, &en);
         assert_eq!(o.status.code(), Some(2));
         assert!(text(&o).contains("No such file"), "{name}: {}", text(&o));
+        let o = run(name, &args);
+        assert_eq!(o.status.code(), Some(2));
+        if name == "batch" {
+            assert!(text(&o).contains("không tìm thấy"), "{name}: {}", text(&o));
+        }
     }
 }
 
