@@ -186,7 +186,7 @@ fn run(args: &Args) -> Result<String, Refusal> {
         );
     }
     for d in &differences {
-        let _ = writeln!(o, "  {d}");
+        let _ = writeln!(o, "  {}", d.display_in(common::lang()));
     }
     if let (true, Some(day)) = (whole, date) {
         whole_law(&mut o, old_s, new_s, day);
@@ -282,11 +282,9 @@ fn whole_law(o: &mut String, old: &Law, new: &Law, day: Date) {
         if a.deviation().is_none() && b.deviation().is_none() {
             continue;
         }
-        let local: Vec<String> = diff(a, b)
-            .iter()
-            .map(ToString::to_string)
-            .filter(|d| !diff(old_n, new_n).iter().any(|n| n.to_string() == *d))
-            .collect();
+        let national = diff(old_n, new_n);
+        let local: Vec<String> =
+            diff(a, b).iter().filter(|d| !national.contains(d)).map(|d| d.display_in(common::lang())).collect();
         for d in local {
             let name = &p.name().vi;
             let _ = writeln!(

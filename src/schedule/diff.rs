@@ -6,9 +6,10 @@ use std::fmt;
 use rust_decimal::Decimal;
 
 use super::version::{Adjustment, Charge, Version};
+use crate::date::Date;
+use crate::error::Lang;
 use crate::money::Money;
-use crate::vocab::DeviceClass;
-use crate::vocab::Procedure;
+use crate::vocab::{DeviceClass, Procedure, Text};
 
 /// One difference between two versions, in words a policy officer reads.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,38 +65,39 @@ pub enum Difference {
     AdjustmentChanged {
         /// Adjustment id.
         id: String,
-        /// A description of the change.
-        what: String,
+        /// A description of the change, in both languages.
+        what: Text,
     },
     /// A licence charge added, removed or changed.
     ChargeChanged {
         /// Charge id.
         id: String,
-        /// A description of the change.
-        what: String,
+        /// A description of the change, in both languages.
+        what: Text,
     },
     /// A row's tier table, tail, indexed unit, assumption, name, unit or legal reference
     /// changed (`what` says which, old → new).
     RowChanged {
         /// Row id.
         id: String,
-        /// What changed.
-        what: String,
+        /// What changed, in both languages.
+        what: Text,
     },
     /// Something else that reaches the quote changed: a note, a warning, a whole-class
     /// exemption, an indexed unit's values, the aggregation or the default kind of facility.
     OtherChanged {
-        /// What it is (e.g. `warning reported-74-2026`, `note`, `exemption electron_microscope`).
-        item: String,
-        /// What changed.
-        what: String,
+        /// What it is (e.g. `warning reported-74-2026`, `note`, `exemption electron_microscope`),
+        /// in both languages.
+        item: Text,
+        /// What changed, in both languages.
+        what: Text,
     },
     /// The rounding rule changed.
     RoundingChanged {
-        /// Old rule, in words.
-        old: String,
-        /// New rule, in words.
-        new: String,
+        /// Old rule, in words of both languages.
+        old: Text,
+        /// New rule, in words of both languages.
+        new: Text,
     },
 }
 
@@ -103,69 +105,160 @@ fn money(d: Decimal) -> String {
     Money::new(d).to_string()
 }
 
-impl fmt::Display for Difference {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let factor =
-            |x: &Option<Decimal>| x.map_or_else(|| "none".to_owned(), |d| crate::money::canonical(d).to_string());
+impl Difference {
+    /// The difference in words of `lang` (Vietnamese, English, or Vietnamese then English on
+    /// the next line), as diff-schedules prints it.
+    pub fn display_in(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Vi => self.words(&VI),
+            Lang::En => self.words(&EN),
+            Lang::Both => format!("{}\n    [en] {}", self.words(&VI), self.words(&EN)),
+        }
+    }
+
+    fn words(&self, w: &Words) -> String {
+        let factor = |x: &Option<Decimal>| {
+            x.map_or_else(|| w.t("none", "không có").to_owned(), |d| w.number(crate::money::canonical(d)))
+        };
+        let class = |c: &DeviceClass| if w.vi { format!("`{c}` ({})", c.name_vi()) } else { c.to_string() };
+        let t = |x: &Text| w.text(x).to_owned();
         match self {
-            Difference::RowAdded { id, amount } => write!(f, "row {id} added: {}", money(*amount)),
-            Difference::RowRemoved { id } => write!(f, "row {id} removed"),
-            Difference::RowRepriced { id, old, new } => {
-                write!(f, "row {id} re-priced: {} → {}", money(*old), money(*new))
+            Difference::RowAdded { id, amount } => {
+                format!("{} {id} {}: {}", w.t("row", "dòng"), w.t("added", "được thêm"), money(*amount))
             }
-            Difference::ClassRemapped { class, old, new } => match (old, new) {
-                (Some(o), Some(n)) => write!(f, "class {class} moved from row {o} to row {n}"),
-                (None, Some(n)) => write!(f, "class {class} now priced by row {n}"),
-                (Some(o), None) => write!(f, "class {class} no longer priced (was row {o})"),
-                (None, None) => write!(f, "class {class} unchanged"),
-            },
-            Difference::AnalogyChanged { class, by_analogy } => {
-                write!(f, "class {class} {} priced by analogy", if *by_analogy { "is now" } else { "is no longer" })
+            Difference::RowRemoved { id } => format!("{} {id} {}", w.t("row", "dòng"), w.t("removed", "bị bỏ")),
+            Difference::RowRepriced { id, old, new } => {
+                let (o, n) = (money(*old), money(*new));
+                if w.vi {
+                    format!("dòng {id} đổi mức thu: {o} → {n}")
+                } else {
+                    format!("row {id} re-priced: {o} → {n}")
+                }
+            }
+            Difference::ClassRemapped { class: c, old, new } => {
+                let c = class(c);
+                match (old, new, w.vi) {
+                    (Some(o), Some(n), false) => format!("class {c} moved from row {o} to row {n}"),
+                    (Some(o), Some(n), true) => format!("loại {c} chuyển từ dòng {o} sang dòng {n}"),
+                    (None, Some(n), false) => format!("class {c} now priced by row {n}"),
+                    (None, Some(n), true) => format!("loại {c} nay thu phí theo dòng {n}"),
+                    (Some(o), None, false) => format!("class {c} no longer priced (was row {o})"),
+                    (Some(o), None, true) => format!("loại {c} không còn dòng mức thu (trước là dòng {o})"),
+                    (None, None, false) => format!("class {c} unchanged"),
+                    (None, None, true) => format!("loại {c} không đổi"),
+                }
+            }
+            Difference::AnalogyChanged { class: c, by_analogy } => {
+                let c = class(c);
+                match (w.vi, by_analogy) {
+                    (false, true) => format!("class {c} is now priced by analogy"),
+                    (false, false) => format!("class {c} is no longer priced by analogy"),
+                    (true, true) => format!("loại {c} nay thu phí theo mức tương tự"),
+                    (true, false) => format!("loại {c} không còn thu phí theo mức tương tự"),
+                }
             }
             Difference::FactorChanged { procedure, old, new } => {
-                write!(f, "procedure {} factor: {} → {}", procedure.key(), factor(old), factor(new))
+                let p = w.procedure(*procedure);
+                if w.vi {
+                    format!("hệ số của thủ tục {p}: {} → {}", factor(old), factor(new))
+                } else {
+                    format!("procedure {p} factor: {} → {}", factor(old), factor(new))
+                }
             }
-            Difference::AdjustmentChanged { id, what } => write!(f, "adjustment {id}: {what}"),
-            Difference::ChargeChanged { id, what } => write!(f, "charge {id}: {what}"),
-            Difference::RowChanged { id, what } => write!(f, "row {id}: {what}"),
-            Difference::OtherChanged { item, what } => write!(f, "{item}: {what}"),
-            Difference::RoundingChanged { old, new } => write!(f, "rounding: {old} → {new}"),
+            Difference::AdjustmentChanged { id, what } => {
+                format!("{} {id}: {}", w.t("adjustment", "điều chỉnh"), t(what))
+            }
+            Difference::ChargeChanged { id, what } => format!("{} {id}: {}", w.t("charge", "khoản thu"), t(what)),
+            Difference::RowChanged { id, what } => format!("{} {id}: {}", w.t("row", "dòng"), t(what)),
+            Difference::OtherChanged { item, what } => format!("{}: {}", t(item), t(what)),
+            Difference::RoundingChanged { old, new } => {
+                format!("{}: {} → {}", w.t("rounding", "làm tròn"), t(old), t(new))
+            }
         }
     }
 }
 
-fn describe_adjustment(a: &Adjustment) -> String {
-    let mut parts = vec![a.kind.key().to_owned()];
+impl fmt::Display for Difference {
+    /// The difference in English (see [`Difference::display_in`]).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.words(&EN))
+    }
+}
+
+/// The words of a diff in one language: English, or Vietnamese (the law's terms, dates day
+/// first, the Vietnamese text of bilingual fields).
+struct Words {
+    vi: bool,
+}
+
+/// English words.
+const EN: Words = Words { vi: false };
+/// Vietnamese words.
+const VI: Words = Words { vi: true };
+
+impl Words {
+    /// `en` or `vi`.
+    fn t<'a>(&self, en: &'a str, vi: &'a str) -> &'a str {
+        if self.vi { vi } else { en }
+    }
+
+    /// The text of a bilingual field in this language.
+    fn text<'a>(&self, x: &'a Text) -> &'a str {
+        if self.vi { &x.vi } else { &x.en }
+    }
+
+    fn date(&self, d: Date) -> String {
+        if self.vi { d.day_first() } else { d.to_string() }
+    }
+
+    /// A factor or a step: `0.75` in English, `0,75` in Vietnamese.
+    fn number(&self, d: Decimal) -> String {
+        if self.vi { d.to_string().replace('.', ",") } else { d.to_string() }
+    }
+
+    fn procedure(&self, p: Procedure) -> String {
+        if self.vi { p.names().0.to_lowercase() } else { p.key().to_owned() }
+    }
+
+    fn procedures(&self, list: &[Procedure]) -> String {
+        list.iter().map(|p| self.procedure(*p)).collect::<Vec<_>>().join("/")
+    }
+
+    /// Both languages of a description.
+    fn both(describe: impl Fn(&Words) -> String) -> Text {
+        Text { en: describe(&EN), vi: describe(&VI) }
+    }
+}
+
+fn describe_adjustment(a: &Adjustment, w: &Words) -> String {
+    let mut parts = vec![if w.vi { format!("`{}`", a.kind.key()) } else { a.kind.key().to_owned() }];
     if let Some(x) = a.factor {
-        parts.push(format!("factor {}", crate::money::canonical(x)));
+        parts.push(format!("{} {}", w.t("factor", "hệ số"), w.number(crate::money::canonical(x))));
     }
     if let Some(x) = a.amount {
-        parts.push(format!("amount {}", money(x)));
+        parts.push(format!("{} {}", w.t("amount", "số tiền"), money(x)));
     }
     if let Some(c) = a.channel {
-        parts.push(format!("channel {}", c.key()));
+        let channel = if w.vi { c.names().0.to_lowercase() } else { c.key().to_owned() };
+        parts.push(format!("{} {channel}", w.t("channel", "hình thức nộp")));
     }
     if let Some(p) = &a.procedures {
-        parts.push(format!("procedures {}", p.iter().map(|p| p.key()).collect::<Vec<_>>().join("/")));
+        parts.push(format!("{} {}", w.t("procedures", "thủ tục"), w.procedures(p)));
     }
-    match (a.from, a.until) {
-        (None, None) => {}
-        (f, u) => parts.push(format!(
-            "window {} to {}",
-            f.map_or_else(|| "…".to_owned(), |d| d.to_string()),
-            u.map_or_else(|| "…".to_owned(), |d| d.to_string())
-        )),
+    if a.from.is_some() || a.until.is_some() {
+        parts.push(format!("{} {}", w.t("window", "thời gian áp dụng"), window(a.from, a.until, w)));
     }
     if let Some(k) = &a.facility_kinds {
-        parts.push(format!("facility kinds {}", k.iter().map(|k| k.key()).collect::<Vec<_>>().join("/")));
+        let kinds = k.iter().map(|k| k.key()).collect::<Vec<_>>().join("/");
+        parts.push(format!("{} {kinds}", w.t("facility kinds", "loại cơ sở")));
     }
-    if let Some(w) = &a.when {
-        parts.push(format!("when {w}"));
+    if let Some(c) = &a.when {
+        parts.push(format!("{} {c}", w.t("when", "điều kiện")));
     }
-    parts.push(format!("name \"{}\"", a.name.en));
-    parts.push(format!("basis {}", a.basis));
+    parts.push(format!("{} \"{}\"", w.t("name", "tên"), w.text(&a.name)));
+    parts.push(format!("{} {}", w.t("basis", "căn cứ"), a.basis));
     if let Some(x) = &a.assumption {
-        parts.push(format!("assumption \"{}\"", x.en));
+        parts.push(format!("{} \"{}\"", w.t("assumption", "giả định"), w.text(x)));
     }
     if let Some(bands) = &a.bands {
         let b: Vec<String> = bands
@@ -174,77 +267,91 @@ fn describe_adjustment(a: &Adjustment) -> String {
                 format!(
                     "{from}–{}: {}",
                     to.map_or_else(|| "…".to_owned(), |t| t.to_string()),
-                    crate::money::canonical(*f)
+                    w.number(crate::money::canonical(*f))
                 )
             })
             .collect();
-        parts.push(format!("bands {}", b.join("; ")));
+        parts.push(format!("{} {}", w.t("bands", "bậc"), b.join("; ")));
     }
     parts.join(", ")
 }
 
-fn describe_row_shape(r: &super::version::Row) -> String {
+fn describe_row_shape(r: &super::version::Row, w: &Words) -> String {
     let mut parts = Vec::new();
     if let Some(t) = &r.tiers {
-        parts.push(format!("tiers {}", t.iter().map(|x| money(*x)).collect::<Vec<_>>().join(", ")));
+        let tiers = t.iter().map(|x| money(*x)).collect::<Vec<_>>().join(", ");
+        parts.push(format!("{} {tiers}", w.t("tiers", "các bậc")));
     }
     if let Some(t) = r.tail {
-        parts.push(format!("tail {}", money(t)));
+        parts.push(format!("{} {}", w.t("tail", "mức cho mỗi đơn vị thêm"), money(t)));
     }
     if let Some(i) = &r.indexed {
-        parts.push(format!("in index {i}"));
+        parts.push(format!("{} {i}", w.t("in index", "theo chỉ số")));
     }
     if let Some(a) = &r.assumption {
-        parts.push(format!("assumption \"{}\"", a.en));
+        parts.push(format!("{} \"{}\"", w.t("assumption", "giả định"), w.text(a)));
     }
-    if parts.is_empty() { "plain amount".to_owned() } else { parts.join(", ") }
+    if parts.is_empty() { w.t("plain amount", "một mức thu").to_owned() } else { parts.join(", ") }
 }
 
-fn describe_charge(c: &Charge) -> String {
+fn describe_charge(c: &Charge, w: &Words) -> String {
     let mut s = money(c.amount);
     if let Some(p) = &c.procedures {
-        s.push_str(&format!(" for {}", p.iter().map(|p| p.key()).collect::<Vec<_>>().join("/")));
+        s.push_str(&format!(" {} {}", w.t("for", "cho thủ tục"), w.procedures(p)));
     }
     if c.from.is_some() || c.until.is_some() {
-        s.push_str(&format!(", window {}", window(c.from, c.until)));
+        s.push_str(&format!(", {} {}", w.t("window", "thời gian áp dụng"), window(c.from, c.until, w)));
     }
-    s.push_str(&format!(", name \"{}\", basis {}", c.name.en, c.basis));
+    s.push_str(&format!(", {} \"{}\", {} {}", w.t("name", "tên"), w.text(&c.name), w.t("basis", "căn cứ"), c.basis));
     s
 }
 
-/// A window in words: `2021-05-01 to …`.
-fn window(from: Option<crate::date::Date>, until: Option<crate::date::Date>) -> String {
+/// A window in words: `2021-05-01 to …`, `01/05/2021 đến …`.
+fn window(from: Option<Date>, until: Option<Date>, w: &Words) -> String {
     format!(
-        "{} to {}",
-        from.map_or_else(|| "…".to_owned(), |d| d.to_string()),
-        until.map_or_else(|| "…".to_owned(), |d| d.to_string())
+        "{} {} {}",
+        from.map_or_else(|| "…".to_owned(), |d| w.date(d)),
+        w.t("to", "đến"),
+        until.map_or_else(|| "…".to_owned(), |d| w.date(d))
     )
 }
 
 /// "added (…)", "removed (was …)" or "old → new", or nothing when unchanged.
-fn change_text(old: Option<String>, new: Option<String>) -> Option<String> {
+fn change_text(old: Option<String>, new: Option<String>, w: &Words) -> Option<String> {
     match (old, new) {
-        (None, Some(n)) => Some(format!("added ({n})")),
-        (Some(o), None) => Some(format!("removed (was {o})")),
+        (None, Some(n)) => Some(format!("{} ({n})", w.t("added", "được thêm"))),
+        (Some(o), None) => {
+            Some(if w.vi { format!("bị bỏ (trước là {o})") } else { format!("removed (was {o})") })
+        }
         (Some(o), Some(n)) if o != n => Some(format!("{o} → {n}")),
         _ => None,
     }
 }
 
-/// Items of two lists matched by id, each change described: (id, description), by id.
+/// A change in both languages, when the English says there is one.
+fn change(describe: impl Fn(&Words) -> (Option<String>, Option<String>)) -> Option<Text> {
+    let (o, n) = describe(&EN);
+    let en = change_text(o, n, &EN)?;
+    let (o, n) = describe(&VI);
+    let vi = change_text(o, n, &VI).unwrap_or_else(|| en.clone());
+    Some(Text { en, vi })
+}
+
+/// Items of two lists matched by id, each change described in both languages: (id,
+/// description), by id.
 fn by_id<T>(
     old: &[T],
     new: &[T],
     id: impl Fn(&T) -> &String,
-    describe: impl Fn(&T) -> String,
-) -> Vec<(String, String)> {
+    describe: impl Fn(&T, &Words) -> String,
+) -> Vec<(String, Text)> {
     let mut ids: Vec<&String> = old.iter().chain(new).map(&id).collect();
     ids.sort_unstable();
     ids.dedup();
     ids.into_iter()
         .filter_map(|key| {
-            let find = |list: &[T]| list.iter().find(|x| id(x) == key).map(&describe);
-            change_text(find(old), find(new)).map(|what| (key.clone(), what))
+            let find = |list: &[T], w: &Words| list.iter().find(|x| id(x) == key).map(|x| describe(x, w));
+            change(|w| (find(old, w), find(new, w))).map(|what| (key.clone(), what))
         })
         .collect()
 }
@@ -272,24 +379,26 @@ pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
             out.push(Difference::RowRepriced { id: id.clone(), old: r.amount, new: n.amount });
         }
         if n.tiers != r.tiers || n.tail != r.tail || n.indexed != r.indexed || n.assumption != r.assumption {
-            out.push(Difference::RowChanged {
-                id: id.clone(),
-                what: format!("{} → {}", describe_row_shape(r), describe_row_shape(n)),
-            });
+            let what = Words::both(|w| format!("{} → {}", describe_row_shape(r, w), describe_row_shape(n, w)));
+            out.push(Difference::RowChanged { id: id.clone(), what });
         }
-        let mut words = Vec::new();
-        if n.name != r.name {
-            words.push(format!("name \"{}\" → \"{}\"", r.name.en, n.name.en));
-        }
-        if n.unit != r.unit {
-            words.push(format!("unit {} → {}", r.unit.names().1, n.unit.names().1));
-        }
-        // The basis as a quote prints it (its link and date are not printed).
-        if crate::text::nfc(&n.basis.to_string()) != crate::text::nfc(&r.basis.to_string()) {
-            words.push(format!("basis {} → {}", r.basis, n.basis));
-        }
-        if !words.is_empty() {
-            out.push(Difference::RowChanged { id: id.clone(), what: words.join("; ") });
+        let words = |w: &Words| {
+            let mut words = Vec::new();
+            if n.name != r.name {
+                words.push(format!("{} \"{}\" → \"{}\"", w.t("name", "tên"), w.text(&r.name), w.text(&n.name)));
+            }
+            if n.unit != r.unit {
+                let name = |u: super::kinds::Unit| if w.vi { u.names().0 } else { u.names().1 };
+                words.push(format!("{} {} → {}", w.t("unit", "đơn vị tính"), name(r.unit), name(n.unit)));
+            }
+            // The basis as a quote prints it (its link and date are not printed).
+            if crate::text::nfc(&n.basis.to_string()) != crate::text::nfc(&r.basis.to_string()) {
+                words.push(format!("{} {} → {}", w.t("basis", "căn cứ"), r.basis, n.basis));
+            }
+            words.join("; ")
+        };
+        if !words(&EN).is_empty() {
+            out.push(Difference::RowChanged { id: id.clone(), what: Words::both(words) });
         }
     }
     for (id, r) in &b {
@@ -297,6 +406,7 @@ pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
             out.push(Difference::RowAdded { id: id.clone(), amount: r.amount });
         }
     }
+    let other = |out: &mut Vec<Difference>, item: Text, what: Text| out.push(Difference::OtherChanged { item, what });
     for class in DeviceClass::ALL {
         let (o, n) = (old.row_for(*class), new.row_for(*class));
         let (oid, nid) = (o.map(|(r, _)| r.id.clone()), n.map(|(r, _)| r.id.clone()));
@@ -306,9 +416,13 @@ pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
             if om.by_analogy != nm.by_analogy {
                 out.push(Difference::AnalogyChanged { class: *class, by_analogy: nm.by_analogy });
             }
-            let note = |m: &super::version::ClassMapping| m.note.as_ref().map(|t| format!("\"{}\"", t.en));
-            if let Some(what) = change_text(note(om), note(nm)) {
-                out.push(Difference::OtherChanged { item: format!("class {class} note"), what });
+            let note =
+                |m: &super::version::ClassMapping, w: &Words| m.note.as_ref().map(|t| format!("\"{}\"", w.text(t)));
+            if let Some(what) = change(|w| (note(om, w), note(nm, w))) {
+                let item = Words::both(|w| {
+                    if w.vi { format!("ghi chú của loại `{class}`") } else { format!("class {class} note") }
+                });
+                other(&mut out, item, what);
             }
         }
     }
@@ -317,15 +431,17 @@ pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
         if o != n {
             out.push(Difference::FactorChanged { procedure: p, old: o, new: n });
         }
-        let rest = |v: &Version| {
+        let rest = |v: &Version, w: &Words| {
             v.procedure(p).map(|r| {
-                let assumption =
-                    r.assumption.as_ref().map_or_else(String::new, |a| format!(", assumption \"{}\"", a.en));
-                format!("basis {}{assumption}", r.basis)
+                let assumption = r
+                    .assumption
+                    .as_ref()
+                    .map_or_else(String::new, |a| format!(", {} \"{}\"", w.t("assumption", "giả định"), w.text(a)));
+                format!("{} {}{assumption}", w.t("basis", "căn cứ"), r.basis)
             })
         };
-        if let Some(what) = change_text(rest(old), rest(new)) {
-            out.push(Difference::OtherChanged { item: format!("procedure {}", p.key()), what });
+        if let Some(what) = change(|w| (rest(old, w), rest(new, w))) {
+            other(&mut out, Words::both(|w| format!("{} {}", w.t("procedure", "thủ tục"), w.procedure(p))), what);
         }
     }
     for (id, what) in by_id(old.adjustments(), new.adjustments(), |a| &a.id, describe_adjustment) {
@@ -334,45 +450,54 @@ pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
     for (id, what) in by_id(old.charges(), new.charges(), |c| &c.id, describe_charge) {
         out.push(Difference::ChargeChanged { id, what });
     }
-    let other =
-        |out: &mut Vec<Difference>, item: String, what: String| out.push(Difference::OtherChanged { item, what });
     for (id, what) in by_id(
         old.warnings(),
         new.warnings(),
         |w| &w.id,
-        |w| {
+        |x, w| {
             // The whole text in both languages: a change at the end of a sentence, or in the
             // Vietnamese alone, is a change.
+            let level = match (w.vi, x.level) {
+                (true, super::model::WarningLevel::High) => "mức cao",
+                (true, _) => "lưu ý",
+                (false, level) => level.key(),
+            };
+            let (first, second) = if w.vi { (&x.text.vi, &x.text.en) } else { (&x.text.en, &x.text.vi) };
             format!(
-                "{}, {}, basis {}: \"{}\" / \"{}\"",
-                w.level.key(),
-                window(w.from, w.until),
-                w.basis,
-                w.text.en,
-                w.text.vi
+                "{level}, {}, {} {}: \"{first}\" / \"{second}\"",
+                window(x.from, x.until, w),
+                w.t("basis", "căn cứ"),
+                x.basis
             )
         },
     ) {
-        other(&mut out, format!("warning {id}"), what);
+        other(&mut out, Words::both(|w| format!("{} {id}", w.t("warning", "cảnh báo"))), what);
     }
-    let note = |n: &super::version::Note| {
+    let note = |n: &super::version::Note, w: &Words| {
         let id = n.id.as_ref().map_or_else(String::new, |i| format!("{i}: "));
-        let basis = n.basis.as_ref().map_or_else(String::new, |b| format!(", basis {b}"));
-        let assumption = if n.assumption { ", an assumption" } else { "" };
-        format!("{id}\"{}\" / \"{}\" ({}{basis}{assumption})", n.en, n.vi, window(n.from, n.until))
+        let basis = n.basis.as_ref().map_or_else(String::new, |b| format!(", {} {b}", w.t("basis", "căn cứ")));
+        let assumption = if n.assumption { w.t(", an assumption", ", là giả định") } else { "" };
+        let (first, second) = if w.vi { (&n.vi, &n.en) } else { (&n.en, &n.vi) };
+        format!("{id}\"{first}\" / \"{second}\" ({}{basis}{assumption})", window(n.from, n.until, w))
     };
-    let (old_notes, new_notes): (Vec<String>, Vec<String>) =
-        (old.notes().iter().map(note).collect(), new.notes().iter().map(note).collect());
-    for n in old_notes.iter().filter(|n| !new_notes.contains(n)) {
-        other(&mut out, "note".to_owned(), format!("removed (was {n})"));
+    let notes = |v: &Version, w: &Words| -> Vec<String> { v.notes().iter().map(|n| note(n, w)).collect() };
+    let (old_notes, new_notes) = (notes(old, &EN), notes(new, &EN));
+    let note_item = || Words::both(|w| w.t("note", "ghi chú").to_owned());
+    for (i, n) in old_notes.iter().enumerate().filter(|(_, n)| !new_notes.contains(n)) {
+        let what =
+            Text { en: format!("removed (was {n})"), vi: format!("bị bỏ (trước là {})", notes(old, &VI)[i]) };
+        other(&mut out, note_item(), what);
     }
-    for n in new_notes.iter().filter(|n| !old_notes.contains(n)) {
-        other(&mut out, "note".to_owned(), format!("added ({n})"));
+    for (i, n) in new_notes.iter().enumerate().filter(|(_, n)| !old_notes.contains(n)) {
+        let what = Text { en: format!("added ({n})"), vi: format!("được thêm ({})", notes(new, &VI)[i]) };
+        other(&mut out, note_item(), what);
     }
     for class in DeviceClass::ALL {
-        let describe = |v: &Version| v.exemption(*class).map(|e| format!("exempt: \"{}\" ({})", e.note.en, e.basis));
-        if let Some(what) = change_text(describe(old), describe(new)) {
-            other(&mut out, format!("exemption {class}"), what);
+        let describe = |v: &Version, w: &Words| {
+            v.exemption(*class).map(|e| format!("{}: \"{}\" ({})", w.t("exempt", "miễn phí"), w.text(&e.note), e.basis))
+        };
+        if let Some(what) = change(|w| (describe(old, w), describe(new, w))) {
+            other(&mut out, Words::both(|w| format!("{} {class}", w.t("exemption", "miễn phí cho loại"))), what);
         }
     }
     let index_ids = |v: &Version| -> Vec<String> { v.indexes().iter().map(|i| i.id.clone()).collect() };
@@ -381,42 +506,60 @@ pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
     ids.sort_unstable();
     ids.dedup();
     for id in ids {
-        let describe = |v: &Version| {
-            v.index(&id)
-                .map(|i| i.values.iter().map(|(d, x)| format!("{d}: {}", money(*x))).collect::<Vec<_>>().join(", "))
+        let describe = |v: &Version, w: &Words| {
+            v.index(&id).map(|i| {
+                i.values.iter().map(|(d, x)| format!("{}: {}", w.date(*d), money(*x))).collect::<Vec<_>>().join(", ")
+            })
         };
-        if let Some(what) = change_text(describe(old), describe(new)) {
-            other(&mut out, format!("index {id}"), what);
+        if let Some(what) = change(|w| (describe(old, w), describe(new, w))) {
+            other(&mut out, Words::both(|w| format!("{} {id}", w.t("index", "chỉ số"))), what);
         }
     }
     if old.aggregation() != new.aggregation() {
-        let name = |a: super::model::Aggregation| match a {
-            super::model::Aggregation::Sum => "every device charged",
-            super::model::Aggregation::Highest => "only the highest line, once",
+        let name = |a: super::model::Aggregation, w: &Words| match a {
+            super::model::Aggregation::Sum => w.t("every device charged", "thu phí mọi thiết bị"),
+            super::model::Aggregation::Highest => {
+                w.t("only the highest line, once", "chỉ thu một lần theo dòng cao nhất")
+            }
         };
-        other(&mut out, "aggregation".to_owned(), format!("{} → {}", name(old.aggregation()), name(new.aggregation())));
+        let what = Words::both(|w| format!("{} → {}", name(old.aggregation(), w), name(new.aggregation(), w)));
+        other(&mut out, Words::both(|w| w.t("aggregation", "cách cộng phí").to_owned()), what);
     }
-    let kind = |v: &Version| v.default_facility_kind().map(|d| d.kind.key().to_owned());
-    if let Some(what) = change_text(kind(old), kind(new)) {
-        other(&mut out, "default facility kind".to_owned(), what);
+    let kind = |v: &Version, _: &Words| v.default_facility_kind().map(|d| d.kind.key().to_owned());
+    if let Some(what) = change(|w| (kind(old, w), kind(new, w))) {
+        other(&mut out, Words::both(|w| w.t("default facility kind", "loại cơ sở mặc định").to_owned()), what);
     }
-    let rounding = |v: &Version| {
+    let rounding = |v: &Version, w: &Words| {
         let r = v.rounding();
         let at = match r.at {
-            super::model::RoundAt::Line => "each line",
-            super::model::RoundAt::Total => "the total",
+            super::model::RoundAt::Line => w.t("each line", "từng dòng"),
+            super::model::RoundAt::Total => w.t("the total", "tổng số"),
         };
-        format!("{} to {} at {at}", r.strategy.key(), crate::money::canonical(r.step))
+        let step = w.number(crate::money::canonical(r.step));
+        if w.vi {
+            format!("{} đến {step} ở {at}", r.strategy.key())
+        } else {
+            format!("{} to {step} at {at}", r.strategy.key())
+        }
     };
     if old.title() != new.title() {
-        other(&mut out, "title".to_owned(), format!("\"{}\" → \"{}\"", old.title().en, new.title().en));
+        let what = Words::both(|w| format!("\"{}\" → \"{}\"", w.text(old.title()), w.text(new.title())));
+        other(&mut out, Words::both(|w| w.t("title", "tên văn bản").to_owned()), what);
     }
     let basis = |v: &Version| v.legal_basis().iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
     if basis(old) != basis(new) {
-        other(&mut out, "legal basis".to_owned(), format!("{} → {}", basis(old), basis(new)));
+        let what = format!("{} → {}", basis(old), basis(new));
+        other(
+            &mut out,
+            Words::both(|w| w.t("legal basis", "căn cứ pháp lý").to_owned()),
+            Text { vi: what.clone(), en: what },
+        );
     }
-    if rounding(old) != rounding(new) {
-        out.push(Difference::RoundingChanged { old: rounding(old), new: rounding(new) });
+    if rounding(old, &EN) != rounding(new, &EN) {
+        out.push(Difference::RoundingChanged {
+            old: Words::both(|w| rounding(old, w)),
+            new: Words::both(|w| rounding(new, w)),
+        });
     }
     out
 }

@@ -189,6 +189,11 @@ fn diff_schedules_names_each_change_and_its_effect() {
         assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
         crate::snapshot(&root().join(format!("tests/golden/diff-{name}.txt")), &stdout(&o));
     }
+    // The same diff in Vietnamese, the default (reviewed wording: the law's terms, dates day
+    // first, factors with a decimal comma).
+    let o = tool("diff-schedules", cases[1].1);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    crate::snapshot(&root().join("tests/golden/diff-folders-vi.txt"), &stdout(&o));
     let out = stdout(&tool("diff-schedules", &en(cases[1].1)));
     // The edited folder is the shipped national schedule plus one new file: every other file is
     // the shipped one, so the diff shows only the edit.
