@@ -120,6 +120,8 @@ pub mod authority;
 pub mod batch;
 pub mod classify;
 pub mod date;
+#[cfg(feature = "desk")]
+pub mod desk;
 pub mod error;
 mod exact;
 pub mod law;

@@ -12,7 +12,7 @@ use crate::schedule::WarningLevel;
 /// The page's style: A4 with 15 mm margins, a font stack that renders Vietnamese on every
 /// system (Noto, DejaVu, Liberation, Arial), black on white, tables that do not split a row
 /// across pages.
-const STYLE: &str = r#"
+pub(crate) const STYLE: &str = r#"
 @page { size: A4; margin: 15mm; }
 * { box-sizing: border-box; }
 body { font-family: "Noto Sans", "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 9.5pt; color: #000; background: #fff; margin: 0; }
@@ -61,10 +61,6 @@ impl Quote {
     }
 
     fn page(&self, application: &Application) -> Markup {
-        let p = &self.province_detail;
-        let (pvi, pen) = self.procedure.names();
-        let (cvi, cen) = self.channel.names();
-        let inputs = application.to_toml().unwrap_or_default();
         html! {
             (DOCTYPE)
             html lang="vi" {
@@ -74,7 +70,19 @@ impl Quote {
                     title { "Phiếu tính phí thẩm định an toàn bức xạ — " (self.total) }
                     style { (PreEscaped(STYLE)) }
                 }
-                body {
+                body { (self.sheet(application)) }
+            }
+        }
+    }
+
+    /// The printed sheet itself (the page's `main` element, styled by [`STYLE`]): the desk
+    /// shows the same sheet inside its own page, so the quote is rendered one way.
+    pub(crate) fn sheet(&self, application: &Application) -> Markup {
+        let p = &self.province_detail;
+        let (pvi, pen) = self.procedure.names();
+        let (cvi, cen) = self.channel.names();
+        let inputs = application.to_toml().unwrap_or_default();
+        html! {
                     main {
                         @if let Some(c) = &self.collector {
                             p.sub { strong { (c.vi) } br; span.en { (c.en) } }
@@ -223,8 +231,6 @@ impl Quote {
                             pre { (inputs) }
                         }
                     }
-                }
-            }
         }
     }
 }

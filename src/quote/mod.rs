@@ -31,7 +31,7 @@ mod book;
 mod core;
 mod explain;
 #[cfg(feature = "html")]
-mod html;
+pub(crate) mod html;
 mod itemise;
 mod model;
 mod plan;

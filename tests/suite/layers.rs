@@ -33,6 +33,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("batch", 7),
     ("law", 8),
     ("registry", 9),
+    ("desk", 10),
 ];
 
 /// The most lines a source file may have.

@@ -1,0 +1,227 @@
+//! The JSON API for other systems (provincial systems, portal bridges), described by
+//! `openapi.json` (served at `/api/openapi.json`).
+//!
+//! An application or a device list is the JSON form of the TOML file (the same keys, dates as
+//! `"2025-09-15"`), read by the same reader, so the API accepts and refuses exactly what the
+//! calculator does. Errors are HTTP 400 with `{"error": {"unpriceable", "findings": [{"severity",
+//! "key", "message", "message_vi", "hint", "hint_vi"}]}}` — the findings of the calculator's
+//! `--format json`, with the place in the request given as the key (a line of the TOML the
+//! request was turned into would mean nothing to the caller).
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use super::typed;
+use crate::application::Application;
+use crate::date::Date;
+use crate::error::Error;
+use crate::law::Law;
+
+/// The API's description (OpenAPI 3.1), written by hand and kept true by the desk's tests.
+pub(crate) const OPENAPI: &str = include_str!("openapi.json");
+
+/// The longest province query, in characters.
+const MAX_QUERY_CHARS: usize = 200;
+
+fn json_response(status: StatusCode, value: &Value) -> Response {
+    typed(status, "application/json", value.to_string())
+}
+
+/// A 400 with one finding of the desk's own.
+fn refuse(key: Option<&str>, en: &str, vi: &str) -> Response {
+    let finding = json!({ "severity": "error", "key": key, "message": en, "message_vi": vi });
+    json_response(StatusCode::BAD_REQUEST, &json!({ "error": { "unpriceable": false, "findings": [finding] } }))
+}
+
+/// A 400 with the findings of the library, without their places in the generated TOML.
+fn refuse_error(e: &Error) -> Response {
+    let findings: Vec<Value> = e
+        .findings()
+        .iter()
+        .map(|f| {
+            let mut v = serde_json::to_value(f).unwrap_or(Value::Null);
+            if let Some(o) = v.as_object_mut() {
+                o.remove("location");
+            }
+            v
+        })
+        .collect();
+    json_response(
+        StatusCode::BAD_REQUEST,
+        &json!({ "error": { "unpriceable": e.is_unpriceable(), "findings": findings } }),
+    )
+}
+
+/// The request body as a JSON object turned into TOML text for the file readers, or why not
+/// (English, Vietnamese): not JSON, not an object, a `null`, a value TOML cannot hold.
+fn as_toml(body: &[u8]) -> Result<String, (String, String)> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        (
+            format!("the body is not JSON: {e}"),
+            format!("nội dung gửi lên không phải JSON hợp lệ (dòng {}, cột {})", e.line(), e.column()),
+        )
+    })?;
+    if !value.is_object() {
+        return Err((
+            "the body must be a JSON object".to_owned(),
+            "nội dung gửi lên phải là một đối tượng JSON".to_owned(),
+        ));
+    }
+    let table: toml::Value = serde_json::from_value(value).map_err(|e| {
+        (
+            format!("a value cannot be read ({e}); leave out a key instead of sending null"),
+            format!("có giá trị không đọc được ({e}); bỏ khóa đó đi thay vì gửi null"),
+        )
+    })?;
+    toml::to_string(&table)
+        .map_err(|e| (format!("a value cannot be read: {e}"), format!("có giá trị không đọc được: {e}")))
+}
+
+/// [`as_toml`], its refusal answered as a 400.
+fn toml_of(body: &[u8]) -> Result<String, Box<Response>> {
+    as_toml(body).map_err(|(en, vi)| Box::new(refuse(None, &en, &vi)))
+}
+
+/// `POST /api/quote`: an application → the quote JSON (as `calculator --format json`).
+pub(crate) async fn quote(State(law): State<&'static Law>, body: Bytes) -> Response {
+    let text = match toml_of(&body) {
+        Ok(t) => t,
+        Err(r) => return *r,
+    };
+    let app = match Application::from_toml("request", &text) {
+        Ok(a) => a,
+        Err(e) => return refuse_error(&e),
+    };
+    match law.quote(&app) {
+        Ok(q) => match serde_json::to_value(&q) {
+            Ok(v) => json_response(StatusCode::OK, &v),
+            Err(e) => refuse(None, &format!("the quote cannot be written: {e}"), "không viết được phiếu tính phí"),
+        },
+        Err(e) => refuse_error(&e),
+    }
+}
+
+/// `POST /api/classify`: `{"date"?: "YYYY-MM-DD", "device": [{"name": …}, …]}` → one
+/// classification per device (as `classify --format json`).
+pub(crate) async fn classify(State(law): State<&'static Law>, body: Bytes) -> Response {
+    // A body that is not a JSON object is refused as /api/quote refuses it.
+    let mut value: Value = match serde_json::from_slice(&body) {
+        Ok(v @ Value::Object(_)) => v,
+        _ => {
+            let (en, vi) = as_toml(&body).err().unwrap_or_else(|| {
+                ("the body must be a JSON object".to_owned(), "nội dung gửi lên phải là một đối tượng JSON".to_owned())
+            });
+            return refuse(None, &en, &vi);
+        }
+    };
+    let date = match value.as_object_mut().and_then(|o| o.remove("date")) {
+        None => Date::today_in_vietnam(),
+        Some(Value::String(s)) => match s.parse::<Date>() {
+            Ok(d) => d,
+            Err(e) => return refuse(Some("date"), &e.to_string(), e.message_vi()),
+        },
+        Some(_) => {
+            return refuse(
+                Some("date"),
+                "date must be a string such as \"2026-03-01\"",
+                "`date` phải là chuỗi dạng \"2026-03-01\"",
+            );
+        }
+    };
+    let text = match toml_of(value.to_string().as_bytes()) {
+        Ok(t) => t,
+        Err(r) => return *r,
+    };
+    let devices = match crate::application::devices_from_toml("request", &text) {
+        Ok(d) => d,
+        Err(e) => return refuse_error(&e),
+    };
+    let mut out = Vec::with_capacity(devices.len());
+    for (i, d) in devices.iter().enumerate() {
+        let key = format!("device[{i}]");
+        let Some(description) = d.description() else {
+            return refuse(
+                Some(&key),
+                "this device has only a class; classification reads descriptions (name, radiation, use, modality…)",
+                "thiết bị này chỉ ghi loại; phân loại đọc phần mô tả (tên, loại bức xạ, mục đích sử dụng, phương thức…)",
+            );
+        };
+        match law.classify(description, date) {
+            Ok(c) => out.push(serde_json::to_value(&c).unwrap_or(Value::Null)),
+            Err(e) => return refuse_error(&e),
+        }
+    }
+    json_response(StatusCode::OK, &Value::Array(out))
+}
+
+/// The query of `/api/provinces`.
+#[derive(serde::Deserialize)]
+pub(crate) struct ProvinceQuery {
+    q: Option<String>,
+    date: Option<String>,
+}
+
+/// `GET /api/provinces?q=&date=`: every province (no `q`), or the province a name as written
+/// means on `date` (default today), with close spellings when it means none.
+pub(crate) async fn provinces(State(law): State<&'static Law>, Query(p): Query<ProvinceQuery>) -> Response {
+    let date = match p.date.as_deref().map(Date::from_form) {
+        None => Date::today_in_vietnam(),
+        Some(Ok(d)) => d,
+        Some(Err(e)) => return refuse(Some("date"), &e.to_string(), e.message_vi()),
+    };
+    let q = p.q.unwrap_or_default();
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return refuse(
+            Some("q"),
+            &format!("the query may have at most {MAX_QUERY_CHARS} characters"),
+            &format!("chuỗi tìm kiếm tối đa {MAX_QUERY_CHARS} ký tự"),
+        );
+    }
+    let province = |p: &crate::province::Province| {
+        json!({
+            "slug": p.slug(),
+            "name_vi": p.name().vi,
+            "name_en": p.name().en,
+            "former": p.former().iter().map(|f| f.name.vi.clone()).collect::<Vec<_>>(),
+        })
+    };
+    if q.trim().is_empty() {
+        let all: Vec<Value> = law.provinces().all().iter().map(province).collect();
+        return json_response(StatusCode::OK, &json!({ "matches": all, "suggestions": [] }));
+    }
+    match law.provinces().resolve(&q, date) {
+        Ok((resolved, p)) => {
+            let mut m = province(p);
+            if let Some(o) = m.as_object_mut() {
+                o.insert("resolved".to_owned(), serde_json::to_value(&resolved).unwrap_or(Value::Null));
+            }
+            json_response(StatusCode::OK, &json!({ "matches": [m], "suggestions": [] }))
+        }
+        Err(e) => json_response(StatusCode::OK, &json!({ "matches": [], "suggestions": e.suggestions })),
+    }
+}
+
+/// `GET /api/version`: the crate's version and each schedule version with its fingerprint.
+pub(crate) async fn version(State(law): State<&'static Law>) -> Response {
+    let versions: Vec<Value> = law
+        .versions()
+        .iter()
+        .map(|v| {
+            json!({
+                "id": v.id(),
+                "fingerprint": v.fingerprint(),
+                "effective_from": v.effective_from().to_string(),
+                "effective_until": v.effective_until().map(|d| d.to_string()),
+            })
+        })
+        .collect();
+    json_response(StatusCode::OK, &json!({ "crate": env!("CARGO_PKG_VERSION"), "schedules": versions }))
+}
+
+/// `GET /api/openapi.json`.
+pub(crate) async fn openapi() -> Response {
+    typed(StatusCode::OK, "application/json", OPENAPI.to_owned())
+}

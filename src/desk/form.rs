@@ -1,0 +1,462 @@
+//! The application form as an officer fills it: what a post carries, how it becomes an
+//! [`Application`] (every problem tied to its field), and the form page itself.
+//!
+//! Works without JavaScript: devices are rows of the form, "add a device" posts the form back
+//! with one more row, and a description the classifier cannot settle comes back on its row
+//! with the candidate classes to choose from and the field that would decide.
+
+use maud::{Markup, html};
+
+use super::page::{FieldError, Lang, error_lines, error_summary, field_class};
+use crate::application::{Application, DeviceEntry};
+use crate::classify::Description;
+use crate::date::Date;
+use crate::error::{Error, ErrorKind};
+use crate::law::Law;
+use crate::vocab::{Channel, DeviceClass, Family, Procedure};
+
+/// Device rows a form shows at first.
+const FIRST_ROWS: usize = 3;
+
+/// Device rows a form may have.
+pub(crate) const MAX_ROWS: usize = 50;
+
+/// One device row as posted: a class chosen from the list or a name as written, a count, a
+/// label, and (after an ambiguity) the class the officer chose among the candidates.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DeviceRow {
+    pub(crate) class: String,
+    pub(crate) name: String,
+    pub(crate) count: String,
+    pub(crate) label: String,
+    pub(crate) choice: String,
+    /// Candidate classes to offer (set when the name did not settle a class).
+    pub(crate) candidates: Vec<DeviceClass>,
+}
+
+impl DeviceRow {
+    fn is_empty(&self) -> bool {
+        self.class.trim().is_empty() && self.name.trim().is_empty() && self.label.trim().is_empty()
+    }
+}
+
+/// The form as posted (every value as typed, so the page shows it back unchanged).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FormInput {
+    pub(crate) province: String,
+    pub(crate) procedure: String,
+    pub(crate) received: String,
+    pub(crate) channel: String,
+    pub(crate) applicant: String,
+    pub(crate) devices: Vec<DeviceRow>,
+}
+
+impl FormInput {
+    /// An empty form: today's date, a new licence, in person, three device rows.
+    pub(crate) fn blank() -> FormInput {
+        FormInput {
+            procedure: Procedure::New.key().to_owned(),
+            received: Date::today_in_vietnam().day_first(),
+            channel: Channel::InPerson.key().to_owned(),
+            devices: vec![DeviceRow { count: "1".to_owned(), ..DeviceRow::default() }; FIRST_ROWS],
+            ..FormInput::default()
+        }
+    }
+
+    /// The form from posted pairs (`province`, `device-2-name`…); unknown names are ignored,
+    /// rows beyond [`MAX_ROWS`] are dropped.
+    pub(crate) fn from_pairs(pairs: &[(String, String)]) -> FormInput {
+        let mut f = FormInput::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "province" => f.province.clone_from(v),
+                "procedure" => f.procedure.clone_from(v),
+                "received" => f.received.clone_from(v),
+                "channel" => f.channel.clone_from(v),
+                "applicant" => f.applicant.clone_from(v),
+                _ => {
+                    let Some((i, field)) = k.strip_prefix("device-").and_then(|r| r.split_once('-')) else { continue };
+                    let Ok(i) = i.parse::<usize>() else { continue };
+                    if i >= MAX_ROWS {
+                        continue;
+                    }
+                    if f.devices.len() <= i {
+                        f.devices.resize(i + 1, DeviceRow::default());
+                    }
+                    let row = &mut f.devices[i];
+                    match field {
+                        "class" => row.class.clone_from(v),
+                        "name" => row.name.clone_from(v),
+                        "count" => row.count.clone_from(v),
+                        "label" => row.label.clone_from(v),
+                        "choice" => row.choice.clone_from(v),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        if f.devices.is_empty() {
+            f.devices.push(DeviceRow { count: "1".to_owned(), ..DeviceRow::default() });
+        }
+        f
+    }
+
+    /// The same form with one more empty device row (at most [`MAX_ROWS`]).
+    pub(crate) fn with_row(mut self) -> FormInput {
+        if self.devices.len() < MAX_ROWS {
+            self.devices.push(DeviceRow { count: "1".to_owned(), ..DeviceRow::default() });
+        }
+        self
+    }
+}
+
+/// The message of a library error in the page's language (its first finding, without place:
+/// the field it belongs to is shown instead).
+pub(crate) fn message(lang: Lang, e: &Error) -> String {
+    let Some(f) = e.findings().first() else { return e.to_string() };
+    match lang {
+        Lang::Vi => f.message_vi().unwrap_or(&f.message).to_owned(),
+        Lang::En => f.message.clone(),
+    }
+}
+
+/// The application the form describes, or every problem with its field. `rows` maps each
+/// device of the application to its row of the form (for a later ambiguity).
+pub(crate) fn build(law: &Law, lang: Lang, form: &FormInput) -> Result<(Application, Vec<usize>), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut err = |field: &str, message: String| errors.push(FieldError { field: field.to_owned(), message });
+    if form.province.trim().is_empty() {
+        err("province", lang.t("Nhập tên tỉnh, thành phố", "Enter the province").to_owned());
+    }
+    let procedure = Procedure::from_written(&form.procedure)
+        .map_err(|e| err("procedure", lang.t(&e.message_vi, &e.message).to_owned()))
+        .ok();
+    let channel = Channel::from_written(if form.channel.trim().is_empty() { "in_person" } else { &form.channel })
+        .map_err(|e| err("channel-in_person", lang.t(&e.message_vi, &e.message).to_owned()))
+        .ok();
+    let received = if form.received.trim().is_empty() {
+        err(
+            "received",
+            lang.t("Nhập ngày tiếp nhận hồ sơ, ví dụ 15/09/2025", "Enter the date received, e.g. 15/09/2025")
+                .to_owned(),
+        );
+        None
+    } else {
+        Date::from_form(&form.received)
+            .map_err(|e| err("received", lang.t(e.message_vi(), &e.to_string()).to_owned()))
+            .ok()
+    };
+    // The province is looked up now, so every problem of the form is listed at once.
+    if !form.province.trim().is_empty() {
+        let on = received.unwrap_or_else(Date::today_in_vietnam);
+        if let Err(e) = law.provinces().resolve(form.province.trim(), on) {
+            errors.push(FieldError {
+                field: "province".to_owned(),
+                message: lang.t(&e.message_vi(), &e.to_string()).to_owned(),
+            });
+        }
+    }
+    let mut devices = Vec::new();
+    let mut rows = Vec::new();
+    for (i, row) in form.devices.iter().enumerate() {
+        if row.is_empty() {
+            continue;
+        }
+        match device(lang, i, row) {
+            Ok(d) => {
+                devices.push(d);
+                rows.push(i);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if devices.is_empty() && !errors.iter().any(|e| e.field.starts_with("device-")) {
+        errors.push(FieldError {
+            field: "device-0-class".to_owned(),
+            message: lang
+                .t(
+                    "Thêm ít nhất một thiết bị: chọn loại thiết bị hoặc ghi tên như trên hồ sơ",
+                    "Add at least one device: choose its class or write its name as on the form",
+                )
+                .to_owned(),
+        });
+    }
+    let (Some(procedure), Some(channel), Some(received), true) = (procedure, channel, received, errors.is_empty())
+    else {
+        return Err(errors);
+    };
+    let mut b = Application::builder(form.province.trim(), procedure, received).channel(channel);
+    if !form.applicant.trim().is_empty() {
+        b = b.applicant(form.applicant.trim());
+    }
+    for d in devices {
+        b = b.device(d);
+    }
+    b.build().map(|app| (app, rows)).map_err(|e| vec![placed(lang, &e, None)])
+}
+
+/// One device row as an entry, or its problem.
+fn device(lang: Lang, i: usize, row: &DeviceRow) -> Result<DeviceEntry, FieldError> {
+    let at = |field: &str, message: String| FieldError { field: format!("device-{i}-{field}"), message };
+    let n = i + 1;
+    let (class, name) = (row.class.trim(), row.name.trim());
+    let count = if row.count.trim().is_empty() {
+        1
+    } else {
+        crate::application::parse_count(row.count.trim())
+            .map_err(|e| at("count", format!("{} {n}: {}", lang.t("Thiết bị", "Device"), message(lang, &e))))?
+    };
+    let entry = match (class.is_empty(), name.is_empty()) {
+        (true, true) => {
+            return Err(at(
+                "class",
+                format!(
+                    "{} {n}: {}",
+                    lang.t("Thiết bị", "Device"),
+                    lang.t("chọn loại thiết bị hoặc ghi tên thiết bị", "choose the class or write the name")
+                ),
+            ));
+        }
+        (false, false) => {
+            return Err(at(
+                "name",
+                format!(
+                    "{} {n}: {}",
+                    lang.t("Thiết bị", "Device"),
+                    lang.t(
+                        "chỉ chọn loại thiết bị hoặc ghi tên, không cả hai",
+                        "choose the class or write the name, not both"
+                    )
+                ),
+            ));
+        }
+        (false, true) => {
+            let class = DeviceClass::from_written(class).map_err(|e| {
+                at("class", format!("{} {n}: {}", lang.t("Thiết bị", "Device"), lang.t(&e.message_vi, &e.message)))
+            })?;
+            DeviceEntry::of_class(class, count)
+        }
+        (true, false) => {
+            let described = Description::named(name).and_then(|d| DeviceEntry::described(d, count));
+            match (described, DeviceClass::from_key(row.choice.trim())) {
+                (Ok(d), Some(chosen)) => Ok(d.with_class(chosen)),
+                (d, _) => d,
+            }
+        }
+    }
+    .map_err(|e| {
+        at(
+            if name.is_empty() { "class" } else { "name" },
+            format!("{} {n}: {}", lang.t("Thiết bị", "Device"), message(lang, &e)),
+        )
+    })?;
+    if row.label.trim().is_empty() {
+        Ok(entry)
+    } else {
+        entry
+            .with_label(row.label.trim())
+            .map_err(|e| at("label", format!("{} {n}: {}", lang.t("Thiết bị", "Device"), message(lang, &e))))
+    }
+}
+
+/// A library error placed on the form: an unknown province on `province` (with the close
+/// spellings), an unsettled description on its row (with its candidates, which the form then
+/// offers), anything else at the top.
+pub(crate) fn placed(lang: Lang, e: &Error, rows: Option<(&[usize], &mut FormInput)>) -> FieldError {
+    let text = message(lang, e);
+    match e.kind() {
+        ErrorKind::UnknownProvince { .. } => FieldError { field: "province".to_owned(), message: text },
+        ErrorKind::UnsettledDevice { device, classes, field } => {
+            let Some((rows, form)) = rows else { return FieldError { field: String::new(), message: text } };
+            let Some(&row) = device.checked_sub(1).and_then(|d| rows.get(d)) else {
+                return FieldError { field: String::new(), message: text };
+            };
+            let n = row + 1;
+            if classes.is_empty() {
+                let message = format!(
+                    "{} {n}: {}",
+                    lang.t("Thiết bị", "Device"),
+                    lang.t(
+                        "tên này chưa cho biết loại thiết bị; hãy chọn loại trong danh sách",
+                        "the name does not say what the device is; choose its class from the list"
+                    )
+                );
+                return FieldError { field: format!("device-{row}-name"), message };
+            }
+            if let Some(r) = form.devices.get_mut(row) {
+                r.candidates.clone_from(classes);
+            }
+            let decides =
+                field.map(|f| format!(" ({} `{}`)", lang.t("trường quyết định", "the field that decides"), f.key()));
+            let message = format!(
+                "{} {n}: {}{}",
+                lang.t("Thiết bị", "Device"),
+                lang.t(
+                    "tên này có thể là nhiều loại thiết bị; hãy chọn đúng loại",
+                    "this name fits several classes; choose the right one"
+                ),
+                decides.unwrap_or_default()
+            );
+            FieldError { field: format!("device-{row}-choice"), message }
+        }
+        _ => FieldError { field: String::new(), message: text },
+    }
+}
+
+/// The name of a class in the page's language, the other beneath in a list.
+fn class_name(lang: Lang, c: DeviceClass) -> String {
+    match lang {
+        Lang::Vi => format!("{} — {}", c.name_vi(), c.name_en()),
+        Lang::En => format!("{} — {}", c.name_en(), c.name_vi()),
+    }
+}
+
+/// The name of a family of classes (the groups of the class list).
+fn family_name(lang: Lang, f: Family) -> &'static str {
+    match f {
+        Family::MedicalXray => lang.t("X-quang chẩn đoán y tế", "Medical diagnostic X-ray"),
+        Family::HybridImaging => lang.t("PET/CT, SPECT/CT", "PET/CT, SPECT/CT"),
+        Family::IndustrialXray => lang.t("X-quang công nghiệp, soi chiếu", "Industrial and security X-ray"),
+        Family::AnalyticalXray => lang.t("Thiết bị phân tích dùng tia X", "X-ray analysers"),
+        Family::Accelerator => lang.t("Máy gia tốc, xạ trị, chiếu xạ", "Accelerators, radiotherapy, irradiators"),
+        Family::SealedSourceDevice => lang.t("Thiết bị chứa nguồn phóng xạ kín", "Sealed-source devices"),
+        Family::NotIonizing => lang.t("Không phát bức xạ ion hóa", "Not ionising radiation"),
+        Family::OtherPractice => lang.t("Cơ sở, nguồn, vận chuyển", "Facilities, sources, shipments"),
+    }
+}
+
+/// The form page: the error summary, then the fields with labels and hints, each error above
+/// its input.
+pub(crate) fn page(law: &Law, lang: Lang, form: &FormInput, errors: &[FieldError]) -> Markup {
+    let title = lang.t("Tính phí thẩm định an toàn bức xạ", "Radiation-safety appraisal fee");
+    let body = html! {
+        (error_summary(lang, errors))
+        h1 { (title) }
+        p.hint { (lang.t(
+            "Điền thông tin như trên hồ sơ đề nghị cấp giấy phép. Ngày ghi theo dạng ngày/tháng/năm.",
+            "Fill in the application as on the form. Dates are day/month/year."
+        )) }
+        form method="post" action="/quote" novalidate {
+            input type="hidden" name="lang" value=(lang.key());
+            div class=(field_class(errors, "province")) {
+                label for="province" { (lang.t("Tỉnh, thành phố", "Province")) }
+                p.hint id="province-hint" { (lang.t(
+                    "Viết có dấu hoặc không dấu; tên tỉnh cũ (trước ngày 01/07/2025) cũng được, ví dụ: Huế, Đồng Nai, Bình Dương",
+                    "With or without diacritics; a former province name (before 01/07/2025) also works, e.g. Huế, Đồng Nai, Bình Dương"
+                )) }
+                (error_lines(lang, errors, "province"))
+                input type="text" id="province" name="province" value=(form.province) list="provinces" aria-describedby="province-hint" autocomplete="off";
+                datalist id="provinces" {
+                    @for p in law.provinces().all() {
+                        option value=(p.name().vi) {}
+                        @for f in p.former() { option value=(f.name.vi) {} }
+                    }
+                }
+            }
+            div class=(field_class(errors, "procedure")) {
+                label for="procedure" { (lang.t("Thủ tục", "Procedure")) }
+                (error_lines(lang, errors, "procedure"))
+                select id="procedure" name="procedure" {
+                    @for p in Procedure::ALL {
+                        @let (vi, en) = p.names();
+                        option value=(p.key()) selected[Procedure::from_written(&form.procedure).ok() == Some(p)] { (lang.t(vi, en)) }
+                    }
+                }
+            }
+            div class=(field_class(errors, "received")) {
+                label for="received" { (lang.t("Ngày tiếp nhận hồ sơ", "Date received")) }
+                p.hint id="received-hint" { (lang.t("Ngày/tháng/năm, ví dụ 15/09/2025", "Day/month/year, e.g. 15/09/2025")) }
+                (error_lines(lang, errors, "received"))
+                input.narrow type="text" id="received" name="received" value=(form.received) aria-describedby="received-hint" inputmode="numeric" style="width:9em";
+            }
+            fieldset class=(field_class(errors, "channel-in_person")) {
+                legend { (lang.t("Hình thức nộp hồ sơ", "How the application was filed")) }
+                (error_lines(lang, errors, "channel-in_person"))
+                div.radios {
+                    @for c in [Channel::InPerson, Channel::Online] {
+                        @let (vi, en) = c.names();
+                        @let id = format!("channel-{}", c.key());
+                        input type="radio" id=(id) name="channel" value=(c.key()) checked[Channel::from_written(&form.channel).ok() == Some(c)];
+                        label for=(id) { (lang.t(vi, en)) }
+                    }
+                }
+                p.hint { (lang.t("Nộp qua bưu chính tính như nộp trực tiếp", "By post counts as in person")) }
+            }
+            div.field {
+                label for="applicant" { (lang.t("Tổ chức, cá nhân đề nghị (không bắt buộc)", "Applicant (optional)")) }
+                input.wide type="text" id="applicant" name="applicant" value=(form.applicant);
+            }
+            h2 { (lang.t("Thiết bị", "Devices")) }
+            p.hint { (lang.t(
+                "Với mỗi thiết bị: chọn loại trong danh sách, hoặc ghi tên như trên hồ sơ (ví dụ: Máy X-quang di động) để chương trình phân loại.",
+                "For each device: choose its class from the list, or write its name as on the form (e.g. Máy X-quang di động) to have it classified."
+            )) }
+            @for (i, row) in form.devices.iter().enumerate() {
+                (device_row(lang, i, row, errors))
+            }
+            div.noprint {
+                button.secondary type="submit" name="action" value="add" { (lang.t("Thêm thiết bị", "Add a device")) }
+                button type="submit" name="action" value="quote" { (lang.t("Tính phí", "Compute the fee")) }
+            }
+        }
+    };
+    super::page::frame(lang, title, "/", false, body)
+}
+
+/// One device row: class list, or name as written; count; label; and the candidates when the
+/// name fits several classes.
+fn device_row(lang: Lang, i: usize, row: &DeviceRow, errors: &[FieldError]) -> Markup {
+    let id = |f: &str| format!("device-{i}-{f}");
+    html! {
+        div.device {
+            h3 { (lang.t("Thiết bị", "Device")) " " (i + 1) }
+            div.row {
+                div class=(field_class(errors, &id("class"))) {
+                    label for=(id("class")) { (lang.t("Loại thiết bị", "Class")) }
+                    (error_lines(lang, errors, &id("class")))
+                    select.wide id=(id("class")) name=(id("class")) {
+                        option value="" { (lang.t("— chọn loại, hoặc ghi tên bên cạnh —", "— choose, or write the name —")) }
+                        @for f in Family::ALL {
+                            optgroup label=(family_name(lang, f)) {
+                                @for c in DeviceClass::ALL.iter().filter(|c| c.family() == f) {
+                                    option value=(c.key()) selected[row.class == c.key()] { (class_name(lang, *c)) }
+                                }
+                            }
+                        }
+                    }
+                }
+                div class=(field_class(errors, &id("name"))) {
+                    label for=(id("name")) { (lang.t("hoặc tên thiết bị như trên hồ sơ", "or the name as on the form")) }
+                    (error_lines(lang, errors, &id("name")))
+                    input.wide type="text" id=(id("name")) name=(id("name")) value=(row.name);
+                }
+            }
+            @if !row.candidates.is_empty() {
+                fieldset class=(field_class(errors, &id("choice"))) id=(id("choice")) {
+                    legend { (lang.t("Chọn loại thiết bị đúng với tên này", "Choose the class that fits this name")) }
+                    (error_lines(lang, errors, &id("choice")))
+                    div.choice {
+                        @for c in &row.candidates {
+                            @let cid = format!("device-{i}-choice-{}", c.key());
+                            input type="radio" id=(cid) name=(id("choice")) value=(c.key()) checked[row.choice == c.key()];
+                            label for=(cid) style="display:inline" { (class_name(lang, *c)) }
+                            br;
+                        }
+                    }
+                }
+            }
+            div.row {
+                div class=(field_class(errors, &id("count"))) {
+                    label for=(id("count")) { (lang.t("Số lượng", "Count")) }
+                    (error_lines(lang, errors, &id("count")))
+                    input.narrow type="text" id=(id("count")) name=(id("count")) value=(row.count) inputmode="numeric";
+                }
+                div class=(field_class(errors, &id("label"))) {
+                    label for=(id("label")) { (lang.t("Ghi chú trên phiếu (không bắt buộc)", "Label on the quote (optional)")) }
+                    (error_lines(lang, errors, &id("label")))
+                    input.wide type="text" id=(id("label")) name=(id("label")) value=(row.label);
+                }
+            }
+        }
+    }
+}
