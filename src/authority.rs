@@ -115,11 +115,11 @@ impl AuthorityTable {
             if let (Some(u), Some(us)) = (until, &p.until)
                 && u < from
             {
-                findings.push(src.error(
-                    us,
-                    "period.until",
-                    format!("the period ends on {u} before it starts on {from}"),
-                ));
+                findings.push(
+                    src.error(us, "period.until", format!("the period ends on {u} before it starts on {from}")).vi(
+                        format!("giai đoạn kết thúc ngày {}, trước ngày bắt đầu {}", u.day_first(), from.day_first()),
+                    ),
+                );
             }
             let mut by_class = ClassMap::default();
             let mut rules = Vec::new();
@@ -130,37 +130,43 @@ impl AuthorityTable {
                         Some(fam) => {
                             classes.extend(DeviceClass::ALL.iter().filter(|c| c.family() == fam).map(|c| (*c, f)))
                         }
-                        None => {
-                            findings.push(src.error(f, "rule.families", format!("unknown family `{}`", f.get_ref())))
-                        }
+                        None => findings.push(
+                            src.error(f, "rule.families", format!("unknown family `{}`", f.get_ref()))
+                                .vi(format!("không có nhóm thiết bị nào mang mã `{}`", f.get_ref())),
+                        ),
                     }
                 }
                 for c in &rule.classes {
                     match DeviceClass::from_key(c.get_ref()) {
                         Some(class) => classes.push((class, c)),
-                        None => findings.push(src.error(
-                            c,
-                            "rule.classes",
-                            crate::vocab::unknown_class_message(c.get_ref()),
-                        )),
+                        None => findings.push(
+                            src.error(c, "rule.classes", crate::vocab::unknown_class_message(c.get_ref()))
+                                .vi(crate::vocab::unknown_class_message_vi(c.get_ref())),
+                        ),
                     }
                 }
                 if rule.families.is_empty() && rule.classes.is_empty() {
-                    findings.push(src.error(&p.from, "rule", "a rule names no family and no class"));
+                    findings.push(
+                        src.error(&p.from, "rule", "a rule names no family and no class")
+                            .vi("quy tắc không ghi nhóm thiết bị nào, cũng không ghi loại thiết bị nào"),
+                    );
                 }
                 for (class, at) in classes {
                     if !class.needs_fee_row() {
-                        findings.push(src.error(
-                            at,
-                            "rule",
-                            format!("`{class}` is not regulated and has no licensing authority"),
-                        ));
+                        findings.push(
+                            src.error(at, "rule", format!("`{class}` is not regulated and has no licensing authority"))
+                                .vi(format!("`{class}` không thuộc diện quản lý nên không có cơ quan cấp phép")),
+                        );
                     } else if by_class.insert(class, r).is_some() {
                         findings.push(src.error(
                             at,
                             "rule",
                             format!("class `{class}` is given two authorities in the period from {from}: two rules for the same case conflict"),
-                        ));
+                        )
+                        .vi(format!(
+                            "loại thiết bị `{class}` được giao cho hai cơ quan cấp phép trong giai đoạn từ ngày {}: hai quy tắc cho cùng một trường hợp mâu thuẫn nhau",
+                            from.day_first()
+                        )));
                     }
                 }
                 if let Some(alt) = rule.alternative.as_ref().filter(|a| *a.authority.get_ref() == rule.authority) {
@@ -173,7 +179,14 @@ impl AuthorityTable {
                                 rule.authority.key()
                             ),
                         )
-                        .with_hint("name the authority the other reading gives, or remove `alternative`"),
+                        .vi(format!(
+                            "cơ quan cấp phép theo cách hiểu khác trùng với cơ quan của chính quy tắc này (`{}`): hai cách hiểu sẽ không khác nhau",
+                            rule.authority.key()
+                        ))
+                        .with_hints(
+                            "name the authority the other reading gives, or remove `alternative`",
+                            "ghi cơ quan cấp phép theo cách hiểu còn lại, hoặc bỏ khóa `alternative`",
+                        ),
                     );
                 }
                 if rule.alternative.is_some() && p.contest.is_none() {
@@ -183,7 +196,11 @@ impl AuthorityTable {
                             "rule.alternative",
                             "a rule gives an alternative authority, but its period has no [period.contest]",
                         )
-                        .with_hint("add [period.contest] with question, default, alternative and why"),
+                        .vi("quy tắc có ghi cơ quan cấp phép theo cách hiểu khác, nhưng giai đoạn của quy tắc không có bảng [period.contest]")
+                        .with_hints(
+                            "add [period.contest] with question, default, alternative and why",
+                            "thêm bảng [period.contest] có các khóa `question`, `default`, `alternative` và `why`",
+                        ),
                     );
                 }
                 rules.push(AuthorityRule {
@@ -203,18 +220,26 @@ impl AuthorityTable {
                 .map(|c| c.key())
                 .collect();
             if !missing.is_empty() {
-                findings.push(src.error(
-                    &p.from,
-                    "period",
-                    format!("the period from {from} gives no authority for: {}", missing.join(", ")),
-                ));
+                findings.push(
+                    src.error(
+                        &p.from,
+                        "period",
+                        format!("the period from {from} gives no authority for: {}", missing.join(", ")),
+                    )
+                    .vi(format!(
+                        "giai đoạn từ ngày {} chưa xác định cơ quan cấp phép cho: {}",
+                        from.day_first(),
+                        missing.join(", ")
+                    )),
+                );
             }
             if p.contest.is_some() && !rules.iter().any(|r| r.alternative.is_some()) {
                 findings.push(src.error(
                     &p.from,
                     "period.contest",
                     "the period is contested but no rule gives an alternative authority",
-                ));
+                )
+                .vi("giai đoạn có cách hiểu khác nhau nhưng không quy tắc nào ghi cơ quan cấp phép theo cách hiểu khác"));
             }
             let contest = p.contest.as_ref().map(|c| Contest {
                 question: c.question.clone(),
@@ -241,7 +266,16 @@ impl AuthorityTable {
                                 i + 1
                             ),
                         )
-                        .with_hint("end the earlier period the day before with until = …"),
+                        .vi(format!(
+                            "giai đoạn từ ngày {} chồng lên giai đoạn từ ngày {} (giai đoạn thứ {})",
+                            pair[1].from.day_first(),
+                            pair[0].from.day_first(),
+                            i + 1
+                        ))
+                        .with_hints(
+                            "end the earlier period the day before with until = …",
+                            "cho giai đoạn trước kết thúc vào ngày liền trước bằng until = …",
+                        ),
                     );
                 }
             }

@@ -143,12 +143,19 @@ impl Nuclides {
                     &n.half_life,
                     "half_life",
                     format!("`{}` is not a half-life: write a positive number and a unit (y, d, h or min), e.g. \"30.08 y\"", n.half_life.get_ref()),
-                ));
+                )
+                .vi(format!(
+                    "`{}` không phải là chu kỳ bán rã: ghi một số dương kèm đơn vị (y: năm, d: ngày, h: giờ, min: phút), ví dụ \"30.08 y\"",
+                    n.half_life.get_ref()
+                )));
                 continue;
             };
             let d = n.d_value_tbq.get_ref().0;
             if d <= Decimal::ZERO {
-                findings.push(src.error(&n.d_value_tbq, "d_value_tbq", "a D-value must be a positive activity in TBq"));
+                findings.push(
+                    src.error(&n.d_value_tbq, "d_value_tbq", "a D-value must be a positive activity in TBq")
+                        .vi("giá trị D phải là hoạt độ dương, tính bằng TBq"),
+                );
                 continue;
             }
             if n.exempt_activity_bq.is_some() != n.exempt_activity.is_some() {
@@ -156,16 +163,16 @@ impl Nuclides {
                     &n.name,
                     "exempt_activity",
                     "give exempt_activity_bq and its source (exempt_activity) together",
-                ));
+                )
+                .vi("ghi đồng thời mức hoạt độ miễn trừ (`exempt_activity_bq`) và căn cứ của mức đó (`exempt_activity`)"));
             }
             let i = list.len();
             for spelling in std::iter::once(n.name.get_ref()).chain(&n.aliases) {
                 if index.insert(nuclide_key(spelling), i).is_some_and(|prev| prev != i) {
-                    findings.push(src.error(
-                        &n.name,
-                        "aliases",
-                        format!("the spelling `{spelling}` names two nuclides"),
-                    ));
+                    findings.push(
+                        src.error(&n.name, "aliases", format!("the spelling `{spelling}` names two nuclides"))
+                            .vi(format!("cách viết `{spelling}` được dùng cho hai đồng vị phóng xạ khác nhau")),
+                    );
                 }
             }
             list.push(Nuclide {

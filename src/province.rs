@@ -261,7 +261,11 @@ impl Provinces {
                                     "the spelling `{}` is also used by {owner}: province lookup would be ambiguous",
                                     spelling.get_ref()
                                 ),
-                            ));
+                            )
+                            .vi(format!(
+                                "cách viết `{}` đã được dùng trong tệp {owner}: khi tra cứu sẽ không xác định được là tỉnh, thành phố nào",
+                                spelling.get_ref()
+                            )));
                         }
                         Some(_) => {}
                         None => {
@@ -272,11 +276,11 @@ impl Provinces {
             };
             let slug_str = raw.slug.get_ref().clone();
             if list.iter().any(|q| q.slug == slug_str) {
-                findings.push(src.error(
-                    &raw.slug,
-                    "slug",
-                    format!("slug `{slug_str}` is used by another province file"),
-                ));
+                findings.push(
+                    src.error(&raw.slug, "slug", format!("slug `{slug_str}` is used by another province file")).vi(
+                        format!("mã `{slug_str}` (khóa `slug`) đã được dùng trong tệp của một tỉnh, thành phố khác"),
+                    ),
+                );
             }
             add(&raw.slug, Entry::Current(p), "slug", findings);
             for name in [&raw.name.vi, &raw.name.en] {
@@ -304,7 +308,11 @@ impl Provinces {
             if raw.schedule.get_ref() != "national" {
                 findings.push(
                     src.error(&raw.schedule, "schedule", format!("unknown schedule `{}`", raw.schedule.get_ref()))
-                        .with_hint("a province applies the national schedule: schedule = \"national\"; local changes are [[deviation]] tables"),
+                        .vi(format!("không có biểu phí `{}`", raw.schedule.get_ref()))
+                        .with_hints(
+                            "a province applies the national schedule: schedule = \"national\"; local changes are [[deviation]] tables",
+                            "tỉnh, thành phố áp dụng biểu phí quốc gia: schedule = \"national\"; quy định riêng của địa phương ghi trong các bảng [[deviation]]",
+                        ),
                 );
             }
             let deviations = load_deviations(&src, &slug_str, &raw.deviations, versions, findings);
@@ -475,11 +483,19 @@ fn load_deviations(
         if let (Some(u), Some(us)) = (until, &d.until)
             && u < from
         {
-            findings.push(src.error(
-                us,
-                "deviation.until",
-                format!("deviation `{}` ends on {u} before it starts on {from}", d.id.get_ref()),
-            ));
+            findings.push(
+                src.error(
+                    us,
+                    "deviation.until",
+                    format!("deviation `{}` ends on {u} before it starts on {from}", d.id.get_ref()),
+                )
+                .vi(format!(
+                    "quy định riêng `{}` hết hiệu lực ngày {}, trước ngày bắt đầu có hiệu lực {}",
+                    d.id.get_ref(),
+                    u.day_first(),
+                    from.day_first()
+                )),
+            );
         }
         for (e, other) in raw.iter().enumerate().take(k) {
             let ofrom = *other.from.get_ref();
@@ -496,7 +512,15 @@ fn load_deviations(
                             d.id.get_ref()
                         ),
                     )
-                    .with_hint("give them periods that do not overlap, or merge them into one deviation"),
+                    .vi(format!(
+                        "quy định riêng `{}` và `{}` cùng có hiệu lực trong một số ngày: hai quy định của địa phương cho cùng một trường hợp mâu thuẫn nhau",
+                        other.id.get_ref(),
+                        d.id.get_ref()
+                    ))
+                    .with_hints(
+                        "give them periods that do not overlap, or merge them into one deviation",
+                        "đặt thời gian hiệu lực không chồng lên nhau, hoặc gộp thành một quy định riêng",
+                    ),
                 );
             }
         }
@@ -520,11 +544,17 @@ fn load_deviations(
             }
         }
         if applied.is_empty() {
-            findings.push(Finding::warning(
-                Some(src.at(d.from.span())),
-                Some("deviation.from"),
-                format!("deviation `{}` overlaps no national version in force", d.id.get_ref()),
-            ));
+            findings.push(
+                Finding::warning(
+                    Some(src.at(d.from.span())),
+                    Some("deviation.from"),
+                    format!("deviation `{}` overlaps no national version in force", d.id.get_ref()),
+                )
+                .vi(format!(
+                    "thời gian hiệu lực của quy định riêng `{}` không trùng với phiên bản biểu phí quốc gia nào",
+                    d.id.get_ref()
+                )),
+            );
         }
         out.push(Deviation { from, until, versions: applied });
     }

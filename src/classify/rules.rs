@@ -87,7 +87,10 @@ fn class_list(src: &Src<'_>, keys: &[toml::Spanned<String>], findings: &mut Vec<
         .filter_map(|k| {
             let c = DeviceClass::from_key(k.get_ref());
             if c.is_none() {
-                findings.push(src.error(k, "classes", crate::vocab::unknown_class_message(k.get_ref())));
+                findings.push(
+                    src.error(k, "classes", crate::vocab::unknown_class_message(k.get_ref()))
+                        .vi(crate::vocab::unknown_class_message_vi(k.get_ref())),
+                );
             }
             c
         })
@@ -104,7 +107,8 @@ impl ClassificationRules {
             findings.push(src.error_here(
                 Some("categories.bounds"),
                 "category bounds must rise in danger as the category number falls (1 highest)",
-            ));
+            )
+            .vi("ngưỡng A/D của các nhóm nguồn phóng xạ phải tăng theo mức nguy hiểm khi số thứ tự nhóm giảm (nhóm 1 nguy hiểm nhất)"));
         }
         let mut inspection = Vec::new();
         for i in &raw.inspection {
@@ -112,7 +116,10 @@ impl ClassificationRules {
             for f in &i.families {
                 match Family::from_key(f.get_ref()) {
                     Some(fam) => classes.extend(DeviceClass::ALL.iter().filter(|c| c.family() == fam)),
-                    None => findings.push(src.error(f, "families", format!("unknown family `{}`", f.get_ref()))),
+                    None => findings.push(
+                        src.error(f, "families", format!("unknown family `{}`", f.get_ref()))
+                            .vi(format!("không có nhóm thiết bị nào mang mã `{}`", f.get_ref())),
+                    ),
                 }
             }
             inspection.push((i.months, classes, i.basis.to_string()));

@@ -72,7 +72,8 @@ pub(super) fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Error> {
     fn walk(root: &Path, dir: &Path, out: &mut Vec<SourceFile>) -> Result<(), Error> {
         let io = |e: std::io::Error| {
             let shown = dir.display().to_string();
-            Error::io(&shown, format!("cannot read the schedule folder {shown}: {e}"), e)
+            let vi = format!("không đọc được thư mục biểu phí {shown}: {e}");
+            Error::io(&shown, format!("cannot read the schedule folder {shown}: {e}"), e).vi(vi)
         };
         let mut entries: Vec<_> = std::fs::read_dir(dir).map_err(io)?.collect::<Result<_, _>>().map_err(io)?;
         entries.sort_by_key(|e| e.path());
@@ -83,25 +84,34 @@ pub(super) fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Error> {
                 walk(root, &path, out)?;
             } else if path.extension().is_some_and(|e| e == "toml") {
                 if out.len() >= MAX_FILES {
-                    return Err(Error::schedule(vec![Finding::error(
-                        None,
-                        None,
-                        format!("the schedule folder {} has more than {MAX_FILES} TOML files", root.display()),
-                    )]));
+                    return Err(Error::schedule(vec![
+                        Finding::error(
+                            None,
+                            None,
+                            format!("the schedule folder {} has more than {MAX_FILES} TOML files", root.display()),
+                        )
+                        .vi(format!("thư mục biểu phí {} có hơn {MAX_FILES} tệp TOML", root.display())),
+                    ]));
                 }
                 let display = path.display().to_string();
                 let text = crate::source::read_text_file(&path, MAX_FILE_BYTES, "a schedule")
                     .map_err(|e| if e.is_input() { Error::schedule(e.findings().to_vec()) } else { e })?;
                 let total = out.iter().map(|f: &SourceFile| f.text.len() as u64).sum::<u64>() + text.len() as u64;
                 if total > MAX_TOTAL_BYTES {
-                    return Err(Error::schedule(vec![Finding::error(
-                        None,
-                        None,
-                        format!(
-                            "the schedule folder {} holds more than {MAX_TOTAL_BYTES} bytes of TOML; a schedule set may hold at most that",
+                    return Err(Error::schedule(vec![
+                        Finding::error(
+                            None,
+                            None,
+                            format!(
+                                "the schedule folder {} holds more than {MAX_TOTAL_BYTES} bytes of TOML; a schedule set may hold at most that",
+                                root.display()
+                            ),
+                        )
+                        .vi(format!(
+                            "thư mục biểu phí {} chứa hơn {MAX_TOTAL_BYTES} byte dữ liệu TOML; một bộ biểu phí chỉ được chứa tối đa chừng đó",
                             root.display()
-                        ),
-                    )]));
+                        )),
+                    ]));
                 }
                 let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
                 out.push(SourceFile { path: rel, display_name: display, text });
@@ -110,19 +120,30 @@ pub(super) fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Error> {
         Ok(())
     }
     let shown = dir.display().to_string();
-    let meta = std::fs::metadata(dir)
-        .map_err(|e| Error::io(&shown, format!("cannot read the schedule folder {shown}: {e}"), e))?;
+    let meta = std::fs::metadata(dir).map_err(|e| {
+        let vi = format!("không đọc được thư mục biểu phí {shown}: {e}");
+        Error::io(&shown, format!("cannot read the schedule folder {shown}: {e}"), e).vi(vi)
+    })?;
     if !meta.is_dir() {
-        return Err(Error::input(Finding::error(None, None, format!("{shown} is not a folder of schedule files"))));
+        return Err(Error::input(
+            Finding::error(None, None, format!("{shown} is not a folder of schedule files"))
+                .vi(format!("{shown} không phải là thư mục chứa các tệp biểu phí")),
+        ));
     }
     let mut out = Vec::new();
     walk(dir, dir, &mut out)?;
     if !out.iter().any(|f| role(&f.path) == Role::Version) {
-        return Err(Error::input(Finding::error(
-            None,
-            None,
-            format!("{} holds no schedule version (no .toml file outside provinces/)", dir.display()),
-        )));
+        return Err(Error::input(
+            Finding::error(
+                None,
+                None,
+                format!("{} holds no schedule version (no .toml file outside provinces/)", dir.display()),
+            )
+            .vi(format!(
+                "{} không có phiên bản biểu phí nào (không có tệp .toml nào nằm ngoài thư mục provinces/)",
+                dir.display()
+            )),
+        ));
     }
     Ok(out)
 }
@@ -132,11 +153,14 @@ pub(super) fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Error> {
 pub(super) fn load(mut files: Vec<SourceFile>) -> (Option<Parts>, Vec<Finding>) {
     let mut findings = Vec::new();
     if files.len() > MAX_FILES {
-        findings.push(Finding::error(
-            None,
-            None,
-            format!("{} files given; a schedule set may have at most {MAX_FILES}", files.len()),
-        ));
+        findings.push(
+            Finding::error(
+                None,
+                None,
+                format!("{} files given; a schedule set may have at most {MAX_FILES}", files.len()),
+            )
+            .vi(format!("có {} tệp; một bộ biểu phí có tối đa {MAX_FILES} tệp", files.len())),
+        );
         return (None, findings);
     }
     let too_big: Vec<Finding> = files
@@ -148,6 +172,7 @@ pub(super) fn load(mut files: Vec<SourceFile>) -> (Option<Parts>, Vec<Finding>) 
                 None,
                 format!("the file is {} bytes; a schedule file may be at most {MAX_FILE_BYTES} bytes", f.text.len()),
             )
+            .vi(format!("tệp có {} byte; tệp biểu phí tối đa {MAX_FILE_BYTES} byte", f.text.len()))
         })
         .collect();
     if !too_big.is_empty() {
@@ -155,13 +180,18 @@ pub(super) fn load(mut files: Vec<SourceFile>) -> (Option<Parts>, Vec<Finding>) 
     }
     let total: u64 = files.iter().map(|f| f.text.len() as u64).sum();
     if total > MAX_TOTAL_BYTES {
-        findings.push(Finding::error(
-            None,
-            None,
-            format!(
-                "the schedule files hold {total} bytes together; a schedule set may hold at most {MAX_TOTAL_BYTES}"
-            ),
-        ));
+        findings.push(
+            Finding::error(
+                None,
+                None,
+                format!(
+                    "the schedule files hold {total} bytes together; a schedule set may hold at most {MAX_TOTAL_BYTES}"
+                ),
+            )
+            .vi(format!(
+                "các tệp biểu phí có tổng cộng {total} byte; một bộ biểu phí có tối đa {MAX_TOTAL_BYTES} byte"
+            )),
+        );
         return (None, findings);
     }
     // A folder may hold only some parts (e.g. an edited national schedule): the others are

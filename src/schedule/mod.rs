@@ -19,11 +19,13 @@
 //! ```
 
 mod diff;
+mod entries;
 pub(crate) mod files;
 mod kinds;
 pub(crate) mod model;
 mod patch;
 pub mod schema;
+mod timeline;
 mod version;
 mod versions;
 

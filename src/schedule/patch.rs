@@ -1,21 +1,18 @@
 //! One version assembled from its chain of files: each file's rows, factors, adjustments,
-//! charges, notes and warnings checked and applied over the version it amends, then the
-//! version's canonical fingerprint.
+//! charges, notes and warnings applied over the version it amends (each entry checked in
+//! `entries`), then the version's canonical fingerprint.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
-use toml::Spanned;
 
-use super::model::{AdjustmentFile, AdjustmentKind, ChargeFile, Number, PatchRef, RowFile};
-use super::version::{Adjustment, Charge, ClassMapping, Note, ProcedureRule, Row, ScheduleWarning, Version};
-use crate::date::Date;
+use super::entries::{check_factor, convert_adjustment, convert_charge, convert_row, first_use};
+use super::model::PatchRef;
+use super::version::{Adjustment, Charge, Note, ProcedureRule, Row, ScheduleWarning, Version};
 use crate::error::{Finding, Location};
-use crate::money::canonical;
 use crate::source::Src;
 use crate::vocab::Procedure;
-use crate::vocab::{ClassMap, Condition, DeviceClass, Text, unknown_class_message};
+use crate::vocab::{ClassMap, DeviceClass, Text};
 
 /// Most rows in one version.
 pub const MAX_ROWS: usize = 10_000;
@@ -47,64 +44,6 @@ impl Draft {
     }
 }
 
-pub(crate) fn exact(value: &Spanned<Number>) -> Decimal {
-    canonical(value.get_ref().0)
-}
-
-fn check_factor(src: &Src<'_>, value: &Spanned<Number>, key: &str, findings: &mut Vec<Finding>) -> Decimal {
-    let factor = exact(value);
-    if factor < Decimal::ZERO || factor > Decimal::TEN {
-        findings.push(
-            src.error(value, key, format!("factor {factor} is outside the allowed range 0 to 10"))
-                .with_hint("a factor multiplies a fee: 0.75 is 75 %, 1 is the full fee, 0 is no fee"),
-        );
-    }
-    factor
-}
-
-/// An amount of a file: never negative; in đồng (`money`), a whole number of đồng, as every
-/// figure of the schedules is (an amount in an indexed unit may have a fraction).
-fn check_amount(
-    src: &Src<'_>,
-    value: &Spanned<Number>,
-    key: &str,
-    money: bool,
-    findings: &mut Vec<Finding>,
-) -> Decimal {
-    let amount = exact(value);
-    if amount < Decimal::ZERO {
-        findings.push(
-            src.error(value, key, format!("amount {amount} is negative")).with_hint(
-                "fees and charges are written as positive amounts; reductions are adjustments with a factor",
-            ),
-        );
-    } else if money && !amount.fract().is_zero() {
-        findings.push(
-            src.error(value, key, format!("amount {amount} has a fraction of a đồng"))
-                .with_hint("fees and charges are set in whole đồng; write the amount of the circular"),
-        );
-    }
-    amount
-}
-
-fn check_window(
-    src: &Src<'_>,
-    from: &Option<Spanned<Date>>,
-    until: &Option<Spanned<Date>>,
-    what: &str,
-    findings: &mut Vec<Finding>,
-) {
-    if let (Some(f), Some(u)) = (from, until)
-        && u.get_ref() < f.get_ref()
-    {
-        findings.push(src.error(
-            u,
-            "until",
-            format!("{what} ends on {} before it starts on {}", u.get_ref(), f.get_ref()),
-        ));
-    }
-}
-
 /// Applies the patchable part of a version file or deviation to a draft.
 pub(crate) fn apply_patch(
     draft: &mut Draft,
@@ -131,11 +70,14 @@ pub(crate) fn apply_patch(
     }
     for id in patch.remove_rows {
         if draft.rows.remove(id.get_ref()).is_none() {
-            findings.push(src.error(
-                id,
-                "remove_rows",
-                format!("removes row `{}`, which the version it amends does not have", id.get_ref()),
-            ));
+            findings.push(
+                src.error(
+                    id,
+                    "remove_rows",
+                    format!("removes row `{}`, which the version it amends does not have", id.get_ref()),
+                )
+                .vi(format!("bỏ mục `{}`, nhưng phiên bản được sửa đổi không có mục này", id.get_ref())),
+            );
         }
         draft.mapping_at.remove(id.get_ref());
     }
@@ -150,7 +92,7 @@ pub(crate) fn apply_patch(
     }
     let mut seen = BTreeSet::new();
     for adj in patch.adjustments {
-        if !first_use(&mut seen, &adj.id, "adjustment", src, findings) {
+        if !first_use(&mut seen, &adj.id, ("adjustment", "quy tắc điều chỉnh"), src, findings) {
             continue;
         }
         let mut a = convert_adjustment(adj, src, findings);
@@ -162,7 +104,7 @@ pub(crate) fn apply_patch(
     }
     let mut seen = BTreeSet::new();
     for charge in patch.charges {
-        if !first_use(&mut seen, &charge.id, "charge", src, findings) {
+        if !first_use(&mut seen, &charge.id, ("charge", "khoản lệ phí"), src, findings) {
             continue;
         }
         let mut c = convert_charge(charge, src, findings);
@@ -174,57 +116,82 @@ pub(crate) fn apply_patch(
         let before = draft.notes.len();
         draft.notes.retain(|n| n.id.as_deref() != Some(id.get_ref().as_str()));
         if draft.notes.len() == before {
-            findings.push(src.error(
-                id,
-                "remove_notes",
-                format!("withdraws note `{}`, which the version it amends does not have", id.get_ref()),
-            ));
+            findings.push(
+                src.error(
+                    id,
+                    "remove_notes",
+                    format!("withdraws note `{}`, which the version it amends does not have", id.get_ref()),
+                )
+                .vi(format!("rút ghi chú `{}`, nhưng phiên bản được sửa đổi không có ghi chú này", id.get_ref())),
+            );
         }
     }
     for id in patch.remove_adjustments {
         let before = draft.adjustments.len();
         draft.adjustments.retain(|a| a.id != *id.get_ref());
         if draft.adjustments.len() == before {
-            findings.push(src.error(
-                id,
-                "remove_adjustments",
-                format!("removes adjustment `{}`, which the version it amends does not have", id.get_ref()),
-            ));
+            findings.push(
+                src.error(
+                    id,
+                    "remove_adjustments",
+                    format!("removes adjustment `{}`, which the version it amends does not have", id.get_ref()),
+                )
+                .vi(format!(
+                    "bỏ quy tắc điều chỉnh `{}`, nhưng phiên bản được sửa đổi không có quy tắc này",
+                    id.get_ref()
+                )),
+            );
         }
     }
     for id in patch.remove_charges {
         if draft.charges.remove(id.get_ref()).is_none() {
-            findings.push(src.error(
-                id,
-                "remove_charges",
-                format!("removes charge `{}`, which the version it amends does not have", id.get_ref()),
-            ));
+            findings.push(
+                src.error(
+                    id,
+                    "remove_charges",
+                    format!("removes charge `{}`, which the version it amends does not have", id.get_ref()),
+                )
+                .vi(format!(
+                    "bỏ khoản lệ phí `{}`, nhưng phiên bản được sửa đổi không có khoản lệ phí này",
+                    id.get_ref()
+                )),
+            );
         }
     }
     for id in patch.remove_warnings {
         let before = draft.warnings.len();
         draft.warnings.retain(|w| w.id != *id.get_ref());
         if draft.warnings.len() == before {
-            findings.push(src.error(
-                id,
-                "remove_warnings",
-                format!("withdraws warning `{}`, which the version it amends does not have", id.get_ref()),
-            ));
+            findings.push(
+                src.error(
+                    id,
+                    "remove_warnings",
+                    format!("withdraws warning `{}`, which the version it amends does not have", id.get_ref()),
+                )
+                .vi(format!("rút cảnh báo `{}`, nhưng phiên bản được sửa đổi không có cảnh báo này", id.get_ref())),
+            );
         }
     }
     let mut seen = BTreeSet::new();
     for w in patch.warnings {
-        if !first_use(&mut seen, &w.id, "warning", src, findings) {
+        if !first_use(&mut seen, &w.id, ("warning", "cảnh báo"), src, findings) {
             continue;
         }
         if let (Some(f), Some(u)) = (&w.from, &w.until)
             && u.get_ref() < f.get_ref()
         {
-            findings.push(src.error(
-                u,
-                "warning.until",
-                format!("the warning ends ({}) before it starts ({})", u.get_ref(), f.get_ref()),
-            ));
+            findings.push(
+                src.error(
+                    u,
+                    "warning.until",
+                    format!("the warning ends ({}) before it starts ({})", u.get_ref(), f.get_ref()),
+                )
+                .vi(format!(
+                    "cảnh báo kết thúc ({}) trước khi bắt đầu ({})",
+                    u.get_ref().day_first(),
+                    f.get_ref().day_first()
+                )),
+            );
         }
         let warning = ScheduleWarning {
             id: w.id.get_ref().clone(),
@@ -244,11 +211,14 @@ pub(crate) fn apply_patch(
         if let Some(id) = &note.id
             && draft.notes.iter().any(|n| n.id.as_deref() == Some(id.get_ref().as_str()))
         {
-            findings.push(src.error(
-                id,
-                "note.id",
-                format!("note `{}` is already there; withdraw it first with remove_notes", id.get_ref()),
-            ));
+            findings.push(
+                src.error(
+                    id,
+                    "note.id",
+                    format!("note `{}` is already there; withdraw it first with remove_notes", id.get_ref()),
+                )
+                .vi(format!("ghi chú `{}` đã có; hãy rút ghi chú đó trước bằng khóa `remove_notes`", id.get_ref())),
+            );
             continue;
         }
         draft.notes.push(Note {
@@ -260,222 +230,6 @@ pub(crate) fn apply_patch(
             from: note.from,
             until: note.until,
         });
-    }
-}
-
-/// Records the id of a row, adjustment or charge as used in this file; when it already was,
-/// reports it and returns false.
-fn first_use(
-    seen: &mut BTreeSet<String>,
-    id: &Spanned<String>,
-    what: &str,
-    src: &Src<'_>,
-    findings: &mut Vec<Finding>,
-) -> bool {
-    let trimmed = id.get_ref().trim();
-    if seen.insert(trimmed.to_owned()) {
-        return true;
-    }
-    findings.push(src.error(id, &format!("{what}.id"), format!("{what} id `{trimmed}` is used twice in this file")));
-    false
-}
-
-fn convert_row(row: &RowFile, src: &Src<'_>, seen: &mut BTreeSet<String>, findings: &mut Vec<Finding>) -> Option<Row> {
-    let id = row.id.get_ref().trim().to_owned();
-    if id.is_empty() {
-        findings.push(src.error(&row.id, "row.id", "a row needs an id (the circular's own numbering, e.g. \"1.4.4\")"));
-        return None;
-    }
-    if !first_use(seen, &row.id, "row", src, findings) {
-        return None;
-    }
-    let (amount, tiers) = match (&row.amount, &row.tiers) {
-        (Some(a), None) => (check_amount(src, a, "row.amount", row.indexed.is_none(), findings), None),
-        (None, Some(t)) if !t.get_ref().is_empty() => {
-            let tiers: Vec<Decimal> = t.get_ref().iter().map(|x| canonical(x.0)).collect();
-            if tiers.iter().any(|x| *x < Decimal::ZERO) {
-                findings.push(src.error(t, "row.tiers", format!("row `{id}`: a tier amount is negative")));
-            }
-            if tiers.windows(2).any(|w| w[1] < w[0]) {
-                findings.push(src.error(
-                    t,
-                    "row.tiers",
-                    format!("row `{id}`: tier totals must not fall as the count rises"),
-                ));
-            }
-            (tiers[0], Some(tiers))
-        }
-        (Some(_), Some(t)) => {
-            findings.push(src.error(t, "row.tiers", format!("row `{id}` gives both `amount` and `tiers`: keep one")));
-            (Decimal::ZERO, None)
-        }
-        (None, _) => {
-            findings.push(
-                src.error(&row.id, "row.amount", format!("row `{id}` has no `amount`"))
-                    .with_hint("write amount = 2000000, or tiers = [a, b, c] with tail = d for a tier table"),
-            );
-            (Decimal::ZERO, None)
-        }
-    };
-    if let Some(tail) = &row.tail
-        && tiers.is_none()
-    {
-        findings.push(src.error(tail, "row.tail", format!("row `{id}`: `tail` only goes with `tiers`")));
-    }
-    let tail = row.tail.as_ref().map(|t| check_amount(src, t, "row.tail", row.indexed.is_none(), findings));
-    if row.classes.get_ref().is_empty() {
-        findings.push(
-            src.error(&row.classes, "row.classes", format!("row `{id}` prices no device class"))
-                .with_hint("list the classes it applies to, e.g. classes = [\"xray_general\"]"),
-        );
-    }
-    let mut classes: Vec<ClassMapping> = Vec::new();
-    for m in row.classes.get_ref() {
-        let mf = m.get_ref();
-        let Some(class) = DeviceClass::from_key(&mf.class) else {
-            findings.push(src.error(m, "row.classes", unknown_class_message(&mf.class)));
-            continue;
-        };
-        if classes.iter().any(|c| c.class == class) {
-            findings.push(src.error(m, "row.classes", format!("class `{class}` is listed twice in row `{id}`")));
-            continue;
-        }
-        if !class.needs_fee_row() {
-            findings.push(src.error(
-                m,
-                "row.classes",
-                format!(
-                    "`{class}` emits no ionising radiation: it needs no licence and no fee row, so no row may price it"
-                ),
-            ));
-            continue;
-        }
-        if mf.by_analogy && mf.note.is_none() {
-            findings.push(
-                src.error(m, "row.classes", format!("class `{class}` is priced by analogy but has no note saying why"))
-                    .with_hint("add note = { vi = \"…\", en = \"…\" }: the quote prints it"),
-            );
-        }
-        classes.push(ClassMapping { class, by_analogy: mf.by_analogy, note: mf.note.clone() });
-    }
-    classes.sort_by_key(|c| c.class);
-    Some(Row {
-        origin: String::new(),
-        id,
-        name: row.name.clone(),
-        unit: row.unit,
-        amount,
-        tiers,
-        tail,
-        indexed: row.indexed.as_ref().map(|i| i.get_ref().clone()),
-        basis: row.basis.clone(),
-        classes,
-        assumption: row.assumption.clone(),
-    })
-}
-
-fn convert_adjustment(adj: &AdjustmentFile, src: &Src<'_>, findings: &mut Vec<Finding>) -> Adjustment {
-    let id = adj.id.get_ref();
-    let what = format!("adjustment `{id}`");
-    let needs = |key: &str, present: bool, wanted: bool, findings: &mut Vec<Finding>| {
-        if wanted && !present {
-            findings.push(src.error(&adj.id, key, format!("{what} of kind {} needs `{key}`", adj.kind.key())));
-        } else if !wanted && present {
-            findings.push(src.error(
-                &adj.id,
-                key,
-                format!("{what}: `{key}` does not apply to an adjustment of this kind"),
-            ));
-        }
-    };
-    let (wants_factor, wants_amount, wants_bands) = match adj.kind {
-        AdjustmentKind::Factor | AdjustmentKind::SiteSurcharge => (true, false, false),
-        AdjustmentKind::Cap | AdjustmentKind::Floor | AdjustmentKind::Surcharge => (false, true, false),
-        AdjustmentKind::VolumeDiscount => (false, false, true),
-    };
-    needs("factor", adj.factor.is_some(), wants_factor, findings);
-    needs("amount", adj.amount.is_some(), wants_amount, findings);
-    needs("bands", adj.bands.is_some(), wants_bands, findings);
-    let factor = adj.factor.as_ref().map(|f| check_factor(src, f, "adjustment.factor", findings));
-    let amount = adj.amount.as_ref().map(|a| check_amount(src, a, "adjustment.amount", true, findings));
-    let bands = adj.bands.as_ref().map(|bands| {
-        let mut out: Vec<(u32, Option<u32>, Decimal)> = Vec::new();
-        for b in bands {
-            let band = b.get_ref();
-            let factor = canonical(band.factor.0);
-            if band.from == 0 || band.to.is_some_and(|t| t < band.from) {
-                findings.push(src.error(
-                    b,
-                    "bands",
-                    format!("{what}: a band must run from 1 or more to a count not below its start"),
-                ));
-            }
-            if factor < Decimal::ZERO || factor > Decimal::TEN {
-                findings.push(src.error(
-                    b,
-                    "bands",
-                    format!("{what}: factor {factor} is outside the allowed range 0 to 10"),
-                ));
-            }
-            if let Some(prev) = out.last()
-                && prev.1.is_none_or(|to| to >= band.from)
-            {
-                findings.push(src.error(
-                    b,
-                    "bands",
-                    format!(
-                        "{what}: the band from {} overlaps the one before it; two rules for the same count conflict",
-                        band.from
-                    ),
-                ));
-            }
-            out.push((band.from, band.to, factor));
-        }
-        out
-    });
-    let when = adj.when.as_ref().and_then(|w| match Condition::new(w.get_ref()) {
-        Ok(c) => Some(c),
-        Err(_) => {
-            findings.push(src.error(
-                w,
-                "when",
-                format!("{what}: `when` names a condition in snake_case, e.g. \"late\""),
-            ));
-            None
-        }
-    });
-    check_window(src, &adj.from, &adj.until, &what, findings);
-    Adjustment {
-        origin: String::new(),
-        id: id.clone(),
-        name: adj.name.clone(),
-        kind: adj.kind,
-        factor,
-        amount,
-        channel: adj.channel,
-        procedures: adj.procedures.clone(),
-        from: adj.from.as_ref().map(|d| *d.get_ref()),
-        until: adj.until.as_ref().map(|d| *d.get_ref()),
-        facility_kinds: adj.facility_kinds.clone(),
-        when,
-        bands,
-        basis: adj.basis.clone(),
-        assumption: adj.assumption.clone(),
-    }
-}
-
-fn convert_charge(charge: &ChargeFile, src: &Src<'_>, findings: &mut Vec<Finding>) -> Charge {
-    let amount = check_amount(src, &charge.amount, "charge.amount", true, findings);
-    check_window(src, &charge.from, &charge.until, &format!("charge `{}`", charge.id.get_ref()), findings);
-    Charge {
-        origin: String::new(),
-        id: charge.id.get_ref().clone(),
-        name: charge.name.clone(),
-        amount,
-        procedures: charge.procedures.clone(),
-        from: charge.from.as_ref().map(|d| *d.get_ref()),
-        until: charge.until.as_ref().map(|d| *d.get_ref()),
-        basis: charge.basis.clone(),
     }
 }
 
@@ -502,7 +256,14 @@ pub(crate) fn finish(mut v: Version, draft: Draft, findings: &mut Vec<Finding>) 
                             mapping.class, v.id, row.id
                         ),
                     )
-                    .with_hint("a class maps to exactly one row; remove it from one of them"),
+                    .vi(format!(
+                        "loại thiết bị `{}` được tính phí ở hai mục của phiên bản `{}`: `{first_id}` và `{}`",
+                        mapping.class, v.id, row.id
+                    ))
+                    .with_hints(
+                        "a class maps to exactly one row; remove it from one of them",
+                        "mỗi loại thiết bị chỉ thuộc đúng một mục; hãy bỏ loại này khỏi một trong hai mục",
+                    ),
                 );
             } else {
                 index.insert(mapping.class, (r, m));
@@ -518,11 +279,10 @@ pub(crate) fn finish(mut v: Version, draft: Draft, findings: &mut Vec<Finding>) 
     v.warnings = draft.warnings;
     match fingerprint(&v) {
         Ok(f) => v.fingerprint = f,
-        Err(e) => findings.push(Finding::error(
-            None,
-            None,
-            format!("version `{}`: its fingerprint cannot be computed: {e}", v.id),
-        )),
+        Err(e) => findings.push(
+            Finding::error(None, None, format!("version `{}`: its fingerprint cannot be computed: {e}", v.id))
+                .vi(format!("phiên bản `{}`: không tính được mã kiểm tra (fingerprint): {e}", v.id)),
+        ),
     }
     v
 }

@@ -5,14 +5,16 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
+use super::entries::exact;
 use super::model::{PatchRef, VersionFile};
-use super::patch::{Draft, MAX_ROWS, apply_patch, exact, finish};
+use super::patch::{Draft, MAX_ROWS, apply_patch, finish};
+use super::timeline::check_timeline;
 use super::version::{DeviationInfo, FacilityDefault, RoundingRule, Version};
 use crate::date::Date;
 use crate::error::{Finding, Location};
 use crate::money::{Currency, canonical};
 use crate::source::{SourceFile, Src};
-use crate::vocab::{ClassMap, unknown_class_message};
+use crate::vocab::{ClassMap, unknown_class_message, unknown_class_message_vi};
 use crate::vocab::{DeviceClass, Procedure};
 
 /// Parses and builds every version file of a set; problems go to `findings`.
@@ -32,26 +34,39 @@ fn build_versions(parsed: &[(&SourceFile, VersionFile)], findings: &mut Vec<Find
         let src = Src::new(&file.display_name, &file.text);
         let id = v.id.get_ref().as_str();
         if id.trim().is_empty() {
-            findings.push(src.error(&v.id, "id", "the version needs an id, e.g. \"vn-287-2016\""));
+            findings.push(
+                src.error(&v.id, "id", "the version needs an id, e.g. \"vn-287-2016\"")
+                    .vi("phiên bản cần có mã (khóa `id`), ví dụ \"vn-287-2016\""),
+            );
             continue;
         }
         if let Some(&j) = by_id.get(id) {
-            findings.push(src.error(
-                &v.id,
-                "id",
-                format!("version id `{id}` is also used by {}", parsed[j].0.display_name),
-            ));
+            findings.push(
+                src.error(&v.id, "id", format!("version id `{id}` is also used by {}", parsed[j].0.display_name))
+                    .vi(format!("mã phiên bản `{id}` đã được dùng trong tệp {}", parsed[j].0.display_name)),
+            );
             continue;
         }
         by_id.insert(id, i);
         if let Some(until) = &v.effective_until
             && until.get_ref() < v.effective_from.get_ref()
         {
-            findings.push(src.error(
-                until,
-                "effective_until",
-                format!("the version ends on {} before it starts on {}", until.get_ref(), v.effective_from.get_ref()),
-            ));
+            findings.push(
+                src.error(
+                    until,
+                    "effective_until",
+                    format!(
+                        "the version ends on {} before it starts on {}",
+                        until.get_ref(),
+                        v.effective_from.get_ref()
+                    ),
+                )
+                .vi(format!(
+                    "phiên bản hết hiệu lực ngày {}, trước ngày bắt đầu có hiệu lực {}",
+                    until.get_ref().day_first(),
+                    v.effective_from.get_ref().day_first()
+                )),
+            );
         }
         if v.extends.is_none() {
             let missing: Vec<&str> = [
@@ -68,15 +83,21 @@ fn build_versions(parsed: &[(&SourceFile, VersionFile)], findings: &mut Vec<Find
                         Some(missing[0]),
                         format!("a version that extends nothing must state: {}", missing.join(", ")),
                     )
-                    .with_hint("write them out, or add extends = \"<id of the version this one amends>\""),
+                    .vi(format!(
+                        "phiên bản không sửa đổi phiên bản nào khác (không có khóa `extends`) phải ghi đủ: {}",
+                        missing.join(", ")
+                    ))
+                    .with_hints(
+                        "write them out, or add extends = \"<id of the version this one amends>\"",
+                        "ghi đủ các khóa này, hoặc thêm extends = \"<mã của phiên bản được sửa đổi>\"",
+                    ),
                 );
             }
             if !v.remove_rows.is_empty() {
-                findings.push(src.error(
-                    &v.remove_rows[0],
-                    "remove_rows",
-                    "only a version that extends another can remove rows",
-                ));
+                findings.push(
+                    src.error(&v.remove_rows[0], "remove_rows", "only a version that extends another can remove rows")
+                        .vi("chỉ phiên bản sửa đổi một phiên bản khác (có khóa `extends`) mới được bỏ mục"),
+                );
             }
         }
     }
@@ -94,11 +115,18 @@ fn build_versions(parsed: &[(&SourceFile, VersionFile)], findings: &mut Vec<Find
                 None => {
                     if cur == i {
                         let known: Vec<&str> = by_id.keys().copied().collect();
-                        findings.push(src.error(
-                            ext,
-                            "extends",
-                            format!("`{}` names no version; known versions: {}", ext.get_ref(), known.join(", ")),
-                        ));
+                        findings.push(
+                            src.error(
+                                ext,
+                                "extends",
+                                format!("`{}` names no version; known versions: {}", ext.get_ref(), known.join(", ")),
+                            )
+                            .vi(format!(
+                                "`{}` không phải là mã của phiên bản nào; các phiên bản hiện có: {}",
+                                ext.get_ref(),
+                                known.join(", ")
+                            )),
+                        );
                     }
                     ok = false;
                     break;
@@ -107,7 +135,10 @@ fn build_versions(parsed: &[(&SourceFile, VersionFile)], findings: &mut Vec<Find
                     if cur == i || next == i {
                         let mut names: Vec<&str> = chain.iter().map(|&c| parsed[c].1.id.get_ref().as_str()).collect();
                         names.push(ext.get_ref());
-                        findings.push(src.error(ext, "extends", format!("`extends` loops: {}", names.join(" → "))));
+                        findings.push(
+                            src.error(ext, "extends", format!("`extends` loops: {}", names.join(" → ")))
+                                .vi(format!("khóa `extends` tạo thành vòng lặp: {}", names.join(" → "))),
+                        );
                     }
                     ok = false;
                     break;
@@ -124,7 +155,14 @@ fn build_versions(parsed: &[(&SourceFile, VersionFile)], findings: &mut Vec<Find
                                 ext.get_ref(),
                                 parsed[next].1.effective_from.get_ref()
                             ),
-                        ));
+                        )
+                        .vi(format!(
+                            "phiên bản `{}` có hiệu lực từ ngày {} nhưng sửa đổi phiên bản `{}`, là phiên bản có hiệu lực muộn hơn (từ ngày {})",
+                            v.id.get_ref(),
+                            v.effective_from.get_ref().day_first(),
+                            ext.get_ref(),
+                            parsed[next].1.effective_from.get_ref().day_first()
+                        )));
                     }
                     chain.push(next);
                     cur = next;
@@ -157,11 +195,20 @@ fn build_versions(parsed: &[(&SourceFile, VersionFile)], findings: &mut Vec<Find
         let currency = match pick(|v| v.currency.is_some()).and_then(|v| v.currency.as_ref()) {
             None => Currency::Vnd,
             Some(c) => Currency::from_code(c.get_ref()).unwrap_or_else(|| {
-                findings.push(src.error(
-                    c,
-                    "currency",
-                    format!("currency `{}` is not one the law uses: write \"VND\"", crate::text::excerpt(c.get_ref())),
-                ));
+                findings.push(
+                    src.error(
+                        c,
+                        "currency",
+                        format!(
+                            "currency `{}` is not one the law uses: write \"VND\"",
+                            crate::text::excerpt(c.get_ref())
+                        ),
+                    )
+                    .vi(format!(
+                        "đơn vị tiền tệ `{}` không phải là đơn vị văn bản pháp luật sử dụng: ghi \"VND\"",
+                        crate::text::excerpt(c.get_ref())
+                    )),
+                );
                 Currency::Vnd
             }),
         };
@@ -171,17 +218,24 @@ fn build_versions(parsed: &[(&SourceFile, VersionFile)], findings: &mut Vec<Find
         };
         let step = exact(&rounding.step);
         if step <= Decimal::ZERO {
-            findings.push(src.error(
-                &rounding.step,
-                "rounding.step",
-                "the rounding step must be a positive amount, e.g. 1 or 1000",
-            ));
+            findings.push(
+                src.error(
+                    &rounding.step,
+                    "rounding.step",
+                    "the rounding step must be a positive amount, e.g. 1 or 1000",
+                )
+                .vi("bước làm tròn phải là số dương, ví dụ 1 hoặc 1000"),
+            );
         }
         for procedure in Procedure::ALL {
             if !draft.procedures.contains_key(&procedure) && c_is_base(chain, i) {
                 findings.push(
                     src.error_here(Some("procedure"), format!("procedure `{}` has no factor", procedure.key()))
-                        .with_hint("the engine never assumes a factor: add [procedure.<name>] with factor and basis"),
+                        .vi(format!("thủ tục `{}` chưa có hệ số", procedure.key()))
+                        .with_hints(
+                            "the engine never assumes a factor: add [procedure.<name>] with factor and basis",
+                            "chương trình không tự giả định hệ số: thêm bảng [procedure.<tên thủ tục>] có `factor` và `basis`",
+                        ),
                 );
             }
         }
@@ -214,14 +268,21 @@ fn build_versions(parsed: &[(&SourceFile, VersionFile)], findings: &mut Vec<Find
         };
         let version = finish(version, draft, findings);
         if version.rows.len() > MAX_ROWS {
-            findings.push(src.error_here(
-                Some("row"),
-                format!(
-                    "version `{}` has {} rows; a version may have at most {MAX_ROWS}",
+            findings.push(
+                src.error_here(
+                    Some("row"),
+                    format!(
+                        "version `{}` has {} rows; a version may have at most {MAX_ROWS}",
+                        version.id,
+                        version.rows.len()
+                    ),
+                )
+                .vi(format!(
+                    "phiên bản `{}` có {} mục; một phiên bản có tối đa {MAX_ROWS} mục",
                     version.id,
                     version.rows.len()
-                ),
-            ));
+                )),
+            );
         }
         check_version_references(&version, &src, own, findings);
         let uncovered = version.uncovered_classes();
@@ -238,7 +299,16 @@ fn build_versions(parsed: &[(&SourceFile, VersionFile)], findings: &mut Vec<Find
                         list.join(", ")
                     ),
                 )
-                .with_hint("an application with such a device cannot be priced (exit code 1); map each class to a row"),
+                .vi(format!(
+                    "{} loại thiết bị chưa có mục phí trong phiên bản `{}`: {}",
+                    list.len(),
+                    version.id,
+                    list.join(", ")
+                ))
+                .with_hints(
+                    "an application with such a device cannot be priced (exit code 1); map each class to a row",
+                    "hồ sơ có thiết bị thuộc các loại này sẽ không tính được phí (mã thoát 1); hãy gán mỗi loại vào một mục",
+                ),
             );
         }
         versions.push(version);
@@ -262,18 +332,27 @@ fn merge_indexes<'a>(
                 ix.values.iter().map(|x| (x.from, canonical(x.value.get_ref().0))).collect();
             values.sort_by_key(|x| x.0);
             if values.is_empty() {
-                findings.push(src.error(&ix.id, "index.values", format!("index `{}` has no value", ix.id.get_ref())));
+                findings.push(
+                    src.error(&ix.id, "index.values", format!("index `{}` has no value", ix.id.get_ref()))
+                        .vi(format!("chỉ số `{}` chưa có giá trị nào", ix.id.get_ref())),
+                );
             }
             if values.windows(2).any(|w| w[0].0 == w[1].0) {
-                findings.push(src.error(
-                    &ix.id,
-                    "index.values",
-                    format!("index `{}` has two values for the same day", ix.id.get_ref()),
-                ));
+                findings.push(
+                    src.error(
+                        &ix.id,
+                        "index.values",
+                        format!("index `{}` has two values for the same day", ix.id.get_ref()),
+                    )
+                    .vi(format!("chỉ số `{}` có hai giá trị cho cùng một ngày", ix.id.get_ref())),
+                );
             }
             for x in &ix.values {
                 if x.value.get_ref().0 <= Decimal::ZERO {
-                    findings.push(src.error(&x.value, "index.values", "an index value must be a positive amount"));
+                    findings.push(
+                        src.error(&x.value, "index.values", "an index value must be a positive amount")
+                            .vi("giá trị của chỉ số phải là số dương"),
+                    );
                 }
             }
             out.insert(
@@ -311,7 +390,10 @@ fn merge_exempt<'a>(
                         },
                     );
                 }
-                None => findings.push(src.error(&e.class, "exempt.class", unknown_class_message(e.class.get_ref()))),
+                None => findings.push(
+                    src.error(&e.class, "exempt.class", unknown_class_message(e.class.get_ref()))
+                        .vi(unknown_class_message_vi(e.class.get_ref())),
+                ),
             }
         }
     }
@@ -326,16 +408,12 @@ fn check_version_references(v: &Version, src: &Src<'_>, own: &VersionFile, findi
             && v.index(ix).is_none()
         {
             let at = own.rows.iter().find(|r| r.id.get_ref().trim() == row.id).and_then(|r| r.indexed.as_ref());
+            let message = format!("row `{}` is in `{ix}`, but no [[index]] has that id", row.id);
+            let message_vi =
+                format!("mục `{}` tính theo chỉ số `{ix}`, nhưng không có bảng [[index]] nào mang mã này", row.id);
             let f = match at {
-                Some(span) => src.error(
-                    span,
-                    "row.indexed",
-                    format!("row `{}` is in `{ix}`, but no [[index]] has that id", row.id),
-                ),
-                None => src.error_here(
-                    Some("row.indexed"),
-                    format!("row `{}` is in `{ix}`, but no [[index]] has that id", row.id),
-                ),
+                Some(span) => src.error(span, "row.indexed", message).vi(message_vi),
+                None => src.error_here(Some("row.indexed"), message).vi(message_vi),
             };
             findings.push(f);
         }
@@ -347,9 +425,13 @@ fn check_version_references(v: &Version, src: &Src<'_>, own: &VersionFile, findi
                 "class `{}` is exempt and also priced by row `{}`: two rules for the same case conflict",
                 e.class, row.id
             );
+            let message_vi = format!(
+                "loại thiết bị `{}` được miễn phí nhưng cũng được tính phí ở mục `{}`: hai quy định cho cùng một trường hợp mâu thuẫn nhau",
+                e.class, row.id
+            );
             findings.push(match at {
-                Some(span) => Finding::error(Some(src.at(span)), Some("exempt.class"), message),
-                None => src.error_here(Some("exempt.class"), message),
+                Some(span) => Finding::error(Some(src.at(span)), Some("exempt.class"), message).vi(message_vi),
+                None => src.error_here(Some("exempt.class"), message).vi(message_vi),
             });
         }
     }
@@ -358,127 +440,6 @@ fn check_version_references(v: &Version, src: &Src<'_>, own: &VersionFile, findi
 /// A chain of one file is a base version; it must state every procedure.
 fn c_is_base(chain: &[usize], i: usize) -> bool {
     chain.len() == 1 && chain[0] == i
-}
-
-/// Overlaps between versions, and windows of adjustments, charges and warnings that lie
-/// outside their version.
-fn check_timeline(
-    parsed: &[(&SourceFile, VersionFile)],
-    by_id: &BTreeMap<&str, usize>,
-    versions: &[Version],
-    findings: &mut Vec<Finding>,
-) {
-    let file_of = |v: &Version| by_id.get(v.id.as_str()).map(|&i| &parsed[i]);
-    for pair in versions.windows(2) {
-        let (a, b) = (&pair[0], &pair[1]);
-        let Some((file, vf)) = file_of(b) else { continue };
-        let src = Src::new(&file.display_name, &file.text);
-        if a.effective_from == b.effective_from {
-            findings.push(src.error(
-                &vf.effective_from,
-                "effective_from",
-                format!(
-                    "versions `{}` and `{}` both start on {}: only one can be in force",
-                    a.id, b.id, b.effective_from
-                ),
-            ));
-        } else if let Some(until) = a.effective_until
-            && until >= b.effective_from
-        {
-            let message = format!(
-                "version `{}` runs until {until}, overlapping version `{}`, which starts on {}",
-                a.id, b.id, b.effective_from
-            );
-            let finding = match file_of(a) {
-                Some((afile, avf)) => {
-                    let asrc = Src::new(&afile.display_name, &afile.text);
-                    match &avf.effective_until {
-                        Some(u) => asrc.error(u, "effective_until", message),
-                        None => asrc.error_here(Some("effective_until"), message),
-                    }
-                }
-                None => src.error(&vf.effective_from, "effective_from", message),
-            };
-            findings.push(finding);
-        }
-    }
-    for (k, v) in versions.iter().enumerate() {
-        let Some((file, vf)) = file_of(v) else { continue };
-        let src = Src::new(&file.display_name, &file.text);
-        let next_start = versions.get(k + 1).map(|n| n.effective_from);
-        let end = match (v.effective_until, next_start.and_then(Date::pred)) {
-            (Some(u), Some(n)) => Some(u.min(n)),
-            (u, n) => u.or(n),
-        };
-        let windows = vf
-            .adjustments
-            .iter()
-            .map(|a| (format!("adjustment `{}`", a.id.get_ref()), &a.from, &a.until, &a.id))
-            .chain(vf.charges.iter().map(|c| (format!("charge `{}`", c.id.get_ref()), &c.from, &c.until, &c.id)));
-        for (what, from, until, id) in windows {
-            let starts_before = from.as_ref().is_some_and(|f| *f.get_ref() < v.effective_from);
-            let ends_after = match (until, end) {
-                (Some(u), Some(e)) => *u.get_ref() > e,
-                _ => false,
-            };
-            let starts_after = match (from, end) {
-                (Some(f), Some(e)) => *f.get_ref() > e,
-                _ => false,
-            };
-            if starts_before || ends_after || starts_after {
-                let period = match end {
-                    Some(e) => format!("{} to {e}", v.effective_from),
-                    None => format!("from {}", v.effective_from),
-                };
-                let (key, at) = match (starts_before || starts_after, from, until) {
-                    (true, Some(f), _) => ("from", f.span()),
-                    (_, _, Some(u)) => ("until", u.span()),
-                    _ => ("id", id.span()),
-                };
-                findings.push(
-                    Finding::error(
-                        Some(src.at(at)),
-                        Some(key),
-                        format!("the window of {what} lies outside its version `{}`, which is in force {period}", v.id),
-                    )
-                    .with_hint("put the window inside the version's period, or move it to the version in force then"),
-                );
-            }
-        }
-        // A warning whose window lies wholly outside the version's own period (its start and
-        // its stated end) is shown on no quote. (A later version taking over early only cuts a
-        // warning short: that is how a warning about a coming circular ends.)
-        for w in &vf.warnings {
-            let ends_before = w.until.as_ref().is_some_and(|u| *u.get_ref() < v.effective_from);
-            let starts_after = match (&w.from, v.effective_until) {
-                (Some(f), Some(e)) => *f.get_ref() > e,
-                _ => false,
-            };
-            if ends_before || starts_after {
-                let period = match v.effective_until {
-                    Some(e) => format!("{} to {e}", v.effective_from),
-                    None => format!("from {}", v.effective_from),
-                };
-                let (key, at) = match (&w.from, &w.until) {
-                    (Some(f), _) if starts_after => ("from", f.span()),
-                    (_, Some(u)) => ("until", u.span()),
-                    _ => ("id", w.id.span()),
-                };
-                findings.push(
-                    Finding::error(
-                        Some(src.at(at)),
-                        Some(key),
-                        format!(
-                            "warning `{}` would show on no quote: its window lies wholly outside its version `{}`, which is in force {period}",
-                            w.id.get_ref(),
-                            v.id
-                        ),
-                    )
-                    .with_hint("put the warning's window inside the version's period, or declare it in the version in force then"),
-                );
-            }
-        }
-    }
 }
 
 /// Builds the version a province applies under a deviation: the national version with the
