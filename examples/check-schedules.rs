@@ -101,7 +101,7 @@ fn run() -> Result<ExitCode, ExitCode> {
             "  {} ({})\n",
             v.id(),
             in_line(
-                &format!("từ ngày {from_vi}{until_vi}; {rows} dòng mức thu"),
+                &format!("từ ngày {from_vi}{until_vi}; {rows} mục phí"),
                 &format!("from {from}{until_en}; {rows} rows")
             )
         ));
@@ -131,13 +131,13 @@ fn run() -> Result<ExitCode, ExitCode> {
         }
         let missing = v.uncovered_classes();
         let coverage = if missing.is_empty() {
-            in_line("mọi loại thiết bị đều có dòng mức thu", "every device class has a fee row")
+            in_line("mọi loại thiết bị đều có mục phí", "every device class has a fee row")
         } else {
             let keys: Vec<&str> = missing.iter().map(|c| c.key()).collect();
             let n = keys.len();
             let keys = keys.join(", ");
             in_line(
-                &format!("{n} loại thiết bị chưa có dòng mức thu: {keys}"),
+                &format!("{n} loại thiết bị chưa có mục phí: {keys}"),
                 &format!("{n} class(es) without a fee row: {keys}"),
             )
         };

@@ -124,13 +124,13 @@ impl Difference {
         let t = |x: &Text| w.text(x).to_owned();
         match self {
             Difference::RowAdded { id, amount } => {
-                format!("{} {id} {}: {}", w.t("row", "dòng"), w.t("added", "được thêm"), money(*amount))
+                format!("{} {id} {}: {}", w.t("row", "mục"), w.t("added", "được thêm"), money(*amount))
             }
-            Difference::RowRemoved { id } => format!("{} {id} {}", w.t("row", "dòng"), w.t("removed", "bị bỏ")),
+            Difference::RowRemoved { id } => format!("{} {id} {}", w.t("row", "mục"), w.t("removed", "bị bỏ")),
             Difference::RowRepriced { id, old, new } => {
                 let (o, n) = (money(*old), money(*new));
                 if w.vi {
-                    format!("dòng {id} đổi mức thu: {o} → {n}")
+                    format!("mục {id} đổi mức thu: {o} → {n}")
                 } else {
                     format!("row {id} re-priced: {o} → {n}")
                 }
@@ -139,11 +139,11 @@ impl Difference {
                 let c = class(c);
                 match (old, new, w.vi) {
                     (Some(o), Some(n), false) => format!("class {c} moved from row {o} to row {n}"),
-                    (Some(o), Some(n), true) => format!("loại {c} chuyển từ dòng {o} sang dòng {n}"),
+                    (Some(o), Some(n), true) => format!("loại {c} chuyển từ mục {o} sang mục {n}"),
                     (None, Some(n), false) => format!("class {c} now priced by row {n}"),
-                    (None, Some(n), true) => format!("loại {c} nay thu phí theo dòng {n}"),
+                    (None, Some(n), true) => format!("loại {c} nay thu phí theo mục {n}"),
                     (Some(o), None, false) => format!("class {c} no longer priced (was row {o})"),
-                    (Some(o), None, true) => format!("loại {c} không còn dòng mức thu (trước là dòng {o})"),
+                    (Some(o), None, true) => format!("loại {c} không còn mục phí (trước là mục {o})"),
                     (None, None, false) => format!("class {c} unchanged"),
                     (None, None, true) => format!("loại {c} không đổi"),
                 }
@@ -169,7 +169,7 @@ impl Difference {
                 format!("{} {id}: {}", w.t("adjustment", "điều chỉnh"), t(what))
             }
             Difference::ChargeChanged { id, what } => format!("{} {id}: {}", w.t("charge", "khoản thu"), t(what)),
-            Difference::RowChanged { id, what } => format!("{} {id}: {}", w.t("row", "dòng"), t(what)),
+            Difference::RowChanged { id, what } => format!("{} {id}: {}", w.t("row", "mục"), t(what)),
             Difference::OtherChanged { item, what } => format!("{}: {}", t(item), t(what)),
             Difference::RoundingChanged { old, new } => {
                 format!("{}: {} → {}", w.t("rounding", "làm tròn"), t(old), t(new))

@@ -160,6 +160,9 @@ fn check_schedules_reports_clean_and_broken_folders() {
         let out = stdout(&o);
         assert!(out.starts_with(&format!("{dir}/")), "{case}: findings start with file:line:column: {out}");
         crate::snapshot(&root().join(format!("tests/golden/check-schedules-{case}.txt")), &out);
+        // The same findings in Vietnamese, the default for policy staff (reviewed wording).
+        let vi = stdout(&tool("check-schedules", &[&dir]));
+        crate::snapshot(&root().join(format!("tests/golden/check-schedules-{case}-vi.txt")), &vi);
     }
     assert_eq!(tool("check-schedules", &["no/such/dir"]).status.code(), Some(2));
 }
