@@ -12,7 +12,8 @@ const DESK_STYLE: &str = r#"
 .desk header a { color: #fff; }
 .desk header strong { font-size: 19px; }
 .desk .wrap { max-width: 960px; margin: 0 auto; padding: 20px; }
-.desk h1 { font-size: 32px; margin: 10px 0 20px; text-align: left; }
+.desk .wrap > h1 { font-size: 32px; margin: 10px 0 20px; text-align: left; }
+.desk .wrap > main { font-size: 9.5pt; line-height: normal; border: 1px solid #b1b4b6; padding: 12mm; margin: 20px 0; }
 .desk h2 { font-size: 24px; margin: 30px 0 10px; }
 .desk label, .desk legend { font-weight: 700; display: block; margin-bottom: 4px; }
 .desk .hint { color: #505a5f; margin: 0 0 6px; }
@@ -47,7 +48,7 @@ const DESK_STYLE: &str = r#"
 .desk table.trace { border-collapse: collapse; width: 100%; font-size: 14px; }
 .desk table.trace td, .desk table.trace th { border: 1px solid #b1b4b6; padding: 4px; vertical-align: top; text-align: left; }
 .desk .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-@media print { .desk header, .desk .noprint { display: none; } .desk .wrap { padding: 0; max-width: none; } }
+@media print { .desk header, .desk .noprint { display: none; } .desk .wrap { padding: 0; max-width: none; } .desk .wrap > main { border: 0; padding: 0; margin: 0; } }
 "#;
 
 /// The language a page is shown in: Vietnamese (the default) or English (`?lang=en`).
