@@ -213,7 +213,7 @@ fn check_value(src: &Src<'_>, key: Option<&str>, value: &toml::Spanned<toml::de:
         _ => None,
     };
     match refused {
-        Some(e) => Err(Finding::error(Some(src.at(span)), key, e.message).vi_opt(e.message_vi)),
+        Some(e) => Err(Finding::error(Some(src.at(span)), key, e.message).vi(e.message_vi)),
         None => Ok(()),
     }
 }

@@ -167,10 +167,7 @@ pub(super) fn parse_row<'a>(fields: &[&'a str; 7]) -> Result<Row<'a>, (Option<&'
     })?;
     let count = match count {
         "" => 1,
-        c => crate::number::parse_count(c, COUNT).map_err(|e| {
-            let vi = e.message_vi.clone().unwrap_or_else(|| e.message.clone());
-            at("count")(Msg::new(e.message, vi))
-        })?,
+        c => crate::number::parse_count(c, COUNT).map_err(|e| at("count")(Msg::new(e.message, e.message_vi)))?,
     };
     Ok(Row { id, province, procedure, received, channel, class, count })
 }
