@@ -147,27 +147,38 @@ impl<'a> Src<'a> {
 pub fn read_text_file(path: &std::path::Path, limit: u64, what: &str) -> Result<String, crate::error::Error> {
     use std::io::Read as _;
     let shown = path.display().to_string();
-    let fail = |message: String| {
-        crate::error::Error::input(Finding::error(
-            Some(Location { file: shown.clone(), line: 1, column: 1 }),
-            None,
-            message,
-        ))
+    let file_vi = match what_vi(what) {
+        "" => "tệp".to_owned(),
+        w => format!("tệp {w}"),
     };
-    let io = |e: std::io::Error| {
-        crate::error::Error::io(&shown, format!("{shown}: cannot read the file: {e}"), e).at(Some(&Location {
-            file: shown.clone(),
-            line: 1,
-            column: 1,
-        }))
+    let fail = |message: String, message_vi: String| {
+        crate::error::Error::input(
+            Finding::error(Some(Location { file: shown.clone(), line: 1, column: 1 }), None, message).vi(message_vi),
+        )
     };
+    let io =
+        |e: std::io::Error| {
+            let vi = format!("{shown}: không đọc được tệp: {}", io_vi(&e));
+            crate::error::Error::io(&shown, format!("{shown}: cannot read the file: {e}"), e)
+                .vi(vi)
+                .at(Some(&Location { file: shown.clone(), line: 1, column: 1 }))
+        };
     let meta = std::fs::metadata(path).map_err(io)?;
     if !meta.is_file() {
-        let kind = if meta.is_dir() { "a folder" } else { "not a regular file (a pipe, a device or a socket)" };
+        let (kind, kind_vi) = if meta.is_dir() {
+            ("a folder", "đây là một thư mục")
+        } else {
+            ("not a regular file (a pipe, a device or a socket)", "đây không phải là một tệp thông thường")
+        };
         // The tools that read standard input say so in their own help; here, only the file.
-        return Err(fail(format!("this is {kind}; give {what} file")));
+        return Err(fail(format!("this is {kind}; give {what} file"), format!("{kind_vi}; hãy chọn {file_vi}")));
     }
-    let too_big = |size: u64| fail(format!("the file is {size} bytes; {what} file may be at most {limit} bytes"));
+    let too_big = |size: u64| {
+        fail(
+            format!("the file is {size} bytes; {what} file may be at most {limit} bytes"),
+            format!("tệp có {size} byte; {file_vi} tối đa {limit} byte"),
+        )
+    };
     if meta.len() > limit {
         return Err(too_big(meta.len()));
     }
@@ -183,9 +194,40 @@ pub fn read_text_file(path: &std::path::Path, limit: u64, what: &str) -> Result<
         let loc = Src::new(&shown, &text).location(at);
         crate::error::Error::input(
             Finding::error(Some(loc), None, "the file is not UTF-8 text")
-                .with_hint("save it as UTF-8 (in Notepad: Save as… Encoding: UTF-8)"),
+                .vi("tệp không phải là văn bản UTF-8")
+                .with_hints(
+                    "save it as UTF-8 (in Notepad: Save as… Encoding: UTF-8)",
+                    "hãy lưu lại tệp với bảng mã UTF-8 (trong Notepad: `Save as…`, mục `Encoding`: UTF-8)",
+                ),
         )
     })
+}
+
+/// The Vietnamese of the kinds of file [`read_text_file`] is told it reads ("an application"),
+/// or nothing for a kind it does not know.
+fn what_vi(what: &str) -> &'static str {
+    match what {
+        "an application" => "hồ sơ",
+        "a schedule" => "biểu phí",
+        "a registry" => "sổ đăng ký thiết bị",
+        "a device" => "thiết bị",
+        "a batch" => "danh sách hồ sơ",
+        _ => "",
+    }
+}
+
+/// Why a file or stream could not be read, in Vietnamese: the usual causes in words, any
+/// other with the system's own (English) words quoted.
+pub(crate) fn io_vi(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "không tìm thấy tệp hoặc thư mục".to_owned(),
+        ErrorKind::PermissionDenied => "không có quyền đọc".to_owned(),
+        ErrorKind::IsADirectory => "đây là một thư mục".to_owned(),
+        ErrorKind::InvalidData => "dữ liệu không hợp lệ".to_owned(),
+        ErrorKind::UnexpectedEof => "tệp kết thúc đột ngột".to_owned(),
+        _ => format!("lỗi hệ thống `{e}`"),
+    }
 }
 
 /// Walks every value of a parsed document and checks the digits of each number as written.
