@@ -117,7 +117,7 @@ impl<'a> Src<'a> {
         let token = err.span().map(|s| token_at(self.text, s.start)).unwrap_or_default();
         let (en, own_vi) = crate::text::split_both(err.message());
         let message = plain_toml_message(en);
-        let vi = own_vi.map_or_else(|| vi_toml_message(&message), str::to_owned);
+        let vi = own_vi.map_or_else(|| vi_plain_message(&message, "TOML"), str::to_owned);
         let finding = Finding::error(location, key.as_deref(), message).vi(vi);
         if looks_like_day_first(token) {
             let iso = day_first_to_iso(token);
@@ -315,10 +315,11 @@ const TABLE_SHAPES: &[(&str, &str)] = &[
 
 /// Rewrites serde's and toml's technical phrasing into words a policy officer reads easily,
 /// and never lets an internal type name through.
-/// [`plain_toml_message`] in Vietnamese: the shapes serde and TOML report most (an unknown or
-/// missing key, an unknown word, a value of the wrong kind), and for the rest a Vietnamese
-/// sentence quoting the English detail.
-fn vi_toml_message(en: &str) -> String {
+/// [`plain_toml_message`] (or the registry's JSON message) in Vietnamese: the shapes serde
+/// reports most (an unknown or missing key, an unknown word, a value of the wrong kind), and
+/// for the rest a Vietnamese sentence naming the `format` (TOML, JSON) and quoting the English
+/// detail.
+pub(crate) fn vi_plain_message(en: &str, format: &str) -> String {
     let list = |rest: &str| rest.replace(" or ", " hoặc ");
     if let Some(rest) = en.strip_prefix("unknown key ") {
         return match rest.split_once(", expected ") {
@@ -360,7 +361,7 @@ fn vi_toml_message(en: &str) -> String {
             format!("sai kiểu giá trị: ở đây cần {wanted_vi}")
         };
     }
-    format!("tệp không đúng cú pháp TOML tại vị trí này (chi tiết bằng tiếng Anh: {en})")
+    format!("tệp không đúng cú pháp {format} tại vị trí này (chi tiết bằng tiếng Anh: {en})")
 }
 
 fn plain_toml_message(message: &str) -> String {
