@@ -273,7 +273,7 @@ pub(crate) fn check_written_integer(raw: &str) -> Result<(), NumberError> {
                 "`{shown}` is too large: a whole number in a TOML file can be at most 9223372036854775807 (no fee, count or factor comes near it); check the digits"
             ),
             format!(
-                "`{shown}` quá lớn: số nguyên trong tệp TOML tối đa là 9223372036854775807 (không mức thu, số lượng hay hệ số nào gần đến mức đó); hãy kiểm tra lại các chữ số"
+                "`{shown}` quá lớn: số nguyên trong tệp TOML tối đa là 9223372036854775807 (không có mức thu, số lượng hay hệ số nào lớn đến vậy); hãy kiểm tra lại các chữ số"
             ),
         ));
     }

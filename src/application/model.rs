@@ -253,7 +253,7 @@ impl ApplicationBuilder {
                     .vi("hồ sơ chưa kê khai thiết bị nào")
                     .with_hints(
                         "add at least one device with a class or a description",
-                        "thêm ít nhất một thiết bị có loại thiết bị (class) hoặc mô tả",
+                        "thêm ít nhất một thiết bị có loại thiết bị (`class`) hoặc mô tả",
                     ),
             ));
         }

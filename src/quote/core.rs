@@ -349,7 +349,7 @@ pub(crate) fn price<A: Amount, R: Recorder<A>>(
             ),
         )
         .vi(format!(
-            "phiên bản biểu phí `{}` không có hệ số cho thủ tục {}",
+            "biểu phí `{}` không có hệ số cho thủ tục {}",
             version.id(),
             terms.procedure.names().0.to_lowercase()
         ))

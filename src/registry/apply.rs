@@ -99,7 +99,7 @@ pub(super) fn apply_to(state: &mut State, law: &Law, mut event: Event) -> Result
     match &mut event.change {
         Change::RegisterFacility { facility } => {
             if facility.id.trim().is_empty() {
-                return Err(refuse(date, "a facility needs an id", "cơ sở phải có mã (id)"));
+                return Err(refuse(date, "a facility needs an id", "cơ sở phải có mã (`id`)"));
             }
             if state.facilities.contains_key(&facility.id) {
                 return Err(refuse(
@@ -112,7 +112,7 @@ pub(super) fn apply_to(state: &mut State, law: &Law, mut event: Event) -> Result
         }
         Change::RegisterEquipment { equipment } => {
             if equipment.id.trim().is_empty() {
-                return Err(refuse(date, "a device needs an id", "thiết bị phải có mã (id)"));
+                return Err(refuse(date, "a device needs an id", "thiết bị phải có mã (`id`)"));
             }
             if let Some(year) = equipment.year.filter(|y| *y < 1900 || *y > date.year()) {
                 return Err(refuse(
@@ -145,7 +145,7 @@ pub(super) fn apply_to(state: &mut State, law: &Law, mut event: Event) -> Result
                     date,
                     format!("device `{}`: give its class, or a description the classifier can settle", equipment.id),
                     format!(
-                        "thiết bị `{}`: hãy ghi loại thiết bị (class), hoặc mô tả đủ rõ để xác định được loại",
+                        "thiết bị `{}`: hãy ghi loại thiết bị (`class`), hoặc mô tả đủ rõ để xác định được loại",
                         equipment.id
                     ),
                 ));

@@ -158,7 +158,7 @@ fn parse_bool(value: &str) -> Result<bool, Msg> {
         "yes" | "true" | "1" | "co" | "x" => Ok(true),
         _ => Err(Msg::new(
             format!("mobile: `{value}` is not yes or no"),
-            format!("di động (mobile): `{value}` không phải là \"có\" hay \"không\""),
+            format!("di động (`mobile`): `{value}` không phải là \"có\" hay \"không\""),
         )),
     }
 }
@@ -322,7 +322,7 @@ impl Registry {
                     line,
                     Msg::new(
                         format!("{name} is {n} characters long; at most {max} are allowed"),
-                        format!("{name} dài {n} ký tự; tối đa {max} ký tự"),
+                        format!("cột `{name}` dài {n} ký tự; tối đa {max} ký tự"),
                     ),
                 );
                 continue;
@@ -360,7 +360,7 @@ impl Registry {
                 let year = get("year")
                     .map(|y| {
                         let value = crate::number::parse_decimal(y, crate::number::Form::Plain).map_err(|e| {
-                            Msg::new(format!("year: {e}"), format!("năm sản xuất (year): {}", e.message_vi))
+                            Msg::new(format!("year: {e}"), format!("năm sản xuất (`year`): {}", e.message_vi))
                         })?;
                         let year = crate::number::count_in(
                             value,
@@ -383,10 +383,10 @@ impl Registry {
                     .transpose()?;
                 Ok(Equipment {
                     id: get("equipment_id")
-                        .ok_or_else(|| Msg::new("equipment_id is empty", "chưa ghi mã thiết bị (equipment_id)"))?
+                        .ok_or_else(|| Msg::new("equipment_id is empty", "chưa ghi mã thiết bị (`equipment_id`)"))?
                         .to_owned(),
                     facility: get("facility_id")
-                        .ok_or_else(|| Msg::new("facility_id is empty", "chưa ghi mã cơ sở (facility_id)"))?
+                        .ok_or_else(|| Msg::new("facility_id is empty", "chưa ghi mã cơ sở (`facility_id`)"))?
                         .to_owned(),
                     description,
                     class,

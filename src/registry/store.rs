@@ -106,7 +106,7 @@ impl Registry {
             return Err(refuse(
                 event.date,
                 format!("the registry already holds {MAX_EVENTS} events, the limit"),
-                format!("sổ đăng ký đã có {MAX_EVENTS} sự kiện, là số tối đa"),
+                format!("sổ đăng ký đã đạt số sự kiện tối đa ({MAX_EVENTS})"),
             ));
         }
         if let Some(last) = self.history.last()
@@ -281,7 +281,7 @@ impl Registry {
                     ),
                 )
                 .vi(format!(
-                    "{file}: trạng thái đã ghi không khớp với kết quả tính từ lịch sử; lịch sử là căn cứ, vì vậy hãy sửa hoặc xóa bảng [state]"
+                    "{file}: trạng thái đã ghi không khớp với kết quả tính từ lịch sử; lịch sử là căn cứ, vì vậy hãy sửa hoặc xóa bảng `[state]`"
                 )),
             ));
         }
