@@ -350,6 +350,11 @@ pub(crate) fn vi_plain_message(en: &str, format: &str) -> String {
             "text in quotes" => "văn bản trong dấu ngoặc kép".to_owned(),
             "a list [ … ]" => "một danh sách [ … ]".to_owned(),
             "a table" => "một bảng".to_owned(),
+            "a date such as 2025-09-15" => "một ngày, ví dụ 2025-09-15".to_owned(),
+            "an exact number: an integer such as 2000000, or a quoted decimal such as \"0.9\"" => {
+                "một số chính xác: số nguyên như 2000000, hoặc số thập phân trong dấu ngoặc kép như \"0.9\"".to_owned()
+            }
+            "true or false (also \"có\" or \"không\")" => "true hoặc false (hoặc \"có\", \"không\")".to_owned(),
             w if w.starts_with("a whole number from ") => {
                 format!("một số nguyên từ {}", &w[20..].replace(" to ", " đến "))
             }
