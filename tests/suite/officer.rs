@@ -266,6 +266,54 @@ fn messages_officers_meet_are_in_vietnamese() {
     );
 }
 
+/// The messages met less often have their Vietnamese too, with no English sentence left in
+/// it: a source's activity, a batch row the CSV reader refuses, a device list's rows and
+/// header, a registry change refused, a file that is not a workbook.
+#[test]
+fn less_common_messages_are_in_vietnamese_too() {
+    use radfee::error::Lang;
+    let check = |vi: String, en: String| {
+        assert_ne!(vi, en, "no Vietnamese text: {en}");
+        assert!(
+            english_words_outside_code(&vi).is_empty(),
+            "English left in {vi:?}: {:?}",
+            english_words_outside_code(&vi)
+        );
+    };
+    let head = "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2026-03-02\n[[device]]\nname = \"máy đo mức\"\n[[device.source]]\nnuclide = \"Cs-137\"\n";
+    for activity in ["\"1 GBx\"", "\"0 GBq\"", "\"GBq\"", "\"1,5 GBq\"", "\"1e30 TBq\""] {
+        let e = Application::from_toml("a.toml", &format!("{head}activity = {activity}\n")).unwrap_err();
+        check(e.display_in(Lang::Vi), e.to_string());
+    }
+    let e = Application::from_toml("a.toml", &format!("{head}activity = \"1 GBx\"\n")).unwrap_err();
+    assert!(e.display_in(Lang::Vi).contains("không có đơn vị hoạt độ `GBx`"), "{}", e.display_in(Lang::Vi));
+    // Rows the CSV reader refuses: a quote inside a field, a row that is not UTF-8.
+    let mut batch =
+        b"application_id,province,procedure,received,channel,class,count\nA,Hu\"e,new,2026-03-02,,xray_ct,1\n".to_vec();
+    batch.extend_from_slice(b"B,Hu\xe9,new,2026-03-02,,xray_ct,1\n");
+    let r = shared().price_batch(batch.as_slice(), &Default::default(), |_| {}).unwrap();
+    assert_eq!(r.problems.len(), 2, "{:?}", r.problems);
+    for p in &r.problems {
+        check(p.display_in(Lang::Vi), p.to_string());
+    }
+    // A device list: rows refused by the import and by the registry, and a wrong header.
+    let s = shared();
+    let mut registry = radfee::registry::Registry::new();
+    let list = "facility_id,equipment_id,class,year,mobile\nF9,D1,xray_ct,2020,\nF9,D2,xray_cat,2020,\nF9,D3,xray_ct,20x0,\nF9,D4,xray_ct,2020,có lẽ\n,D5,xray_ct,2020,\n";
+    let report = registry.import_csv(s, list.as_bytes(), date("2025-09-01")).unwrap();
+    assert_eq!(report.problems.len(), 5, "{:?}", report.problems);
+    for p in &report.problems {
+        check(p.display_in(Lang::Vi), p.to_string());
+        assert!(p.display_in(Lang::Vi).starts_with("dòng "), "{}", p.display_in(Lang::Vi));
+    }
+    assert!(report.problems[0].display_in(Lang::Vi).contains("chưa có cơ sở mã `F9` trong sổ đăng ký"));
+    let e = registry.import_csv(s, "colour,Mã thiết bị\n".as_bytes(), date("2025-09-01")).unwrap_err();
+    check(e.display_in(Lang::Vi), e.to_string());
+    // Not a workbook.
+    let e = registry.import_workbook(s, b"PK\x03\x04 not a zip", None, date("2025-09-01")).unwrap_err();
+    check(e.display_in(Lang::Vi), e.to_string());
+}
+
 /// A checkbox of the form (`mobile`, `type_approved`) may be written as the form says it:
 /// "có"/"không" with or without diacritics, as well as true/false.
 #[test]
