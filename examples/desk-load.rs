@@ -126,16 +126,20 @@ fn main() -> ExitCode {
         return common::usage("không có yêu cầu nào được gửi", "no request was sent");
     }
     times.sort_unstable();
-    let at = |p: f64| times[((times.len() as f64 * p).ceil() as usize).clamp(1, times.len()) - 1];
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    // Percentiles by rank (the nearest-rank method), in microseconds; no float arithmetic.
+    let at = |per_mille: usize| times[(times.len() * per_mille).div_ceil(1000).clamp(1, times.len()) - 1];
+    let ms = |d: Duration| {
+        let us = d.as_micros();
+        format!("{}.{:02}", us / 1000, us % 1000 / 10)
+    };
+    let per_second = (times.len() as u128 * 1_000_000) / wall.as_micros().max(1);
     let text = format!(
-        "{} requests, {clients} clients, {:.2} s: {:.0} requests/s; latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms\n",
+        "{} requests, {clients} clients, {} ms: {per_second} requests/s; latency p50 {} ms, p99 {} ms, max {} ms\n",
         times.len(),
-        wall.as_secs_f64(),
-        times.len() as f64 / wall.as_secs_f64(),
-        ms(at(0.50)),
-        ms(at(0.99)),
-        ms(at(1.0)),
+        ms(wall),
+        ms(at(500)),
+        ms(at(990)),
+        ms(at(1000)),
     );
     common::emit(&text).map_or_else(|code| code, |()| ExitCode::SUCCESS)
 }

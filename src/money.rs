@@ -111,8 +111,12 @@ impl Serialize for Money {
 impl<'de> Deserialize<'de> for Money {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
         let text = String::deserialize(d)?;
-        let value = Decimal::from_str_exact(&text)
-            .map_err(|_| de::Error::custom(format!("`{text}` is not an exact amount")))?;
+        let value = Decimal::from_str_exact(&text).map_err(|_| {
+            de::Error::custom(crate::text::join_both(
+                &format!("`{text}` is not an exact amount"),
+                &format!("`{text}` không phải là một số tiền chính xác"),
+            ))
+        })?;
         Ok(Money::new(value))
     }
 }

@@ -28,8 +28,8 @@ use crate::text::excerpt;
 pub(crate) struct NumberError {
     /// What is wrong, in plain words.
     pub(crate) message: String,
-    /// The same in Vietnamese, when the crate has it.
-    pub(crate) message_vi: Option<String>,
+    /// The same in Vietnamese.
+    pub(crate) message_vi: String,
 }
 
 impl fmt::Display for NumberError {
@@ -38,12 +38,8 @@ impl fmt::Display for NumberError {
     }
 }
 
-fn refuse(message: String) -> NumberError {
-    NumberError { message, message_vi: None }
-}
-
-fn refuse_both(message: String, vi: String) -> NumberError {
-    NumberError { message, message_vi: Some(vi) }
+fn refuse(message: String, message_vi: String) -> NumberError {
+    NumberError { message, message_vi }
 }
 
 /// The Vietnamese name of a counted key.
@@ -86,7 +82,7 @@ fn ambiguous(written: &str, int: &str, sep: char, frac: &str) -> NumberError {
             "`{written}` có thể hiểu hai cách: nếu `,` ngăn cách hàng nghìn (cách viết tiếng Anh) là {grouped}, nếu `,` là dấu thập phân (cách viết tiếng Việt) là {decimal}; hãy ghi {grouped} hoặc {decimal_written}"
         )
     };
-    refuse_both(
+    refuse(
         format!(
             "`{written}` is ambiguous: with `{sep}` grouping thousands ({grouping}) it is {grouped}, {decimal_sign} it is {decimal}; write {grouped} or {decimal_written}"
         ),
@@ -111,7 +107,7 @@ pub(crate) fn parse_decimal(text: &str, form: Form) -> Result<Decimal, NumberErr
     let t = text.trim();
     let shown = excerpt(t);
     if t.is_empty() {
-        return Err(refuse_both("the number is empty".to_owned(), "chưa ghi số".to_owned()));
+        return Err(refuse("the number is empty".to_owned(), "chưa ghi số".to_owned()));
     }
     let _ = form;
     let (mantissa, exponent) = match t.find(['e', 'E']) {
@@ -125,22 +121,30 @@ pub(crate) fn parse_decimal(text: &str, form: Form) -> Result<Decimal, NumberErr
         && body.bytes().filter(|&c| c == b'.').count() <= 1
         && body.bytes().any(|c| c.is_ascii_digit());
     if !well_formed {
-        return Err(refuse_both(
+        return Err(refuse(
             format!("`{shown}` is not a number: write digits with an optional `.` for decimals, e.g. 2000000 or 0.9"),
             format!("`{shown}` không phải là số: ghi chữ số, phần thập phân sau dấu `.`, ví dụ 2000000 hoặc 0.9"),
         ));
     }
     let too_precise = || {
-        refuse(format!(
-            "`{shown}` cannot be held exactly: a number may have at most 28 digits after the point, and its digits, the point left out, may not exceed 79228162514264337593543950335"
-        ))
+        refuse(
+            format!(
+                "`{shown}` cannot be held exactly: a number may have at most 28 digits after the point, and its digits, the point left out, may not exceed 79228162514264337593543950335"
+            ),
+            format!(
+                "`{shown}` không thể lưu chính xác: một số có tối đa 28 chữ số sau dấu thập phân, và các chữ số của nó (bỏ dấu thập phân) không được vượt quá 79228162514264337593543950335"
+            ),
+        )
     };
     let value = match exponent {
         None => Decimal::from_str_exact(mantissa).map_err(|_| too_precise())?,
         Some(e) => {
             let digits = e.strip_prefix(['-', '+']).unwrap_or(e);
             if digits.is_empty() || digits.len() > 3 || !digits.bytes().all(|c| c.is_ascii_digit()) {
-                return Err(refuse(format!("`{shown}` is not a number: the exponent after `e` must be whole")));
+                return Err(refuse(
+                    format!("`{shown}` is not a number: the exponent after `e` must be whole"),
+                    format!("`{shown}` không phải là số: số mũ sau `e` phải là số nguyên"),
+                ));
             }
             // from_scientific rounds silently past 28 digits: check that every digit was kept.
             let value = Decimal::from_scientific(t).map_err(|_| too_precise())?;
@@ -183,7 +187,7 @@ fn check_grouping(shown: &str, mantissa: &str) -> Result<(), NumberError> {
         mantissa.char_indices().filter(|(_, c)| matches!(c, '.' | ',' | ' ' | '\u{a0}' | '\'' | '_')).collect();
     let Some(&(at, sep)) = separators.first() else { return Ok(()) };
     if separators.len() > 1 {
-        return Err(refuse_both(
+        return Err(refuse(
             format!(
                 "`{shown}` groups its digits: write the number without separators, e.g. 8000000 (and `.` only for decimals, e.g. 0.9)"
             ),
@@ -202,11 +206,14 @@ fn check_grouping(shown: &str, mantissa: &str) -> Result<(), NumberError> {
     }
     match sep {
         '.' => Ok(()),
-        ',' => Err(refuse_both(
+        ',' => Err(refuse(
             format!("`{shown}`: write the decimal point as `.` (e.g. 1.5), never `,`, and no thousands separator"),
             format!("`{shown}`: ghi dấu thập phân là `.` (ví dụ 1.5), không dùng `,` và không ngăn cách hàng nghìn"),
         )),
-        _ => Err(refuse(format!("`{shown}` groups its digits: write the number without separators, e.g. 8000000"))),
+        _ => Err(refuse(
+            format!("`{shown}` groups its digits: write the number without separators, e.g. 8000000"),
+            format!("`{shown}` có dấu ngăn cách hàng nghìn: ghi số liền, ví dụ 8000000"),
+        )),
     }
 }
 
@@ -219,19 +226,27 @@ pub(crate) fn check_written_float(raw: &str) -> Result<(), NumberError> {
     let (mantissa, _) = digits.split_once(['e', 'E']).unwrap_or((&digits, ""));
     check_grouping(&shown, mantissa)?;
     if raw.contains('_') {
-        return Err(refuse(format!("`{shown}` groups its digits: write the number without separators")));
+        return Err(refuse(
+            format!("`{shown}` groups its digits: write the number without separators"),
+            format!("`{shown}` có dấu ngăn cách hàng nghìn: ghi số liền, không có dấu ngăn cách"),
+        ));
     }
     // A value no exact number holds (too large, too many digits, inf, nan) is refused as such;
     // quoting it would not help.
     let written = parse_decimal(&digits, Form::Scientific)?;
     let Ok(binary) = digits.parse::<f64>() else {
-        return Err(refuse(format!("`{shown}` is not a number")));
+        return Err(refuse(format!("`{shown}` is not a number"), format!("`{shown}` không phải là số")));
     };
     match exact_from_f64(binary) {
         Some(b) if b == written => Ok(()),
-        _ => Err(refuse(format!(
-            "`{shown}` cannot be stored exactly as a TOML float; write it in quotes, e.g. \"{shown}\", so every digit is kept"
-        ))),
+        _ => Err(refuse(
+            format!(
+                "`{shown}` cannot be stored exactly as a TOML float; write it in quotes, e.g. \"{shown}\", so every digit is kept"
+            ),
+            format!(
+                "`{shown}` không thể lưu chính xác dưới dạng số thực của TOML; hãy ghi trong dấu ngoặc kép, ví dụ \"{shown}\", để giữ đủ mọi chữ số"
+            ),
+        )),
     }
 }
 
@@ -239,17 +254,28 @@ pub(crate) fn check_written_float(raw: &str) -> Result<(), NumberError> {
 pub(crate) fn check_written_integer(raw: &str) -> Result<(), NumberError> {
     let shown = excerpt(raw);
     if raw.contains('_') {
-        return Err(refuse(format!("`{shown}` groups its digits: write the number without separators, e.g. 8000000")));
+        return Err(refuse(
+            format!("`{shown}` groups its digits: write the number without separators, e.g. 8000000"),
+            format!("`{shown}` có dấu ngăn cách hàng nghìn: ghi số liền, ví dụ 8000000"),
+        ));
     }
     let digits = raw.to_owned();
     let body = digits.strip_prefix(['-', '+']).unwrap_or(&digits);
     if body.starts_with("0x") || body.starts_with("0o") || body.starts_with("0b") {
-        return Err(refuse(format!("`{shown}`: write whole numbers in decimal digits")));
+        return Err(refuse(
+            format!("`{shown}`: write whole numbers in decimal digits"),
+            format!("`{shown}`: ghi số nguyên bằng chữ số thập phân (hệ 10)"),
+        ));
     }
     if digits.parse::<i64>().is_err() {
-        return Err(refuse(format!(
-            "`{shown}` is too large: a whole number in a TOML file can be at most 9223372036854775807 (no fee, count or factor comes near it); check the digits"
-        )));
+        return Err(refuse(
+            format!(
+                "`{shown}` is too large: a whole number in a TOML file can be at most 9223372036854775807 (no fee, count or factor comes near it); check the digits"
+            ),
+            format!(
+                "`{shown}` quá lớn: số nguyên trong tệp TOML tối đa là 9223372036854775807 (không có mức thu, số lượng hay hệ số nào lớn đến vậy); hãy kiểm tra lại các chữ số"
+            ),
+        ));
     }
     Ok(())
 }
@@ -287,7 +313,7 @@ pub(crate) fn parse_count(text: &str, what: Counted) -> Result<u32, NumberError>
     }
     let value = parse_decimal(text, Form::Plain).map_err(|e| NumberError {
         message: format!("{}: {e}", what.key),
-        message_vi: e.message_vi.map(|vi| format!("{}: {vi}", key_vi(what.key))),
+        message_vi: format!("{}: {}", key_vi(what.key), e.message_vi),
     })?;
     count_in(value, what)
 }
@@ -298,24 +324,25 @@ pub(crate) fn count_in(value: Decimal, what: Counted) -> Result<u32, NumberError
     let Counted { key, noun, range: (min, max) } = what;
     let shown = crate::money::canonical(value);
     if !value.fract().is_zero() {
-        return Err(refuse_both(
+        return Err(refuse(
             format!("{key} must be a whole number of {noun}, not {shown}"),
             format!("{} phải là số nguyên, không phải {shown}", key_vi(key)),
         ));
     }
     if value < Decimal::from(min) {
-        return Err(refuse_both(
+        return Err(refuse(
             format!("{key} must be at least {min}, not {shown}"),
             format!("{} phải từ {min} trở lên, không phải {shown}", key_vi(key)),
         ));
     }
     if value > Decimal::from(max) {
-        return Err(refuse_both(
+        return Err(refuse(
             format!("{key} {shown} is larger than the limit of {max} {noun}"),
             format!("{} {shown} vượt quá giới hạn {max}", key_vi(key)),
         ));
     }
-    u32::try_from(value.trunc().mantissa()).map_err(|_| refuse(format!("{key} {shown} is too large")))
+    u32::try_from(value.trunc().mantissa())
+        .map_err(|_| refuse(format!("{key} {shown} is too large"), format!("{} {shown} quá lớn", key_vi(key))))
 }
 
 /// An exact number read from TOML or JSON: an integer, a quoted decimal, or a float whose
@@ -344,12 +371,8 @@ impl schemars::JsonSchema for Number {
 /// number rule (`2022`, `2022.0`, `"2022"`; `"2.022"` is refused as ambiguous).
 pub(crate) fn deserialize_year<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u16>, D::Error> {
     let Some(Number(value)) = Option::<Number>::deserialize(d)? else { return Ok(None) };
-    let year = count_in(value, Counted { key: "year", noun: "years", range: (1900, 9999) }).map_err(|e| {
-        de::Error::custom(match &e.message_vi {
-            Some(vi) => crate::text::join_both(&e.message, vi),
-            None => e.message,
-        })
-    })?;
+    let year = count_in(value, Counted { key: "year", noun: "years", range: (1900, 9999) })
+        .map_err(|e| de::Error::custom(crate::text::join_both(&e.message, &e.message_vi)))?;
     Ok(u16::try_from(year).ok())
 }
 
@@ -374,15 +397,15 @@ pub(crate) fn deserialize_exact<'de, D: Deserializer<'de>>(d: D) -> Result<Decim
             Ok(Decimal::from(v))
         }
         fn visit_str<E: de::Error>(self, s: &str) -> Result<Decimal, E> {
-            parse_decimal(s, Form::Plain).map_err(|e| match &e.message_vi {
-                Some(vi) => E::custom(crate::text::join_both(&e.message, vi)),
-                None => E::custom(e.message),
-            })
+            parse_decimal(s, Form::Plain).map_err(|e| E::custom(crate::text::join_both(&e.message, &e.message_vi)))
         }
         fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
             exact_from_f64(v).ok_or_else(|| {
-                E::custom(format!(
-                    "{v} cannot be stored exactly as a binary float; write it as a quoted decimal, e.g. \"{v}\""
+                E::custom(crate::text::join_both(
+                    &format!("{v} cannot be stored exactly as a binary float; write it as a quoted decimal, e.g. \"{v}\""),
+                    &format!(
+                        "{v} không thể lưu chính xác dưới dạng số thực nhị phân; hãy ghi dạng số thập phân trong dấu ngoặc kép, ví dụ \"{v}\""
+                    ),
                 ))
             })
         }

@@ -117,7 +117,7 @@ impl<'a> Src<'a> {
         let token = err.span().map(|s| token_at(self.text, s.start)).unwrap_or_default();
         let (en, own_vi) = crate::text::split_both(err.message());
         let message = plain_toml_message(en);
-        let vi = own_vi.map_or_else(|| vi_toml_message(&message), str::to_owned);
+        let vi = own_vi.map_or_else(|| vi_plain_message(&message, "TOML"), str::to_owned);
         let finding = Finding::error(location, key.as_deref(), message).vi(vi);
         if looks_like_day_first(token) {
             let iso = day_first_to_iso(token);
@@ -147,27 +147,38 @@ impl<'a> Src<'a> {
 pub fn read_text_file(path: &std::path::Path, limit: u64, what: &str) -> Result<String, crate::error::Error> {
     use std::io::Read as _;
     let shown = path.display().to_string();
-    let fail = |message: String| {
-        crate::error::Error::input(Finding::error(
-            Some(Location { file: shown.clone(), line: 1, column: 1 }),
-            None,
-            message,
-        ))
+    let file_vi = match what_vi(what) {
+        "" => "tệp".to_owned(),
+        w => format!("tệp {w}"),
     };
-    let io = |e: std::io::Error| {
-        crate::error::Error::io(&shown, format!("{shown}: cannot read the file: {e}"), e).at(Some(&Location {
-            file: shown.clone(),
-            line: 1,
-            column: 1,
-        }))
+    let fail = |message: String, message_vi: String| {
+        crate::error::Error::input(
+            Finding::error(Some(Location { file: shown.clone(), line: 1, column: 1 }), None, message).vi(message_vi),
+        )
     };
+    let io =
+        |e: std::io::Error| {
+            let vi = format!("{shown}: không đọc được tệp: {}", io_vi(&e));
+            crate::error::Error::io(&shown, format!("{shown}: cannot read the file: {e}"), e)
+                .vi(vi)
+                .at(Some(&Location { file: shown.clone(), line: 1, column: 1 }))
+        };
     let meta = std::fs::metadata(path).map_err(io)?;
     if !meta.is_file() {
-        let kind = if meta.is_dir() { "a folder" } else { "not a regular file (a pipe, a device or a socket)" };
+        let (kind, kind_vi) = if meta.is_dir() {
+            ("a folder", "đây là một thư mục")
+        } else {
+            ("not a regular file (a pipe, a device or a socket)", "đây không phải là một tệp thông thường")
+        };
         // The tools that read standard input say so in their own help; here, only the file.
-        return Err(fail(format!("this is {kind}; give {what} file")));
+        return Err(fail(format!("this is {kind}; give {what} file"), format!("{kind_vi}; hãy chọn {file_vi}")));
     }
-    let too_big = |size: u64| fail(format!("the file is {size} bytes; {what} file may be at most {limit} bytes"));
+    let too_big = |size: u64| {
+        fail(
+            format!("the file is {size} bytes; {what} file may be at most {limit} bytes"),
+            format!("tệp có {size} byte; {file_vi} tối đa {limit} byte"),
+        )
+    };
     if meta.len() > limit {
         return Err(too_big(meta.len()));
     }
@@ -183,9 +194,40 @@ pub fn read_text_file(path: &std::path::Path, limit: u64, what: &str) -> Result<
         let loc = Src::new(&shown, &text).location(at);
         crate::error::Error::input(
             Finding::error(Some(loc), None, "the file is not UTF-8 text")
-                .with_hint("save it as UTF-8 (in Notepad: Save as… Encoding: UTF-8)"),
+                .vi("tệp không phải là văn bản UTF-8")
+                .with_hints(
+                    "save it as UTF-8 (in Notepad: Save as… Encoding: UTF-8)",
+                    "hãy lưu lại tệp với bảng mã UTF-8 (trong Notepad: `Save as…`, mục `Encoding`: UTF-8)",
+                ),
         )
     })
+}
+
+/// The Vietnamese of the kinds of file [`read_text_file`] is told it reads ("an application"),
+/// or nothing for a kind it does not know.
+fn what_vi(what: &str) -> &'static str {
+    match what {
+        "an application" => "hồ sơ",
+        "a schedule" => "biểu phí",
+        "a registry" => "sổ đăng ký thiết bị",
+        "a device" => "thiết bị",
+        "a batch" => "danh sách hồ sơ",
+        _ => "",
+    }
+}
+
+/// Why a file or stream could not be read, in Vietnamese: the usual causes in words, any
+/// other with the system's own (English) words quoted.
+pub(crate) fn io_vi(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "không tìm thấy tệp hoặc thư mục".to_owned(),
+        ErrorKind::PermissionDenied => "không có quyền đọc".to_owned(),
+        ErrorKind::IsADirectory => "đây là một thư mục".to_owned(),
+        ErrorKind::InvalidData => "dữ liệu không hợp lệ".to_owned(),
+        ErrorKind::UnexpectedEof => "tệp kết thúc đột ngột".to_owned(),
+        _ => format!("lỗi hệ thống `{e}`"),
+    }
 }
 
 /// Walks every value of a parsed document and checks the digits of each number as written.
@@ -213,7 +255,7 @@ fn check_value(src: &Src<'_>, key: Option<&str>, value: &toml::Spanned<toml::de:
         _ => None,
     };
     match refused {
-        Some(e) => Err(Finding::error(Some(src.at(span)), key, e.message).vi_opt(e.message_vi)),
+        Some(e) => Err(Finding::error(Some(src.at(span)), key, e.message).vi(e.message_vi)),
         None => Ok(()),
     }
 }
@@ -273,10 +315,11 @@ const TABLE_SHAPES: &[(&str, &str)] = &[
 
 /// Rewrites serde's and toml's technical phrasing into words a policy officer reads easily,
 /// and never lets an internal type name through.
-/// [`plain_toml_message`] in Vietnamese: the shapes serde and TOML report most (an unknown or
-/// missing key, an unknown word, a value of the wrong kind), and for the rest a Vietnamese
-/// sentence quoting the English detail.
-fn vi_toml_message(en: &str) -> String {
+/// [`plain_toml_message`] (or the registry's JSON message) in Vietnamese: the shapes serde
+/// reports most (an unknown or missing key, an unknown word, a value of the wrong kind), and
+/// for the rest a Vietnamese sentence naming the `format` (TOML, JSON) and quoting the English
+/// detail.
+pub(crate) fn vi_plain_message(en: &str, format: &str) -> String {
     let list = |rest: &str| rest.replace(" or ", " hoặc ");
     if let Some(rest) = en.strip_prefix("unknown key ") {
         return match rest.split_once(", expected ") {
@@ -307,6 +350,11 @@ fn vi_toml_message(en: &str) -> String {
             "text in quotes" => "văn bản trong dấu ngoặc kép".to_owned(),
             "a list [ … ]" => "một danh sách [ … ]".to_owned(),
             "a table" => "một bảng".to_owned(),
+            "a date such as 2025-09-15" => "một ngày, ví dụ 2025-09-15".to_owned(),
+            "an exact number: an integer such as 2000000, or a quoted decimal such as \"0.9\"" => {
+                "một số chính xác: số nguyên như 2000000, hoặc số thập phân trong dấu ngoặc kép như \"0.9\"".to_owned()
+            }
+            "true or false (also \"có\" or \"không\")" => "true hoặc false (hoặc \"có\", \"không\")".to_owned(),
             w if w.starts_with("a whole number from ") => {
                 format!("một số nguyên từ {}", &w[20..].replace(" to ", " đến "))
             }
@@ -318,7 +366,7 @@ fn vi_toml_message(en: &str) -> String {
             format!("sai kiểu giá trị: ở đây cần {wanted_vi}")
         };
     }
-    format!("tệp không đúng cú pháp TOML tại vị trí này (chi tiết bằng tiếng Anh: {en})")
+    format!("tệp không đúng cú pháp {format} tại vị trí này (chi tiết bằng tiếng Anh: {en})")
 }
 
 fn plain_toml_message(message: &str) -> String {

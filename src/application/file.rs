@@ -350,10 +350,7 @@ impl Application {
                             d.get_ref().day_first(),
                             received.day_first()
                         ))
-                        .with_hints(
-                            super::model::REFERENCE_DATE_HINT,
-                            "ghi ngày xác định hoạt độ (trên chứng chỉ nguồn), vào hoặc trước ngày tiếp nhận hồ sơ",
-                        ),
+                        .with_hints(super::model::REFERENCE_DATE_HINT, super::model::REFERENCE_DATE_HINT_VI),
                     ));
                 }
             }
@@ -362,7 +359,7 @@ impl Application {
         let sites = match &raw.sites {
             None => 1,
             Some(n) => crate::number::count_in(n.get_ref().0, SITES)
-                .map_err(|e| Error::input(src.error(n, "sites", e.message).vi_opt(e.message_vi)))?,
+                .map_err(|e| Error::input(src.error(n, "sites", e.message).vi(e.message_vi)))?,
         };
         let mut conditions = Vec::new();
         for c in &raw.conditions {
@@ -410,7 +407,7 @@ fn convert_device(src: &Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEn
     let count = match &d.count {
         None => 1,
         Some(c) => crate::number::count_in(c.get_ref().0, COUNT)
-            .map_err(|e| Error::input(src.error(c, "count", e.message).vi_opt(e.message_vi)))?,
+            .map_err(|e| Error::input(src.error(c, "count", e.message).vi(e.message_vi)))?,
     };
     if let Some(label) = &d.label {
         check_len(src, label, "label")?;
@@ -434,22 +431,22 @@ fn convert_device(src: &Src<'_>, entry: &Spanned<DeviceFile>) -> Result<DeviceEn
         [("max_kv", &d.max_kv), ("max_energy_mev", &d.max_energy_mev), ("dose_rate_usv_h", &d.dose_rate_usv_h)]
     {
         if let Some(v) = value
-            && let Some(message) = crate::vocab::device::impossible(key, v.get_ref().0)
+            && let Some(m) = crate::vocab::device::impossible(key, v.get_ref().0)
         {
-            let vi = crate::vocab::device::impossible_vi(key, v.get_ref().0).unwrap_or_default();
-            return Err(Error::input(src.error(v, key, message).vi(vi)));
+            return Err(Error::input(src.error(v, key, m.en).vi(m.vi)));
         }
     }
     let mut sources = Vec::with_capacity(d.source.len());
     for s in &d.source {
         let spec = SourceSpec::new(&s.nuclide, s.activity.get_ref(), s.reference_date.as_ref().map(|d| *d.get_ref()))
             .map_err(|e| {
-            let message = e.findings().first().map(|f| f.message.clone()).unwrap_or_default();
             let f = e.findings().first();
+            let message = f.map(|f| f.message.clone()).unwrap_or_default();
+            let vi = f.and_then(|f| f.message_vi()).map(str::to_owned);
             if f.and_then(|f| f.key.as_deref()) == Some("source.activity") {
-                Error::input(src.error(&s.activity, "source.activity", message))
+                Error::input(src.error(&s.activity, "source.activity", message).vi_opt(vi))
             } else {
-                Error::input(Finding::error(location.clone(), f.and_then(|f| f.key.as_deref()), message))
+                Error::input(Finding::error(location.clone(), f.and_then(|f| f.key.as_deref()), message).vi_opt(vi))
             }
         })?;
         sources.push(spec);

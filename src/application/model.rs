@@ -37,7 +37,9 @@ impl DeviceEntry {
     pub fn described(description: Description, count: u32) -> Result<DeviceEntry, Error> {
         check_count(count)?;
         if description.is_empty() {
-            return Err(Error::input(Finding::error(None, Some("device"), "the description is empty")));
+            return Err(Error::input(
+                Finding::error(None, Some("device"), "the description is empty").vi("chưa có mô tả thiết bị"),
+            ));
         }
         Ok(DeviceEntry { class: None, description: Some(description), count, label: None, location: None })
     }
@@ -107,7 +109,7 @@ impl PartialEq for Application {
 fn check_count(count: u32) -> Result<(), Error> {
     crate::number::count_in(rust_decimal::Decimal::from(count), COUNT)
         .map(|_| ())
-        .map_err(|e| Error::input(Finding::error(None, Some("count"), e.message).vi_opt(e.message_vi)))
+        .map_err(|e| Error::input(Finding::error(None, Some("count"), e.message).vi(e.message_vi)))
 }
 
 /// A licensing application: the province as written, the procedure, the day received, the
@@ -234,9 +236,10 @@ impl ApplicationBuilder {
     /// source measured after the day received.
     pub fn build(self) -> Result<Application, Error> {
         let ApplicationBuilder { mut app, conditions } = self;
-        let input = |key: &str, message: String| Error::input(Finding::error(None, Some(key), message));
+        let input =
+            |key: &str, message: String, vi: String| Error::input(Finding::error(None, Some(key), message).vi(vi));
         if app.province.trim().is_empty() {
-            return Err(input("province", "the province is empty".to_owned()));
+            return Err(input("province", "the province is empty".to_owned(), "chưa ghi tỉnh, thành phố".to_owned()));
         }
         crate::vocab::check_text("province", &app.province)?;
         app.province = crate::text::nfc(&app.province);
@@ -247,27 +250,40 @@ impl ApplicationBuilder {
         if app.devices.is_empty() {
             return Err(Error::input(
                 Finding::error(None, Some("device"), "the application lists no device")
-                    .with_hint("add at least one device with a class or a description"),
+                    .vi("hồ sơ chưa kê khai thiết bị nào")
+                    .with_hints(
+                        "add at least one device with a class or a description",
+                        "thêm ít nhất một thiết bị có loại thiết bị (`class`) hoặc mô tả",
+                    ),
             ));
         }
         if app.devices.len() > MAX_DEVICES {
-            return Err(input("device", format!("an application may list at most {MAX_DEVICES} devices")));
+            return Err(input(
+                "device",
+                format!("an application may list at most {MAX_DEVICES} devices"),
+                format!("một hồ sơ có tối đa {MAX_DEVICES} thiết bị"),
+            ));
         }
         crate::number::count_in(rust_decimal::Decimal::from(app.sites), SITES)
-            .map_err(|e| input("sites", e.message))?;
+            .map_err(|e| input("sites", e.message, e.message_vi))?;
         if conditions.len() > MAX_CONDITIONS {
-            return Err(input("conditions", format!("an application may state at most {MAX_CONDITIONS} conditions")));
+            return Err(input(
+                "conditions",
+                format!("an application may state at most {MAX_CONDITIONS} conditions"),
+                format!("một hồ sơ ghi tối đa {MAX_CONDITIONS} điều kiện"),
+            ));
         }
         app.conditions = conditions.iter().map(|c| Condition::new(c)).collect::<Result<_, _>>()?;
         for (i, d) in app.devices.iter().enumerate() {
-            check_sources_dated(d, app.received).map_err(|message| {
+            check_sources_dated(d, app.received).map_err(|m| {
                 Error::input(
                     Finding::error(
                         d.location.clone(),
                         Some("source.reference_date"),
-                        format!("device {}: {message}", i + 1),
+                        format!("device {}: {}", i + 1, m.en),
                     )
-                    .with_hint(REFERENCE_DATE_HINT),
+                    .vi(format!("thiết bị {}: {}", i + 1, m.vi))
+                    .with_hints(REFERENCE_DATE_HINT, REFERENCE_DATE_HINT_VI),
                 )
             })?;
         }
@@ -292,7 +308,15 @@ pub(crate) fn check_class_totals(devices: &[DeviceEntry]) -> Result<(), Error> {
                     Some("count"),
                     format!("device {}: the application lists more than {MAX_COUNT} `{class}` devices in all", i + 1),
                 )
-                .with_hint("an application may hold at most 1000000 devices of one class; check the counts"),
+                .vi(format!(
+                    "thiết bị {}: hồ sơ kê khai tổng cộng hơn {MAX_COUNT} thiết bị loại {}",
+                    i + 1,
+                    class.name_vi()
+                ))
+                .with_hints(
+                    "an application may hold at most 1000000 devices of one class; check the counts",
+                    "một hồ sơ có tối đa 1000000 thiết bị cùng một loại; hãy kiểm tra lại số lượng",
+                ),
             ));
         }
         totals.insert(class, sum);
@@ -304,13 +328,24 @@ pub(crate) fn check_class_totals(devices: &[DeviceEntry]) -> Result<(), Error> {
 pub(crate) const REFERENCE_DATE_HINT: &str =
     "give the date the activity was measured (on the source certificate), on or before the date received";
 
+/// [`REFERENCE_DATE_HINT`] in Vietnamese.
+pub(crate) const REFERENCE_DATE_HINT_VI: &str =
+    "ghi ngày xác định hoạt độ (trên chứng chỉ nguồn), vào hoặc trước ngày tiếp nhận hồ sơ";
+
 /// Refuses a source measured after the day received (decay cannot be worked backwards).
-fn check_sources_dated(d: &DeviceEntry, received: Date) -> Result<(), String> {
+fn check_sources_dated(d: &DeviceEntry, received: Date) -> Result<(), crate::text::Msg> {
     for s in d.description.iter().flat_map(|x| x.sources()) {
         if let Some(r) = s.reference_date().filter(|r| *r > received) {
-            return Err(format!(
-                "source {}: its activity is dated {r}, after the day the application was received ({received}); decay cannot be worked backwards from a measurement not yet made",
-                crate::text::excerpt(s.nuclide())
+            let nuclide = crate::text::excerpt(s.nuclide());
+            return Err(crate::text::Msg::new(
+                format!(
+                    "source {nuclide}: its activity is dated {r}, after the day the application was received ({received}); decay cannot be worked backwards from a measurement not yet made"
+                ),
+                format!(
+                    "nguồn {nuclide}: hoạt độ được xác định ngày {}, sau ngày tiếp nhận hồ sơ ({}); không thể tính phân rã ngược từ một phép đo chưa có",
+                    r.day_first(),
+                    received.day_first()
+                ),
             ));
         }
     }
@@ -364,7 +399,7 @@ pub const MAX_COUNT: u32 = 1_000_000;
 /// An input error saying what is wrong with the text, with the key `count`.
 pub fn parse_count(text: &str) -> Result<u32, Error> {
     crate::number::parse_count(text, COUNT)
-        .map_err(|e| Error::input(Finding::error(None, Some("count"), e.message).vi_opt(e.message_vi)))
+        .map_err(|e| Error::input(Finding::error(None, Some("count"), e.message).vi(e.message_vi)))
 }
 
 /// The `count` of a device entry, as every reader checks it.

@@ -160,15 +160,22 @@ impl<'a> Gathered<'a> {
                 Some(&k) => k as usize,
                 None => {
                     if self.apps.len() >= MAX_APPLICATIONS {
-                        return Err(Error::input(Finding::error(
-                            None,
-                            None,
-                            format!(
-                                "line {}: this row starts application {} of the batch; a batch may hold at most {MAX_APPLICATIONS}: split it into smaller files",
+                        return Err(Error::input(
+                            Finding::error(
+                                None,
+                                None,
+                                format!(
+                                    "line {}: this row starts application {} of the batch; a batch may hold at most {MAX_APPLICATIONS}: split it into smaller files",
+                                    row.line,
+                                    self.apps.len() + 1
+                                ),
+                            )
+                            .vi(format!(
+                                "dòng {}: dòng này bắt đầu hồ sơ thứ {} của danh sách; một danh sách có tối đa {MAX_APPLICATIONS} hồ sơ: hãy chia thành các tệp nhỏ hơn",
                                 row.line,
                                 self.apps.len() + 1
-                            ),
-                        )));
+                            )),
+                        ));
                     }
                     let start = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
                     self.ids.push_str(id);
@@ -258,7 +265,10 @@ impl<'a> Gathered<'a> {
                             column: None,
                             cell: None,
                             other_line: None,
-                            message_vi: None,
+                            message_vi: Some(format!(
+                                "hồ sơ có tổng cộng hơn {MAX_COUNT} thiết bị loại {}; hồ sơ này không được tính phí",
+                                row.class.name_vi()
+                            )),
                         };
                         self.problems.push(problem);
                     }

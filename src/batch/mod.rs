@@ -93,10 +93,14 @@ pub(crate) fn price<R: Read + Send>(
 ) -> Result<BatchReport, Error> {
     let keep = options.keep;
     let stop = |e: Stop| match e {
-        Stop::Io(e) => Error::io("<batch>", format!("cannot read the batch: {e}"), e),
-        Stop::RowTooLong { line, message } => {
-            Error::input(Finding::error(None, None, format!("line {line}: {message}")))
+        Stop::Io(e) => {
+            let vi = format!("không đọc được danh sách hồ sơ: {}", crate::source::io_vi(&e));
+            Error::io("<batch>", format!("cannot read the batch: {e}"), e).vi(vi)
         }
+        Stop::RowTooLong { line, message } => Error::input(
+            Finding::error(None, None, format!("line {line}: {}", message.en))
+                .vi(format!("dòng {line}: {}", message.vi)),
+        ),
     };
     let mut reader = CsvRows::new(input);
     reader
@@ -109,7 +113,7 @@ pub(crate) fn price<R: Read + Send>(
         }
         Got::Bad(line, message) => return Err(header_problem(line, message)),
         Got::End => {
-            return Err(rows::header_problem_both(
+            return Err(header_problem(
                 1,
                 crate::text::Msg::new(
                     format!("missing column(s): {}", BATCH_COLUMNS.join(", ")),
@@ -144,7 +148,10 @@ pub(crate) fn price<R: Read + Send>(
             (Some(e), _) => Err(e),
             (None, Ok(Ok(rows))) => Ok(rows),
             (None, Ok(Err(e))) => Err(stop(e)),
-            (None, Err(_)) => Err(Error::input(Finding::error(None, None, "the batch reader stopped unexpectedly"))),
+            (None, Err(_)) => Err(Error::input(
+                Finding::error(None, None, "the batch reader stopped unexpectedly")
+                    .vi("bộ đọc danh sách hồ sơ dừng lại bất thường"),
+            )),
         }
     })?;
     progress(read);
@@ -205,8 +212,12 @@ pub(crate) fn price<R: Read + Send>(
     warnings.sort_by(|a, b| (a.level, &a.id).cmp(&(b.level, &b.id)));
     let mut problems = std::mem::take(&mut g.problems);
 
-    let grand_total = sum(priced.iter().map(|d| d.total))
-        .ok_or_else(|| Error::input(Finding::error(None, None, "the grand total is too large to compute exactly")))?;
+    let grand_total = sum(priced.iter().map(|d| d.total)).ok_or_else(|| {
+        Error::input(
+            Finding::error(None, None, "the grand total is too large to compute exactly")
+                .vi("tổng số tiền của danh sách quá lớn, không tính chính xác được"),
+        )
+    })?;
     // The digest's text is made in a buffer and hashed a block at a time.
     let mut hasher = Sha256::new();
     let mut text: Vec<u8> = Vec::with_capacity(DIGEST_BUFFER + 4 * crate::application::MAX_TEXT);
@@ -294,7 +305,9 @@ fn price_part(book: &Book<'_>, g: &Gathered<'_>, part: &[u32], keep: Keep) -> (V
                 column: None,
                 cell: None,
                 other_line: None,
-                message_vi: None,
+                message_vi: Some(
+                    e.findings().iter().map(|f| f.message_vi().unwrap_or(&f.message)).collect::<Vec<_>>().join("; "),
+                ),
             }),
         }
     }
@@ -307,7 +320,12 @@ type Priced = (Money, Option<Authority>, Vec<crate::quote::Line>, Vec<WarningRef
 
 /// Prices one gathered application with the engine's total, or for detail with its quote.
 fn price_one(book: &Book<'_>, app: &Pending, spelling: Option<&Spelling>, keep: Keep) -> Result<Priced, Error> {
-    let lost = || Error::input(Finding::error(None, None, "the application's province was lost"));
+    let lost = || {
+        Error::input(
+            Finding::error(None, None, "the application's province was lost")
+                .vi("không còn giữ được tỉnh, thành phố của hồ sơ trong khi xử lý"),
+        )
+    };
     let spelling = spelling.ok_or_else(lost)?;
     let (p, former) = spelling.unit;
     let province = book.provinces.get_index(p).ok_or_else(lost)?;

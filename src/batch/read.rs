@@ -120,12 +120,16 @@ pub(super) fn read_rows<R: Read>(
         };
         match got {
             Got::End => break,
-            Got::Bad(line, message) => {
+            Got::Bad(line, m) => {
                 rows += 1;
                 let id = reader.field_lossy(cols.idx[0]);
                 let id = id.as_deref().map(str::trim).filter(|s| !s.is_empty());
                 // The problem is at the line the reader names (an unclosed quote's own line).
-                let message = if id.is_some() { format!("{message}{NOT_PRICED}") } else { message };
+                let (message, message_vi) = if id.is_some() {
+                    (format!("{}{NOT_PRICED}", m.en), format!("{}{NOT_PRICED_VI}", m.vi))
+                } else {
+                    (m.en, m.vi)
+                };
                 if let Some(id) = id {
                     batch.refused.push(nfc(id).into_owned());
                 }
@@ -137,7 +141,7 @@ pub(super) fn read_rows<R: Read>(
                     column: None,
                     cell: None,
                     other_line: None,
-                    message_vi: None,
+                    message_vi: Some(message_vi),
                 });
             }
             Got::Row => {

@@ -23,12 +23,7 @@ pub(super) struct Columns {
 /// named so is refused rather than ignored.
 const PRICE_FACTS: [&str; 3] = ["facility_kind", "sites", "conditions"];
 
-pub(super) fn header_problem(line: u64, message: String) -> Error {
-    Error::input(Finding::error(None, Some("header"), format!("line {line}: {message}")))
-}
-
-/// [`header_problem`] in both languages.
-pub(super) fn header_problem_both(line: u64, m: Msg) -> Error {
+pub(super) fn header_problem(line: u64, m: Msg) -> Error {
     Error::input(
         Finding::error(None, Some("header"), format!("line {line}: {}", m.en)).vi(format!("dòng {line}: {}", m.vi)),
     )
@@ -53,13 +48,13 @@ impl Columns {
             match BATCH_COLUMNS.iter().position(|c| c.eq_ignore_ascii_case(name)) {
                 Some(k) if idx[k] == usize::MAX => idx[k] = i,
                 Some(_) => {
-                    return Err(header_problem_both(
+                    return Err(header_problem(
                         line,
                         Msg::new(format!("column `{name}` appears twice"), format!("cột `{name}` xuất hiện hai lần")),
                     ));
                 }
                 None if name.is_empty() => {
-                    return Err(header_problem_both(
+                    return Err(header_problem(
                         line,
                         Msg::new(
                             format!(
@@ -76,7 +71,7 @@ impl Columns {
                     ));
                 }
                 None if PRICE_FACTS.contains(&crate::text::fold(name).replace(' ', "_").as_str()) => {
-                    return Err(header_problem_both(
+                    return Err(header_problem(
                         line,
                         Msg::new(
                             format!(
@@ -107,7 +102,7 @@ impl Columns {
                     format!(" (dòng tiêu đề còn có {listed}, là cột không được đọc: kiểm tra lại chính tả)"),
                 )
             };
-            return Err(header_problem_both(
+            return Err(header_problem(
                 line,
                 Msg::new(
                     format!("missing column(s): {}{other}", missing.join(", ")),
@@ -167,10 +162,7 @@ pub(super) fn parse_row<'a>(fields: &[&'a str; 7]) -> Result<Row<'a>, (Option<&'
     })?;
     let count = match count {
         "" => 1,
-        c => crate::number::parse_count(c, COUNT).map_err(|e| {
-            let vi = e.message_vi.clone().unwrap_or_else(|| e.message.clone());
-            at("count")(Msg::new(e.message, vi))
-        })?,
+        c => crate::number::parse_count(c, COUNT).map_err(|e| at("count")(Msg::new(e.message, e.message_vi)))?,
     };
     Ok(Row { id, province, procedure, received, channel, class, count })
 }

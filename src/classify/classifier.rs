@@ -59,18 +59,24 @@ impl Classifier<'_> {
         if let Some(name) = &d.name
             && name.chars().count() > crate::application::MAX_TEXT
         {
-            return Err(Error::input(Finding::error(
-                None,
-                Some("name"),
-                format!("the name is longer than {} characters", crate::application::MAX_TEXT),
-            )));
+            return Err(Error::input(
+                Finding::error(
+                    None,
+                    Some("name"),
+                    format!("the name is longer than {} characters", crate::application::MAX_TEXT),
+                )
+                .vi(format!("tên thiết bị dài hơn {} ký tự", crate::application::MAX_TEXT)),
+            ));
         }
         if d.source.len() > crate::application::MAX_SOURCES {
-            return Err(Error::input(Finding::error(
-                None,
-                Some("source"),
-                format!("a device may list at most {} sources", crate::application::MAX_SOURCES),
-            )));
+            return Err(Error::input(
+                Finding::error(
+                    None,
+                    Some("source"),
+                    format!("a device may list at most {} sources", crate::application::MAX_SOURCES),
+                )
+                .vi(format!("một thiết bị có tối đa {} nguồn", crate::application::MAX_SOURCES)),
+            ));
         }
         let mut reasons = Vec::new();
         let mut warnings = Vec::new();
@@ -314,17 +320,24 @@ impl Classifier<'_> {
         let mut exempt_sum = Some(Decimal::ZERO);
         for s in &d.source {
             let n = self.nuclides.get(&s.nuclide).ok_or_else(|| {
-                Error::input(Finding::error(
-                    None,
-                    Some("source.nuclide"),
-                    format!(
-                        "unknown nuclide `{}`: the nuclide table (fee-schedules/nuclides.toml) has no such entry",
+                Error::input(
+                    Finding::error(
+                        None,
+                        Some("source.nuclide"),
+                        format!(
+                            "unknown nuclide `{}`: the nuclide table (fee-schedules/nuclides.toml) has no such entry",
+                            s.nuclide
+                        ),
+                    )
+                    .vi(format!(
+                        "không có đồng vị phóng xạ `{}`: bảng đồng vị phóng xạ (fee-schedules/nuclides.toml) không có mục này",
                         s.nuclide
-                    ),
-                ))
+                    )),
+                )
             })?;
-            let activity = Activity::parse(&s.activity)
-                .map_err(|e| Error::input(Finding::error(None, Some("source.activity"), e.0)))?;
+            let activity = Activity::parse(&s.activity).map_err(|e| {
+                Error::input(Finding::error(None, Some("source.activity"), e.message()).vi(e.message_vi()))
+            })?;
             if let Some(reference) = s.reference_date.filter(|r| *r > date) {
                 return Err(Error::input(
                     Finding::error(
@@ -335,7 +348,16 @@ impl Classifier<'_> {
                             n.name
                         ),
                     )
-                    .with_hint("give the date the activity was measured (on the source certificate), on or before the date of the application"),
+                    .vi(format!(
+                        "nguồn {}: hoạt độ được xác định ngày {}, sau ngày phân loại ({}); không thể tính phân rã ngược từ một phép đo chưa có",
+                        n.name,
+                        reference.day_first(),
+                        date.day_first()
+                    ))
+                    .with_hints(
+                        "give the date the activity was measured (on the source certificate), on or before the date of the application",
+                        "ghi ngày xác định hoạt độ (trên chứng chỉ nguồn), vào hoặc trước ngày của hồ sơ",
+                    ),
                 ));
             }
             if s.reference_date.is_none() {

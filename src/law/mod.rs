@@ -269,8 +269,8 @@ impl Law {
     ) -> Result<BatchReport, Error> {
         let is_header =
             |names: &[String]| ["application_id", "class"].iter().all(|c| names.iter().any(|n| n.trim() == *c));
-        let s = crate::sheet::workbook::sheet_as_csv(workbook, sheet, &is_header, "application_id, …, class")
-            .map_err(|m| Error::input(Finding::error(None, Some("workbook"), m)))?;
+        let s = crate::sheet::workbook::read_sheet(workbook, sheet, &is_header, "application_id, …, class")
+            .map_err(|m| Error::input(Finding::error(None, Some("workbook"), m.en).vi(m.vi)))?;
         let mut report = batch::price(&self.book(), s.csv.as_slice(), options, progress).map_err(|e| {
             if !e.is_input() {
                 return e;

@@ -166,12 +166,18 @@ pub(crate) struct FeeLine<'v> {
 /// The error for amounts too large to compute exactly. `schedule` when the schedule's own
 /// amounts overflow for one unit of each line (fix the schedule), not the application's counts.
 pub(crate) fn overflow(schedule: bool) -> Error {
-    let message = if schedule {
-        "the schedule's amounts are too large to compute exactly (more than 28 significant digits) even for one device of each line; check the schedule's amounts and factors"
+    let (message, message_vi) = if schedule {
+        (
+            "the schedule's amounts are too large to compute exactly (more than 28 significant digits) even for one device of each line; check the schedule's amounts and factors",
+            "các mức thu của biểu phí quá lớn, không tính chính xác được (hơn 28 chữ số có nghĩa) ngay cả với một thiết bị mỗi dòng; hãy kiểm tra các mức thu và hệ số của biểu phí",
+        )
     } else {
-        "the amounts are too large to compute exactly (more than 28 significant digits); check the counts of devices"
+        (
+            "the amounts are too large to compute exactly (more than 28 significant digits); check the counts of devices",
+            "số tiền quá lớn, không tính chính xác được (hơn 28 chữ số có nghĩa); hãy kiểm tra số lượng thiết bị",
+        )
     };
-    Error::new(ErrorKind::Overflow { schedule }, Finding::error(None, None, message))
+    Error::new(ErrorKind::Overflow { schedule }, Finding::error(None, None, message).vi(message_vi))
 }
 
 /// The fee for `count` units of `row` on the terms' date: (fee for one unit, fee for all).
@@ -188,21 +194,28 @@ pub(crate) fn row_total<A: Amount>(
         let all = amount.mul(A::whole(u64::from(count)).ok_or(Stop::Range)?).ok_or(Stop::Range)?;
         return Ok((amount, all));
     }
-    let cannot = |what: String| {
-        Stop::Error(Error::unpriceable(
-            ErrorKind::RowCannotPrice { version: version.id().to_owned(), row: row.id.clone() },
-            what,
-        ))
+    let cannot = |what: String, what_vi: String| {
+        Stop::Error(
+            Error::unpriceable(
+                ErrorKind::RowCannotPrice { version: version.id().to_owned(), row: row.id.clone() },
+                what,
+            )
+            .vi(what_vi),
+        )
     };
     let scale = match &row.indexed {
         None => A::whole(1).ok_or(Stop::Range)?,
         Some(id) => match version.index(id).and_then(|ix| ix.value_on(terms.received)) {
             Some(v) => A::of(v),
             None => {
-                return Err(cannot(format!(
-                    "row `{}` is in the indexed unit `{id}`, which has no value on {}",
-                    row.id, terms.received
-                )));
+                return Err(cannot(
+                    format!("row `{}` is in the indexed unit `{id}`, which has no value on {}", row.id, terms.received),
+                    format!(
+                        "mục phí `{}` tính theo đơn vị chỉ số `{id}`, nhưng đơn vị này không có giá trị vào ngày {}",
+                        row.id,
+                        terms.received.day_first()
+                    ),
+                ));
             }
         },
     };
@@ -214,11 +227,14 @@ pub(crate) fn row_total<A: Amount>(
                 Some(t) => A::of(*t),
                 None => {
                     let Some(tail) = row.tail else {
-                        return Err(cannot(format!(
-                            "row `{}` prices at most {} units and has no `tail` for more",
-                            row.id,
-                            tiers.len()
-                        )));
+                        return Err(cannot(
+                            format!("row `{}` prices at most {} units and has no `tail` for more", row.id, tiers.len()),
+                            format!(
+                                "mục phí `{}` chỉ tính được tối đa {} đơn vị tính và không có `tail` cho số lượng lớn hơn",
+                                row.id,
+                                tiers.len()
+                            ),
+                        ));
                     };
                     let extra = u64::from(count).saturating_sub(tiers.len() as u64);
                     let last = tiers.last().copied().unwrap_or(Decimal::ZERO);
@@ -332,6 +348,11 @@ pub(crate) fn price<A: Amount, R: Recorder<A>>(
                 terms.procedure.key()
             ),
         )
+        .vi(format!(
+            "biểu phí `{}` không có hệ số cho thủ tục {}",
+            version.id(),
+            terms.procedure.names().0.to_lowercase()
+        ))
     })?;
     if let Some(a) = &rule.assumption {
         rec.assumption(a);

@@ -471,10 +471,11 @@ fn decide(licensing: &mut Licensing<'_>, date: Date) -> Result<(), Error> {
         parts.iter().map(|(a, c)| format!("`{c}` falls to {}", a.key())).collect::<Vec<_>>().join(", ")
     };
     let split_vi = |parts: &[(Authority, DeviceClass)]| {
-        parts.iter().map(|(a, c)| format!("`{c}` thuộc {}", a.names().0)).collect::<Vec<_>>().join(", ")
+        parts.iter().map(|(a, c)| format!("{} thuộc {}", c.name_vi(), a.names().0)).collect::<Vec<_>>().join("; ")
     };
-    let refuse = |contested: bool, message: String| {
+    let refuse = |contested: bool, message: String, message_vi: String| {
         Error::unpriceable(ErrorKind::SplitAuthority { date, parts: licensing.default.to_vec(), contested }, message)
+            .vi(message_vi)
     };
     licensing.applied_alternative = match (
         licensing.default.len() > 1,
@@ -494,16 +495,16 @@ fn decide(licensing: &mut Licensing<'_>, date: Date) -> Result<(), Error> {
                     c.alternative.en,
                     split(&licensing.alternative)
                 ),
-            )
-            .vi(format!(
-                "theo cả hai cách hiểu về thẩm quyền ({}), các thiết bị thuộc các cơ quan cấp phép khác nhau vào ngày {}: theo cách hiểu mặc định ({}) {}; theo cách hiểu khác ({}) {}; hãy lập hồ sơ riêng cho từng cơ quan",
-                c.question.vi,
-                date.day_first(),
-                c.default.vi,
-                split_vi(&licensing.default),
-                c.alternative.vi,
-                split_vi(&licensing.alternative)
-            )));
+                format!(
+                    "theo cả hai cách hiểu về thẩm quyền ({}), các thiết bị thuộc các cơ quan cấp phép khác nhau vào ngày {}: theo cách hiểu mặc định ({}) {}; theo cách hiểu khác ({}) {}; hãy lập hồ sơ riêng cho từng cơ quan",
+                    c.question.vi,
+                    date.day_first(),
+                    c.default.vi,
+                    split_vi(&licensing.default),
+                    c.alternative.vi,
+                    split_vi(&licensing.alternative)
+                ),
+            ));
         }
         (true, _, None) => {
             return Err(refuse(
@@ -512,12 +513,12 @@ fn decide(licensing: &mut Licensing<'_>, date: Date) -> Result<(), Error> {
                     "the devices fall to different licensing authorities on {date} ({}); file one application per authority",
                     split(&licensing.default)
                 ),
-            )
-            .vi(format!(
-                "vào ngày {} các thiết bị thuộc các cơ quan cấp phép khác nhau ({}); hãy lập hồ sơ riêng cho từng cơ quan",
-                date.day_first(),
-                split_vi(&licensing.default)
-            )));
+                format!(
+                    "vào ngày {} các thiết bị thuộc các cơ quan cấp phép khác nhau ({}); hãy lập hồ sơ riêng cho từng cơ quan",
+                    date.day_first(),
+                    split_vi(&licensing.default)
+                ),
+            ));
         }
     };
     Ok(())

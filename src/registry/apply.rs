@@ -73,7 +73,7 @@ pub(super) fn apply_recorded(state: &mut State, e: &Event) {
 }
 
 fn province_slug(law: &Law, name: &str, date: Date) -> Result<String, Error> {
-    let (r, current) = law.provinces().resolve(name, date).map_err(|e| refuse(date, e.to_string()))?;
+    let (r, current) = law.provinces().resolve(name, date).map_err(|e| refuse(date, e.to_string(), e.message_vi()))?;
     Ok(if r.historical { current.slug().to_owned() } else { r.slug })
 }
 
@@ -83,26 +83,36 @@ pub(super) fn apply_to(state: &mut State, law: &Law, mut event: Event) -> Result
     let date = event.date;
     let active = |state: &State, id: &str| -> Result<(), Error> {
         match state.equipment.get(id) {
-            None => Err(refuse(date, format!("no device with id `{id}` is registered"))),
-            Some(e) if !e.status.is_active() => {
-                Err(refuse(date, format!("device `{id}` is {} and cannot change any more", e.status.key())))
-            }
+            None => Err(refuse(
+                date,
+                format!("no device with id `{id}` is registered"),
+                format!("chưa có thiết bị mã `{id}` trong sổ đăng ký"),
+            )),
+            Some(e) if !e.status.is_active() => Err(refuse(
+                date,
+                format!("device `{id}` is {} and cannot change any more", e.status.key()),
+                format!("thiết bị `{id}` {} nên không thể thay đổi được nữa", e.status.name_vi()),
+            )),
             Some(_) => Ok(()),
         }
     };
     match &mut event.change {
         Change::RegisterFacility { facility } => {
             if facility.id.trim().is_empty() {
-                return Err(refuse(date, "a facility needs an id"));
+                return Err(refuse(date, "a facility needs an id", "cơ sở phải có mã (`id`)"));
             }
             if state.facilities.contains_key(&facility.id) {
-                return Err(refuse(date, format!("a facility with id `{}` is already registered", facility.id)));
+                return Err(refuse(
+                    date,
+                    format!("a facility with id `{}` is already registered", facility.id),
+                    format!("cơ sở mã `{}` đã có trong sổ đăng ký", facility.id),
+                ));
             }
             facility.province = province_slug(law, &facility.province, date)?;
         }
         Change::RegisterEquipment { equipment } => {
             if equipment.id.trim().is_empty() {
-                return Err(refuse(date, "a device needs an id"));
+                return Err(refuse(date, "a device needs an id", "thiết bị phải có mã (`id`)"));
             }
             if let Some(year) = equipment.year.filter(|y| *y < 1900 || *y > date.year()) {
                 return Err(refuse(
@@ -112,12 +122,18 @@ pub(super) fn apply_to(state: &mut State, law: &Law, mut event: Event) -> Result
                         equipment.id,
                         date.year()
                     ),
+                    format!(
+                        "thiết bị `{}`: năm sản xuất {year} không nằm trong khoảng từ 1900 đến năm của thay đổi này ({}): hãy kiểm tra lại năm",
+                        equipment.id,
+                        date.year()
+                    ),
                 ));
             }
             let Some(facility) = state.facilities.get(&equipment.facility) else {
                 return Err(refuse(
                     date,
                     format!("device `{}`: no facility with id `{}` is registered", equipment.id, equipment.facility),
+                    format!("thiết bị `{}`: chưa có cơ sở mã `{}` trong sổ đăng ký", equipment.id, equipment.facility),
                 ));
             };
             if equipment.class.is_none() && !equipment.description.is_empty() {
@@ -128,6 +144,10 @@ pub(super) fn apply_to(state: &mut State, law: &Law, mut event: Event) -> Result
                 return Err(refuse(
                     date,
                     format!("device `{}`: give its class, or a description the classifier can settle", equipment.id),
+                    format!(
+                        "thiết bị `{}`: hãy ghi loại thiết bị (`class`), hoặc mô tả đủ rõ để xác định được loại",
+                        equipment.id
+                    ),
                 ));
             }
             equipment.province = match (equipment.mobile, equipment.province.trim()) {
@@ -140,7 +160,11 @@ pub(super) fn apply_to(state: &mut State, law: &Law, mut event: Event) -> Result
             // descent was a third of the time of a registration.
             match state.equipment.entry(equipment.id.clone()) {
                 std::collections::btree_map::Entry::Occupied(_) => {
-                    return Err(refuse(date, format!("a device with id `{}` is already registered", equipment.id)));
+                    return Err(refuse(
+                        date,
+                        format!("a device with id `{}` is already registered", equipment.id),
+                        format!("thiết bị mã `{}` đã có trong sổ đăng ký", equipment.id),
+                    ));
                 }
                 std::collections::btree_map::Entry::Vacant(v) => {
                     v.insert(equipment.clone());
@@ -151,7 +175,11 @@ pub(super) fn apply_to(state: &mut State, law: &Law, mut event: Event) -> Result
         Change::UpdateEquipment { id, status, .. } => {
             active(state, id)?;
             if status.is_some_and(|s| !s.is_active()) {
-                return Err(refuse(date, "use decommission or dispose to end a device's service"));
+                return Err(refuse(
+                    date,
+                    "use decommission or dispose to end a device's service",
+                    "để kết thúc việc sử dụng thiết bị, hãy dùng `decommission` (ngừng sử dụng) hoặc `dispose` (thải bỏ)",
+                ));
             }
         }
         Change::MoveEquipment { id, to_facility, to_province, .. } => {
@@ -159,7 +187,11 @@ pub(super) fn apply_to(state: &mut State, law: &Law, mut event: Event) -> Result
             if let Some(f) = to_facility
                 && !state.facilities.contains_key(f)
             {
-                return Err(refuse(date, format!("no facility with id `{f}` is registered")));
+                return Err(refuse(
+                    date,
+                    format!("no facility with id `{f}` is registered"),
+                    format!("chưa có cơ sở mã `{f}` trong sổ đăng ký"),
+                ));
             }
             let mobile = state.equipment.get(id).is_some_and(|e| e.mobile);
             if let Some(p) = to_province {
@@ -169,6 +201,9 @@ pub(super) fn apply_to(state: &mut State, law: &Law, mut event: Event) -> Result
                         format!(
                             "device `{id}` is mobile: it stays licensed by the province of its head office; move it to another facility instead"
                         ),
+                        format!(
+                            "thiết bị `{id}` là thiết bị di động: giấy phép vẫn do tỉnh nơi đặt trụ sở chính cấp; hãy chuyển thiết bị sang cơ sở khác thay vì đổi tỉnh"
+                        ),
                     ));
                 }
                 *p = province_slug(law, p, date)?;
@@ -176,20 +211,35 @@ pub(super) fn apply_to(state: &mut State, law: &Law, mut event: Event) -> Result
         }
         Change::Decommission { id } => active(state, id)?,
         Change::Dispose { id } => match state.equipment.get(id) {
-            None => return Err(refuse(date, format!("no device with id `{id}` is registered"))),
+            None => {
+                return Err(refuse(
+                    date,
+                    format!("no device with id `{id}` is registered"),
+                    format!("chưa có thiết bị mã `{id}` trong sổ đăng ký"),
+                ));
+            }
             Some(e) if e.status == EquipmentStatus::Disposed => {
-                return Err(refuse(date, format!("device `{id}` is already disposed of")));
+                return Err(refuse(
+                    date,
+                    format!("device `{id}` is already disposed of"),
+                    format!("thiết bị `{id}` đã được thải bỏ"),
+                ));
             }
             Some(_) => {}
         },
         Change::IssueLicence { licence } => {
             if state.licences.contains_key(&licence.number) {
-                return Err(refuse(date, format!("licence `{}` already exists", licence.number)));
+                return Err(refuse(
+                    date,
+                    format!("licence `{}` already exists", licence.number),
+                    format!("giấy phép `{}` đã có trong sổ đăng ký", licence.number),
+                ));
             }
             if !state.facilities.contains_key(&licence.facility) {
                 return Err(refuse(
                     date,
                     format!("licence `{}`: no facility with id `{}`", licence.number, licence.facility),
+                    format!("giấy phép `{}`: không có cơ sở mã `{}`", licence.number, licence.facility),
                 ));
             }
             if licence.expires <= licence.issued {
@@ -198,6 +248,12 @@ pub(super) fn apply_to(state: &mut State, law: &Law, mut event: Event) -> Result
                     format!(
                         "licence `{}` expires on {} but is issued on {}",
                         licence.number, licence.expires, licence.issued
+                    ),
+                    format!(
+                        "giấy phép `{}` hết hạn ngày {} nhưng lại được cấp ngày {}",
+                        licence.number,
+                        licence.expires.day_first(),
+                        licence.issued.day_first()
                     ),
                 ));
             }
@@ -208,10 +264,20 @@ pub(super) fn apply_to(state: &mut State, law: &Law, mut event: Event) -> Result
                         "licence `{}` is issued on {}, after the day this change records ({date}); record it on or after its issue date",
                         licence.number, licence.issued
                     ),
+                    format!(
+                        "giấy phép `{}` được cấp ngày {}, sau ngày ghi nhận thay đổi này ({}); hãy ghi nhận vào hoặc sau ngày cấp",
+                        licence.number,
+                        licence.issued.day_first(),
+                        date.day_first()
+                    ),
                 ));
             }
             if licence.devices.is_empty() {
-                return Err(refuse(date, format!("licence `{}` names no device", licence.number)));
+                return Err(refuse(
+                    date,
+                    format!("licence `{}` names no device", licence.number),
+                    format!("giấy phép `{}` không ghi thiết bị nào", licence.number),
+                ));
             }
             let mut seen = std::collections::BTreeSet::new();
             for d in &licence.devices {
@@ -220,6 +286,10 @@ pub(super) fn apply_to(state: &mut State, law: &Law, mut event: Event) -> Result
                         date,
                         format!(
                             "licence `{}` names device `{d}` more than once; a device is licensed once (it would be priced twice at renewal)",
+                            licence.number
+                        ),
+                        format!(
+                            "giấy phép `{}` ghi thiết bị `{d}` nhiều lần; mỗi thiết bị chỉ được cấp phép một lần (nếu không sẽ bị tính phí hai lần khi gia hạn)",
                             licence.number
                         ),
                     ));
@@ -237,6 +307,14 @@ pub(super) fn apply_to(state: &mut State, law: &Law, mut event: Event) -> Result
                                     rule.authority.key(),
                                     licence.issued
                                 ),
+                                format!(
+                                    "giấy phép `{}` do {} cấp nhưng vào ngày {} thiết bị `{d}` ({}) thuộc thẩm quyền cấp phép của {}; giấy phép phải do cơ quan có thẩm quyền cấp phép cho các thiết bị đó cấp",
+                                    licence.number,
+                                    licence.authority.names().0,
+                                    licence.issued.day_first(),
+                                    class.name_vi(),
+                                    rule.authority.names().0
+                                ),
                             ));
                         }
                         _ => {}
@@ -246,16 +324,27 @@ pub(super) fn apply_to(state: &mut State, law: &Law, mut event: Event) -> Result
                     return Err(refuse(
                         date,
                         format!("licence `{}`: device `{d}` belongs to another facility", licence.number),
+                        format!("giấy phép `{}`: thiết bị `{d}` thuộc cơ sở khác", licence.number),
                     ));
                 }
             }
         }
         Change::RenewLicence { number, expires } => match state.licences.get(number.as_str()) {
-            None => return Err(refuse(date, format!("no licence numbered `{number}`"))),
+            None => {
+                return Err(refuse(
+                    date,
+                    format!("no licence numbered `{number}`"),
+                    format!("không có giấy phép số `{number}`"),
+                ));
+            }
             Some(l) if *expires <= l.expires => {
                 return Err(refuse(
                     date,
                     format!("licence `{number}` already runs until {}; a renewal must extend it", l.expires),
+                    format!(
+                        "giấy phép `{number}` đã có hiệu lực đến ngày {}; gia hạn phải kéo dài thời hạn này",
+                        l.expires.day_first()
+                    ),
                 ));
             }
             Some(_) => {}
@@ -265,7 +354,11 @@ pub(super) fn apply_to(state: &mut State, law: &Law, mut event: Event) -> Result
     Ok(event)
 }
 
-/// A refused change: its date and what is wrong.
-pub(super) fn refuse(date: Date, message: impl Into<String>) -> Error {
-    Error::input(Finding::error(None, None, format!("{date}: {}", message.into())))
+/// A refused change: its date and what is wrong, in English and in Vietnamese.
+pub(super) fn refuse(date: Date, message: impl Into<String>, message_vi: impl Into<String>) -> Error {
+    Error::input(Finding::error(None, None, format!("{date}: {}", message.into())).vi(format!(
+        "{}: {}",
+        date.day_first(),
+        message_vi.into()
+    )))
 }

@@ -27,7 +27,7 @@ use super::store::Registry;
 use crate::date::Date;
 use crate::error::{Error, Finding};
 use crate::law::Law;
-use crate::text::fold;
+use crate::text::{Msg, fold};
 use crate::vocab::DeviceClass;
 use crate::vocab::{Description, Radiation, Use};
 
@@ -78,6 +78,28 @@ pub struct ImportProblem {
     /// For a workbook, the row (`Sheet1!7`): shown instead of the line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
+    /// Why, in Vietnamese, when the crate has it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_vi: Option<String>,
+}
+
+impl ImportProblem {
+    /// The problem as [`Display`](std::fmt::Display) shows it, in `lang` (a message without a
+    /// Vietnamese text is shown in English).
+    pub fn display_in(&self, lang: crate::error::Lang) -> String {
+        use crate::error::Lang;
+        let en = self.to_string();
+        let Some(vi_message) = &self.message_vi else { return en };
+        let vi = match &self.cell {
+            Some(cell) => format!("{cell}: {vi_message}"),
+            None => format!("dòng {}: {vi_message}", self.line),
+        };
+        match lang {
+            Lang::En => en,
+            Lang::Both => format!("{vi}\n  [en] {en}"),
+            _ => vi,
+        }
+    }
 }
 
 impl std::fmt::Display for ImportProblem {
@@ -108,10 +130,10 @@ pub struct ImportReport {
 }
 
 impl ImportReport {
-    fn refuse(&mut self, line: u64, message: String) {
+    fn refuse(&mut self, line: u64, m: Msg) {
         self.refused += 1;
         if self.problems.len() < crate::batch::MAX_PROBLEMS {
-            self.problems.push(ImportProblem { line, message, cell: None });
+            self.problems.push(ImportProblem { line, message: m.en, cell: None, message_vi: Some(m.vi) });
         }
     }
 }
@@ -124,15 +146,20 @@ fn column_of(header: &str) -> Option<&'static str> {
 /// The free-text columns, whose values are limited to [`MAX_TEXT`](crate::application::MAX_TEXT) characters.
 const TEXT_COLUMNS: [&str; 7] = ["facility_id", "equipment_id", "name", "manufacturer", "model", "serial", "location"];
 
-fn parse_enum<T: serde::de::DeserializeOwned>(value: &str, what: &str) -> Result<T, String> {
-    serde_json::from_value(serde_json::Value::String(value.to_owned())).map_err(|_| format!("unknown {what} `{value}`"))
+fn parse_enum<T: serde::de::DeserializeOwned>(value: &str, what: &str) -> Result<T, Msg> {
+    serde_json::from_value(serde_json::Value::String(value.to_owned())).map_err(|_| {
+        Msg::new(format!("unknown {what} `{value}`"), format!("giá trị `{value}` không hợp lệ ở cột `{what}`"))
+    })
 }
 
-fn parse_bool(value: &str) -> Result<bool, String> {
+fn parse_bool(value: &str) -> Result<bool, Msg> {
     match fold(value).as_str() {
         "" | "no" | "false" | "0" | "khong" | "k" => Ok(false),
         "yes" | "true" | "1" | "co" | "x" => Ok(true),
-        _ => Err(format!("mobile: `{value}` is not yes or no")),
+        _ => Err(Msg::new(
+            format!("mobile: `{value}` is not yes or no"),
+            format!("di động (`mobile`): `{value}` không phải là \"có\" hay \"không\""),
+        )),
     }
 }
 
@@ -158,8 +185,8 @@ impl Registry {
             let cols: Vec<Option<&str>> = names.iter().map(|n| column_of(n)).collect();
             cols.contains(&Some("facility_id")) && cols.contains(&Some("equipment_id"))
         };
-        let s = crate::sheet::workbook::sheet_as_csv(workbook, sheet, &is_header, "facility_id, equipment_id, …")
-            .map_err(|m| Error::input(Finding::error(None, Some("workbook"), m)))?;
+        let s = crate::sheet::workbook::read_sheet(workbook, sheet, &is_header, "facility_id, equipment_id, …")
+            .map_err(|m| Error::input(Finding::error(None, Some("workbook"), m.en).vi(m.vi)))?;
         let mut report = self.import_csv(law, s.csv.as_slice(), date)?;
         for p in &mut report.problems {
             p.cell = Some(s.cell(p.line, None));
@@ -176,20 +203,33 @@ impl Registry {
     /// or its header is wrong.
     pub fn import_csv<R: std::io::Read>(&mut self, law: &Law, input: R, date: Date) -> Result<ImportReport, Error> {
         use crate::sheet::csv::{CsvRows, Got, Stop};
-        let header_error =
-            |line: u64, m: String| Error::input(Finding::error(None, Some("header"), format!("line {line}: {m}")));
+        let header_error = |line: u64, m: Msg| {
+            Error::input(
+                Finding::error(None, Some("header"), format!("line {line}: {}", m.en))
+                    .vi(format!("dòng {line}: {}", m.vi)),
+            )
+        };
         let stop = |e: Stop| match e {
-            Stop::Io(e) => Error::input(Finding::error(None, None, format!("cannot read the device list: {e}"))),
-            Stop::RowTooLong { line, message } => {
-                Error::input(Finding::error(None, None, format!("line {line}: {message}")))
-            }
+            Stop::Io(e) => Error::input(
+                Finding::error(None, None, format!("cannot read the device list: {e}"))
+                    .vi(format!("không đọc được danh sách thiết bị: {}", crate::source::io_vi(&e))),
+            ),
+            Stop::RowTooLong { line, message } => Error::input(
+                Finding::error(None, None, format!("line {line}: {}", message.en))
+                    .vi(format!("dòng {line}: {}", message.vi)),
+            ),
         };
         let mut reader = CsvRows::new(input);
         reader.detect_delimiter(|n| column_of(n).is_some()).map_err(stop)?;
         let (header_line, header): (u64, Vec<String>) = match reader.next().map_err(stop)? {
             Got::Row => (reader.row_line, (0..reader.len()).map(|i| reader.field(i).trim().to_owned()).collect()),
             Got::Bad(line, m) => return Err(header_error(line, m)),
-            Got::End => return Err(header_error(1, "the file is empty: it needs a header row".to_owned())),
+            Got::End => {
+                return Err(header_error(
+                    1,
+                    Msg::new("the file is empty: it needs a header row", "tệp trống: cần có dòng tiêu đề"),
+                ));
+            }
         };
         // Empty names after the last column are a spreadsheet's leftovers.
         let width = header.iter().rposition(|h| !h.trim_start_matches('\u{feff}').is_empty()).map_or(0, |i| i + 1);
@@ -200,10 +240,17 @@ impl Registry {
                 if h.is_empty() {
                     return Err(header_error(
                         header_line,
-                        format!(
-                            "column {} has no name; the columns are {} (Vietnamese headers accepted)",
-                            i + 1,
-                            CSV_COLUMNS.join(", ")
+                        Msg::new(
+                            format!(
+                                "column {} has no name; the columns are {} (Vietnamese headers accepted)",
+                                i + 1,
+                                CSV_COLUMNS.join(", ")
+                            ),
+                            format!(
+                                "cột {} chưa có tên; các cột là {} (có thể ghi tên cột bằng tiếng Việt)",
+                                i + 1,
+                                CSV_COLUMNS.join(", ")
+                            ),
                         ),
                     ));
                 }
@@ -213,21 +260,31 @@ impl Registry {
                 continue;
             };
             if cols.contains(&Some(c)) {
-                return Err(header_error(header_line, format!("column `{c}` appears twice")));
+                return Err(header_error(
+                    header_line,
+                    Msg::new(format!("column `{c}` appears twice"), format!("cột `{c}` xuất hiện hai lần")),
+                ));
             }
             cols.push(Some(c));
         }
         for required in ["facility_id", "equipment_id"] {
             if !cols.contains(&Some(required)) {
-                let other = if ignored.is_empty() {
-                    String::new()
+                let (other, other_vi) = if ignored.is_empty() {
+                    (String::new(), String::new())
                 } else {
-                    format!(
-                        " (the header also has {}, which the import does not read: check the spelling)",
-                        ignored.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                    let listed = ignored.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+                    (
+                        format!(" (the header also has {listed}, which the import does not read: check the spelling)"),
+                        format!(" (dòng tiêu đề còn có {listed}, là các cột không được đọc: hãy kiểm tra chính tả)"),
                     )
                 };
-                return Err(header_error(header_line, format!("missing column `{required}`{other}")));
+                return Err(header_error(
+                    header_line,
+                    Msg::new(
+                        format!("missing column `{required}`{other}"),
+                        format!("thiếu cột `{required}`{other_vi}"),
+                    ),
+                ));
             }
         }
         let mut report =
@@ -246,7 +303,13 @@ impl Registry {
             let fields = reader.len();
             if fields < width || (width..fields).any(|i| !reader.field(i).trim().is_empty()) {
                 let shown = if fields < width { fields } else { fields.max(width) };
-                report.refuse(line, format!("the row has {shown} fields; the header has {width}"));
+                report.refuse(
+                    line,
+                    Msg::new(
+                        format!("the row has {shown} fields; the header has {width}"),
+                        format!("dòng có {shown} cột; dòng tiêu đề có {width}"),
+                    ),
+                );
                 continue;
             }
             let record: Vec<&str> = (0..width).map(|i| reader.field(i)).collect();
@@ -254,9 +317,13 @@ impl Registry {
                 let n = v.trim().chars().count();
                 c.filter(|c| TEXT_COLUMNS.contains(c) && n > crate::application::MAX_TEXT).map(|c| (c, n))
             }) {
+                let max = crate::application::MAX_TEXT;
                 report.refuse(
                     line,
-                    format!("{name} is {n} characters long; at most {} are allowed", crate::application::MAX_TEXT),
+                    Msg::new(
+                        format!("{name} is {n} characters long; at most {max} are allowed"),
+                        format!("cột `{name}` dài {n} ký tự; tối đa {max} ký tự"),
+                    ),
                 );
                 continue;
             }
@@ -267,40 +334,60 @@ impl Registry {
                     .map(str::trim)
                     .filter(|v| !v.is_empty())
             };
-            let result = (|| -> Result<Equipment, String> {
+            let result = (|| -> Result<Equipment, Msg> {
                 let opt = |n: &str| get(n).map(str::to_owned);
                 let description = Description {
                     name: opt("name"),
                     radiation: get("radiation").map(|v| parse_enum::<Radiation>(v, "radiation")).transpose()?,
                     use_: get("use").map(|v| parse_enum::<Use>(v, "use")).transpose()?,
-                    modality: get("modality").map(crate::vocab::parse_modality).transpose()?,
+                    modality: get("modality")
+                        .map(|m| {
+                            crate::vocab::parse_modality(m)
+                                .map_err(|en| Msg::new(en, crate::vocab::modality::unknown_modality_vi(m)))
+                        })
+                        .transpose()?,
                     ..Description::default()
                 };
                 let class = get("class")
-                    .map(|k| DeviceClass::from_key(k).ok_or_else(|| crate::vocab::unknown_class_message(k)))
+                    .map(|k| {
+                        DeviceClass::from_key(k).ok_or_else(|| {
+                            Msg::new(crate::vocab::unknown_class_message(k), crate::vocab::unknown_class_message_vi(k))
+                        })
+                    })
                     .transpose()?;
                 // The one number rule (`2020.0` is 2020), then the range: a year of manufacture is
                 // from 1900 to the day of the import.
                 let year = get("year")
                     .map(|y| {
-                        let value = crate::number::parse_decimal(y, crate::number::Form::Plain)
-                            .map_err(|e| format!("year: {e}"))?;
+                        let value = crate::number::parse_decimal(y, crate::number::Form::Plain).map_err(|e| {
+                            Msg::new(format!("year: {e}"), format!("năm sản xuất (`year`): {}", e.message_vi))
+                        })?;
                         let year = crate::number::count_in(
                             value,
                             crate::number::Counted { key: "year", noun: "years", range: (1900, u32::from(date.year())) },
                         )
                         .map_err(|_| {
-                            format!(
-                                "year {} of manufacture is not from 1900 to the day of the import ({date}): check the year",
-                                crate::text::excerpt(y)
+                            let shown = crate::text::excerpt(y);
+                            Msg::new(
+                                format!(
+                                    "year {shown} of manufacture is not from 1900 to the day of the import ({date}): check the year"
+                                ),
+                                format!(
+                                    "năm sản xuất {shown} không nằm trong khoảng từ 1900 đến ngày nhập danh sách ({}): hãy kiểm tra lại năm",
+                                    date.day_first()
+                                ),
                             )
                         })?;
-                        Ok::<u16, String>(u16::try_from(year).unwrap_or(u16::MAX))
+                        Ok::<u16, Msg>(u16::try_from(year).unwrap_or(u16::MAX))
                     })
                     .transpose()?;
                 Ok(Equipment {
-                    id: get("equipment_id").ok_or("equipment_id is empty")?.to_owned(),
-                    facility: get("facility_id").ok_or("facility_id is empty")?.to_owned(),
+                    id: get("equipment_id")
+                        .ok_or_else(|| Msg::new("equipment_id is empty", "chưa ghi mã thiết bị (`equipment_id`)"))?
+                        .to_owned(),
+                    facility: get("facility_id")
+                        .ok_or_else(|| Msg::new("facility_id is empty", "chưa ghi mã cơ sở (`facility_id`)"))?
+                        .to_owned(),
                     description,
                     class,
                     manufacturer: opt("manufacturer"),
@@ -314,8 +401,13 @@ impl Registry {
                 })
             })();
             let outcome = result.and_then(|equipment| {
-                self.apply(law, Event { date, change: Change::RegisterEquipment { equipment } })
-                    .map_err(|e| e.findings().iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; "))
+                self.apply(law, Event { date, change: Change::RegisterEquipment { equipment } }).map_err(|e| {
+                    let f = e.findings();
+                    Msg::new(
+                        f.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join("; "),
+                        f.iter().map(|f| f.message_vi().unwrap_or(&f.message)).collect::<Vec<_>>().join("; "),
+                    )
+                })
             });
             match outcome {
                 Ok(()) => report.imported += 1,

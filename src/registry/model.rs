@@ -58,6 +58,17 @@ impl EquipmentStatus {
         }
     }
 
+    /// The status in Vietnamese, as a message says it ("đã thải bỏ").
+    pub(crate) fn name_vi(self) -> &'static str {
+        match self {
+            EquipmentStatus::InService => "đang sử dụng",
+            EquipmentStatus::Stored => "đang lưu kho",
+            EquipmentStatus::Moved => "đã chuyển đi",
+            EquipmentStatus::Decommissioned => "đã ngừng sử dụng",
+            EquipmentStatus::Disposed => "đã thải bỏ",
+        }
+    }
+
     /// Whether the device can still be moved, updated or licensed.
     pub fn is_active(self) -> bool {
         matches!(self, EquipmentStatus::InService | EquipmentStatus::Stored)

@@ -88,7 +88,8 @@ impl Registry {
                     Err(Error::unpriceable(
                         crate::error::ErrorKind::EmptyLicence { licence: l.number.clone() },
                         format!("licence {} covers no device still in service", l.number),
-                    )),
+                    )
+                    .vi(format!("giấy phép {} không còn thiết bị nào đang sử dụng", l.number))),
                 )
             };
             renewals.push(RenewalDue { licence: l.clone(), file_by, application, quote });

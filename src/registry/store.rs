@@ -103,7 +103,11 @@ impl Registry {
     /// authority…); the registry is unchanged.
     pub fn apply(&mut self, law: &Law, event: Event) -> Result<(), Error> {
         if self.history.len() >= MAX_EVENTS {
-            return Err(refuse(event.date, format!("the registry already holds {MAX_EVENTS} events, the limit")));
+            return Err(refuse(
+                event.date,
+                format!("the registry already holds {MAX_EVENTS} events, the limit"),
+                format!("sổ đăng ký đã đạt số sự kiện tối đa ({MAX_EVENTS})"),
+            ));
         }
         if let Some(last) = self.history.last()
             && event.date < last.date
@@ -111,6 +115,10 @@ impl Registry {
             return Err(refuse(
                 event.date,
                 format!("the history is append-only: this change is dated before the last one ({})", last.date),
+                format!(
+                    "lịch sử chỉ được ghi tiếp vào cuối: thay đổi này có ngày trước thay đổi gần nhất ({})",
+                    last.date.day_first()
+                ),
             ));
         }
         let mut event = event;
@@ -128,6 +136,10 @@ impl Registry {
                 event.date,
                 format!(
                     "device `{}`: serial `{serial}` of {m} {model} is already registered as device `{other}`",
+                    equipment.id
+                ),
+                format!(
+                    "thiết bị `{}`: số sê-ri `{serial}` của {m} {model} đã được đăng ký là thiết bị `{other}`",
                     equipment.id
                 ),
             ));
@@ -156,8 +168,12 @@ impl Registry {
     /// # Errors
     /// An input error if the TOML writer refuses a value (it cannot for the registry's types).
     pub fn to_toml(&self) -> Result<String, Error> {
-        toml::to_string(&Stored { history: self.history.clone(), state: self.state.clone() })
-            .map_err(|e| Error::input(Finding::error(None, None, format!("cannot write the registry as TOML: {e}"))))
+        toml::to_string(&Stored { history: self.history.clone(), state: self.state.clone() }).map_err(|e| {
+            Error::input(
+                Finding::error(None, None, format!("cannot write the registry as TOML: {e}"))
+                    .vi(format!("không ghi được sổ đăng ký dạng TOML; chi tiết: `{e}`")),
+            )
+        })
     }
 
     /// The registry as JSON.
@@ -222,18 +238,24 @@ impl Registry {
                     None,
                     format!("`{number}`: JSON would read this number through a binary float"),
                 )
-                .with_hint(format!("write exact numbers as strings, e.g. \"{number}\"")),
+                .vi(format!("`{number}`: JSON sẽ đọc số này qua số thực nhị phân, có thể làm sai lệch giá trị"))
+                .with_hints(
+                    format!("write exact numbers as strings, e.g. \"{number}\""),
+                    format!("ghi số chính xác dưới dạng chuỗi trong dấu ngoặc kép, ví dụ \"{number}\""),
+                ),
             ));
         }
         let stored: StoredJson<'_> = serde_json::from_str(text).map_err(|e| {
-            Error::input(Finding::error(Some(place(e.line(), e.column())), None, plain_json_message(&e)))
+            let m = plain_json_message(&e);
+            Error::input(Finding::error(Some(place(e.line(), e.column())), None, m.en).vi(m.vi))
         })?;
         let base = text.as_ptr() as usize;
         let events = stored.history.into_iter().map(|raw| {
             let at = src.location((raw.get().as_ptr() as usize).saturating_sub(base));
-            serde_json::from_str::<Event>(raw.get())
-                .map(|e| (Some(at.clone()), e))
-                .map_err(|e| Error::input(Finding::error(Some(at), Some("history"), plain_json_message(&e))))
+            serde_json::from_str::<Event>(raw.get()).map(|e| (Some(at.clone()), e)).map_err(|e| {
+                let m = plain_json_message(&e);
+                Error::input(Finding::error(Some(at), Some("history"), m.en).vi(m.vi))
+            })
         });
         Registry::rebuild(file, events, stored.state, law)
     }
@@ -250,13 +272,18 @@ impl Registry {
             registry.apply(law, event).map_err(|e| e.at(place.as_ref()))?;
         }
         if given != State::default() && given != registry.state {
-            return Err(Error::input(Finding::error(
-                None,
-                Some("state"),
-                format!(
-                    "{file}: the recorded state does not match what its history gives; the history is authoritative, so correct or remove [state]"
-                ),
-            )));
+            return Err(Error::input(
+                Finding::error(
+                    None,
+                    Some("state"),
+                    format!(
+                        "{file}: the recorded state does not match what its history gives; the history is authoritative, so correct or remove [state]"
+                    ),
+                )
+                .vi(format!(
+                    "{file}: trạng thái đã ghi không khớp với kết quả tính từ lịch sử; lịch sử là căn cứ, vì vậy hãy sửa hoặc xóa bảng `[state]`"
+                )),
+            ));
         }
         Ok(registry)
     }
@@ -271,7 +298,7 @@ impl Registry {
         let (resolved, current) = law
             .provinces()
             .resolve(province, date)
-            .map_err(|e| Error::input(Finding::error(None, Some("province"), e.to_string())))?;
+            .map_err(|e| Error::input(Finding::error(None, Some("province"), e.to_string()).vi(e.message_vi())))?;
         // Registry records use current slugs; a former province before its merger means the
         // part of its successor it became.
         let slug = if resolved.historical { current.slug().to_owned() } else { resolved.slug };
@@ -332,11 +359,16 @@ fn json_fraction(text: &str) -> Option<(usize, &str)> {
 }
 
 /// serde_json's message without its own " at line L column C" (the place is given apart) and
-/// without internal type names.
-fn plain_json_message(e: &serde_json::Error) -> String {
+/// without internal type names, in both languages (a message of the crate's own keeps its
+/// Vietnamese; serde's are put in Vietnamese as in TOML files).
+fn plain_json_message(e: &serde_json::Error) -> crate::text::Msg {
     let m = e.to_string();
-    let m = m.split(" at line ").next().unwrap_or(&m).to_owned();
-    m.replace("unknown field", "unknown key")
+    let m = m.split(" at line ").next().unwrap_or(&m);
+    let (en, own_vi) = crate::text::split_both(m);
+    let en = en
+        .replace("unknown field", "unknown key")
         .replace("missing field", "missing key")
-        .replace("invalid type: ", "wrong kind of value: ")
+        .replace("invalid type: ", "wrong kind of value: ");
+    let vi = own_vi.map_or_else(|| crate::source::vi_plain_message(&en, "JSON"), str::to_owned);
+    crate::text::Msg::new(en, vi)
 }

@@ -13,6 +13,8 @@ use std::io::Read;
 
 use csv_core::{ReadRecordResult, ReaderBuilder};
 
+use crate::text::Msg;
+
 /// Longest row read, in bytes of the file; a longer row is refused and the rest read.
 pub(crate) const MAX_ROW: usize = 64 * 1024;
 /// A row running past this many bytes without ending stops the reading.
@@ -33,8 +35,8 @@ pub(crate) enum Stop {
     RowTooLong {
         /// The line the row began on.
         line: u64,
-        /// What is wrong, in plain words.
-        message: String,
+        /// What is wrong, in plain words, in both languages.
+        message: Msg,
     },
 }
 
@@ -42,14 +44,19 @@ pub(crate) enum Stop {
 pub(crate) enum Got {
     /// A row of fields (valid UTF-8), in the buffers of the reader.
     Row,
-    /// A row refused as a whole: its line and the reason.
-    Bad(u64, String),
+    /// A row refused as a whole: its line and the reason, in both languages.
+    Bad(u64, Msg),
     /// The end of the input.
     End,
 }
 
 /// What a quote never closed does to a file.
-const UNCLOSED: &str = "a quote opened here is never closed: every field after it was read as one text";
+fn unclosed() -> Msg {
+    Msg::new(
+        "a quote opened here is never closed: every field after it was read as one text",
+        "dấu ngoặc kép mở ở đây không được đóng lại: mọi ô sau nó bị đọc thành một đoạn chữ duy nhất",
+    )
+}
 
 /// The delimiters a spreadsheet may export with.
 const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
@@ -206,7 +213,10 @@ impl<R: Read> CsvRows<R> {
             out_len += nout;
             ends_len += nend;
             if self.raw.len() > MAX_ROW && !matches!(result, ReadRecordResult::Record | ReadRecordResult::End) {
-                return self.skip_rest(format!("the row is longer than {MAX_ROW} bytes"));
+                return self.skip_rest(Msg::new(
+                    format!("the row is longer than {MAX_ROW} bytes"),
+                    format!("dòng dài hơn {MAX_ROW} byte"),
+                ));
             }
             match result {
                 ReadRecordResult::InputEmpty => {}
@@ -214,7 +224,10 @@ impl<R: Read> CsvRows<R> {
                 ReadRecordResult::OutputEndsFull => {
                     if ends_len >= MAX_FIELDS {
                         // Skip the rest of the row: read it into a throw-away record.
-                        return self.skip_rest(format!("the row has more than {MAX_FIELDS} fields"));
+                        return self.skip_rest(Msg::new(
+                            format!("the row has more than {MAX_FIELDS} fields"),
+                            format!("dòng có hơn {MAX_FIELDS} cột"),
+                        ));
                     }
                 }
                 ReadRecordResult::Record => {
@@ -231,7 +244,7 @@ impl<R: Read> CsvRows<R> {
     }
 
     /// Reads on to the end of the current row, then refuses it with `message`.
-    fn skip_rest(&mut self, message: String) -> Result<Got, Stop> {
+    fn skip_rest(&mut self, message: Msg) -> Result<Got, Stop> {
         let line = self.row_line;
         let mut out = vec![0u8; 4096];
         let mut ends = vec![0usize; 256];
@@ -255,7 +268,7 @@ impl<R: Read> CsvRows<R> {
                     }
                     let at_end = self.eof && self.pos == self.len;
                     return Ok(match unclosed_quote(&self.raw, self.delimiter).filter(|_| at_end) {
-                        Some(opened) => Got::Bad(line + opened, UNCLOSED.to_owned()),
+                        Some(opened) => Got::Bad(line + opened, unclosed()),
                         None => Got::Bad(line, message),
                     });
                 }
@@ -271,13 +284,13 @@ impl<R: Read> CsvRows<R> {
         }
         let at_end = self.eof && self.pos == self.len;
         if at_end && let Some(opened) = unclosed_quote(&self.raw, self.delimiter) {
-            return Got::Bad(self.row_line + opened, UNCLOSED.to_owned());
+            return Got::Bad(self.row_line + opened, unclosed());
         }
         // Quoting can only be broken where there is a quote: most rows have none.
         if self.raw.contains(&b'"')
-            && let Some((lines, message)) = broken_quoting(&self.raw, self.delimiter)
+            && let Some((lines, en, vi)) = broken_quoting(&self.raw, self.delimiter)
         {
-            return Got::Bad(self.row_line + lines, message.to_owned());
+            return Got::Bad(self.row_line + lines, Msg::new(en, vi));
         }
         self.text.clear();
         match std::str::from_utf8(&self.out) {
@@ -285,22 +298,35 @@ impl<R: Read> CsvRows<R> {
             Err(_) => {
                 return Got::Bad(
                     self.row_line,
-                    "the row is not UTF-8 text: save the file as \"CSV UTF-8 (Comma delimited)\" and try again"
-                        .to_owned(),
+                    Msg::new(
+                        "the row is not UTF-8 text: save the file as \"CSV UTF-8 (Comma delimited)\" and try again",
+                        "dòng này không phải là văn bản UTF-8: hãy lưu tệp theo dạng `CSV UTF-8 (Comma delimited)` rồi thử lại",
+                    ),
                 );
             }
         }
         Got::Row
     }
 
-    fn too_long_message(&self) -> String {
+    fn too_long_message(&self) -> Msg {
         match unclosed_quote(&self.raw, self.delimiter) {
-            Some(opened) => format!(
-                "a field quoted on line {} runs past {MAX_RUN} bytes without its closing quote: the rest of the file would run into one field; the file is not read further (close the quote, or double a quote inside a field: \"\")",
-                self.row_line + opened
+            Some(opened) => Msg::new(
+                format!(
+                    "a field quoted on line {} runs past {MAX_RUN} bytes without its closing quote: the rest of the file would run into one field; the file is not read further (close the quote, or double a quote inside a field: \"\")",
+                    self.row_line + opened
+                ),
+                format!(
+                    "ô mở dấu ngoặc kép ở dòng {} kéo dài quá {MAX_RUN} byte mà không có dấu đóng: phần còn lại của tệp sẽ dồn vào một ô; tệp không được đọc tiếp (hãy đóng dấu ngoặc kép, hoặc nhân đôi dấu ngoặc kép nằm trong ô: \"\")",
+                    self.row_line + opened
+                ),
             ),
-            None => format!(
-                "the row runs past {MAX_RUN} bytes without ending; the file is not read further (is it a CSV file?)"
+            None => Msg::new(
+                format!(
+                    "the row runs past {MAX_RUN} bytes without ending; the file is not read further (is it a CSV file?)"
+                ),
+                format!(
+                    "dòng kéo dài quá {MAX_RUN} byte mà không kết thúc; tệp không được đọc tiếp (tệp này có đúng là tệp CSV không?)"
+                ),
             ),
         }
     }
@@ -387,8 +413,8 @@ fn split_line(line: &[u8], d: u8) -> Vec<String> {
 
 /// Whether a row's quoting breaks RFC 4180 where `csv-core` would read on loosely: a quote
 /// inside an unquoted field (`ab"c`) or text after a closing quote (`"1"0`, read as `10`).
-/// Gives the number of line ends before the fault and what is wrong.
-fn broken_quoting(raw: &[u8], delimiter: u8) -> Option<(u64, &'static str)> {
+/// Gives the number of line ends before the fault and what is wrong (English, Vietnamese).
+fn broken_quoting(raw: &[u8], delimiter: u8) -> Option<(u64, &'static str, &'static str)> {
     #[derive(PartialEq)]
     enum State {
         Start,
@@ -409,9 +435,10 @@ fn broken_quoting(raw: &[u8], delimiter: u8) -> Option<(u64, &'static str)> {
                 state = State::Start;
                 None
             }
-            State::Start | State::Unquoted if b == b'"' => Some(
+            State::Start | State::Unquoted if b == b'"' => Some((
                 "a quote stands inside a field that does not start with one: quote the whole field and double the quote inside it (\"a\"\"b\")",
-            ),
+                "có dấu ngoặc kép nằm giữa một ô không bắt đầu bằng dấu ngoặc kép: hãy đặt cả ô trong dấu ngoặc kép và nhân đôi dấu ngoặc kép bên trong (\"a\"\"b\")",
+            )),
             State::Start | State::Unquoted => {
                 state = State::Unquoted;
                 None
@@ -430,14 +457,15 @@ fn broken_quoting(raw: &[u8], delimiter: u8) -> Option<(u64, &'static str)> {
                 state = State::Start;
                 None
             }
-            State::AfterQuote => Some(
+            State::AfterQuote => Some((
                 "text follows the closing quote of a field: a quoted field ends at its quote (write \"10\", not \"1\"0)",
-            ),
+                "có chữ đứng sau dấu ngoặc kép đóng của một ô: ô trong dấu ngoặc kép kết thúc tại dấu đóng (ghi \"10\", không ghi \"1\"0)",
+            )),
         };
-        if let Some(message) = fault {
+        if let Some((en, vi)) = fault {
             let (mut lines, mut after_cr) = (0u64, false);
             count_lines(&mut lines, &mut after_cr, &raw[..i]);
-            return Some((lines, message));
+            return Some((lines, en, vi));
         }
     }
     None
@@ -496,10 +524,10 @@ mod tests {
                     let fields: Vec<&str> = (0..r.len()).map(|i| r.field(i)).collect();
                     out.push(format!("{}:{}", r.row_line, fields.join("|")));
                 }
-                Ok(Got::Bad(line, m)) => out.push(format!("{line}!{m}")),
+                Ok(Got::Bad(line, m)) => out.push(format!("{line}!{}", m.en)),
                 Ok(Got::End) => break,
                 Err(Stop::RowTooLong { line, message }) => {
-                    out.push(format!("{line}#{message}"));
+                    out.push(format!("{line}#{}", message.en));
                     break;
                 }
                 Err(Stop::Io(e)) => panic!("{e}"),

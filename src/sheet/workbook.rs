@@ -7,6 +7,8 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader};
 
+use crate::text::Msg;
+
 /// The largest workbook file read: far above any province's device list, and a bound on what
 /// a hostile file can make the reader hold.
 pub(crate) const MAX_WORKBOOK_BYTES: usize = 64 << 20;
@@ -90,22 +92,29 @@ pub(crate) fn looks_like_workbook(bytes: &[u8]) -> bool {
 /// first 50, that `is_header` accepts (a title block above it is skipped); `columns` says in
 /// the message what a header names.
 ///
-/// Errors are messages for the officer: not a workbook, no such sheet (with the names), no
-/// header, too large.
-pub(crate) fn sheet_as_csv(
+/// Errors are messages for the officer, in both languages: not a workbook, no such sheet
+/// (with the names), no header, too large.
+pub(crate) fn read_sheet(
     bytes: &[u8],
     sheet: Option<&str>,
     is_header: &dyn Fn(&[String]) -> bool,
     columns: &str,
-) -> Result<SheetCsv, String> {
+) -> Result<SheetCsv, Msg> {
     if bytes.len() > MAX_WORKBOOK_BYTES {
-        return Err(format!("the workbook is {} bytes; at most {MAX_WORKBOOK_BYTES} are read", bytes.len()));
+        return Err(Msg::new(
+            format!("the workbook is {} bytes; at most {MAX_WORKBOOK_BYTES} are read", bytes.len()),
+            format!("tệp bảng tính có {} byte; chỉ đọc tối đa {MAX_WORKBOOK_BYTES} byte", bytes.len()),
+        ));
     }
     if bytes.starts_with(b"PK\x03\x04") {
         check_unpacked_size(bytes)?;
     }
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| format!("the file cannot be read as a workbook (.xlsx, .xls or .ods): {e}"))?;
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+        Msg::new(
+            format!("the file cannot be read as a workbook (.xlsx, .xls or .ods): {e}"),
+            format!("không đọc được tệp này như một bảng tính (.xlsx, .xls hoặc .ods); chi tiết: `{e}`"),
+        )
+    })?;
     let names = book.sheet_names();
     let name = match sheet {
         Some(s) => names
@@ -114,22 +123,33 @@ pub(crate) fn sheet_as_csv(
             .or_else(|| names.iter().find(|n| crate::text::fold(n) == crate::text::fold(s)))
             .cloned()
             .ok_or_else(|| {
-                format!(
-                    "the workbook has no sheet `{}`; its sheets are: {}",
-                    crate::text::excerpt(s),
-                    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                let listed = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+                Msg::new(
+                    format!("the workbook has no sheet `{}`; its sheets are: {listed}", crate::text::excerpt(s)),
+                    format!(
+                        "bảng tính không có trang tính `{}`; các trang tính hiện có: {listed}",
+                        crate::text::excerpt(s)
+                    ),
                 )
             })?,
-        None => names.first().cloned().ok_or("the workbook has no sheet")?,
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| Msg::new("the workbook has no sheet", "bảng tính không có trang tính nào"))?,
+    };
+    let unreadable = |e: &dyn std::fmt::Display| {
+        Msg::new(
+            format!("sheet `{name}` cannot be read: {e}"),
+            format!("không đọc được trang tính `{name}`; chi tiết: `{e}`"),
+        )
     };
     let mut table = Table::new(&name, is_header, columns, names.clone());
     match &mut book {
         // An .xlsx sheet is read cell by cell: a stray cell far down or right of the table
         // costs nothing (calamine's dense grid would be rows × columns).
         calamine::Sheets::Xlsx(x) => {
-            let mut cells =
-                x.worksheet_cells_reader(&name).map_err(|e| format!("sheet `{name}` cannot be read: {e}"))?;
-            while let Some(cell) = cells.next_cell().map_err(|e| format!("sheet `{name}` cannot be read: {e}"))? {
+            let mut cells = x.worksheet_cells_reader(&name).map_err(|e| unreadable(&e))?;
+            while let Some(cell) = cells.next_cell().map_err(|e| unreadable(&e))? {
                 let (row, col) = cell.get_position();
                 let value: Data = cell.get_value().clone().into();
                 table.cell(row, col, text_of(&value))?;
@@ -137,7 +157,7 @@ pub(crate) fn sheet_as_csv(
         }
         // .xls and .ods: calamine reads the sheet as one grid.
         other => {
-            let range = other.worksheet_range(&name).map_err(|e| format!("sheet `{name}` cannot be read: {e}"))?;
+            let range = other.worksheet_range(&name).map_err(|e| unreadable(&e))?;
             let (top, left) = range.start().unwrap_or((0, 0));
             for (row, col, value) in range.used_cells() {
                 let (row, col) = (u32::try_from(row).unwrap_or(u32::MAX), u32::try_from(col).unwrap_or(u32::MAX));
@@ -186,7 +206,7 @@ impl<'a> Table<'a> {
     }
 
     /// One cell (0-based row and column); empty cells are skipped.
-    fn cell(&mut self, row: u32, col: u32, text: String) -> Result<(), String> {
+    fn cell(&mut self, row: u32, col: u32, text: String) -> Result<(), Msg> {
         if text.is_empty() {
             return Ok(());
         }
@@ -196,7 +216,11 @@ impl<'a> Table<'a> {
                 return Ok(());
             }
             Some((r, _)) if *r > row => {
-                return Err(format!("{}: the sheet's cells are out of order; save it again", self.at(row, col)));
+                let at = self.at(row, col);
+                return Err(Msg::new(
+                    format!("{at}: the sheet's cells are out of order; save it again"),
+                    format!("{at}: các ô của trang tính không theo thứ tự; hãy lưu lại tệp"),
+                ));
             }
             _ => {}
         }
@@ -207,7 +231,7 @@ impl<'a> Table<'a> {
         Ok(())
     }
 
-    fn end_row(&mut self, row: u32, cells: Vec<(u32, String)>) -> Result<(), String> {
+    fn end_row(&mut self, row: u32, cells: Vec<(u32, String)>) -> Result<(), Msg> {
         let top = *self.top.get_or_insert(row);
         let Some((header_row, first, ref names)) = self.header else {
             if row >= top.saturating_add(MAX_TITLE_ROWS) {
@@ -217,7 +241,11 @@ impl<'a> Table<'a> {
             let names = dense(&cells, first);
             if (self.is_header)(&names) {
                 if names.len() > MAX_COLUMNS as usize {
-                    return Err(format!("{}: the header is wider than {MAX_COLUMNS} columns", self.at(row, first)));
+                    let at = self.at(row, first);
+                    return Err(Msg::new(
+                        format!("{at}: the header is wider than {MAX_COLUMNS} columns"),
+                        format!("{at}: dòng tiêu đề rộng hơn {MAX_COLUMNS} cột"),
+                    ));
                 }
                 push_row(&mut self.csv, names.iter().map(String::as_str));
                 self.header = Some((row, first, names));
@@ -227,20 +255,28 @@ impl<'a> Table<'a> {
         };
         let width = names.len();
         if let Some((c, _)) = cells.iter().find(|(c, _)| *c < first) {
-            return Err(format!(
-                "{}: a value left of the table, whose first column is {}; move or delete it",
-                self.at(row, *c),
-                column_letters(first)
+            let (at, first) = (self.at(row, *c), column_letters(first));
+            return Err(Msg::new(
+                format!("{at}: a value left of the table, whose first column is {first}; move or delete it"),
+                format!(
+                    "{at}: có giá trị nằm bên trái bảng (cột đầu tiên của bảng là {first}); hãy di chuyển hoặc xóa giá trị này"
+                ),
             ));
         }
         if let Some((c, _)) = cells.iter().find(|(c, _)| c - first >= MAX_COLUMNS) {
-            return Err(format!(
-                "{}: a value far right of the table (beyond {MAX_COLUMNS} columns); move or delete it",
-                self.at(row, *c)
+            let at = self.at(row, *c);
+            return Err(Msg::new(
+                format!("{at}: a value far right of the table (beyond {MAX_COLUMNS} columns); move or delete it"),
+                format!(
+                    "{at}: có giá trị nằm quá xa bên phải bảng (ngoài {MAX_COLUMNS} cột); hãy di chuyển hoặc xóa giá trị này"
+                ),
             ));
         }
         if (row - header_row) as usize > MAX_ROWS {
-            return Err(format!("sheet `{}` has more than {MAX_ROWS} rows below its header", self.sheet));
+            return Err(Msg::new(
+                format!("sheet `{}` has more than {MAX_ROWS} rows below its header", self.sheet),
+                format!("trang tính `{}` có hơn {MAX_ROWS} dòng dưới dòng tiêu đề", self.sheet),
+            ));
         }
         for _ in self.last + 1..row {
             self.csv.push(b'\n');
@@ -255,21 +291,33 @@ impl<'a> Table<'a> {
         Ok(())
     }
 
-    fn no_header(&self) -> String {
+    fn no_header(&self) -> Msg {
         let others: Vec<String> =
             self.others.iter().filter(|n| n.as_str() != self.sheet).map(|n| format!("`{n}`")).collect();
-        let hint = if others.is_empty() {
-            String::new()
+        let (hint, hint_vi) = if others.is_empty() {
+            (String::new(), String::new())
         } else {
-            format!("; the workbook's other sheets are {}: choose one with --sheet NAME", others.join(", "))
+            (
+                format!("; the workbook's other sheets are {}: choose one with --sheet NAME", others.join(", ")),
+                format!(
+                    "; các trang tính khác của bảng tính: {}; hãy chọn một trang bằng `--sheet <tên>`",
+                    others.join(", ")
+                ),
+            )
         };
-        format!(
-            "sheet `{}` has no header row naming the columns {} in its first {MAX_TITLE_ROWS} rows{hint}",
-            self.sheet, self.columns
+        Msg::new(
+            format!(
+                "sheet `{}` has no header row naming the columns {} in its first {MAX_TITLE_ROWS} rows{hint}",
+                self.sheet, self.columns
+            ),
+            format!(
+                "trang tính `{}` không có dòng tiêu đề ghi tên các cột {} trong {MAX_TITLE_ROWS} dòng đầu{hint_vi}",
+                self.sheet, self.columns
+            ),
         )
     }
 
-    fn finish(mut self) -> Result<SheetCsv, String> {
+    fn finish(mut self) -> Result<SheetCsv, Msg> {
         if let Some((r, cells)) = self.row.take() {
             self.end_row(r, cells)?;
         }
@@ -297,19 +345,27 @@ fn dense(cells: &[(u32, String)], first: u32) -> Vec<String> {
 }
 
 /// Refuses a zip whose parts would unpack to more than [`MAX_UNPACKED_BYTES`].
-fn check_unpacked_size(bytes: &[u8]) -> Result<(), String> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| format!("the file cannot be read as a workbook (.xlsx or .ods): {e}"))?;
+fn check_unpacked_size(bytes: &[u8]) -> Result<(), Msg> {
+    let not_a_workbook = |e: zip::result::ZipError| {
+        Msg::new(
+            format!("the file cannot be read as a workbook (.xlsx or .ods): {e}"),
+            format!("không đọc được tệp này như một bảng tính (.xlsx hoặc .ods); chi tiết: `{e}`"),
+        )
+    };
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(not_a_workbook)?;
     let mut total = 0u64;
     for i in 0..archive.len() {
-        let part = archive
-            .by_index_raw(i)
-            .map_err(|e| format!("the file cannot be read as a workbook (.xlsx or .ods): {e}"))?;
+        let part = archive.by_index_raw(i).map_err(not_a_workbook)?;
         total = total.saturating_add(part.size());
     }
     if total > MAX_UNPACKED_BYTES {
-        return Err(format!(
-            "the workbook would unpack to {total} bytes; at most {MAX_UNPACKED_BYTES} are read (save a smaller sheet)"
+        return Err(Msg::new(
+            format!(
+                "the workbook would unpack to {total} bytes; at most {MAX_UNPACKED_BYTES} are read (save a smaller sheet)"
+            ),
+            format!(
+                "tệp bảng tính khi giải nén sẽ có {total} byte; chỉ đọc tối đa {MAX_UNPACKED_BYTES} byte (hãy lưu trang tính nhỏ hơn)"
+            ),
         ));
     }
     Ok(())

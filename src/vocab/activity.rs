@@ -11,13 +11,33 @@ pub struct Activity {
     bq: Decimal,
 }
 
-/// Why an activity string could not be read.
+/// Why an activity string could not be read: `Display` gives the English,
+/// [`ActivityError::message_vi`] the Vietnamese.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ActivityError(pub String);
+pub struct ActivityError {
+    message: String,
+    message_vi: String,
+}
+
+impl ActivityError {
+    fn new(message: String, message_vi: String) -> ActivityError {
+        ActivityError { message, message_vi }
+    }
+
+    /// The message in English (as `Display` shows it).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The message in Vietnamese.
+    pub fn message_vi(&self) -> &str {
+        &self.message_vi
+    }
+}
 
 impl fmt::Display for ActivityError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
@@ -48,17 +68,26 @@ impl Activity {
             .find(|&k| (chars[k].1.is_alphabetic() || chars[k].1 == 'µ') && !is_exponent(k))
             .map_or(t.len(), |k| chars[k].0);
         let (num, unit) = (t[..split].trim(), t[split..].trim());
-        let hint = "write a number and a unit, e.g. \"3.7 GBq\", \"100 mCi\" or \"5 uCi\"";
         if num.is_empty() || unit.is_empty() {
-            return Err(ActivityError(format!("`{text}` is not an activity: {hint}")));
+            return Err(ActivityError::new(
+                format!(
+                    "`{text}` is not an activity: write a number and a unit, e.g. \"3.7 GBq\", \"100 mCi\" or \"5 uCi\""
+                ),
+                format!(
+                    "`{text}` không phải là hoạt độ: hãy ghi một số và một đơn vị, ví dụ \"3.7 GBq\", \"100 mCi\" hoặc \"5 uCi\""
+                ),
+            ));
         }
-        let value = crate::number::parse_decimal(num, crate::number::Form::Scientific)
-            .map_err(|e| ActivityError(format!("activity `{}`: {e}", crate::text::excerpt(t))))?;
+        let value = crate::number::parse_decimal(num, crate::number::Form::Scientific).map_err(|e| {
+            let shown = crate::text::excerpt(t);
+            ActivityError::new(format!("activity `{shown}`: {e}"), format!("hoạt độ `{shown}`: {}", e.message_vi))
+        })?;
         if value <= Decimal::ZERO {
-            return Err(ActivityError(format!(
-                "`{}`: an activity is more than 0 (a source with no activity left is not declared)",
-                crate::text::excerpt(text)
-            )));
+            let shown = crate::text::excerpt(text);
+            return Err(ActivityError::new(
+                format!("`{shown}`: an activity is more than 0 (a source with no activity left is not declared)"),
+                format!("`{shown}`: hoạt độ phải lớn hơn 0 (nguồn đã hết hoạt độ thì không kê khai)"),
+            ));
         }
         let ci = Decimal::from(37_000_000_000_i64); // 1 Ci = 3.7e10 Bq exactly, by definition
         let factor = match unit {
@@ -73,15 +102,22 @@ impl Activity {
             "µCi" | "μCi" | "uCi" => ci / Decimal::from(1_000_000),
             "nCi" => ci / Decimal::from(1_000_000_000),
             _ => {
-                return Err(ActivityError(format!(
-                    "unknown activity unit `{unit}`: use Bq, kBq, MBq, GBq, TBq, PBq, Ci, mCi, µCi (or uCi), nCi"
-                )));
+                return Err(ActivityError::new(
+                    format!(
+                        "unknown activity unit `{unit}`: use Bq, kBq, MBq, GBq, TBq, PBq, Ci, mCi, µCi (or uCi), nCi"
+                    ),
+                    format!(
+                        "không có đơn vị hoạt độ `{unit}`: hãy dùng Bq, kBq, MBq, GBq, TBq, PBq, Ci, mCi, µCi (hoặc uCi), nCi"
+                    ),
+                ));
             }
         };
-        let bq = value
-            .checked_mul(factor)
-            .filter(|b| *b <= Decimal::from(MAX_BQ))
-            .ok_or_else(|| ActivityError(format!("`{text}` is larger than any sealed source (limit 10^18 Bq)")))?;
+        let bq = value.checked_mul(factor).filter(|b| *b <= Decimal::from(MAX_BQ)).ok_or_else(|| {
+            ActivityError::new(
+                format!("`{text}` is larger than any sealed source (limit 10^18 Bq)"),
+                format!("`{text}` lớn hơn hoạt độ của mọi nguồn phóng xạ kín (giới hạn 10^18 Bq)"),
+            )
+        })?;
         Ok(Activity { bq })
     }
 

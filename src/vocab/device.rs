@@ -56,11 +56,10 @@ pub const MAX_SOURCES: usize = 100;
 pub(crate) fn check_text(key: &str, text: &str) -> Result<(), Error> {
     let n = text.chars().count();
     if n > MAX_TEXT {
-        return Err(Error::input(Finding::error(
-            None,
-            Some(key),
-            format!("the text is {n} characters long; at most {MAX_TEXT} are allowed"),
-        )));
+        return Err(Error::input(
+            Finding::error(None, Some(key), format!("the text is {n} characters long; at most {MAX_TEXT} are allowed"))
+                .vi(format!("đoạn chữ dài {n} ký tự; tối đa {MAX_TEXT} ký tự")),
+        ));
     }
     Ok(())
 }
@@ -106,12 +105,14 @@ impl SourceSpec {
     /// say, when the device is classified.
     pub fn new(nuclide: &str, activity: &str, reference_date: Option<Date>) -> Result<SourceSpec, Error> {
         if nuclide.trim().is_empty() {
-            return Err(Error::input(Finding::error(None, Some("source.nuclide"), "the nuclide is empty")));
+            return Err(Error::input(
+                Finding::error(None, Some("source.nuclide"), "the nuclide is empty").vi("chưa ghi đồng vị phóng xạ"),
+            ));
         }
         check_text("source.nuclide", nuclide)?;
         check_text("source.activity", activity)?;
         super::activity::Activity::parse(activity)
-            .map_err(|e| Error::input(Finding::error(None, Some("source.activity"), e.to_string())))?;
+            .map_err(|e| Error::input(Finding::error(None, Some("source.activity"), e.message()).vi(e.message_vi())))?;
         Ok(SourceSpec { nuclide: nuclide.to_owned(), activity: activity.to_owned(), reference_date })
     }
 
@@ -392,51 +393,41 @@ impl Description {
             ("max_energy_mev", self.max_energy_mev),
             ("dose_rate_usv_h", self.dose_rate_usv_h),
         ] {
-            if let Some(message) = value.and_then(|v| impossible(key, v)) {
-                return Err(Error::input(Finding::error(None, Some(key), message)));
+            if let Some(m) = value.and_then(|v| impossible(key, v)) {
+                return Err(Error::input(Finding::error(None, Some(key), m.en).vi(m.vi)));
             }
         }
         if self.source.len() > MAX_SOURCES {
-            return Err(Error::input(Finding::error(
-                None,
-                Some("source"),
-                format!("a device may list at most {MAX_SOURCES} sources"),
-            )));
+            return Err(Error::input(
+                Finding::error(None, Some("source"), format!("a device may list at most {MAX_SOURCES} sources"))
+                    .vi(format!("một thiết bị có tối đa {MAX_SOURCES} nguồn")),
+            ));
         }
         Ok(())
     }
 }
 
-/// Why a measured value of a description cannot be, if it cannot.
-pub(crate) fn impossible(key: &str, value: rust_decimal::Decimal) -> Option<String> {
+/// Why a measured value of a description cannot be, if it cannot, in both languages.
+pub(crate) fn impossible(key: &str, value: rust_decimal::Decimal) -> Option<crate::text::Msg> {
     let shown = crate::money::canonical(value);
-    match key {
-        "max_kv" if value <= rust_decimal::Decimal::ZERO => Some(format!(
-            "max_kv = {shown} cannot be: the highest tube voltage is a positive number of kilovolts (e.g. 120)"
-        )),
-        "max_energy_mev" if value <= rust_decimal::Decimal::ZERO => Some(format!(
-            "max_energy_mev = {shown} cannot be: the highest particle energy is a positive number of MeV (e.g. 6)"
-        )),
-        "dose_rate_usv_h" if value < rust_decimal::Decimal::ZERO => {
-            Some(format!("dose_rate_usv_h = {shown} cannot be: a dose rate is zero or more µSv/h"))
-        }
-        _ => None,
-    }
-}
-
-/// [`impossible`] in Vietnamese.
-pub(crate) fn impossible_vi(key: &str, value: rust_decimal::Decimal) -> Option<String> {
-    let shown = crate::money::canonical(value);
-    match key {
-        "max_kv" if value <= rust_decimal::Decimal::ZERO => {
-            Some(format!("max_kv = {shown} là không thể: điện áp cực đại của ống phát là một số kV dương (ví dụ 120)"))
-        }
-        "max_energy_mev" if value <= rust_decimal::Decimal::ZERO => {
-            Some(format!("max_energy_mev = {shown} là không thể: năng lượng hạt cực đại là một số MeV dương (ví dụ 6)"))
-        }
-        "dose_rate_usv_h" if value < rust_decimal::Decimal::ZERO => {
-            Some(format!("dose_rate_usv_h = {shown} là không thể: suất liều bằng 0 hoặc lớn hơn (µSv/h)"))
-        }
-        _ => None,
-    }
+    let (en, vi) = match key {
+        "max_kv" if value <= rust_decimal::Decimal::ZERO => (
+            format!(
+                "max_kv = {shown} cannot be: the highest tube voltage is a positive number of kilovolts (e.g. 120)"
+            ),
+            format!("max_kv = {shown} là không thể: điện áp cực đại của ống phát là một số kV dương (ví dụ 120)"),
+        ),
+        "max_energy_mev" if value <= rust_decimal::Decimal::ZERO => (
+            format!(
+                "max_energy_mev = {shown} cannot be: the highest particle energy is a positive number of MeV (e.g. 6)"
+            ),
+            format!("max_energy_mev = {shown} là không thể: năng lượng hạt cực đại là một số MeV dương (ví dụ 6)"),
+        ),
+        "dose_rate_usv_h" if value < rust_decimal::Decimal::ZERO => (
+            format!("dose_rate_usv_h = {shown} cannot be: a dose rate is zero or more µSv/h"),
+            format!("dose_rate_usv_h = {shown} là không thể: suất liều bằng 0 hoặc lớn hơn (µSv/h)"),
+        ),
+        _ => return None,
+    };
+    Some(crate::text::Msg::new(en, vi))
 }

@@ -266,6 +266,54 @@ fn messages_officers_meet_are_in_vietnamese() {
     );
 }
 
+/// The messages met less often have their Vietnamese too, with no English sentence left in
+/// it: a source's activity, a batch row the CSV reader refuses, a device list's rows and
+/// header, a registry change refused, a file that is not a workbook.
+#[test]
+fn less_common_messages_are_in_vietnamese_too() {
+    use radfee::error::Lang;
+    let check = |vi: String, en: String| {
+        assert_ne!(vi, en, "no Vietnamese text: {en}");
+        assert!(
+            english_words_outside_code(&vi).is_empty(),
+            "English left in {vi:?}: {:?}",
+            english_words_outside_code(&vi)
+        );
+    };
+    let head = "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2026-03-02\n[[device]]\nname = \"máy đo mức\"\n[[device.source]]\nnuclide = \"Cs-137\"\n";
+    for activity in ["\"1 GBx\"", "\"0 GBq\"", "\"GBq\"", "\"1,5 GBq\"", "\"1e30 TBq\""] {
+        let e = Application::from_toml("a.toml", &format!("{head}activity = {activity}\n")).unwrap_err();
+        check(e.display_in(Lang::Vi), e.to_string());
+    }
+    let e = Application::from_toml("a.toml", &format!("{head}activity = \"1 GBx\"\n")).unwrap_err();
+    assert!(e.display_in(Lang::Vi).contains("không có đơn vị hoạt độ `GBx`"), "{}", e.display_in(Lang::Vi));
+    // Rows the CSV reader refuses: a quote inside a field, a row that is not UTF-8.
+    let mut batch =
+        b"application_id,province,procedure,received,channel,class,count\nA,Hu\"e,new,2026-03-02,,xray_ct,1\n".to_vec();
+    batch.extend_from_slice(b"B,Hu\xe9,new,2026-03-02,,xray_ct,1\n");
+    let r = shared().price_batch(batch.as_slice(), &Default::default(), |_| {}).unwrap();
+    assert_eq!(r.problems.len(), 2, "{:?}", r.problems);
+    for p in &r.problems {
+        check(p.display_in(Lang::Vi), p.to_string());
+    }
+    // A device list: rows refused by the import and by the registry, and a wrong header.
+    let s = shared();
+    let mut registry = radfee::registry::Registry::new();
+    let list = "facility_id,equipment_id,class,year,mobile\nF9,D1,xray_ct,2020,\nF9,D2,xray_cat,2020,\nF9,D3,xray_ct,20x0,\nF9,D4,xray_ct,2020,có lẽ\n,D5,xray_ct,2020,\n";
+    let report = registry.import_csv(s, list.as_bytes(), date("2025-09-01")).unwrap();
+    assert_eq!(report.problems.len(), 5, "{:?}", report.problems);
+    for p in &report.problems {
+        check(p.display_in(Lang::Vi), p.to_string());
+        assert!(p.display_in(Lang::Vi).starts_with("dòng "), "{}", p.display_in(Lang::Vi));
+    }
+    assert!(report.problems[0].display_in(Lang::Vi).contains("chưa có cơ sở mã `F9` trong sổ đăng ký"));
+    let e = registry.import_csv(s, "colour,Mã thiết bị\n".as_bytes(), date("2025-09-01")).unwrap_err();
+    check(e.display_in(Lang::Vi), e.to_string());
+    // Not a workbook.
+    let e = registry.import_workbook(s, b"PK\x03\x04 not a zip", None, date("2025-09-01")).unwrap_err();
+    check(e.display_in(Lang::Vi), e.to_string());
+}
+
 /// A checkbox of the form (`mobile`, `type_approved`) may be written as the form says it:
 /// "có"/"không" with or without diacritics, as well as true/false.
 #[test]
@@ -348,45 +396,218 @@ fn the_classify_tool_speaks_vietnamese() {
     assert!(out.contains("device 1: Máy C-arm di động") && out.contains("inspection: every 12 months"), "{out}");
 }
 
-/// Every message constructor in the files whose messages officers meet (an application file,
-/// a batch row, the quote's plan and terms) carries a Vietnamese text (`.vi(` within the
-/// statement, or a bilingual source). The few still English are listed here by file and
-/// count, so the list can only shrink: a new English-only message fails this test.
-#[test]
-fn officer_facing_message_constructors_have_vietnamese() {
-    let files: [(&str, usize); 6] = [
-        // (file, constructors allowed without Vietnamese, each named in the comment)
-        // a source's activity and its other keys:
-        ("src/application/file.rs", 2),
-        ("src/quote/plan.rs", 1), // the `refuse` helper of split authorities: its callers add `.vi`
-        ("src/quote/settle.rs", 0),
-        ("src/quote/book.rs", 0),
-        ("src/batch/rows.rs", 1), // header problems (`header_problem`): English
-        ("src/date.rs", 0),
-    ];
-    for (file, allowed) in files {
-        let text = std::fs::read_to_string(crate::root().join(file)).unwrap();
-        let mut english = Vec::new();
-        // Each constructor call and the rest of its statement (to the next `;` or `?`).
-        for pat in ["Finding::error(", "src.error(", ".error_here(", "Error::unpriceable("] {
-            for (at, _) in text.match_indices(pat) {
-                let rest = &text[at..];
-                let end = rest.find(";\n").unwrap_or(rest.len()).min(rest.find("})?").unwrap_or(usize::MAX)).min(2000);
-                let stmt = &rest[..end.min(rest.len())];
-                let line = text[..at].matches('\n').count() + 1;
-                if stmt.starts_with("Finding::error(None, None, message)") || text[..at].ends_with("fn ") {
-                    continue; // the constructor's own definition or the generic unpriceable helper
-                }
-                let translated = [".vi(", ".vi_opt(", "DateError::new("].iter().any(|t| stmt.contains(t));
-                if !translated {
-                    english.push(format!("{file}:{line}"));
+/// Message constructors whose message is their caller's (the definitions themselves): the
+/// caller's call is checked instead. (file, enclosing function)
+const PASS_THROUGH: [(&str, &str); 5] = [
+    ("src/error.rs", "warning"),
+    ("src/error.rs", "io"),
+    ("src/error.rs", "unpriceable"),
+    ("src/source.rs", "error"),
+    ("src/source.rs", "error_here"),
+];
+
+/// What makes a message: each call must carry a Vietnamese text. `.with_hint(` gives an
+/// English-only hint (use `.with_hints(en, vi)` after `.vi(…)`); `message_vi: None` builds a
+/// batch or import problem without its Vietnamese.
+const CONSTRUCTORS: [&str; 8] = [
+    "Finding::error(",
+    "Finding::warning(",
+    "src.error(",
+    ".error_here(",
+    "Error::unpriceable(",
+    "Error::io(",
+    ".with_hint(",
+    "message_vi: None",
+];
+
+/// The byte after the `)` closing the `(` at `open`, skipping string and character literals.
+fn after_call(b: &[u8], open: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < b.len() {
+        match b[i] {
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
                 }
             }
+            b'"' => {
+                // A raw string `r#"…"#` ends at `"#`; a plain one at an unescaped `"`.
+                let raw = i > 0 && b[i - 1] == b'#' && i > 1 && b[i - 2] == b'r';
+                i += 1;
+                while i < b.len() {
+                    if raw && b[i] == b'"' && b.get(i + 1) == Some(&b'#') {
+                        i += 1;
+                        break;
+                    }
+                    if !raw && b[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if !raw && b[i] == b'"' {
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            // A character literal ('(' or '\''); a lifetime (`'a`) is left alone.
+            b'\'' if b.get(i + 2) == Some(&b'\'') => i += 2,
+            b'\'' if b.get(i + 1) == Some(&b'\\') => {
+                i += 2;
+                while i < b.len() && b[i] != b'\'' {
+                    i += 1;
+                }
+            }
+            _ => {}
         }
-        assert!(
-            english.len() <= allowed,
-            "{file}: {} constructors without Vietnamese (allowed {allowed}): {english:?}",
-            english.len()
-        );
+        i += 1;
     }
+    b.len()
+}
+
+/// The methods called on the value built at `from` (just after a constructor's `)`), also
+/// through the calls that wrap it (`Error::input(Finding::error(…)).vi(…)` sees `vi`).
+fn chain(b: &[u8], mut i: usize) -> Vec<String> {
+    let mut methods = Vec::new();
+    loop {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        match b.get(i) {
+            Some(b')') => i += 1,
+            Some(b'.') => {
+                let start = i + 1;
+                let mut end = start;
+                while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'_') {
+                    end += 1;
+                }
+                if b.get(end) != Some(&b'(') {
+                    return methods;
+                }
+                methods.push(String::from_utf8_lossy(&b[start..end]).into_owned());
+                i = after_call(b, end);
+            }
+            _ => return methods,
+        }
+    }
+}
+
+/// Every `.rs` file under `dir`, as paths relative to the crate root, sorted.
+fn rust_files(dir: &std::path::Path, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let relative = path.strip_prefix(crate::root()).unwrap();
+            out.push(relative.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    out.sort();
+}
+
+/// The message constructors of `text` (a file of `src/`) without a Vietnamese text, by line:
+/// a call whose chain has no `.vi(`/`.vi_opt(`, or gives `.with_hints(` before it (the
+/// Vietnamese hint would be dropped), an English-only `.with_hint(`, a problem built with
+/// `message_vi: None`. Test modules are not messages.
+fn untranslated(file: &str, text: &str) -> Vec<String> {
+    let code = text.find("#[cfg(test)]\nmod tests").map_or(text, |end| &text[..end]);
+    let b = code.as_bytes();
+    let mut found = Vec::new();
+    for pat in CONSTRUCTORS {
+        for (at, _) in code.match_indices(pat) {
+            let line_start = code[..at].rfind('\n').map_or(0, |i| i + 1);
+            if code[line_start..at].trim_start().starts_with("//") {
+                continue;
+            }
+            let line = code[..at].matches('\n').count() + 1;
+            let enclosing = code[..at].rfind("fn ").map(|f| {
+                let name = &code[f + 3..];
+                &name[..name.find(['(', '<']).unwrap_or(0)]
+            });
+            if enclosing.is_some_and(|name| PASS_THROUGH.contains(&(file, name))) {
+                continue;
+            }
+            let why = match pat {
+                ".with_hint(" => Some("English-only hint: use .with_hints(en, vi) after .vi(…)"),
+                "message_vi: None" => Some("a problem without its Vietnamese"),
+                _ => {
+                    let methods = chain(b, after_call(b, at + pat.len() - 1));
+                    let vi = methods.iter().position(|m| m == "vi" || m == "vi_opt");
+                    let hints = methods.iter().position(|m| m == "with_hints");
+                    match (vi, hints) {
+                        (None, _) => Some("no .vi(…)"),
+                        (Some(v), Some(h)) if h < v => Some(".with_hints before .vi: the Vietnamese hint is dropped"),
+                        _ => None,
+                    }
+                }
+            };
+            if let Some(why) = why {
+                found.push(format!("{file}:{line}: {pat} {why}"));
+            }
+        }
+    }
+    found.sort_by_key(|f| f.split(':').nth(1).and_then(|l| l.parse::<usize>().ok()).unwrap_or(0));
+    found
+}
+
+/// Every message the crate makes carries a Vietnamese text of its own (officers read the
+/// tools in Vietnamese; English stays for services, `Display` and `--lang en`): every message
+/// constructor in every file of `src/`, with no English-only hint. A new English-only message
+/// fails this test, named by file and line.
+#[test]
+fn message_constructors_have_vietnamese() {
+    let mut files = Vec::new();
+    rust_files(&crate::root().join("src"), &mut files);
+    assert!(files.len() > 50, "{files:?}");
+    let mut failures = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(crate::root().join(file)).unwrap();
+        let english = untranslated(file, &text);
+        if !english.is_empty() {
+            failures.push(format!(
+                "{file}: {} message constructors without Vietnamese:\n  {}",
+                english.len(),
+                english.join("\n  ")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The constructor test sees what it must: a call without `.vi(`, a Vietnamese hint given
+/// before the Vietnamese message, an English-only hint, and not a translated call, a comment
+/// or a test module.
+#[test]
+fn the_constructor_test_finds_english_messages() {
+    let text = r#"
+fn a() -> Error {
+    Error::input(Finding::error(None, None, format!("x (y) {}", ')')))
+}
+fn b() -> Error {
+    Error::input(Finding::error(None, None, "x")).vi("y")
+}
+fn c() -> Finding {
+    src.error(&v, "k", "x (").with_hints("h", "g").vi("y")
+}
+fn d() -> Finding {
+    // Finding::error(None, None, "x")
+    Finding::warning(None, None, "x").vi(format!("y {}", 1)).with_hints("h", "g").with_hint("h")
+}
+#[cfg(test)]
+mod tests {
+    fn e() { Finding::error(None, None, "x"); }
+}
+"#;
+    let found = untranslated("src/x.rs", text);
+    assert_eq!(
+        found,
+        [
+            "src/x.rs:3: Finding::error( no .vi(…)",
+            "src/x.rs:9: src.error( .with_hints before .vi: the Vietnamese hint is dropped",
+            "src/x.rs:13: .with_hint( English-only hint: use .with_hints(en, vi) after .vi(…)",
+        ]
+    );
 }

@@ -205,25 +205,21 @@ fn inputs_that_are_not_regular_files_or_too_large_are_refused_at_once() {
     let fifo = dir.path().join("fifo.toml");
     let made = Command::new("mkfifo").arg(&fifo).status().map(|s| s.success()).unwrap_or(false);
     let mut cases: Vec<(&str, Vec<String>, &str)> = vec![
-        ("calculator", vec!["/dev/zero".into()], "this is not a regular file"),
-        ("calculator", vec![dir.path().display().to_string()], "this is a folder"),
-        (
-            "calculator",
-            vec![link.display().to_string()],
-            "the file is 2147483648 bytes; an application file may be at most 1048576 bytes",
-        ),
-        ("classify", vec![link.display().to_string()], "the file is 2147483648 bytes"),
-        ("registry", vec!["/dev/zero".into()], "this is not a regular file"),
-        ("batch", vec!["/dev/zero".into()], "/dev/zero is not a regular file"),
+        ("calculator", vec!["/dev/zero".into()], "đây không phải là một tệp thông thường"),
+        ("calculator", vec![dir.path().display().to_string()], "đây là một thư mục; hãy chọn tệp hồ sơ"),
+        ("calculator", vec![link.display().to_string()], "tệp có 2147483648 byte; tệp hồ sơ tối đa 1048576 byte"),
+        ("classify", vec![link.display().to_string()], "tệp có 2147483648 byte"),
+        ("registry", vec!["/dev/zero".into()], "đây không phải là một tệp thông thường"),
+        ("batch", vec!["/dev/zero".into()], "/dev/zero không phải là một tệp thông thường"),
     ];
     if made {
-        cases.push(("calculator", vec![fifo.display().to_string()], "this is not a regular file"));
-        cases.push(("batch", vec![fifo.display().to_string()], "is not a regular file"));
+        cases.push(("calculator", vec![fifo.display().to_string()], "đây không phải là một tệp thông thường"));
+        cases.push(("batch", vec![fifo.display().to_string()], "không phải là một tệp thông thường"));
     }
     for (name, args, needle) in cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let started = std::time::Instant::now();
-        let o = run_en(name, &args, Stdio::piped());
+        let o = run(name, &args, Stdio::piped());
         assert_eq!(o.status.code(), Some(2), "{name} {args:?}: {}", stderr(&o));
         assert!(stderr(&o).contains(needle), "{name} {args:?}: {}", stderr(&o));
         assert!(started.elapsed().as_secs() < 30, "{name} {args:?} returns at once");
