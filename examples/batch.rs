@@ -209,6 +209,13 @@ fn run() -> Result<ExitCode, ExitCode> {
         ));
         listed.push('\n');
     }
+    // The three figures are for checking (stdout, docs/batch.md); the officer also reads them
+    // in words.
+    let total = report.grand_total;
+    listed.push_str(&common::in_lang(
+        &format!("Đã tính phí {} hồ sơ; tổng số phí {total}.\n", report.applications),
+        &format!("{} application(s) priced; grand total {total}.\n", report.applications),
+    ));
     common::warn(&listed);
     let mut files: Vec<common::Output<'_>> = Vec::new();
     if let Some(path) = &args.out {

@@ -115,7 +115,9 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
         }
         let (name, text) =
             common::read_input(path, radfee::application::MAX_APPLICATION_BYTES as u64, "an application")?;
-        return Application::from_toml(&name, &text).map_err(|e| fail(&e));
+        let app = Application::from_toml(&name, &text).map_err(|e| fail(&e))?;
+        not_after_today(app.received(), &format!("{name}: received"))?;
+        return Ok(app);
     }
     if args.class.is_none() && args.name.is_none() && args.device.is_empty() {
         return Err(usage(
@@ -123,8 +125,14 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
             "give an application file (or - for standard input), or --class, --name or --device with --province and --date",
         ));
     }
+    // The procedure changes the fee (a renewal is 75 % of a new licence): never assumed.
     let procedure = match args.procedure.as_deref() {
-        None => Procedure::New,
+        None => {
+            return Err(usage(
+                "lệnh tính nhanh cần --procedure (thủ tục): cấp mới, gia hạn, bổ sung, sửa đổi, cấp lại hoặc khai báo",
+                "--procedure is required for a quick quote: new, renewal, supplement, amendment, reissue or declaration",
+            ));
+        }
         Some(p) => Procedure::from_written(p)
             .map_err(|e| usage(&format!("--procedure: {}", e.message_vi), &format!("--procedure: {}", e.message)))?,
     };
@@ -144,6 +152,7 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
     })?;
     let date =
         Date::from_form(date).map_err(|e| usage(&format!("--date: {}", e.message_vi()), &format!("--date: {e}")))?;
+    not_after_today(date, "--date")?;
     let count = match &args.count {
         None => 1,
         Some(text) => parse_count(text, "--count")?,
@@ -178,11 +187,13 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
         builder = builder.device(DeviceEntry::of_class(class, count).map_err(|e| fail(&e))?);
     }
     if let Some(name) = &args.name {
+        no_count_in_name(name, "--name")?;
         builder = builder.device(named(name, count)?);
     }
     for spec in &args.device {
-        // `WHAT:N`: the count after the last `:`, read by the number rule (`2`, `2.0`); a
-        // count that is not one is refused, never read as part of a name.
+        // `WHAT:N`: whatever follows the last `:` is the count, read by the number rule (`2`,
+        // `2.0`); a count that is not one (`Máy CT:hai`) is refused, never read as part of the
+        // name or as one device. A name holding a `:` is given with --name.
         let (what, n) = match spec.rsplit_once(':').map(|(what, n)| (what.trim(), n.trim())) {
             Some((_, "")) => {
                 return Err(usage(
@@ -194,26 +205,42 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
                     ),
                 ));
             }
-            // A count (no letters), or anything after a class key, is read as the count; after
-            // a name, a `:` with words is part of the name.
-            Some((what, n)) if !n.chars().any(char::is_alphabetic) || DeviceClass::from_key(what).is_some() => {
-                (what, parse_count(n, &format!("--device `{spec}`"))?)
-            }
-            _ => (spec.trim(), 1),
+            Some((what, n)) => match radfee::application::parse_count(n) {
+                Ok(n) => (what, n),
+                Err(_) if n.chars().any(char::is_alphabetic) => {
+                    return Err(usage(
+                        &format!(
+                            "--device `{spec}`: sau dấu `:` phải là số thiết bị viết bằng chữ số, ví dụ `{what}:2`; tên thiết bị có dấu `:` thì ghi bằng --name"
+                        ),
+                        &format!(
+                            "--device `{spec}`: after `:` comes the number of devices in digits, e.g. `{what}:2`; give a name holding `:` with --name"
+                        ),
+                    ));
+                }
+                Err(_) => (what, parse_count(n, &format!("--device `{spec}`"))?),
+            },
+            None => (spec.trim(), 1),
         };
+        no_count_in_name(what, "--device")?;
         let entry = match DeviceClass::from_key(what) {
             Some(class) => DeviceEntry::of_class(class, n).map_err(|e| fail(&e))?,
+            // Written like a class key (`xray_ctt`): a mistyped key, answered as --class is.
+            None if looks_like_key(what) => {
+                let class = DeviceClass::from_written(what)
+                    .map_err(|e| usage(&format!("--device: {}", e.message_vi), &format!("--device: {}", e.message)))?;
+                DeviceEntry::of_class(class, n).map_err(|e| fail(&e))?
+            }
             None => named(what, n)?,
         };
         builder = builder.device(entry);
     }
-    builder.build().map_err(|e| fail(&e))
+    builder.build().map_err(|e| fail_flag(&e))
 }
 
 /// [`fail`], and for a quick quote whose device name does not settle a class, how to say it
 /// with the flags (a quick quote cannot give `modality`).
 fn fail_quick(e: &radfee::Error, quick: bool) -> ExitCode {
-    let code = fail(e);
+    let code = if quick { fail_flag(e) } else { fail(e) };
     if let (true, radfee::ErrorKind::UnsettledDevice { classes, .. }) = (quick, e.kind())
         && !classes.is_empty()
     {
@@ -227,6 +254,86 @@ fn fail_quick(e: &radfee::Error, quick: bool) -> ExitCode {
         ));
     }
     code
+}
+
+/// Refuses a received date after today (in Vietnam): an application cannot have been received
+/// in the future, so such a date is a typing mistake (a year, day and month swapped).
+fn not_after_today(date: Date, what: &str) -> Result<(), ExitCode> {
+    let today = Date::today_in_vietnam();
+    if date <= today {
+        return Ok(());
+    }
+    Err(usage(
+        &format!(
+            "{what}: ngày tiếp nhận {} là ngày trong tương lai (hôm nay là {}); kiểm tra lại năm, ngày và tháng",
+            date.day_first(),
+            today.day_first()
+        ),
+        &format!("{what}: the date received {date} is in the future (today is {today}); check the year, day and month"),
+    ))
+}
+
+/// Whether a text is written like a class key (`xray_ct`): lower-case ASCII letters, digits
+/// and `_`, with at least one `_`.
+fn looks_like_key(text: &str) -> bool {
+    text.contains('_') && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// Refuses a count written inside a name (`2 Máy CT`, `Máy CT x2`): it would be read as one
+/// device named so. The count is said with `:N` (--device) or --count.
+fn no_count_in_name(name: &str, flag: &str) -> Result<(), ExitCode> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let number = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
+    let first = words.first().is_some_and(|w| number(w)) && words.len() > 1;
+    let last = words.last().is_some_and(|w| {
+        let w = w.trim_start_matches(['x', 'X', '×']);
+        number(w) && w.len() < words.last().map_or(0, |l| l.len())
+    });
+    if !first && !last {
+        return Ok(());
+    }
+    let how_vi = if flag == "--name" {
+        "ghi số lượng bằng --count"
+    } else {
+        "ghi số lượng sau dấu `:`, ví dụ `Máy CT:2`"
+    };
+    let how_en =
+        if flag == "--name" { "give the count with --count" } else { "give the count after `:`, e.g. `Máy CT:2`" };
+    Err(usage(
+        &format!("{flag} `{name}`: có vẻ tên có kèm số lượng; {how_vi}"),
+        &format!("{flag} `{name}`: the name seems to hold a count; {how_en}"),
+    ))
+}
+
+/// [`fail`] for a quick quote: each finding named by the flag it came from (`--province`),
+/// not by the key of a file the officer never wrote; JSON errors and refusals that are not an
+/// input's (split authorities, no fee row) as [`fail`] says them.
+fn fail_flag(e: &radfee::Error) -> ExitCode {
+    if common::json_errors_on() || !e.is_input() {
+        return fail(e);
+    }
+    let flag = |key: Option<&str>| match key {
+        Some("province") => "--province",
+        Some("received") => "--date",
+        Some("procedure") => "--procedure",
+        Some("channel") => "--channel",
+        Some("applicant") => "--applicant",
+        Some("facility_kind") => "--facility-kind",
+        _ => "--class/--name/--device",
+    };
+    let (mut vi, mut en) = (Vec::new(), Vec::new());
+    for f in e.findings() {
+        let at = flag(f.key.as_deref());
+        let hint = |h: Option<&str>, word: &str| h.map(|h| format!("\n  {word}: {h}")).unwrap_or_default();
+        vi.push(format!(
+            "{at}: {}{}",
+            f.message_vi().unwrap_or(&f.message),
+            hint(f.hint_vi().or(f.hint.as_deref()), "gợi ý")
+        ));
+        en.push(format!("{at}: {}{}", f.message, hint(f.hint.as_deref(), "hint")));
+    }
+    usage(&vi.join("\n"), &en.join("\n"));
+    ExitCode::from(common::exit_code(e))
 }
 
 /// The message of a one-finding error without a place (a flag has none), in Vietnamese and

@@ -48,7 +48,7 @@ struct Args {
     /// A province to compare with the national schedule (with --date).
     #[arg(long, requires = "date")]
     province: Option<String>,
-    /// The date whose versions are compared (YYYY-MM-DD).
+    /// The date whose versions are compared (DD/MM/YYYY or YYYY-MM-DD).
     #[arg(long)]
     date: Option<String>,
     /// A folder of application files to price under both versions (default: the crate's
@@ -140,7 +140,7 @@ fn run(args: &Args) -> Result<String, Refusal> {
     let date = args
         .date
         .as_deref()
-        .map(str::parse::<Date>)
+        .map(Date::from_form)
         .transpose()
         .map_err(|e| (format!("--date: {}", e.message_vi()), format!("--date: {e}")))?;
     // The law and the version of the old and new side.
@@ -250,7 +250,11 @@ fn run(args: &Args) -> Result<String, Refusal> {
         let _ = match (old_total, new_total) {
             (Ok(a), Ok(b)) if a == b => writeln!(o, "  {name}: {a} ({})", in_line("không đổi", "unchanged")),
             (Ok(a), Ok(b)) => {
-                let delta = b.checked_sub(a).map_or_else(String::new, |d| format!(" ({d})"));
+                // The change with its sign: +1.500.000 ₫ or -900.000 ₫.
+                let delta = b.checked_sub(a).map_or_else(String::new, |d| {
+                    let d = d.to_string();
+                    if d.starts_with('-') { format!(" ({d})") } else { format!(" (+{d})") }
+                });
                 writeln!(o, "  {name}: {a} → {b}{delta}")
             }
             (a, b) => writeln!(
@@ -324,7 +328,7 @@ fn main() -> ExitCode {
         ("old", "Thư mục cũ (dùng cùng --new và --date)"),
         ("new", "Thư mục mới (dùng cùng --old và --date)"),
         ("province", "Tỉnh, thành phố so với biểu phí quốc gia (dùng cùng --date)"),
-        ("date", "Ngày có hiệu lực của các phiên bản được so sánh (NĂM-THÁNG-NGÀY)"),
+        ("date", "Ngày có hiệu lực của các phiên bản được so sánh (NGÀY/THÁNG/NĂM hoặc NĂM-THÁNG-NGÀY)"),
         (
             "apps",
             "Thư mục các tệp hồ sơ để tính phí theo cả hai phiên bản (mặc định: các hồ sơ mẫu có sẵn trong chương trình)",

@@ -42,7 +42,7 @@ fn run() -> Result<(), ExitCode> {
     let mut o = String::new();
     let args = common::parse_args::<Args>(&[
         ("", "Liệt kê các giấy phép sắp phải gia hạn, kèm phí"),
-        ("file", "Tệp sổ quản lý thiết bị (TOML, do Registry::to_toml ghi)"),
+        ("file", "Tệp sổ quản lý thiết bị (TOML, do chương trình ghi ra)"),
         ("today", "Ngày đầu của khoảng thời gian (NGÀY/THÁNG/NĂM; mặc định: hôm nay theo giờ Việt Nam)"),
         ("days", "Độ dài khoảng thời gian, tính bằng ngày [mặc định: 90]"),
         common::LANG_VI,

@@ -184,7 +184,7 @@ impl Date {
             (Some(d), None, None) => Date::new(d.year, d.month, d.day),
             _ => Err(DateError::new(
                 format!("`{dt}` is not a plain date: write the day only, as YYYY-MM-DD (no time, no offset)"),
-                format!("`{dt}` không chỉ là một ngày: chỉ ghi ngày, dạng YYYY-MM-DD (không ghi giờ)"),
+                format!("`{dt}` không chỉ là một ngày: chỉ ghi ngày, dạng năm-tháng-ngày (không ghi giờ)"),
             )),
         }
     }
@@ -204,10 +204,31 @@ impl Date {
     /// [`DateError`] when the text is neither form, or names a day that does not exist.
     pub fn from_form(text: &str) -> Result<Date, DateError> {
         let t = text.trim();
+        if t.is_empty() {
+            return Err(DateError::new(
+                "no date is written: write it as DD/MM/YYYY, e.g. 15/09/2025".to_owned(),
+                "chưa ghi ngày: ghi dạng ngày/tháng/năm, ví dụ 15/09/2025".to_owned(),
+            ));
+        }
         if let Some((year, month, day)) = year_month_day(t.as_bytes()) {
             return Date::new(year, month, day);
         }
         match day_month_year(t) {
+            // Month first, as some software writes it (`09/15/2025`): never swapped, said.
+            Some((day, month, year)) if month > 12 && (1..=12).contains(&day) => {
+                Date::new(year, month, day).map_err(|e| {
+                    DateError::new(
+                        format!(
+                            "{}; was the month written before the day? Write day first: {month:02}/{day:02}/{year}",
+                            e
+                        ),
+                        format!(
+                            "{}; có phải đã ghi tháng trước ngày? Hãy ghi ngày trước: {month:02}/{day:02}/{year}",
+                            e.message_vi()
+                        ),
+                    )
+                })
+            }
             Some((day, month, year)) => Date::new(year, month, day),
             None => Err(DateError::new(
                 format!(
@@ -215,7 +236,7 @@ impl Date {
                     crate::text::excerpt(text)
                 ),
                 format!(
-                    "`{}` không phải là ngày: ghi dạng ngày/tháng/năm (15/09/2025) hoặc YYYY-MM-DD (2025-09-15)",
+                    "`{}` không phải là ngày: ghi dạng ngày/tháng/năm (15/09/2025) hoặc năm-tháng-ngày (2025-09-15)",
                     crate::text::excerpt(text)
                 ),
             )),
@@ -257,7 +278,7 @@ impl FromStr for Date {
             }
             DateError::new(
                 format!("`{}` is not a date: write it as YYYY-MM-DD, e.g. 2025-09-15", crate::text::excerpt(s)),
-                format!("`{}` không phải là ngày: ghi dạng YYYY-MM-DD, ví dụ 2025-09-15", crate::text::excerpt(s)),
+                format!("`{}` không phải là ngày: ghi dạng năm-tháng-ngày, ví dụ 2025-09-15", crate::text::excerpt(s)),
             )
         };
         let (year, month, day) = year_month_day(s.as_bytes()).ok_or_else(bad)?;

@@ -505,6 +505,33 @@ impl std::error::Error for Error {
     }
 }
 
+/// Why a file or stream could not be read or written, in Vietnamese: what happened in plain
+/// words (not found, no permission, disk full…), and the system's error number for whoever
+/// looks further (the system's own text is English). The tools and the library's readers use
+/// it for every I/O message.
+pub fn io_message_vi(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let what = match e.kind() {
+        K::NotFound => "không tìm thấy tệp hoặc thư mục",
+        K::PermissionDenied => "không có quyền truy cập",
+        K::StorageFull => "ổ đĩa đã đầy",
+        K::ReadOnlyFilesystem => "ổ đĩa chỉ cho phép đọc",
+        K::IsADirectory => "đường dẫn là một thư mục",
+        K::NotADirectory => "một phần của đường dẫn không phải là thư mục",
+        K::InvalidData => "dữ liệu không hợp lệ",
+        K::UnexpectedEof => "tệp kết thúc đột ngột",
+        K::BrokenPipe => "đầu nhận dữ liệu đã đóng",
+        K::FileTooLarge => "tệp quá lớn",
+        K::AlreadyExists => "tệp đã tồn tại",
+        K::Interrupted => "thao tác bị ngắt",
+        _ => "lỗi đọc ghi của hệ thống",
+    };
+    match e.raw_os_error() {
+        Some(code) => format!("{what} (mã lỗi hệ thống {code})"),
+        None => what.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

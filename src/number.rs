@@ -187,12 +187,18 @@ fn check_grouping(shown: &str, mantissa: &str) -> Result<(), NumberError> {
         mantissa.char_indices().filter(|(_, c)| matches!(c, '.' | ',' | ' ' | '\u{a0}' | '\'' | '_')).collect();
     let Some(&(at, sep)) = separators.first() else { return Ok(()) };
     if separators.len() > 1 {
+        // One separator used throughout groups thousands: the number is its digits run
+        // together (`9.000.000` is 9000000), said as the example. Mixed separators
+        // (`1.234,5`) may hold a decimal part: a plain example then.
+        let one_kind = separators.iter().all(|(_, c)| *c == sep);
+        let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+        let example = if one_kind && !digits.is_empty() { digits } else { "8000000".to_owned() };
         return Err(refuse(
             format!(
-                "`{shown}` groups its digits: write the number without separators, e.g. 8000000 (and `.` only for decimals, e.g. 0.9)"
+                "`{shown}` groups its digits: write the number without separators, e.g. {example} (and `.` only for decimals, e.g. 0.9)"
             ),
             format!(
-                "`{shown}` có dấu ngăn cách hàng nghìn: ghi số liền, ví dụ 8000000 (dấu `.` chỉ dùng cho phần thập phân, ví dụ 0.9)"
+                "`{shown}` có dấu ngăn cách hàng nghìn: ghi số liền, ví dụ {example} (dấu `.` chỉ dùng cho phần thập phân, ví dụ 0.9)"
             ),
         ));
     }

@@ -158,7 +158,7 @@ pub fn read_text_file(path: &std::path::Path, limit: u64, what: &str) -> Result<
     };
     let io =
         |e: std::io::Error| {
-            let vi = format!("{shown}: không đọc được tệp: {}", io_vi(&e));
+            let vi = format!("{shown}: không đọc được tệp: {}", crate::error::io_message_vi(&e));
             crate::error::Error::io(&shown, format!("{shown}: cannot read the file: {e}"), e)
                 .vi(vi)
                 .at(Some(&Location { file: shown.clone(), line: 1, column: 1 }))
@@ -213,20 +213,6 @@ fn what_vi(what: &str) -> &'static str {
         "a device" => "thiết bị",
         "a batch" => "danh sách hồ sơ",
         _ => "",
-    }
-}
-
-/// Why a file or stream could not be read, in Vietnamese: the usual causes in words, any
-/// other with the system's own (English) words quoted.
-pub(crate) fn io_vi(e: &std::io::Error) -> String {
-    use std::io::ErrorKind;
-    match e.kind() {
-        ErrorKind::NotFound => "không tìm thấy tệp hoặc thư mục".to_owned(),
-        ErrorKind::PermissionDenied => "không có quyền đọc".to_owned(),
-        ErrorKind::IsADirectory => "đây là một thư mục".to_owned(),
-        ErrorKind::InvalidData => "dữ liệu không hợp lệ".to_owned(),
-        ErrorKind::UnexpectedEof => "tệp kết thúc đột ngột".to_owned(),
-        _ => format!("lỗi hệ thống `{e}`"),
     }
 }
 

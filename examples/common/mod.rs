@@ -76,10 +76,24 @@ pub(crate) const SCHEDULES_VI: (&str, &str) =
 /// version flags described in Vietnamese.
 fn command<T: clap::CommandFactory>(vi: &[(&str, &str)]) -> clap::Command {
     use clap::{Arg, ArgAction};
-    let mut cmd = T::command();
+    // `--count -1` is a value to refuse with a reason, not an unknown flag.
+    let mut cmd = T::command().allow_negative_numbers(true);
     let l = lang();
     if l == radfee::error::Lang::En {
         return cmd;
+    }
+    // The placeholders of values in Vietnamese (`<TỆP>`, not `<FILE>`).
+    let ids: Vec<String> = cmd.get_arguments().map(|a| a.get_id().to_string()).collect();
+    for id in ids {
+        cmd = cmd.mut_arg(id, |a| {
+            let names: Vec<clap::builder::Str> = a
+                .get_value_names()
+                .unwrap_or_default()
+                .iter()
+                .map(|n| value_name_vi(n.as_str()).map_or_else(|| n.clone(), clap::builder::Str::from))
+                .collect();
+            if names.is_empty() { a } else { a.value_names(names) }
+        });
     }
     let both = |vi: &str, en: &str| match l {
         radfee::error::Lang::Both if !en.is_empty() => format!("{vi}\n{en}"),
@@ -102,6 +116,9 @@ fn command<T: clap::CommandFactory>(vi: &[(&str, &str)]) -> clap::Command {
             });
         }
     }
+    let usage = cmd.clone().render_usage().to_string();
+    let usage = usage.trim().strip_prefix("Usage:").unwrap_or(usage.trim()).trim().replace("[OPTIONS]", "[TÙY_CHỌN]");
+    cmd = cmd.override_usage(usage);
     let positionals = cmd.get_positionals().next().is_some();
     let template = if positionals {
         "{about-with-newline}\nCách dùng: {usage}\n\nTham số:\n{positionals}\n\nTùy chọn:\n{options}\n"
@@ -124,6 +141,33 @@ fn command<T: clap::CommandFactory>(vi: &[(&str, &str)]) -> clap::Command {
     cmd
 }
 
+/// The Vietnamese placeholder of a value (`FILE` → `TỆP`); one the table lacks is kept.
+fn value_name_vi(name: &str) -> Option<&'static str> {
+    Some(match name.to_ascii_uppercase().as_str() {
+        "FILE" => "TỆP",
+        "DIR" => "THƯ_MỤC",
+        "APPLICATION" => "TỆP_HỒ_SƠ",
+        "PROVINCE" => "TỈNH",
+        "NAME" => "TÊN",
+        "DATE" => "NGÀY",
+        "TODAY" => "NGÀY",
+        "DAYS" => "SỐ_NGÀY",
+        "COUNT" => "SỐ_LƯỢNG",
+        "CLASS" => "MÃ_LOẠI",
+        "PROCEDURE" => "THỦ_TỤC",
+        "CHANNEL" => "HÌNH_THỨC",
+        "APPLICANT" => "TỔ_CHỨC",
+        "FACILITY_KIND" => "LOẠI_CƠ_SỞ",
+        "FORMAT" => "DẠNG",
+        "FROM" | "TO" => "PHIÊN_BẢN",
+        "OLD" | "NEW" => "THƯ_MỤC",
+        "ROWS" | "APPLICATIONS" | "SEED" | "REQUESTS" | "CLIENTS" => "SỐ",
+        "BIND" => "ĐỊA_CHỈ",
+        "CLASS_OR_NAME[:N]" => "MÃ_LOẠI_HOẶC_TÊN[:N]",
+        _ => return None,
+    })
+}
+
 /// A mistake in the arguments explained in Vietnamese, from what clap found (the flag, the
 /// value, the values allowed, a close flag, the usage line).
 fn clap_vi(e: &clap::Error) -> String {
@@ -137,9 +181,24 @@ fn clap_vi(e: &clap::Error) -> String {
     };
     let (arg, value) = (get(C::InvalidArg), get(C::InvalidValue));
     let mut m = match e.kind() {
+        K::UnknownArgument if !arg.starts_with('-') => {
+            format!("thừa tham số `{arg}`: lệnh này chỉ nhận một tệp; các giá trị khác ghi sau tùy chọn của chúng")
+        }
         K::UnknownArgument => format!("không có tùy chọn hay tham số `{arg}`"),
+        K::ArgumentConflict if get(C::PriorArg) == arg => format!("{arg} được ghi hai lần; chỉ ghi một lần"),
+        K::ValueValidation => {
+            let source = std::error::Error::source(e);
+            let why = if source.is_some_and(|s| s.is::<std::num::ParseIntError>()) {
+                ": phải là một số nguyên không âm, ví dụ 90"
+            } else if source.is_some_and(|s| s.is::<std::net::AddrParseError>()) {
+                ": phải là địa chỉ và cổng, ví dụ 127.0.0.1:8080"
+            } else {
+                ""
+            };
+            format!("giá trị `{value}` không hợp lệ cho {arg}{why}")
+        }
         K::InvalidValue if value.is_empty() => format!("{arg} cần một giá trị"),
-        K::InvalidValue | K::ValueValidation => format!("giá trị `{value}` không hợp lệ cho {arg}"),
+        K::InvalidValue => format!("giá trị `{value}` không hợp lệ cho {arg}"),
         K::MissingRequiredArgument => format!("thiếu tham số bắt buộc: {arg}"),
         K::ArgumentConflict => format!("{arg} không dùng cùng với {}", get(C::PriorArg)),
         K::TooManyValues | K::TooFewValues | K::WrongNumberOfValues => format!("số giá trị của {arg} không đúng"),
@@ -211,33 +270,13 @@ pub(crate) fn warn(text: &str) {
 /// Reports a tool's own error on standard error, in the language asked (`vi`, `en`, or both),
 /// and gives exit code 2. Both texts are required: a tool has no English-only message.
 pub(crate) fn usage(vi: &str, en: &str) -> ExitCode {
-    warn(&format!("{} {}\n", in_line("lỗi:", "error:"), in_lang(vi, en)));
+    warn(&format!("{}: {}\n", in_line("lỗi", "error"), in_lang(vi, en)));
     ExitCode::from(2)
 }
 
-/// An I/O error in Vietnamese: what happened in plain words, and the system's error number
-/// for whoever looks further (the system's own text is English).
+/// An I/O error in Vietnamese (the library's wording, with the system's error number).
 pub(crate) fn io_vi(e: &std::io::Error) -> String {
-    use std::io::ErrorKind as K;
-    let what = match e.kind() {
-        K::NotFound => "không tìm thấy tệp hoặc thư mục",
-        K::PermissionDenied => "không có quyền truy cập",
-        K::StorageFull => "ổ đĩa đã đầy",
-        K::ReadOnlyFilesystem => "ổ đĩa chỉ cho phép đọc",
-        K::IsADirectory => "đường dẫn là một thư mục",
-        K::NotADirectory => "một phần của đường dẫn không phải là thư mục",
-        K::InvalidData => "dữ liệu không phải văn bản UTF-8 hoặc không hợp lệ",
-        K::UnexpectedEof => "tệp kết thúc đột ngột",
-        K::BrokenPipe => "đầu nhận dữ liệu đã đóng",
-        K::FileTooLarge => "tệp quá lớn",
-        K::AlreadyExists => "tệp đã tồn tại",
-        K::Interrupted => "thao tác bị ngắt",
-        _ => "lỗi đọc ghi của hệ thống",
-    };
-    match e.raw_os_error() {
-        Some(code) => format!("{what} (mã lỗi hệ thống {code})"),
-        None => what.to_owned(),
-    }
+    radfee::error::io_message_vi(e)
 }
 
 /// Whether errors are written as JSON (the tool's output is JSON), set once.
@@ -248,6 +287,11 @@ static JSON_ERRORS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
 /// "message_vi", "hint", "hint_vi"}]}}`, both languages always.
 pub(crate) fn json_errors() {
     let _ = JSON_ERRORS.set(true);
+}
+
+/// Whether errors are written as JSON ([`json_errors`] was called).
+pub(crate) fn json_errors_on() -> bool {
+    JSON_ERRORS.get().copied().unwrap_or(false)
 }
 
 /// The language of the tool's messages (`--lang`), set once when the arguments are read.
@@ -317,7 +361,7 @@ pub(crate) fn load_schedules(dir: Option<&Path>) -> Result<&'static Law, ExitCod
         None => Law::builtin(),
     };
     loaded.map_err(|e| {
-        warn(&format!("{}\n{}\n", in_line("lỗi:", "error:"), e.display_in(lang())));
+        warn(&format!("{}:\n{}\n", in_line("lỗi", "error"), e.display_in(lang())));
         ExitCode::from(2)
     })
 }

@@ -94,7 +94,7 @@ pub(crate) fn price<R: Read + Send>(
     let keep = options.keep;
     let stop = |e: Stop| match e {
         Stop::Io(e) => {
-            let vi = format!("không đọc được danh sách hồ sơ: {}", crate::source::io_vi(&e));
+            let vi = format!("không đọc được danh sách hồ sơ: {}", crate::error::io_message_vi(&e));
             Error::io("<batch>", format!("cannot read the batch: {e}"), e).vi(vi)
         }
         Stop::RowTooLong { line, message } => Error::input(

@@ -36,15 +36,19 @@ fn refuse(key: Option<&str>, en: &str, vi: &str) -> Response {
     json_response(StatusCode::BAD_REQUEST, &json!({ "error": { "unpriceable": false, "findings": [finding] } }))
 }
 
-/// A 400 with the findings of the library, without their places in the generated TOML.
-fn refuse_error(e: &Error) -> Response {
+/// A 400 with the findings of the library. A finding's place in the TOML the request was turned
+/// into (`text`) would mean nothing to the caller: it is given instead as `path`, the place in
+/// the request (`device[1].count`, `province`).
+fn refuse_error(e: &Error, text: &str) -> Response {
     let findings: Vec<Value> = e
         .findings()
         .iter()
         .map(|f| {
             let mut v = serde_json::to_value(f).unwrap_or(Value::Null);
+            let line = f.location.as_ref().map(|l| l.line as usize);
             if let Some(o) = v.as_object_mut() {
                 o.remove("location");
+                o.insert("path".to_owned(), path(text, line, f.key.as_deref()).map_or(Value::Null, Value::String));
             }
             v
         })
@@ -53,6 +57,20 @@ fn refuse_error(e: &Error) -> Response {
         StatusCode::BAD_REQUEST,
         &json!({ "error": { "unpriceable": e.is_unpriceable(), "findings": findings } }),
     )
+}
+
+/// The place in the request of a finding at `line` of the generated TOML: the device it is in
+/// (`device[i]`, from 0, as the JSON array counts), then its key.
+fn path(text: &str, line: Option<usize>, key: Option<&str>) -> Option<String> {
+    let device = line.and_then(|line| {
+        let tables = text.lines().take(line).filter(|l| l.trim() == "[[device]]").count();
+        tables.checked_sub(1)
+    });
+    match (device, key) {
+        (Some(i), Some("device") | None) => Some(format!("device[{i}]")),
+        (Some(i), Some(k)) => Some(format!("device[{i}].{k}")),
+        (None, k) => k.map(str::to_owned),
+    }
 }
 
 /// The request body as a JSON object turned into TOML text for the file readers, or why not
@@ -93,14 +111,29 @@ pub(crate) async fn quote(State(law): State<&'static Law>, body: Bytes) -> Respo
     };
     let app = match Application::from_toml("request", &text) {
         Ok(a) => a,
-        Err(e) => return refuse_error(&e),
+        Err(e) => return refuse_error(&e, &text),
     };
+    let today = Date::today_in_vietnam();
+    if app.received() > today {
+        return refuse(
+            Some("received"),
+            &format!(
+                "the date received {} is in the future (today is {today}): an application is priced as received",
+                app.received()
+            ),
+            &format!(
+                "ngày tiếp nhận {} là ngày trong tương lai (hôm nay là {})",
+                app.received().day_first(),
+                today.day_first()
+            ),
+        );
+    }
     match law.quote(&app) {
         Ok(q) => match serde_json::to_value(&q) {
             Ok(v) => json_response(StatusCode::OK, &v),
             Err(e) => refuse(None, &format!("the quote cannot be written: {e}"), "không viết được phiếu tính phí"),
         },
-        Err(e) => refuse_error(&e),
+        Err(e) => refuse_error(&e, &text),
     }
 }
 
@@ -137,7 +170,7 @@ pub(crate) async fn classify(State(law): State<&'static Law>, body: Bytes) -> Re
     };
     let devices = match crate::application::devices_from_toml("request", &text) {
         Ok(d) => d,
-        Err(e) => return refuse_error(&e),
+        Err(e) => return refuse_error(&e, &text),
     };
     let mut out = Vec::with_capacity(devices.len());
     for (i, d) in devices.iter().enumerate() {
@@ -151,7 +184,7 @@ pub(crate) async fn classify(State(law): State<&'static Law>, body: Bytes) -> Re
         };
         match law.classify(description, date) {
             Ok(c) => out.push(serde_json::to_value(&c).unwrap_or(Value::Null)),
-            Err(e) => return refuse_error(&e),
+            Err(e) => return refuse_error(&e, &text),
         }
     }
     json_response(StatusCode::OK, &Value::Array(out))

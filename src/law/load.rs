@@ -72,7 +72,7 @@ pub(super) fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Error> {
     fn walk(root: &Path, dir: &Path, out: &mut Vec<SourceFile>) -> Result<(), Error> {
         let io = |e: std::io::Error| {
             let shown = dir.display().to_string();
-            let vi = format!("không đọc được thư mục biểu phí {shown}: {e}");
+            let vi = format!("không đọc được thư mục biểu phí {shown}: {}", crate::error::io_message_vi(&e));
             Error::io(&shown, format!("cannot read the schedule folder {shown}: {e}"), e).vi(vi)
         };
         let mut entries: Vec<_> = std::fs::read_dir(dir).map_err(io)?.collect::<Result<_, _>>().map_err(io)?;
@@ -121,7 +121,7 @@ pub(super) fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Error> {
     }
     let shown = dir.display().to_string();
     let meta = std::fs::metadata(dir).map_err(|e| {
-        let vi = format!("không đọc được thư mục biểu phí {shown}: {e}");
+        let vi = format!("không đọc được thư mục biểu phí {shown}: {}", crate::error::io_message_vi(&e));
         Error::io(&shown, format!("cannot read the schedule folder {shown}: {e}"), e).vi(vi)
     })?;
     if !meta.is_dir() {

@@ -288,7 +288,7 @@ impl Law {
             // The other line a message names is a line of the CSV made from the sheet: name
             // the sheet's row instead.
             if let Some(other) = p.other_line {
-                let row = s.cell(other, None);
+                let row = s.cell(other, p.column);
                 p.message = p.message.replace(&format!("on line {other}"), &format!("at {row}"));
                 p.message_vi =
                     p.message_vi.take().map(|m| m.replace(&format!("ở dòng {other}"), &format!("ở ô {row}")));

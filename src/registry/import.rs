@@ -212,7 +212,7 @@ impl Registry {
         let stop = |e: Stop| match e {
             Stop::Io(e) => Error::input(
                 Finding::error(None, None, format!("cannot read the device list: {e}"))
-                    .vi(format!("không đọc được danh sách thiết bị: {}", crate::source::io_vi(&e))),
+                    .vi(format!("không đọc được danh sách thiết bị: {}", crate::error::io_message_vi(&e))),
             ),
             Stop::RowTooLong { line, message } => Error::input(
                 Finding::error(None, None, format!("line {line}: {}", message.en))

@@ -235,6 +235,12 @@ fn every_problem_of_a_form_is_listed_at_the_top_and_at_its_field() {
     }
     assert!(t.contains("Hà Nội"), "the close spelling is suggested");
     assert!(t.contains("không có ngày 31"));
+    let future = post_form(
+        "/quote",
+        &[("province", "Huế"), ("procedure", "new"), ("received", "15/09/2099"), ("device-0-class", "xray_ct")],
+    )
+    .text();
+    assert!(future.contains("trong tương lai") && future.contains(r##"href="#received""##), "{future}");
     assert!(t.contains(r#"value="Ha Nol""#), "what was typed stays");
     // In English on request.
     let r = post_form("/quote", &[("lang", "en"), ("province", ""), ("procedure", "new"), ("received", "")]);
@@ -306,6 +312,27 @@ fn the_api_refuses_bad_input_with_400_and_located_findings() {
     )
     .json();
     assert_eq!(e["error"]["findings"][0]["key"], "province");
+    assert_eq!(e["error"]["findings"][0]["path"], "province");
+    // A finding in a device is placed by its index in the request's array.
+    let e = post_json(
+        "/api/quote",
+        r#"{"province":"Huế","procedure":"new","received":"2025-09-15","device":[{"class":"xray_ct"},{"class":"xray_ct","count":"500.000"}]}"#,
+    )
+    .json();
+    assert_eq!(e["error"]["findings"][0]["path"], "device[1].count", "{e}");
+    let e = post_json(
+        "/api/quote",
+        r#"{"province":"Huế","procedure":"new","received":"2026-03-02","device":[{"class":"xray_ct"},{"name":"Máy X-quang răng"}]}"#,
+    )
+    .json();
+    assert_eq!(e["error"]["findings"][0]["path"], "device[1]", "{e}");
+    // A date received in the future is a typing mistake, refused.
+    let e = post_json(
+        "/api/quote",
+        r#"{"province":"Huế","procedure":"new","received":"2099-09-15","device":[{"class":"xray_ct"}]}"#,
+    );
+    assert_eq!(e.status, 400);
+    assert_eq!(e.json()["error"]["findings"][0]["key"], "received");
     // Over the 1 MiB limit: 413, for the API and the form alike.
     let big = format!(r#"{{"applicant":"{}"}}"#, "x".repeat(radfee::desk::MAX_BODY_BYTES));
     assert_eq!(post_json("/api/quote", &big).status, 413);

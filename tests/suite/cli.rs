@@ -220,11 +220,11 @@ fn diff_schedules_names_each_change_and_its_effect() {
         // A renewal received on 2027-06-01 (the online reduction ended on 2025-12-31):
         // old (8,000,000 + 2 × 2,000,000) × 0.75 = 9,000,000;
         // new (9,000,000 + 2 × 2,000,000) × 0.8 + 100,000 lệ phí = 10,500,000.
-        "dong-nai-renewal-online.toml: 9.000.000 ₫ → 10.500.000 ₫ (1.500.000 ₫)",
+        "dong-nai-renewal-online.toml: 9.000.000 ₫ → 10.500.000 ₫ (+1.500.000 ₫)",
         // New: 3,000,000 + 8,000,000 → 3,000,000 + 9,000,000 + 100,000.
-        "hanoi-new-general-ct.toml: 11.000.000 ₫ → 12.100.000 ₫ (1.100.000 ₫)",
+        "hanoi-new-general-ct.toml: 11.000.000 ₫ → 12.100.000 ₫ (+1.100.000 ₫)",
         // Renewal: (5,000,000 + 2,000,000) × 0.75 → × 0.8 + 100,000.
-        "nghe-an-renewal-after-window.toml: 5.250.000 ₫ → 5.700.000 ₫ (450.000 ₫)",
+        "nghe-an-renewal-after-window.toml: 5.250.000 ₫ → 5.700.000 ₫ (+450.000 ₫)",
     ] {
         assert!(out.contains(needle), "missing `{needle}` in:\n{out}");
     }

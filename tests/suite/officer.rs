@@ -141,6 +141,8 @@ fn the_quick_quote_takes_what_an_officer_knows() {
             "xray_ct:2",
             "--device",
             "Máy X-quang răng toàn cảnh",
+            "--procedure",
+            "cấp mới",
             "--province",
             "Huế",
             "--date",
@@ -157,12 +159,19 @@ fn the_quick_quote_takes_what_an_officer_knows() {
     assert_eq!(q["lines"][1]["class"], "xray_dental_panoramic");
     assert!(q["lines"][0].get("description").is_none(), "a class given is not described");
     // A name that does not settle a class is refused with the candidates, never guessed.
-    let o =
-        run("calculator", &["--name", "Máy X-quang răng", "--province", "Huế", "--date", "02/03/2026"], Stdio::piped());
+    let o = run(
+        "calculator",
+        &["--name", "Máy X-quang răng", "--procedure", "new", "--province", "Huế", "--date", "02/03/2026"],
+        Stdio::piped(),
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("xray_dental_panoramic"), "{}", stderr(&o));
     // `--class CT`: a suggestion, as in the file form.
-    let o = run("calculator", &["--class", "CT", "--province", "Huế", "--date", "02/03/2026"], Stdio::piped());
+    let o = run(
+        "calculator",
+        &["--class", "CT", "--procedure", "new", "--province", "Huế", "--date", "02/03/2026"],
+        Stdio::piped(),
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o)
@@ -172,14 +181,14 @@ fn the_quick_quote_takes_what_an_officer_knows() {
     );
     let o = run(
         "calculator",
-        &["--class", "CT", "--province", "Huế", "--date", "02/03/2026", "--lang", "en"],
+        &["--class", "CT", "--procedure", "new", "--province", "Huế", "--date", "02/03/2026", "--lang", "en"],
         Stdio::piped(),
     );
     assert!(stderr(&o).contains("did you mean `xray_ct`, `pet_ct` or `spect_ct`?"), "{}", stderr(&o));
     // --count belongs to --class or --name.
     let o = run(
         "calculator",
-        &["--device", "xray_ct", "--count", "2", "--province", "Huế", "--date", "02/03/2026"],
+        &["--device", "xray_ct", "--count", "2", "--procedure", "new", "--province", "Huế", "--date", "02/03/2026"],
         Stdio::piped(),
     );
     assert_eq!(o.status.code(), Some(2));
@@ -364,7 +373,18 @@ fn procedure_titles_and_portal_words_are_read() {
 fn errors_are_json_in_both_languages_when_the_output_is() {
     let o = run(
         "calculator",
-        &["--class", "xray_ct", "--province", "Atlantis", "--date", "02/03/2026", "--format", "json"],
+        &[
+            "--class",
+            "xray_ct",
+            "--procedure",
+            "new",
+            "--province",
+            "Atlantis",
+            "--date",
+            "02/03/2026",
+            "--format",
+            "json",
+        ],
         Stdio::piped(),
     );
     assert_eq!(o.status.code(), Some(2));

@@ -246,15 +246,37 @@ fn quick_quote_flags_never_pass_unnoticed() {
         (&[app, "--class", "xray_ct", "--count", "3"], "--class, --count describe a quick quote"),
         (&[app, "--channel", "online"], "--channel describes a quick quote"),
         (
-            &["--class", "xray_ct", "--count", "4294967295", "--province", "Huế", "--date", "2025-01-01"],
+            &[
+                "--class",
+                "xray_ct",
+                "--count",
+                "4294967295",
+                "--procedure",
+                "new",
+                "--province",
+                "Huế",
+                "--date",
+                "2025-01-01",
+            ],
             "--count: 4294967295 is larger than the limit of 1000000 devices",
         ),
         (
-            &["--class", "xray_ct", "--count", "0", "--province", "Huế", "--date", "2025-01-01"],
+            &["--class", "xray_ct", "--count", "0", "--procedure", "new", "--province", "Huế", "--date", "2025-01-01"],
             "--count: must be at least 1, not 0",
         ),
         (
-            &["--class", "xray_ct", "--count", "1.000", "--province", "Huế", "--date", "2025-01-01"],
+            &[
+                "--class",
+                "xray_ct",
+                "--count",
+                "1.000",
+                "--procedure",
+                "new",
+                "--province",
+                "Huế",
+                "--date",
+                "2025-01-01",
+            ],
             "--count: `1.000` is ambiguous",
         ),
     ];
@@ -268,13 +290,13 @@ fn quick_quote_flags_never_pass_unnoticed() {
     // The same refusals in Vietnamese by default.
     let o = run(
         "calculator",
-        &["--class", "xray_ct", "--count", "0", "--province", "Huế", "--date", "2025-01-01"],
+        &["--class", "xray_ct", "--count", "0", "--procedure", "new", "--province", "Huế", "--date", "2025-01-01"],
         Stdio::piped(),
     );
     assert!(stderr(&o).contains("lỗi: --count: số lượng (count) phải từ 1 trở lên, không phải 0"), "{}", stderr(&o));
     let o = run(
         "calculator",
-        &["--class", "xray_ct", "--count", "2.0", "--province", "Huế", "--date", "2025-01-01"],
+        &["--class", "xray_ct", "--count", "2.0", "--procedure", "new", "--province", "Huế", "--date", "2025-01-01"],
         Stdio::piped(),
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -338,14 +360,104 @@ fn help_and_argument_mistakes_are_in_vietnamese_by_default() {
         assert!(err.starts_with("lỗi: không có tùy chọn hay tham số `--lagn`"), "{name}: {err}");
         assert!(err.contains("có phải ý bạn là `--lang`?"), "{name}: {err}");
     }
+    // A flag given twice, a second file, a number that is not one: said as such.
+    let o = run("calculator", &["--date", "1", "--date", "2"], Stdio::piped());
+    assert!(stderr(&o).contains("--date <NGÀY> được ghi hai lần"), "{}", stderr(&o));
+    let o = run("calculator", &["a.toml", "b.toml"], Stdio::piped());
+    assert!(stderr(&o).contains("thừa tham số `b.toml`"), "{}", stderr(&o));
+    let o = run("registry", &["x.toml", "--days", "ba"], Stdio::piped());
+    assert!(stderr(&o).contains("phải là một số nguyên không âm"), "{}", stderr(&o));
+    let o = run("batch", &[], Stdio::piped());
+    assert!(
+        stderr(&o).contains("thiếu tham số bắt buộc: `<TỆP>`") && stderr(&o).contains("batch [TÙY_CHỌN] <TỆP>"),
+        "{}",
+        stderr(&o)
+    );
     // A value outside the list names the values allowed.
     let o = run("calculator", &["--format", "pdf"], Stdio::piped());
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains(
-            "lỗi: giá trị `pdf` không hợp lệ cho --format <FORMAT>; các giá trị hợp lệ: `text`, `json`, `html`"
+            "lỗi: giá trị `pdf` không hợp lệ cho --format <DẠNG>; các giá trị hợp lệ: `text`, `json`, `html`"
         ),
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn a_quick_quote_never_guesses_a_count_a_procedure_or_a_date() {
+    let base = ["--procedure", "gia hạn", "--province", "Đồng Nai", "--date", "15/09/2025"];
+    let cases: [(&[&str], &str); 7] = [
+        // A count in words after `:`, or inside the name: never one device named so.
+        (&["--device", "Máy CT:hai"], "sau dấu `:` phải là số thiết bị viết bằng chữ số, ví dụ `Máy CT:2`"),
+        (&["--device", "Máy CT x2"], "có vẻ tên có kèm số lượng"),
+        (&["--device", "2 Máy CT"], "có vẻ tên có kèm số lượng"),
+        (&["--name", "3 Máy X-quang"], "ghi số lượng bằng --count"),
+        // A mistyped class key gets the close key, as --class does.
+        (&["--device", "xray_ctt"], "có phải là `xray_ct`?"),
+        // A misspelt province is said with its flag.
+        (
+            &["--device", "xray_ct", "--province", "Dong Nia"],
+            "--province: không có tỉnh, thành phố `Dong Nia`; có phải là Tỉnh Đồng Nai?",
+        ),
+        // Received in the future: a typing mistake.
+        (&["--device", "xray_ct", "--date", "15/09/2099"], "ngày tiếp nhận 15/09/2099 là ngày trong tương lai"),
+    ];
+    for (extra, needle) in cases {
+        // The later flag wins where a case repeats one of the base flags: build without it.
+        let mut args: Vec<&str> = Vec::new();
+        let mut i = 0;
+        while i < base.len() {
+            if !extra.contains(&base[i]) {
+                args.extend([base[i], base[i + 1]]);
+            }
+            i += 2;
+        }
+        args.extend(extra);
+        let o = run("calculator", &args, Stdio::piped());
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
+    }
+    // The procedure changes the fee: a quick quote without it is refused, not priced as new.
+    let o = run("calculator", &["--device", "xray_ct", "--province", "Huế", "--date", "15/09/2025"], Stdio::piped());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("lệnh tính nhanh cần --procedure"), "{}", stderr(&o));
+    // A count after `:` still works, and a month written first is explained.
+    let o = run(
+        "calculator",
+        &[
+            "--device",
+            "Máy CT:2",
+            "--procedure",
+            "new",
+            "--province",
+            "Huế",
+            "--date",
+            "09/15/2025",
+            "--format",
+            "json",
+        ],
+        Stdio::piped(),
+    );
+    assert!(stderr(&o).contains("có phải đã ghi tháng trước ngày? Hãy ghi ngày trước: 15/09/2025"), "{}", stderr(&o));
+    let o = run(
+        "calculator",
+        &[
+            "--device",
+            "Máy CT:2",
+            "--procedure",
+            "new",
+            "--province",
+            "Huế",
+            "--date",
+            "15/09/2025",
+            "--format",
+            "json",
+        ],
+        Stdio::piped(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // 2 CT × 8,000,000.
+    assert!(String::from_utf8_lossy(&o.stdout).contains(r#""total":"16000000""#));
 }
