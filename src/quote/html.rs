@@ -38,7 +38,7 @@ ul.notes { font-size: 7.5pt; margin: 1mm 0; padding-left: 5mm; }
 ul.notes .en { font-size: 7.5pt; }
 ul.notes li { margin-bottom: 0.8mm; }
 ul.basis { font-size: 8pt; margin: 1mm 0; padding-left: 5mm; }
-pre { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 7pt; white-space: pre-wrap; border: 1px solid #999; padding: 1.5mm; columns: 2; margin: 1mm 0; }
+pre { font-family: "Noto Sans Mono", "Liberation Mono", "Courier New", "DejaVu Sans", sans-serif; font-size: 7pt; white-space: pre-wrap; border: 1px solid #999; padding: 1.5mm; columns: 2; margin: 1mm 0; }
 section { margin-top: 1mm; }
 @media screen { body { padding: 10mm; background: #f4f4f4; } main { background: #fff; padding: 12mm; } }
 @media print { .noprint { display: none; } }
