@@ -54,7 +54,8 @@ fn text(i: usize, c: &Classification) -> String {
     let class_label = l("loại", "class");
     match &c.outcome {
         Outcome::Settled(class) => {
-            o.push_str(&format!("  {class_label}: {} ({} / {})\n", class, class.name_vi(), class.name_en()));
+            let (vi, en) = (class.name_vi(), class.name_en());
+            o.push_str(&format!("  {class_label}: {} (`{class}`)\n", l(vi, en)));
         }
         // An exempt device needs no class: it is not ambiguous for licensing (exit 0), only
         // which of the classes it is stays open.
@@ -87,7 +88,7 @@ fn text(i: usize, c: &Classification) -> String {
         o.push_str(&format!(
             "  {}: {}{}\n",
             l("nhóm", "family"),
-            f.key(),
+            l(f.names().0, f.names().1),
             if f.is_x_ray_emitting() { l(" (thiết bị phát tia X)", " (X-ray emitting)") } else { String::new() }
         ));
     }
@@ -95,12 +96,12 @@ fn text(i: usize, c: &Classification) -> String {
         o.push_str(&format!(
             "  {}: {}{}\n",
             l("tình trạng", "status"),
-            s.key(),
+            l(s.names().0, s.names().1),
             c.exemption.as_ref().map(|e| format!(" ({e})")).unwrap_or_default()
         ));
     }
     if let Some(a) = c.authority {
-        o.push_str(&format!("  {}: {}\n", l("thẩm quyền", "authority"), a.key()));
+        o.push_str(&format!("  {}: {}\n", l("thẩm quyền cấp phép", "licensed by"), l(a.names().0, a.names().1)));
     }
     if let (Some(cat), Some(ad)) = (c.source_category, c.a_over_d) {
         o.push_str(&format!(

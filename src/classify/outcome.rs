@@ -29,6 +29,20 @@ impl Status {
             Status::NotIonizing => "not_ionizing",
         }
     }
+
+    /// Vietnamese and English names (Law on Atomic Energy: giấy phép, miễn trừ).
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Status::Licence => ("phải khai báo và cấp giấy phép", "declaration and licence"),
+            Status::Exempt => (
+                "được miễn trừ (không khai báo, không cấp phép, không thu phí)",
+                "exempt (no declaration, licence or fee)",
+            ),
+            Status::NotIonizing => {
+                ("không phát bức xạ ion hóa: ngoài phạm vi cấp phép", "no ionising radiation: outside licensing")
+            }
+        }
+    }
 }
 
 /// What a description settles.

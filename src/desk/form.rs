@@ -331,16 +331,8 @@ fn class_name(lang: Lang, c: DeviceClass) -> String {
 
 /// The name of a family of classes (the groups of the class list).
 fn family_name(lang: Lang, f: Family) -> &'static str {
-    match f {
-        Family::MedicalXray => lang.t("X-quang chẩn đoán y tế", "Medical diagnostic X-ray"),
-        Family::HybridImaging => lang.t("PET/CT, SPECT/CT", "PET/CT, SPECT/CT"),
-        Family::IndustrialXray => lang.t("X-quang công nghiệp, soi chiếu", "Industrial and security X-ray"),
-        Family::AnalyticalXray => lang.t("Thiết bị phân tích dùng tia X", "X-ray analysers"),
-        Family::Accelerator => lang.t("Máy gia tốc, xạ trị, chiếu xạ", "Accelerators, radiotherapy, irradiators"),
-        Family::SealedSourceDevice => lang.t("Thiết bị chứa nguồn phóng xạ kín", "Sealed-source devices"),
-        Family::NotIonizing => lang.t("Không phát bức xạ ion hóa", "Not ionising radiation"),
-        Family::OtherPractice => lang.t("Cơ sở, nguồn, vận chuyển", "Facilities, sources, shipments"),
-    }
+    let (vi, en) = f.names();
+    lang.t(vi, en)
 }
 
 /// The form page: the error summary, then the fields with labels and hints, each error above

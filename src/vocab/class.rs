@@ -62,6 +62,21 @@ impl Family {
         Family::ALL.into_iter().find(|f| f.key() == key)
     }
 
+    /// Vietnamese and English names, for lists and sentences (Decree 142/2020/NĐ-CP's terms for
+    /// medical diagnostic X-ray).
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Family::MedicalXray => ("X-quang chẩn đoán trong y tế", "Medical diagnostic X-ray"),
+            Family::HybridImaging => ("PET/CT, SPECT/CT", "PET/CT, SPECT/CT"),
+            Family::IndustrialXray => ("X-quang công nghiệp, soi chiếu an ninh", "Industrial and security X-ray"),
+            Family::AnalyticalXray => ("Thiết bị phân tích dùng tia X", "X-ray analysers"),
+            Family::Accelerator => ("Máy gia tốc, xạ trị, chiếu xạ", "Accelerators, radiotherapy, irradiators"),
+            Family::SealedSourceDevice => ("Thiết bị chứa nguồn phóng xạ kín", "Sealed-source devices"),
+            Family::NotIonizing => ("Không phát bức xạ ion hóa", "Not ionising radiation"),
+            Family::OtherPractice => ("Cơ sở, nguồn, vận chuyển", "Facilities, sources, shipments"),
+        }
+    }
+
     /// Whether devices of this family are "X-ray emitting devices" in the sense of the 2025–2026
     /// provincial procedures.
     pub fn is_x_ray_emitting(self) -> bool {

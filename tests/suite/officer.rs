@@ -405,7 +405,10 @@ fn the_classify_tool_speaks_vietnamese() {
     for needle in [
         "Phân loại thiết bị ngày 01/03/2026",
         "thiết bị 1: Máy C-arm di động",
-        "  loại: xray_c_arm (X-quang C-arm / C-arm fluoroscopy)",
+        "  loại: X-quang C-arm (`xray_c_arm`)",
+        "  nhóm: X-quang chẩn đoán trong y tế (thiết bị phát tia X)",
+        "  tình trạng: phải khai báo và cấp giấy phép",
+        "  thẩm quyền cấp phép: UBND cấp tỉnh (Sở KH&CN)",
         "  kiểm định: 12 tháng một lần",
         "cơ quan cấp phép vào ngày 01/03/2026: UBND cấp tỉnh (Sở KH&CN)",
     ] {
@@ -414,6 +417,10 @@ fn the_classify_tool_speaks_vietnamese() {
     let o = run("classify", &["examples/devices/mixed.toml", "--date", "01/03/2026", "--lang", "en"], Stdio::piped());
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("device 1: Máy C-arm di động") && out.contains("inspection: every 12 months"), "{out}");
+    assert!(
+        out.contains("  class: C-arm fluoroscopy (`xray_c_arm`)") && out.contains("status: declaration and licence"),
+        "{out}"
+    );
 }
 
 /// Message constructors whose message is their caller's (the definitions themselves): the
