@@ -28,7 +28,7 @@ struct Args {
     /// Address and port to serve on. The default serves this computer only; 0.0.0.0:8080 serves
     /// the office network.
     #[arg(long, default_value = "127.0.0.1:8080")]
-    bind: SocketAddr,
+    bind: String,
     /// A folder of schedule files to use instead of the compiled-in ones.
     #[arg(long, value_name = "DIR")]
     schedules: Option<PathBuf>,
@@ -53,6 +53,16 @@ fn main() -> ExitCode {
     if let Err(code) = common::set_lang(args.lang.as_deref()) {
         return code;
     }
+    // `localhost:8080` as well as `127.0.0.1:8080`: the name is looked up once.
+    let bind: SocketAddr = match std::net::ToSocketAddrs::to_socket_addrs(&args.bind).map(|mut a| a.next()) {
+        Ok(Some(addr)) => addr,
+        _ => {
+            return common::usage(
+                &format!("--bind `{}`: không phải địa chỉ và cổng, ví dụ 127.0.0.1:8080 hoặc 0.0.0.0:8080", args.bind),
+                &format!("--bind `{}`: not an address and port, e.g. 127.0.0.1:8080 or 0.0.0.0:8080", args.bind),
+            );
+        }
+    };
     let law = match common::load_schedules(args.schedules.as_deref()) {
         Ok(law) => law,
         Err(code) => return code,
@@ -67,16 +77,16 @@ fn main() -> ExitCode {
         }
     };
     runtime.block_on(async move {
-        let listener = match tokio::net::TcpListener::bind(args.bind).await {
+        let listener = match tokio::net::TcpListener::bind(bind).await {
             Ok(l) => l,
             Err(e) => {
                 return common::usage(
-                    &format!("không mở được địa chỉ {}: {}", args.bind, common::io_vi(&e)),
-                    &format!("cannot serve on {}: {e}", args.bind),
+                    &format!("không mở được địa chỉ {bind}: {}", common::io_vi(&e)),
+                    &format!("cannot serve on {bind}: {e}"),
                 );
             }
         };
-        let addr = listener.local_addr().unwrap_or(args.bind);
+        let addr = listener.local_addr().unwrap_or(bind);
         let shown = if addr.ip().is_unspecified() {
             format!("http://<địa chỉ máy này>:{}", addr.port())
         } else {

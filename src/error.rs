@@ -524,6 +524,8 @@ pub fn io_message_vi(e: &std::io::Error) -> String {
         K::FileTooLarge => "tệp quá lớn",
         K::AlreadyExists => "tệp đã tồn tại",
         K::Interrupted => "thao tác bị ngắt",
+        K::AddrInUse => "địa chỉ và cổng này đang được một chương trình khác dùng; hãy chọn cổng khác",
+        K::AddrNotAvailable => "máy này không có địa chỉ đó",
         _ => "lỗi đọc ghi của hệ thống",
     };
     match e.raw_os_error() {

@@ -10,7 +10,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use serde_json::{Value, json};
 
@@ -88,6 +88,12 @@ fn as_toml(body: &[u8]) -> Result<String, (String, String)> {
             "nội dung gửi lên phải là một đối tượng JSON".to_owned(),
         ));
     }
+    if let Some(at) = first_null(&value, "") {
+        return Err((
+            format!("`{at}` is null: leave the key out instead"),
+            format!("`{at}` là null: hãy bỏ khóa đó đi thay vì gửi null"),
+        ));
+    }
     let table: toml::Value = serde_json::from_value(value).map_err(|e| {
         (
             format!("a value cannot be read ({e}); leave out a key instead of sending null"),
@@ -98,13 +104,54 @@ fn as_toml(body: &[u8]) -> Result<String, (String, String)> {
         .map_err(|e| (format!("a value cannot be read: {e}"), format!("có giá trị không đọc được: {e}")))
 }
 
+/// The first `null` in a JSON value, as a path in the request (`device[1].count`).
+fn first_null(value: &Value, at: &str) -> Option<String> {
+    match value {
+        Value::Null => Some(at.to_owned()),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| first_null(v, &format!("{at}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let path = if at.is_empty() { k.clone() } else { format!("{at}.{k}") };
+            first_null(v, &path)
+        }),
+        _ => None,
+    }
+}
+
+/// A JSON body is said to be JSON (`application/json`, or a `+json` type): a form or plain text
+/// posted from another site's page is refused (415) before it is read.
+fn json_content(headers: &HeaderMap) -> Result<(), Box<Response>> {
+    let kind = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let essence = kind.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if essence == "application/json" || essence.ends_with("+json") {
+        return Ok(());
+    }
+    let finding = json!({ "severity": "error", "key": null, "path": null,
+        "message": format!("send the body as JSON with Content-Type: application/json (got `{kind}`)"),
+        "message_vi": format!("hãy gửi nội dung JSON với Content-Type: application/json (đang là `{kind}`)") });
+    Err(Box::new(json_response(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        &json!({ "error": { "unpriceable": false, "findings": [finding] } }),
+    )))
+}
+
+/// A result written as the calculator writes it: struct order, byte for byte.
+fn json_of<T: serde::Serialize>(value: &T) -> Response {
+    match serde_json::to_string(value) {
+        Ok(text) => typed(StatusCode::OK, "application/json", text),
+        Err(e) => refuse(None, &format!("the result cannot be written: {e}"), "không viết được kết quả"),
+    }
+}
+
 /// [`as_toml`], its refusal answered as a 400.
 fn toml_of(body: &[u8]) -> Result<String, Box<Response>> {
     as_toml(body).map_err(|(en, vi)| Box::new(refuse(None, &en, &vi)))
 }
 
 /// `POST /api/quote`: an application → the quote JSON (as `calculator --format json`).
-pub(crate) async fn quote(State(law): State<&'static Law>, body: Bytes) -> Response {
+pub(crate) async fn quote(State(law): State<&'static Law>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(r) = json_content(&headers) {
+        return *r;
+    }
     let text = match toml_of(&body) {
         Ok(t) => t,
         Err(r) => return *r,
@@ -129,17 +176,17 @@ pub(crate) async fn quote(State(law): State<&'static Law>, body: Bytes) -> Respo
         );
     }
     match law.quote(&app) {
-        Ok(q) => match serde_json::to_value(&q) {
-            Ok(v) => json_response(StatusCode::OK, &v),
-            Err(e) => refuse(None, &format!("the quote cannot be written: {e}"), "không viết được phiếu tính phí"),
-        },
+        Ok(q) => json_of(&q),
         Err(e) => refuse_error(&e, &text),
     }
 }
 
 /// `POST /api/classify`: `{"date"?: "YYYY-MM-DD", "device": [{"name": …}, …]}` → one
 /// classification per device (as `classify --format json`).
-pub(crate) async fn classify(State(law): State<&'static Law>, body: Bytes) -> Response {
+pub(crate) async fn classify(State(law): State<&'static Law>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(r) = json_content(&headers) {
+        return *r;
+    }
     // A body that is not a JSON object is refused as /api/quote refuses it.
     let mut value: Value = match serde_json::from_slice(&body) {
         Ok(v @ Value::Object(_)) => v,
@@ -183,11 +230,11 @@ pub(crate) async fn classify(State(law): State<&'static Law>, body: Bytes) -> Re
             );
         };
         match law.classify(description, date) {
-            Ok(c) => out.push(serde_json::to_value(&c).unwrap_or(Value::Null)),
+            Ok(c) => out.push(c),
             Err(e) => return refuse_error(&e, &text),
         }
     }
-    json_response(StatusCode::OK, &Value::Array(out))
+    json_of(&out)
 }
 
 /// The query of `/api/provinces`.
@@ -239,15 +286,18 @@ pub(crate) async fn provinces(State(law): State<&'static Law>, Query(p): Query<P
 
 /// `GET /api/version`: the crate's version and each schedule version with its fingerprint.
 pub(crate) async fn version(State(law): State<&'static Law>) -> Response {
-    let versions: Vec<Value> = law
-        .versions()
+    // A version stays in force until its own end or the next version's first day.
+    let all = law.versions();
+    let versions: Vec<Value> = all
         .iter()
-        .map(|v| {
+        .enumerate()
+        .map(|(i, v)| {
             json!({
                 "id": v.id(),
                 "fingerprint": v.fingerprint(),
                 "effective_from": v.effective_from().to_string(),
                 "effective_until": v.effective_until().map(|d| d.to_string()),
+                "superseded_on": all.get(i + 1).map(|n| n.effective_from().to_string()),
             })
         })
         .collect();

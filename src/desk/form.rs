@@ -18,8 +18,9 @@ use crate::vocab::{Channel, DeviceClass, Family, Procedure};
 /// Device rows a form shows at first.
 const FIRST_ROWS: usize = 3;
 
-/// Device rows a form may have.
-pub(crate) const MAX_ROWS: usize = 50;
+/// Device rows a form may have; a larger application is a spreadsheet's (`/batch`) or a
+/// file's. A post naming a row beyond is refused, never cut short.
+pub(crate) const MAX_ROWS: usize = 100;
 
 /// One device row as posted: a class chosen from the list or a name as written, a count, a
 /// label, and (after an ambiguity) the class the officer chose among the candidates.
@@ -35,8 +36,15 @@ pub(crate) struct DeviceRow {
 }
 
 impl DeviceRow {
+    /// Nothing typed in the row (its count left at 1 or empty): not a device. A count or a
+    /// label alone is typed, so the row is read and said to lack its device.
     fn is_empty(&self) -> bool {
-        self.class.trim().is_empty() && self.name.trim().is_empty() && self.label.trim().is_empty()
+        let count = self.count.trim();
+        self.class.trim().is_empty()
+            && self.name.trim().is_empty()
+            && self.label.trim().is_empty()
+            && self.choice.trim().is_empty()
+            && (count.is_empty() || count == "1")
     }
 }
 
@@ -49,6 +57,8 @@ pub(crate) struct FormInput {
     pub(crate) channel: String,
     pub(crate) applicant: String,
     pub(crate) devices: Vec<DeviceRow>,
+    /// A row beyond [`MAX_ROWS`] was posted (refused when priced).
+    pub(crate) overflow: bool,
 }
 
 impl FormInput {
@@ -76,8 +86,12 @@ impl FormInput {
                 "applicant" => f.applicant.clone_from(v),
                 _ => {
                     let Some((i, field)) = k.strip_prefix("device-").and_then(|r| r.split_once('-')) else { continue };
-                    let Ok(i) = i.parse::<usize>() else { continue };
+                    let Ok(i) = i.parse::<usize>() else {
+                        f.overflow = true;
+                        continue;
+                    };
                     if i >= MAX_ROWS {
+                        f.overflow = true;
                         continue;
                     }
                     if f.devices.len() <= i {
@@ -97,6 +111,13 @@ impl FormInput {
         }
         if f.devices.is_empty() {
             f.devices.push(DeviceRow { count: "1".to_owned(), ..DeviceRow::default() });
+        }
+        // A class chosen among candidates stays chosen when the form comes back (it shows in
+        // the class list, beside the name as written).
+        for row in &mut f.devices {
+            if row.class.trim().is_empty() && !row.choice.trim().is_empty() {
+                row.class = std::mem::take(&mut row.choice);
+            }
         }
         f
     }
@@ -124,6 +145,19 @@ pub(crate) fn message(lang: Lang, e: &Error) -> String {
 /// device of the application to its row of the form (for a later ambiguity).
 pub(crate) fn build(law: &Law, lang: Lang, form: &FormInput) -> Result<(Application, Vec<usize>), Vec<FieldError>> {
     let mut errors = Vec::new();
+    if form.overflow {
+        errors.push(FieldError {
+            field: String::new(),
+            message: format!(
+                "{} {MAX_ROWS} {}",
+                lang.t("Trang này nhận tối đa", "This page takes at most"),
+                lang.t(
+                    "thiết bị cho một hồ sơ; hồ sơ lớn hơn hãy tính bằng trang Bảng tính",
+                    "devices per application; price a larger one on the Spreadsheet page"
+                )
+            ),
+        });
+    }
     let mut err = |field: &str, message: String| errors.push(FieldError { field: field.to_owned(), message });
     if form.province.trim().is_empty() {
         err("province", lang.t("Nhập tên tỉnh, thành phố", "Enter the province").to_owned());
@@ -201,6 +235,7 @@ pub(crate) fn build(law: &Law, lang: Lang, form: &FormInput) -> Result<(Applicat
     }
     let (Some(procedure), Some(channel), Some(received), true) = (procedure, channel, received, errors.is_empty())
     else {
+        errors.sort_by_key(|e| page_order(&e.field));
         return Err(errors);
     };
     let mut b = Application::builder(form.province.trim(), procedure, received).channel(channel);
@@ -235,18 +270,13 @@ fn device(lang: Lang, i: usize, row: &DeviceRow) -> Result<DeviceEntry, FieldErr
                 ),
             ));
         }
+        // A name as written with the class the officer chose: priced by the class, the name
+        // kept on the quote line.
         (false, false) => {
-            return Err(at(
-                "name",
-                format!(
-                    "{} {n}: {}",
-                    lang.t("Thiết bị", "Device"),
-                    lang.t(
-                        "chỉ chọn loại thiết bị hoặc ghi tên, không cả hai",
-                        "choose the class or write the name, not both"
-                    )
-                ),
-            ));
+            let class = DeviceClass::from_written(class).map_err(|e| {
+                at("class", format!("{} {n}: {}", lang.t("Thiết bị", "Device"), lang.t(&e.message_vi, &e.message)))
+            })?;
+            Description::named(name).and_then(|d| DeviceEntry::described(d, count)).map(|d| d.with_class(class))
         }
         (false, true) => {
             let class = DeviceClass::from_written(class).map_err(|e| {
@@ -277,6 +307,82 @@ fn device(lang: Lang, i: usize, row: &DeviceRow) -> Result<DeviceEntry, FieldErr
     }
 }
 
+/// Where a field stands on the page, so the error summary lists problems in the order the
+/// officer meets them: the form's own problems first, then the fields top to bottom.
+fn page_order(field: &str) -> (usize, usize, usize) {
+    let top = ["", "province", "procedure", "received", "channel-in_person", "applicant"];
+    if let Some(i) = top.iter().position(|f| *f == field) {
+        return (i, 0, 0);
+    }
+    let Some((row, part)) = field.strip_prefix("device-").and_then(|r| r.split_once('-')) else {
+        return (usize::MAX, 0, 0);
+    };
+    let part = ["class", "name", "choice", "count", "label"].iter().position(|p| *p == part).unwrap_or(9);
+    (top.len(), row.parse().unwrap_or(usize::MAX), part)
+}
+
+/// The description field that decides between candidates, in words.
+fn field_words(lang: Lang, field: crate::classify::Field) -> String {
+    let (vi, en) = match field.key() {
+        "radiation" => ("loại bức xạ", "the kind of radiation"),
+        "use" => ("mục đích sử dụng", "the use"),
+        _ => ("kỹ thuật, loại máy", "what the device does"),
+    };
+    format!("{} ({} `{}`)", lang.t(vi, en), lang.t("trường", "field"), field.key())
+}
+
+/// The problems of the described devices of `app` (its rows in `rows`): every one whose name
+/// does not settle a class, with its candidates offered on its row. Found before pricing, so all
+/// are said at once.
+pub(crate) fn unsettled(
+    law: &Law,
+    lang: Lang,
+    app: &Application,
+    rows: &[usize],
+    form: &mut FormInput,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for (i, d) in app.devices().iter().enumerate() {
+        let (None, Some(description)) = (d.class(), d.description()) else { continue };
+        let Ok(outcome) = law.class_of(description) else { continue };
+        let Some(&row) = rows.get(i) else { continue };
+        let n = row + 1;
+        match outcome {
+            crate::classify::Outcome::Ambiguous { classes, field } => {
+                if let Some(r) = form.devices.get_mut(row) {
+                    r.candidates.clone_from(&classes);
+                }
+                errors.push(FieldError {
+                    field: format!("device-{row}-choice"),
+                    message: format!(
+                        "{} {n}: {}; {}: {}",
+                        lang.t("Thiết bị", "Device"),
+                        lang.t(
+                            "tên này có thể là nhiều loại thiết bị, chọn đúng loại bên dưới",
+                            "this name fits several classes, choose the right one below"
+                        ),
+                        lang.t("điều phân biệt", "what tells them apart"),
+                        field_words(lang, field)
+                    ),
+                });
+            }
+            crate::classify::Outcome::Unknown => errors.push(FieldError {
+                field: format!("device-{row}-name"),
+                message: format!(
+                    "{} {n}: {}",
+                    lang.t("Thiết bị", "Device"),
+                    lang.t(
+                        "tên này chưa cho biết loại thiết bị; hãy chọn loại trong danh sách",
+                        "the name does not say what the device is; choose its class from the list"
+                    )
+                ),
+            }),
+            _ => {}
+        }
+    }
+    errors
+}
+
 /// A library error placed on the form: an unknown province on `province` (with the close
 /// spellings), an unsettled description on its row (with its candidates, which the form then
 /// offers), anything else at the top.
@@ -304,8 +410,8 @@ pub(crate) fn placed(lang: Lang, e: &Error, rows: Option<(&[usize], &mut FormInp
             if let Some(r) = form.devices.get_mut(row) {
                 r.candidates.clone_from(classes);
             }
-            let decides =
-                field.map(|f| format!(" ({} `{}`)", lang.t("trường quyết định", "the field that decides"), f.key()));
+            let decides = field
+                .map(|f| format!("; {}: {}", lang.t("điều phân biệt", "what tells them apart"), field_words(lang, f)));
             let message = format!(
                 "{} {n}: {}{}",
                 lang.t("Thiết bị", "Device"),
@@ -365,6 +471,7 @@ pub(crate) fn page(law: &Law, lang: Lang, form: &FormInput, errors: &[FieldError
             }
             div class=(field_class(errors, "procedure")) {
                 label for="procedure" { (lang.t("Thủ tục", "Procedure")) }
+                p.hint { (lang.t("Gia hạn thu 75 % mức phí cấp mới", "A renewal is 75 % of the new-licence fee")) }
                 (error_lines(lang, errors, "procedure"))
                 select id="procedure" name="procedure" {
                     @for p in Procedure::ALL {
@@ -394,6 +501,7 @@ pub(crate) fn page(law: &Law, lang: Lang, form: &FormInput, errors: &[FieldError
             }
             div.field {
                 label for="applicant" { (lang.t("Tổ chức, cá nhân đề nghị (không bắt buộc)", "Applicant (optional)")) }
+                p.hint { (lang.t("In trên phiếu tính phí", "Printed on the quote")) }
                 input.wide type="text" id="applicant" name="applicant" value=(form.applicant);
             }
             h2 { (lang.t("Thiết bị", "Devices")) }
@@ -404,13 +512,19 @@ pub(crate) fn page(law: &Law, lang: Lang, form: &FormInput, errors: &[FieldError
             @for (i, row) in form.devices.iter().enumerate() {
                 (device_row(lang, i, row, errors))
             }
+            // "Tính phí" first: Enter in any field prices the form, as the officer expects.
             div.noprint {
-                button.secondary type="submit" name="action" value="add" { (lang.t("Thêm thiết bị", "Add a device")) }
                 button type="submit" name="action" value="quote" { (lang.t("Tính phí", "Compute the fee")) }
+                @if form.devices.len() < MAX_ROWS {
+                    button.secondary type="submit" name="action" value="add" { (lang.t("Thêm thiết bị", "Add a device")) }
+                } @else {
+                    p.hint { (lang.t("Đã đủ số dòng thiết bị tối đa của trang này; hồ sơ lớn hơn hãy dùng trang Bảng tính.", "This page has its most device rows; price a larger application on the Spreadsheet page.")) }
+                }
             }
         }
     };
-    super::page::frame(lang, title, "/", false, body)
+    let title = if errors.is_empty() { title.to_owned() } else { format!("{}{title}", lang.t("Lỗi: ", "Error: ")) };
+    super::page::frame(lang, &title, "/", false, body)
 }
 
 /// One device row: class list, or name as written; count; label; and the candidates when the
@@ -423,6 +537,7 @@ fn device_row(lang: Lang, i: usize, row: &DeviceRow, errors: &[FieldError]) -> M
             div.row {
                 div class=(field_class(errors, &id("class"))) {
                     label for=(id("class")) { (lang.t("Loại thiết bị", "Class")) }
+                    p.hint { (lang.t("Theo Thông tư 287/2016/TT-BTC", "As Circular 287/2016/TT-BTC lists them")) }
                     (error_lines(lang, errors, &id("class")))
                     select.wide id=(id("class")) name=(id("class")) {
                         option value="" { (lang.t("— chọn loại, hoặc ghi tên bên cạnh —", "— choose, or write the name —")) }
@@ -437,6 +552,7 @@ fn device_row(lang: Lang, i: usize, row: &DeviceRow, errors: &[FieldError]) -> M
                 }
                 div class=(field_class(errors, &id("name"))) {
                     label for=(id("name")) { (lang.t("hoặc tên thiết bị như trên hồ sơ", "or the name as on the form")) }
+                    p.hint { (lang.t("Ví dụ: Máy chụp CT 64 lát cắt", "E.g. Máy chụp CT 64 lát cắt")) }
                     (error_lines(lang, errors, &id("name")))
                     input.wide type="text" id=(id("name")) name=(id("name")) value=(row.name);
                 }
@@ -458,11 +574,13 @@ fn device_row(lang: Lang, i: usize, row: &DeviceRow, errors: &[FieldError]) -> M
             div.row {
                 div class=(field_class(errors, &id("count"))) {
                     label for=(id("count")) { (lang.t("Số lượng", "Count")) }
+                    p.hint { (lang.t("Chữ số, từ 1", "Digits, from 1")) }
                     (error_lines(lang, errors, &id("count")))
                     input.narrow type="text" id=(id("count")) name=(id("count")) value=(row.count) inputmode="numeric";
                 }
                 div class=(field_class(errors, &id("label"))) {
                     label for=(id("label")) { (lang.t("Ghi chú trên phiếu (không bắt buộc)", "Label on the quote (optional)")) }
+                    p.hint { (lang.t("Ví dụ: số sê-ri, phòng đặt máy", "E.g. serial number, room")) }
                     (error_lines(lang, errors, &id("label")))
                     input.wide type="text" id=(id("label")) name=(id("label")) value=(row.label);
                 }

@@ -138,7 +138,7 @@ pub(crate) struct FieldError {
 pub(crate) fn error_summary(lang: Lang, errors: &[FieldError]) -> Markup {
     html! {
         @if !errors.is_empty() {
-            div.error-summary role="alert" tabindex="-1" id="error-summary" {
+            div.error-summary role="alert" tabindex="-1" id="error-summary" autofocus {
                 h2 { (lang.t("Có vấn đề cần sửa", "There is a problem")) }
                 ul {
                     @for e in errors {

@@ -20,7 +20,7 @@ const SHOWN: usize = 1000;
 /// The problems listed on the page (a batch keeps at most its own cap).
 const SHOWN_PROBLEMS: usize = 1000;
 
-fn form(lang: Lang, errors: &[FieldError]) -> Markup {
+fn form(lang: Lang, errors: &[FieldError], sheet: &str) -> Markup {
     html! {
         (error_summary(lang, errors))
         h1 { (lang.t("Tính phí cho cả bảng tính", "Price a whole spreadsheet")) }
@@ -41,7 +41,7 @@ fn form(lang: Lang, errors: &[FieldError]) -> Markup {
                 label for="sheet" { (lang.t("Tên trang tính (không bắt buộc)", "Sheet name (optional)")) }
                 p.hint { (lang.t("Để trống để đọc trang đầu tiên", "Leave empty to read the first sheet")) }
                 (error_lines(lang, errors, "sheet"))
-                input type="text" id="sheet" name="sheet";
+                input type="text" id="sheet" name="sheet" value=(sheet);
             }
             button type="submit" { (lang.t("Tính phí", "Price it")) }
         }
@@ -51,22 +51,34 @@ fn form(lang: Lang, errors: &[FieldError]) -> Markup {
 /// `GET /batch`: the upload form.
 pub(crate) async fn upload_page(Query(q): Query<PageQuery>) -> Html<String> {
     let lang = Lang::from_param(q.lang.as_deref());
-    Html(frame(lang, lang.t("Bảng tính", "Spreadsheet"), "/batch", false, form(lang, &[])).into_string())
+    Html(frame(lang, lang.t("Bảng tính", "Spreadsheet"), "/batch", false, form(lang, &[], "")).into_string())
 }
 
 /// `POST /batch`: the upload priced, or the form with its problem.
-pub(crate) async fn upload(State(law): State<&'static Law>, mut multipart: Multipart) -> Response {
+pub(crate) async fn upload(State(desk): State<super::Desk>, mut multipart: Multipart) -> Response {
+    let law: &'static Law = desk.law;
     let (mut lang, mut file, mut sheet) = (Lang::Vi, None::<(String, Vec<u8>)>, None::<String>);
+    let unreadable = |lang: Lang| {
+        let message = lang.t(
+            "Không đọc được dữ liệu gửi lên (bị ngắt giữa chừng?); hãy chọn lại tệp và gửi lại",
+            "The upload could not be read (cut off?); choose the file again and send it again",
+        );
+        again(lang, "file", message, "")
+    };
     loop {
         match multipart.next_field().await {
             Ok(Some(field)) => {
                 let name = field.name().unwrap_or_default().to_owned();
                 let file_name = field.file_name().map(str::to_owned);
-                let Ok(bytes) = field.bytes().await else { return too_large(lang) };
+                let bytes = match field.bytes().await {
+                    Ok(b) => b,
+                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return too_large(lang),
+                    Err(_) => return unreadable(lang),
+                };
                 match name.as_str() {
                     "lang" => lang = Lang::from_param(std::str::from_utf8(&bytes).ok()),
                     "sheet" => {
-                        sheet = std::str::from_utf8(&bytes).ok().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+                        sheet = std::str::from_utf8(&bytes).ok().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
                     }
                     "file" => file = Some((file_name.unwrap_or_default(), bytes.to_vec())),
                     _ => {}
@@ -74,29 +86,32 @@ pub(crate) async fn upload(State(law): State<&'static Law>, mut multipart: Multi
             }
             Ok(None) => break,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return too_large(lang),
-            Err(_) => {
-                let message = lang.t(
-                    "Không đọc được dữ liệu gửi lên; hãy chọn lại tệp",
-                    "The upload could not be read; choose the file again",
-                );
-                return again(lang, "file", message);
-            }
+            Err(_) => return unreadable(lang),
         }
     }
-    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return again(lang, "file", lang.t("Chọn một tệp bảng tính", "Choose a spreadsheet file"));
+    let typed_sheet = sheet.clone().unwrap_or_default();
+    // A browser sends an empty file part with no name when nothing was chosen.
+    let Some((file_name, bytes)) = file.filter(|(n, b)| !b.is_empty() || !n.is_empty()) else {
+        return again(lang, "file", lang.t("Chọn một tệp bảng tính", "Choose a spreadsheet file"), &typed_sheet);
     };
+    if bytes.is_empty() {
+        let message = lang.t("Tệp đã chọn không có dữ liệu (0 byte)", "The file chosen is empty (0 bytes)");
+        return again(lang, "file", message, &typed_sheet);
+    }
     if bytes.len() > super::MAX_UPLOAD_BYTES {
         return too_large(lang);
     }
     let workbook = crate::batch::looks_like_workbook(&bytes);
     if sheet.is_some() && !workbook {
-        return again(
-            lang,
-            "sheet",
-            lang.t("Tệp CSV không có trang tính; để trống ô này", "A CSV file has no sheets; leave this empty"),
-        );
+        let message =
+            lang.t("Tệp CSV không có trang tính; để trống ô này", "A CSV file has no sheets; leave this empty");
+        return again(lang, "sheet", message, &typed_sheet);
     }
+    // One spreadsheet at a time: a workbook may unpack to hundreds of megabytes.
+    let Ok(_turn) = desk.uploads.acquire().await else {
+        return again(lang, "file", lang.t("Chương trình đang dừng", "The desk is stopping"), &typed_sheet);
+    };
+    let asked = sheet.clone();
     let priced = tokio::task::spawn_blocking(move || {
         let options = Options::default().keep(Keep::Totals);
         if workbook {
@@ -108,29 +123,31 @@ pub(crate) async fn upload(State(law): State<&'static Law>, mut multipart: Multi
     .await;
     match priced {
         Ok(Ok(report)) => Html(results(lang, &file_name, &report).into_string()).into_response(),
-        Ok(Err(e)) => again(lang, "file", &e.display_in(lang.messages()).replace('\n', " ")),
-        Err(_) => again(lang, "file", lang.t("Không tính được bảng tính này", "This spreadsheet could not be priced")),
+        Ok(Err(e)) => {
+            let message = e.display_in(lang.messages()).replace('\n', " ");
+            // A sheet that is not there is the sheet field's problem.
+            let field = if asked.as_deref().is_some_and(|s| message.contains(s)) { "sheet" } else { "file" };
+            again(lang, field, &message, &typed_sheet)
+        }
+        Err(_) => {
+            let message = lang.t("Không tính được bảng tính này", "This spreadsheet could not be priced");
+            again(lang, "file", message, &typed_sheet)
+        }
     }
 }
 
-fn again(lang: Lang, field: &str, message: &str) -> Response {
+fn again(lang: Lang, field: &str, message: &str, sheet: &str) -> Response {
     let errors = [FieldError { field: field.to_owned(), message: message.to_owned() }];
-    (
-        StatusCode::BAD_REQUEST,
-        Html(frame(lang, lang.t("Bảng tính", "Spreadsheet"), "/batch", false, form(lang, &errors)).into_string()),
-    )
-        .into_response()
+    let page = frame(lang, lang.t("Bảng tính", "Spreadsheet"), "/batch", false, form(lang, &errors, sheet));
+    (StatusCode::BAD_REQUEST, Html(page.into_string())).into_response()
 }
 
 fn too_large(lang: Lang) -> Response {
     let message =
         lang.t("Tệp lớn hơn 20 MB; hãy chia nhỏ bảng tính", "The file is larger than 20 MB; split the spreadsheet");
     let errors = [FieldError { field: "file".to_owned(), message: message.to_owned() }];
-    (
-        StatusCode::PAYLOAD_TOO_LARGE,
-        Html(frame(lang, lang.t("Bảng tính", "Spreadsheet"), "/batch", false, form(lang, &errors)).into_string()),
-    )
-        .into_response()
+    let page = frame(lang, lang.t("Bảng tính", "Spreadsheet"), "/batch", false, form(lang, &errors, ""));
+    (StatusCode::PAYLOAD_TOO_LARGE, Html(page.into_string())).into_response()
 }
 
 /// Every total as CSV: application_id,total,authority,warnings (the batch tool's `--out`).
@@ -185,7 +202,7 @@ fn results(lang: Lang, file_name: &str, report: &BatchReport) -> Markup {
             thead { tr { th { (lang.t("Mã hồ sơ", "Application")) } th { (lang.t("Số phí", "Total")) } th { (lang.t("Cơ quan cấp phép", "Authority")) } th { (lang.t("Cảnh báo", "Warnings")) } } }
             tbody {
                 @for r in report.results.iter().take(SHOWN) {
-                    tr { td { (r.application_id) } td.num { (r.total) } td { (r.authority.map_or("", |a| a.key())) } td { (r.warnings.join("; ")) } }
+                    tr { td { (r.application_id) } td.num { (r.total) } td { (r.authority.map_or("", |a| lang.t(a.names().0, a.names().1))) } td { (r.warnings.join("; ")) } }
                 }
             }
         }

@@ -75,6 +75,13 @@ for (const javaScriptEnabled of [true, false]) {
     });
   }
 
+  await step(`Enter in the date field prices the form${tag}`, async () => {
+    await fillRenewal(page);
+    await page.press('#received', 'Enter');
+    await page.waitForSelector('#total');
+    assert.equal((await page.textContent('#total')).trim(), '8.100.000 ₫');
+  });
+
   await step(`an ambiguous name comes back with its candidates, then is priced as chosen${tag}`, async () => {
     await page.goto(`${base}/`);
     await page.fill('#province', 'Hà Nội');

@@ -192,6 +192,70 @@ fn a_form_with_a_class_and_a_typed_name_gives_the_hand_worked_total() {
 }
 
 #[test]
+fn every_row_typed_is_a_device_or_a_problem_and_all_ambiguities_are_said_at_once() {
+    // A count typed on a row without its device is said, not ignored.
+    let r = post_form(
+        "/quote",
+        &[
+            ("province", "Huế"),
+            ("procedure", "new"),
+            ("received", "02/03/2026"),
+            ("device-0-class", "xray_ct"),
+            ("device-1-count", "5"),
+        ],
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.text().contains(r##"href="#device-1-class""##), "{}", r.text());
+    // Two names that do not settle a class: both rows come back with their candidates.
+    let r = post_form(
+        "/quote",
+        &[
+            ("province", "Huế"),
+            ("procedure", "new"),
+            ("received", "02/03/2026"),
+            ("device-0-name", "Máy X-quang răng"),
+            ("device-1-name", "Máy X-quang răng"),
+        ],
+    );
+    assert_eq!(r.status, 400);
+    let t = r.text();
+    assert!(t.contains(r##"href="#device-0-choice""##) && t.contains(r##"href="#device-1-choice""##), "{t}");
+    assert!(t.contains("kỹ thuật, loại máy"), "the field that decides in words: {t}");
+    // The name as written with a class chosen in the list: priced by the class, the name kept.
+    let r = post_form(
+        "/quote",
+        &[
+            ("province", "Huế"),
+            ("procedure", "new"),
+            ("received", "02/03/2026"),
+            ("device-0-name", "Máy X-quang răng Sirona"),
+            ("device-0-class", "xray_dental_panoramic"),
+        ],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.text().contains(r#"id="total">2.000.000 ₫"#) && r.text().contains("Máy X-quang răng Sirona"));
+    // Enter in a field submits the first button: it prices, it does not add a row.
+    let form = get("/").text();
+    let quote_at = form.find(r#"value="quote""#).unwrap();
+    let add_at = form.find(r#"value="add""#).unwrap();
+    assert!(quote_at < add_at);
+}
+
+#[test]
+fn a_client_that_never_finishes_its_headers_is_dropped() {
+    use std::io::Read as _;
+    let mut s = TcpStream::connect(("127.0.0.1", port())).unwrap();
+    s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(radfee::desk::HEADER_TIMEOUT_SECS + 20))).unwrap();
+    let mut buf = Vec::new();
+    // The desk closes the connection (an empty read, or a 408 then close), never waits forever.
+    let closed = s.read_to_end(&mut buf).is_ok();
+    assert!(closed, "the connection was still open after the header timeout");
+    // And still serves others meanwhile.
+    assert_eq!(get("/api/version").status, 200);
+}
+
+#[test]
 fn an_ambiguous_name_comes_back_with_its_candidates_and_is_never_guessed() {
     let base = [
         ("province", "Hà Nội"),
@@ -353,6 +417,19 @@ fn the_api_classifies_and_finds_provinces_and_versions() {
     assert_eq!(c[1]["candidates"]["field"], "modality", "{c}");
     assert_eq!(post_json("/api/classify", r#"{"device":[{"class":"xray_ct"}]}"#).status, 400);
     assert_eq!(post_json("/api/classify", r#"{"date":"31/02/2026","device":[]}"#).status, 400);
+    // A null is named by its place in the request.
+    let e = post_json(
+        "/api/quote",
+        r#"{"province":"Huế","procedure":"new","received":"2026-03-02","device":[{"class":"xray_ct"},{"class":null}]}"#,
+    )
+    .json();
+    assert!(e["error"]["findings"][0]["message_vi"].as_str().unwrap().contains("`device[1].class` là null"), "{e}");
+    // The quote JSON is the calculator's, byte for byte (struct order: total first).
+    let r = post_json(
+        "/api/quote",
+        r#"{"province":"Huế","procedure":"new","received":"2026-03-02","device":[{"class":"xray_ct"}]}"#,
+    );
+    assert!(r.text().starts_with(r#"{"total":"8000000""#), "{}", r.text());
 
     let all = get("/api/provinces").json();
     assert_eq!(all["matches"].as_array().unwrap().len(), 34);
@@ -374,6 +451,9 @@ fn the_api_classifies_and_finds_provinces_and_versions() {
         .map(|s| (s["id"].as_str().unwrap().to_owned(), s["fingerprint"].as_str().unwrap().to_owned()))
         .collect();
     assert_eq!(got, ids);
+    // A version no longer applies from the next one's first day.
+    assert_eq!(v["schedules"][0]["superseded_on"], "2022-02-05");
+    assert!(v["schedules"][2]["superseded_on"].is_null());
 }
 
 #[test]
@@ -497,7 +577,48 @@ fn hostile_requests_get_4xx_never_a_file_or_a_500() {
         let r = request("POST", path, *ct, body);
         assert!((400..500).contains(&r.status), "{path} {ct:?}: {} {}", r.status, r.text());
     }
-    // The most device rows a form keeps.
-    let t = post_form("/quote", &[("device-49-name", "Máy chụp CT")]).text();
-    assert!(t.contains("device-49-name") && !t.contains("device-50-name"));
+    // A row beyond the form's rows is refused, never dropped from the fee.
+    let r = post_form(
+        "/quote",
+        &[
+            ("province", "Huế"),
+            ("procedure", "new"),
+            ("received", "02/03/2026"),
+            ("device-0-class", "xray_ct"),
+            ("device-100-class", "xray_ct"),
+        ],
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.text().contains("tối đa 100") && !r.text().contains(r#"id="total""#), "{}", r.text());
+    let r = post_form(
+        "/quote",
+        &[
+            ("province", "Huế"),
+            ("procedure", "new"),
+            ("received", "02/03/2026"),
+            ("device-99999999999999999999-class", "xray_ct"),
+        ],
+    );
+    assert_eq!(r.status, 400);
+    // The framework's refusals in the desk's words: JSON under /api/, a Vietnamese page elsewhere.
+    let r = request("POST", "/quote", Some("application/json"), b"{}");
+    assert_eq!(r.status, 415);
+    assert!(
+        r.header("content-type").unwrap().starts_with("text/html") && r.text().contains("kiểu nội dung không đúng")
+    );
+    let r = get("/api/nothing");
+    assert_eq!(r.status, 404);
+    assert!(r.json()["error"]["findings"][0]["message_vi"].is_string());
+    let r = request("POST", "/api/quote", Some("text/plain"), br#"{"province":"Hue"}"#);
+    assert_eq!(r.status, 415, "a JSON API takes JSON only (no cross-site form posts)");
+    assert!(r.json()["error"]["findings"][0]["message_vi"].as_str().unwrap().contains("application/json"));
+    let r = request("POST", "/api/quote", Some("application/json"), &vec![b' '; radfee::desk::MAX_BODY_BYTES + 10]);
+    assert_eq!(r.status, 413);
+    assert!(r.json()["error"]["findings"][0]["message_vi"].as_str().unwrap().contains("lớn hơn giới hạn"));
+    // Safety headers on every page.
+    let r = get("/");
+    assert_eq!(r.header("x-frame-options"), Some("DENY"));
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    assert!(r.header("content-security-policy").unwrap().contains("default-src 'none'"));
+    assert_eq!(get("/favicon.ico").status, 204);
 }
