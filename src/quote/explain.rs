@@ -76,7 +76,7 @@ pub(crate) fn explain(book: &Book<'_>, app: &Application) -> Result<Explanation,
     );
     step(
         format!("Schedule in force on {}: {} ({})", quote.received, version.id(), version.title().en),
-        format!("Biểu phí áp dụng ngày {}: {} ({})", quote.received, version.id(), version.title().vi),
+        format!("Biểu phí áp dụng ngày {}: {} ({})", quote.received.day_first(), version.id(), version.title().vi),
         format!("{}, in force from {}", version.id(), version.effective_from()),
         quote.schedule.legal_basis.join("; "),
     );

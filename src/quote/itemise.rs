@@ -93,12 +93,13 @@ impl Recorder<Decimal> for Itemiser<'_> {
             (None, Some(u)) => format!("until {u}"),
             (None, None) => "at any date".to_owned(),
         };
-        let window_vi = window
-            .replace("from", "từ")
-            .replace("to", "đến")
-            .replace("until", "đến")
-            .replace("at any date", "mọi thời điểm");
-        let date = self.date;
+        let window_vi = match (adj.from, adj.until) {
+            (Some(f), Some(u)) => format!("từ ngày {} đến ngày {}", f.day_first(), u.day_first()),
+            (Some(f), None) => format!("từ ngày {}", f.day_first()),
+            (None, Some(u)) => format!("đến ngày {}", u.day_first()),
+            (None, None) => "vào mọi thời điểm".to_owned(),
+        };
+        let (date, date_vi) = (self.date, self.date.day_first());
         self.notes.push(
             format!(
                 "Not applied: {} ({}) is only for applications filed {} and received {window}; this one was filed {} on {date}.",
@@ -108,7 +109,7 @@ impl Recorder<Decimal> for Itemiser<'_> {
                 self.channel.names().1.to_lowercase()
             ),
             format!(
-                "Không áp dụng: {} ({}) chỉ dành cho hồ sơ nộp {} và tiếp nhận {window_vi}; hồ sơ này nộp {} ngày {date}.",
+                "Không áp dụng: {} ({}) chỉ dành cho hồ sơ nộp {} và tiếp nhận {window_vi}; hồ sơ này nộp {} ngày {date_vi}.",
                 adj.name.vi,
                 adj.basis,
                 ch.names().0.to_lowercase(),
@@ -156,10 +157,11 @@ fn opening_notes(resolved: &ResolvedProvince, province: &Province, version: &Ver
                     former.merged_on
                 ),
                 format!(
-                    "Ngày {date}, {} còn là đơn vị hành chính cấp tỉnh (sáp nhập vào {} từ {}); Sở KH&CN của tỉnh đó thẩm định và thu phí.",
+                    "Ngày {}, {} còn là đơn vị hành chính cấp tỉnh (sáp nhập vào {} từ ngày {}); Sở KH&CN của tỉnh đó thẩm định và thu phí.",
+                    date.day_first(),
                     former.name.vi,
                     province.name().vi,
-                    former.merged_on
+                    former.merged_on.day_first()
                 ),
             );
         } else {
@@ -172,10 +174,10 @@ fn opening_notes(resolved: &ResolvedProvince, province: &Province, version: &Ver
                     province.name().en
                 ),
                 format!(
-                    "{} (như ghi trong hồ sơ) đã sáp nhập vào {} từ {}: hồ sơ do {} giải quyết.",
+                    "{} (như ghi trong hồ sơ) đã sáp nhập vào {} từ ngày {}: hồ sơ do {} giải quyết.",
                     former.name.vi,
                     province.name().vi,
-                    former.merged_on,
+                    former.merged_on.day_first(),
                     province.name().vi
                 ),
             );
