@@ -43,6 +43,7 @@ use std::io::Read;
 pub use report::{BatchProblem, BatchReport, BatchResult, BatchWarning, Keep, MAX_APPLICATIONS, MAX_PROBLEMS, Options};
 use report::{DIGEST_BUFFER, sum, write_amount};
 pub use rows::BATCH_COLUMNS;
+pub(crate) use rows::batch_column;
 use rows::{Columns, header_problem};
 
 use sha2::{Digest, Sha256};
@@ -103,9 +104,7 @@ pub(crate) fn price<R: Read + Send>(
         ),
     };
     let mut reader = CsvRows::new(input);
-    reader
-        .detect_delimiter(|n| BATCH_COLUMNS.iter().any(|c| c.eq_ignore_ascii_case(rows::column_name(n))))
-        .map_err(stop)?;
+    reader.detect_delimiter(|n| batch_column(n).is_some()).map_err(stop)?;
     let cols = match reader.next().map_err(stop)? {
         Got::Row => {
             let names: Vec<&str> = (0..reader.len()).map(|i| reader.field(i)).collect();

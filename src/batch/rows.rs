@@ -11,6 +11,26 @@ use crate::vocab::{Channel, Procedure};
 pub const BATCH_COLUMNS: [&str; 7] =
     ["application_id", "province", "procedure", "received", "channel", "class", "count"];
 
+/// The headings accepted for each column, folded (case, diacritics and punctuation set aside),
+/// in [`BATCH_COLUMNS`] order: the key itself and the Vietnamese headings officers' spreadsheets
+/// use ("Mã hồ sơ", "Tỉnh, thành phố", "Thủ tục", "Ngày tiếp nhận", "Hình thức nộp", "Loại thiết
+/// bị", "Số lượng"), as the device-list import reads its own.
+const HEADINGS: [&[&str]; 7] = [
+    &["application id", "ma ho so", "so ho so", "ma so ho so"],
+    &["province", "tinh", "tinh thanh pho", "tinh thanh"],
+    &["procedure", "thu tuc", "loai thu tuc"],
+    &["received", "ngay tiep nhan", "ngay tiep nhan ho so", "ngay nhan ho so", "ngay nhan"],
+    &["channel", "hinh thuc nop", "hinh thuc nop ho so", "hinh thuc", "kenh nop"],
+    &["class", "loai thiet bi", "ma loai thiet bi", "ma loai", "loai"],
+    &["count", "so luong"],
+];
+
+/// The column a header names (its index in [`BATCH_COLUMNS`]), by key or Vietnamese heading.
+pub(crate) fn batch_column(name: &str) -> Option<usize> {
+    let folded = crate::text::fold(column_name(name));
+    HEADINGS.iter().position(|names| names.contains(&folded.as_str()))
+}
+
 /// Where each of the seven columns is in a row, and how many columns the header names.
 pub(super) struct Columns {
     pub(super) idx: [usize; 7],
@@ -44,8 +64,9 @@ impl Columns {
         let mut ignored = Vec::new();
         for (i, raw) in header[..width].iter().enumerate() {
             let name = column_name(raw);
-            // `Application_ID`, `CLASS`: a header typed with capitals names the same column.
-            match BATCH_COLUMNS.iter().position(|c| c.eq_ignore_ascii_case(name)) {
+            // `Application_ID`, `CLASS`, `Ngày tiếp nhận`: a header typed with capitals or in
+            // Vietnamese names the same column.
+            match batch_column(name) {
                 Some(k) if idx[k] == usize::MAX => idx[k] = i,
                 Some(_) => {
                     return Err(header_problem(

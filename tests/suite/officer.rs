@@ -638,3 +638,25 @@ mod tests {
         ]
     );
 }
+
+/// A batch whose header row is written in Vietnamese, as officers' spreadsheets are, reads the
+/// same columns as the keys (any case, with or without diacritics), and prices the same.
+#[test]
+fn a_batch_with_vietnamese_headings_prices_as_with_keys() {
+    let law = radfee::Law::builtin().unwrap();
+    let rows = "HS-1,Đồng Nai,gia hạn,15/09/2025,trực tuyến,xray_ct,1\nHS-1,Đồng Nai,gia hạn,15/09/2025,trực tuyến,xray_mobile,2\n";
+    let keys = format!("application_id,province,procedure,received,channel,class,count\n{rows}");
+    let vietnamese =
+        format!("Mã hồ sơ,\"Tỉnh, thành phố\",Thủ tục,Ngày tiếp nhận,Hình thức nộp,LOẠI THIẾT BỊ,so luong\n{rows}");
+    let options = radfee::batch::Options::default();
+    let a = law.price_batch(keys.as_bytes(), &options, |_| {}).unwrap();
+    let b = law.price_batch(vietnamese.as_bytes(), &options, |_| {}).unwrap();
+    assert!(b.problems.is_empty(), "{:?}", b.problems);
+    // (8,000,000 + 2 × 2,000,000) × 0.75 × 0.9 = 8,100,000.
+    assert_eq!(b.grand_total.amount(), rust_decimal::Decimal::from(8_100_000));
+    assert_eq!((a.applications, a.grand_total, a.digest), (b.applications, b.grand_total, b.digest));
+    // A heading that is none of them is still reported, not guessed.
+    let other = format!("Mã hồ sơ,Tỉnh,Thủ tục,Ngày,Hình thức nộp,Loại thiết bị,Số lượng\n{rows}");
+    let e = law.price_batch(other.as_bytes(), &options, |_| {}).unwrap_err();
+    assert!(e.findings()[0].message.contains("received"), "{e}");
+}
