@@ -310,8 +310,18 @@ pub(crate) fn vi_plain_message(en: &str, format: &str) -> String {
     if let Some(rest) = en.strip_prefix("unknown key ") {
         return match rest.split_once(", expected ") {
             Some((key, expected)) => {
+                // The suggestion the English carries at its end, said first in Vietnamese.
+                let (expected, suggestion) = match expected.split_once("; did you mean ") {
+                    Some((e, s)) => (e, format!("; có phải là {}", s.trim_end_matches('?'))),
+                    None => (expected, String::new()),
+                };
                 let expected = expected.strip_prefix("one of ").unwrap_or(expected);
-                format!("không có khóa {key} trong tệp này; các khóa hợp lệ: {}", list(expected))
+                let expected = list(expected);
+                if suggestion.is_empty() {
+                    format!("không có khóa {key} trong tệp này; các khóa hợp lệ: {expected}")
+                } else {
+                    format!("không có khóa {key} trong tệp này{suggestion}? Các khóa hợp lệ: {expected}")
+                }
             }
             None => format!("không có khóa {rest} trong tệp này"),
         };
@@ -405,12 +415,68 @@ fn plain_toml_message(message: &str) -> String {
             m.replace_range(start..name_end, shape);
         }
     }
-    m.replace('\n', " ")
+    let m = m.replace('\n', " ");
+    match suggested_key(&m) {
+        Some(k) => format!("{m}; did you mean `{k}`?"),
+        None => m,
+    }
+}
+
+/// For an "unknown key `x`, expected one of `a`, `b`…" message, the allowed key the writer most
+/// likely meant: one a letter or two away (`ammount` → `amount`), or the key a Vietnamese name
+/// stands for (`so_luong` → `count`, `kenh` → `channel`).
+fn suggested_key(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown key ")?;
+    let (written, expected) = rest.split_once(", expected ")?;
+    let written = written.trim_matches('`');
+    let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let folded = crate::text::fold(written);
+    const VIETNAMESE: &[(&str, &str)] = &[
+        ("so luong", "count"),
+        ("kenh", "channel"),
+        ("hinh thuc nop", "channel"),
+        ("tinh", "province"),
+        ("tinh thanh pho", "province"),
+        ("thu tuc", "procedure"),
+        ("ngay tiep nhan", "received"),
+        ("ngay", "received"),
+        ("ten", "name"),
+        ("ten thiet bi", "name"),
+        ("loai", "class"),
+        ("loai thiet bi", "class"),
+        ("ghi chu", "label"),
+        ("to chuc", "applicant"),
+        ("muc thu", "amount"),
+        ("so tien", "amount"),
+        ("can cu", "basis"),
+    ];
+    if let Some((_, key)) = VIETNAMESE.iter().find(|(vi, key)| *vi == folded && allowed.contains(key)) {
+        return Some((*key).to_owned());
+    }
+    let limit = if written.len() >= 5 { 2 } else { 1 };
+    allowed
+        .iter()
+        .map(|k| (crate::text::edit_distance(&folded.replace(' ', "_"), k), *k))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, k)| k.to_owned())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_key_gets_the_key_meant() {
+        let m = |w: &str| format!("unknown key `{w}`, expected one of `class`, `count`, `label`, `name`");
+        assert_eq!(suggested_key(&m("cuont")).as_deref(), Some("count"));
+        assert_eq!(suggested_key(&m("so_luong")).as_deref(), Some("count"));
+        assert_eq!(suggested_key(&m("Số lượng")).as_deref(), Some("count"));
+        assert_eq!(suggested_key(&m("ten")).as_deref(), Some("name"));
+        assert_eq!(suggested_key(&m("colour")), None);
+        // A Vietnamese name whose key is not allowed here is not suggested.
+        assert_eq!(suggested_key(&m("kenh")), None);
+    }
 
     #[test]
     fn key_is_read_from_the_line() {
