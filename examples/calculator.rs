@@ -61,7 +61,7 @@ struct Args {
     #[arg(long, value_name = "CLASS_OR_NAME[:N]")]
     device: Vec<String>,
     /// Quick quote: procedure: new (cấp mới), renewal (gia hạn), supplement (bổ sung), amendment
-    /// (sửa đổi), reissue (cấp lại), declaration (khai báo) [default: new].
+    /// (sửa đổi), reissue (cấp lại), declaration (khai báo). Required: it changes the fee.
     #[arg(long)]
     procedure: Option<String>,
     /// Quick quote: province, any spelling.
@@ -116,13 +116,13 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
         let (name, text) =
             common::read_input(path, radfee::application::MAX_APPLICATION_BYTES as u64, "an application")?;
         let app = Application::from_toml(&name, &text).map_err(|e| fail(&e))?;
-        not_after_today(app.received(), &format!("{name}: received"))?;
+        not_after_today(app.received(), &format!("{name}: received"), args.schedules.is_some())?;
         return Ok(app);
     }
     if args.class.is_none() && args.name.is_none() && args.device.is_empty() {
         return Err(usage(
-            "hãy cho tệp hồ sơ (hoặc - để đọc từ đầu vào chuẩn), hoặc --class, --name hay --device cùng với --province và --date",
-            "give an application file (or - for standard input), or --class, --name or --device with --province and --date",
+            "hãy cho tệp hồ sơ (hoặc - để đọc từ đầu vào chuẩn), hoặc --class, --name hay --device cùng với --procedure, --province và --date",
+            "give an application file (or - for standard input), or --class, --name or --device with --procedure, --province and --date",
         ));
     }
     // The procedure changes the fee (a renewal is 75 % of a new licence): never assumed.
@@ -152,7 +152,7 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
     })?;
     let date =
         Date::from_form(date).map_err(|e| usage(&format!("--date: {}", e.message_vi()), &format!("--date: {e}")))?;
-    not_after_today(date, "--date")?;
+    not_after_today(date, "--date", args.schedules.is_some())?;
     let count = match &args.count {
         None => 1,
         Some(text) => parse_count(text, "--count")?,
@@ -241,7 +241,8 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
 /// with the flags (a quick quote cannot give `modality`).
 fn fail_quick(e: &radfee::Error, quick: bool) -> ExitCode {
     let code = if quick { fail_flag(e) } else { fail(e) };
-    if let (true, radfee::ErrorKind::UnsettledDevice { classes, .. }) = (quick, e.kind())
+    if let (true, true, radfee::ErrorKind::UnsettledDevice { classes, .. }) =
+        (quick, common::json_errors_on(), e.kind())
         && !classes.is_empty()
     {
         let keys = classes.iter().map(|c| c.key()).collect::<Vec<_>>().join(", ");
@@ -257,10 +258,12 @@ fn fail_quick(e: &radfee::Error, quick: bool) -> ExitCode {
 }
 
 /// Refuses a received date after today (in Vietnam): an application cannot have been received
-/// in the future, so such a date is a typing mistake (a year, day and month swapped).
-fn not_after_today(date: Date, what: &str) -> Result<(), ExitCode> {
+/// in the future, so such a date is a typing mistake (a year, day and month swapped). With
+/// `--schedules` (policy staff previewing edited schedules, which may start in the future) a
+/// future date is the point, and is allowed.
+fn not_after_today(date: Date, what: &str, preview: bool) -> Result<(), ExitCode> {
     let today = Date::today_in_vietnam();
-    if date <= today {
+    if date <= today || preview {
         return Ok(());
     }
     Err(usage(
@@ -279,16 +282,28 @@ fn looks_like_key(text: &str) -> bool {
     text.contains('_') && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
-/// Refuses a count written inside a name (`2 Máy CT`, `Máy CT x2`): it would be read as one
-/// device named so. The count is said with `:N` (--device) or --count.
+/// Refuses a count written inside a name (`2 Máy CT`, `hai máy CT`, `Máy CT x2`, `Máy CT x 2`,
+/// `Máy CT (x2)`, `Máy CT *2`, `Máy CT 2 cái`, `Máy CT - 2 máy`): it would be read as one
+/// device named so. The count is said with `:N` (--device) or --count. A bare number at the end
+/// (`Máy CT 64`, a 64-slice scanner) is part of the name.
 fn no_count_in_name(name: &str, flag: &str) -> Result<(), ExitCode> {
-    let words: Vec<&str> = name.split_whitespace().collect();
-    let number = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
-    let first = words.first().is_some_and(|w| number(w)) && words.len() > 1;
-    let last = words.last().is_some_and(|w| {
-        let w = w.trim_start_matches(['x', 'X', '×']);
-        number(w) && w.len() < words.last().map_or(0, |l| l.len())
-    });
+    let words: Vec<String> = name
+        .split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '-' | ',' | '–'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let digits = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit());
+    let times = |w: &str| matches!(w, "x" | "×" | "*");
+    let with_times = |w: &str| w.strip_prefix(['x', '×', '*']).is_some_and(digits);
+    let unit = |w: &str| matches!(w, "cái" | "máy" | "chiếc" | "bộ" | "thiết" | "hệ");
+    let number_word =
+        |w: &str| matches!(w, "một" | "hai" | "ba" | "bốn" | "năm" | "sáu" | "bảy" | "tám" | "chín" | "mười" | "mấy");
+    let n = words.len();
+    let first = n > 1 && (digits(&words[0]) || (number_word(&words[0]) && unit(&words[1])));
+    let last = n > 1
+        && (with_times(&words[n - 1])
+            || (n > 2 && times(&words[n - 2]) && digits(&words[n - 1]))
+            || (n > 2 && digits(&words[n - 2]) && unit(&words[n - 1])));
     if !first && !last {
         return Ok(());
     }
@@ -321,6 +336,35 @@ fn fail_flag(e: &radfee::Error) -> ExitCode {
         Some("facility_kind") => "--facility-kind",
         _ => "--class/--name/--device",
     };
+    // A name that does not settle a class: said with the flags a quick quote has (a file would
+    // give `modality` or `class = …`, which flags cannot).
+    if let radfee::ErrorKind::UnsettledDevice { device, classes, .. } = e.kind() {
+        let keys = classes.iter().map(|c| format!("{} ({})", c.key(), c.name_vi())).collect::<Vec<_>>().join(", ");
+        let keys_en = classes.iter().map(|c| c.key()).collect::<Vec<_>>().join(", ");
+        let (vi, en) = if classes.is_empty() {
+            (
+                format!(
+                    "--class/--name/--device: thiết bị {device}: tên chưa cho biết loại thiết bị; ghi rõ hơn (ví dụ \"Máy X-quang răng toàn cảnh\") hoặc ghi mã loại bằng --class"
+                ),
+                format!(
+                    "--class/--name/--device: device {device}: the name does not say what the device is; write it more fully or give the class key with --class"
+                ),
+            )
+        } else {
+            (
+                format!(
+                    "--class/--name/--device: thiết bị {device}: tên có thể là nhiều loại thiết bị: {keys}; ghi rõ loại trong tên hoặc ghi mã loại, ví dụ --device {}",
+                    classes[0].key()
+                ),
+                format!(
+                    "--class/--name/--device: device {device}: the name fits several classes: {keys_en}; say which in the name or give the class key, e.g. --device {}",
+                    classes[0].key()
+                ),
+            )
+        };
+        usage(&vi, &en);
+        return ExitCode::from(common::exit_code(e));
+    }
     let (mut vi, mut en) = (Vec::new(), Vec::new());
     for f in e.findings() {
         let at = flag(f.key.as_deref());
@@ -404,7 +448,7 @@ fn run() -> Result<(), ExitCode> {
         ),
         (
             "procedure",
-            "Tính nhanh: thủ tục: cấp mới, gia hạn, bổ sung, sửa đổi, cấp lại, khai báo (hoặc new, renewal, supplement, amendment, reissue, declaration) [mặc định: cấp mới]",
+            "Tính nhanh: thủ tục: cấp mới, gia hạn, bổ sung, sửa đổi, cấp lại, khai báo (hoặc new, renewal, supplement, amendment, reissue, declaration); bắt buộc, vì thủ tục làm thay đổi mức phí",
         ),
         ("province", "Tính nhanh: tỉnh, thành phố, viết cách nào cũng được (có dấu, không dấu, tên cũ)"),
         ("date", "Tính nhanh: ngày tiếp nhận hồ sơ, NGÀY/THÁNG/NĂM (ví dụ 15/09/2025) hoặc NĂM-THÁNG-NGÀY"),

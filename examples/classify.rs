@@ -97,7 +97,14 @@ fn text(i: usize, c: &Classification) -> String {
             "  {}: {}{}\n",
             l("tình trạng", "status"),
             l(s.names().0, s.names().1),
-            c.exemption.as_ref().map(|e| format!(" ({e})")).unwrap_or_default()
+            c.exemption
+                .as_ref()
+                .map(|e| {
+                    // The classifier's Vietnamese for why, beside its English.
+                    let vi = c.reasons.iter().find(|r| r.rule.starts_with("exemption")).map(|r| r.text_vi.as_str());
+                    format!(" ({})", l(vi.filter(|v| !v.is_empty()).unwrap_or(e), e))
+                })
+                .unwrap_or_default()
         ));
     }
     if let Some(a) = c.authority {

@@ -150,8 +150,8 @@ fn run(args: &Args) -> Result<String, Refusal> {
     if let (Some(from), Some(to)) = (&args.from, &args.to) {
         old_s = load(args.schedules.as_ref())?;
         new_s = old_s;
-        old_v = version(old_s, from)?;
-        new_v = version(old_s, to)?;
+        old_v = version(old_s, from).map_err(|(vi, en)| (format!("--from: {vi}"), format!("--from: {en}")))?;
+        new_v = version(old_s, to).map_err(|(vi, en)| (format!("--to: {vi}"), format!("--to: {en}")))?;
         province = None;
     } else if let (Some(o), Some(n), Some(d)) = (&args.old, &args.new, date) {
         old_s = load(Some(o))?;
@@ -164,7 +164,10 @@ fn run(args: &Args) -> Result<String, Refusal> {
         old_s = load(args.schedules.as_ref())?;
         new_s = old_s;
         let national = in_force(old_s, d, ("biểu phí quốc gia", "national schedule"))?;
-        let (_, prov) = old_s.provinces().resolve(p, d).map_err(|e| (e.message_vi(), e.to_string()))?;
+        let (_, prov) = old_s
+            .provinces()
+            .resolve(p, d)
+            .map_err(|e| (format!("--province: {}", e.message_vi()), format!("--province: {e}")))?;
         old_v = national;
         new_v = prov.version_applied(national, d);
         province = Some(p);

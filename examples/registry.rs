@@ -100,7 +100,7 @@ fn run() -> Result<(), ExitCode> {
                     &r.file_by.day_first(),
                     &r.licence.expires.day_first(),
                     facility,
-                    q.authority.map_or("-", |a| a.key()),
+                    &q.authority.map_or_else(|| "-".to_owned(), |a| in_line(a.names().0, a.key())),
                     &fee,
                 ]);
                 for w in &q.warnings {
@@ -127,7 +127,18 @@ fn run() -> Result<(), ExitCode> {
     if let Some(col) = table.column_mut(5) {
         col.set_cell_alignment(CellAlignment::Right);
     }
-    let _ = writeln!(o, "{table}");
+    if report.renewals.is_empty() {
+        let _ = writeln!(
+            o,
+            "{}",
+            in_line(
+                "Không có giấy phép nào phải nộp hồ sơ gia hạn trong khoảng này.",
+                "No licence is to be renewed in this window."
+            )
+        );
+    } else {
+        let _ = writeln!(o, "{table}");
+    }
     for (id, text) in &warned {
         let _ = writeln!(o, "(!) {id}: {text}");
     }
@@ -146,7 +157,7 @@ fn run() -> Result<(), ExitCode> {
     let mut per = Table::new();
     per.load_preset(NOTHING);
     for (a, total) in &report.per_authority {
-        per.add_row([a.key().to_owned(), total.to_string()]);
+        per.add_row([in_line(a.names().0, a.key()), total.to_string()]);
     }
     if let Some(col) = per.column_mut(1) {
         col.set_cell_alignment(CellAlignment::Right);

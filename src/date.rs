@@ -264,6 +264,19 @@ impl FromStr for Date {
 
     fn from_str(s: &str) -> Result<Date, DateError> {
         let bad = || {
+            // Month first (`09/15/2025`): the day-first reading is impossible, the swap is said.
+            if let Some((m, d, y)) = day_month_year(s.trim()).filter(|(d, m, _)| *m > 12 && *d <= 12) {
+                return DateError::new(
+                    format!(
+                        "`{}` has no month {d}; was the month written before the day? Write it here as {y:04}-{m:02}-{d:02} (YYYY-MM-DD)",
+                        crate::text::excerpt(s)
+                    ),
+                    format!(
+                        "`{}` không có tháng {d}; có phải đã ghi tháng trước ngày? Ở tệp này hãy ghi {y:04}-{m:02}-{d:02} (năm-tháng-ngày)",
+                        crate::text::excerpt(s)
+                    ),
+                );
+            }
             if let Some((d, m, y)) = day_month_year(s.trim()) {
                 return DateError::new(
                     format!(

@@ -260,9 +260,10 @@ pub(crate) fn check_written_float(raw: &str) -> Result<(), NumberError> {
 pub(crate) fn check_written_integer(raw: &str) -> Result<(), NumberError> {
     let shown = excerpt(raw);
     if raw.contains('_') {
+        let digits = raw.replace('_', "");
         return Err(refuse(
-            format!("`{shown}` groups its digits: write the number without separators, e.g. 8000000"),
-            format!("`{shown}` có dấu ngăn cách hàng nghìn: ghi số liền, ví dụ 8000000"),
+            format!("`{shown}` groups its digits: write the number without separators, e.g. {digits}"),
+            format!("`{shown}` có dấu ngăn cách hàng nghìn: ghi số liền, ví dụ {digits}"),
         ));
     }
     let digits = raw.to_owned();
@@ -316,6 +317,15 @@ pub(crate) fn parse_count(text: &str, what: Counted) -> Result<u32, NumberError>
         if (what.range.0..=what.range.1).contains(&n) {
             return Ok(n);
         }
+    }
+    // Words, not digits (`hai`): a count is written in digits; the number rule's general hint
+    // (decimals, millions) would mislead.
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        let shown = excerpt(text.trim());
+        return Err(refuse(
+            format!("{}: `{shown}` is not a number: write the number of {} in digits, e.g. 2", what.key, what.noun),
+            format!("{}: `{shown}` không phải là số: ghi bằng chữ số, ví dụ 2", key_vi(what.key)),
+        ));
     }
     let value = parse_decimal(text, Form::Plain).map_err(|e| NumberError {
         message: format!("{}: {e}", what.key),

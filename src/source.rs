@@ -156,13 +156,11 @@ pub fn read_text_file(path: &std::path::Path, limit: u64, what: &str) -> Result<
             Finding::error(Some(Location { file: shown.clone(), line: 1, column: 1 }), None, message).vi(message_vi),
         )
     };
-    let io =
-        |e: std::io::Error| {
-            let vi = format!("{shown}: không đọc được tệp: {}", crate::error::io_message_vi(&e));
-            crate::error::Error::io(&shown, format!("{shown}: cannot read the file: {e}"), e)
-                .vi(vi)
-                .at(Some(&Location { file: shown.clone(), line: 1, column: 1 }))
-        };
+    let io = |e: std::io::Error| {
+        let vi = format!("{shown}: không đọc được tệp: {}", crate::error::io_message_vi(&e));
+        // No line and column: the file could not be opened, so no place in it is meant.
+        crate::error::Error::io(&shown, format!("{shown}: cannot read the file: {e}"), e).vi(vi)
+    };
     let meta = std::fs::metadata(path).map_err(io)?;
     if !meta.is_file() {
         let (kind, kind_vi) = if meta.is_dir() {
@@ -318,12 +316,12 @@ pub(crate) fn vi_plain_message(en: &str, format: &str) -> String {
                 let expected = expected.strip_prefix("one of ").unwrap_or(expected);
                 let expected = list(expected);
                 if suggestion.is_empty() {
-                    format!("không có khóa {key} trong tệp này; các khóa hợp lệ: {expected}")
+                    format!("không có khóa {key} ở đây; các khóa hợp lệ: {expected}")
                 } else {
-                    format!("không có khóa {key} trong tệp này{suggestion}? Các khóa hợp lệ: {expected}")
+                    format!("không có khóa {key} ở đây{suggestion}? Các khóa hợp lệ: {expected}")
                 }
             }
-            None => format!("không có khóa {rest} trong tệp này"),
+            None => format!("không có khóa {rest} ở đây"),
         };
     }
     if let Some(rest) = en.strip_prefix("missing key ") {
@@ -445,6 +443,7 @@ fn suggested_key(message: &str) -> Option<String> {
         ("loai", "class"),
         ("loai thiet bi", "class"),
         ("ghi chu", "label"),
+        ("thiet bi", "device"),
         ("to chuc", "applicant"),
         ("muc thu", "amount"),
         ("so tien", "amount"),

@@ -52,7 +52,9 @@ pub(crate) fn parse_args<T: clap::Parser>(vi: &[(&str, &str)]) -> Result<T, Exit
             let en = e.render().to_string();
             let text = match lang() {
                 radfee::error::Lang::En => en,
-                radfee::error::Lang::Both => format!("{}\n[en]\n{en}", clap_vi(&e)),
+                radfee::error::Lang::Both => {
+                    format!("{}\n[en]\n{en}", clap_vi(&e).replacen("lỗi:", "lỗi / error:", 1))
+                }
                 _ => clap_vi(&e),
             };
             warn(&text);
@@ -190,6 +192,8 @@ fn clap_vi(e: &clap::Error) -> String {
             let source = std::error::Error::source(e);
             let why = if source.is_some_and(|s| s.is::<std::num::ParseIntError>()) {
                 ": phải là một số nguyên không âm, ví dụ 90"
+            } else if value.parse::<i128>().is_ok() {
+                ": số nằm ngoài khoảng cho phép (số nguyên không âm, không quá lớn)"
             } else if source.is_some_and(|s| s.is::<std::net::AddrParseError>()) {
                 ": phải là địa chỉ và cổng, ví dụ 127.0.0.1:8080"
             } else {

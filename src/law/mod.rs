@@ -284,12 +284,18 @@ impl Law {
                 f.message_vi().map(|vi| vi.strip_prefix("dòng 1: ").map_or(vi.to_owned(), |m| format!("{at}: {m}")));
             Error::input(Finding::error(None, Some("header"), message).vi_opt(vi))
         })?;
+        // A problem's column, found by the heading the reader took for it (`received` or
+        // `Ngày tiếp nhận`).
+        let heading = |key: &'static str| {
+            move |h: &str| batch::BATCH_COLUMNS.iter().position(|k| *k == key) == batch::batch_column(h)
+        };
         for p in &mut report.problems {
-            p.cell = Some(s.cell(p.line, p.column));
+            let is_column = p.column.map(heading);
+            p.cell = Some(s.cell(p.line, is_column.as_ref().map(|f| f as &dyn Fn(&str) -> bool)));
             // The other line a message names is a line of the CSV made from the sheet: name
             // the sheet's row instead.
             if let Some(other) = p.other_line {
-                let row = s.cell(other, p.column);
+                let row = s.cell(other, is_column.as_ref().map(|f| f as &dyn Fn(&str) -> bool));
                 p.message = p.message.replace(&format!("on line {other}"), &format!("at {row}"));
                 p.message_vi =
                     p.message_vi.take().map(|m| m.replace(&format!("ở dòng {other}"), &format!("ở ô {row}")));

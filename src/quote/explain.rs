@@ -94,7 +94,11 @@ pub(crate) fn explain(book: &Book<'_>, app: &Application) -> Result<Explanation,
         let (body_vi, body_en) = quote.collector.as_ref().map_or(("", ""), |b| (b.vi.as_str(), b.en.as_str()));
         step(
             format!("Licensing authority: {} ({body_en}), which appraises and collects the fee", a.key()),
-            format!("Cơ quan cấp phép: {} ({body_vi}), thẩm định và thu phí", a.key()),
+            if body_vi.is_empty() {
+                format!("Cơ quan cấp phép: {}, thẩm định và thu phí", a.names().0)
+            } else {
+                format!("Cơ quan cấp phép: {body_vi}, thẩm định và thu phí")
+            },
             "fee-schedules/authority.toml".to_owned(),
             basis,
         );

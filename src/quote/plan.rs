@@ -423,14 +423,17 @@ fn described(
     if c.status == Some(Status::Exempt) {
         let class = device.class.or(c.class());
         let why = c.exemption.as_deref();
-        let basis = c.reasons.iter().find(|r| r.rule.starts_with("exemption")).map(|r| r.basis.clone());
+        let reason = c.reasons.iter().find(|r| r.rule.starts_with("exemption"));
+        let basis = reason.map(|r| r.basis.clone());
+        // The classifier's own Vietnamese for why (`điện áp cực đại của ống phát 4,5 kV ≤ 5 kV`).
+        let why_vi = reason.map(|r| r.text_vi.as_str()).filter(|t| !t.is_empty()).or(why);
         return Ok(zero(
             texts,
             class,
             (
                 basis.unwrap_or_default(),
                 format!("Exempt: {}.", why.unwrap_or("below the exemption criteria")),
-                format!("Miễn trừ: {}.", why.unwrap_or("dưới ngưỡng miễn trừ")),
+                format!("Miễn trừ: {}.", why_vi.unwrap_or("dưới ngưỡng miễn trừ")),
             ),
         ));
     }

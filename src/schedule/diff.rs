@@ -231,7 +231,16 @@ impl Words {
 }
 
 fn describe_adjustment(a: &Adjustment, w: &Words) -> String {
-    let mut parts = vec![if w.vi { format!("`{}`", a.kind.key()) } else { a.kind.key().to_owned() }];
+    let kind_vi = match a.kind.key() {
+        "factor" => "nhân hệ số".to_owned(),
+        "cap" => "mức trần".to_owned(),
+        "floor" => "mức sàn".to_owned(),
+        "surcharge" => "thu thêm".to_owned(),
+        "volume_discount" => "giảm theo số lượng".to_owned(),
+        "site_surcharge" => "thu thêm theo địa điểm".to_owned(),
+        other => format!("`{other}`"),
+    };
+    let mut parts = vec![if w.vi { kind_vi } else { a.kind.key().to_owned() }];
     if let Some(x) = a.factor {
         parts.push(format!("{} {}", w.t("factor", "hệ số"), w.number(crate::money::canonical(x))));
     }
@@ -291,7 +300,11 @@ fn describe_row_shape(r: &super::version::Row, w: &Words) -> String {
     if let Some(a) = &r.assumption {
         parts.push(format!("{} \"{}\"", w.t("assumption", "giả định"), w.text(a)));
     }
-    if parts.is_empty() { w.t("plain amount", "một mức thu").to_owned() } else { parts.join(", ") }
+    if parts.is_empty() {
+        w.t("plain amount", "một mức thu cố định (không bậc, không giả định)").to_owned()
+    } else {
+        parts.join(", ")
+    }
 }
 
 fn describe_charge(c: &Charge, w: &Words) -> String {

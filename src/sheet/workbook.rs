@@ -39,14 +39,12 @@ pub(crate) struct SheetCsv {
 }
 
 impl SheetCsv {
-    /// The cell of CSV line `line` (1 is the header) in the column named `column`, e.g.
-    /// `Sheet1!D7`; without a column, the row (`Sheet1!7`).
-    pub(crate) fn cell(&self, line: u64, column: Option<&str>) -> String {
+    /// The cell of CSV line `line` (1 is the header) in the column whose heading `is_column`
+    /// accepts (a key, or the Vietnamese heading the reader took for it), e.g. `Sheet1!D7`;
+    /// without a column, the row (`Sheet1!7`).
+    pub(crate) fn cell(&self, line: u64, is_column: Option<&dyn Fn(&str) -> bool>) -> String {
         let row = u64::from(self.header_row) + line.saturating_sub(1);
-        let col = column.and_then(|c| {
-            let want = crate::text::fold(c);
-            self.header.iter().position(|h| crate::text::fold(h) == want)
-        });
+        let col = is_column.and_then(|is| self.header.iter().position(|h| is(h)));
         match col {
             Some(i) => format!(
                 "{}!{}{row}",

@@ -388,12 +388,16 @@ fn help_and_argument_mistakes_are_in_vietnamese_by_default() {
 #[test]
 fn a_quick_quote_never_guesses_a_count_a_procedure_or_a_date() {
     let base = ["--procedure", "gia hạn", "--province", "Đồng Nai", "--date", "15/09/2025"];
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 11] = [
         // A count in words after `:`, or inside the name: never one device named so.
         (&["--device", "Máy CT:hai"], "sau dấu `:` phải là số thiết bị viết bằng chữ số, ví dụ `Máy CT:2`"),
         (&["--device", "Máy CT x2"], "có vẻ tên có kèm số lượng"),
         (&["--device", "2 Máy CT"], "có vẻ tên có kèm số lượng"),
         (&["--name", "3 Máy X-quang"], "ghi số lượng bằng --count"),
+        (&["--device", "Máy CT x 2"], "có vẻ tên có kèm số lượng"),
+        (&["--device", "Máy CT 2 cái"], "có vẻ tên có kèm số lượng"),
+        (&["--device", "hai máy CT"], "có vẻ tên có kèm số lượng"),
+        (&["--device", "Máy CT (x2)"], "có vẻ tên có kèm số lượng"),
         // A mistyped class key gets the close key, as --class does.
         (&["--device", "xray_ctt"], "có phải là `xray_ct`?"),
         // A misspelt province is said with its flag.
@@ -423,6 +427,27 @@ fn a_quick_quote_never_guesses_a_count_a_procedure_or_a_date() {
     let o = run("calculator", &["--device", "xray_ct", "--province", "Huế", "--date", "15/09/2025"], Stdio::piped());
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("lệnh tính nhanh cần --procedure"), "{}", stderr(&o));
+    // A bare number at the end is part of a name (a 64-slice CT), and policy staff previewing
+    // edited schedules (--schedules) may price a day after today.
+    let o = run(
+        "calculator",
+        &[
+            "--device",
+            "Máy CT 64",
+            "--procedure",
+            "new",
+            "--province",
+            "Huế",
+            "--date",
+            "01/06/2099",
+            "--schedules",
+            "fee-schedules",
+            "--format",
+            "json",
+        ],
+        Stdio::piped(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // A count after `:` still works, and a month written first is explained.
     let o = run(
         "calculator",

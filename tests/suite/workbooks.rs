@@ -69,6 +69,26 @@ fn a_bad_workbook_names_each_cell() {
     assert_eq!((report.applications, report.grand_total.amount()), (1, Decimal::from(1_350_000)));
 }
 
+/// The same bad workbook with its header in Vietnamese (Mã hồ sơ, Tỉnh, Thủ tục…), made by
+/// LibreOffice: the same cells, column letters included.
+#[test]
+fn a_bad_workbook_with_vietnamese_headings_names_the_same_cells() {
+    let report =
+        shared().price_workbook(&bytes("officer-batch-bad-vi.xlsx"), None, &Default::default(), |_| {}).unwrap();
+    let cells: Vec<&str> = report.problems.iter().map(|p| p.cell.as_deref().unwrap()).collect();
+    assert_eq!(
+        cells,
+        [
+            "'officer-batch-bad-vi'!C4",
+            "'officer-batch-bad-vi'!G5",
+            "'officer-batch-bad-vi'!D6",
+            "'officer-batch-bad-vi'!H7",
+            "'officer-batch-bad-vi'!E8",
+        ]
+    );
+    assert_eq!((report.applications, report.grand_total.amount()), (1, Decimal::from(1_350_000)));
+}
+
 #[test]
 fn what_is_not_a_priceable_workbook_is_refused_with_a_reason() {
     let law = shared();
