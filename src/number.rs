@@ -320,6 +320,26 @@ pub(crate) fn parse_count(text: &str, what: Counted) -> Result<u32, NumberError>
     }
     // Words, not digits (`hai`): a count is written in digits; the number rule's general hint
     // (decimals, millions) would mislead.
+    // Digits with words (`2 cái`, `3 máy`): the count is the digits alone.
+    let trimmed = text.trim();
+    if trimmed.chars().any(char::is_alphabetic)
+        && trimmed.bytes().any(|b| b.is_ascii_digit())
+        && !trimmed.bytes().any(|b| matches!(b, b'e' | b'E'))
+    {
+        let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
+        return Err(refuse(
+            format!(
+                "{}: `{}` has words beside its digits: write the count alone, e.g. {digits}",
+                what.key,
+                excerpt(trimmed)
+            ),
+            format!(
+                "{}: `{}` có chữ kèm theo số: chỉ ghi số lượng bằng chữ số, ví dụ {digits}",
+                key_vi(what.key),
+                excerpt(trimmed)
+            ),
+        ));
+    }
     if !text.bytes().any(|b| b.is_ascii_digit()) {
         let shown = excerpt(text.trim());
         return Err(refuse(

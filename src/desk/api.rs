@@ -32,7 +32,7 @@ fn json_response(status: StatusCode, value: &Value) -> Response {
 
 /// A 400 with one finding of the desk's own.
 fn refuse(key: Option<&str>, en: &str, vi: &str) -> Response {
-    let finding = json!({ "severity": "error", "key": key, "message": en, "message_vi": vi });
+    let finding = json!({ "severity": "error", "key": key, "path": key, "message": en, "message_vi": vi });
     json_response(StatusCode::BAD_REQUEST, &json!({ "error": { "unpriceable": false, "findings": [finding] } }))
 }
 
@@ -88,6 +88,12 @@ fn as_toml(body: &[u8]) -> Result<String, (String, String)> {
             "nội dung gửi lên phải là một đối tượng JSON".to_owned(),
         ));
     }
+    if let Some(at) = duplicate_key(body) {
+        return Err((
+            format!("`{at}` is given twice: give each key once"),
+            format!("khóa `{at}` được ghi hai lần: mỗi khóa chỉ ghi một lần"),
+        ));
+    }
     if let Some(at) = first_null(&value, "") {
         return Err((
             format!("`{at}` is null: leave the key out instead"),
@@ -102,6 +108,70 @@ fn as_toml(body: &[u8]) -> Result<String, (String, String)> {
     })?;
     toml::to_string(&table)
         .map_err(|e| (format!("a value cannot be read: {e}"), format!("có giá trị không đọc được: {e}")))
+}
+
+/// The first key given twice in one JSON object, as a path in the request (`device[0].class`):
+/// JSON readers keep the last and drop the first without a word, so a repeated key is refused
+/// as the TOML reader refuses it.
+fn duplicate_key(body: &[u8]) -> Option<String> {
+    use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+    /// A JSON value read only for its first repeated key.
+    struct Checked(Option<String>);
+    struct Walk;
+    fn join(parent: &str, child: Option<String>) -> Option<String> {
+        child.map(|c| if c.starts_with('[') || c.is_empty() { format!("{parent}{c}") } else { format!("{parent}.{c}") })
+    }
+    impl<'de> Visitor<'de> for Walk {
+        type Value = Checked;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("JSON")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Checked, E> {
+            Ok(Checked(None))
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Checked, E> {
+            Ok(Checked(None))
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Checked, E> {
+            Ok(Checked(None))
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Checked, E> {
+            Ok(Checked(None))
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Checked, E> {
+            Ok(Checked(None))
+        }
+        fn visit_unit<E>(self) -> Result<Checked, E> {
+            Ok(Checked(None))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Checked, A::Error> {
+            let (mut first, mut i) = (None, 0usize);
+            while let Some(Checked(child)) = seq.next_element::<Checked>()? {
+                if first.is_none() {
+                    first = child.map(|c| if c.starts_with('[') { format!("[{i}]{c}") } else { format!("[{i}].{c}") });
+                }
+                i += 1;
+            }
+            Ok(Checked(first))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Checked, A::Error> {
+            let (mut seen, mut first) = (std::collections::HashSet::new(), None);
+            while let Some(key) = map.next_key::<String>()? {
+                let Checked(child) = map.next_value::<Checked>()?;
+                if first.is_none() {
+                    first = if seen.contains(&key) { Some(key.clone()) } else { join(&key, child) };
+                }
+                seen.insert(key);
+            }
+            Ok(Checked(first))
+        }
+    }
+    impl<'de> Deserialize<'de> for Checked {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Checked, D::Error> {
+            d.deserialize_any(Walk)
+        }
+    }
+    serde_json::from_slice::<Checked>(body).ok().and_then(|c| c.0)
 }
 
 /// The first `null` in a JSON value, as a path in the request (`device[1].count`).
@@ -186,6 +256,13 @@ pub(crate) async fn quote(State(law): State<&'static Law>, headers: HeaderMap, b
 pub(crate) async fn classify(State(law): State<&'static Law>, headers: HeaderMap, body: Bytes) -> Response {
     if let Err(r) = json_content(&headers) {
         return *r;
+    }
+    if let Some(at) = duplicate_key(&body) {
+        return refuse(
+            Some(&at),
+            &format!("`{at}` is given twice: give each key once"),
+            &format!("khóa `{at}` được ghi hai lần: mỗi khóa chỉ ghi một lần"),
+        );
     }
     // A body that is not a JSON object is refused as /api/quote refuses it.
     let mut value: Value = match serde_json::from_slice(&body) {

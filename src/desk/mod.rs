@@ -38,6 +38,7 @@ use crate::law::Law;
 
 mod api;
 mod form;
+mod form_page;
 mod page;
 mod sheets;
 
@@ -181,7 +182,9 @@ async fn plain_refusals(request: axum::extract::Request, next: axum::middleware:
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/plain"));
-    if !(status.is_client_error() && plain) {
+    // A 405 comes with no body at all.
+    let empty_405 = status == StatusCode::METHOD_NOT_ALLOWED;
+    if !(status.is_client_error() && (plain || empty_405)) {
         return response;
     }
     let (vi, en) = match status {
@@ -194,6 +197,10 @@ async fn plain_refusals(request: axum::extract::Request, next: axum::middleware:
                 .to_owned(),
             "wrong content type: the form sends application/x-www-form-urlencoded, the API takes application/json"
                 .to_owned(),
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "đường dẫn này không nhận phương thức đã gửi (xem /api/openapi.json)".to_owned(),
+            "this route does not take that method (see /api/openapi.json)".to_owned(),
         ),
         StatusCode::REQUEST_TIMEOUT => (
             "gửi dữ liệu quá chậm; hãy gửi lại".to_owned(),
@@ -224,7 +231,7 @@ struct PageQuery {
 
 async fn form_page(State(law): State<&'static Law>, Query(q): Query<PageQuery>) -> Html<String> {
     let lang = Lang::from_param(q.lang.as_deref());
-    Html(form::page(law, lang, &FormInput::blank(), &[]).into_string())
+    Html(form_page::page(law, lang, &FormInput::blank(), &[]).into_string())
 }
 
 async fn not_found(
@@ -256,20 +263,20 @@ async fn quote(State(law): State<&'static Law>, Form(pairs): Form<Vec<(String, S
     let lang = Lang::from_param(value("lang"));
     let mut input = FormInput::from_pairs(&pairs);
     match value("action") {
-        Some("add") => return Html(form::page(law, lang, &input.with_row(), &[]).into_string()).into_response(),
+        Some("add") => return Html(form_page::page(law, lang, &input.with_row(), &[]).into_string()).into_response(),
         // Back from a quote to change it: the form as it was filled.
-        Some("edit") => return Html(form::page(law, lang, &input, &[]).into_string()).into_response(),
+        Some("edit") => return Html(form_page::page(law, lang, &input, &[]).into_string()).into_response(),
         _ => {}
     }
     let again = |input: &FormInput, errors: &[FieldError]| {
-        (StatusCode::BAD_REQUEST, Html(form::page(law, lang, input, errors).into_string())).into_response()
+        (StatusCode::BAD_REQUEST, Html(form_page::page(law, lang, input, errors).into_string())).into_response()
     };
-    let (app, rows) = match form::build(law, lang, &input) {
+    let (app, rows) = match form::build(law, lang, &mut input) {
         Ok(built) => built,
         Err(errors) => return again(&input, &errors),
     };
     // Every name that does not settle a class is said at once, each on its row.
-    let unsettled = form::unsettled(law, lang, &app, &rows, &mut input);
+    let unsettled = form::unsettled(law, lang, app.devices(), &rows, &mut input);
     if !unsettled.is_empty() {
         return again(&input, &unsettled);
     }

@@ -126,7 +126,9 @@ pub(crate) async fn upload(State(desk): State<super::Desk>, mut multipart: Multi
         Ok(Err(e)) => {
             let message = e.display_in(lang.messages()).replace('\n', " ");
             // A sheet that is not there is the sheet field's problem.
-            let field = if asked.as_deref().is_some_and(|s| message.contains(s)) { "sheet" } else { "file" };
+            // (The reader names a missing sheet in backticks; a cell reference quotes it otherwise.)
+            let field =
+                if asked.as_deref().is_some_and(|s| message.contains(&format!("`{s}`"))) { "sheet" } else { "file" };
             again(lang, field, &message, &typed_sheet)
         }
         Err(_) => {

@@ -148,6 +148,17 @@ fn agreement(n: usize, given: DeviceClass, c: &Classification) -> (String, Strin
         Outcome::Ambiguous { classes, .. } => classes.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(" or "),
         _ => "no class".to_owned(),
     };
+    // In Vietnamese: the class names, not only their keys, joined as Vietnamese joins them.
+    let read_vi = match &c.outcome {
+        Outcome::Settled(k) => format!("{} (`{k}`)", k.name_vi()),
+        Outcome::Ambiguous { classes, .. } if classes.len() > 4 => {
+            format!("{} loại thiết bị (chưa xác định được loại nào)", classes.len())
+        }
+        Outcome::Ambiguous { classes, .. } => {
+            classes.iter().map(|x| format!("{} (`{x}`)", x.name_vi())).collect::<Vec<_>>().join(" hoặc ")
+        }
+        _ => "không loại nào".to_owned(),
+    };
     if c.class() == Some(given) {
         (
             format!("Device {n}: the classifier agrees that the description is `{given}`."),
@@ -156,7 +167,7 @@ fn agreement(n: usize, given: DeviceClass, c: &Classification) -> (String, Strin
     } else if c.outcome.candidates().contains(&given) {
         (
             format!("Device {n}: the description fits {read}; the class given, `{given}`, is one of them."),
-            format!("Thiết bị {n}: mô tả phù hợp với {read}; loại đã khai `{given}` là một trong số đó."),
+            format!("Thiết bị {n}: mô tả phù hợp với {read_vi}; loại đã khai `{given}` là một trong số đó."),
         )
     } else {
         (
@@ -164,7 +175,7 @@ fn agreement(n: usize, given: DeviceClass, c: &Classification) -> (String, Strin
                 "DISAGREEMENT, device {n}: the class given is `{given}` but the classifier reads the description as {read}; priced as given. Check the declaration."
             ),
             format!(
-                "KHÔNG KHỚP, thiết bị {n}: loại đã khai là `{given}` nhưng bộ phân loại đọc mô tả là {read}; tính phí theo loại đã khai. Cần kiểm tra lại hồ sơ."
+                "KHÔNG KHỚP, thiết bị {n}: loại đã khai là `{given}` nhưng bộ phân loại đọc mô tả là {read_vi}; tính phí theo loại đã khai. Cần kiểm tra lại hồ sơ."
             ),
         )
     }

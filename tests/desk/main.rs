@@ -206,6 +206,54 @@ fn every_row_typed_is_a_device_or_a_problem_and_all_ambiguities_are_said_at_once
     );
     assert_eq!(r.status, 400);
     assert!(r.text().contains(r##"href="#device-1-class""##), "{}", r.text());
+    // A name that does not settle a class is said together with the other problems.
+    let t = post_form(
+        "/quote",
+        &[
+            ("province", "Atlantis"),
+            ("procedure", "new"),
+            ("received", "02/03/2026"),
+            ("device-0-name", "Máy X-quang răng"),
+            ("device-1-class", "xray_ct"),
+            ("device-1-count", "0"),
+        ],
+    )
+    .text();
+    for field in ["province", "device-0-choice", "device-1-count"] {
+        assert!(t.contains(&format!(r##"href="#{field}""##)), "{field}: {t}");
+    }
+    // A field's problem found by the engine links to its field; a count with words is explained.
+    let long = "x".repeat(1500);
+    let t = post_form(
+        "/quote",
+        &[
+            ("province", "Huế"),
+            ("procedure", "new"),
+            ("received", "02/03/2026"),
+            ("applicant", &long),
+            ("device-0-class", "xray_ct"),
+        ],
+    )
+    .text();
+    assert!(t.contains(r##"href="#applicant""##), "{t}");
+    let t = post_form(
+        "/quote",
+        &[("province", "Huế"), ("procedure", "new"), ("received", "31/12/2016"), ("device-0-class", "xray_ct")],
+    )
+    .text();
+    assert!(t.contains(r##"href="#received""##), "{t}");
+    let t = post_form(
+        "/quote",
+        &[
+            ("province", "Huế"),
+            ("procedure", "new"),
+            ("received", "02/03/2026"),
+            ("device-0-class", "xray_ct"),
+            ("device-0-count", "2 cái"),
+        ],
+    )
+    .text();
+    assert!(t.contains("có chữ kèm theo số") && t.contains("ví dụ 2"), "{t}");
     // Two names that do not settle a class: both rows come back with their candidates.
     let r = post_form(
         "/quote",
@@ -390,6 +438,26 @@ fn the_api_refuses_bad_input_with_400_and_located_findings() {
     )
     .json();
     assert_eq!(e["error"]["findings"][0]["path"], "device[1]", "{e}");
+    // A key given twice is refused (JSON readers would keep the last and drop the first).
+    let e = post_json(
+        "/api/quote",
+        r#"{"province":"Huế","procedure":"new","received":"2026-01-01","device":[{"class":"xray_ct"}],"device":[{"class":"xray_general"}]}"#,
+    );
+    assert_eq!(e.status, 400);
+    assert!(e.json()["error"]["findings"][0]["message_vi"].as_str().unwrap().contains("`device` được ghi hai lần"));
+    let e = post_json(
+        "/api/quote",
+        r#"{"province":"Huế","procedure":"new","received":"2026-01-01","device":[{"class":"xray_ct"},{"class":"xray_ct","count":1,"count":2}]}"#,
+    );
+    assert!(
+        e.json()["error"]["findings"][0]["message"].as_str().unwrap().contains("`device[1].count` is given twice"),
+        "{}",
+        e.text()
+    );
+    // A method a route does not take: 405, said in JSON.
+    let r = get("/api/quote");
+    assert_eq!(r.status, 405);
+    assert!(r.json()["error"]["findings"][0]["message_vi"].is_string());
     // A date received in the future is a typing mistake, refused.
     let e = post_json(
         "/api/quote",
