@@ -26,10 +26,11 @@ fn family_name(lang: Lang, f: Family) -> &'static str {
 
 /// The form page: the error summary, then the fields with labels and hints, each error above
 /// its input.
-pub(crate) fn page(law: &Law, lang: Lang, form: &FormInput, errors: &[FieldError]) -> Markup {
+pub(crate) fn page(law: &Law, lang: Lang, form: &FormInput, errors: &[FieldError], notice: Option<&str>) -> Markup {
     let title = lang.t("Tính phí thẩm định an toàn bức xạ", "Radiation-safety appraisal fee");
     let body = html! {
         (error_summary(lang, errors))
+        @if let Some(n) = notice { p.panel role="status" { (n) } }
         h1 { (title) }
         p.hint { (lang.t(
             "Điền thông tin như trên hồ sơ đề nghị cấp giấy phép. Ngày ghi theo dạng ngày/tháng/năm.",

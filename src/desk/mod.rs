@@ -37,6 +37,7 @@ use crate::application::Application;
 use crate::law::Law;
 
 mod api;
+mod devices;
 mod form;
 mod form_page;
 mod page;
@@ -231,7 +232,7 @@ struct PageQuery {
 
 async fn form_page(State(law): State<&'static Law>, Query(q): Query<PageQuery>) -> Html<String> {
     let lang = Lang::from_param(q.lang.as_deref());
-    Html(form_page::page(law, lang, &FormInput::blank(), &[]).into_string())
+    Html(form_page::page(law, lang, &FormInput::blank(), &[], None).into_string())
 }
 
 async fn not_found(
@@ -263,13 +264,15 @@ async fn quote(State(law): State<&'static Law>, Form(pairs): Form<Vec<(String, S
     let lang = Lang::from_param(value("lang"));
     let mut input = FormInput::from_pairs(&pairs);
     match value("action") {
-        Some("add") => return Html(form_page::page(law, lang, &input.with_row(), &[]).into_string()).into_response(),
+        Some("add") => {
+            return Html(form_page::page(law, lang, &input.with_row(), &[], None).into_string()).into_response();
+        }
         // Back from a quote to change it: the form as it was filled.
-        Some("edit") => return Html(form_page::page(law, lang, &input, &[]).into_string()).into_response(),
+        Some("edit") => return Html(form_page::page(law, lang, &input, &[], None).into_string()).into_response(),
         _ => {}
     }
     let again = |input: &FormInput, errors: &[FieldError]| {
-        (StatusCode::BAD_REQUEST, Html(form_page::page(law, lang, input, errors).into_string())).into_response()
+        (StatusCode::BAD_REQUEST, Html(form_page::page(law, lang, input, errors, None).into_string())).into_response()
     };
     let (app, rows) = match form::build(law, lang, &mut input) {
         Ok(built) => built,

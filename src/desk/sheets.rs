@@ -29,6 +29,10 @@ fn form(lang: Lang, errors: &[FieldError], sheet: &str) -> Markup {
             "An Excel (.xlsx, .xls), LibreOffice (.ods) or CSV file, one device of one application per row, with the columns: "
         )) code { (BATCH_COLUMNS.join(", ")) } ". "
         (lang.t("Dòng tiêu đề có thể nằm dưới phần tiêu đề của bảng; ngày ghi ngày/tháng/năm.", "The header row may stand below a title block; dates are day/month/year.")) }
+        p.hint { (lang.t(
+            "Hoặc danh sách thiết bị của một hồ sơ (cột Tên thiết bị và/hoặc Loại thiết bị, Số lượng, Ghi chú; tối đa 100 thiết bị): các thiết bị được đưa vào biểu mẫu hồ sơ để kiểm tra rồi tính phí.",
+            "Or the device list of one application (columns name and/or class, count, label; at most 100 devices): the devices are put on the application form to check, then priced."
+        )) }
         form method="post" action="/batch" enctype="multipart/form-data" {
             input type="hidden" name="lang" value=(lang.key());
             div class=(field_class(errors, "file")) {
@@ -111,6 +115,37 @@ pub(crate) async fn upload(State(desk): State<super::Desk>, mut multipart: Multi
     let Ok(_turn) = desk.uploads.acquire().await else {
         return again(lang, "file", lang.t("Chương trình đang dừng", "The desk is stopping"), &typed_sheet);
     };
+    // The devices of one application (no application column): onto the form, to be checked
+    // and priced there.
+    let list = if workbook {
+        let is_header = |names: &[String]| {
+            super::devices::is_device_list(names)
+                || [0, 5].iter().all(|c| names.iter().any(|n| crate::batch::batch_column(n) == Some(*c)))
+        };
+        crate::sheet::workbook::read_sheet(&bytes, sheet.as_deref(), &is_header, "application_id, class / name")
+            .ok()
+            .filter(|s| super::devices::is_device_list(&s.header))
+            .map(|s| s.csv)
+    } else {
+        super::devices::csv_is_device_list(&bytes).then(|| bytes.clone())
+    };
+    if let Some(csv) = list {
+        return match super::devices::read(&csv) {
+            Ok(input) => {
+                let n = input.devices.len();
+                let notice = match lang {
+                    Lang::Vi => format!(
+                        "Đã đọc {n} thiết bị từ tệp {file_name}. Ghi tỉnh, thủ tục, ngày tiếp nhận, kiểm tra từng dòng rồi nhấn Tính phí."
+                    ),
+                    Lang::En => format!(
+                        "{n} device(s) read from {file_name}. Fill in the province, procedure and date received, check each row, then Compute the fee."
+                    ),
+                };
+                Html(super::form_page::page(law, lang, &input, &[], Some(&notice)).into_string()).into_response()
+            }
+            Err(m) => again(lang, "file", lang.t(&m.vi, &m.en), &typed_sheet),
+        };
+    }
     let asked = sheet.clone();
     let priced = tokio::task::spawn_blocking(move || {
         let options = Options::default().keep(Keep::Totals);

@@ -620,6 +620,53 @@ fn a_spreadsheet_upload_gives_the_batch_tools_figures_and_keeps_nothing() {
 }
 
 #[test]
+fn a_device_list_goes_onto_the_form_and_is_priced_there() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    // A workbook made by LibreOffice: a title block, Vietnamese headings, three rows.
+    let bytes = std::fs::read(root.join("tests/fixtures/workbooks/one-application-devices.xlsx")).unwrap();
+    let r = upload("thiet-bi.xlsx", &bytes, "");
+    assert_eq!(r.status, 200, "{}", r.text());
+    let t = r.text();
+    assert!(t.contains("Đã đọc 3 thiết bị"), "{t}");
+    for v in ["Máy chụp CT 64 lát cắt", "Máy X-quang di động", "Phòng răng"] {
+        assert!(t.contains(&format!(r#"value="{v}""#)), "{v}: {t}");
+    }
+    assert!(t.contains(r#"<option value="xray_dental_panoramic" selected>"#), "{t}");
+    // The same list as CSV (header on the first line), with `;` as Excel in Vietnam saves it.
+    let csv = "Tên thiết bị;Loại thiết bị;Số lượng;Ghi chú\nMáy chụp CT 64 lát cắt;;1;Phòng CT\nMáy X-quang di động;;2;\nMáy X-quang răng;xray_dental_panoramic;1;\n";
+    let t = upload("thiet-bi.csv", csv.as_bytes(), "").text();
+    assert!(t.contains("Đã đọc 3 thiết bị") && t.contains(r#"value="2""#), "{t}");
+    // Priced as the form prices it, once the officer adds the facts of the application:
+    // (8,000,000 + 2 × 2,000,000 + 2,000,000) × 0.75 (renewal) × 0.9 (online) = 9,450,000.
+    let r = post_form(
+        "/quote",
+        &[
+            ("province", "Đồng Nai"),
+            ("procedure", "renewal"),
+            ("received", "15/09/2025"),
+            ("channel", "online"),
+            ("device-0-name", "Máy chụp CT 64 lát cắt"),
+            ("device-0-count", "1"),
+            ("device-1-name", "Máy X-quang di động"),
+            ("device-1-count", "2"),
+            ("device-2-name", "Máy X-quang răng"),
+            ("device-2-class", "xray_dental_panoramic"),
+            ("device-2-count", "1"),
+        ],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.text().contains(r#"id="total">9.450.000 ₫"#), "{}", r.text());
+    // A list longer than the form takes is refused with the way to price it.
+    let mut long = String::from("Tên thiết bị,Số lượng\n");
+    for i in 0..101 {
+        long.push_str(&format!("Máy chụp CT {i},1\n"));
+    }
+    let r = upload("dai.csv", long.as_bytes(), "");
+    assert_eq!(r.status, 400);
+    assert!(r.text().contains("hơn 100 thiết bị"), "{}", r.text());
+}
+
+#[test]
 fn hostile_requests_get_4xx_never_a_file_or_a_500() {
     for path in [
         "/../../etc/passwd",
