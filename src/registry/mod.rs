@@ -24,6 +24,8 @@ mod apply;
 mod import;
 mod model;
 mod renewals;
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
 mod store;
 
 pub use import::{CSV_COLUMNS, ImportProblem, ImportReport};

@@ -1,0 +1,382 @@
+//! The registry kept in a SQLite file (feature `sqlite`): the history of events is the source
+//! of truth, the current state is kept beside it in tables derived from it, and both change in
+//! one transaction or not at all.
+//!
+//! - `events`: append-only (triggers refuse any `UPDATE` or `DELETE`), one row per accepted
+//!   [`Event`]: `id` (the event id, increasing), `date` (the day it happened), `change` (its
+//!   kind: `register_equipment`, `renew_licence`…), `payload` (the event as JSON, as
+//!   [`Registry::to_json`] writes it), `recorded_by`, `recorded_at` (UTC, by SQLite's clock).
+//! - `facilities`, `equipment`, `licences`: the state after the last event, one row per entity
+//!   with its searchable columns and its JSON; rebuilt from `events` at any time
+//!   ([`SqliteStore::check`] compares them).
+//!
+//! Every append runs the in-memory registry's own rules ([`Registry::apply`]) on the state the
+//! history gives, then writes the events and the rows they touched in one `IMMEDIATE`
+//! transaction: a refusal, a crash or a full disk leaves the file as it was. The file is in WAL
+//! mode with a busy timeout, so a second writer waits, then gets a clear "busy" error rather
+//! than a corrupt file. The schema is versioned (`PRAGMA user_version`) and migrated on open.
+//!
+//! The store sits behind [`EventLog`], so a PostgreSQL backend (what a national shared registry
+//! would run on) can be added without touching the rules.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, TransactionBehavior, params};
+
+use super::model::{Change, Event};
+use super::store::Registry;
+use crate::error::{Error, Finding};
+use crate::law::Law;
+
+/// The schema version this crate writes and reads.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// How long a writer waits for another to finish before giving up with "busy".
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The migrations, in order: migration `i` takes the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    date TEXT NOT NULL,
+    change TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TABLE facilities (
+    id TEXT PRIMARY KEY,
+    province TEXT NOT NULL,
+    json TEXT NOT NULL
+);
+CREATE TABLE equipment (
+    id TEXT PRIMARY KEY,
+    facility TEXT NOT NULL,
+    class TEXT,
+    status TEXT NOT NULL,
+    province TEXT NOT NULL,
+    json TEXT NOT NULL
+);
+CREATE INDEX equipment_facility ON equipment(facility);
+CREATE INDEX equipment_class ON equipment(class);
+CREATE TABLE licences (
+    number TEXT PRIMARY KEY,
+    facility TEXT NOT NULL,
+    expires TEXT NOT NULL,
+    json TEXT NOT NULL
+);
+CREATE INDEX licences_expires ON licences(expires);
+"#];
+
+/// An event as the store recorded it.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Recorded {
+    /// The event id (increasing, never reused).
+    pub id: i64,
+    /// Who recorded it (an officer's name or account, as the tool was told).
+    pub recorded_by: String,
+    /// When, in UTC (`2026-11-30T14:06:15Z`).
+    pub recorded_at: String,
+    /// The event.
+    pub event: Event,
+}
+
+/// A durable registry: events appended under the registry's rules, the history read back, the
+/// registry rebuilt from it. Implemented by [`SqliteStore`]; a server database can implement
+/// it too.
+pub trait EventLog {
+    /// Appends `events`, all or none, after [`Registry::apply`] accepted each on the state the
+    /// history gives; returns their ids.
+    ///
+    /// # Errors
+    /// The refusal of the first event the rules refuse (the store is unchanged), or a storage
+    /// error (busy, read-only, disk full: the store is unchanged).
+    fn append(&mut self, law: &Law, events: &[Event], recorded_by: &str) -> Result<Vec<i64>, Error>;
+
+    /// Every event recorded, in order.
+    ///
+    /// # Errors
+    /// A storage error, or a stored event that cannot be read back.
+    fn history(&self) -> Result<Vec<Recorded>, Error>;
+
+    /// The registry the history builds (every event replayed under the rules).
+    ///
+    /// # Errors
+    /// As [`EventLog::history`], or a stored history the rules refuse.
+    fn registry(&self, law: &Law) -> Result<Registry, Error>;
+}
+
+/// A registry in a SQLite file.
+#[derive(Debug)]
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+/// A storage error said in both languages, with what was being done.
+fn storage(doing: &str, doing_vi: &str, e: &rusqlite::Error) -> Error {
+    let busy = matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    );
+    let (en, vi) = if busy {
+        (
+            format!("{doing}: the registry is busy (another officer is writing to it); try again"),
+            format!("{doing_vi}: sổ đăng ký đang bận (một cán bộ khác đang ghi); hãy thử lại"),
+        )
+    } else {
+        (format!("{doing}: {e}"), format!("{doing_vi}: lỗi cơ sở dữ liệu ({e})"))
+    };
+    Error::input(Finding::error(None, None, en).vi(vi))
+}
+
+/// The kind of a change, as the `change` column stores it.
+fn change_kind(event: &Event) -> String {
+    serde_json::to_value(event)
+        .ok()
+        .and_then(|v| v.get("change").and_then(|c| c.as_str()).map(str::to_owned))
+        .unwrap_or_else(|| "change".to_owned())
+}
+
+/// The entities an event changes: (facility ids, equipment ids, licence numbers).
+fn touched(event: &Event) -> (Option<&str>, Option<&str>, Option<&str>) {
+    match &event.change {
+        Change::RegisterFacility { facility } => (Some(facility.id.as_str()), None, None),
+        Change::RegisterEquipment { equipment } => (None, Some(equipment.id.as_str()), None),
+        Change::UpdateEquipment { id, .. }
+        | Change::MoveEquipment { id, .. }
+        | Change::Decommission { id }
+        | Change::Dispose { id } => (None, Some(id.as_str()), None),
+        Change::IssueLicence { licence } => (None, None, Some(licence.number.as_str())),
+        Change::RenewLicence { number, .. } => (None, None, Some(number.as_str())),
+    }
+}
+
+impl SqliteStore {
+    /// Opens (or creates) the registry file at `path`: WAL mode, the busy timeout, the schema
+    /// migrated to [`SCHEMA_VERSION`].
+    ///
+    /// # Errors
+    /// The file cannot be opened or written, or its schema is newer than this crate's.
+    pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore, Error> {
+        let open = |e: rusqlite::Error| storage("cannot open the registry", "không mở được sổ đăng ký", &e);
+        let conn = Connection::open(path.as_ref()).map_err(open)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(open)?;
+        conn.pragma_update(None, "synchronous", "FULL").map_err(open)?;
+        let mut store = SqliteStore { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Sets how long a writer waits for another before "busy" (default [`BUSY_TIMEOUT`]).
+    ///
+    /// # Errors
+    /// A storage error.
+    pub fn set_busy_timeout(&self, wait: Duration) -> Result<(), Error> {
+        self.conn
+            .busy_timeout(wait)
+            .map_err(|e| storage("cannot set the busy timeout", "không đặt được thời gian chờ", &e))
+    }
+
+    /// The schema version of the file.
+    ///
+    /// # Errors
+    /// A storage error.
+    pub fn schema_version(&self) -> Result<i64, Error> {
+        self.conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| storage("cannot read the schema version", "không đọc được phiên bản cấu trúc", &e))
+    }
+
+    fn migrate(&mut self) -> Result<(), Error> {
+        let fail = |e: rusqlite::Error| {
+            storage("cannot update the registry's structure", "không cập nhật được cấu trúc sổ đăng ký", &e)
+        };
+        let version = self.schema_version()?;
+        if version > SCHEMA_VERSION {
+            return Err(Error::input(
+                Finding::error(
+                    None,
+                    None,
+                    format!("the registry file has schema version {version}, newer than this program's {SCHEMA_VERSION}: use a newer program"),
+                )
+                .vi(format!("tệp sổ đăng ký có cấu trúc phiên bản {version}, mới hơn phiên bản {SCHEMA_VERSION} của chương trình: hãy dùng chương trình mới hơn")),
+            ));
+        }
+        let from = usize::try_from(version).unwrap_or(0);
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(from) {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(fail)?;
+            tx.execute_batch(sql).map_err(fail)?;
+            tx.pragma_update(None, "user_version", i64::try_from(i + 1).unwrap_or(i64::MAX)).map_err(fail)?;
+            tx.commit().map_err(fail)?;
+        }
+        Ok(())
+    }
+
+    /// Checks the file: SQLite's own `integrity_check`, then the state tables against the
+    /// state the history builds. Returns every difference found (none: the store is sound).
+    ///
+    /// # Errors
+    /// A storage error, or a history the rules refuse.
+    pub fn check(&self, law: &Law) -> Result<Vec<String>, Error> {
+        let fail = |e: rusqlite::Error| storage("cannot check the registry", "không kiểm tra được sổ đăng ký", &e);
+        let mut problems = Vec::new();
+        let integrity: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(fail)?;
+        if integrity != "ok" {
+            problems.push(format!("integrity_check: {integrity}"));
+        }
+        let state = self.registry(law)?.state().clone();
+        let rows = |sql: &str| -> Result<Vec<(String, String)>, Error> {
+            let mut stmt = self.conn.prepare(sql).map_err(fail)?;
+            let mapped = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).map_err(fail)?;
+            mapped.collect::<Result<Vec<_>, _>>().map_err(fail)
+        };
+        let compare =
+            |table: &str, stored: Vec<(String, String)>, built: Vec<(String, String)>, problems: &mut Vec<String>| {
+                if stored != built {
+                    let (s, b) = (stored.len(), built.len());
+                    problems
+                        .push(format!("{table}: the stored rows ({s}) differ from the rows the history builds ({b})"));
+                }
+            };
+        compare(
+            "facilities",
+            rows("SELECT id, json FROM facilities ORDER BY id")?,
+            state.facilities.iter().map(|(k, v)| (k.clone(), v.state_json())).collect(),
+            &mut problems,
+        );
+        compare(
+            "equipment",
+            rows("SELECT id, json FROM equipment ORDER BY id")?,
+            state.equipment.iter().map(|(k, v)| (k.clone(), v.state_json())).collect(),
+            &mut problems,
+        );
+        compare(
+            "licences",
+            rows("SELECT number, json FROM licences ORDER BY number")?,
+            state.licences.iter().map(|(k, v)| (k.clone(), v.state_json())).collect(),
+            &mut problems,
+        );
+        Ok(problems)
+    }
+}
+
+impl EventLog for SqliteStore {
+    fn append(&mut self, law: &Law, events: &[Event], recorded_by: &str) -> Result<Vec<i64>, Error> {
+        let fail = |e: rusqlite::Error| storage("cannot record the changes", "không ghi được các thay đổi", &e);
+        // IMMEDIATE: the write lock is taken now, so the history read below is the one the
+        // events are appended to.
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(fail)?;
+        let mut registry = replay(&tx, law)?;
+        for event in events {
+            registry.apply(law, event.clone())?;
+        }
+        let mut ids = Vec::with_capacity(events.len());
+        {
+            let mut insert = tx
+                .prepare_cached("INSERT INTO events (date, change, payload, recorded_by) VALUES (?1, ?2, ?3, ?4)")
+                .map_err(fail)?;
+            for event in events {
+                let payload = serde_json::to_string(event).map_err(|e| {
+                    Error::input(
+                        Finding::error(None, None, format!("cannot write an event: {e}")).vi("không ghi được sự kiện"),
+                    )
+                })?;
+                insert
+                    .execute(params![event.date.to_string(), change_kind(event), payload, recorded_by])
+                    .map_err(fail)?;
+                ids.push(tx.last_insert_rowid());
+            }
+            let state = registry.state();
+            let mut facility = tx
+                .prepare_cached("INSERT OR REPLACE INTO facilities (id, province, json) VALUES (?1, ?2, ?3)")
+                .map_err(fail)?;
+            let mut equipment = tx
+                .prepare_cached("INSERT OR REPLACE INTO equipment (id, facility, class, status, province, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+                .map_err(fail)?;
+            let mut licence = tx
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO licences (number, facility, expires, json) VALUES (?1, ?2, ?3, ?4)",
+                )
+                .map_err(fail)?;
+            for event in events {
+                let (f, e, l) = touched(event);
+                if let Some(f) = f.and_then(|id| state.facilities.get(id)) {
+                    facility.execute(params![f.id, f.province, f.state_json()]).map_err(fail)?;
+                }
+                if let Some(e) = e.and_then(|id| state.equipment.get(id)) {
+                    let class = e.class.map(|c| c.key());
+                    equipment
+                        .execute(params![e.id, e.facility, class, e.status.key(), e.province, e.state_json()])
+                        .map_err(fail)?;
+                }
+                if let Some(l) = l.and_then(|n| state.licences.get(n)) {
+                    licence
+                        .execute(params![l.number, l.facility, l.expires.to_string(), l.state_json()])
+                        .map_err(fail)?;
+                }
+            }
+        }
+        tx.commit().map_err(fail)?;
+        Ok(ids)
+    }
+
+    fn history(&self) -> Result<Vec<Recorded>, Error> {
+        read_history(&self.conn)
+    }
+
+    fn registry(&self, law: &Law) -> Result<Registry, Error> {
+        replay(&self.conn, law)
+    }
+}
+
+/// A state row written as JSON (the state tables' `json` column).
+trait ErasedSerialize {
+    fn state_json(&self) -> String;
+}
+
+impl<T: serde::Serialize> ErasedSerialize for T {
+    fn state_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// Every event of the file, in order.
+fn read_history(conn: &Connection) -> Result<Vec<Recorded>, Error> {
+    let fail = |e: rusqlite::Error| storage("cannot read the history", "không đọc được lịch sử", &e);
+    let mut stmt =
+        conn.prepare_cached("SELECT id, recorded_by, recorded_at, payload FROM events ORDER BY id").map_err(fail)?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        })
+        .map_err(fail)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, recorded_by, recorded_at, payload) = row.map_err(fail)?;
+        let event: Event = serde_json::from_str(&payload).map_err(|e| {
+            Error::input(
+                Finding::error(None, None, format!("event {id} cannot be read back: {e}"))
+                    .vi(format!("không đọc lại được sự kiện {id}")),
+            )
+        })?;
+        out.push(Recorded { id, recorded_by, recorded_at, event });
+    }
+    Ok(out)
+}
+
+/// The registry the history of `conn` builds.
+fn replay(conn: &Connection, law: &Law) -> Result<Registry, Error> {
+    let mut registry = Registry::new();
+    for r in read_history(conn)? {
+        registry.apply(law, r.event)?;
+    }
+    Ok(registry)
+}

@@ -1,0 +1,150 @@
+//! The registry's SQLite store (feature `sqlite`): the history is the source of truth, the
+//! state tables are derived from it, every append is all or nothing, the rules are the
+//! in-memory registry's own, and nothing accepted is lost when the writer is killed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
+
+use radfee::Law;
+use radfee::registry::sqlite::{EventLog, SqliteStore};
+use radfee::registry::{Event, Registry};
+
+fn law() -> &'static Law {
+    Law::builtin().unwrap()
+}
+
+/// The events of the shipped sample registry (four facilities, their devices and licences).
+fn sample_events() -> Vec<Event> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("examples/registry/sample.toml")).unwrap();
+    Registry::from_toml("sample.toml", &text, law()).unwrap().history().to_vec()
+}
+
+/// A device registered at the sample's first facility, by JSON as a service would send it.
+fn device(id: &str, day: &str) -> Event {
+    serde_json::from_str(&format!(
+        r#"{{"date":"{day}","change":"register_equipment","equipment":{{"id":"{id}","facility":"BV-DN-01","class":"xray_mobile"}}}}"#
+    ))
+    .unwrap()
+}
+
+#[test]
+fn the_history_is_kept_and_the_state_rebuilt_from_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("so-dang-ky.sqlite");
+    let events = sample_events();
+    {
+        let mut store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), radfee::registry::sqlite::SCHEMA_VERSION);
+        let ids = store.append(law(), &events, "cán bộ A").unwrap();
+        assert_eq!(ids.len(), events.len());
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "ids increase");
+    }
+    // Reopened: the same history, the same state as the in-memory registry, a sound file.
+    let store = SqliteStore::open(&path).unwrap();
+    let history = store.history().unwrap();
+    assert_eq!(history.iter().map(|r| r.event.clone()).collect::<Vec<_>>(), events);
+    assert!(history.iter().all(|r| r.recorded_by == "cán bộ A" && r.recorded_at.ends_with('Z')));
+    let mut memory = Registry::new();
+    for e in &events {
+        memory.apply(law(), e.clone()).unwrap();
+    }
+    assert_eq!(store.registry(law()).unwrap().state(), memory.state());
+    assert_eq!(store.check(law()).unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn a_refused_change_leaves_the_store_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.sqlite");
+    let mut store = SqliteStore::open(&path).unwrap();
+    store.append(law(), &sample_events(), "A").unwrap();
+    let before = store.history().unwrap().len();
+    // Two new devices, the second with the id of the first: all or nothing.
+    let e = store.append(law(), &[device("NEW-1", "2026-01-05"), device("NEW-1", "2026-01-06")], "B").unwrap_err();
+    assert!(e.findings()[0].message_vi().is_some(), "{e}");
+    assert_eq!(store.history().unwrap().len(), before, "nothing of the refused append was recorded");
+    assert!(!store.registry(law()).unwrap().state().equipment.contains_key("NEW-1"));
+    assert_eq!(store.check(law()).unwrap(), Vec::<String>::new());
+    // A change the rules accept is recorded.
+    store.append(law(), &[device("NEW-1", "2026-01-05")], "B").unwrap();
+    assert_eq!(store.history().unwrap().len(), before + 1);
+    assert_eq!(store.check(law()).unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn events_cannot_be_rewritten_and_a_tampered_state_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.sqlite");
+    let mut store = SqliteStore::open(&path).unwrap();
+    store.append(law(), &sample_events(), "A").unwrap();
+    drop(store);
+    // Through the sqlite3 shell's way (a plain connection): the history refuses to change.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    assert!(raw.execute("UPDATE events SET recorded_by = 'X'", []).is_err());
+    assert!(raw.execute("DELETE FROM events", []).is_err());
+    // A state row changed behind the store's back: `check` says so.
+    raw.execute("UPDATE equipment SET json = '{}' WHERE rowid = 1", []).unwrap();
+    drop(raw);
+    let store = SqliteStore::open(&path).unwrap();
+    let problems = store.check(law()).unwrap();
+    assert!(problems.iter().any(|p| p.starts_with("equipment")), "{problems:?}");
+}
+
+#[test]
+fn a_second_writer_waits_then_is_told_busy_never_corrupts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("b.sqlite");
+    let mut store = SqliteStore::open(&path).unwrap();
+    store.append(law(), &sample_events(), "A").unwrap();
+    store.set_busy_timeout(std::time::Duration::from_millis(200)).unwrap();
+    // Another process holds the write lock.
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let e = store.append(law(), &[device("NEW-2", "2026-01-05")], "B").unwrap_err();
+    assert!(e.findings()[0].message_vi().unwrap().contains("đang bận"), "{e}");
+    other.execute_batch("ROLLBACK").unwrap();
+    store.append(law(), &[device("NEW-2", "2026-01-05")], "B").unwrap();
+    assert_eq!(store.check(law()).unwrap(), Vec::<String>::new());
+}
+
+/// The writer the crash test kills: appends one device per transaction, forever.
+#[test]
+#[ignore = "run by a_writer_killed_mid_import_loses_nothing_committed as its child"]
+fn child_writer_appending_forever() {
+    let Ok(path) = std::env::var("RADFEE_CHILD_DB") else { return };
+    let mut store = SqliteStore::open(&path).unwrap();
+    for i in 0.. {
+        store.append(law(), &[device(&format!("K-{i}"), "2026-01-05")], "child").unwrap();
+    }
+}
+
+#[test]
+fn a_writer_killed_mid_import_loses_nothing_committed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("k.sqlite");
+    let mut store = SqliteStore::open(&path).unwrap();
+    store.append(law(), &sample_events(), "A").unwrap();
+    drop(store);
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "child_writer_appending_forever", "--ignored", "--nocapture"])
+        .env("RADFEE_CHILD_DB", &path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let store = SqliteStore::open(&path).unwrap();
+    let history = store.history().unwrap();
+    let written = history.len() - sample_events().len();
+    assert!(written > 0, "the child wrote something before it was killed");
+    // Every committed event is there, in order, with no gap; the state matches the history.
+    let ids: Vec<String> =
+        history.iter().skip(sample_events().len()).map(|r| format!("{:?}", r.event.change)).collect();
+    assert_eq!(ids.len(), written);
+    for (i, r) in history.iter().skip(sample_events().len()).enumerate() {
+        assert!(format!("{:?}", r.event.change).contains(&format!("\"K-{i}\"")), "event {i}: {:?}", r.event.change);
+    }
+    assert_eq!(store.check(law()).unwrap(), Vec::<String>::new());
+}
