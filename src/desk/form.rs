@@ -60,10 +60,10 @@ pub(crate) struct FormInput {
 }
 
 impl FormInput {
-    /// An empty form: today's date, a new licence, in person, three device rows.
+    /// An empty form: today's date, in person, three device rows; no procedure (it changes the
+    /// fee, so the officer chooses it).
     pub(crate) fn blank() -> FormInput {
         FormInput {
-            procedure: Procedure::New.key().to_owned(),
             received: Date::today_in_vietnam().day_first(),
             channel: Channel::InPerson.key().to_owned(),
             devices: vec![DeviceRow { count: "1".to_owned(), ..DeviceRow::default() }; FIRST_ROWS],
@@ -160,9 +160,22 @@ pub(crate) fn build(law: &Law, lang: Lang, form: &mut FormInput) -> Result<(Appl
     if form.province.trim().is_empty() {
         err("province", lang.t("Nhập tên tỉnh, thành phố", "Enter the province").to_owned());
     }
-    let procedure = Procedure::from_written(&form.procedure)
-        .map_err(|e| err("procedure", lang.t(&e.message_vi, &e.message).to_owned()))
-        .ok();
+    // The procedure changes the fee (a renewal is 75 % of a new licence): never assumed.
+    let procedure = if form.procedure.trim().is_empty() {
+        err(
+            "procedure",
+            lang.t(
+                "Chọn thủ tục (cấp mới, gia hạn…): thủ tục làm thay đổi mức phí",
+                "Choose the procedure (new, renewal…): it changes the fee",
+            )
+            .to_owned(),
+        );
+        None
+    } else {
+        Procedure::from_written(&form.procedure)
+            .map_err(|e| err("procedure", lang.t(&e.message_vi, &e.message).to_owned()))
+            .ok()
+    };
     let channel = Channel::from_written(if form.channel.trim().is_empty() { "in_person" } else { &form.channel })
         .map_err(|e| err("channel-in_person", lang.t(&e.message_vi, &e.message).to_owned()))
         .ok();

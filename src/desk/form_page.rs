@@ -58,6 +58,9 @@ pub(crate) fn page(law: &Law, lang: Lang, form: &FormInput, errors: &[FieldError
                 p.hint { (lang.t("Gia hạn thu 75 % mức phí cấp mới", "A renewal is 75 % of the new-licence fee")) }
                 (error_lines(lang, errors, "procedure"))
                 select id="procedure" name="procedure" {
+                    @if form.procedure.trim().is_empty() {
+                        option value="" selected { (lang.t("— chọn thủ tục —", "— choose the procedure —")) }
+                    }
                     @for p in Procedure::ALL {
                         @let (vi, en) = p.names();
                         option value=(p.key()) selected[Procedure::from_written(&form.procedure).ok() == Some(p)] { (lang.t(vi, en)) }
@@ -125,6 +128,11 @@ fn device_row(lang: Lang, i: usize, row: &DeviceRow, errors: &[FieldError]) -> M
                     (error_lines(lang, errors, &id("class")))
                     select.wide id=(id("class")) name=(id("class")) {
                         option value="" { (lang.t("— chọn loại, hoặc ghi tên bên cạnh —", "— choose, or write the name —")) }
+                        // A value the list does not hold (posted or read from a file) stays
+                        // visible and selected, for the form to say what is wrong with it.
+                        @if !row.class.trim().is_empty() && DeviceClass::from_key(row.class.trim()).is_none() {
+                            option value=(row.class) selected { (row.class) }
+                        }
                         @for f in Family::ALL {
                             optgroup label=(family_name(lang, f)) {
                                 @for c in DeviceClass::ALL.iter().filter(|c| c.family() == f) {

@@ -116,7 +116,7 @@ pub(crate) async fn upload(State(desk): State<super::Desk>, mut multipart: Multi
         return again(lang, "file", lang.t("Chương trình đang dừng", "The desk is stopping"), &typed_sheet);
     };
     // The devices of one application (no application column): onto the form, to be checked
-    // and priced there.
+    // and priced there. A row is named as the officer sees it: a sheet's row, or a CSV line.
     let list = if workbook {
         let is_header = |names: &[String]| {
             super::devices::is_device_list(names)
@@ -125,23 +125,41 @@ pub(crate) async fn upload(State(desk): State<super::Desk>, mut multipart: Multi
         crate::sheet::workbook::read_sheet(&bytes, sheet.as_deref(), &is_header, "application_id, class / name")
             .ok()
             .filter(|s| super::devices::is_device_list(&s.header))
-            .map(|s| s.csv)
+            .map(|s| (s.csv.clone(), Some(s)))
     } else {
-        super::devices::csv_is_device_list(&bytes).then(|| bytes.clone())
+        super::devices::csv_is_device_list(&bytes).then(|| (bytes.clone(), None))
     };
-    if let Some(csv) = list {
-        return match super::devices::read(&csv) {
-            Ok(input) => {
-                let n = input.devices.len();
-                let notice = match lang {
+    if let Some((csv, sheet_csv)) = list {
+        let at = |line: u64| match &sheet_csv {
+            Some(s) => s.cell(line, None),
+            None => format!("{} {line}", lang.t("dòng", "line")),
+        };
+        return match super::devices::read(&csv, &at) {
+            Ok(list) => {
+                let n = list.form.devices.len();
+                let mut notice = match lang {
                     Lang::Vi => format!(
-                        "Đã đọc {n} thiết bị từ tệp {file_name}. Ghi tỉnh, thủ tục, ngày tiếp nhận, kiểm tra từng dòng rồi nhấn Tính phí."
+                        "Đã đọc {n} thiết bị từ tệp {file_name}. Chọn thủ tục, ghi tỉnh và ngày tiếp nhận, kiểm tra từng dòng rồi nhấn Tính phí."
                     ),
                     Lang::En => format!(
-                        "{n} device(s) read from {file_name}. Fill in the province, procedure and date received, check each row, then Compute the fee."
+                        "{n} device(s) read from {file_name}. Choose the procedure, fill in the province and date received, check each row, then Compute the fee."
                     ),
                 };
-                Html(super::form_page::page(law, lang, &input, &[], Some(&notice)).into_string()).into_response()
+                if !list.has_count {
+                    notice.push(' ');
+                    notice.push_str(lang.t(
+                        "Tệp không có cột Số lượng: mỗi dòng được ghi là 1 thiết bị, hãy kiểm tra.",
+                        "The file has no count column: each row is one device; check it.",
+                    ));
+                }
+                if !list.ignored.is_empty() {
+                    notice.push_str(&format!(
+                        " {}{}.",
+                        lang.t("Các cột không đọc: ", "Columns not read: "),
+                        list.ignored.join(", ")
+                    ));
+                }
+                Html(super::form_page::page(law, lang, &list.form, &[], Some(&notice)).into_string()).into_response()
             }
             Err(m) => again(lang, "file", lang.t(&m.vi, &m.en), &typed_sheet),
         };
@@ -159,7 +177,18 @@ pub(crate) async fn upload(State(desk): State<super::Desk>, mut multipart: Multi
     match priced {
         Ok(Ok(report)) => Html(results(lang, &file_name, &report).into_string()).into_response(),
         Ok(Err(e)) => {
-            let message = e.display_in(lang.messages()).replace('\n', " ");
+            let mut message = e
+                .display_in(lang.messages())
+                .replace('\n', " ")
+                .replace("hãy chọn một trang bằng `--sheet <tên>`", "hãy ghi tên trang ở ô Tên trang tính")
+                .replace("choose one with `--sheet <name>`", "give its name in Sheet name");
+            if e.findings().first().and_then(|f| f.key.as_deref()) == Some("header") {
+                message.push(' ');
+                message.push_str(lang.t(
+                    "Nếu đây là danh sách thiết bị của một hồ sơ: cần cột Tên thiết bị và/hoặc Loại thiết bị (cùng Số lượng, Ghi chú), dòng tiêu đề ở dòng đầu của tệp CSV.",
+                    "If this is the device list of one application: it needs a name and/or class column (with count, label), the header on the first line of a CSV file.",
+                ));
+            }
             // A sheet that is not there is the sheet field's problem.
             // (The reader names a missing sheet in backticks; a cell reference quotes it otherwise.)
             let field =

@@ -85,6 +85,7 @@ for (const javaScriptEnabled of [true, false]) {
   await step(`an ambiguous name comes back with its candidates, then is priced as chosen${tag}`, async () => {
     await page.goto(`${base}/`);
     await page.fill('#province', 'Hà Nội');
+    await page.selectOption('#procedure', 'new');
     await page.fill('#received', '02/03/2026');
     await page.fill('#device-0-name', 'Máy X-quang răng');
     await page.click('button[value=quote]');
@@ -101,6 +102,7 @@ for (const javaScriptEnabled of [true, false]) {
   await step(`a misspelt province is in the error summary, linked to its field${tag}`, async () => {
     await page.goto(`${base}/`);
     await page.fill('#province', 'Ha Nol');
+    await page.selectOption('#procedure', 'new');
     await page.fill('#received', '02/03/2026');
     await page.selectOption('#device-0-class', 'xray_ct');
     await page.click('button[value=quote]');

@@ -656,6 +656,35 @@ fn a_device_list_goes_onto_the_form_and_is_priced_there() {
     );
     assert_eq!(r.status, 200, "{}", r.text());
     assert!(r.text().contains(r#"id="total">9.450.000 ₫"#), "{}", r.text());
+    // A class written as the library reads it becomes its key on the form; one it does not
+    // read is refused with the close key, never dropped on the way to the form.
+    let csv = "Tên thiết bị,Loại thiết bị,Số lượng,Số seri,Ghi chú\nMáy X-quang di động,,2,SN-1,Phòng 1\n,XRAY-CT,1,,\n,x-quang ct,1,,\n";
+    let r = upload("a.csv", csv.as_bytes(), "");
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(r.text().contains("x-quang ct"), "{}", r.text());
+    let csv = "Tên thiết bị,Loại thiết bị,Số lượng,Số seri,Ghi chú,Điện thoại\n\"Máy X-quang\ndi động\",,2,SN-1,Phòng 1,0123\n,XRAY-CT,1,,,\n";
+    let t = upload("a.csv", csv.as_bytes(), "").text();
+    assert!(t.contains(r#"<option value="xray_ct" selected>"#), "{t}");
+    assert!(t.contains(r#"value="Máy X-quang di động""#), "a line break in a name is a space: {t}");
+    assert!(t.contains(r#"value="Phòng 1; số sê-ri SN-1""#), "{t}");
+    assert!(t.contains("Các cột không đọc: Điện thoại"), "{t}");
+    assert!(t.contains("— chọn thủ tục —"), "the procedure is the officer's to choose: {t}");
+    // A repeated column, a count with a line break: refused with their line.
+    let r = upload("a.csv", "Tên thiết bị,Số lượng,Ghi chú,Số lượng\nMáy CT,3,,1\n".as_bytes(), "");
+    assert_eq!(r.status, 400);
+    assert!(r.text().contains("trùng nghĩa"), "{}", r.text());
+    let r = upload("a.csv", "Tên thiết bị,Số lượng\nMáy CT,\"1\n2\"\n".as_bytes(), "");
+    assert!(r.text().contains("dòng 2") && r.text().contains("xuống dòng"), "{}", r.text());
+    // No count column: said on the page. An application's columns make it a batch, not a list.
+    let t = upload("a.csv", "Tên thiết bị,Ghi chú\nMáy CT,\n".as_bytes(), "").text();
+    assert!(t.contains("không có cột Số lượng"), "{t}");
+    let r = upload(
+        "a.csv",
+        "Tỉnh,Thủ tục,Ngày tiếp nhận,Loại thiết bị,Số lượng\nĐồng Nai,gia hạn,14/03/2025,xray_ct,1\n".as_bytes(),
+        "",
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.text().contains("application_id"), "{}", r.text());
     // A list longer than the form takes is refused with the way to price it.
     let mut long = String::from("Tên thiết bị,Số lượng\n");
     for i in 0..101 {
