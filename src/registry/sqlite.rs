@@ -116,6 +116,10 @@ pub trait EventLog {
 #[derive(Debug)]
 pub struct SqliteStore {
     conn: Connection,
+    /// The registry the history built, with the id of the last event it holds: reused by the
+    /// next append when no other writer appended since (a service appending often replays
+    /// once, not per change). Dropped whenever an append fails.
+    cache: Option<(i64, Registry)>,
 }
 
 /// A storage error said in both languages, with what was being done.
@@ -170,7 +174,7 @@ impl SqliteStore {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open)?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(open)?;
         conn.pragma_update(None, "synchronous", "FULL").map_err(open)?;
-        let mut store = SqliteStore { conn };
+        let mut store = SqliteStore { conn, cache: None };
         store.migrate()?;
         Ok(store)
     }
@@ -273,8 +277,13 @@ impl EventLog for SqliteStore {
         let fail = |e: rusqlite::Error| storage("cannot record the changes", "không ghi được các thay đổi", &e);
         // IMMEDIATE: the write lock is taken now, so the history read below is the one the
         // events are appended to.
+        let cached = self.cache.take();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(fail)?;
-        let mut registry = replay(&tx, law)?;
+        let last: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0)).map_err(fail)?;
+        let mut registry = match cached {
+            Some((id, registry)) if id == last => registry,
+            _ => replay(&tx, law)?,
+        };
         for event in events {
             registry.apply(law, event.clone())?;
         }
@@ -325,6 +334,7 @@ impl EventLog for SqliteStore {
             }
         }
         tx.commit().map_err(fail)?;
+        self.cache = Some((ids.last().copied().unwrap_or(last), registry));
         Ok(ids)
     }
 

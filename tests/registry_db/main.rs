@@ -107,6 +107,22 @@ fn a_second_writer_waits_then_is_told_busy_never_corrupts() {
     assert_eq!(store.check(law()).unwrap(), Vec::<String>::new());
 }
 
+#[test]
+fn two_writers_on_one_file_see_each_others_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two.sqlite");
+    let mut a = SqliteStore::open(&path).unwrap();
+    a.append(law(), &sample_events(), "A").unwrap();
+    let mut b = SqliteStore::open(&path).unwrap();
+    b.append(law(), &[device("SHARED-1", "2026-01-05")], "B").unwrap();
+    // A's own view is out of date: the rules still see B's device, so the same id is refused.
+    let e = a.append(law(), &[device("SHARED-1", "2026-01-06")], "A").unwrap_err();
+    assert!(e.findings()[0].message.contains("SHARED-1"), "{e}");
+    a.append(law(), &[device("SHARED-2", "2026-01-06")], "A").unwrap();
+    assert_eq!(b.registry(law()).unwrap().state().equipment.len(), a.registry(law()).unwrap().state().equipment.len());
+    assert_eq!(a.check(law()).unwrap(), Vec::<String>::new());
+}
+
 /// The writer the crash test kills: appends one device per transaction, forever.
 #[test]
 #[ignore = "run by a_writer_killed_mid_import_loses_nothing_committed as its child"]
@@ -147,4 +163,33 @@ fn a_writer_killed_mid_import_loses_nothing_committed() {
         assert!(format!("{:?}", r.event.change).contains(&format!("\"K-{i}\"")), "event {i}: {:?}", r.event.change);
     }
     assert_eq!(store.check(law()).unwrap(), Vec::<String>::new());
+}
+
+/// A documented measurement, not a timed test: `cargo test --release --features sqlite --test
+/// registry_db -- --ignored --nocapture scale`. Registers `RADFEE_SCALE` devices (default
+/// 100,000) in one append, then times one more append and a `check`.
+#[test]
+#[ignore = "a measurement, run by hand"]
+fn scale() {
+    let n: usize = std::env::var("RADFEE_SCALE").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("scale.sqlite");
+    let mut store = SqliteStore::open(&path).unwrap();
+    store.append(law(), &sample_events(), "A").unwrap();
+    let events: Vec<Event> = (0..n).map(|i| device(&format!("S-{i}"), "2026-01-05")).collect();
+    let t = std::time::Instant::now();
+    store.append(law(), &events, "import").unwrap();
+    let import = t.elapsed();
+    let t = std::time::Instant::now();
+    store.append(law(), &[device("ONE-MORE", "2026-01-06")], "B").unwrap();
+    let one = t.elapsed();
+    let t = std::time::Instant::now();
+    assert_eq!(store.check(law()).unwrap(), Vec::<String>::new());
+    let check = t.elapsed();
+    let size = std::fs::metadata(&path).unwrap().len()
+        + std::fs::metadata(path.with_extension("sqlite-wal")).map_or(0, |m| m.len());
+    println!(
+        "{n} devices: import {import:?}, one more append {one:?}, check {check:?}, file {size} bytes ({} bytes per device)",
+        size / n as u64
+    );
 }
