@@ -165,6 +165,8 @@ fn value_name_vi(name: &str) -> Option<&'static str> {
         "OLD" | "NEW" => "THƯ_MỤC",
         "ROWS" | "APPLICATIONS" | "SEED" | "REQUESTS" | "CLIENTS" => "SỐ",
         "BIND" => "ĐỊA_CHỈ",
+        "ACTION" => "VIỆC",
+        "ID" => "MÃ",
         "CLASS_OR_NAME[:N]" => "MÃ_LOẠI_HOẶC_TÊN[:N]",
         _ => return None,
     })

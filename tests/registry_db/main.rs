@@ -123,6 +123,46 @@ fn two_writers_on_one_file_see_each_others_changes() {
     assert_eq!(a.check(law()).unwrap(), Vec::<String>::new());
 }
 
+/// The registry-db tool (built by `.ci/run` with `cargo build --features sqlite --example
+/// registry-db`): a registry created, migrated from the sample, checked, its renewals priced
+/// as the registry tool prices them from the TOML file, and a device list imported row by row.
+#[test]
+fn the_registry_db_tool_keeps_a_registry_in_a_file() {
+    let exe = std::env::current_exe().unwrap();
+    let tool = exe.parent().and_then(|d| d.parent()).unwrap().join("examples").join("registry-db");
+    assert!(tool.exists(), "build it first: cargo build --features sqlite --example registry-db");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("so.sqlite");
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(&tool).arg(&db).args(args).current_dir(root).output().unwrap();
+        (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr))
+    };
+    assert_eq!(run(&["init"]).0, Some(0));
+    let (code, out) = run(&["migrate", "--from", "examples/registry/sample.toml", "--by", "Nguyễn Văn A"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("Đã chuyển 18 sự kiện") && out.contains("sự kiện 1–18"), "{out}");
+    // The same renewals and total as `registry examples/registry/sample.toml --today 2026-11-22`.
+    let (code, out) = run(&["renewals", "--from-date", "22/11/2026", "--days", "90"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("Tổng cộng: 18.750.000 ₫"), "{out}");
+    let (code, out) = run(&["check"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("nhất quán"), "{out}");
+    // A change needs who records it.
+    let (code, out) = run(&["import", "--list", "tests/fixtures/workbooks/device-list.xlsx", "--date", "05/01/2026"]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("--by"), "{out}");
+    // Rows of unknown facilities are refused with their cell; the store stays sound.
+    let (code, out) =
+        run(&["import", "--list", "tests/fixtures/workbooks/device-list.xlsx", "--date", "05/01/2026", "--by", "B"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("'device-list'!4") && out.contains("chưa có cơ sở mã `F2`"), "{out}");
+    assert_eq!(run(&["check"]).0, Some(0));
+    let (_, out) = run(&["history", "--facility", "BV-DN-01"]);
+    assert!(out.contains("register_facility") && out.contains("Nguyễn Văn A"), "{out}");
+}
+
 /// The writer the crash test kills: appends one device per transaction, forever.
 #[test]
 #[ignore = "run by a_writer_killed_mid_import_loses_nothing_committed as its child"]

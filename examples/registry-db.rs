@@ -1,0 +1,275 @@
+//! The registry kept in a SQLite file (feature `sqlite`, issue 17, first part): create it,
+//! bring in a TOML/JSON registry or a device list, check it, read its history, list the
+//! renewals due.
+//!
+//! ```text
+//! cargo run --example registry-db --features sqlite -- so.sqlite init
+//! cargo run --example registry-db --features sqlite -- so.sqlite migrate --from examples/registry/sample.toml --by "Nguyễn Văn A"
+//! cargo run --example registry-db --features sqlite -- so.sqlite import --list thiet-bi.xlsx --date 05/01/2026 --by "Nguyễn Văn A"
+//! cargo run --example registry-db --features sqlite -- so.sqlite check
+//! cargo run --example registry-db --features sqlite -- so.sqlite history --device BV-DN-01-X1
+//! cargo run --example registry-db --features sqlite -- so.sqlite renewals --from 22/11/2026 --days 90
+//! ```
+//!
+//! Every change prints what it recorded and its event ids. An import checks each row under the
+//! registry's rules: rows refused are listed with their line or cell, and the rows accepted are
+//! recorded together in one transaction (all of them or, on a storage error, none). Exit code
+//! 0 when done, 1 when some rows were refused (the others are recorded), 2 when nothing could
+//! be done (a file, a value or the store).
+
+#![deny(clippy::print_stdout, clippy::print_stderr)] // output goes through common
+
+mod common;
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use common::{in_lang, in_line, usage};
+use radfee::Date;
+use radfee::registry::Registry;
+use radfee::registry::sqlite::{EventLog, SqliteStore};
+
+/// What to do with the store.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Action {
+    /// Create the file (or check an existing one opens).
+    Init,
+    /// Bring in the history of a TOML or JSON registry file (`--from`).
+    Migrate,
+    /// Register the devices of a device list (`--list`, CSV or workbook) on `--date`.
+    Import,
+    /// Check the file: integrity, and the state against the history.
+    Check,
+    /// The recorded events, or those of one facility or device.
+    History,
+    /// The licences to renew from `--from` for `--days`, priced.
+    Renewals,
+}
+
+/// The registry in a SQLite file.
+#[derive(Parser, Debug)]
+#[command(name = "registry-db", version)]
+struct Args {
+    /// The registry file (SQLite).
+    file: PathBuf,
+    /// What to do: init, migrate, import, check, history, renewals.
+    #[arg(value_enum)]
+    action: Action,
+    /// migrate: the TOML or JSON registry file to bring in.
+    #[arg(long, value_name = "FILE")]
+    from: Option<String>,
+    /// import: the device list (CSV, .xlsx, .xls, .ods).
+    #[arg(long, value_name = "FILE")]
+    list: Option<PathBuf>,
+    /// import: for a workbook, the sheet to read [default: the first].
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
+    /// import: the day the devices are registered (DD/MM/YYYY); renewals: see --from-date.
+    #[arg(long)]
+    date: Option<String>,
+    /// Who records the change (an officer's name or account).
+    #[arg(long, value_name = "NAME")]
+    by: Option<String>,
+    /// history: only the events of this facility id.
+    #[arg(long, value_name = "ID")]
+    facility: Option<String>,
+    /// history: only the events of this device id.
+    #[arg(long, value_name = "ID")]
+    device: Option<String>,
+    /// renewals: the first day of the window (DD/MM/YYYY; default today).
+    #[arg(long = "from-date", value_name = "DATE")]
+    from_date: Option<String>,
+    /// renewals: the length of the window in days.
+    #[arg(long, default_value_t = 90)]
+    days: u32,
+    /// Language of messages: vi (Vietnamese, the default), en or both.
+    #[arg(long, value_name = "vi|en|both")]
+    lang: Option<String>,
+}
+
+/// The day a flag gives, or the usage error.
+fn day(flag: &str, text: &str) -> Result<Date, ExitCode> {
+    Date::from_form(text).map_err(|e| usage(&format!("{flag}: {}", e.message_vi()), &format!("{flag}: {e}")))
+}
+
+/// Who records a change: `--by`, required for every change.
+fn by(args: &Args) -> Result<String, ExitCode> {
+    args.by.clone().filter(|b| !b.trim().is_empty()).ok_or_else(|| {
+        usage(
+            "ghi tên người ghi nhận thay đổi bằng --by (ví dụ --by \"Nguyễn Văn A\")",
+            "say who records the change with --by (e.g. --by \"Nguyen Van A\")",
+        )
+    })
+}
+
+fn run() -> Result<ExitCode, ExitCode> {
+    let args = common::parse_args::<Args>(&[
+        ("", "Sổ đăng ký thiết bị bức xạ lưu trong tệp SQLite"),
+        ("file", "Tệp sổ đăng ký (SQLite)"),
+        (
+            "action",
+            "Việc cần làm: init (tạo tệp), migrate (chuyển từ tệp TOML/JSON), import (nhập danh sách thiết bị), check (kiểm tra), history (lịch sử), renewals (giấy phép cần gia hạn)",
+        ),
+        ("from", "migrate: tệp sổ đăng ký TOML hoặc JSON cần chuyển vào"),
+        ("list", "import: danh sách thiết bị (CSV, .xlsx, .xls, .ods)"),
+        ("sheet", "import: với tệp bảng tính, tên trang tính cần đọc [mặc định: trang đầu tiên]"),
+        ("date", "import: ngày đăng ký các thiết bị (NGÀY/THÁNG/NĂM)"),
+        ("by", "Người ghi nhận thay đổi (tên hoặc tài khoản cán bộ)"),
+        ("facility", "history: chỉ các sự kiện của cơ sở này (mã cơ sở)"),
+        ("device", "history: chỉ các sự kiện của thiết bị này (mã thiết bị)"),
+        ("from_date", "renewals: ngày đầu của khoảng thời gian (NGÀY/THÁNG/NĂM; mặc định: hôm nay)"),
+        ("days", "renewals: độ dài khoảng thời gian, tính bằng ngày [mặc định: 90]"),
+        common::LANG_VI,
+    ])?;
+    common::set_lang(args.lang.as_deref())?;
+    let law = common::load_schedules(None)?;
+    let mut store = SqliteStore::open(&args.file).map_err(|e| common::fail(&e))?;
+    let shown = args.file.display();
+    let mut o = String::new();
+    match args.action {
+        Action::Init => {
+            let v = store.schema_version().map_err(|e| common::fail(&e))?;
+            let n = store.history().map_err(|e| common::fail(&e))?.len();
+            let _ = writeln!(
+                o,
+                "{}",
+                in_line(
+                    &format!("Sổ đăng ký {shown} sẵn sàng (cấu trúc phiên bản {v}, {n} sự kiện)."),
+                    &format!("Registry {shown} ready (schema version {v}, {n} events)."),
+                )
+            );
+        }
+        Action::Migrate => {
+            let who = by(&args)?;
+            let from =
+                args.from.as_deref().ok_or_else(|| usage("migrate cần --from TỆP", "migrate needs --from FILE"))?;
+            let (name, text) = common::read_input(from, 256 * 1024 * 1024, "a registry")?;
+            let old = if name.ends_with(".json") {
+                Registry::from_json(&name, &text, law)
+            } else {
+                Registry::from_toml(&name, &text, law)
+            }
+            .map_err(|e| common::fail(&e))?;
+            let ids = store.append(law, old.history(), &who).map_err(|e| common::fail(&e))?;
+            let (first, last) = (ids.first().copied().unwrap_or(0), ids.last().copied().unwrap_or(0));
+            let _ = writeln!(
+                o,
+                "{}",
+                in_line(
+                    &format!("Đã chuyển {} sự kiện từ {name} (sự kiện {first}–{last}).", ids.len()),
+                    &format!("{} events brought in from {name} (events {first}–{last}).", ids.len()),
+                )
+            );
+        }
+        Action::Import => {
+            let who = by(&args)?;
+            let list = args.list.as_ref().ok_or_else(|| usage("import cần --list TỆP", "import needs --list FILE"))?;
+            let date = day(
+                "--date",
+                args.date
+                    .as_deref()
+                    .ok_or_else(|| usage("import cần --date NGÀY/THÁNG/NĂM", "import needs --date DD/MM/YYYY"))?,
+            )?;
+            let bytes = std::fs::read(list).map_err(|e| {
+                usage(
+                    &format!("không đọc được {}: {}", list.display(), common::io_vi(&e)),
+                    &format!("cannot read {}: {e}", list.display()),
+                )
+            })?;
+            let mut registry = store.registry(law).map_err(|e| common::fail(&e))?;
+            let before = registry.history().len();
+            let report = if radfee::batch::looks_like_workbook(&bytes) {
+                registry.import_workbook(law, &bytes, args.sheet.as_deref(), date)
+            } else {
+                registry.import_csv(law, bytes.as_slice(), date)
+            }
+            .map_err(|e| common::fail(&e))?;
+            // The rows the rules accepted, recorded together.
+            let ids = store.append(law, &registry.history()[before..], &who).map_err(|e| common::fail(&e))?;
+            for p in &report.problems {
+                o.push_str(&format!("{}: {}\n", list.display(), p.display_in(common::lang())));
+            }
+            let (first, last) = (ids.first().copied().unwrap_or(0), ids.last().copied().unwrap_or(0));
+            let recorded = if ids.is_empty() {
+                in_line("không có sự kiện nào được ghi", "no event recorded")
+            } else {
+                in_line(&format!("sự kiện {first}–{last}"), &format!("events {first}–{last}"))
+            };
+            let _ = writeln!(
+                o,
+                "{}",
+                in_line(
+                    &format!(
+                        "Đã đọc {} dòng: đăng ký {} thiết bị ({recorded}); {} dòng bị từ chối.",
+                        report.rows, report.imported, report.refused
+                    ),
+                    &format!(
+                        "{} rows read: {} devices registered ({recorded}); {} rows refused.",
+                        report.rows, report.imported, report.refused
+                    ),
+                )
+            );
+            common::emit(&o)?;
+            return Ok(if report.refused > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS });
+        }
+        Action::Check => {
+            let problems = store.check(law).map_err(|e| common::fail(&e))?;
+            if problems.is_empty() {
+                let _ = writeln!(
+                    o,
+                    "{}",
+                    in_line(
+                        "Sổ đăng ký nhất quán: lịch sử và trạng thái khớp nhau.",
+                        "The registry is sound: history and state agree."
+                    )
+                );
+            } else {
+                for p in &problems {
+                    let _ = writeln!(o, "{}", in_lang(&format!("không khớp: {p}"), &format!("mismatch: {p}")));
+                }
+                common::emit(&o)?;
+                return Ok(ExitCode::from(2));
+            }
+        }
+        Action::History => {
+            for r in store.history().map_err(|e| common::fail(&e))? {
+                let json = serde_json::to_string(&r.event).unwrap_or_default();
+                let about = |key: &str, id: &str| json.contains(&format!("\"{key}\":\"{id}\""));
+                let wanted = match (&args.facility, &args.device) {
+                    (Some(f), _) => about("id", f) || about("facility", f) || about("to_facility", f),
+                    (None, Some(d)) => about("id", d) || json.contains(&format!("\"{d}\"")),
+                    (None, None) => true,
+                };
+                if wanted {
+                    let _ = writeln!(o, "{:>6}  {}  {}  {json}", r.id, r.event.date.day_first(), r.recorded_by);
+                }
+            }
+        }
+        Action::Renewals => {
+            let from = match args.from_date.as_deref() {
+                Some(t) => day("--from-date", t)?,
+                None => Date::today_in_vietnam(),
+            };
+            let until = Date::from_days(from.to_days() + i64::from(args.days))
+                .ok_or_else(|| usage("--days vượt quá phạm vi lịch", "--days reaches past the calendar"))?;
+            let registry = store.registry(law).map_err(|e| common::fail(&e))?;
+            let report = registry.renewals_due(law, from, until);
+            for r in &report.renewals {
+                let fee = r
+                    .quote
+                    .as_ref()
+                    .map_or_else(|_| in_line("không tính được phí", "cannot be priced"), |q| q.total.to_string());
+                let _ = writeln!(o, "{}  {}  {}  {fee}", r.licence.number, r.file_by.day_first(), r.licence.facility);
+            }
+            let _ = writeln!(o, "{} {}", in_line("Tổng cộng:", "Total:"), report.total);
+        }
+    }
+    common::emit(&o)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn main() -> ExitCode {
+    run().unwrap_or_else(|code| code)
+}
