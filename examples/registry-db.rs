@@ -46,6 +46,14 @@ enum Action {
     History,
     /// The licences to renew from `--from` for `--days`, priced.
     Renewals,
+    /// A facility (`--facility`) or a device (`--device`) now, with its whole dated history.
+    Show,
+    /// The devices, filtered by `--province`, `--class`, `--family`, `--status`, `--authority`.
+    List,
+    /// The registry as it stood on `--on` (a facility's devices with `--facility`).
+    State,
+    /// The whole registry to `--out` as CSV (devices), JSON or TOML (history and state).
+    Export,
 }
 
 /// The registry in a SQLite file.
@@ -54,7 +62,7 @@ enum Action {
 struct Args {
     /// The registry file (SQLite).
     file: PathBuf,
-    /// What to do: init, migrate, import, check, history, renewals.
+    /// What to do: init, migrate, import, check, history, renewals, show, list, state, export.
     #[arg(value_enum)]
     action: Action,
     /// migrate: the TOML or JSON registry file to bring in.
@@ -84,6 +92,30 @@ struct Args {
     /// renewals: the length of the window in days.
     #[arg(long, default_value_t = 90)]
     days: u32,
+    /// list: devices in this province (any spelling; today's provinces).
+    #[arg(long, value_name = "PROVINCE")]
+    province: Option<String>,
+    /// list: devices of this class (key).
+    #[arg(long, value_name = "CLASS")]
+    class: Option<String>,
+    /// list: devices of this family (medical_xray, sealed_source_device…).
+    #[arg(long, value_name = "FAMILY")]
+    family: Option<String>,
+    /// list: devices with this status (in_service, stored, moved, decommissioned, disposed).
+    #[arg(long, value_name = "STATUS")]
+    status: Option<String>,
+    /// list: devices licensed by this authority (province, varans, ministry) on --on.
+    #[arg(long, value_name = "AUTHORITY")]
+    authority: Option<String>,
+    /// state, list: the day (DD/MM/YYYY; default today).
+    #[arg(long, value_name = "DATE")]
+    on: Option<String>,
+    /// export: csv, json or toml.
+    #[arg(long, value_name = "csv|json|toml")]
+    format: Option<String>,
+    /// export: the file to write (never the registry file itself; written whole or not at all).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
     /// Language of messages: vi (Vietnamese, the default), en or both.
     #[arg(long, value_name = "vi|en|both")]
     lang: Option<String>,
@@ -110,7 +142,7 @@ fn run() -> Result<ExitCode, ExitCode> {
         ("file", "Tệp sổ đăng ký (SQLite)"),
         (
             "action",
-            "Việc cần làm: init (tạo tệp), migrate (chuyển từ tệp TOML/JSON), import (nhập danh sách thiết bị), check (kiểm tra), history (lịch sử), renewals (giấy phép cần gia hạn)",
+            "Việc cần làm: init (tạo tệp), migrate (chuyển từ tệp TOML/JSON), import (nhập danh sách thiết bị), check (kiểm tra), history (lịch sử), renewals (giấy phép cần gia hạn), show (một cơ sở hoặc thiết bị), list (danh sách thiết bị theo bộ lọc), state (tình trạng vào một ngày), export (xuất ra CSV, JSON, TOML)",
         ),
         ("from", "migrate: tệp sổ đăng ký TOML hoặc JSON cần chuyển vào"),
         ("list", "import: danh sách thiết bị (CSV, .xlsx, .xls, .ods)"),
@@ -121,6 +153,14 @@ fn run() -> Result<ExitCode, ExitCode> {
         ("device", "history: chỉ các sự kiện của thiết bị này (mã thiết bị)"),
         ("from_date", "renewals: ngày đầu của khoảng thời gian (NGÀY/THÁNG/NĂM; mặc định: hôm nay)"),
         ("days", "renewals: độ dài khoảng thời gian, tính bằng ngày [mặc định: 90]"),
+        ("province", "list: thiết bị ở tỉnh, thành phố này (viết cách nào cũng được)"),
+        ("class", "list: thiết bị thuộc loại này (mã loại)"),
+        ("family", "list: thiết bị thuộc nhóm này (medical_xray, sealed_source_device…)"),
+        ("status", "list: thiết bị ở tình trạng này (in_service, stored, moved, decommissioned, disposed)"),
+        ("authority", "list: thiết bị do cơ quan này cấp phép (province, varans, ministry) vào ngày --on"),
+        ("on", "state, list: ngày cần xem (NGÀY/THÁNG/NĂM; mặc định: hôm nay)"),
+        ("format", "export: csv, json hoặc toml"),
+        ("out", "export: tệp cần ghi (không được là tệp sổ đăng ký; ghi trọn vẹn hoặc không ghi)"),
         common::LANG_VI,
     ])?;
     common::set_lang(args.lang.as_deref())?;
@@ -264,6 +304,147 @@ fn run() -> Result<ExitCode, ExitCode> {
                 let _ = writeln!(o, "{}  {}  {}  {fee}", r.licence.number, r.file_by.day_first(), r.licence.facility);
             }
             let _ = writeln!(o, "{} {}", in_line("Tổng cộng:", "Total:"), report.total);
+        }
+        Action::Show => {
+            let registry = store.registry(law).map_err(|e| common::fail(&e))?;
+            let state = registry.state();
+            let (what, json) = match (&args.facility, &args.device) {
+                (Some(f), _) => {
+                    (f, state.facilities.get(f).map(|x| serde_json::to_string_pretty(x).unwrap_or_default()))
+                }
+                (None, Some(d)) => {
+                    (d, state.equipment.get(d).map(|x| serde_json::to_string_pretty(x).unwrap_or_default()))
+                }
+                (None, None) => {
+                    return Err(usage(
+                        "show cần --facility MÃ hoặc --device MÃ",
+                        "show needs --facility ID or --device ID",
+                    ));
+                }
+            };
+            let Some(json) = json else {
+                return Err(usage(
+                    &format!("sổ đăng ký không có `{what}`"),
+                    &format!("the registry holds no `{what}`"),
+                ));
+            };
+            let _ = writeln!(o, "{json}\n{}", in_line("Lịch sử:", "History:"));
+            for r in store.history().map_err(|e| common::fail(&e))? {
+                let line = serde_json::to_string(&r.event).unwrap_or_default();
+                if line.contains(&format!("\"{what}\"")) {
+                    let _ = writeln!(o, "{:>6}  {}  {}  {line}", r.id, r.event.date.day_first(), r.recorded_by);
+                }
+            }
+        }
+        Action::List => {
+            let on = match args.on.as_deref() {
+                Some(t) => day("--on", t)?,
+                None => Date::today_in_vietnam(),
+            };
+            let registry = store.registry(law).map_err(|e| common::fail(&e))?;
+            let mut found = match &args.province {
+                Some(p) => registry.in_province(law, p, on).map_err(|e| common::fail(&e))?,
+                None => registry.equipment_where(|_| true),
+            };
+            if let Some(c) = &args.class {
+                let class = radfee::DeviceClass::from_written(c)
+                    .map_err(|e| usage(&format!("--class: {}", e.message_vi), &format!("--class: {}", e.message)))?;
+                found.retain(|e| e.class == Some(class));
+            }
+            if let Some(f) = &args.family {
+                let family = radfee::classify::Family::from_key(f).ok_or_else(|| {
+                    usage(&format!("--family: không có nhóm `{f}`"), &format!("--family: no family `{f}`"))
+                })?;
+                found.retain(|e| e.class.is_some_and(|c| c.family() == family));
+            }
+            if let Some(s) = &args.status {
+                found.retain(|e| e.status.key() == s.as_str());
+            }
+            if let Some(a) = &args.authority {
+                let all = [radfee::Authority::Province, radfee::Authority::Varans, radfee::Authority::Ministry];
+                let authority = all.into_iter().find(|x| x.key() == a.as_str()).ok_or_else(|| {
+                    usage(
+                        &format!("--authority: không có cơ quan `{a}` (province, varans, ministry)"),
+                        &format!("--authority: no authority `{a}` (province, varans, ministry)"),
+                    )
+                })?;
+                let under: Vec<String> =
+                    registry.under_authority(law, authority, on).iter().map(|e| e.id.clone()).collect();
+                found.retain(|e| under.contains(&e.id));
+            }
+            for e in &found {
+                let class = e.class.map_or("-", |c| c.key());
+                let _ = writeln!(o, "{}  {}  {class}  {}  {}", e.id, e.facility, e.status.key(), e.province);
+            }
+            let n = found.len();
+            let _ = writeln!(o, "{}", in_line(&format!("{n} thiết bị."), &format!("{n} device(s).")));
+        }
+        Action::State => {
+            let on = args
+                .on
+                .as_deref()
+                .ok_or_else(|| usage("state cần --on NGÀY/THÁNG/NĂM", "state needs --on DD/MM/YYYY"))?;
+            let on = day("--on", on)?;
+            let state = store.registry(law).map_err(|e| common::fail(&e))?.state_on(on);
+            let devices: Vec<_> =
+                state.equipment.values().filter(|e| args.facility.as_ref().is_none_or(|f| &e.facility == f)).collect();
+            for e in &devices {
+                let _ =
+                    writeln!(o, "{}  {}  {}  {}", e.id, e.facility, e.class.map_or("-", |c| c.key()), e.status.key());
+            }
+            let (f, d, l, n) = (state.facilities.len(), state.equipment.len(), state.licences.len(), devices.len());
+            let _ = writeln!(
+                o,
+                "{}",
+                in_line(
+                    &format!("Ngày {}: {f} cơ sở, {d} thiết bị (đã liệt kê {n}), {l} giấy phép.", on.day_first()),
+                    &format!("On {on}: {f} facilities, {d} devices ({n} listed), {l} licences."),
+                )
+            );
+        }
+        Action::Export => {
+            let out = args.out.as_ref().ok_or_else(|| usage("export cần --out TỆP", "export needs --out FILE"))?;
+            common::check_outputs(&[("tệp sổ đăng ký", "registry file", &args.file)], &[("--out", out)])?;
+            let registry = store.registry(law).map_err(|e| common::fail(&e))?;
+            let text = match args.format.as_deref().unwrap_or("json") {
+                "json" => registry
+                    .to_json()
+                    .map_err(|e| usage(&format!("không viết được JSON: {e}"), &format!("cannot write JSON: {e}")))?,
+                "toml" => registry.to_toml().map_err(|e| common::fail(&e))?,
+                "csv" => {
+                    let mut w = csv::Writer::from_writer(Vec::new());
+                    let _ = w.write_record(["equipment_id", "facility_id", "class", "status", "province", "serial"]);
+                    for e in registry.state().equipment.values() {
+                        let _ = w.write_record([
+                            e.id.as_str(),
+                            e.facility.as_str(),
+                            e.class.map_or("", |c| c.key()),
+                            e.status.key(),
+                            e.province.as_str(),
+                            e.serial.as_deref().unwrap_or(""),
+                        ]);
+                    }
+                    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+                }
+                other => {
+                    return Err(usage(
+                        &format!("--format: `{other}` không phải csv, json hoặc toml"),
+                        &format!("--format: `{other}` is not csv, json or toml"),
+                    ));
+                }
+            };
+            let bytes = text.len();
+            common::write_files(vec![(
+                "--out",
+                out,
+                Box::new(move |w: &mut dyn std::io::Write| w.write_all(text.as_bytes())),
+            )])?;
+            let shown = out.display();
+            let _ = writeln!(
+                o,
+                "{}",
+                in_line(&format!("Đã ghi {shown} ({bytes} byte)."), &format!("Wrote {shown} ({bytes} bytes)."))
+            );
         }
     }
     common::emit(&o)?;

@@ -161,6 +161,28 @@ fn the_registry_db_tool_keeps_a_registry_in_a_file() {
     assert_eq!(run(&["check"]).0, Some(0));
     let (_, out) = run(&["history", "--facility", "BV-DN-01"]);
     assert!(out.contains("register_facility") && out.contains("Nguyễn Văn A"), "{out}");
+    // Lists, a device with its history, the state on a past day, exports.
+    let (_, out) = run(&["list", "--province", "Đồng Nai"]);
+    assert!(out.contains("DN01-CT") && out.contains("3 thiết bị."), "{out}");
+    let (_, out) = run(&["list", "--authority", "varans", "--on", "22/11/2026"]);
+    assert!(out.contains("HP03-NDT") && out.contains("2 thiết bị."), "{out}");
+    let (_, out) = run(&["show", "--device", "DN01-CT"]);
+    assert!(out.contains("Somatom") && out.contains("15/GP-SKHCN"), "{out}");
+    let (_, out) = run(&["state", "--on", "01/01/2024", "--facility", "BV-DN-01"]);
+    assert!(out.contains("Ngày 01/01/2024: 4 cơ sở, 9 thiết bị (đã liệt kê 3), 0 giấy phép."), "{out}");
+    let csv = dir.path().join("x.csv");
+    assert_eq!(run(&["export", "--format", "csv", "--out", csv.to_str().unwrap()]).0, Some(0));
+    assert!(
+        std::fs::read_to_string(&csv).unwrap().starts_with("equipment_id,facility_id,class,status,province,serial\n")
+    );
+    let json = dir.path().join("x.json");
+    assert_eq!(run(&["export", "--out", json.to_str().unwrap()]).0, Some(0));
+    // The JSON export round-trips into the in-memory registry.
+    let text = std::fs::read_to_string(&json).unwrap();
+    assert_eq!(Registry::from_json("x.json", &text, law()).unwrap().history().len(), 18);
+    let (code, out) = run(&["export", "--out", db.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "never over the registry itself: {out}");
+    assert_eq!(run(&["check"]).0, Some(0));
 }
 
 /// The writer the crash test kills: appends one device per transaction, forever.
