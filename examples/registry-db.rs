@@ -54,6 +54,9 @@ enum Action {
     State,
     /// The whole registry to `--out` as CSV (devices), JSON or TOML (history and state).
     Export,
+    /// The changes of an event file (`--events`: `[[history]]` entries: register, update,
+    /// move, decommission, dispose, issue or renew a licence), all or none.
+    Apply,
 }
 
 /// The registry in a SQLite file.
@@ -62,7 +65,8 @@ enum Action {
 struct Args {
     /// The registry file (SQLite).
     file: PathBuf,
-    /// What to do: init, migrate, import, check, history, renewals, show, list, state, export.
+    /// What to do: init, migrate, import, check, history, renewals, show, list, state, export,
+    /// apply.
     #[arg(value_enum)]
     action: Action,
     /// migrate: the TOML or JSON registry file to bring in.
@@ -110,6 +114,9 @@ struct Args {
     /// state, list: the day (DD/MM/YYYY; default today).
     #[arg(long, value_name = "DATE")]
     on: Option<String>,
+    /// apply: the event file (TOML, `[[history]]` entries as in a registry file).
+    #[arg(long, value_name = "FILE")]
+    events: Option<String>,
     /// export: csv, json or toml.
     #[arg(long, value_name = "csv|json|toml")]
     format: Option<String>,
@@ -142,7 +149,7 @@ fn run() -> Result<ExitCode, ExitCode> {
         ("file", "Tệp sổ đăng ký (SQLite)"),
         (
             "action",
-            "Việc cần làm: init (tạo tệp), migrate (chuyển từ tệp TOML/JSON), import (nhập danh sách thiết bị), check (kiểm tra), history (lịch sử), renewals (giấy phép cần gia hạn), show (một cơ sở hoặc thiết bị), list (danh sách thiết bị theo bộ lọc), state (tình trạng vào một ngày), export (xuất ra CSV, JSON, TOML)",
+            "Việc cần làm: init (tạo tệp), migrate (chuyển từ tệp TOML/JSON), import (nhập danh sách thiết bị), check (kiểm tra), history (lịch sử), renewals (giấy phép cần gia hạn), show (một cơ sở hoặc thiết bị), list (danh sách thiết bị theo bộ lọc), state (tình trạng vào một ngày), export (xuất ra CSV, JSON, TOML), apply (ghi các thay đổi trong tệp --events: đăng ký, cập nhật, chuyển, ngừng sử dụng, thải bỏ, cấp hoặc gia hạn giấy phép)",
         ),
         ("from", "migrate: tệp sổ đăng ký TOML hoặc JSON cần chuyển vào"),
         ("list", "import: danh sách thiết bị (CSV, .xlsx, .xls, .ods)"),
@@ -159,6 +166,7 @@ fn run() -> Result<ExitCode, ExitCode> {
         ("status", "list: thiết bị ở tình trạng này (in_service, stored, moved, decommissioned, disposed)"),
         ("authority", "list: thiết bị do cơ quan này cấp phép (province, varans, ministry) vào ngày --on"),
         ("on", "state, list: ngày cần xem (NGÀY/THÁNG/NĂM; mặc định: hôm nay)"),
+        ("events", "apply: tệp các thay đổi (TOML, các mục [[history]] như trong tệp sổ đăng ký)"),
         ("format", "export: csv, json hoặc toml"),
         ("out", "export: tệp cần ghi (không được là tệp sổ đăng ký; ghi trọn vẹn hoặc không ghi)"),
         common::LANG_VI,
@@ -401,6 +409,33 @@ fn run() -> Result<ExitCode, ExitCode> {
                     &format!("On {on}: {f} facilities, {d} devices ({n} listed), {l} licences."),
                 )
             );
+        }
+        Action::Apply => {
+            let who = by(&args)?;
+            let path =
+                args.events.as_deref().ok_or_else(|| usage("apply cần --events TỆP", "apply needs --events FILE"))?;
+            let (name, text) = common::read_input(path, 64 * 1024 * 1024, "an event")?;
+            let changes = Registry::events_from_toml(&name, &text).map_err(|e| common::fail(&e))?;
+            // Each change checked under the rules first, so a refusal names its place in the
+            // file; then all are recorded in one transaction (the store checks them again).
+            let mut registry = store.registry(law).map_err(|e| common::fail(&e))?;
+            for (place, event) in &changes {
+                if let Err(e) = registry.apply(law, event.clone()) {
+                    let (vi, en) = (e.display_in(radfee::error::Lang::Vi), e.display_in(radfee::error::Lang::En));
+                    return Err(usage(
+                        &format!("{place}: {vi}\n(không thay đổi nào trong tệp được ghi)"),
+                        &format!("{place}: {en}\n(no change of the file was recorded)"),
+                    ));
+                }
+            }
+            let events: Vec<_> = changes.into_iter().map(|(_, e)| e).collect();
+            let ids = store.append(law, &events, &who).map_err(|e| common::fail(&e))?;
+            for (id, e) in ids.iter().zip(&events) {
+                let json = serde_json::to_string(e).unwrap_or_default();
+                let _ = writeln!(o, "{id:>6}  {}  {json}", e.date.day_first());
+            }
+            let n = ids.len();
+            let _ = writeln!(o, "{}", in_line(&format!("Đã ghi {n} thay đổi."), &format!("{n} change(s) recorded.")));
         }
         Action::Export => {
             let out = args.out.as_ref().ok_or_else(|| usage("export cần --out TỆP", "export needs --out FILE"))?;

@@ -210,6 +210,25 @@ impl Registry {
         Registry::rebuild(file, events.map(Ok), stored.state, law)
     }
 
+    /// Reads a file of changes to apply to a registry kept elsewhere (a store): `[[history]]`
+    /// entries as in a registry file, each with its place in the file, in file order. The
+    /// changes are not checked against any state here; the store's rules do that.
+    ///
+    /// # Errors
+    /// An input error at its place: TOML syntax, an unknown key or change, a value of the wrong
+    /// kind.
+    pub fn events_from_toml(file: &str, text: &str) -> Result<Vec<(crate::error::Location, Event)>, Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Changes {
+            #[serde(default)]
+            history: Vec<toml::Spanned<Event>>,
+        }
+        let src = crate::source::Src::new(file, text);
+        let changes: Changes = src.read().map_err(Error::input)?;
+        Ok(changes.history.into_iter().map(|e| (src.at(e.span()), e.into_inner())).collect())
+    }
+
     /// Reads a registry written by [`Registry::to_json`]. Exact numbers are strings in this
     /// JSON (as the writer makes them): a number with a fraction or an exponent is refused, since
     /// JSON would read it through a binary float.

@@ -182,6 +182,31 @@ fn the_registry_db_tool_keeps_a_registry_in_a_file() {
     assert_eq!(Registry::from_json("x.json", &text, law()).unwrap().history().len(), 18);
     let (code, out) = run(&["export", "--out", db.to_str().unwrap()]);
     assert_eq!(code, Some(2), "never over the registry itself: {out}");
+    // Changes from an event file: recorded with their ids; a refused one names its place and
+    // nothing of the file is recorded.
+    let good = dir.path().join("ev.toml");
+    std::fs::write(
+        &good,
+        "[[history]]\ndate = 2026-02-01\nchange = \"register_equipment\"\n[history.equipment]\nid = \"DN01-MOB\"\nfacility = \"BV-DN-01\"\nclass = \"xray_mobile\"\n\n[[history]]\ndate = 2026-02-02\nchange = \"decommission\"\nid = \"DN01-XQ\"\n",
+    )
+    .unwrap();
+    let (code, out) = run(&["apply", "--events", good.to_str().unwrap(), "--by", "Trần B"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("    19  01/02/2026") && out.contains("Đã ghi 2 thay đổi."), "{out}");
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[[history]]\ndate = 2026-03-01\nchange = \"register_equipment\"\n[history.equipment]\nid = \"NEW-9\"\nfacility = \"BV-DN-01\"\nclass = \"xray_mobile\"\n\n[[history]]\ndate = 2026-03-02\nchange = \"register_equipment\"\n[history.equipment]\nid = \"DN01-CT\"\nfacility = \"BV-DN-01\"\nclass = \"xray_ct\"\n",
+    )
+    .unwrap();
+    let (code, out) = run(&["apply", "--events", bad.to_str().unwrap(), "--by", "Trần B"]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.contains("bad.toml:9:1") && out.contains("đã có trong sổ đăng ký") && out.contains("không thay đổi nào"),
+        "{out}"
+    );
+    let (_, out) = run(&["list", "--status", "in_service"]);
+    assert!(!out.contains("NEW-9"), "nothing of a refused file is recorded: {out}");
     assert_eq!(run(&["check"]).0, Some(0));
 }
 
