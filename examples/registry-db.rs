@@ -8,7 +8,7 @@
 //! cargo run --example registry-db --features sqlite -- so.sqlite import --list thiet-bi.xlsx --date 05/01/2026 --by "Nguyễn Văn A"
 //! cargo run --example registry-db --features sqlite -- so.sqlite check
 //! cargo run --example registry-db --features sqlite -- so.sqlite history --device BV-DN-01-X1
-//! cargo run --example registry-db --features sqlite -- so.sqlite renewals --from 22/11/2026 --days 90
+//! cargo run --example registry-db --features sqlite -- so.sqlite renewals --from-date 22/11/2026 --days 90
 //! ```
 //!
 //! Every change prints what it recorded and its event ids. An import checks each row under the
@@ -111,7 +111,8 @@ struct Args {
     /// list: devices licensed by this authority (province, varans, ministry) on --on.
     #[arg(long, value_name = "AUTHORITY")]
     authority: Option<String>,
-    /// state, list: the day (DD/MM/YYYY; default today).
+    /// state: the day to see (DD/MM/YYYY); list: the day for --province and --authority
+    /// (default today).
     #[arg(long, value_name = "DATE")]
     on: Option<String>,
     /// apply: the event file (TOML, `[[history]]` entries as in a registry file).
@@ -131,6 +132,23 @@ struct Args {
 /// The day a flag gives, or the usage error.
 fn day(flag: &str, text: &str) -> Result<Date, ExitCode> {
     Date::from_form(text).map_err(|e| usage(&format!("{flag}: {}", e.message_vi()), &format!("{flag}: {e}")))
+}
+
+/// Refuses a day after today (in Vietnam) for a change: the history is appended in date
+/// order, so one change dated in the future would block every change until that day.
+fn not_after_today(what: &str, date: Date) -> Result<(), ExitCode> {
+    let today = Date::today_in_vietnam();
+    if date <= today {
+        return Ok(());
+    }
+    Err(usage(
+        &format!(
+            "{what}: ngày {} là ngày trong tương lai (hôm nay là {}); sổ đăng ký chỉ ghi thay đổi đã xảy ra",
+            date.day_first(),
+            today.day_first()
+        ),
+        &format!("{what}: {date} is in the future (today is {today}); the registry records changes that happened"),
+    ))
 }
 
 /// Who records a change: `--by`, required for every change.
@@ -165,7 +183,10 @@ fn run() -> Result<ExitCode, ExitCode> {
         ("family", "list: thiết bị thuộc nhóm này (medical_xray, sealed_source_device…)"),
         ("status", "list: thiết bị ở tình trạng này (in_service, stored, moved, decommissioned, disposed)"),
         ("authority", "list: thiết bị do cơ quan này cấp phép (province, varans, ministry) vào ngày --on"),
-        ("on", "state, list: ngày cần xem (NGÀY/THÁNG/NĂM; mặc định: hôm nay)"),
+        (
+            "on",
+            "state: ngày cần xem (NGÀY/THÁNG/NĂM); list: ngày dùng cho --province và --authority (mặc định: hôm nay)",
+        ),
         ("events", "apply: tệp các thay đổi (TOML, các mục [[history]] như trong tệp sổ đăng ký)"),
         ("format", "export: csv, json hoặc toml"),
         ("out", "export: tệp cần ghi (không được là tệp sổ đăng ký; ghi trọn vẹn hoặc không ghi)"),
@@ -173,6 +194,14 @@ fn run() -> Result<ExitCode, ExitCode> {
     ])?;
     common::set_lang(args.lang.as_deref())?;
     let law = common::load_schedules(None)?;
+    // Only `init` creates a registry: a mistyped path is said, not made into an empty registry.
+    if args.action != Action::Init && !args.file.is_file() {
+        let shown = args.file.display();
+        return Err(usage(
+            &format!("không có tệp sổ đăng ký {shown}; tạo tệp mới bằng `registry-db {shown} init`"),
+            &format!("no registry file {shown}; create one with `registry-db {shown} init`"),
+        ));
+    }
     let mut store = SqliteStore::open(&args.file).map_err(|e| common::fail(&e))?;
     let shown = args.file.display();
     let mut o = String::new();
@@ -220,6 +249,22 @@ fn run() -> Result<ExitCode, ExitCode> {
                     .as_deref()
                     .ok_or_else(|| usage("import cần --date NGÀY/THÁNG/NĂM", "import needs --date DD/MM/YYYY"))?,
             )?;
+            not_after_today("--date", date)?;
+            // A regular file of at most the workbook limit: never a device, a FIFO or a stream
+            // that does not end.
+            let meta = std::fs::metadata(list).map_err(|e| {
+                usage(
+                    &format!("không đọc được {}: {}", list.display(), common::io_vi(&e)),
+                    &format!("cannot read {}: {e}", list.display()),
+                )
+            })?;
+            let limit = radfee::batch::MAX_WORKBOOK_BYTES as u64;
+            if !meta.is_file() || meta.len() > limit {
+                return Err(usage(
+                    &format!("{} không phải là tệp thông thường hoặc lớn hơn {limit} byte", list.display()),
+                    &format!("{} is not a regular file or is larger than {limit} bytes", list.display()),
+                ));
+            }
             let bytes = std::fs::read(list).map_err(|e| {
                 usage(
                     &format!("không đọc được {}: {}", list.display(), common::io_vi(&e)),
@@ -296,7 +341,7 @@ fn run() -> Result<ExitCode, ExitCode> {
             }
         }
         Action::Renewals => {
-            let from = match args.from_date.as_deref() {
+            let from = match args.from_date.as_deref().or(args.from.as_deref()) {
                 Some(t) => day("--from-date", t)?,
                 None => Date::today_in_vietnam(),
             };
@@ -366,6 +411,13 @@ fn run() -> Result<ExitCode, ExitCode> {
                 found.retain(|e| e.class.is_some_and(|c| c.family() == family));
             }
             if let Some(s) = &args.status {
+                const STATUSES: [&str; 5] = ["in_service", "stored", "moved", "decommissioned", "disposed"];
+                if !STATUSES.contains(&s.as_str()) {
+                    return Err(usage(
+                        &format!("--status: không có tình trạng `{s}` (một trong {})", STATUSES.join(", ")),
+                        &format!("--status: no status `{s}` (one of {})", STATUSES.join(", ")),
+                    ));
+                }
                 found.retain(|e| e.status.key() == s.as_str());
             }
             if let Some(a) = &args.authority {
@@ -418,6 +470,9 @@ fn run() -> Result<ExitCode, ExitCode> {
             let changes = Registry::events_from_toml(&name, &text).map_err(|e| common::fail(&e))?;
             // Each change checked under the rules first, so a refusal names its place in the
             // file; then all are recorded in one transaction (the store checks them again).
+            for (place, event) in &changes {
+                not_after_today(&place.to_string(), event.date)?;
+            }
             let mut registry = store.registry(law).map_err(|e| common::fail(&e))?;
             for (place, event) in &changes {
                 if let Err(e) = registry.apply(law, event.clone()) {
@@ -439,7 +494,16 @@ fn run() -> Result<ExitCode, ExitCode> {
         }
         Action::Export => {
             let out = args.out.as_ref().ok_or_else(|| usage("export cần --out TỆP", "export needs --out FILE"))?;
-            common::check_outputs(&[("tệp sổ đăng ký", "registry file", &args.file)], &[("--out", out)])?;
+            let (wal, shm) = (
+                PathBuf::from(format!("{}-wal", args.file.display())),
+                PathBuf::from(format!("{}-shm", args.file.display())),
+            );
+            let inputs = [
+                ("tệp sổ đăng ký", "registry file", args.file.as_path()),
+                ("tệp nhật ký của sổ đăng ký", "registry's journal file", wal.as_path()),
+                ("tệp bộ nhớ chung của sổ đăng ký", "registry's shared-memory file", shm.as_path()),
+            ];
+            common::check_outputs(&inputs, &[("--out", out)])?;
             let registry = store.registry(law).map_err(|e| common::fail(&e))?;
             let text = match args.format.as_deref().unwrap_or("json") {
                 "json" => registry

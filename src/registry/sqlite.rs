@@ -172,6 +172,22 @@ impl SqliteStore {
         let open = |e: rusqlite::Error| storage("cannot open the registry", "không mở được sổ đăng ký", &e);
         let conn = Connection::open(path.as_ref()).map_err(open)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open)?;
+        // Another program's database is never taken over (no table added, no journal mode
+        // changed): a file of schema version 0 must be empty.
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(open)?;
+        let tables: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(open)?;
+        if version == 0 && tables > 0 {
+            return Err(Error::input(
+                Finding::error(None, None, "this SQLite file is another program's database, not a registry; nothing was changed")
+                    .vi("tệp SQLite này là cơ sở dữ liệu của chương trình khác, không phải sổ đăng ký; không có gì bị thay đổi"),
+            ));
+        }
         conn.pragma_update(None, "journal_mode", "WAL").map_err(open)?;
         conn.pragma_update(None, "synchronous", "FULL").map_err(open)?;
         let mut store = SqliteStore { conn, cache: None };

@@ -208,6 +208,27 @@ fn the_registry_db_tool_keeps_a_registry_in_a_file() {
     let (_, out) = run(&["list", "--status", "in_service"]);
     assert!(!out.contains("NEW-9"), "nothing of a refused file is recorded: {out}");
     assert_eq!(run(&["check"]).0, Some(0));
+    // A change dated after today would block the history: refused. So are a status that does
+    // not exist and an export over the registry's journal.
+    let (code, out) =
+        run(&["import", "--list", "tests/fixtures/workbooks/device-list.xlsx", "--date", "01/01/2099", "--by", "B"]);
+    assert_eq!(code, Some(2));
+    assert!(out.contains("trong tương lai"), "{out}");
+    assert_eq!(run(&["list", "--status", "retired"]).0, Some(2));
+    let wal = format!("{}-wal", db.display());
+    assert_eq!(run(&["export", "--out", &wal]).0, Some(2));
+    // Only `init` makes a file; another program's database is left alone.
+    let typo = dir.path().join("typo.sqlite");
+    let o = std::process::Command::new(&tool).arg(&typo).arg("check").output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!typo.exists(), "a mistyped path is not made into a registry");
+    let other = dir.path().join("other.db");
+    rusqlite::Connection::open(&other).unwrap().execute_batch("CREATE TABLE patients (x)").unwrap();
+    let before = std::fs::read(&other).unwrap();
+    let o = std::process::Command::new(&tool).arg(&other).arg("check").output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("chương trình khác"));
+    assert_eq!(std::fs::read(&other).unwrap(), before, "another program's database is unchanged");
 }
 
 /// The writer the crash test kills: appends one device per transaction, forever.
