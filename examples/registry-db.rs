@@ -26,7 +26,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use common::{in_lang, in_line, usage};
+use common::{in_line, usage};
 use radfee::Date;
 use radfee::registry::Registry;
 use radfee::registry::sqlite::{EventLog, SqliteStore};
@@ -149,6 +149,33 @@ fn not_after_today(what: &str, date: Date) -> Result<(), ExitCode> {
         ),
         &format!("{what}: {date} is in the future (today is {today}); the registry records changes that happened"),
     ))
+}
+
+/// Whether an event concerns a facility (registers it, a device or a licence of it, or moves a
+/// device to it) or a device (registers, changes or licenses it); with neither, every event.
+fn concerns(event: &radfee::registry::Event, facility: Option<&str>, device: Option<&str>) -> bool {
+    let v = serde_json::to_value(event).unwrap_or_default();
+    let at = |path: &[&str]| path.iter().fold(&v, |cur, p| &cur[*p]).as_str().map(str::to_owned);
+    let licensed: Vec<String> = v["licence"]["devices"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    match (facility, device) {
+        (Some(f), _) => {
+            let places = [
+                at(&["facility", "id"]),
+                at(&["equipment", "facility"]),
+                at(&["licence", "facility"]),
+                at(&["to_facility"]),
+            ];
+            places.iter().any(|x| x.as_deref() == Some(f))
+        }
+        (None, Some(d)) => {
+            [at(&["equipment", "id"]), at(&["id"])].iter().any(|x| x.as_deref() == Some(d))
+                || licensed.iter().any(|x| x == d)
+        }
+        (None, None) => true,
+    }
 }
 
 /// Who records a change: `--by`, required for every change.
@@ -320,7 +347,7 @@ fn run() -> Result<ExitCode, ExitCode> {
                 );
             } else {
                 for p in &problems {
-                    let _ = writeln!(o, "{}", in_lang(&format!("không khớp: {p}"), &format!("mismatch: {p}")));
+                    let _ = writeln!(o, "{}", p.display_in(common::lang()));
                 }
                 common::emit(&o)?;
                 return Ok(ExitCode::from(2));
@@ -329,12 +356,7 @@ fn run() -> Result<ExitCode, ExitCode> {
         Action::History => {
             for r in store.history().map_err(|e| common::fail(&e))? {
                 let json = serde_json::to_string(&r.event).unwrap_or_default();
-                let about = |key: &str, id: &str| json.contains(&format!("\"{key}\":\"{id}\""));
-                let wanted = match (&args.facility, &args.device) {
-                    (Some(f), _) => about("id", f) || about("facility", f) || about("to_facility", f),
-                    (None, Some(d)) => about("id", d) || json.contains(&format!("\"{d}\"")),
-                    (None, None) => true,
-                };
+                let wanted = concerns(&r.event, args.facility.as_deref(), args.device.as_deref());
                 if wanted {
                     let _ = writeln!(o, "{:>6}  {}  {}  {json}", r.id, r.event.date.day_first(), r.recorded_by);
                 }
@@ -384,7 +406,9 @@ fn run() -> Result<ExitCode, ExitCode> {
             let _ = writeln!(o, "{json}\n{}", in_line("Lịch sử:", "History:"));
             for r in store.history().map_err(|e| common::fail(&e))? {
                 let line = serde_json::to_string(&r.event).unwrap_or_default();
-                if line.contains(&format!("\"{what}\"")) {
+                let (f, d) =
+                    if args.facility.is_some() { (Some(what.as_str()), None) } else { (None, Some(what.as_str())) };
+                if concerns(&r.event, f, d) {
                     let _ = writeln!(o, "{:>6}  {}  {}  {line}", r.id, r.event.date.day_first(), r.recorded_by);
                 }
             }

@@ -241,16 +241,20 @@ impl SqliteStore {
     }
 
     /// Checks the file: SQLite's own `integrity_check`, then the state tables against the
-    /// state the history builds. Returns every difference found (none: the store is sound).
+    /// state the history builds. Returns every difference found, each naming its table and
+    /// row, in both languages (none: the store is sound).
     ///
     /// # Errors
     /// A storage error, or a history the rules refuse.
-    pub fn check(&self, law: &Law) -> Result<Vec<String>, Error> {
+    pub fn check(&self, law: &Law) -> Result<Vec<Finding>, Error> {
         let fail = |e: rusqlite::Error| storage("cannot check the registry", "không kiểm tra được sổ đăng ký", &e);
         let mut problems = Vec::new();
         let integrity: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(fail)?;
         if integrity != "ok" {
-            problems.push(format!("integrity_check: {integrity}"));
+            problems.push(
+                Finding::error(None, None, format!("SQLite integrity_check: {integrity}"))
+                    .vi(format!("SQLite báo tệp bị hỏng (integrity_check): {integrity}")),
+            );
         }
         let state = self.registry(law)?.state().clone();
         let rows = |sql: &str| -> Result<Vec<(String, String)>, Error> {
@@ -258,12 +262,30 @@ impl SqliteStore {
             let mapped = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).map_err(fail)?;
             mapped.collect::<Result<Vec<_>, _>>().map_err(fail)
         };
+        // Each row that differs, named: stored but not built, built but not stored, or stored
+        // with other content.
         let compare =
-            |table: &str, stored: Vec<(String, String)>, built: Vec<(String, String)>, problems: &mut Vec<String>| {
-                if stored != built {
-                    let (s, b) = (stored.len(), built.len());
-                    problems
-                        .push(format!("{table}: the stored rows ({s}) differ from the rows the history builds ({b})"));
+            |table: &str, stored: Vec<(String, String)>, built: Vec<(String, String)>, problems: &mut Vec<Finding>| {
+                let stored: std::collections::BTreeMap<String, String> = stored.into_iter().collect();
+                let built: std::collections::BTreeMap<String, String> = built.into_iter().collect();
+                let ids: std::collections::BTreeSet<&String> = stored.keys().chain(built.keys()).collect();
+                for id in ids {
+                    let (en, vi) = match (stored.get(id), built.get(id)) {
+                        (Some(a), Some(b)) if a == b => continue,
+                        (Some(_), Some(_)) => (
+                            format!("{table} `{id}`: the stored row differs from the one the history builds"),
+                            format!("{table} `{id}`: dòng đang lưu khác với dòng dựng lại từ lịch sử"),
+                        ),
+                        (Some(_), None) => (
+                            format!("{table} `{id}`: stored, but the history has no such row"),
+                            format!("{table} `{id}`: có trong bảng nhưng lịch sử không có"),
+                        ),
+                        _ => (
+                            format!("{table} `{id}`: the history has it, the table does not"),
+                            format!("{table} `{id}`: lịch sử có nhưng bảng không có"),
+                        ),
+                    };
+                    problems.push(Finding::error(None, None, en).vi(vi));
                 }
             };
         compare(
