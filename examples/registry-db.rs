@@ -378,6 +378,17 @@ fn run() -> Result<ExitCode, ExitCode> {
                     .map_or_else(|_| in_line("không tính được phí", "cannot be priced"), |q| q.total.to_string());
                 let _ = writeln!(o, "{}  {}  {}  {fee}", r.licence.number, r.file_by.day_first(), r.licence.facility);
             }
+            // Per province (its Vietnamese name) and per licensing authority, as the officers
+            // of each report them.
+            let _ = writeln!(o, "{}", in_line("Theo tỉnh, thành phố:", "Per province:"));
+            for (p, total) in &report.per_province {
+                let name = law.provinces().by_slug(p).map_or(p.as_str(), |x| x.name().vi.as_str());
+                let _ = writeln!(o, "  {name}  {total}");
+            }
+            let _ = writeln!(o, "{}", in_line("Theo cơ quan cấp phép:", "Per authority:"));
+            for (a, total) in &report.per_authority {
+                let _ = writeln!(o, "  {}  {total}", in_line(a.names().0, a.names().1));
+            }
             let _ = writeln!(o, "{} {}", in_line("Tổng cộng:", "Total:"), report.total);
         }
         Action::Show => {

@@ -146,6 +146,8 @@ fn the_registry_db_tool_keeps_a_registry_in_a_file() {
     let (code, out) = run(&["renewals", "--from-date", "22/11/2026", "--days", "90"]);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("Tổng cộng: 18.750.000 ₫"), "{out}");
+    assert!(out.contains("Theo tỉnh, thành phố:") && out.contains("Thành phố Hải Phòng  3.750.000 ₫"), "{out}");
+    assert!(out.contains("Theo cơ quan cấp phép:"), "{out}");
     let (code, out) = run(&["check"]);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("nhất quán"), "{out}");
