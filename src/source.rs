@@ -360,6 +360,26 @@ pub(crate) fn vi_plain_message(en: &str, format: &str) -> String {
             format!("sai kiểu giá trị: ở đây cần {wanted_vi}")
         };
     }
+    // The syntax mistakes people make most, in words; any other with the parser's detail.
+    let said = [
+        ("string values must be quoted", "chữ phải đặt trong dấu ngoặc kép, ví dụ province = \"Đồng Nai\""),
+        ("invalid basic string", "chuỗi chữ chưa được đóng: thiếu dấu ngoặc kép \" ở cuối"),
+        (
+            "duplicate key",
+            "khóa này được ghi hai lần (hoặc một bảng [[…]] được ghi thành […]); mỗi khóa chỉ ghi một lần",
+        ),
+        (
+            "unexpected key or value",
+            "có chữ thừa sau giá trị (ví dụ dấu phẩy cuối dòng); mỗi dòng chỉ ghi một khóa = giá trị",
+        ),
+        (
+            "invalid float",
+            "số không đúng dạng (chẳng hạn có dấu ngăn cách hàng nghìn: ghi 9000000, không ghi 9.000.000)",
+        ),
+    ];
+    if let Some((_, vi)) = said.iter().find(|(e, _)| en.starts_with(e)) {
+        return format!("tệp không đúng cú pháp {format}: {vi}");
+    }
     format!("tệp không đúng cú pháp {format} tại vị trí này (chi tiết bằng tiếng Anh: {en})")
 }
 
@@ -464,6 +484,21 @@ fn suggested_key(message: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_syntax_mistakes_are_said_in_vietnamese_words() {
+        for (text, words) in [
+            ("province = Đồng Nai\n", "dấu ngoặc kép, ví dụ"),
+            ("province = \"Đồng Nai\n", "chưa được đóng"),
+            ("a = 1\na = 2\n", "ghi hai lần"),
+            ("count = 2,\n", "chữ thừa sau giá trị"),
+            ("amount = 9.000.000\n", "ngăn cách hàng nghìn"),
+        ] {
+            let f = Src::new("a.toml", text).read::<toml::Table>().unwrap_err();
+            let vi = f.message_vi().unwrap();
+            assert!(vi.contains(words) && !vi.contains("tiếng Anh"), "{text}: {vi}");
+        }
+    }
 
     #[test]
     fn an_unknown_key_gets_the_key_meant() {
