@@ -262,18 +262,12 @@ fn fail_quick(e: &radfee::Error, quick: bool) -> ExitCode {
 /// `--schedules` (policy staff previewing edited schedules, which may start in the future) a
 /// future date is the point, and is allowed.
 fn not_after_today(date: Date, what: &str, preview: bool) -> Result<(), ExitCode> {
-    let today = Date::today_in_vietnam();
-    if date <= today || preview {
+    if preview {
         return Ok(());
     }
-    Err(usage(
-        &format!(
-            "{what}: ngày tiếp nhận {} là ngày trong tương lai (hôm nay là {}); kiểm tra lại năm, ngày và tháng",
-            date.day_first(),
-            today.day_first()
-        ),
-        &format!("{what}: the date received {date} is in the future (today is {today}); check the year, day and month"),
-    ))
+    date.received_by_today()
+        .map(|_| ())
+        .map_err(|e| usage(&format!("{what}: {}", e.message_vi()), &format!("{what}: {e}")))
 }
 
 /// Whether a text is written like a class key (`xray_ct`): lower-case ASCII letters, digits

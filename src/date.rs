@@ -133,6 +133,28 @@ impl Date {
         Date::from_days((secs + 7 * 3600).div_euclid(86_400)).unwrap_or(Date { year: 1970, month: 1, day: 1 })
     }
 
+    /// The date as a date an application was received: today (in Vietnam) or before. An
+    /// application cannot have been received in the future, so a later day is a typing mistake
+    /// (year, day and month swapped) and is refused, never priced. The calculator, the desk's
+    /// form and its API check a received date with this one rule.
+    ///
+    /// # Errors
+    /// [`DateError`] naming the day and today, with the hint to check it.
+    pub fn received_by_today(self) -> Result<Date, DateError> {
+        let today = Date::today_in_vietnam();
+        if self <= today {
+            return Ok(self);
+        }
+        Err(DateError::new(
+            format!("the date received {self} is in the future (today is {today}); check the year, day and month"),
+            format!(
+                "ngày tiếp nhận {} là ngày trong tương lai (hôm nay là {}); kiểm tra lại năm, ngày và tháng",
+                self.day_first(),
+                today.day_first()
+            ),
+        ))
+    }
+
     /// Days since 1970-01-01 (negative before it). Exact for every supported date.
     pub fn to_days(self) -> i64 {
         // Howard Hinnant's days_from_civil.
@@ -264,28 +286,24 @@ impl FromStr for Date {
 
     fn from_str(s: &str) -> Result<Date, DateError> {
         let bad = || {
-            // Month first (`09/15/2025`): the day-first reading is impossible, the swap is said.
-            if let Some((m, d, y)) = day_month_year(s.trim()).filter(|(d, m, _)| *m > 12 && *d <= 12) {
-                return DateError::new(
-                    format!(
-                        "`{}` has no month {d}; was the month written before the day? Write it here as {y:04}-{m:02}-{d:02} (YYYY-MM-DD)",
-                        crate::text::excerpt(s)
-                    ),
-                    format!(
-                        "`{}` không có tháng {d}; có phải đã ghi tháng trước ngày? Ở tệp này hãy ghi {y:04}-{m:02}-{d:02} (năm-tháng-ngày)",
-                        crate::text::excerpt(s)
-                    ),
-                );
-            }
             if let Some((d, m, y)) = day_month_year(s.trim()) {
+                let shown = crate::text::excerpt(s);
+                // Month first (`09/15/2025`): the day-first reading is impossible, the swap is
+                // said.
+                if m > 12 && d <= 12 {
+                    return DateError::new(
+                        format!(
+                            "`{shown}` has no month {m}; was the month written before the day? Write it here as {y:04}-{d:02}-{m:02} (YYYY-MM-DD)"
+                        ),
+                        format!(
+                            "`{shown}` không có tháng {m}; có phải đã ghi tháng trước ngày? Ở tệp này hãy ghi {y:04}-{d:02}-{m:02} (năm-tháng-ngày)"
+                        ),
+                    );
+                }
                 return DateError::new(
+                    format!("`{shown}` is written day first: write it here as {y:04}-{m:02}-{d:02} (YYYY-MM-DD)"),
                     format!(
-                        "`{}` is written day first: write it here as {y:04}-{m:02}-{d:02} (YYYY-MM-DD)",
-                        crate::text::excerpt(s)
-                    ),
-                    format!(
-                        "`{}` được ghi theo kiểu ngày/tháng/năm: ở tệp này hãy ghi {y:04}-{m:02}-{d:02} (năm-tháng-ngày)",
-                        crate::text::excerpt(s)
+                        "`{shown}` được ghi theo kiểu ngày/tháng/năm: ở tệp này hãy ghi {y:04}-{m:02}-{d:02} (năm-tháng-ngày)"
                     ),
                 );
             }

@@ -43,8 +43,8 @@ use std::io::Read;
 pub use report::{BatchProblem, BatchReport, BatchResult, BatchWarning, Keep, MAX_APPLICATIONS, MAX_PROBLEMS, Options};
 use report::{DIGEST_BUFFER, sum, write_amount};
 pub use rows::BATCH_COLUMNS;
-pub(crate) use rows::batch_column;
 use rows::{Columns, header_problem};
+pub(crate) use rows::{batch_column, is_batch_header};
 
 use sha2::{Digest, Sha256};
 

@@ -31,6 +31,12 @@ pub(crate) fn batch_column(name: &str) -> Option<usize> {
     HEADINGS.iter().position(|names| names.contains(&folded.as_str()))
 }
 
+/// Whether a row of headings is a batch's header: it names the application and the class (by
+/// key or Vietnamese heading). A workbook's header is the first such row.
+pub(crate) fn is_batch_header(names: &[String]) -> bool {
+    [0, 5].iter().all(|c| names.iter().any(|n| batch_column(n) == Some(*c)))
+}
+
 /// Where each of the seven columns is in a row, and how many columns the header names.
 pub(super) struct Columns {
     pub(super) idx: [usize; 7],

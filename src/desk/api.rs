@@ -230,20 +230,8 @@ pub(crate) async fn quote(State(law): State<&'static Law>, headers: HeaderMap, b
         Ok(a) => a,
         Err(e) => return refuse_error(&e, &text),
     };
-    let today = Date::today_in_vietnam();
-    if app.received() > today {
-        return refuse(
-            Some("received"),
-            &format!(
-                "the date received {} is in the future (today is {today}): an application is priced as received",
-                app.received()
-            ),
-            &format!(
-                "ngày tiếp nhận {} là ngày trong tương lai (hôm nay là {})",
-                app.received().day_first(),
-                today.day_first()
-            ),
-        );
+    if let Err(e) = app.received().received_by_today() {
+        return refuse(Some("received"), &e.to_string(), e.message_vi());
     }
     match law.quote(&app) {
         Ok(q) => json_of(&q),

@@ -193,20 +193,10 @@ pub(crate) fn build(law: &Law, lang: Lang, form: &mut FormInput) -> Result<(Appl
                 None
             }
             // Received in the future is a typing mistake, never priced.
-            Ok(d) if d > Date::today_in_vietnam() => {
-                let today = Date::today_in_vietnam().day_first();
-                let vi = format!(
-                    "Ngày tiếp nhận {} là ngày trong tương lai (hôm nay là {today}); kiểm tra lại năm, ngày và tháng",
-                    d.day_first()
-                );
-                let en = format!(
-                    "The date received {} is in the future (today is {today}); check the year, day and month",
-                    d.day_first()
-                );
-                err("received", lang.t(&vi, &en).to_owned());
-                None
-            }
-            Ok(d) => Some(d),
+            Ok(d) => d
+                .received_by_today()
+                .map_err(|e| err("received", lang.t(e.message_vi(), &e.to_string()).to_owned()))
+                .ok(),
         }
     };
     // The province is looked up now, so every problem of the form is listed at once.

@@ -118,10 +118,8 @@ pub(crate) async fn upload(State(desk): State<super::Desk>, mut multipart: Multi
     // The devices of one application (no application column): onto the form, to be checked
     // and priced there. A row is named as the officer sees it: a sheet's row, or a CSV line.
     let list = if workbook {
-        let is_header = |names: &[String]| {
-            super::devices::is_device_list(names)
-                || [0, 5].iter().all(|c| names.iter().any(|n| crate::batch::batch_column(n) == Some(*c)))
-        };
+        let is_header =
+            |names: &[String]| super::devices::is_device_list(names) || crate::batch::is_batch_header(names);
         crate::sheet::workbook::read_sheet(&bytes, sheet.as_deref(), &is_header, "application_id, class / name")
             .ok()
             .filter(|s| super::devices::is_device_list(&s.header))

@@ -268,10 +268,9 @@ impl Law {
         progress: impl FnMut(u64),
     ) -> Result<BatchReport, Error> {
         // The header row names the application and the class (by key or Vietnamese heading).
-        let is_header =
-            |names: &[String]| [0, 5].iter().all(|c| names.iter().any(|n| batch::batch_column(n) == Some(*c)));
-        let s = crate::sheet::workbook::read_sheet(workbook, sheet, &is_header, "application_id, …, class")
-            .map_err(|m| Error::input(Finding::error(None, Some("workbook"), m.en).vi(m.vi)))?;
+        let s =
+            crate::sheet::workbook::read_sheet(workbook, sheet, &batch::is_batch_header, "application_id, …, class")
+                .map_err(|m| Error::input(Finding::error(None, Some("workbook"), m.en).vi(m.vi)))?;
         let mut report = batch::price(&self.book(), s.csv.as_slice(), options, progress).map_err(|e| {
             if !e.is_input() {
                 return e;
