@@ -151,8 +151,27 @@ pub(super) fn apply_to(state: &mut State, law: &Law, mut event: Event) -> Result
                 ));
             }
             equipment.province = match (equipment.mobile, equipment.province.trim()) {
-                (false, p) if !p.is_empty() => province_slug(law, p, date)?,
-                _ => facility.province.clone(),
+                (_, "") => facility.province.clone(),
+                (false, p) => province_slug(law, p, date)?,
+                // A mobile device is licensed by the province of its head office: a different
+                // province written for it is a mistake to say, not to replace silently.
+                (true, p) => {
+                    let slug = province_slug(law, p, date)?;
+                    if slug != facility.province {
+                        return Err(refuse(
+                            date,
+                            format!(
+                                "device `{}` is mobile: it is licensed by the province of its facility's head office (`{}`), not `{p}`; leave its province out",
+                                equipment.id, facility.province
+                            ),
+                            format!(
+                                "thiết bị `{}` là thiết bị di động: giấy phép do tỉnh nơi đặt trụ sở chính của cơ sở cấp (`{}`), không phải `{p}`; hãy bỏ trống tỉnh của thiết bị",
+                                equipment.id, facility.province
+                            ),
+                        ));
+                    }
+                    slug
+                }
             };
             equipment.status = EquipmentStatus::InService;
             // One descent of the device map both refuses a duplicate id and records the device

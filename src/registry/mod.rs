@@ -28,6 +28,7 @@ mod renewals;
 pub mod sqlite;
 mod store;
 
+pub use crate::vocab::FacilityKind;
 pub use import::{CSV_COLUMNS, ImportProblem, ImportReport};
 pub use model::{Change, Equipment, EquipmentStatus, Event, Facility, Licence, State};
 pub use renewals::{RENEWAL_NOTICE_DAYS, RenewalDue, RenewalReport};

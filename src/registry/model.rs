@@ -203,14 +203,90 @@ pub enum Change {
     },
 }
 
-/// A dated change.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A dated change. In a file: its `date`, its `change` (the kind, e.g. `"decommission"`) and
+/// that change's keys, all in one table; a key the change does not have is refused (never
+/// dropped).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Event {
     /// The day it took effect.
     pub date: Date,
     /// What changed.
     #[serde(flatten)]
     pub change: Change,
+}
+
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Event, D::Error> {
+        // `flatten` cannot refuse unknown keys, so the event is read as one internally tagged
+        // table whose variants carry the date: a mistyped key (`reson`, `to_facilty`) is
+        // refused at its place instead of silently dropped.
+        #[derive(Deserialize)]
+        #[serde(tag = "change", rename_all = "snake_case", deny_unknown_fields)]
+        enum Dated {
+            RegisterFacility {
+                date: Date,
+                facility: Facility,
+            },
+            RegisterEquipment {
+                date: Date,
+                equipment: Equipment,
+            },
+            UpdateEquipment {
+                date: Date,
+                id: String,
+                #[serde(default)]
+                description: Option<Description>,
+                #[serde(default)]
+                class: Option<DeviceClass>,
+                #[serde(default)]
+                location: Option<String>,
+                #[serde(default)]
+                status: Option<EquipmentStatus>,
+            },
+            MoveEquipment {
+                date: Date,
+                id: String,
+                #[serde(default)]
+                to_facility: Option<String>,
+                #[serde(default)]
+                to_province: Option<String>,
+                #[serde(default)]
+                location: Option<String>,
+            },
+            Decommission {
+                date: Date,
+                id: String,
+            },
+            Dispose {
+                date: Date,
+                id: String,
+            },
+            IssueLicence {
+                date: Date,
+                licence: Licence,
+            },
+            RenewLicence {
+                date: Date,
+                number: String,
+                expires: Date,
+            },
+        }
+        let (date, change) = match Dated::deserialize(deserializer)? {
+            Dated::RegisterFacility { date, facility } => (date, Change::RegisterFacility { facility }),
+            Dated::RegisterEquipment { date, equipment } => (date, Change::RegisterEquipment { equipment }),
+            Dated::UpdateEquipment { date, id, description, class, location, status } => {
+                (date, Change::UpdateEquipment { id, description, class, location, status })
+            }
+            Dated::MoveEquipment { date, id, to_facility, to_province, location } => {
+                (date, Change::MoveEquipment { id, to_facility, to_province, location })
+            }
+            Dated::Decommission { date, id } => (date, Change::Decommission { id }),
+            Dated::Dispose { date, id } => (date, Change::Dispose { id }),
+            Dated::IssueLicence { date, licence } => (date, Change::IssueLicence { licence }),
+            Dated::RenewLicence { date, number, expires } => (date, Change::RenewLicence { number, expires }),
+        };
+        Ok(Event { date, change })
+    }
 }
 
 /// Every free text of an event in the form it is kept: Unicode NFC, Đ look-alikes as Đ.

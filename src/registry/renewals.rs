@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::model::Licence;
+use super::model::{Licence, State};
 use super::store::Registry;
 use crate::application::{Application, DeviceEntry};
 use crate::date::Date;
@@ -48,22 +48,37 @@ pub struct RenewalReport {
 impl Registry {
     /// Licences whose renewal must be filed in `from..=to` (45 days before expiry, Decree
     /// 142/2020), each turned into a renewal application received on its filing deadline,
-    /// for the devices still active, and priced.
+    /// for the devices still active, and priced. See [`State::renewals_due`].
+    pub fn renewals_due(&self, law: &Law, from: Date, to: Date) -> RenewalReport {
+        self.state.renewals_due(law, from, to)
+    }
+}
+
+impl State {
+    /// Licences of this state whose renewal must be filed in `from..=to` (45 days before
+    /// expiry, Decree 142/2020), each turned into a renewal application received on its filing
+    /// deadline, for the devices it names that are still active and still held by the
+    /// licensee (a device moved to another facility is licensed there), and priced by the
+    /// engine ([`Law::quote`]). A store that keeps the state in tables loads the licences of
+    /// the window with their facilities and devices, and calls this.
     pub fn renewals_due(&self, law: &Law, from: Date, to: Date) -> RenewalReport {
         let mut renewals = Vec::new();
-        for l in self.state.licences.values() {
+        for l in self.licences.values() {
             let Some(file_by) = Date::from_days(l.expires.to_days() - RENEWAL_NOTICE_DAYS) else { continue };
             if file_by < from || file_by > to {
                 continue;
             }
-            let province = self.state.facilities.get(&l.facility).map(|f| f.province.clone()).unwrap_or_default();
+            let province = self.facilities.get(&l.facility).map(|f| f.province.clone()).unwrap_or_default();
             let mut builder = Application::builder(province, Procedure::Renewal, file_by);
-            if let Some(f) = self.state.facilities.get(&l.facility) {
+            if let Some(f) = self.facilities.get(&l.facility) {
                 builder = builder.applicant(f.name.clone());
             }
             let mut any = false;
             for id in &l.devices {
-                let Some(e) = self.state.equipment.get(id).filter(|e| e.status.is_active()) else { continue };
+                let Some(e) = self.equipment.get(id).filter(|e| e.status.is_active() && e.facility == l.facility)
+                else {
+                    continue;
+                };
                 let entry = match (e.class, e.description.is_empty()) {
                     (Some(class), _) => DeviceEntry::of_class(class, 1),
                     (None, false) => DeviceEntry::described(e.description.clone(), 1),

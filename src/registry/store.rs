@@ -18,13 +18,19 @@ pub struct Registry {
     /// (manufacturer, model, serial) → device id: derived from the state, so registering a
     /// device does not scan every other one.
     serials: Serials,
+    /// Device id → the numbers of the licences that name it: derived from the state, so issuing
+    /// a licence does not scan every other one.
+    licensed: std::collections::HashMap<String, Vec<String>>,
+    /// Events recorded before this registry's `history` began (a registry resumed from a
+    /// store's state tables): how many, and the date of the last.
+    before: (usize, Option<Date>),
 }
 
 /// A device's (manufacturer, model, serial), when it has all three, in the form two entries
 /// that read the same share: each on its [`reading_key`](crate::text::reading_key) (Đ
 /// look-alikes, NFC/NFD and tone placement made one), the manufacturer also without case
 /// ("SIEMENS" is "Siemens").
-fn serial_key(e: &Equipment) -> Option<(String, String, String)> {
+pub(super) fn serial_key(e: &Equipment) -> Option<(String, String, String)> {
     let key = crate::text::reading_key;
     Some((key(e.manufacturer.as_deref()?).to_lowercase(), key(e.model.as_deref()?), key(e.serial.as_deref()?)))
 }
@@ -94,6 +100,43 @@ impl Registry {
         &self.history
     }
 
+    /// A registry continuing from a state kept elsewhere (a store's state tables, built by
+    /// `count` events, the last dated `last`): its indexes are rebuilt from `state`, its
+    /// [`Registry::history`] holds only the events applied from now on, and every rule applies
+    /// as if the whole history were replayed. `state` must hold every entity the coming
+    /// events name (the store loads them).
+    #[cfg(feature = "sqlite")]
+    pub(super) fn resume(state: State, count: usize, last: Option<Date>) -> Registry {
+        let mut registry = Registry { state, before: (count, last), ..Registry::default() };
+        let mut serials = Serials::default();
+        for e in registry.state.equipment.values() {
+            if let Some(key) = serial_key(e) {
+                serials.insert(&key, e.id.clone());
+            }
+        }
+        registry.serials = serials;
+        for l in registry.state.licences.values() {
+            for d in &l.devices {
+                registry.licensed.entry(d.clone()).or_default().push(l.number.clone());
+            }
+        }
+        registry
+    }
+
+    /// The licences in force on `date` that cover device `id`: naming it, held by the facility
+    /// that holds it now (a device moved away is no longer covered by its old facility's
+    /// licence), not expired before `date`.
+    pub fn licences_covering(&self, id: &str, date: Date) -> Vec<&Licence> {
+        let Some(device) = self.state.equipment.get(id) else { return Vec::new() };
+        self.licensed
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter_map(|n| self.state.licences.get(n))
+            .filter(|l| l.facility == device.facility && l.issued <= date && l.expires >= date)
+            .collect()
+    }
+
     /// Checks `event` against the current state and, if it is valid, records it.
     /// Events must come in date order (the same day is fine); a refused event changes nothing.
     ///
@@ -102,26 +145,29 @@ impl Registry {
     /// province or facility, a serial already registered, a licence issued by the wrong
     /// authority…); the registry is unchanged.
     pub fn apply(&mut self, law: &Law, event: Event) -> Result<(), Error> {
-        if self.history.len() >= MAX_EVENTS {
+        if self.history.len() + self.before.0 >= MAX_EVENTS {
             return Err(refuse(
                 event.date,
                 format!("the registry already holds {MAX_EVENTS} events, the limit"),
                 format!("sổ đăng ký đã đạt số sự kiện tối đa ({MAX_EVENTS})"),
             ));
         }
-        if let Some(last) = self.history.last()
-            && event.date < last.date
+        if let Some(last) = self.history.last().map(|e| e.date).or(self.before.1)
+            && event.date < last
         {
             return Err(refuse(
                 event.date,
-                format!("the history is append-only: this change is dated before the last one ({})", last.date),
+                format!("the history is append-only: this change is dated before the last one ({last})"),
                 format!(
                     "lịch sử chỉ được ghi tiếp vào cuối: thay đổi này có ngày trước thay đổi gần nhất ({})",
-                    last.date.day_first()
+                    last.day_first()
                 ),
             ));
         }
         let mut event = event;
+        if let Change::IssueLicence { licence } = &event.change {
+            self.one_licence_per_device(licence, event.date)?;
+        }
         event.normalise();
         if let Change::RegisterEquipment { equipment } = &event.change
             && let Some(key) = serial_key(equipment)
@@ -150,7 +196,42 @@ impl Registry {
         {
             self.serials.insert(&key, equipment.id.clone());
         }
+        if let Change::IssueLicence { licence } = &event.change {
+            for d in &licence.devices {
+                self.licensed.entry(d.clone()).or_default().push(licence.number.clone());
+            }
+        }
         self.history.push(event);
+        Ok(())
+    }
+
+    /// Refuses a licence naming a device that a licence in force on its issue day already
+    /// covers: the device would be licensed, and priced at renewal, twice.
+    fn one_licence_per_device(&self, licence: &Licence, date: Date) -> Result<(), Error> {
+        // Only a device the licence may name (active, held by its facility): any other is
+        // refused by the rules with its own reason.
+        let nameable = |d: &str| {
+            self.state.equipment.get(d).is_some_and(|e| e.status.is_active() && e.facility == licence.facility)
+        };
+        for d in licence.devices.iter().filter(|d| nameable(d)) {
+            if let Some(other) =
+                self.licences_covering(d, licence.issued).into_iter().find(|l| l.number != licence.number)
+            {
+                return Err(refuse(
+                    date,
+                    format!(
+                        "licence `{}`: device `{d}` is already covered by licence `{}` (in force until {}); renew that licence instead, or issue this one after it expires",
+                        licence.number, other.number, other.expires
+                    ),
+                    format!(
+                        "giấy phép `{}`: thiết bị `{d}` đã thuộc giấy phép `{}` (còn hiệu lực đến ngày {}); hãy gia hạn giấy phép đó, hoặc cấp giấy phép này sau khi giấy phép đó hết hạn",
+                        licence.number,
+                        other.number,
+                        other.expires.day_first()
+                    ),
+                ));
+            }
+        }
         Ok(())
     }
 

@@ -7,12 +7,21 @@
 //!   kind: `register_equipment`, `renew_licence`…), `payload` (the event as JSON, as
 //!   [`Registry::to_json`] writes it), `recorded_by`, `recorded_at` (UTC, by SQLite's clock).
 //! - `facilities`, `equipment`, `licences`: the state after the last event, one row per entity
-//!   with its searchable columns and its JSON; rebuilt from `events` at any time
-//!   ([`SqliteStore::check`] compares them).
+//!   with its searchable columns (`province`, `class`, `status`, `expires`, the device's
+//!   `serial_key`) and its JSON (`json`, as in a registry file's `[state]`).
+//! - `versions`: every version of every row: `kind` (`facility`, `equipment`, `licence`), `id`,
+//!   the `event` that wrote it and its `date`, the `facility` it belonged to then, its `json`.
+//!   The state on any past day is the newest version of each row up to that day
+//!   ([`SqliteStore::state_on`]).
+//! - `licence_devices`: each device a licence names (`device`, `number`).
 //!
-//! Every append runs the in-memory registry's own rules ([`Registry::apply`]) on the state the
-//! history gives, then writes the events and the rows they touched in one `IMMEDIATE`
-//! transaction: a refusal, a crash or a full disk leaves the file as it was. The file is in WAL
+//! All but `events` are derived: [`SqliteStore::rebuild`] writes them again from `events`, and
+//! [`SqliteStore::check`] compares them with what the history builds.
+//!
+//! Every append runs the in-memory registry's own rules ([`Registry::apply`]) on the rows the
+//! changes name (read from the state tables, so a change to a registry of a million devices
+//! reads a few rows, not the history), then writes the events and the rows they touched in one
+//! `IMMEDIATE` transaction: a refusal, a crash or a full disk leaves the file as it was. The file is in WAL
 //! mode with a busy timeout, so a second writer waits, then gets a clear "busy" error rather
 //! than a corrupt file. The schema is versioned (`PRAGMA user_version`) and migrated on open.
 //!
@@ -24,54 +33,20 @@ use std::time::Duration;
 
 use rusqlite::{Connection, TransactionBehavior, params};
 
-use super::model::{Change, Event};
+use super::model::Event;
 use super::store::Registry;
 use crate::error::{Error, Finding};
 use crate::law::Law;
 
-/// The schema version this crate writes and reads.
-pub const SCHEMA_VERSION: i64 = 1;
+mod read;
+mod schema;
+
+/// The schema version this crate writes and reads (1: events and state; 2: versions, licence
+/// devices, serial keys).
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// How long a writer waits for another to finish before giving up with "busy".
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The migrations, in order: migration `i` takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[r#"
-CREATE TABLE events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    date TEXT NOT NULL,
-    change TEXT NOT NULL,
-    payload TEXT NOT NULL,
-    recorded_by TEXT NOT NULL,
-    recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-);
-CREATE TRIGGER events_no_update BEFORE UPDATE ON events
-    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-CREATE TRIGGER events_no_delete BEFORE DELETE ON events
-    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-CREATE TABLE facilities (
-    id TEXT PRIMARY KEY,
-    province TEXT NOT NULL,
-    json TEXT NOT NULL
-);
-CREATE TABLE equipment (
-    id TEXT PRIMARY KEY,
-    facility TEXT NOT NULL,
-    class TEXT,
-    status TEXT NOT NULL,
-    province TEXT NOT NULL,
-    json TEXT NOT NULL
-);
-CREATE INDEX equipment_facility ON equipment(facility);
-CREATE INDEX equipment_class ON equipment(class);
-CREATE TABLE licences (
-    number TEXT PRIMARY KEY,
-    facility TEXT NOT NULL,
-    expires TEXT NOT NULL,
-    json TEXT NOT NULL
-);
-CREATE INDEX licences_expires ON licences(expires);
-"#];
 
 /// An event as the store recorded it.
 #[derive(Clone, Debug, PartialEq)]
@@ -116,10 +91,6 @@ pub trait EventLog {
 #[derive(Debug)]
 pub struct SqliteStore {
     conn: Connection,
-    /// The registry the history built, with the id of the last event it holds: reused by the
-    /// next append when no other writer appended since (a service appending often replays
-    /// once, not per change). Dropped whenever an append fails.
-    cache: Option<(i64, Registry)>,
 }
 
 /// A storage error said in both languages, with what was being done.
@@ -146,20 +117,6 @@ fn change_kind(event: &Event) -> String {
         .ok()
         .and_then(|v| v.get("change").and_then(|c| c.as_str()).map(str::to_owned))
         .unwrap_or_else(|| "change".to_owned())
-}
-
-/// The entities an event changes: (facility ids, equipment ids, licence numbers).
-fn touched(event: &Event) -> (Option<&str>, Option<&str>, Option<&str>) {
-    match &event.change {
-        Change::RegisterFacility { facility } => (Some(facility.id.as_str()), None, None),
-        Change::RegisterEquipment { equipment } => (None, Some(equipment.id.as_str()), None),
-        Change::UpdateEquipment { id, .. }
-        | Change::MoveEquipment { id, .. }
-        | Change::Decommission { id }
-        | Change::Dispose { id } => (None, Some(id.as_str()), None),
-        Change::IssueLicence { licence } => (None, None, Some(licence.number.as_str())),
-        Change::RenewLicence { number, .. } => (None, None, Some(number.as_str())),
-    }
 }
 
 impl SqliteStore {
@@ -190,8 +147,8 @@ impl SqliteStore {
         }
         conn.pragma_update(None, "journal_mode", "WAL").map_err(open)?;
         conn.pragma_update(None, "synchronous", "FULL").map_err(open)?;
-        let mut store = SqliteStore { conn, cache: None };
-        store.migrate()?;
+        let mut store = SqliteStore { conn };
+        schema::migrate(&mut store.conn)?;
         Ok(store)
     }
 
@@ -215,33 +172,20 @@ impl SqliteStore {
             .map_err(|e| storage("cannot read the schema version", "không đọc được phiên bản cấu trúc", &e))
     }
 
-    fn migrate(&mut self) -> Result<(), Error> {
-        let fail = |e: rusqlite::Error| {
-            storage("cannot update the registry's structure", "không cập nhật được cấu trúc sổ đăng ký", &e)
-        };
-        let version = self.schema_version()?;
-        if version > SCHEMA_VERSION {
-            return Err(Error::input(
-                Finding::error(
-                    None,
-                    None,
-                    format!("the registry file has schema version {version}, newer than this program's {SCHEMA_VERSION}: use a newer program"),
-                )
-                .vi(format!("tệp sổ đăng ký có cấu trúc phiên bản {version}, mới hơn phiên bản {SCHEMA_VERSION} của chương trình: hãy dùng chương trình mới hơn")),
-            ));
-        }
-        let from = usize::try_from(version).unwrap_or(0);
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(from) {
-            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(fail)?;
-            tx.execute_batch(sql).map_err(fail)?;
-            tx.pragma_update(None, "user_version", i64::try_from(i + 1).unwrap_or(i64::MAX)).map_err(fail)?;
-            tx.commit().map_err(fail)?;
-        }
-        Ok(())
+    /// Writes the derived tables (state, versions, licence devices) again from the history,
+    /// in one transaction: what to do when [`SqliteStore::check`] finds them wrong.
+    ///
+    /// # Errors
+    /// A storage error (the file is unchanged), or an event that cannot be read back.
+    pub fn rebuild(&mut self) -> Result<(), Error> {
+        let fail = |e: rusqlite::Error| storage("cannot rebuild the state", "không dựng lại được trạng thái", &e);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(fail)?;
+        schema::rebuild(&tx)?;
+        tx.commit().map_err(fail)
     }
 
     /// Checks the file: SQLite's own `integrity_check`, then the state tables against the
-    /// state the history builds. Returns every difference found, each naming its table and
+    /// state the history builds under the rules, then every version row against the history. Returns every difference found, each naming its table and
     /// row, in both languages (none: the store is sound).
     ///
     /// # Errors
@@ -291,21 +235,22 @@ impl SqliteStore {
         compare(
             "facilities",
             rows("SELECT id, json FROM facilities ORDER BY id")?,
-            state.facilities.iter().map(|(k, v)| (k.clone(), v.state_json())).collect(),
+            state.facilities.iter().map(|(k, v)| (k.clone(), schema::erased::Json::json(v))).collect(),
             &mut problems,
         );
         compare(
             "equipment",
             rows("SELECT id, json FROM equipment ORDER BY id")?,
-            state.equipment.iter().map(|(k, v)| (k.clone(), v.state_json())).collect(),
+            state.equipment.iter().map(|(k, v)| (k.clone(), schema::erased::Json::json(v))).collect(),
             &mut problems,
         );
         compare(
             "licences",
             rows("SELECT number, json FROM licences ORDER BY number")?,
-            state.licences.iter().map(|(k, v)| (k.clone(), v.state_json())).collect(),
+            state.licences.iter().map(|(k, v)| (k.clone(), schema::erased::Json::json(v))).collect(),
             &mut problems,
         );
+        read::check_versions(&self.conn, &mut problems)?;
         Ok(problems)
     }
 }
@@ -313,66 +258,31 @@ impl SqliteStore {
 impl EventLog for SqliteStore {
     fn append(&mut self, law: &Law, events: &[Event], recorded_by: &str) -> Result<Vec<i64>, Error> {
         let fail = |e: rusqlite::Error| storage("cannot record the changes", "không ghi được các thay đổi", &e);
-        // IMMEDIATE: the write lock is taken now, so the history read below is the one the
+        // IMMEDIATE: the write lock is taken now, so the rows read below are the ones the
         // events are appended to.
-        let cached = self.cache.take();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(fail)?;
-        let last: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0)).map_err(fail)?;
-        let mut registry = match cached {
-            Some((id, registry)) if id == last => registry,
-            _ => replay(&tx, law)?,
-        };
+        let mut registry = read::registry_for(&tx, events)?;
+        let mut ids = Vec::with_capacity(events.len());
         for event in events {
             registry.apply(law, event.clone())?;
-        }
-        let mut ids = Vec::with_capacity(events.len());
-        {
-            let mut insert = tx
-                .prepare_cached("INSERT INTO events (date, change, payload, recorded_by) VALUES (?1, ?2, ?3, ?4)")
-                .map_err(fail)?;
-            for event in events {
-                let payload = serde_json::to_string(event).map_err(|e| {
-                    Error::input(
-                        Finding::error(None, None, format!("cannot write an event: {e}")).vi("không ghi được sự kiện"),
-                    )
-                })?;
-                insert
-                    .execute(params![event.date.to_string(), change_kind(event), payload, recorded_by])
-                    .map_err(fail)?;
-                ids.push(tx.last_insert_rowid());
-            }
-            let state = registry.state();
-            let mut facility = tx
-                .prepare_cached("INSERT OR REPLACE INTO facilities (id, province, json) VALUES (?1, ?2, ?3)")
-                .map_err(fail)?;
-            let mut equipment = tx
-                .prepare_cached("INSERT OR REPLACE INTO equipment (id, facility, class, status, province, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-                .map_err(fail)?;
-            let mut licence = tx
-                .prepare_cached(
-                    "INSERT OR REPLACE INTO licences (number, facility, expires, json) VALUES (?1, ?2, ?3, ?4)",
+            // The event as the rules recorded it (provinces as slugs, classes resolved, texts
+            // in NFC), so the history reads back as it was accepted.
+            let Some(recorded) = registry.history().last() else { continue };
+            let payload = serde_json::to_string(recorded).map_err(|e| {
+                Error::input(
+                    Finding::error(None, None, format!("cannot write an event: {e}")).vi("không ghi được sự kiện"),
                 )
+            })?;
+            tx.prepare_cached("INSERT INTO events (date, change, payload, recorded_by) VALUES (?1, ?2, ?3, ?4)")
+                .and_then(|mut s| {
+                    s.execute(params![recorded.date.to_string(), change_kind(recorded), payload, recorded_by])
+                })
                 .map_err(fail)?;
-            for event in events {
-                let (f, e, l) = touched(event);
-                if let Some(f) = f.and_then(|id| state.facilities.get(id)) {
-                    facility.execute(params![f.id, f.province, f.state_json()]).map_err(fail)?;
-                }
-                if let Some(e) = e.and_then(|id| state.equipment.get(id)) {
-                    let class = e.class.map(|c| c.key());
-                    equipment
-                        .execute(params![e.id, e.facility, class, e.status.key(), e.province, e.state_json()])
-                        .map_err(fail)?;
-                }
-                if let Some(l) = l.and_then(|n| state.licences.get(n)) {
-                    licence
-                        .execute(params![l.number, l.facility, l.expires.to_string(), l.state_json()])
-                        .map_err(fail)?;
-                }
-            }
+            let id = tx.last_insert_rowid();
+            schema::write_rows(&tx, id, recorded, registry.state())?;
+            ids.push(id);
         }
         tx.commit().map_err(fail)?;
-        self.cache = Some((ids.last().copied().unwrap_or(last), registry));
         Ok(ids)
     }
 
@@ -381,19 +291,22 @@ impl EventLog for SqliteStore {
     }
 
     fn registry(&self, law: &Law) -> Result<Registry, Error> {
-        replay(&self.conn, law)
+        let mut registry = Registry::new();
+        for r in read_history(&self.conn)? {
+            registry.apply(law, r.event)?;
+        }
+        Ok(registry)
     }
 }
 
-/// A state row written as JSON (the state tables' `json` column).
-trait ErasedSerialize {
-    fn state_json(&self) -> String;
-}
-
-impl<T: serde::Serialize> ErasedSerialize for T {
-    fn state_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
-    }
+/// An event read back from its JSON.
+fn read_event(id: i64, payload: &str) -> Result<Event, Error> {
+    serde_json::from_str(payload).map_err(|e| {
+        Error::input(
+            Finding::error(None, None, format!("event {id} cannot be read back: {e}"))
+                .vi(format!("không đọc lại được sự kiện {id}")),
+        )
+    })
 }
 
 /// Every event of the file, in order.
@@ -409,22 +322,7 @@ fn read_history(conn: &Connection) -> Result<Vec<Recorded>, Error> {
     let mut out = Vec::new();
     for row in rows {
         let (id, recorded_by, recorded_at, payload) = row.map_err(fail)?;
-        let event: Event = serde_json::from_str(&payload).map_err(|e| {
-            Error::input(
-                Finding::error(None, None, format!("event {id} cannot be read back: {e}"))
-                    .vi(format!("không đọc lại được sự kiện {id}")),
-            )
-        })?;
-        out.push(Recorded { id, recorded_by, recorded_at, event });
+        out.push(Recorded { id, recorded_by, recorded_at, event: read_event(id, &payload)? });
     }
     Ok(out)
-}
-
-/// The registry the history of `conn` builds.
-fn replay(conn: &Connection, law: &Law) -> Result<Registry, Error> {
-    let mut registry = Registry::new();
-    for r in read_history(conn)? {
-        registry.apply(law, r.event)?;
-    }
-    Ok(registry)
 }

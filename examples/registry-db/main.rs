@@ -19,6 +19,8 @@
 
 #![deny(clippy::print_stdout, clippy::print_stderr)] // output goes through common
 
+mod changes;
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::fmt::Write as _;
@@ -33,7 +35,7 @@ use radfee::registry::sqlite::{EventLog, SqliteStore};
 
 /// What to do with the store.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum Action {
+pub(crate) enum Action {
     /// Create the file (or check an existing one opens).
     Init,
     /// Bring in the history of a TOML or JSON registry file (`--from`).
@@ -57,18 +59,111 @@ enum Action {
     /// The changes of an event file (`--events`: `[[history]]` entries: register, update,
     /// move, decommission, dispose, issue or renew a licence), all or none.
     Apply,
+    /// Write the derived tables again from the history (when `check` finds them wrong).
+    Rebuild,
+    /// Register a facility: `--id --name --province --kind` [`--tax-code --address`].
+    RegisterFacility,
+    /// Register a device: `--id --facility` and `--class` or `--name` [`--manufacturer --model
+    /// --serial --year --location --mobile --province`].
+    Register,
+    /// Correct a device: `--device` and `--name`, `--class`, `--location` or `--status`.
+    Update,
+    /// Move a device: `--device` and `--to-facility` or `--to-province` [`--location`].
+    Move,
+    /// Take a device out of service for good: `--device`.
+    Decommission,
+    /// Dispose of a decommissioned device: `--device`.
+    Dispose,
+    /// `licence issue --number --facility --authority --expires --devices` [`--issued`], or
+    /// `licence renew --number --expires`.
+    #[value(alias = "license")]
+    Licence,
+}
+
+impl Action {
+    /// Whether the action records a change given by flags.
+    fn is_change(self) -> bool {
+        matches!(
+            self,
+            Action::RegisterFacility
+                | Action::Register
+                | Action::Update
+                | Action::Move
+                | Action::Decommission
+                | Action::Dispose
+                | Action::Licence
+        )
+    }
 }
 
 /// The registry in a SQLite file.
 #[derive(Parser, Debug)]
 #[command(name = "registry-db", version)]
-struct Args {
+pub(crate) struct Args {
     /// The registry file (SQLite).
     file: PathBuf,
-    /// What to do: init, migrate, import, check, history, renewals, show, list, state, export,
-    /// apply.
+    /// What to do: init, migrate, import, check, rebuild, history, renewals, show, list,
+    /// state, export, apply, register-facility, register, update, move, decommission,
+    /// dispose, licence issue, licence renew.
     #[arg(value_enum)]
     action: Action,
+    /// After `licence`: issue or renew.
+    #[arg(value_name = "issue|renew")]
+    what: Option<String>,
+    /// register-facility, register: the new id.
+    #[arg(long, value_name = "ID")]
+    id: Option<String>,
+    /// register-facility: the facility's name; register, update: the device's name as on the
+    /// form (the classifier reads it).
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
+    /// register-facility: hospital, clinic, dental_clinic, veterinary, industrial, research,
+    /// security or other.
+    #[arg(long, value_name = "KIND")]
+    kind: Option<String>,
+    /// register-facility: the tax code (mã số thuế).
+    #[arg(long = "tax-code", value_name = "CODE")]
+    tax_code: Option<String>,
+    /// register-facility: the address.
+    #[arg(long, value_name = "ADDRESS")]
+    address: Option<String>,
+    /// register: the manufacturer.
+    #[arg(long, value_name = "NAME")]
+    manufacturer: Option<String>,
+    /// register: the model.
+    #[arg(long, value_name = "MODEL")]
+    model: Option<String>,
+    /// register: the serial number.
+    #[arg(long, value_name = "SERIAL")]
+    serial: Option<String>,
+    /// register: the year of manufacture.
+    #[arg(long, value_name = "YEAR")]
+    year: Option<String>,
+    /// register, update, move: the room or site.
+    #[arg(long, value_name = "PLACE")]
+    location: Option<String>,
+    /// register: the device is used at more than one place (licensed by the head office's
+    /// province).
+    #[arg(long)]
+    mobile: bool,
+    /// move: the facility that holds the device from now on.
+    #[arg(long = "to-facility", value_name = "ID")]
+    to_facility: Option<String>,
+    /// move: the province a fixed device now stands in.
+    #[arg(long = "to-province", value_name = "PROVINCE")]
+    to_province: Option<String>,
+    /// licence: the licence number.
+    #[arg(long, value_name = "NUMBER")]
+    number: Option<String>,
+    /// licence issue: the issue date (DD/MM/YYYY) [default: --date].
+    #[arg(long, value_name = "DATE")]
+    issued: Option<String>,
+    /// licence issue, licence renew: the last day of validity (DD/MM/YYYY).
+    #[arg(long, value_name = "DATE")]
+    expires: Option<String>,
+    /// licence issue: the device ids it covers, separated by commas.
+    #[arg(long, value_name = "ID,ID")]
+    devices: Option<String>,
     /// migrate: the TOML or JSON registry file to bring in.
     #[arg(long, value_name = "FILE")]
     from: Option<String>,
@@ -78,16 +173,17 @@ struct Args {
     /// import: for a workbook, the sheet to read [default: the first].
     #[arg(long, value_name = "NAME")]
     sheet: Option<String>,
-    /// import: the day the devices are registered (DD/MM/YYYY); renewals: see --from-date.
+    /// import: the day the devices are registered (DD/MM/YYYY); a change: the day it took
+    /// effect [default: today].
     #[arg(long)]
     date: Option<String>,
     /// Who records the change (an officer's name or account).
     #[arg(long, value_name = "NAME")]
     by: Option<String>,
-    /// history: only the events of this facility id.
+    /// history, show, state: this facility id; register, licence issue: the facility.
     #[arg(long, value_name = "ID")]
     facility: Option<String>,
-    /// history: only the events of this device id.
+    /// history, show: this device id; update, move, decommission, dispose: the device.
     #[arg(long, value_name = "ID")]
     device: Option<String>,
     /// renewals: the first day of the window (DD/MM/YYYY; default today).
@@ -96,19 +192,22 @@ struct Args {
     /// renewals: the length of the window in days.
     #[arg(long, default_value_t = 90)]
     days: u32,
-    /// list: devices in this province (any spelling; today's provinces).
+    /// list: devices in this province (any spelling; today's provinces); register-facility:
+    /// its province; register: a fixed device's province when not its facility's.
     #[arg(long, value_name = "PROVINCE")]
     province: Option<String>,
-    /// list: devices of this class (key).
+    /// list: devices of this class (key); register, update: the device's class.
     #[arg(long, value_name = "CLASS")]
     class: Option<String>,
     /// list: devices of this family (medical_xray, sealed_source_device…).
     #[arg(long, value_name = "FAMILY")]
     family: Option<String>,
-    /// list: devices with this status (in_service, stored, moved, decommissioned, disposed).
+    /// list: devices with this status (in_service, stored, moved, decommissioned, disposed);
+    /// update: in_service or stored.
     #[arg(long, value_name = "STATUS")]
     status: Option<String>,
-    /// list: devices licensed by this authority (province, varans, ministry) on --on.
+    /// list: devices licensed by this authority (province, varans, ministry) on --on;
+    /// licence issue: the authority that issues it.
     #[arg(long, value_name = "AUTHORITY")]
     authority: Option<String>,
     /// state: the day to see (DD/MM/YYYY); list: the day for --province and --authority
@@ -130,7 +229,7 @@ struct Args {
 }
 
 /// The day a flag gives, or the usage error.
-fn day(flag: &str, text: &str) -> Result<Date, ExitCode> {
+pub(crate) fn day(flag: &str, text: &str) -> Result<Date, ExitCode> {
     Date::from_form(text).map_err(|e| usage(&format!("{flag}: {}", e.message_vi()), &format!("{flag}: {e}")))
 }
 
@@ -151,31 +250,49 @@ fn not_after_today(what: &str, date: Date) -> Result<(), ExitCode> {
     ))
 }
 
-/// Whether an event concerns a facility (registers it, a device or a licence of it, or moves a
-/// device to it) or a device (registers, changes or licenses it); with neither, every event.
-fn concerns(event: &radfee::registry::Event, facility: Option<&str>, device: Option<&str>) -> bool {
-    let v = serde_json::to_value(event).unwrap_or_default();
-    let at = |path: &[&str]| path.iter().fold(&v, |cur, p| &cur[*p]).as_str().map(str::to_owned);
-    let licensed: Vec<String> = v["licence"]["devices"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
-        .unwrap_or_default();
-    match (facility, device) {
-        (Some(f), _) => {
-            let places = [
-                at(&["facility", "id"]),
-                at(&["equipment", "facility"]),
-                at(&["licence", "facility"]),
-                at(&["to_facility"]),
-            ];
-            places.iter().any(|x| x.as_deref() == Some(f))
-        }
-        (None, Some(d)) => {
-            [at(&["equipment", "id"]), at(&["id"])].iter().any(|x| x.as_deref() == Some(d))
-                || licensed.iter().any(|x| x == d)
-        }
-        (None, None) => true,
+mod erased_pretty {
+    /// A row shown as indented JSON.
+    pub(crate) trait Pretty {
+        fn pretty(&self) -> String;
     }
+    impl<T: serde::Serialize> Pretty for T {
+        fn pretty(&self) -> String {
+            serde_json::to_string_pretty(self).unwrap_or_default()
+        }
+    }
+}
+
+/// Records the one change the flags give, after the registry's rules accepted it.
+fn record_change(store: &mut SqliteStore, law: &radfee::Law, args: &Args) -> Result<ExitCode, ExitCode> {
+    let who = by(args)?;
+    let date = match args.date.as_deref() {
+        Some(t) => day("--date", t)?,
+        None => Date::today_in_vietnam(),
+    };
+    not_after_today("--date", date)?;
+    let event = changes::from_flags(args.action, args, date)?;
+    let mut registry = store.registry_for(std::slice::from_ref(&event)).map_err(|e| common::fail(&e))?;
+    if let Err(e) = registry.apply(law, event.clone()) {
+        return Err(usage(
+            &format!("{}\n(không có gì được ghi)", e.display_in(radfee::error::Lang::Vi)),
+            &format!("{}\n(nothing was recorded)", e.display_in(radfee::error::Lang::En)),
+        ));
+    }
+    let ids = store.append(law, std::slice::from_ref(&event), &who).map_err(|e| common::fail(&e))?;
+    let recorded = registry.history().last().unwrap_or(&event);
+    let json = serde_json::to_string(recorded).unwrap_or_default();
+    let id = ids.first().copied().unwrap_or_default();
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{}\n{json}",
+        in_line(
+            &format!("Đã ghi sự kiện {id}, ngày {} (người ghi: {who}):", date.day_first()),
+            &format!("Recorded event {id}, dated {date} (by {who}):"),
+        )
+    );
+    common::emit(&o)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Who records a change: `--by`, required for every change.
@@ -194,22 +311,61 @@ fn run() -> Result<ExitCode, ExitCode> {
         ("file", "Tệp sổ đăng ký (SQLite)"),
         (
             "action",
-            "Việc cần làm: init (tạo tệp), migrate (chuyển từ tệp TOML/JSON), import (nhập danh sách thiết bị), check (kiểm tra), history (lịch sử), renewals (giấy phép cần gia hạn), show (một cơ sở hoặc thiết bị), list (danh sách thiết bị theo bộ lọc), state (tình trạng vào một ngày), export (xuất ra CSV, JSON, TOML), apply (ghi các thay đổi trong tệp --events: đăng ký, cập nhật, chuyển, ngừng sử dụng, thải bỏ, cấp hoặc gia hạn giấy phép)",
+            "Việc cần làm: init (tạo tệp), migrate (chuyển từ tệp TOML/JSON), import (nhập danh sách thiết bị), check (kiểm tra), rebuild (dựng lại các bảng trạng thái từ lịch sử), history (lịch sử), renewals (giấy phép cần gia hạn), show (một cơ sở hoặc thiết bị), list (danh sách thiết bị theo bộ lọc), state (tình trạng vào một ngày), export (xuất ra CSV, JSON, TOML), apply (ghi các thay đổi trong tệp --events), register-facility (đăng ký cơ sở), register (đăng ký thiết bị), update (sửa thông tin thiết bị), move (chuyển thiết bị), decommission (ngừng sử dụng), dispose (thải bỏ), licence issue (cấp giấy phép), licence renew (gia hạn giấy phép)",
         ),
+        ("what", "Sau `licence`: issue (cấp) hoặc renew (gia hạn)"),
+        ("id", "register-facility, register: mã mới của cơ sở hoặc thiết bị"),
+        ("name", "register-facility: tên cơ sở; register, update: tên thiết bị như trên tờ khai (để phân loại)"),
+        (
+            "kind",
+            "register-facility: loại cơ sở (hospital, clinic, dental_clinic, veterinary, industrial, research, security, other)",
+        ),
+        ("tax_code", "register-facility: mã số thuế"),
+        ("address", "register-facility: địa chỉ"),
+        ("manufacturer", "register: hãng sản xuất"),
+        ("model", "register: model (kiểu máy)"),
+        ("serial", "register: số sê-ri"),
+        ("year", "register: năm sản xuất"),
+        ("location", "register, update, move: phòng hoặc nơi đặt thiết bị"),
+        ("mobile", "register: thiết bị di động, dùng ở nhiều nơi (do tỉnh nơi đặt trụ sở chính cấp phép)"),
+        ("to_facility", "move: cơ sở giữ thiết bị từ nay"),
+        ("to_province", "move: tỉnh, thành phố nơi đặt thiết bị cố định từ nay"),
+        ("number", "licence: số giấy phép"),
+        ("issued", "licence issue: ngày cấp (NGÀY/THÁNG/NĂM) [mặc định: --date]"),
+        ("expires", "licence issue, licence renew: ngày hết hạn (NGÀY/THÁNG/NĂM)"),
+        ("devices", "licence issue: mã các thiết bị thuộc giấy phép, cách nhau bằng dấu phẩy"),
         ("from", "migrate: tệp sổ đăng ký TOML hoặc JSON cần chuyển vào"),
         ("list", "import: danh sách thiết bị (CSV, .xlsx, .xls, .ods)"),
         ("sheet", "import: với tệp bảng tính, tên trang tính cần đọc [mặc định: trang đầu tiên]"),
-        ("date", "import: ngày đăng ký các thiết bị (NGÀY/THÁNG/NĂM)"),
+        (
+            "date",
+            "import: ngày đăng ký các thiết bị (NGÀY/THÁNG/NĂM); một thay đổi: ngày thay đổi có hiệu lực [mặc định: hôm nay]",
+        ),
         ("by", "Người ghi nhận thay đổi (tên hoặc tài khoản cán bộ)"),
-        ("facility", "history: chỉ các sự kiện của cơ sở này (mã cơ sở)"),
-        ("device", "history: chỉ các sự kiện của thiết bị này (mã thiết bị)"),
+        (
+            "facility",
+            "history, show, state: cơ sở này (mã cơ sở); register, licence issue: cơ sở giữ thiết bị hoặc được cấp phép",
+        ),
+        (
+            "device",
+            "history, show: thiết bị này (mã thiết bị); update, move, decommission, dispose: thiết bị cần thay đổi",
+        ),
         ("from_date", "renewals: ngày đầu của khoảng thời gian (NGÀY/THÁNG/NĂM; mặc định: hôm nay)"),
         ("days", "renewals: độ dài khoảng thời gian, tính bằng ngày [mặc định: 90]"),
-        ("province", "list: thiết bị ở tỉnh, thành phố này (viết cách nào cũng được)"),
-        ("class", "list: thiết bị thuộc loại này (mã loại)"),
+        (
+            "province",
+            "list: thiết bị ở tỉnh, thành phố này (viết cách nào cũng được); register-facility: tỉnh của cơ sở; register: tỉnh đặt thiết bị cố định nếu khác tỉnh của cơ sở",
+        ),
+        ("class", "list: thiết bị thuộc loại này (mã loại); register, update: loại thiết bị"),
         ("family", "list: thiết bị thuộc nhóm này (medical_xray, sealed_source_device…)"),
-        ("status", "list: thiết bị ở tình trạng này (in_service, stored, moved, decommissioned, disposed)"),
-        ("authority", "list: thiết bị do cơ quan này cấp phép (province, varans, ministry) vào ngày --on"),
+        (
+            "status",
+            "list: thiết bị ở tình trạng này (in_service, stored, moved, decommissioned, disposed); update: in_service hoặc stored",
+        ),
+        (
+            "authority",
+            "list: thiết bị do cơ quan này cấp phép (province, varans, ministry) vào ngày --on; licence issue: cơ quan cấp giấy phép",
+        ),
         (
             "on",
             "state: ngày cần xem (NGÀY/THÁNG/NĂM); list: ngày dùng cho --province và --authority (mặc định: hôm nay)",
@@ -230,9 +386,34 @@ fn run() -> Result<ExitCode, ExitCode> {
         ));
     }
     let mut store = SqliteStore::open(&args.file).map_err(|e| common::fail(&e))?;
+    if args.action.is_change() {
+        return record_change(&mut store, law, &args);
+    }
     let shown = args.file.display();
     let mut o = String::new();
     match args.action {
+        Action::RegisterFacility
+        | Action::Register
+        | Action::Update
+        | Action::Move
+        | Action::Decommission
+        | Action::Dispose
+        | Action::Licence => {}
+        Action::Rebuild => {
+            store.rebuild().map_err(|e| common::fail(&e))?;
+            let problems = store.check(law).map_err(|e| common::fail(&e))?;
+            let _ = writeln!(
+                o,
+                "{}",
+                in_line(
+                    &format!("Đã dựng lại các bảng trạng thái từ lịch sử; kiểm tra: {} vấn đề.", problems.len()),
+                    &format!(
+                        "The state tables were written again from the history; check: {} problem(s).",
+                        problems.len()
+                    ),
+                )
+            );
+        }
         Action::Init => {
             let v = store.schema_version().map_err(|e| common::fail(&e))?;
             let n = store.history().map_err(|e| common::fail(&e))?.len();
@@ -298,7 +479,7 @@ fn run() -> Result<ExitCode, ExitCode> {
                     &format!("cannot read {}: {e}", list.display()),
                 )
             })?;
-            let mut registry = store.registry(law).map_err(|e| common::fail(&e))?;
+            let mut registry = store.current().map_err(|e| common::fail(&e))?;
             let before = registry.history().len();
             let report = if radfee::batch::looks_like_workbook(&bytes) {
                 registry.import_workbook(law, &bytes, args.sheet.as_deref(), date)
@@ -354,12 +535,9 @@ fn run() -> Result<ExitCode, ExitCode> {
             }
         }
         Action::History => {
-            for r in store.history().map_err(|e| common::fail(&e))? {
+            for r in store.history_of(args.facility.as_deref(), args.device.as_deref()).map_err(|e| common::fail(&e))? {
                 let json = serde_json::to_string(&r.event).unwrap_or_default();
-                let wanted = concerns(&r.event, args.facility.as_deref(), args.device.as_deref());
-                if wanted {
-                    let _ = writeln!(o, "{:>6}  {}  {}  {json}", r.id, r.event.date.day_first(), r.recorded_by);
-                }
+                let _ = writeln!(o, "{:>6}  {}  {}  {json}", r.id, r.event.date.day_first(), r.recorded_by);
             }
         }
         Action::Renewals => {
@@ -369,8 +547,7 @@ fn run() -> Result<ExitCode, ExitCode> {
             };
             let until = Date::from_days(from.to_days() + i64::from(args.days))
                 .ok_or_else(|| usage("--days vượt quá phạm vi lịch", "--days reaches past the calendar"))?;
-            let registry = store.registry(law).map_err(|e| common::fail(&e))?;
-            let report = registry.renewals_due(law, from, until);
+            let report = store.renewals_due(law, from, until).map_err(|e| common::fail(&e))?;
             for r in &report.renewals {
                 let fee = r
                     .quote
@@ -392,15 +569,10 @@ fn run() -> Result<ExitCode, ExitCode> {
             let _ = writeln!(o, "{} {}", in_line("Tổng cộng:", "Total:"), report.total);
         }
         Action::Show => {
-            let registry = store.registry(law).map_err(|e| common::fail(&e))?;
-            let state = registry.state();
+            let pretty = |x: &dyn erased_pretty::Pretty| x.pretty();
             let (what, json) = match (&args.facility, &args.device) {
-                (Some(f), _) => {
-                    (f, state.facilities.get(f).map(|x| serde_json::to_string_pretty(x).unwrap_or_default()))
-                }
-                (None, Some(d)) => {
-                    (d, state.equipment.get(d).map(|x| serde_json::to_string_pretty(x).unwrap_or_default()))
-                }
+                (Some(f), _) => (f, store.facility(f).map_err(|e| common::fail(&e))?.map(|x| pretty(&x))),
+                (None, Some(d)) => (d, store.equipment(d).map_err(|e| common::fail(&e))?.map(|x| pretty(&x))),
                 (None, None) => {
                     return Err(usage(
                         "show cần --facility MÃ hoặc --device MÃ",
@@ -415,13 +587,11 @@ fn run() -> Result<ExitCode, ExitCode> {
                 ));
             };
             let _ = writeln!(o, "{json}\n{}", in_line("Lịch sử:", "History:"));
-            for r in store.history().map_err(|e| common::fail(&e))? {
+            let (f, d) =
+                if args.facility.is_some() { (Some(what.as_str()), None) } else { (None, Some(what.as_str())) };
+            for r in store.history_of(f, d).map_err(|e| common::fail(&e))? {
                 let line = serde_json::to_string(&r.event).unwrap_or_default();
-                let (f, d) =
-                    if args.facility.is_some() { (Some(what.as_str()), None) } else { (None, Some(what.as_str())) };
-                if concerns(&r.event, f, d) {
-                    let _ = writeln!(o, "{:>6}  {}  {}  {line}", r.id, r.event.date.day_first(), r.recorded_by);
-                }
+                let _ = writeln!(o, "{:>6}  {}  {}  {line}", r.id, r.event.date.day_first(), r.recorded_by);
             }
         }
         Action::List => {
@@ -429,7 +599,7 @@ fn run() -> Result<ExitCode, ExitCode> {
                 Some(t) => day("--on", t)?,
                 None => Date::today_in_vietnam(),
             };
-            let registry = store.registry(law).map_err(|e| common::fail(&e))?;
+            let registry = store.current().map_err(|e| common::fail(&e))?;
             let mut found = match &args.province {
                 Some(p) => registry.in_province(law, p, on).map_err(|e| common::fail(&e))?,
                 None => registry.equipment_where(|_| true),
@@ -480,22 +650,23 @@ fn run() -> Result<ExitCode, ExitCode> {
                 .as_deref()
                 .ok_or_else(|| usage("state cần --on NGÀY/THÁNG/NĂM", "state needs --on DD/MM/YYYY"))?;
             let on = day("--on", on)?;
-            let state = store.registry(law).map_err(|e| common::fail(&e))?.state_on(on);
-            let devices: Vec<_> =
-                state.equipment.values().filter(|e| args.facility.as_ref().is_none_or(|f| &e.facility == f)).collect();
-            for e in &devices {
+            let state = store.state_on(args.facility.as_deref(), on).map_err(|e| common::fail(&e))?;
+            for e in state.equipment.values() {
                 let _ =
                     writeln!(o, "{}  {}  {}  {}", e.id, e.facility, e.class.map_or("-", |c| c.key()), e.status.key());
             }
-            let (f, d, l, n) = (state.facilities.len(), state.equipment.len(), state.licences.len(), devices.len());
-            let _ = writeln!(
-                o,
-                "{}",
-                in_line(
-                    &format!("Ngày {}: {f} cơ sở, {d} thiết bị (đã liệt kê {n}), {l} giấy phép.", on.day_first()),
-                    &format!("On {on}: {f} facilities, {d} devices ({n} listed), {l} licences."),
-                )
-            );
+            let (f, d, l) = (state.facilities.len(), state.equipment.len(), state.licences.len());
+            let line = match &args.facility {
+                Some(id) => in_line(
+                    &format!("Ngày {}: cơ sở {id} có {d} thiết bị, {l} giấy phép.", on.day_first()),
+                    &format!("On {on}: facility {id} holds {d} devices, {l} licences."),
+                ),
+                None => in_line(
+                    &format!("Ngày {}: {f} cơ sở, {d} thiết bị, {l} giấy phép.", on.day_first()),
+                    &format!("On {on}: {f} facilities, {d} devices, {l} licences."),
+                ),
+            };
+            let _ = writeln!(o, "{line}");
         }
         Action::Apply => {
             let who = by(&args)?;
@@ -508,7 +679,8 @@ fn run() -> Result<ExitCode, ExitCode> {
             for (place, event) in &changes {
                 not_after_today(&place.to_string(), event.date)?;
             }
-            let mut registry = store.registry(law).map_err(|e| common::fail(&e))?;
+            let all: Vec<_> = changes.iter().map(|(_, e)| e.clone()).collect();
+            let mut registry = store.registry_for(&all).map_err(|e| common::fail(&e))?;
             for (place, event) in &changes {
                 if let Err(e) = registry.apply(law, event.clone()) {
                     let (vi, en) = (e.display_in(radfee::error::Lang::Vi), e.display_in(radfee::error::Lang::En));
@@ -518,9 +690,9 @@ fn run() -> Result<ExitCode, ExitCode> {
                     ));
                 }
             }
-            let events: Vec<_> = changes.into_iter().map(|(_, e)| e).collect();
-            let ids = store.append(law, &events, &who).map_err(|e| common::fail(&e))?;
-            for (id, e) in ids.iter().zip(&events) {
+            let ids = store.append(law, &all, &who).map_err(|e| common::fail(&e))?;
+            // Each change as the rules recorded it (province slugs, classes resolved).
+            for (id, e) in ids.iter().zip(registry.history()) {
                 let json = serde_json::to_string(e).unwrap_or_default();
                 let _ = writeln!(o, "{id:>6}  {}  {json}", e.date.day_first());
             }
