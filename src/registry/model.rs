@@ -58,6 +58,19 @@ impl EquipmentStatus {
         }
     }
 
+    /// The status a key names (`in_service`…), as [`EquipmentStatus::key`] writes it.
+    pub fn from_key(key: &str) -> Option<EquipmentStatus> {
+        [
+            EquipmentStatus::InService,
+            EquipmentStatus::Stored,
+            EquipmentStatus::Moved,
+            EquipmentStatus::Decommissioned,
+            EquipmentStatus::Disposed,
+        ]
+        .into_iter()
+        .find(|s| s.key() == key)
+    }
+
     /// The status in Vietnamese, as a message says it ("đã thải bỏ").
     pub(crate) fn name_vi(self) -> &'static str {
         match self {

@@ -464,3 +464,66 @@ fn a_year_of_manufacture_is_read_by_the_number_rule() {
     let e = Registry::from_toml("d.toml", &text.replacen("\nyear = 2022\n", "\nyear = 1800\n", 1), s).unwrap_err();
     assert!(e.to_string().contains("year must be at least 1900, not 1800"), "{e}");
 }
+
+#[test]
+fn a_device_is_on_one_licence_in_force_and_a_moved_device_leaves_its_old_licence() {
+    let s = shared();
+    let mut r = base();
+    // D1 is on L1 (F1, in force until 2027-03-01): a second licence for it is refused…
+    let err = r.apply(s, licence("2025-06-01", "L3", "F1", "2028-06-01", &["D1"])).unwrap_err().to_string();
+    assert!(err.contains("device `D1` is already covered by licence `L1` (in force until 2027-03-01)"), "{err}");
+    assert!(!r.state().licences.contains_key("L3"));
+    // …and allowed once L1 has expired.
+    let mut later = base();
+    later.apply(s, licence("2027-03-02", "L3", "F1", "2030-03-02", &["D1"])).unwrap();
+    // The mobile unit D2 moves to F2: F2 may license it while L1 is in force, and L1's renewal
+    // prices only D1 (CT 8,000,000 at 75 % = 6,000,000), not the device it no longer holds.
+    r.apply(
+        s,
+        at(
+            "2025-08-02",
+            Change::MoveEquipment {
+                id: "D2".into(),
+                to_facility: Some("F2".into()),
+                to_province: None,
+                location: None,
+            },
+        ),
+    )
+    .unwrap();
+    r.apply(s, licence("2025-08-03", "L2", "F2", "2028-08-03", &["D2"])).unwrap();
+    let report = r.renewals_due(s, date("2027-01-15"), date("2027-01-15"));
+    assert_eq!(report.renewals.len(), 1);
+    assert_eq!(report.renewals[0].quote.as_ref().unwrap().total.amount(), rust_decimal::Decimal::from(6_000_000));
+}
+
+#[test]
+fn a_mobile_device_written_with_another_province_is_refused() {
+    let s = shared();
+    let mut r = base();
+    let mut e = device("2024-04-01", "D9", "F1", DeviceClass::XrayMobile, "S9", true);
+    if let Change::RegisterEquipment { equipment } = &mut e.change {
+        equipment.province = "Hà Nội".into();
+    }
+    let err = r.apply(s, e.clone()).unwrap_err().to_string();
+    assert!(err.contains("device `D9` is mobile") && err.contains("(`ho-chi-minh`), not `Hà Nội`"), "{err}");
+    // Its own head office's province, in any spelling, is accepted.
+    if let Change::RegisterEquipment { equipment } = &mut e.change {
+        equipment.province = "TP. Hồ Chí Minh".into();
+    }
+    r.apply(s, e).unwrap();
+    assert_eq!(r.state().equipment["D9"].province, "ho-chi-minh");
+}
+
+#[test]
+fn a_mistyped_key_in_an_event_is_refused_at_its_place_not_dropped() {
+    let text = "[[history]]\ndate = \"2026-01-05\"\nchange = \"move_equipment\"\nid = \"D1\"\nto_facilty = \"F2\"\n";
+    let err = Registry::events_from_toml("changes.toml", text).unwrap_err().to_string();
+    assert!(err.contains("changes.toml:") && err.contains("to_facilty"), "{err}");
+    let json = r#"{"history": [{"date": "2026-01-05", "change": "decommission", "id": "D1", "reason": "hỏng"}]}"#;
+    let err = Registry::from_json("r.json", json, shared()).unwrap_err().to_string();
+    assert!(err.contains("reason"), "{err}");
+    // The same change with its right keys is read.
+    let ok = "[[history]]\ndate = \"2026-01-05\"\nchange = \"move_equipment\"\nid = \"D1\"\nto_facility = \"F2\"\n";
+    assert_eq!(Registry::events_from_toml("changes.toml", ok).unwrap().len(), 1);
+}

@@ -93,22 +93,42 @@ pub struct SqliteStore {
     conn: Connection,
 }
 
-/// A storage error said in both languages, with what was being done.
+/// A storage error said in both languages, with what was being done: the cases an officer
+/// can act on (busy, disk full, read-only, unreadable file) in words, any other with SQLite's.
 fn storage(doing: &str, doing_vi: &str, e: &rusqlite::Error) -> Error {
-    let busy = matches!(
-        e,
-        rusqlite::Error::SqliteFailure(f, _)
-            if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-    );
-    let (en, vi) = if busy {
-        (
-            format!("{doing}: the registry is busy (another officer is writing to it); try again"),
-            format!("{doing_vi}: sổ đăng ký đang bận (một cán bộ khác đang ghi); hãy thử lại"),
-        )
-    } else {
-        (format!("{doing}: {e}"), format!("{doing_vi}: lỗi cơ sở dữ liệu ({e})"))
+    use rusqlite::ErrorCode as C;
+    let code = match e {
+        rusqlite::Error::SqliteFailure(f, _) => Some(f.code),
+        _ => None,
     };
-    Error::input(Finding::error(None, None, en).vi(vi))
+    let (en, vi) = match code {
+        Some(C::DatabaseBusy | C::DatabaseLocked) => (
+            "the registry is busy (another officer is writing to it); try again".to_owned(),
+            "sổ đăng ký đang bận (một cán bộ khác đang ghi); hãy thử lại".to_owned(),
+        ),
+        Some(C::DiskFull) => (
+            "the disk is full; free some space and try again".to_owned(),
+            "ổ đĩa đã đầy; hãy giải phóng dung lượng rồi thử lại".to_owned(),
+        ),
+        Some(C::ReadOnly) => (
+            "the registry file or its folder can only be read, not written".to_owned(),
+            "tệp sổ đăng ký hoặc thư mục chứa nó chỉ cho phép đọc, không ghi được".to_owned(),
+        ),
+        Some(C::CannotOpen) => (
+            "the file cannot be opened for writing (a wrong path, a read-only folder or disk, or no right to write there)".to_owned(),
+            "không mở được tệp để ghi (đường dẫn sai, thư mục hoặc ổ đĩa chỉ cho phép đọc, hoặc không có quyền ghi)".to_owned(),
+        ),
+        Some(C::SystemIoFailure) => (
+            format!("the disk refused to read or write ({e}): it may be full, read-only or failing"),
+            format!("ổ đĩa không đọc hoặc ghi được ({e}): có thể ổ đĩa đã đầy, chỉ cho phép đọc hoặc bị lỗi"),
+        ),
+        Some(C::DatabaseCorrupt | C::NotADatabase) => (
+            format!("the file is damaged or is not a SQLite file ({e})"),
+            format!("tệp bị hỏng hoặc không phải là tệp SQLite ({e})"),
+        ),
+        _ => (e.to_string(), format!("lỗi cơ sở dữ liệu ({e})")),
+    };
+    Error::input(Finding::error(None, None, format!("{doing}: {en}")).vi(format!("{doing_vi}: {vi}")))
 }
 
 /// The kind of a change, as the `change` column stores it.
@@ -147,6 +167,10 @@ impl SqliteStore {
         }
         conn.pragma_update(None, "journal_mode", "WAL").map_err(open)?;
         conn.pragma_update(None, "synchronous", "FULL").map_err(open)?;
+        // Reads through a memory map rather than a system call per page (writes still go
+        // through the journal); 64 MiB of page cache for the rows a session reads again.
+        conn.pragma_update(None, "mmap_size", 1_i64 << 34).map_err(open)?;
+        conn.pragma_update(None, "cache_size", -65_536).map_err(open)?;
         let mut store = SqliteStore { conn };
         schema::migrate(&mut store.conn)?;
         Ok(store)
@@ -257,7 +281,13 @@ impl SqliteStore {
 
 impl EventLog for SqliteStore {
     fn append(&mut self, law: &Law, events: &[Event], recorded_by: &str) -> Result<Vec<i64>, Error> {
-        let fail = |e: rusqlite::Error| storage("cannot record the changes", "không ghi được các thay đổi", &e);
+        let fail = |e: rusqlite::Error| {
+            storage(
+                "cannot record the changes (nothing was recorded)",
+                "không ghi được các thay đổi (không có thay đổi nào được ghi)",
+                &e,
+            )
+        };
         // IMMEDIATE: the write lock is taken now, so the rows read below are the ones the
         // events are appended to.
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(fail)?;

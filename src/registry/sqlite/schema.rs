@@ -65,6 +65,7 @@ CREATE TABLE licence_devices (
     number TEXT NOT NULL,
     PRIMARY KEY (device, number)
 ) WITHOUT ROWID;
+CREATE INDEX licence_devices_number ON licence_devices(number, device);
 ALTER TABLE equipment ADD COLUMN serial_key TEXT;
 CREATE INDEX equipment_serial ON equipment(serial_key);
 "#;
@@ -151,7 +152,13 @@ pub(super) mod erased {
 
 /// Writes what event `id` changed: the current rows, their versions, a licence's devices.
 pub(super) fn write_rows(tx: &Transaction<'_>, id: i64, event: &Event, state: &State) -> Result<(), Error> {
-    let fail = |e: rusqlite::Error| storage("cannot record the changes", "không ghi được các thay đổi", &e);
+    let fail = |e: rusqlite::Error| {
+        storage(
+            "cannot record the changes (nothing was recorded)",
+            "không ghi được các thay đổi (không có thay đổi nào được ghi)",
+            &e,
+        )
+    };
     let date = event.date.to_string();
     for (kind, key, facility, json) in rows_after(state, event) {
         tx.prepare_cached(
