@@ -599,43 +599,63 @@ fn run() -> Result<ExitCode, ExitCode> {
                 Some(t) => day("--on", t)?,
                 None => Date::today_in_vietnam(),
             };
-            let registry = store.current().map_err(|e| common::fail(&e))?;
-            let mut found = match &args.province {
-                Some(p) => registry.in_province(law, p, on).map_err(|e| common::fail(&e))?,
-                None => registry.equipment_where(|_| true),
+            // Every filter read first, so a mistyped one is said before any work.
+            let province = match &args.province {
+                Some(p) => {
+                    let (resolved, current) = law
+                        .provinces()
+                        .resolve(p, on)
+                        .map_err(|e| usage(&format!("--province: {}", e.message_vi()), &format!("--province: {e}")))?;
+                    // The registry keeps today's slugs: a former province means its successor.
+                    Some(if resolved.historical { current.slug().to_owned() } else { resolved.slug })
+                }
+                None => None,
             };
-            if let Some(c) = &args.class {
-                let class = radfee::DeviceClass::from_written(c)
-                    .map_err(|e| usage(&format!("--class: {}", e.message_vi), &format!("--class: {}", e.message)))?;
-                found.retain(|e| e.class == Some(class));
-            }
-            if let Some(f) = &args.family {
-                let family = radfee::classify::Family::from_key(f).ok_or_else(|| {
+            let class =
+                match &args.class {
+                    Some(c) => Some(radfee::DeviceClass::from_written(c).map_err(|e| {
+                        usage(&format!("--class: {}", e.message_vi), &format!("--class: {}", e.message))
+                    })?),
+                    None => None,
+                };
+            let family = match &args.family {
+                Some(f) => Some(radfee::classify::Family::from_key(f).ok_or_else(|| {
                     usage(&format!("--family: không có nhóm `{f}`"), &format!("--family: no family `{f}`"))
-                })?;
+                })?),
+                None => None,
+            };
+            let status = match &args.status {
+                Some(s) => Some(radfee::registry::EquipmentStatus::from_key(s).ok_or_else(|| {
+                    let all = "in_service, stored, moved, decommissioned, disposed";
+                    usage(
+                        &format!("--status: không có tình trạng `{s}` (một trong {all})"),
+                        &format!("--status: no status `{s}` (one of {all})"),
+                    )
+                })?),
+                None => None,
+            };
+            let authority = match &args.authority {
+                Some(a) => {
+                    let all = [radfee::Authority::Province, radfee::Authority::Varans, radfee::Authority::Ministry];
+                    Some(all.into_iter().find(|x| x.key() == a.as_str()).ok_or_else(|| {
+                        usage(
+                            &format!("--authority: không có cơ quan `{a}` (province, varans, ministry)"),
+                            &format!("--authority: no authority `{a}` (province, varans, ministry)"),
+                        )
+                    })?)
+                }
+                None => None,
+            };
+            // Province, class and status through the table's columns; family and the licensing
+            // authority on `--on` from each device's class.
+            let mut found = store.equipment_where(province.as_deref(), class, status).map_err(|e| common::fail(&e))?;
+            if let Some(family) = family {
                 found.retain(|e| e.class.is_some_and(|c| c.family() == family));
             }
-            if let Some(s) = &args.status {
-                const STATUSES: [&str; 5] = ["in_service", "stored", "moved", "decommissioned", "disposed"];
-                if !STATUSES.contains(&s.as_str()) {
-                    return Err(usage(
-                        &format!("--status: không có tình trạng `{s}` (một trong {})", STATUSES.join(", ")),
-                        &format!("--status: no status `{s}` (one of {})", STATUSES.join(", ")),
-                    ));
-                }
-                found.retain(|e| e.status.key() == s.as_str());
-            }
-            if let Some(a) = &args.authority {
-                let all = [radfee::Authority::Province, radfee::Authority::Varans, radfee::Authority::Ministry];
-                let authority = all.into_iter().find(|x| x.key() == a.as_str()).ok_or_else(|| {
-                    usage(
-                        &format!("--authority: không có cơ quan `{a}` (province, varans, ministry)"),
-                        &format!("--authority: no authority `{a}` (province, varans, ministry)"),
-                    )
-                })?;
-                let under: Vec<String> =
-                    registry.under_authority(law, authority, on).iter().map(|e| e.id.clone()).collect();
-                found.retain(|e| under.contains(&e.id));
+            if let Some(authority) = authority {
+                found.retain(|e| {
+                    e.class.and_then(|c| law.authority().rule(c, on)).is_some_and(|(r, _)| r.authority == authority)
+                });
             }
             for e in &found {
                 let class = e.class.map_or("-", |c| c.key());

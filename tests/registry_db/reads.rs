@@ -91,6 +91,19 @@ fn the_store_answers_as_the_in_memory_registry_on_every_day() {
         assert_eq!(numbers(&a), numbers(&b), "{from}..{to}");
         assert_eq!((a.total, a.per_province, a.per_authority), (b.total, b.per_province, b.per_authority));
     }
+    // The hospital's history shows the C-arm leaving it.
+    let moved: Vec<String> = store
+        .history_of(Some("BV-DN-01"), None)
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::to_value(&r.event).unwrap()["change"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(moved.contains(&"move_equipment".to_owned()), "{moved:?}");
+    assert_eq!(
+        moved.iter().filter(|k| *k == "issue_licence").count(),
+        1,
+        "not the other facility's licence: {moved:?}"
+    );
     // A device's history: its own events and the licences naming it.
     let kinds: Vec<String> = store
         .history_of(None, Some("DN01-CARM"))

@@ -196,6 +196,34 @@ impl SqliteStore {
         Ok(state.facilities.remove(id))
     }
 
+    /// The devices as they stand now whose `province` (a slug, as the registry keeps it),
+    /// `class` and `status` are those given (`None`: any), read through the columns of the
+    /// state table, in id order.
+    ///
+    /// # Errors
+    /// A storage error, or a row that cannot be read back.
+    pub fn equipment_where(
+        &self,
+        province: Option<&str>,
+        class: Option<crate::vocab::DeviceClass>,
+        status: Option<crate::registry::EquipmentStatus>,
+    ) -> Result<Vec<crate::registry::Equipment>, Error> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, json FROM equipment WHERE (?1 IS NULL OR province = ?1) AND (?2 IS NULL OR class = ?2) \
+                 AND (?3 IS NULL OR status = ?3) ORDER BY id",
+            )
+            .map_err(fail)?;
+        let mut rows = stmt.query(params![province, class.map(|c| c.key()), status.map(|s| s.key())]).map_err(fail)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(fail)? {
+            let (id, json): (String, String) = (row.get(0).map_err(fail)?, row.get(1).map_err(fail)?);
+            out.push(parse("equipment", &id, &json)?);
+        }
+        Ok(out)
+    }
+
     /// The state at the end of `on`, from the versions table: of one facility (its row, the
     /// devices it held and the licences it had that day) or, with `None`, of the whole
     /// registry.
@@ -307,15 +335,22 @@ impl SqliteStore {
         Ok(state.renewals_due(law, from, to))
     }
 
-    /// The events that changed a facility (its row, a device while it held it, its licences)
-    /// or one device (its row, the licences that name it), in order, read through the versions
+    /// The events that changed a facility (its row, a device while it held it and the move
+    /// that took it away, its licences) or one device (its row, the licences that name it), in order, read through the versions
     /// table; with neither, every event.
     ///
     /// # Errors
     /// A storage error, or an event that cannot be read back.
     pub fn history_of(&self, facility: Option<&str>, device: Option<&str>) -> Result<Vec<super::Recorded>, Error> {
         let (sql, key) = match (facility, device) {
-            (Some(f), _) => ("SELECT DISTINCT event FROM versions WHERE facility = ?1 ORDER BY event", f),
+            // Its own rows' events, and each move that took a device away from it.
+            (Some(f), _) => (
+                "SELECT event FROM versions WHERE facility = ?1 \
+                 UNION SELECT MIN(v.event) FROM versions w JOIN versions v \
+                 ON v.kind = 'equipment' AND v.id = w.id AND v.event > w.event AND v.facility <> ?1 \
+                 WHERE w.kind = 'equipment' AND w.facility = ?1 GROUP BY w.id, w.event ORDER BY 1",
+                f,
+            ),
             (None, Some(d)) => (
                 "SELECT event FROM versions WHERE kind = 'equipment' AND id = ?1 \
                  UNION SELECT event FROM versions WHERE kind = 'licence' \
