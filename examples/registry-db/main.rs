@@ -479,16 +479,9 @@ fn run() -> Result<ExitCode, ExitCode> {
                     &format!("cannot read {}: {e}", list.display()),
                 )
             })?;
-            let mut registry = store.current().map_err(|e| common::fail(&e))?;
-            let before = registry.history().len();
-            let report = if radfee::batch::looks_like_workbook(&bytes) {
-                registry.import_workbook(law, &bytes, args.sheet.as_deref(), date)
-            } else {
-                registry.import_csv(law, bytes.as_slice(), date)
-            }
-            .map_err(|e| common::fail(&e))?;
-            // The rows the rules accepted, recorded together.
-            let ids = store.append(law, &registry.history()[before..], &who).map_err(|e| common::fail(&e))?;
+            // Each row checked under the rules, the accepted ones recorded together.
+            let (report, ids) =
+                store.import(law, &bytes, args.sheet.as_deref(), date, &who).map_err(|e| common::fail(&e))?;
             for p in &report.problems {
                 o.push_str(&format!("{}: {}\n", list.display(), p.display_in(common::lang())));
             }

@@ -181,17 +181,7 @@ impl Registry {
         sheet: Option<&str>,
         date: Date,
     ) -> Result<ImportReport, Error> {
-        let is_header = |names: &[String]| {
-            let cols: Vec<Option<&str>> = names.iter().map(|n| column_of(n)).collect();
-            cols.contains(&Some("facility_id")) && cols.contains(&Some("equipment_id"))
-        };
-        let s = crate::sheet::workbook::read_sheet(workbook, sheet, &is_header, "facility_id, equipment_id, …")
-            .map_err(|m| Error::input(Finding::error(None, Some("workbook"), m.en).vi(m.vi)))?;
-        let mut report = self.import_csv(law, s.csv.as_slice(), date)?;
-        for p in &mut report.problems {
-            p.cell = Some(s.cell(p.line, None));
-        }
-        Ok(report)
+        read_device_workbook(workbook, sheet, date, &mut |event| self.apply(law, event))
     }
 
     /// Registers every device of a CSV device list on `date`. Fails only when the file cannot
@@ -202,162 +192,193 @@ impl Registry {
     /// An input error when the file cannot be read as CSV (an I/O error, a row that never ends)
     /// or its header is wrong.
     pub fn import_csv<R: std::io::Read>(&mut self, law: &Law, input: R, date: Date) -> Result<ImportReport, Error> {
-        use crate::sheet::csv::{CsvRows, Got, Stop};
-        let header_error = |line: u64, m: Msg| {
-            Error::input(
-                Finding::error(None, Some("header"), format!("line {line}: {}", m.en))
-                    .vi(format!("dòng {line}: {}", m.vi)),
-            )
-        };
-        let stop = |e: Stop| match e {
-            Stop::Io(e) => Error::input(
-                Finding::error(None, None, format!("cannot read the device list: {e}"))
-                    .vi(format!("không đọc được danh sách thiết bị: {}", crate::error::io_message_vi(&e))),
-            ),
-            Stop::RowTooLong { line, message } => Error::input(
-                Finding::error(None, None, format!("line {line}: {}", message.en))
-                    .vi(format!("dòng {line}: {}", message.vi)),
-            ),
-        };
-        let mut reader = CsvRows::new(input);
-        reader.detect_delimiter(|n| column_of(n).is_some()).map_err(stop)?;
-        let (header_line, header): (u64, Vec<String>) = match reader.next().map_err(stop)? {
-            Got::Row => (reader.row_line, (0..reader.len()).map(|i| reader.field(i).trim().to_owned()).collect()),
-            Got::Bad(line, m) => return Err(header_error(line, m)),
-            Got::End => {
+        read_device_list(input, date, &mut |event| self.apply(law, event))
+    }
+}
+
+/// A device list in a workbook, as [`read_device_list`] reads a CSV one, each problem naming
+/// its cell.
+#[cfg(feature = "xlsx")]
+pub(crate) fn read_device_workbook(
+    workbook: &[u8],
+    sheet: Option<&str>,
+    date: Date,
+    register: &mut dyn FnMut(Event) -> Result<(), Error>,
+) -> Result<ImportReport, Error> {
+    let is_header = |names: &[String]| {
+        let cols: Vec<Option<&str>> = names.iter().map(|n| column_of(n)).collect();
+        cols.contains(&Some("facility_id")) && cols.contains(&Some("equipment_id"))
+    };
+    let s = crate::sheet::workbook::read_sheet(workbook, sheet, &is_header, "facility_id, equipment_id, …")
+        .map_err(|m| Error::input(Finding::error(None, Some("workbook"), m.en).vi(m.vi)))?;
+    let mut report = read_device_list(s.csv.as_slice(), date, register)?;
+    for p in &mut report.problems {
+        p.cell = Some(s.cell(p.line, None));
+    }
+    Ok(report)
+}
+
+/// Reads a CSV device list and gives each row's registration, dated `date`, to `register`:
+/// the rows it refuses, and the rows that cannot be read, are in the report with their line.
+///
+/// # Errors
+/// As [`Registry::import_csv`].
+pub(crate) fn read_device_list<R: std::io::Read>(
+    input: R,
+    date: Date,
+    register: &mut dyn FnMut(Event) -> Result<(), Error>,
+) -> Result<ImportReport, Error> {
+    use crate::sheet::csv::{CsvRows, Got, Stop};
+    let header_error = |line: u64, m: Msg| {
+        Error::input(
+            Finding::error(None, Some("header"), format!("line {line}: {}", m.en)).vi(format!("dòng {line}: {}", m.vi)),
+        )
+    };
+    let stop = |e: Stop| match e {
+        Stop::Io(e) => Error::input(
+            Finding::error(None, None, format!("cannot read the device list: {e}"))
+                .vi(format!("không đọc được danh sách thiết bị: {}", crate::error::io_message_vi(&e))),
+        ),
+        Stop::RowTooLong { line, message } => Error::input(
+            Finding::error(None, None, format!("line {line}: {}", message.en))
+                .vi(format!("dòng {line}: {}", message.vi)),
+        ),
+    };
+    let mut reader = CsvRows::new(input);
+    reader.detect_delimiter(|n| column_of(n).is_some()).map_err(stop)?;
+    let (header_line, header): (u64, Vec<String>) = match reader.next().map_err(stop)? {
+        Got::Row => (reader.row_line, (0..reader.len()).map(|i| reader.field(i).trim().to_owned()).collect()),
+        Got::Bad(line, m) => return Err(header_error(line, m)),
+        Got::End => {
+            return Err(header_error(
+                1,
+                Msg::new("the file is empty: it needs a header row", "tệp trống: cần có dòng tiêu đề"),
+            ));
+        }
+    };
+    // Empty names after the last column are a spreadsheet's leftovers.
+    let width = header.iter().rposition(|h| !h.trim_start_matches('\u{feff}').is_empty()).map_or(0, |i| i + 1);
+    let mut cols: Vec<Option<&'static str>> = Vec::new();
+    let mut ignored = Vec::new();
+    for (i, h) in header[..width].iter().enumerate() {
+        let Some(c) = column_of(h) else {
+            if h.is_empty() {
                 return Err(header_error(
-                    1,
-                    Msg::new("the file is empty: it needs a header row", "tệp trống: cần có dòng tiêu đề"),
-                ));
-            }
-        };
-        // Empty names after the last column are a spreadsheet's leftovers.
-        let width = header.iter().rposition(|h| !h.trim_start_matches('\u{feff}').is_empty()).map_or(0, |i| i + 1);
-        let mut cols: Vec<Option<&'static str>> = Vec::new();
-        let mut ignored = Vec::new();
-        for (i, h) in header[..width].iter().enumerate() {
-            let Some(c) = column_of(h) else {
-                if h.is_empty() {
-                    return Err(header_error(
-                        header_line,
-                        Msg::new(
-                            format!(
-                                "column {} has no name; the columns are {} (Vietnamese headers accepted)",
-                                i + 1,
-                                CSV_COLUMNS.join(", ")
-                            ),
-                            format!(
-                                "cột {} chưa có tên; các cột là {} (có thể ghi tên cột bằng tiếng Việt)",
-                                i + 1,
-                                CSV_COLUMNS.join(", ")
-                            ),
+                    header_line,
+                    Msg::new(
+                        format!(
+                            "column {} has no name; the columns are {} (Vietnamese headers accepted)",
+                            i + 1,
+                            CSV_COLUMNS.join(", ")
                         ),
-                    ));
-                }
-                // A column the import does not read (a row number, notes): said, not refused.
-                ignored.push(crate::text::excerpt(h).into_owned());
-                cols.push(None);
-                continue;
-            };
-            if cols.contains(&Some(c)) {
-                return Err(header_error(
-                    header_line,
-                    Msg::new(format!("column `{c}` appears twice"), format!("cột `{c}` xuất hiện hai lần")),
-                ));
-            }
-            cols.push(Some(c));
-        }
-        for required in ["facility_id", "equipment_id"] {
-            if !cols.contains(&Some(required)) {
-                let (other, other_vi) = if ignored.is_empty() {
-                    (String::new(), String::new())
-                } else {
-                    let listed = ignored.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
-                    (
-                        format!(" (the header also has {listed}, which the import does not read: check the spelling)"),
-                        format!(" (dòng tiêu đề còn có {listed}, là các cột không được đọc: hãy kiểm tra chính tả)"),
-                    )
-                };
-                return Err(header_error(
-                    header_line,
-                    Msg::new(
-                        format!("missing column `{required}`{other}"),
-                        format!("thiếu cột `{required}`{other_vi}"),
+                        format!(
+                            "cột {} chưa có tên; các cột là {} (có thể ghi tên cột bằng tiếng Việt)",
+                            i + 1,
+                            CSV_COLUMNS.join(", ")
+                        ),
                     ),
                 ));
             }
+            // A column the import does not read (a row number, notes): said, not refused.
+            ignored.push(crate::text::excerpt(h).into_owned());
+            cols.push(None);
+            continue;
+        };
+        if cols.contains(&Some(c)) {
+            return Err(header_error(
+                header_line,
+                Msg::new(format!("column `{c}` appears twice"), format!("cột `{c}` xuất hiện hai lần")),
+            ));
         }
-        let mut report =
-            ImportReport { rows: 0, imported: 0, problems: Vec::new(), refused: 0, ignored_columns: ignored };
-        loop {
-            let line = match reader.next().map_err(stop)? {
-                Got::End => break,
-                Got::Bad(line, message) => {
-                    report.rows += 1;
-                    report.refuse(line, message);
-                    continue;
-                }
-                Got::Row => reader.row_line,
+        cols.push(Some(c));
+    }
+    for required in ["facility_id", "equipment_id"] {
+        if !cols.contains(&Some(required)) {
+            let (other, other_vi) = if ignored.is_empty() {
+                (String::new(), String::new())
+            } else {
+                let listed = ignored.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+                (
+                    format!(" (the header also has {listed}, which the import does not read: check the spelling)"),
+                    format!(" (dòng tiêu đề còn có {listed}, là các cột không được đọc: hãy kiểm tra chính tả)"),
+                )
             };
-            report.rows += 1;
-            let fields = reader.len();
-            if fields < width || (width..fields).any(|i| !reader.field(i).trim().is_empty()) {
-                let shown = if fields < width { fields } else { fields.max(width) };
-                report.refuse(
-                    line,
-                    Msg::new(
-                        format!("the row has {shown} fields; the header has {width}"),
-                        format!("dòng có {shown} cột; dòng tiêu đề có {width}"),
-                    ),
-                );
+            return Err(header_error(
+                header_line,
+                Msg::new(format!("missing column `{required}`{other}"), format!("thiếu cột `{required}`{other_vi}")),
+            ));
+        }
+    }
+    let mut report = ImportReport { rows: 0, imported: 0, problems: Vec::new(), refused: 0, ignored_columns: ignored };
+    loop {
+        let line = match reader.next().map_err(stop)? {
+            Got::End => break,
+            Got::Bad(line, message) => {
+                report.rows += 1;
+                report.refuse(line, message);
                 continue;
             }
-            let record: Vec<&str> = (0..width).map(|i| reader.field(i)).collect();
-            if let Some((name, n)) = cols.iter().zip(&record).find_map(|(c, v)| {
-                let n = v.trim().chars().count();
-                c.filter(|c| TEXT_COLUMNS.contains(c) && n > crate::application::MAX_TEXT).map(|c| (c, n))
-            }) {
-                let max = crate::application::MAX_TEXT;
-                report.refuse(
-                    line,
-                    Msg::new(
-                        format!("{name} is {n} characters long; at most {max} are allowed"),
-                        format!("cột `{name}` dài {n} ký tự; tối đa {max} ký tự"),
-                    ),
-                );
-                continue;
-            }
-            let get = |name: &str| {
-                cols.iter()
-                    .position(|c| *c == Some(name))
-                    .and_then(|i| record.get(i).copied())
-                    .map(str::trim)
-                    .filter(|v| !v.is_empty())
-            };
-            let result = (|| -> Result<Equipment, Msg> {
-                let opt = |n: &str| get(n).map(str::to_owned);
-                let description = Description {
-                    name: opt("name"),
-                    radiation: get("radiation").map(|v| parse_enum::<Radiation>(v, "radiation")).transpose()?,
-                    use_: get("use").map(|v| parse_enum::<Use>(v, "use")).transpose()?,
-                    modality: get("modality")
-                        .map(|m| {
-                            crate::vocab::parse_modality(m)
-                                .map_err(|en| Msg::new(en, crate::vocab::modality::unknown_modality_vi(m)))
-                        })
-                        .transpose()?,
-                    ..Description::default()
-                };
-                let class = get("class")
-                    .map(|k| {
-                        DeviceClass::from_key(k).ok_or_else(|| {
-                            Msg::new(crate::vocab::unknown_class_message(k), crate::vocab::unknown_class_message_vi(k))
-                        })
+            Got::Row => reader.row_line,
+        };
+        report.rows += 1;
+        let fields = reader.len();
+        if fields < width || (width..fields).any(|i| !reader.field(i).trim().is_empty()) {
+            let shown = if fields < width { fields } else { fields.max(width) };
+            report.refuse(
+                line,
+                Msg::new(
+                    format!("the row has {shown} fields; the header has {width}"),
+                    format!("dòng có {shown} cột; dòng tiêu đề có {width}"),
+                ),
+            );
+            continue;
+        }
+        let record: Vec<&str> = (0..width).map(|i| reader.field(i)).collect();
+        if let Some((name, n)) = cols.iter().zip(&record).find_map(|(c, v)| {
+            let n = v.trim().chars().count();
+            c.filter(|c| TEXT_COLUMNS.contains(c) && n > crate::application::MAX_TEXT).map(|c| (c, n))
+        }) {
+            let max = crate::application::MAX_TEXT;
+            report.refuse(
+                line,
+                Msg::new(
+                    format!("{name} is {n} characters long; at most {max} are allowed"),
+                    format!("cột `{name}` dài {n} ký tự; tối đa {max} ký tự"),
+                ),
+            );
+            continue;
+        }
+        let get = |name: &str| {
+            cols.iter()
+                .position(|c| *c == Some(name))
+                .and_then(|i| record.get(i).copied())
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+        };
+        let result = (|| -> Result<Equipment, Msg> {
+            let opt = |n: &str| get(n).map(str::to_owned);
+            let description = Description {
+                name: opt("name"),
+                radiation: get("radiation").map(|v| parse_enum::<Radiation>(v, "radiation")).transpose()?,
+                use_: get("use").map(|v| parse_enum::<Use>(v, "use")).transpose()?,
+                modality: get("modality")
+                    .map(|m| {
+                        crate::vocab::parse_modality(m)
+                            .map_err(|en| Msg::new(en, crate::vocab::modality::unknown_modality_vi(m)))
                     })
-                    .transpose()?;
-                // The one number rule (`2020.0` is 2020), then the range: a year of manufacture is
-                // from 1900 to the day of the import.
-                let year = get("year")
+                    .transpose()?,
+                ..Description::default()
+            };
+            let class = get("class")
+                .map(|k| {
+                    DeviceClass::from_key(k).ok_or_else(|| {
+                        Msg::new(crate::vocab::unknown_class_message(k), crate::vocab::unknown_class_message_vi(k))
+                    })
+                })
+                .transpose()?;
+            // The one number rule (`2020.0` is 2020), then the range: a year of manufacture is
+            // from 1900 to the day of the import.
+            let year = get("year")
                     .map(|y| {
                         let value = crate::number::parse_decimal(y, crate::number::Form::Plain).map_err(|e| {
                             Msg::new(format!("year: {e}"), format!("năm sản xuất (`year`): {}", e.message_vi))
@@ -381,39 +402,38 @@ impl Registry {
                         Ok::<u16, Msg>(u16::try_from(year).unwrap_or(u16::MAX))
                     })
                     .transpose()?;
-                Ok(Equipment {
-                    id: get("equipment_id")
-                        .ok_or_else(|| Msg::new("equipment_id is empty", "chưa ghi mã thiết bị (`equipment_id`)"))?
-                        .to_owned(),
-                    facility: get("facility_id")
-                        .ok_or_else(|| Msg::new("facility_id is empty", "chưa ghi mã cơ sở (`facility_id`)"))?
-                        .to_owned(),
-                    description,
-                    class,
-                    manufacturer: opt("manufacturer"),
-                    model: opt("model"),
-                    serial: opt("serial"),
-                    year,
-                    location: opt("location"),
-                    mobile: get("mobile").map(parse_bool).transpose()?.unwrap_or(false),
-                    province: opt("province").unwrap_or_default(),
-                    status: EquipmentStatus::InService,
-                })
-            })();
-            let outcome = result.and_then(|equipment| {
-                self.apply(law, Event { date, change: Change::RegisterEquipment { equipment } }).map_err(|e| {
-                    let f = e.findings();
-                    Msg::new(
-                        f.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join("; "),
-                        f.iter().map(|f| f.message_vi().unwrap_or(&f.message)).collect::<Vec<_>>().join("; "),
-                    )
-                })
-            });
-            match outcome {
-                Ok(()) => report.imported += 1,
-                Err(message) => report.refuse(line, message),
-            }
+            Ok(Equipment {
+                id: get("equipment_id")
+                    .ok_or_else(|| Msg::new("equipment_id is empty", "chưa ghi mã thiết bị (`equipment_id`)"))?
+                    .to_owned(),
+                facility: get("facility_id")
+                    .ok_or_else(|| Msg::new("facility_id is empty", "chưa ghi mã cơ sở (`facility_id`)"))?
+                    .to_owned(),
+                description,
+                class,
+                manufacturer: opt("manufacturer"),
+                model: opt("model"),
+                serial: opt("serial"),
+                year,
+                location: opt("location"),
+                mobile: get("mobile").map(parse_bool).transpose()?.unwrap_or(false),
+                province: opt("province").unwrap_or_default(),
+                status: EquipmentStatus::InService,
+            })
+        })();
+        let outcome = result.and_then(|equipment| {
+            register(Event { date, change: Change::RegisterEquipment { equipment } }).map_err(|e| {
+                let f = e.findings();
+                Msg::new(
+                    f.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join("; "),
+                    f.iter().map(|f| f.message_vi().unwrap_or(&f.message)).collect::<Vec<_>>().join("; "),
+                )
+            })
+        });
+        match outcome {
+            Ok(()) => report.imported += 1,
+            Err(message) => report.refuse(line, message),
         }
-        Ok(report)
     }
+    Ok(report)
 }

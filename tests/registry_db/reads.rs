@@ -169,3 +169,28 @@ fn rebuild_writes_the_derived_tables_again_from_the_history() {
     assert!(store.check(law()).unwrap().is_empty());
     assert_eq!(store.history().unwrap().len(), lived_events().len(), "the history is untouched");
 }
+
+#[test]
+fn an_import_checks_each_row_against_the_rows_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = SqliteStore::open(dir.path().join("i.sqlite")).unwrap();
+    store.append(law(), &sample_events(), "A").unwrap();
+    let serial = store.equipment("DN01-CT").unwrap().unwrap().serial.unwrap();
+    // Row 2: a new device; row 3: the CT's serial again, its maker in capitals; row 4: an
+    // unknown facility; row 5: an id already registered.
+    let list = format!(
+        "facility_id,equipment_id,class,manufacturer,model,serial\n\
+         BV-DN-01,NEW-1,xray_general,Acme,M1,SN-1\n\
+         BV-DN-01,NEW-2,xray_ct,SIEMENS,Somatom go.Up,{serial}\n\
+         NOWHERE,NEW-3,xray_general,,,\n\
+         BV-DN-01,DN01-XQ,xray_general,,,\n"
+    );
+    let day = Date::new(2026, 1, 5).unwrap();
+    let (report, ids) = store.import(law(), list.as_bytes(), None, day, "B").unwrap();
+    assert_eq!((report.rows, report.imported, report.refused, ids.len()), (4, 1, 3, 1));
+    let lines: Vec<u64> = report.problems.iter().map(|p| p.line).collect();
+    assert_eq!(lines, [3, 4, 5]);
+    assert!(report.problems[0].message.contains("already registered as device `DN01-CT`"), "{:?}", report.problems);
+    assert_eq!(store.equipment("NEW-1").unwrap().unwrap().province, "dong-nai");
+    assert!(store.check(law()).unwrap().is_empty());
+}

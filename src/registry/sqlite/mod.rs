@@ -279,6 +279,101 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// Registers the devices of a device list (CSV, or a sheet of a workbook: the first, or
+    /// `sheet`) on `date`, as [`Registry::import_csv`] reads it: each row checked under the
+    /// registry's rules against the rows it names, the accepted ones recorded together in one
+    /// transaction with their event ids, the refused ones in the report with their line or cell.
+    /// The registry is never loaded whole: an import of fifty devices into a national registry
+    /// reads the rows they name.
+    ///
+    /// # Errors
+    /// The list cannot be read (its header, a row that never ends), or a storage error: then
+    /// nothing is recorded.
+    pub fn import(
+        &mut self,
+        law: &Law,
+        list: &[u8],
+        sheet: Option<&str>,
+        date: crate::date::Date,
+        recorded_by: &str,
+    ) -> Result<(super::ImportReport, Vec<i64>), Error> {
+        let read = |register: &mut dyn FnMut(Event) -> Result<(), Error>| {
+            #[cfg(feature = "xlsx")]
+            if crate::batch::looks_like_workbook(list) {
+                return super::import::read_device_workbook(list, sheet, date, register);
+            }
+            let _ = sheet;
+            super::import::read_device_list(list, date, register)
+        };
+        // The registrations first, to read the rows they name…
+        let mut events = Vec::new();
+        read(&mut |e| {
+            events.push(e);
+            Ok(())
+        })?;
+        let fail = |e: rusqlite::Error| {
+            storage(
+                "cannot record the changes (nothing was recorded)",
+                "không ghi được các thay đổi (không có thay đổi nào được ghi)",
+                &e,
+            )
+        };
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(fail)?;
+        let mut registry = read::registry_for(&tx, &events)?;
+        drop(events);
+        // …then each row under the rules, recorded if accepted. A storage error stops it all.
+        let (mut ids, mut stopped) = (Vec::new(), None);
+        let report = read(&mut |event| {
+            if let Some(e) = &stopped {
+                return Err(Clone::clone(e));
+            }
+            registry.apply(law, event)?;
+            let Some(recorded) = registry.history().last() else { return Ok(()) };
+            match record(&tx, recorded, recorded_by, registry.state()) {
+                Ok(id) => {
+                    ids.push(id);
+                    Ok(())
+                }
+                Err(e) => {
+                    stopped = Some(e.clone());
+                    Err(e)
+                }
+            }
+        })?;
+        if let Some(e) = stopped {
+            return Err(e);
+        }
+        tx.commit().map_err(fail)?;
+        Ok((report, ids))
+    }
+}
+
+/// Writes one accepted event and the rows it changed; returns its id.
+fn record(
+    tx: &rusqlite::Transaction<'_>,
+    recorded: &Event,
+    recorded_by: &str,
+    state: &super::State,
+) -> Result<i64, Error> {
+    let fail = |e: rusqlite::Error| {
+        storage(
+            "cannot record the changes (nothing was recorded)",
+            "không ghi được các thay đổi (không có thay đổi nào được ghi)",
+            &e,
+        )
+    };
+    let payload = serde_json::to_string(recorded).map_err(|e| {
+        Error::input(Finding::error(None, None, format!("cannot write an event: {e}")).vi("không ghi được sự kiện"))
+    })?;
+    tx.prepare_cached("INSERT INTO events (date, change, payload, recorded_by) VALUES (?1, ?2, ?3, ?4)")
+        .and_then(|mut s| s.execute(params![recorded.date.to_string(), change_kind(recorded), payload, recorded_by]))
+        .map_err(fail)?;
+    let id = tx.last_insert_rowid();
+    schema::write_rows(tx, id, recorded, state)?;
+    Ok(id)
+}
+
 impl EventLog for SqliteStore {
     fn append(&mut self, law: &Law, events: &[Event], recorded_by: &str) -> Result<Vec<i64>, Error> {
         let fail = |e: rusqlite::Error| {
@@ -298,19 +393,7 @@ impl EventLog for SqliteStore {
             // The event as the rules recorded it (provinces as slugs, classes resolved, texts
             // in NFC), so the history reads back as it was accepted.
             let Some(recorded) = registry.history().last() else { continue };
-            let payload = serde_json::to_string(recorded).map_err(|e| {
-                Error::input(
-                    Finding::error(None, None, format!("cannot write an event: {e}")).vi("không ghi được sự kiện"),
-                )
-            })?;
-            tx.prepare_cached("INSERT INTO events (date, change, payload, recorded_by) VALUES (?1, ?2, ?3, ?4)")
-                .and_then(|mut s| {
-                    s.execute(params![recorded.date.to_string(), change_kind(recorded), payload, recorded_by])
-                })
-                .map_err(fail)?;
-            let id = tx.last_insert_rowid();
-            schema::write_rows(&tx, id, recorded, registry.state())?;
-            ids.push(id);
+            ids.push(record(&tx, recorded, recorded_by, registry.state())?);
         }
         tx.commit().map_err(fail)?;
         Ok(ids)
