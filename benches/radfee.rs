@@ -89,6 +89,13 @@ fn load(c: &mut Criterion) {
     // Parsing and checking every shipped file (what Law::builtin does once per process).
     let files = Law::builtin_files();
     c.bench_function("load/builtin", |b| b.iter(|| black_box(Law::from_files(files.clone()).unwrap())));
+    // The same without the catalogue of manufacturers and models (an empty catalogue file), so
+    // the difference is what the catalogue costs to parse, check and index.
+    let mut without: Vec<_> = files.iter().filter(|f| !f.path.starts_with("catalogue/")).cloned().collect();
+    without.push(radfee::law::SourceFile::new("catalogue/empty.toml", "catalogue/empty.toml", ""));
+    c.bench_function("load/builtin_without_catalogue", |b| {
+        b.iter(|| black_box(Law::from_files(without.clone()).unwrap()))
+    });
     // Law::builtin after the first call: the cached value.
     c.bench_function("load/builtin_cached", |b| b.iter(|| black_box(Law::builtin().unwrap())));
 }

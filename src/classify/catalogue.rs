@@ -161,7 +161,11 @@ pub struct Catalogue {
 
 /// A pattern already read: its entry, manufacturer, whether it needs the manufacturer named,
 /// the entry's classes (mask), and where it is written.
-type Seen = (u32, Option<u32>, bool, u64, Location);
+type Seen = (u32, Option<u32>, bool, u64, Place);
+
+/// Where something is written: the file's index and the byte offset (turned into a line and
+/// column only for a message).
+type Place = (usize, usize);
 
 /// FNV-1a, fed one byte at a time, so a run of words is hashed as it is read.
 pub(super) const HASH_START: u64 = 0xcbf2_9ce4_8422_2325;
@@ -200,12 +204,13 @@ impl Catalogue {
             .collect();
         let mut cat = Catalogue::default();
         // Manufacturers first: models in any file may name them.
-        let mut ids: HashMap<String, (u32, Location), Fixed> = HashMap::default();
+        let mut ids: HashMap<String, (u32, Place), Fixed> = HashMap::default();
+        let shown = |(file, offset): &Place| shown(&files[*file].location(*offset));
         let mut names: HashMap<String, Vec<u32>, Fixed> = HashMap::default();
         for (i, file) in &parsed {
             let src = &files[*i];
             for m in &file.manufacturer {
-                let at = src.at(m.id.span());
+                let at = (*i, m.id.span().start);
                 let id = m.id.get_ref().clone();
                 let valid =
                     !id.is_empty() && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
@@ -266,7 +271,7 @@ impl Catalogue {
             LEXICON.iter().map(|(p, _)| p.replace(' ', "")).collect();
         // Every pattern seen: key → (entry, manufacturer, needs brand, classes, place).
         let mut seen: HashMap<String, Vec<Seen>, Fixed> = HashMap::default();
-        let mut models: HashMap<(Option<u32>, String), Location, Fixed> = HashMap::default();
+        let mut models: HashMap<(Option<u32>, String), Place, Fixed> = HashMap::default();
         for (i, file) in &parsed {
             let src = &files[*i];
             for m in &file.model {
@@ -293,7 +298,7 @@ impl Catalogue {
                     None => None,
                 };
                 let Some((classes, decided_by)) = classes_of(src, m, findings) else { continue };
-                let place = src.at(m.name.span());
+                let place = (*i, m.name.span().start);
                 let model_key = (brand, compact(m.name.get_ref()));
                 if let Some(first) = models.get(&model_key) {
                     findings.push(
@@ -310,7 +315,7 @@ impl Catalogue {
                     );
                     continue;
                 }
-                models.insert(model_key, place.clone());
+                models.insert(model_key, place);
                 citation_checks(src, &m.source, true, findings);
                 if m.patterns.is_empty() && m.with_brand.is_empty() {
                     findings.push(
@@ -335,7 +340,7 @@ impl Catalogue {
                 for (list, needs_brand) in [(&m.patterns, false), (&m.with_brand, true)] {
                     for p in list {
                         let key = compact(p.get_ref());
-                        let at = src.at(p.span());
+                        let at = (*i, p.span().start);
                         if let Some(problem) = pattern_problem(&key, needs_brand, &vocabulary, &names) {
                             findings.push(
                                 src.error(p, "model.patterns", format!("pattern `{}`: {}", p.get_ref(), problem.0))
@@ -392,7 +397,7 @@ impl Catalogue {
                     source: Citation::of(m.source.get_ref()),
                     doubt: m.doubt.clone(),
                     note: m.note.clone(),
-                    location: place,
+                    location: src.at(m.name.span()),
                 });
                 cat.brand_of.push(brand);
                 cat.masks.push(mask);
