@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use super::catalogue::Catalogue;
 use super::name::read_name;
 use super::outcome::Reason;
-use super::profiles::{Facts, candidate_mask, classes_of, deciding_field, key_of};
+use super::profiles::{Facts, candidate_mask, classes_of, deciding_field, key_of, open_mask};
 use crate::error::{Error, Finding};
 use crate::vocab::{Description, DeviceClass, Field, Radiation, Use};
 
@@ -227,7 +227,7 @@ pub(super) fn gather(d: &Description, catalogue: &Catalogue, explain: bool) -> R
             let cat = if common != 0 { common } else { masks.iter().fold(0, |a, m| a | m) };
             catalogue_mask = Some(cat);
             let lex = candidate_mask(&facts);
-            let given = candidate_mask(&fields);
+            let given = open_mask(&fields);
             let entries: Vec<_> = reading.found.iter().map(|f| &catalogue.entries()[f.entry as usize]).collect();
             let labels = entries.iter().map(|e| e.label()).collect::<Vec<_>>().join(", ");
             if explain {
@@ -266,8 +266,8 @@ pub(super) fn gather(d: &Description, catalogue: &Catalogue, explain: bool) -> R
                     ));
                 }
             }
-            if lex & cat != 0 {
-                mask = Some(lex & cat);
+            if open_mask(&facts) & cat != 0 {
+                mask = Some(open_mask(&facts) & cat);
             } else if fields_given && given & cat == 0 {
                 // The fields win over the name, the catalogue entry included; said.
                 mask = Some(lex);

@@ -46,12 +46,11 @@ pub(super) fn read_name(name: &str, catalogue: &Catalogue) -> NameReading {
     let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
     let mut found = catalogue.find(&words);
     if !found.is_empty() {
-        // A match that cuts a generic phrase in two is not one ("Mobile X-ray" is not the
-        // model "MobileX"); a phrase inside the match is part of the model's name.
+        // A match that ends inside a generic phrase is not one ("Mobile X-ray" is not the
+        // model "MobileX"); a phrase inside the match is part of the model's name, and one that
+        // only begins before it ("máy In|Sight") is a word of the form before the model.
         let phrases = lexicon::read(&folded, &words, Vec::new());
-        found.retain(|f| {
-            !phrases.iter().any(|(s, e, _, _)| *s < f.end && f.start < *e && !(*s >= f.start && *e <= f.end))
-        });
+        found.retain(|f| !phrases.iter().any(|(s, e, _, _)| *s < f.end && f.start < *e && *e > f.end));
     }
     let mut used = vec![false; words.len()];
     for f in &found {

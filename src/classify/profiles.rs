@@ -173,6 +173,14 @@ pub(super) fn dimension_masks(f: &Facts) -> (u64, u64, u64) {
     (modality, radiation, uses)
 }
 
+/// The profiles compatible with the facts, the use-defined classes (veterinary X-ray) included
+/// when no use is known: what other evidence (a catalogue entry) may narrow.
+pub(super) fn open_mask(f: &Facts) -> u64 {
+    let (modality, radiation, uses) = dimension_masks(f);
+    let uses = if f.uses.is_none() { uses | masks().requires_use } else { uses };
+    modality & radiation & uses
+}
+
 /// The profiles compatible with the facts, as a bitmask over [`PROFILES`].
 pub(super) fn candidate_mask(f: &Facts) -> u64 {
     let (modality, radiation, uses) = dimension_masks(f);
