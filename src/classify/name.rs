@@ -45,18 +45,25 @@ pub(super) fn read_name(name: &str, catalogue: &Catalogue) -> NameReading {
     let folded = crate::text::fold(&split_case(name));
     let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
     let mut found = catalogue.find(&words);
+    let mut unmasked = None;
     if !found.is_empty() {
         // A match that ends inside a generic phrase is not one ("Mobile X-ray" is not the
         // model "MobileX"); a phrase inside the match is part of the model's name, and one that
         // only begins before it ("máy In|Sight") is a word of the form before the model.
         let phrases = lexicon::read(&folded, &words, Vec::new());
         found.retain(|f| !phrases.iter().any(|(s, e, _, _)| *s < f.end && f.start < *e && *e > f.end));
+        // When no phrase touches a match, the generic reading is this one.
+        if !phrases.iter().any(|(s, e, _, _)| found.iter().any(|f| *s < f.end && f.start < *e)) {
+            unmasked = Some(phrases);
+        }
     }
-    let mut used = vec![false; words.len()];
-    for f in &found {
-        used[f.start..f.end].iter_mut().for_each(|u| *u = true);
-    }
-    let read = lexicon::read(&folded, &words, used);
+    let read = unmasked.unwrap_or_else(|| {
+        let mut used = vec![false; words.len()];
+        for f in &found {
+            used[f.start..f.end].iter_mut().for_each(|u| *u = true);
+        }
+        lexicon::read(&folded, &words, used)
+    });
     let mut f = Facts::default();
     let mut modal: BTreeSet<&'static str> = BTreeSet::new();
     let (mut mobile, mut handheld, mut detector) = (false, false, false);
