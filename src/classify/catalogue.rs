@@ -200,7 +200,7 @@ impl Catalogue {
         let parsed: Vec<(usize, CatalogueFile)> = files
             .iter()
             .enumerate()
-            .filter_map(|(i, src)| src.parse::<CatalogueFile>(findings).map(|f| (i, f)))
+            .filter_map(|(i, src)| src.parse_text_only::<CatalogueFile>(findings).map(|f| (i, f)))
             .collect();
         let mut cat = Catalogue::default();
         // Manufacturers first: models in any file may name them.
@@ -339,7 +339,8 @@ impl Catalogue {
                 let mask = mask_of(&classes);
                 for (list, needs_brand) in [(&m.patterns, false), (&m.with_brand, true)] {
                     for p in list {
-                        let key = compact(p.get_ref());
+                        let mut key = crate::text::fold(p.get_ref());
+                        key.retain(|c| c != ' ');
                         let at = (*i, p.span().start);
                         if let Some(problem) = pattern_problem(&key, needs_brand, &vocabulary, &names) {
                             findings.push(
@@ -348,7 +349,7 @@ impl Catalogue {
                             );
                             continue;
                         }
-                        let others = seen.entry(key.clone()).or_default();
+                        let others = seen.get(&key).map_or(&[][..], Vec::as_slice);
                         let clash =
                             others.iter().find(|(e, b, nb, _, _)| *e == entry || !(needs_brand && *nb && *b != brand));
                         if let Some((e, _, _, other_mask, first)) = clash {
@@ -383,8 +384,8 @@ impl Catalogue {
                             findings.push(src.error(p, "model.patterns", en).vi(vi));
                             continue;
                         }
-                        others.push((entry, brand, needs_brand, mask, at));
                         cat.push_key(&key, Target::Model { entry, needs_brand });
+                        seen.entry(key).or_default().push((entry, brand, needs_brand, mask, at));
                     }
                 }
                 cat.entries.push(CatalogueEntry {

@@ -208,35 +208,23 @@ pub(super) fn load(mut files: Vec<SourceFile>) -> (Option<Parts>, Vec<Finding>) 
         files.extend(builtin_files().into_iter().filter(|f| missing.contains(&role(&f.path))));
     }
 
-    // The catalogue (the largest part) is read on a second thread while the rest is read here.
-    let files = &files;
-    let ((versions, provinces, authority, nuclides, rules), (catalogue, catalogue_findings)) =
-        std::thread::scope(|scope| {
-            let catalogue = scope.spawn(move || {
-                let sources: Vec<Src<'_>> = files
-                    .iter()
-                    .filter(|f| role(&f.path) == Role::Catalogue)
-                    .map(|f| Src::new(&f.display_name, &f.text))
-                    .collect();
-                let mut found = Vec::new();
-                (Catalogue::load(&sources, &mut found), found)
-            });
-            let version_files: Vec<&SourceFile> = files.iter().filter(|f| role(&f.path) == Role::Version).collect();
-            let versions = load_versions(&version_files, &mut findings);
-            let province_files: Vec<&SourceFile> = files.iter().filter(|f| role(&f.path) == Role::Province).collect();
-            let provinces = Provinces::load(&province_files, &versions, &mut findings);
-            let authority = files
-                .iter()
-                .find(|f| role(&f.path) == Role::Authority)
-                .and_then(|f| AuthorityTable::load(&Src::new(&f.display_name, &f.text), &mut findings));
-            let single =
-                |r: Role| files.iter().find(|f| role(&f.path) == r).map(|f| Src::new(&f.display_name, &f.text));
-            let nuclides = single(Role::Nuclides).and_then(|src| Nuclides::load(&src, &mut findings));
-            let rules = single(Role::Classification).and_then(|src| ClassificationRules::load(&src, &mut findings));
-            let catalogue = catalogue.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            ((versions, provinces, authority, nuclides, rules), catalogue)
-        });
-    findings.extend(catalogue_findings);
+    let version_files: Vec<&SourceFile> = files.iter().filter(|f| role(&f.path) == Role::Version).collect();
+    let versions = load_versions(&version_files, &mut findings);
+
+    let province_files: Vec<&SourceFile> = files.iter().filter(|f| role(&f.path) == Role::Province).collect();
+    let provinces = Provinces::load(&province_files, &versions, &mut findings);
+
+    let authority = files
+        .iter()
+        .find(|f| role(&f.path) == Role::Authority)
+        .and_then(|f| AuthorityTable::load(&Src::new(&f.display_name, &f.text), &mut findings));
+
+    let single = |r: Role| files.iter().find(|f| role(&f.path) == r).map(|f| Src::new(&f.display_name, &f.text));
+    let nuclides = single(Role::Nuclides).and_then(|src| Nuclides::load(&src, &mut findings));
+    let rules = single(Role::Classification).and_then(|src| ClassificationRules::load(&src, &mut findings));
+    let catalogue_files: Vec<Src<'_>> =
+        files.iter().filter(|f| role(&f.path) == Role::Catalogue).map(|f| Src::new(&f.display_name, &f.text)).collect();
+    let catalogue = Catalogue::load(&catalogue_files, &mut findings);
 
     findings.sort_by(|a, b| (a.severity, &a.location).cmp(&(b.severity, &b.location)));
     let schedules = match (provinces, authority, nuclides, rules) {
