@@ -21,19 +21,25 @@ pub(super) struct NameReading {
 }
 
 /// The name with a space where a lower-case letter meets a capital ("VisionRFD" → "Vision
-/// RFD", "MobileDaRt" → "Mobile Da Rt"): joined product words are read as words.
+/// RFD", "MobileDaRt" → "Mobile Da Rt") and where letters meet digits ("CT660" → "CT 660",
+/// "Co60" → "Co 60"): joined words are read as words. The catalogue reads runs of words
+/// without their spaces, so splitting never hides a model from it.
 fn split_case(name: &str) -> std::borrow::Cow<'_, str> {
-    let joined = |w: &[u8]| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase();
-    if !name.as_bytes().windows(2).any(joined) {
+    let joined = |a: u8, b: u8| {
+        (a.is_ascii_lowercase() && b.is_ascii_uppercase())
+            || (a.is_ascii_alphabetic() && b.is_ascii_digit())
+            || (a.is_ascii_digit() && b.is_ascii_alphabetic())
+    };
+    if !name.as_bytes().windows(2).any(|w| joined(w[0], w[1])) {
         return std::borrow::Cow::Borrowed(name);
     }
-    let mut out = String::with_capacity(name.len() + 4);
-    let mut prev_lower = false;
+    let mut out = String::with_capacity(name.len() + 8);
+    let mut prev = 0u8;
     for c in name.chars() {
-        if prev_lower && c.is_ascii_uppercase() {
+        if c.is_ascii() && joined(prev, c as u8) {
             out.push(' ');
         }
-        prev_lower = c.is_ascii_lowercase();
+        prev = if c.is_ascii() { c as u8 } else { 0 };
         out.push(c);
     }
     std::borrow::Cow::Owned(out)

@@ -302,6 +302,8 @@ fn the_vocabulary_gaps_of_issue_18() {
         ("Máy XRF cầm tay", A(XRF2, Field::Radiation)),
         ("Máy X-quang di động công nghiệp", S("xray_industrial_radiography")),
         ("Máy X-quang xách tay dùng trong công nghiệp", S("xray_industrial_radiography")),
+        // Letters joined to digits are read as words: "CT660" says CT.
+        ("GE Optima CT660", S("xray_ct")),
     ]);
     // No field given: no warning may claim the name disagrees with one.
     for name in ["Máy X-quang di động công nghiệp", "Máy siêu âm CT răng", "Máy X-quang cầm tay"] {
@@ -492,4 +494,26 @@ fn every_standalone_pattern_of_the_catalogue_reads_as_its_entry() {
         }
     }
     assert!(wrong.is_empty(), "{} patterns misread:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+#[test]
+fn every_brand_only_pattern_reads_as_its_entry_beside_its_maker() {
+    let law = shared();
+    let mut wrong = Vec::new();
+    for e in law.catalogue().entries() {
+        let Some(maker) = &e.manufacturer else { continue };
+        for p in &e.with_brand {
+            let name = format!("{maker} {p}");
+            let got = law.class_of(&Description::named(name.as_str()).unwrap()).unwrap();
+            let ok = match &got {
+                Outcome::Settled(c) => e.classes.contains(c),
+                Outcome::Ambiguous { classes, .. } => classes.iter().all(|c| e.classes.contains(c)),
+                _ => false,
+            };
+            if !ok {
+                wrong.push(format!("{name:?} ({:?}): {got:?}", e.classes));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} misread:\n{}", wrong.len(), wrong.join("\n"));
 }
