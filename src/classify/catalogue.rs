@@ -157,6 +157,11 @@ pub struct Catalogue {
     pub(super) by_hash: HashMap<u64, Vec<u32>, Fixed>,
     /// The longest key, in bytes.
     pub(super) max_len: usize,
+    /// The first two bytes of every key, as bits (a run of words whose first two bytes are
+    /// not here starts no key, and is not hashed).
+    pub(super) starts: Vec<u64>,
+    /// Some key is one byte long (the filter above cannot be used).
+    pub(super) one_byte_key: bool,
 }
 
 /// A pattern already read: its entry, manufacturer, whether it needs the manufacturer named,
@@ -410,6 +415,16 @@ impl Catalogue {
     fn push_key(&mut self, text: &str, target: Target) {
         let index = u32::try_from(self.keys.len()).unwrap_or(u32::MAX);
         self.max_len = self.max_len.max(text.len());
+        if self.starts.is_empty() {
+            self.starts = vec![0; 1024];
+        }
+        match text.as_bytes() {
+            [a, b, ..] => {
+                let bit = usize::from(*a) << 8 | usize::from(*b);
+                self.starts[bit / 64] |= 1 << (bit % 64);
+            }
+            _ => self.one_byte_key = true,
+        }
         self.keys.push(Key { text: text.into(), target });
         self.by_hash.entry(hash(text)).or_default().push(index);
     }

@@ -30,6 +30,26 @@ impl Catalogue {
         // (length of the key, found).
         let mut hits: Vec<(usize, Found)> = Vec::new();
         for start in 0..words.len() {
+            // The run's first two bytes must begin some key.
+            let first = words[start].as_bytes();
+            let second = first.get(1).or_else(|| words.get(start + 1).and_then(|w| w.as_bytes().first()));
+            let (Some(a), Some(b)) = (first.first(), second) else {
+                if !self.one_byte_key {
+                    continue;
+                }
+                // A one-letter last word: only a one-byte key could start here.
+                self.look_up(
+                    feed(HASH_START, first.first().copied().unwrap_or(0)),
+                    words,
+                    (start, start, first.len()),
+                    &mut brands,
+                    &mut hits,
+                );
+                continue;
+            };
+            if !self.may_start(*a, *b) {
+                continue;
+            }
             let mut h = HASH_START;
             let mut len = 0;
             'run: for (last, word) in words.iter().enumerate().skip(start) {
@@ -101,6 +121,12 @@ impl Catalogue {
                 }
             }
         }
+    }
+
+    /// Whether some key starts with the bytes `a`, `b`.
+    fn may_start(&self, a: u8, b: u8) -> bool {
+        let bit = usize::from(a) << 8 | usize::from(b);
+        self.one_byte_key || self.starts.get(bit / 64).is_some_and(|w| w & (1 << (bit % 64)) != 0)
     }
 
     /// The pattern (as written in the catalogue) of a key.
