@@ -88,6 +88,8 @@ fn medical_xray_models_bare_with_brand_with_vietnamese_words_and_misspelt() {
         ("ARTIS icono", S("xray_angiography")),
         ("Hệ thống chụp mạch số hóa xóa nền Philips Azurion 7", S("xray_angiography")),
         ("Artis zee", S("xray_angiography")),
+        // The ARTIS family (K220432) beside Siemens; "Artis" alone is not enough.
+        ("Siemens Artis Q", S("xray_angiography")),
         // Fluoroscopy (SONIALVISION G4 K131075).
         ("Shimadzu SONIALVISION G4", S("xray_fluoroscopy")),
         ("Máy X-quang tăng sáng truyền hình FLUOROspeed X1", S("xray_fluoroscopy")),
@@ -95,6 +97,7 @@ fn medical_xray_models_bare_with_brand_with_vietnamese_words_and_misspelt() {
         ("Hologic Selenia Dimensions", S("xray_mammography")),
         ("Máy chụp nhũ ảnh Mammomat Fusion", S("xray_mammography")),
         ("MAMMOMAT-Fusion", S("xray_mammography")),
+        ("Fujifilm Amulet Innovality", S("xray_mammography")),
         // Mobile (Radiography 7000 M; MobileDaRt; GM85 needs Samsung named).
         ("Philips Radiography 7000 M", S("xray_mobile")),
         ("Máy X-quang di động Shimadzu MobileDaRt Evolution", S("xray_mobile")),
@@ -197,7 +200,7 @@ fn non_medical_xray_and_not_ionising_models() {
 #[test]
 fn short_and_generic_patterns_need_their_manufacturer() {
     // `go.Up`, `Titan`, `Vida`, `GM85` alone are not enough; with the maker they are.
-    for bare in ["go.Up", "Titan", "Vida", "GM85", "Edge", "Prodigy"] {
+    for bare in ["go.Up", "Titan", "Vida", "GM85", "Edge", "Prodigy", "Artis Q"] {
         assert_eq!(outcome(bare), Outcome::Unknown, "{bare}");
     }
     // "Panorama" is a Philips MRI beside Philips, and a panoramic dental X-ray otherwise.
