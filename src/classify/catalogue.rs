@@ -162,6 +162,8 @@ pub struct Catalogue {
     pub(super) starts: Vec<u64>,
     /// Some key is one byte long (the filter above cannot be used).
     pub(super) one_byte_key: bool,
+    /// Spellings one letter away, built on first use (`matcher::find_near`).
+    pub(super) near: std::sync::OnceLock<HashMap<u64, Vec<u32>, Fixed>>,
 }
 
 /// A pattern already read: its entry, manufacturer, whether it needs the manufacturer named,
@@ -177,7 +179,7 @@ pub(super) const HASH_START: u64 = 0xcbf2_9ce4_8422_2325;
 pub(super) fn feed(h: u64, b: u8) -> u64 {
     (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
 }
-fn hash(text: &str) -> u64 {
+pub(super) fn hash(text: &str) -> u64 {
     text.bytes().fold(HASH_START, feed)
 }
 

@@ -252,6 +252,12 @@ pub(super) fn gather(d: &Description, catalogue: &Catalogue, explain: bool) -> R
                         ),
                         e.source.summary(),
                     ));
+                    if reading.near {
+                        warnings.push((
+                            format!("the name is read as the catalogue pattern `{pattern}`, spelt one letter differently: check the spelling on the form"),
+                            format!("tên được hiểu là mẫu `{pattern}` trong danh mục, viết khác một chữ cái: hãy đối chiếu chính tả trên hồ sơ"),
+                        ));
+                    }
                     if let Some(doubt) = &e.doubt {
                         warnings.push((
                             format!("the catalogue entry {} is marked doubtful: {doubt}", e.label()),

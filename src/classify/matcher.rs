@@ -8,7 +8,21 @@
 //! wins. Only the catalogue's own keys are looked up: no number in a name is ever read as a
 //! value (kV, MeV, activity).
 
+use std::collections::HashMap;
+
 use super::catalogue::{Catalogue, HASH_START, Target, feed};
+use crate::text::Fixed;
+
+/// The shortest pattern (letters and digits) a name one letter away may be read as.
+pub(super) const NEAR_MIN: usize = 7;
+
+/// The hashes of `text` with one ASCII letter left out (never a digit: a model number that
+/// differs is another model).
+fn deletions(text: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    (0..text.len())
+        .filter(|i| text[*i].is_ascii_alphabetic())
+        .map(move |i| text[..i].iter().chain(&text[i + 1..]).fold(HASH_START, |h, b| feed(h, *b)))
+}
 
 /// A catalogue entry found in a name: its entry, the key that matched, and the words it
 /// covers (`start..end`, indices into the name's words).
@@ -121,6 +135,62 @@ impl Catalogue {
                 }
             }
         }
+    }
+
+    /// When no pattern is in the name: a pattern that stands alone, of at least [`NEAR_MIN`]
+    /// letters and digits, one letter away from a run of up to three of its words ("Ortophos
+    /// XG" for "Orthophos XG"), the digits the same. Only when exactly one entry is that near.
+    pub(super) fn find_near(&self, words: &[&str]) -> Option<Found> {
+        let near = self.near.get_or_init(|| {
+            let mut map: HashMap<u64, Vec<u32>, Fixed> = HashMap::default();
+            for (id, key) in self.keys.iter().enumerate() {
+                let alone = matches!(key.target, Target::Model { needs_brand: false, .. });
+                if !alone || key.text.len() < NEAR_MIN || !key.text.is_ascii() {
+                    continue;
+                }
+                let id = u32::try_from(id).unwrap_or(u32::MAX);
+                for h in std::iter::once(super::catalogue::hash(&key.text)).chain(deletions(key.text.as_bytes())) {
+                    let ids = map.entry(h).or_default();
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+            }
+            map
+        });
+        let mut best: Option<(usize, Found)> = None;
+        let mut other_entry = false;
+        let mut run = String::new();
+        for start in 0..words.len() {
+            run.clear();
+            for (last, word) in words.iter().enumerate().skip(start).take(3) {
+                run.push_str(word);
+                if run.len() + 1 < NEAR_MIN || !run.is_ascii() {
+                    continue;
+                }
+                if run.len() > self.max_len + 1 {
+                    break;
+                }
+                let hashes = std::iter::once(super::catalogue::hash(&run)).chain(deletions(run.as_bytes()));
+                for h in hashes {
+                    for &id in near.get(&h).map_or(&[][..], Vec::as_slice) {
+                        let key = &self.keys[id as usize];
+                        let Target::Model { entry, .. } = key.target else { continue };
+                        let digits = |t: &str| t.bytes().filter(u8::is_ascii_digit).collect::<Vec<u8>>();
+                        if crate::text::edit_distance(&key.text, &run) != 1 || digits(&key.text) != digits(&run) {
+                            continue;
+                        }
+                        let found = Found { entry, key: id, start, end: last + 1 };
+                        match &best {
+                            Some((_, b)) if b.entry != entry => other_entry = true,
+                            Some((len, _)) if *len >= key.text.len() => {}
+                            _ => best = Some((key.text.len(), found)),
+                        }
+                    }
+                }
+            }
+        }
+        best.filter(|_| !other_entry).map(|(_, f)| f)
     }
 
     /// Whether some key starts with the bytes `a`, `b`.

@@ -18,6 +18,8 @@ pub(super) struct NameReading {
     pub(super) found: Vec<Found>,
     /// Radiography was read from detector words alone ("DR", "CR", "kỹ thuật số").
     pub(super) detector_only: bool,
+    /// The catalogue entry was found one letter away from the name's spelling.
+    pub(super) near: bool,
 }
 
 /// The name with a space where a lower-case letter meets a capital ("VisionRFD" → "Vision
@@ -70,6 +72,12 @@ pub(super) fn read_name(name: &str, catalogue: &Catalogue) -> NameReading {
         }
         lexicon::read(&folded, &words, used)
     });
+    // No pattern as written and no word the vocabulary knows: a pattern one letter away.
+    let mut near = false;
+    if found.is_empty() && read.is_empty() {
+        found.extend(catalogue.find_near(&words));
+        near = !found.is_empty();
+    }
     let mut f = Facts::default();
     let mut modal: BTreeSet<&'static str> = BTreeSet::new();
     let (mut mobile, mut handheld, mut detector) = (false, false, false);
@@ -148,5 +156,5 @@ pub(super) fn read_name(name: &str, catalogue: &Catalogue) -> NameReading {
     if !modal.is_empty() {
         f.modality = Some(modal);
     }
-    NameReading { facts: f, phrases, found, detector_only }
+    NameReading { facts: f, phrases, found, detector_only, near }
 }

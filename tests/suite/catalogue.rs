@@ -520,3 +520,17 @@ fn every_brand_only_pattern_reads_as_its_entry_beside_its_maker() {
     }
     assert!(wrong.is_empty(), "{} misread:\n{}", wrong.len(), wrong.join("\n"));
 }
+
+#[test]
+fn a_name_one_letter_away_is_read_with_a_warning_but_never_another_model_number() {
+    check(&[
+        ("Sirona Ortophos XG", A(PANO_CEPH, Field::Modality)),
+        ("Varian Halcion", S("linac_radiotherapy")),
+        ("Philips Incisve", S("xray_ct")),
+    ]);
+    let c = shared().classify(&Description::named("Varian Halcion").unwrap(), date("2026-03-01")).unwrap();
+    assert!(c.warnings_vi.iter().any(|w| w.contains("viết khác một chữ cái")), "{:?}", c.warnings_vi);
+    // CS 8100 is not CS 8200 (a different model, with CBCT): digits are never "corrected".
+    assert_eq!(outcome("CS 8100"), Outcome::Unknown);
+    assert_eq!(outcome("Sensus SRT-101"), Outcome::Unknown);
+}
