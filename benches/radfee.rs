@@ -89,6 +89,13 @@ fn load(c: &mut Criterion) {
     // Parsing and checking every shipped file (what Law::builtin does once per process).
     let files = Law::builtin_files();
     c.bench_function("load/builtin", |b| b.iter(|| black_box(Law::from_files(files.clone()).unwrap())));
+    // The same without the catalogue of manufacturers and models (an empty catalogue file), so
+    // the difference is what the catalogue costs to parse, check and index.
+    let mut without: Vec<_> = files.iter().filter(|f| !f.path.starts_with("catalogue/")).cloned().collect();
+    without.push(radfee::law::SourceFile::new("catalogue/empty.toml", "catalogue/empty.toml", ""));
+    c.bench_function("load/builtin_without_catalogue", |b| {
+        b.iter(|| black_box(Law::from_files(without.clone()).unwrap()))
+    });
     // Law::builtin after the first call: the cached value.
     c.bench_function("load/builtin_cached", |b| b.iter(|| black_box(Law::builtin().unwrap())));
 }
@@ -134,6 +141,18 @@ const NAMES: &[&str] = &[
     "Máy gia tốc soi container",
 ];
 
+/// Brand and model names (issue 18), with and without generic words.
+const CATALOGUE_NAMES: &[&str] = &[
+    "Philips Incisive CT",
+    "Ziehm Vision RFD",
+    "Sirona Orthophos XG",
+    "Fujifilm FDR Go PLUS",
+    "Varian Halcyon",
+    "Hitachi X-MET8000",
+    "Máy chụp CT Siemens SOMATOM go.Up",
+    "Máy X-quang di động Shimadzu MobileDaRt Evolution",
+];
+
 fn classify(c: &mut Criterion) {
     let s = Law::builtin().unwrap();
     let date = Date::new(2026, 3, 1).unwrap();
@@ -154,6 +173,12 @@ fn classify(c: &mut Criterion) {
     g.bench_function("names", |b| b.iter(|| named.iter().for_each(|d| drop(black_box(s.classify(d, date))))));
     // The class alone (Schedules::class_of), as bulk work needs it.
     g.bench_function("names_class_of", |b| b.iter(|| named.iter().for_each(|d| drop(black_box(s.class_of(d))))));
+    // Brand and model names as copied from forms, read against the catalogue.
+    let models: Vec<Description> = CATALOGUE_NAMES.iter().map(|n| Description::named(*n).unwrap()).collect();
+    g.throughput(Throughput::Elements(models.len() as u64));
+    g.bench_function("catalogue_names_class_of", |b| {
+        b.iter(|| models.iter().for_each(|d| drop(black_box(s.class_of(d)))))
+    });
     g.throughput(Throughput::Elements(structured.len() as u64));
     g.bench_function("structured", |b| b.iter(|| structured.iter().for_each(|d| drop(black_box(s.classify(d, date))))));
     g.bench_function("structured_class_of", |b| {

@@ -108,6 +108,13 @@ impl<'a> Src<'a> {
         T::deserialize(toml::de::Deserializer::from(table)).map_err(|e| self.toml_finding(&e))
     }
 
+    /// Parses a file whose format holds no number at all (the device catalogue) as `T`: a
+    /// number written anyway is refused by `T`'s shape, so the digits need no check.
+    pub(crate) fn parse_text_only<T: DeserializeOwned>(&self, findings: &mut Vec<Finding>) -> Option<T> {
+        let table = toml::de::DeTable::parse(self.text).map_err(|e| findings.push(self.toml_finding(&e))).ok()?;
+        T::deserialize(toml::de::Deserializer::from(table)).map_err(|e| findings.push(self.toml_finding(&e))).ok()
+    }
+
     /// A finding from a TOML syntax or shape error in this file.
     pub(crate) fn toml_finding(&self, err: &toml::de::Error) -> Finding {
         let location = err.span().map(|s| self.at(s));

@@ -1,34 +1,19 @@
 //! Classifying a description: the evidence of its fields and name, then the class (or the
 //! candidates), exemption, sealed sources on the date, authority, safety officer, inspection.
 
-use std::collections::BTreeSet;
-
 use rust_decimal::Decimal;
 
-use super::outcome::{AuthorityReading, Classification, Outcome, Reason, Status};
-use super::profiles::{Facts, PROFILES, candidate_mask, candidates, classes_of, deciding_field, key_of, read_name};
+use super::catalogue::Catalogue;
+use super::evidence::{Evidence, gather, reason};
+use super::outcome::{AuthorityReading, Classification, Outcome, Status};
+use super::profiles::{PROFILES, classes_of, deciding_field, key_of};
 use super::rules::ClassificationRules;
 use crate::authority::AuthorityTable;
 use crate::date::Date;
 use crate::error::{Error, Finding};
 use crate::nuclide::{Nuclides, assess, category, sum_a_over_d};
 use crate::schedule::Version;
-use crate::vocab::{Activity, Description, Family, Radiation, Use};
-
-/// The facts a description gives, and (when explaining) how they were read.
-struct Evidence {
-    facts: Facts,
-    no_evidence: bool,
-    reasons: Vec<Reason>,
-    /// (English, Vietnamese).
-    warnings: Vec<(String, String)>,
-}
-
-fn reason(rule: &str, text: impl Into<String>, text_vi: impl Into<String>, basis: impl ToString) -> Reason {
-    Reason { rule: rule.to_owned(), text: text.into(), text_vi: text_vi.into(), basis: basis.to_string() }
-}
-
-const DEFINITIONS: &str = "Nghị định 142/2020/NĐ-CP Điều 3; TTLT 13/2014/TTLT-BKHCN-BYT Điều 2 (sửa đổi bởi TT 13/2018/TT-BKHCN); docs/device-classes.md";
+use crate::vocab::{Activity, Description, Family, Radiation};
 
 /// Agreement of a single value across candidates.
 fn common<T: PartialEq + Copy>(items: impl IntoIterator<Item = T>) -> Option<T> {
@@ -48,179 +33,26 @@ pub(crate) struct Classifier<'a> {
     pub(crate) nuclides: &'a Nuclides,
     /// The national versions, oldest first (exemptions and warnings on a date).
     pub(crate) versions: &'a [Version],
+    /// The catalogue of manufacturers and models.
+    pub(crate) catalogue: &'a Catalogue,
 }
 
 impl Classifier<'_> {
-    /// The evidence of a description: the fields, then the name filling in what they leave
-    /// open. With `explain`, the reasons and warnings that say how (classify); without, only
-    /// the facts (class_of, for bulk work).
-    fn gather(&self, d: &Description, explain: bool) -> Result<Evidence, Error> {
-        d.check()?;
-        if let Some(name) = &d.name
-            && name.chars().count() > crate::application::MAX_TEXT
-        {
-            return Err(Error::input(
-                Finding::error(
-                    None,
-                    Some("name"),
-                    format!("the name is longer than {} characters", crate::application::MAX_TEXT),
-                )
-                .vi(format!("tên thiết bị dài hơn {} ký tự", crate::application::MAX_TEXT)),
-            ));
-        }
-        if d.source.len() > crate::application::MAX_SOURCES {
-            return Err(Error::input(
-                Finding::error(
-                    None,
-                    Some("source"),
-                    format!("a device may list at most {} sources", crate::application::MAX_SOURCES),
-                )
-                .vi(format!("một thiết bị có tối đa {} nguồn", crate::application::MAX_SOURCES)),
-            ));
-        }
-        let mut reasons = Vec::new();
-        let mut warnings = Vec::new();
-
-        // The evidence from the fields.
-        let mut fields = Facts::default();
-        if let Some(r) = d.radiation {
-            fields.radiation = Some([r].into());
-            if explain {
-                reasons.push(reason(
-                    "field.radiation",
-                    format!("radiation given: {}", key_of(r)),
-                    format!("loại bức xạ đã khai: {}", key_of(r)),
-                    DEFINITIONS,
-                ));
-            }
-        }
-        if let Some(u) = d.use_ {
-            fields.uses = Some([u].into());
-            if explain {
-                reasons.push(reason(
-                    "field.use",
-                    format!("use given: {}", key_of(u)),
-                    format!("mục đích sử dụng đã khai: {}", key_of(u)),
-                    DEFINITIONS,
-                ));
-            }
-        }
-        if let Some(modality) = d.modality {
-            if explain {
-                reasons.push(reason(
-                    "field.modality",
-                    format!("modality given: {}", modality.key()),
-                    format!("kỹ thuật đã khai: {}", modality.key()),
-                    DEFINITIONS,
-                ));
-            }
-            let m = modality.key();
-            // A mobile fluoroscope is a C-arm; mobile radiography is a mobile X-ray.
-            let m = match (m, d.mobile) {
-                ("fluoroscopy", Some(true)) => "c_arm",
-                ("radiography", Some(true)) => "mobile_radiography",
-                (m, _) => m,
-            };
-            if m != modality.key() && explain {
-                reasons.push(reason(
-                    "field.mobile",
-                    format!("a mobile {modality} unit is classed as {m}"),
-                    format!("thiết bị {modality} di động được xếp là {m}"),
-                    DEFINITIONS,
-                ));
-            }
-            fields.modality = Some([m].into());
-        }
-        if d.mobile == Some(true) && d.modality.is_none() && d.radiation == Some(Radiation::XRay) {
-            fields.modality = Some(["mobile_radiography", "c_arm"].into());
-        }
-        if !d.source.is_empty() && fields.radiation.is_none() {
-            fields.radiation = Some([Radiation::SealedSource].into());
-            if explain {
-                reasons.push(reason(
-                    "field.source",
-                    "the description lists sealed sources",
-                    "mô tả có kê khai nguồn phóng xạ kín",
-                    DEFINITIONS,
-                ));
-            }
-        }
-
-        // The evidence from the name; fields win, disagreements are reported.
-        let mut facts = fields.clone();
-        if let Some(name) = d.name.as_deref().filter(|n| !n.trim().is_empty()) {
-            let (named, phrases) = read_name(name);
-            if !explain {
-            } else if !phrases.is_empty() {
-                reasons.push(reason(
-                    "name.phrases",
-                    format!("the name `{name}` contains: {}", phrases.join(", ")),
-                    format!("tên `{name}` có các từ: {}", phrases.join(", ")),
-                    "radfee name vocabulary (src/classify/lexicon.rs)",
-                ));
-            } else {
-                warnings.push((
-                    format!("no known term in the name `{name}`"),
-                    format!("tên `{name}` không có từ nào bộ phân loại nhận biết"),
-                ));
-            }
-            let mut disagree = Vec::new();
-            macro_rules! merge {
-                ($dim:ident, $label:literal, $fmt:expr) => {
-                    match (&fields.$dim, &named.$dim) {
-                        (Some(given), Some(said)) if given.is_disjoint(said) => {
-                            // Disjoint: the field wins and the disagreement is said (when explaining).
-                            disagree.extend(explain.then(|| {
-                                format!(
-                                    "the name suggests {} {} but the field says {}",
-                                    $label,
-                                    $fmt(said),
-                                    $fmt(given)
-                                )
-                            }));
-                        }
-                        (Some(given), Some(said)) => facts.$dim = Some(given.intersection(said).copied().collect()),
-                        (None, Some(said)) => facts.$dim = Some(said.clone()),
-                        _ => {}
-                    }
-                };
-            }
-            let show_r = |s: &BTreeSet<Radiation>| s.iter().map(key_of).collect::<Vec<_>>().join(" or ");
-            let show_u = |s: &BTreeSet<Use>| s.iter().map(key_of).collect::<Vec<_>>().join(" or ");
-            let show_m = |s: &BTreeSet<&str>| s.iter().copied().collect::<Vec<_>>().join(" or ");
-            merge!(radiation, "radiation", show_r);
-            merge!(uses, "use", show_u);
-            merge!(modality, "modality", show_m);
-            if candidates(&facts).is_empty() && !candidates(&fields).is_empty() {
-                disagree.push("the name and the fields describe different devices; the fields are used".to_owned());
-                facts = fields.clone();
-            }
-            for w in disagree {
-                warnings.push((
-                    format!("name and fields disagree: {w}"),
-                    format!("tên và các trường đã khai không khớp: {w}"),
-                ));
-            }
-        }
-        let no_evidence = facts.radiation.is_none() && facts.uses.is_none() && facts.modality.is_none();
-        Ok(Evidence { facts, no_evidence, reasons, warnings })
-    }
-
     /// Only the class a description settles, or the candidates and the field that would
     /// decide: what [`Law::classify`](crate::Law::classify) decides, without building its reasons,
     /// exemption, authority or sources. For classifying many descriptions in bulk.
     pub(crate) fn class_of(&self, d: &Description) -> Result<Outcome, Error> {
-        let e = self.gather(d, false)?;
+        let e = gather(d, self.catalogue, false)?;
         if e.no_evidence {
             return Ok(Outcome::Unknown);
         }
-        let mask = candidate_mask(&e.facts);
+        let mask = e.mask;
         Ok(match mask.count_ones() {
             0 => Outcome::Unknown,
             1 => Outcome::Settled(PROFILES[mask.trailing_zeros() as usize].class),
             _ => {
                 let classes = classes_of(mask);
-                let field = deciding_field(&e.facts, &classes);
+                let field = e.field.unwrap_or_else(|| deciding_field(&e.facts, &classes));
                 Outcome::Ambiguous { classes, field }
             }
         })
@@ -230,7 +62,7 @@ impl Classifier<'_> {
     /// sources). An unreadable activity or an unknown nuclide is an input error; an ambiguous
     /// description is not an error: the result has no class and lists the candidates.
     pub(crate) fn classify(&self, d: &Description, date: Date) -> Result<Classification, Error> {
-        let Evidence { facts, no_evidence, mut reasons, mut warnings } = self.gather(d, true)?;
+        let Evidence { facts, no_evidence, mask, field, mut reasons, mut warnings } = gather(d, self.catalogue, true)?;
         let rules = self.rules;
         let mut decided_by = Vec::new();
         for (field, given) in [
@@ -244,7 +76,7 @@ impl Classifier<'_> {
                 decided_by.push(field.to_owned());
             }
         }
-        let cands = if no_evidence { Vec::new() } else { candidates(&facts) };
+        let cands = if no_evidence { Vec::new() } else { classes_of(mask) };
         let class = match cands.as_slice() {
             [one] => Some(*one),
             _ => None,
@@ -259,7 +91,10 @@ impl Classifier<'_> {
                 ));
                 Outcome::Unknown
             }
-            _ => Outcome::Ambiguous { classes: cands.clone(), field: deciding_field(&facts, &cands) },
+            _ => Outcome::Ambiguous {
+                classes: cands.clone(),
+                field: field.unwrap_or_else(|| deciding_field(&facts, &cands)),
+            },
         };
         if let Some(c) = class {
             reasons.push(reason(

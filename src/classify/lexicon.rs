@@ -13,9 +13,14 @@ pub(crate) enum Meaning {
     Radiation(Radiation),
     Use(Use),
     Mobile,
+    /// Held in the hand ("cầm tay"): a dental X-ray held in the hand is intraoral.
+    Handheld,
+    /// The detector, not the kind of unit ("DR", "CR", "kỹ thuật số"): general radiography
+    /// when nothing else is said, but never against a catalogue entry or a more specific word.
+    Detector,
 }
 
-use Meaning::{Mobile, Modalities, Modality as M, Radiation as R, Use as U};
+use Meaning::{Detector, Handheld, Mobile, Modalities, Modality as M, Radiation as R, Use as U};
 
 /// Every phrase the name reader knows.
 pub(crate) const LEXICON: &[(&str, Meaning)] = &[
@@ -87,16 +92,19 @@ pub(crate) const LEXICON: &[(&str, Meaning)] = &[
     ("lat", M("ct")),
     ("thong thuong", M("radiography")),
     ("tong hop", M("radiography")),
-    ("ky thuat so", M("radiography")),
+    ("ky thuat so", Detector),
     ("chup phim", M("radiography")),
     ("general", M("radiography")),
-    ("dr", M("radiography")),
-    ("cr", M("radiography")),
+    ("dr", Detector),
+    ("cr", Detector),
     ("di dong", Mobile),
     ("luu dong", Mobile),
     ("xach tay", Mobile),
     ("mobile", Mobile),
     ("portable", Mobile),
+    ("cam tay", Handheld),
+    ("handheld", Handheld),
+    ("hand held", Handheld),
     ("thu y", U(Use::Veterinary)),
     ("veterinary", U(Use::Veterinary)),
     ("dong vat", U(Use::Veterinary)),
@@ -122,6 +130,10 @@ pub(crate) const LEXICON: &[(&str, Meaning)] = &[
     ("circuit board", M("pcb_inspection")),
     ("pcb", M("pcb_inspection")),
     ("huynh quang tia x", M("xrf")),
+    ("do chi trong son", M("xrf")),
+    ("chi trong son", M("xrf")),
+    ("lead in paint", M("xrf")),
+    ("lead paint", M("xrf")),
     ("x ray fluorescence", M("xrf")),
     ("huynh quang", M("xrf")),
     ("fluorescence", M("xrf")),
@@ -320,17 +332,18 @@ fn by_length() -> &'static [(usize, Phrases)] {
 }
 
 /// What a name says, phrase by phrase, in the order the phrases occur. Longer phrases are
-/// matched first and consume their words.
-pub(crate) fn read(folded: &str) -> Vec<(&'static str, Meaning)> {
-    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+/// matched first and consume their words; `words` are the words of `folded` (slices of it),
+/// and the words already `used` (by a catalogue entry) are not read again.
+/// Each phrase comes with the words it covers (`start..end`).
+pub(crate) fn read(folded: &str, words: &[&str], mut used: Vec<bool>) -> Vec<(usize, usize, &'static str, Meaning)> {
     // Byte offsets of each word in `folded`, so a run of words is a slice, not a new string.
     let mut offsets = Vec::with_capacity(words.len());
     let base = folded.as_ptr() as usize;
-    for w in &words {
+    for w in words {
         offsets.push((w.as_ptr() as usize - base, w.len()));
     }
-    let mut used = vec![false; words.len()];
-    let mut found: Vec<(usize, &'static str, Meaning)> = Vec::new();
+    used.resize(words.len(), false);
+    let mut found: Vec<(usize, usize, &'static str, Meaning)> = Vec::new();
     let mut hits: Vec<(usize, usize, &'static str, Meaning)> = Vec::new();
     for (len, phrases) in by_length() {
         let len = *len;
@@ -352,10 +365,10 @@ pub(crate) fn read(folded: &str) -> Vec<(&'static str, Meaning)> {
         for &(_, start, phrase, meaning) in &hits {
             if !used[start..start + len].iter().any(|&u| u) {
                 used[start..start + len].iter_mut().for_each(|u| *u = true);
-                found.push((start, phrase, meaning));
+                found.push((start, start + len, phrase, meaning));
             }
         }
     }
-    found.sort_by_key(|(i, _, _)| *i);
-    found.into_iter().map(|(_, p, m)| (p, m)).collect()
+    found.sort_by_key(|(i, _, _, _)| *i);
+    found
 }

@@ -23,17 +23,24 @@
 //! # Ok::<(), radfee::Error>(())
 //! ```
 
+mod catalogue;
+mod catalogue_check;
 mod classifier;
+mod evidence;
 mod lexicon;
+mod matcher;
+mod name;
 mod outcome;
 mod profiles;
 mod rules;
 
+pub use catalogue::{Catalogue, CatalogueEntry, Citation, MIN_ALONE, Manufacturer};
 pub(crate) use classifier::Classifier;
 pub use outcome::{AuthorityReading, Classification, Outcome, Reason, Status};
 pub use rules::ClassificationRules;
 
 pub use crate::nuclide::SourceAssessment;
+pub use crate::schedule::CitationKind;
 pub use crate::vocab::{
     Description, DescriptionBuilder, DeviceClass, Family, Field, Modality, Radiation, SourceSpec, UnknownTerm, Use,
 };

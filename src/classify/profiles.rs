@@ -6,7 +6,6 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::lexicon::{self, Meaning};
 use crate::vocab::Field;
 use crate::vocab::{DeviceClass, Radiation, Use};
 // ── Class profiles: what each class is compatible with ──────────────────────────────────────
@@ -174,6 +173,14 @@ pub(super) fn dimension_masks(f: &Facts) -> (u64, u64, u64) {
     (modality, radiation, uses)
 }
 
+/// The profiles compatible with the facts, the use-defined classes (veterinary X-ray) included
+/// when no use is known: what other evidence (a catalogue entry) may narrow.
+pub(super) fn open_mask(f: &Facts) -> u64 {
+    let (modality, radiation, uses) = dimension_masks(f);
+    let uses = if f.uses.is_none() { uses | masks().requires_use } else { uses };
+    modality & radiation & uses
+}
+
 /// The profiles compatible with the facts, as a bitmask over [`PROFILES`].
 pub(super) fn candidate_mask(f: &Facts) -> u64 {
     let (modality, radiation, uses) = dimension_masks(f);
@@ -184,6 +191,7 @@ pub(super) fn classes_of(mask: u64) -> Vec<DeviceClass> {
     PROFILES.iter().enumerate().filter(|(i, _)| mask & (1u64 << i) != 0).map(|(_, p)| p.class).collect()
 }
 
+#[cfg(test)]
 pub(super) fn candidates(f: &Facts) -> Vec<DeviceClass> {
     classes_of(candidate_mask(f))
 }
@@ -232,67 +240,6 @@ fn field_of(key: &str) -> Field {
         "use" => Field::Use,
         _ => Field::Modality,
     }
-}
-
-/// What the name says, as facts, with the phrases that said it.
-pub(super) fn read_name(name: &str) -> (Facts, Vec<&'static str>) {
-    let folded = crate::text::fold(name);
-    let found = lexicon::read(&folded);
-    let mut f = Facts::default();
-    let mut modal: BTreeSet<&'static str> = BTreeSet::new();
-    let mut mobile = false;
-    let mut phrases = Vec::new();
-    for (phrase, meaning) in &found {
-        phrases.push(*phrase);
-        match *meaning {
-            Meaning::Modality(m) => {
-                modal.insert(m);
-            }
-            Meaning::Modalities(a, b) => {
-                modal.insert(a);
-                modal.insert(b);
-            }
-            Meaning::Radiation(r) => {
-                f.radiation.get_or_insert_with(BTreeSet::new).insert(r);
-            }
-            Meaning::Use(u) => {
-                f.uses.get_or_insert_with(BTreeSet::new).insert(u);
-            }
-            Meaning::Mobile => mobile = true,
-        }
-    }
-    // More specific words win over the general ones they contain or imply.
-    let has = |m: &BTreeSet<&str>, x: &str| m.contains(x);
-    if has(&modal, "pet_ct") || has(&modal, "spect_ct") || has(&modal, "cbct") {
-        modal.remove("ct");
-    }
-    if has(&modal, "c_arm") || has(&modal, "angiography") {
-        modal.remove("fluoroscopy");
-    }
-    if has(&modal, "gamma_cell") || has(&modal, "gamma_field") || has(&modal, "teletherapy") {
-        modal.remove("irradiation");
-    }
-    if modal.len() > 1 {
-        modal.remove("radiography");
-    }
-    let dental = f.uses.as_ref().is_some_and(|u| u.contains(&Use::Dental));
-    if dental && modal.remove("ct") {
-        modal.insert("cbct");
-    }
-    if mobile {
-        if modal.remove("fluoroscopy") {
-            modal.insert("c_arm");
-        } else if modal.is_empty() || modal.remove("radiography") {
-            let xray = f.radiation.as_ref().is_none_or(|r| r.contains(&Radiation::XRay));
-            if xray && modal.is_empty() {
-                modal.insert("mobile_radiography");
-            }
-        }
-    }
-    if !modal.is_empty() {
-        f.modality = Some(modal);
-    }
-    (f, phrases)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::authority::AuthorityTable;
-use crate::classify::ClassificationRules;
+use crate::classify::{Catalogue, ClassificationRules};
 use crate::error::{Error, Finding, Location};
 use crate::nuclide::Nuclides;
 use crate::province::Provinces;
@@ -23,6 +23,7 @@ pub(super) struct Parts {
     pub(super) authority: AuthorityTable,
     pub(super) nuclides: Nuclides,
     pub(super) rules: ClassificationRules,
+    pub(super) catalogue: Catalogue,
 }
 
 /// The files compiled into the crate.
@@ -52,6 +53,7 @@ enum Role {
     Authority,
     Nuclides,
     Classification,
+    Catalogue,
 }
 
 fn role(path: &str) -> Role {
@@ -61,6 +63,8 @@ fn role(path: &str) -> Role {
         Role::Nuclides
     } else if path == "classification.toml" {
         Role::Classification
+    } else if path.starts_with("catalogue/") {
+        Role::Catalogue
     } else if path.starts_with("provinces/") {
         Role::Province
     } else {
@@ -196,7 +200,7 @@ pub(super) fn load(mut files: Vec<SourceFile>) -> (Option<Parts>, Vec<Finding>) 
     }
     // A folder may hold only some parts (e.g. an edited national schedule): the others are
     // the built-in ones.
-    let missing: Vec<Role> = [Role::Province, Role::Authority, Role::Nuclides, Role::Classification]
+    let missing: Vec<Role> = [Role::Province, Role::Authority, Role::Nuclides, Role::Classification, Role::Catalogue]
         .into_iter()
         .filter(|r| !files.iter().any(|f| role(&f.path) == *r))
         .collect();
@@ -218,11 +222,14 @@ pub(super) fn load(mut files: Vec<SourceFile>) -> (Option<Parts>, Vec<Finding>) 
     let single = |r: Role| files.iter().find(|f| role(&f.path) == r).map(|f| Src::new(&f.display_name, &f.text));
     let nuclides = single(Role::Nuclides).and_then(|src| Nuclides::load(&src, &mut findings));
     let rules = single(Role::Classification).and_then(|src| ClassificationRules::load(&src, &mut findings));
+    let catalogue_files: Vec<Src<'_>> =
+        files.iter().filter(|f| role(&f.path) == Role::Catalogue).map(|f| Src::new(&f.display_name, &f.text)).collect();
+    let catalogue = Catalogue::load(&catalogue_files, &mut findings);
 
     findings.sort_by(|a, b| (a.severity, &a.location).cmp(&(b.severity, &b.location)));
     let schedules = match (provinces, authority, nuclides, rules) {
         (Some(provinces), Some(authority), Some(nuclides), Some(rules)) => {
-            Some(Parts { versions, provinces, authority, nuclides, rules })
+            Some(Parts { versions, provinces, authority, nuclides, rules, catalogue })
         }
         _ => None,
     };

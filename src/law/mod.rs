@@ -15,7 +15,7 @@ use std::path::Path;
 use crate::application::Application;
 use crate::authority::AuthorityTable;
 use crate::batch::{self, BatchReport};
-use crate::classify::{Classification, ClassificationRules, Classifier, Outcome};
+use crate::classify::{Catalogue, Classification, ClassificationRules, Classifier, Outcome};
 use crate::date::Date;
 use crate::error::{Error, Finding};
 use crate::nuclide::Nuclides;
@@ -56,6 +56,7 @@ pub struct Law {
     authority: AuthorityTable,
     nuclides: Nuclides,
     rules: ClassificationRules,
+    catalogue: Catalogue,
     warnings: Vec<Finding>,
 }
 
@@ -84,7 +85,8 @@ impl Law {
 
     /// Loads a folder laid out like `fee-schedules/`: `provinces/*.toml` are province files,
     /// `authority.toml` the authority table, `nuclides.toml` the nuclide table,
-    /// `classification.toml` the classifier's rules, every other `*.toml` a schedule version.
+    /// `classification.toml` the classifier's rules, `catalogue/*.toml` the catalogue of
+    /// manufacturers and models, every other `*.toml` a schedule version.
     /// A folder without one of these parts uses the built-in one, so staff can try an edited
     /// national schedule alone.
     ///
@@ -119,6 +121,7 @@ impl Law {
                 authority: p.authority,
                 nuclides: p.nuclides,
                 rules: p.rules,
+                catalogue: p.catalogue,
                 warnings: findings,
             }),
             _ => Err(Error::schedule(findings)),
@@ -166,6 +169,12 @@ impl Law {
     /// The classifier's rules (exemption, categories, inspection, safety officer).
     pub fn classification_rules(&self) -> &ClassificationRules {
         &self.rules
+    }
+
+    /// The catalogue of manufacturers and models the classifier reads names against
+    /// (`fee-schedules/catalogue/*.toml`), each entry with its class and source.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
     }
 
     // ---- Operations ----------------------------------------------------------------------
@@ -311,6 +320,7 @@ impl Law {
             authority: &self.authority,
             nuclides: &self.nuclides,
             versions: &self.versions,
+            catalogue: &self.catalogue,
         }
     }
 

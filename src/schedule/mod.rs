@@ -18,6 +18,7 @@
 //! # Ok::<(), radfee::Error>(())
 //! ```
 
+pub(crate) mod catalogue;
 mod diff;
 mod entries;
 pub(crate) mod files;
@@ -32,6 +33,7 @@ mod versions;
 pub use crate::error::MAX_FINDINGS;
 pub use crate::money::Rounding;
 pub use crate::vocab::{LegalRef, Text};
+pub use catalogue::CitationKind;
 pub use diff::{Difference, diff};
 pub use files::ProvinceKind;
 pub use kinds::{AdjustmentKind, Aggregation, RoundAt, Unit, WarningLevel};

@@ -2,6 +2,7 @@
 //! and errors while typing). The checked-in copies under `fee-schedules/schema/` are kept
 //! equal to these by a test. Each function fails only if the JSON writer does, which these
 //! schemas cannot cause; the error is returned rather than hidden.
+use super::catalogue::CatalogueFile;
 use super::files::{AuthorityFile, ProvinceFile};
 use super::model::VersionFile;
 
@@ -40,4 +41,12 @@ pub fn authority() -> Result<String, serde_json::Error> {
 /// As [`version`].
 pub fn application() -> Result<String, serde_json::Error> {
     Ok(serde_json::to_string_pretty(&crate::application::application_schema())? + "\n")
+}
+
+/// The schema of a device catalogue file (`fee-schedules/catalogue/*.toml`).
+///
+/// # Errors
+/// As [`version`].
+pub fn catalogue() -> Result<String, serde_json::Error> {
+    render::<CatalogueFile>()
 }

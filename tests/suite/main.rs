@@ -8,6 +8,7 @@
 mod applications;
 mod batch;
 mod boundaries;
+mod catalogue;
 mod classify;
 mod cli;
 mod golden;

@@ -122,6 +122,10 @@ fn the_checked_in_json_schemas_are_up_to_date() {
     snapshot(&root().join("fee-schedules/schema/province.schema.json"), &crate::r::schema::province().unwrap());
     snapshot(&root().join("fee-schedules/schema/authority.schema.json"), &crate::r::schema::authority().unwrap());
     snapshot(&root().join("fee-schedules/schema/application.schema.json"), &crate::r::schema::application().unwrap());
+    snapshot(&root().join("fee-schedules/schema/catalogue.schema.json"), &crate::r::schema::catalogue().unwrap());
+    let c: serde_json::Value = serde_json::from_str(&crate::r::schema::catalogue().unwrap()).unwrap();
+    assert_eq!(c["$defs"]["ModelFile"]["additionalProperties"], false);
+    assert!(c["$defs"]["ModelFile"]["required"].as_array().unwrap().contains(&"source".into()));
     let v: serde_json::Value = serde_json::from_str(&crate::r::schema::version().unwrap()).unwrap();
     assert_eq!(v["additionalProperties"], false, "unknown keys are errors in editors too");
     assert!(v["properties"]["row"]["items"].is_object());
