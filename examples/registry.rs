@@ -13,8 +13,7 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser;
-use comfy_table::{CellAlignment, Table, presets::NOTHING};
-use common::{in_lang, in_line};
+use common::in_lang;
 use radfee::Date;
 use radfee::registry::Registry;
 
@@ -61,7 +60,13 @@ fn run() -> Result<(), ExitCode> {
     };
     let schedules = common::load_schedules(None)?;
     let (name, text) = common::read_input(&args.file, MAX_REGISTRY_BYTES, "a registry")?;
-    let registry = Registry::from_toml(&name, &text, schedules).map_err(|e| common::fail(&e))?;
+    // A registry as `registry-db export` writes it: TOML, or JSON by its name.
+    let registry = if name.to_lowercase().ends_with(".json") {
+        Registry::from_json(&name, &text, schedules)
+    } else {
+        Registry::from_toml(&name, &text, schedules)
+    }
+    .map_err(|e| common::fail(&e))?;
     let state = registry.state();
     let (f, d, l) = (state.facilities.len(), state.equipment.len(), state.licences.len());
     let _ = writeln!(
@@ -79,91 +84,7 @@ fn run() -> Result<(), ExitCode> {
         )
     );
     let report = registry.renewals_due(schedules, today, until);
-    let mut table = Table::new();
-    table.load_preset(NOTHING).set_header([
-        in_line("giấy phép", "licence"),
-        in_line("nộp trước ngày", "file by"),
-        in_line("hết hạn", "expires"),
-        in_line("cơ sở", "facility"),
-        in_line("cơ quan cấp phép", "authority"),
-        in_line("phí", "fee"),
-    ]);
-    let mut warned: Vec<(String, String)> = Vec::new();
-    for r in &report.renewals {
-        let facility = state.facilities.get(&r.licence.facility).map_or("?", |f| f.name.as_str());
-        match &r.quote {
-            Ok(q) => {
-                let flags: Vec<&str> = q.warnings.iter().map(|w| w.id.as_str()).collect();
-                let fee = if flags.is_empty() { q.total.to_string() } else { format!("{} (!)", q.total) };
-                table.add_row([
-                    r.licence.number.as_str(),
-                    &r.file_by.day_first(),
-                    &r.licence.expires.day_first(),
-                    facility,
-                    &q.authority.map_or_else(|| "-".to_owned(), |a| in_line(a.names().0, a.key())),
-                    &fee,
-                ]);
-                for w in &q.warnings {
-                    if !warned.iter().any(|(id, _)| *id == w.id) {
-                        warned.push((w.id.clone(), in_lang(&w.vi, &w.en)));
-                    }
-                }
-            }
-            Err(e) => {
-                table.add_row([
-                    r.licence.number.as_str(),
-                    &r.file_by.day_first(),
-                    &r.licence.expires.day_first(),
-                    facility,
-                    "-",
-                    &in_line(
-                        &format!("không tính được phí: {}", e.display_in(radfee::error::Lang::Vi)),
-                        &format!("cannot be priced: {}", e.display_in(radfee::error::Lang::En)),
-                    ),
-                ]);
-            }
-        }
-    }
-    if let Some(col) = table.column_mut(5) {
-        col.set_cell_alignment(CellAlignment::Right);
-    }
-    if report.renewals.is_empty() {
-        let _ = writeln!(
-            o,
-            "{}",
-            in_line(
-                "Không có giấy phép nào phải nộp hồ sơ gia hạn trong khoảng này.",
-                "No licence is to be renewed in this window."
-            )
-        );
-    } else {
-        let _ = writeln!(o, "{table}");
-    }
-    for (id, text) in &warned {
-        let _ = writeln!(o, "(!) {id}: {text}");
-    }
-    let _ = writeln!(o, "\n{}", in_line("Theo tỉnh, thành phố:", "Per province:"));
-    let mut per = Table::new();
-    per.load_preset(NOTHING);
-    for (p, total) in &report.per_province {
-        let name = schedules.provinces().by_slug(p).map_or(p.as_str(), |x| x.name().vi.as_str());
-        per.add_row([name.to_owned(), total.to_string()]);
-    }
-    if let Some(col) = per.column_mut(1) {
-        col.set_cell_alignment(CellAlignment::Right);
-    }
-    let _ = writeln!(o, "{per}");
-    let _ = writeln!(o, "{}", in_line("Theo cơ quan cấp phép:", "Per authority:"));
-    let mut per = Table::new();
-    per.load_preset(NOTHING);
-    for (a, total) in &report.per_authority {
-        per.add_row([in_line(a.names().0, a.key()), total.to_string()]);
-    }
-    if let Some(col) = per.column_mut(1) {
-        col.set_cell_alignment(CellAlignment::Right);
-    }
-    let _ = writeln!(o, "{per}");
-    let _ = writeln!(o, "{} {}", in_line("Tổng cộng:", "Total:"), report.total);
+    o.push_str(&common::renewals::render(&report, schedules));
     common::emit(&o)
 }
 

@@ -12,6 +12,8 @@ use std::process::ExitCode;
 use radfee::Law;
 
 pub(crate) mod generate;
+#[allow(dead_code)] // used by the registry tools only
+pub(crate) mod renewals;
 
 /// Output format of the tools that print a result.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]

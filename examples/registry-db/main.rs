@@ -250,6 +250,96 @@ fn not_after_today(what: &str, date: Date) -> Result<(), ExitCode> {
     ))
 }
 
+/// Refuses a flag the action does not read (it would be ignored without a word, e.g. a serial
+/// given to `update`, a facility to `renewals`), and text a flag cannot hold: a control
+/// character (a terminal escape, a line break) or more than 1,000 characters.
+fn check_flags(args: &Args) -> Result<(), ExitCode> {
+    use Action as A;
+    let texts: [(&str, Option<&String>, &[Action]); 31] = [
+        ("--what", args.what.as_ref(), &[A::Licence]),
+        ("--id", args.id.as_ref(), &[A::RegisterFacility, A::Register]),
+        ("--name", args.name.as_ref(), &[A::RegisterFacility, A::Register, A::Update]),
+        ("--kind", args.kind.as_ref(), &[A::RegisterFacility]),
+        ("--tax-code", args.tax_code.as_ref(), &[A::RegisterFacility]),
+        ("--address", args.address.as_ref(), &[A::RegisterFacility]),
+        ("--manufacturer", args.manufacturer.as_ref(), &[A::Register]),
+        ("--model", args.model.as_ref(), &[A::Register]),
+        ("--serial", args.serial.as_ref(), &[A::Register]),
+        ("--year", args.year.as_ref(), &[A::Register]),
+        ("--location", args.location.as_ref(), &[A::Register, A::Update, A::Move]),
+        ("--to-facility", args.to_facility.as_ref(), &[A::Move]),
+        ("--to-province", args.to_province.as_ref(), &[A::Move]),
+        ("--number", args.number.as_ref(), &[A::Licence]),
+        ("--issued", args.issued.as_ref(), &[A::Licence]),
+        ("--expires", args.expires.as_ref(), &[A::Licence]),
+        ("--devices", args.devices.as_ref(), &[A::Licence]),
+        ("--from", args.from.as_ref(), &[A::Migrate, A::Renewals]),
+        ("--sheet", args.sheet.as_ref(), &[A::Import]),
+        (
+            "--date",
+            args.date.as_ref(),
+            &[A::Import, A::RegisterFacility, A::Register, A::Update, A::Move, A::Decommission, A::Dispose, A::Licence],
+        ),
+        (
+            "--by",
+            args.by.as_ref(),
+            &[
+                A::Migrate,
+                A::Import,
+                A::Apply,
+                A::RegisterFacility,
+                A::Register,
+                A::Update,
+                A::Move,
+                A::Decommission,
+                A::Dispose,
+                A::Licence,
+            ],
+        ),
+        ("--facility", args.facility.as_ref(), &[A::History, A::Show, A::State, A::Register, A::Licence]),
+        ("--device", args.device.as_ref(), &[A::History, A::Show, A::Update, A::Move, A::Decommission, A::Dispose]),
+        ("--from-date", args.from_date.as_ref(), &[A::Renewals]),
+        ("--province", args.province.as_ref(), &[A::List, A::RegisterFacility, A::Register]),
+        ("--class", args.class.as_ref(), &[A::List, A::Register, A::Update]),
+        ("--family", args.family.as_ref(), &[A::List]),
+        ("--status", args.status.as_ref(), &[A::List, A::Update]),
+        ("--authority", args.authority.as_ref(), &[A::List, A::Licence]),
+        ("--on", args.on.as_ref(), &[A::List, A::State]),
+        ("--events", args.events.as_ref(), &[A::Apply]),
+    ];
+    let others: [(&str, bool, &[Action]); 5] = [
+        ("--list", args.list.is_some(), &[A::Import]),
+        ("--format", args.format.is_some(), &[A::Export]),
+        ("--out", args.out.is_some(), &[A::Export]),
+        ("--mobile", args.mobile, &[A::Register]),
+        ("--days", args.days != 90, &[A::Renewals]),
+    ];
+    let given = texts.iter().map(|(f, v, a)| (*f, v.is_some(), *a)).chain(others);
+    for (flag, is_given, actions) in given {
+        if is_given && !actions.contains(&args.action) {
+            let action =
+                clap::ValueEnum::to_possible_value(&args.action).map(|v| v.get_name().to_owned()).unwrap_or_default();
+            let flag = if flag == "--what" { "issue|renew" } else { flag };
+            return Err(usage(
+                &format!("{action} không dùng {flag}; hãy bỏ {flag} (nếu không, giá trị đó sẽ bị bỏ qua)"),
+                &format!("{action} does not read {flag}; leave it out (it would be ignored)"),
+            ));
+        }
+    }
+    for (flag, value, _) in texts {
+        let Some(v) = value else { continue };
+        if v.chars().any(char::is_control) || v.chars().count() > 1000 {
+            return Err(usage(
+                &format!("{flag}: giá trị có ký tự điều khiển (xuống dòng, mã màn hình) hoặc dài hơn 1.000 ký tự"),
+                &format!(
+                    "{flag}: the value holds a control character (a line break, a terminal code) or is longer than 1,000 characters"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 mod erased_pretty {
     /// A row shown as indented JSON.
     pub(crate) trait Pretty {
@@ -260,6 +350,25 @@ mod erased_pretty {
             serde_json::to_string_pretty(self).unwrap_or_default()
         }
     }
+}
+
+/// Refuses a facility or device id the registry has never held (a typing mistake would
+/// otherwise read as "no device, no event").
+fn known(store: &SqliteStore, facility: Option<&str>, device: Option<&str>) -> Result<(), ExitCode> {
+    let missing = |what_vi: &str, what_en: &str, id: &str| {
+        usage(&format!("sổ đăng ký không có {what_vi} `{id}`"), &format!("the registry holds no {what_en} `{id}`"))
+    };
+    if let Some(f) = facility
+        && store.facility(f).map_err(|e| common::fail(&e))?.is_none()
+    {
+        return Err(missing("cơ sở", "facility", f));
+    }
+    if let Some(d) = device
+        && store.equipment(d).map_err(|e| common::fail(&e))?.is_none()
+    {
+        return Err(missing("thiết bị", "device", d));
+    }
+    Ok(())
 }
 
 /// Records the one change the flags give, after the registry's rules accepted it.
@@ -278,7 +387,13 @@ fn record_change(store: &mut SqliteStore, law: &radfee::Law, args: &Args) -> Res
             &format!("{}\n(nothing was recorded)", e.display_in(radfee::error::Lang::En)),
         ));
     }
-    let ids = store.append(law, std::slice::from_ref(&event), &who).map_err(|e| common::fail(&e))?;
+    // Checked again under the write lock: another officer may have changed the rows since.
+    let ids = store.append(law, std::slice::from_ref(&event), &who).map_err(|e| {
+        usage(
+            &format!("{}\n(không có gì được ghi)", e.display_in(radfee::error::Lang::Vi)),
+            &format!("{}\n(nothing was recorded)", e.display_in(radfee::error::Lang::En)),
+        )
+    })?;
     let recorded = registry.history().last().unwrap_or(&event);
     let json = serde_json::to_string(recorded).unwrap_or_default();
     let id = ids.first().copied().unwrap_or_default();
@@ -376,9 +491,11 @@ fn run() -> Result<ExitCode, ExitCode> {
         common::LANG_VI,
     ])?;
     common::set_lang(args.lang.as_deref())?;
+    check_flags(&args)?;
     let law = common::load_schedules(None)?;
-    // Only `init` creates a registry: a mistyped path is said, not made into an empty registry.
-    if args.action != Action::Init && !args.file.is_file() {
+    // Only `init` creates a registry: a mistyped path (or an empty file) is said, not made into
+    // an empty registry.
+    if args.action != Action::Init && !args.file.metadata().is_ok_and(|m| m.is_file() && m.len() > 0) {
         let shown = args.file.display();
         return Err(usage(
             &format!("không có tệp sổ đăng ký {shown}; tạo tệp mới bằng `registry-db {shown} init`"),
@@ -482,6 +599,17 @@ fn run() -> Result<ExitCode, ExitCode> {
             // Each row checked under the rules, the accepted ones recorded together.
             let (report, ids) =
                 store.import(law, &bytes, args.sheet.as_deref(), date, &who).map_err(|e| common::fail(&e))?;
+            if !report.ignored_columns.is_empty() {
+                let cols = report.ignored_columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+                let _ = writeln!(
+                    o,
+                    "{}",
+                    in_line(
+                        &format!("Các cột không được đọc: {cols} (kiểm tra chính tả nếu cột đó cần được nhập)"),
+                        &format!("Columns not read: {cols} (check the spelling if one should be imported)"),
+                    )
+                );
+            }
             for p in &report.problems {
                 o.push_str(&format!("{}: {}\n", list.display(), p.display_in(common::lang())));
             }
@@ -528,6 +656,7 @@ fn run() -> Result<ExitCode, ExitCode> {
             }
         }
         Action::History => {
+            known(&store, args.facility.as_deref(), args.device.as_deref())?;
             for r in store.history_of(args.facility.as_deref(), args.device.as_deref()).map_err(|e| common::fail(&e))? {
                 let json = serde_json::to_string(&r.event).unwrap_or_default();
                 let _ = writeln!(o, "{:>6}  {}  {}  {json}", r.id, r.event.date.day_first(), r.recorded_by);
@@ -541,25 +670,9 @@ fn run() -> Result<ExitCode, ExitCode> {
             let until = Date::from_days(from.to_days() + i64::from(args.days))
                 .ok_or_else(|| usage("--days vượt quá phạm vi lịch", "--days reaches past the calendar"))?;
             let report = store.renewals_due(law, from, until).map_err(|e| common::fail(&e))?;
-            for r in &report.renewals {
-                let fee = r
-                    .quote
-                    .as_ref()
-                    .map_or_else(|_| in_line("không tính được phí", "cannot be priced"), |q| q.total.to_string());
-                let _ = writeln!(o, "{}  {}  {}  {fee}", r.licence.number, r.file_by.day_first(), r.licence.facility);
-            }
-            // Per province (its Vietnamese name) and per licensing authority, as the officers
-            // of each report them.
-            let _ = writeln!(o, "{}", in_line("Theo tỉnh, thành phố:", "Per province:"));
-            for (p, total) in &report.per_province {
-                let name = law.provinces().by_slug(p).map_or(p.as_str(), |x| x.name().vi.as_str());
-                let _ = writeln!(o, "  {name}  {total}");
-            }
-            let _ = writeln!(o, "{}", in_line("Theo cơ quan cấp phép:", "Per authority:"));
-            for (a, total) in &report.per_authority {
-                let _ = writeln!(o, "  {}  {total}", in_line(a.names().0, a.names().1));
-            }
-            let _ = writeln!(o, "{} {}", in_line("Tổng cộng:", "Total:"), report.total);
+            // As the in-memory registry tool prints them: each fee or why it cannot be priced,
+            // the caveats of the figures, totals per province and per licensing authority.
+            o.push_str(&common::renewals::render(&report, law));
         }
         Action::Show => {
             let pretty = |x: &dyn erased_pretty::Pretty| x.pretty();
@@ -663,6 +776,7 @@ fn run() -> Result<ExitCode, ExitCode> {
                 .as_deref()
                 .ok_or_else(|| usage("state cần --on NGÀY/THÁNG/NĂM", "state needs --on DD/MM/YYYY"))?;
             let on = day("--on", on)?;
+            known(&store, args.facility.as_deref(), None)?;
             let state = store.state_on(args.facility.as_deref(), on).map_err(|e| common::fail(&e))?;
             for e in state.equipment.values() {
                 let _ =
@@ -714,33 +828,74 @@ fn run() -> Result<ExitCode, ExitCode> {
         }
         Action::Export => {
             let out = args.out.as_ref().ok_or_else(|| usage("export cần --out TỆP", "export needs --out FILE"))?;
-            let (wal, shm) = (
-                PathBuf::from(format!("{}-wal", args.file.display())),
-                PathBuf::from(format!("{}-shm", args.file.display())),
-            );
+            // The journal and shared-memory files are named after the registry's real file,
+            // whatever link or path named it here.
+            let real = args.file.canonicalize().unwrap_or_else(|_| args.file.clone());
+            let (wal, shm) =
+                (PathBuf::from(format!("{}-wal", real.display())), PathBuf::from(format!("{}-shm", real.display())));
             let inputs = [
-                ("tệp sổ đăng ký", "registry file", args.file.as_path()),
+                ("tệp sổ đăng ký", "registry file", real.as_path()),
                 ("tệp nhật ký của sổ đăng ký", "registry's journal file", wal.as_path()),
                 ("tệp bộ nhớ chung của sổ đăng ký", "registry's shared-memory file", shm.as_path()),
             ];
-            common::check_outputs(&inputs, &[("--out", out)])?;
-            let registry = store.registry(law).map_err(|e| common::fail(&e))?;
-            let text = match args.format.as_deref().unwrap_or("json") {
-                "json" => registry
+            let to_stdout = out.as_os_str() == "-";
+            if !to_stdout {
+                common::check_outputs(&inputs, &[("--out", out)])?;
+            }
+            // The format given, or the one the file's name says; never guessed.
+            let extension = out.extension().and_then(|e| e.to_str()).map(str::to_lowercase);
+            let format = match (args.format.as_deref(), extension.as_deref()) {
+                (Some(f), _) => f.to_owned(),
+                (None, Some(e @ ("csv" | "json" | "toml"))) => e.to_owned(),
+                _ => {
+                    return Err(usage(
+                        "export cần --format csv, json hoặc toml (hoặc tên tệp có đuôi .csv, .json, .toml)",
+                        "export needs --format csv, json or toml (or a file name ending .csv, .json, .toml)",
+                    ));
+                }
+            };
+            let text = match format.as_str() {
+                "json" => store
+                    .registry(law)
+                    .map_err(|e| common::fail(&e))?
                     .to_json()
                     .map_err(|e| usage(&format!("không viết được JSON: {e}"), &format!("cannot write JSON: {e}")))?,
-                "toml" => registry.to_toml().map_err(|e| common::fail(&e))?,
+                "toml" => store.registry(law).map_err(|e| common::fail(&e))?.to_toml().map_err(|e| common::fail(&e))?,
                 "csv" => {
+                    // The device list's own columns (it imports back), and the status; a cell a
+                    // spreadsheet would run as a formula is written as text.
+                    let cell = |t: &str| {
+                        if t.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{t}") } else { t.to_owned() }
+                    };
                     let mut w = csv::Writer::from_writer(Vec::new());
-                    let _ = w.write_record(["equipment_id", "facility_id", "class", "status", "province", "serial"]);
-                    for e in registry.state().equipment.values() {
+                    let _ = w.write_record([
+                        "equipment_id",
+                        "facility_id",
+                        "name",
+                        "class",
+                        "manufacturer",
+                        "model",
+                        "serial",
+                        "year",
+                        "location",
+                        "mobile",
+                        "province",
+                        "status",
+                    ]);
+                    for e in store.equipment_where(None, None, None).map_err(|e| common::fail(&e))? {
                         let _ = w.write_record([
-                            e.id.as_str(),
-                            e.facility.as_str(),
-                            e.class.map_or("", |c| c.key()),
-                            e.status.key(),
-                            e.province.as_str(),
-                            e.serial.as_deref().unwrap_or(""),
+                            cell(&e.id),
+                            cell(&e.facility),
+                            cell(e.description.name().unwrap_or("")),
+                            e.class.map_or("", |c| c.key()).to_owned(),
+                            cell(e.manufacturer.as_deref().unwrap_or("")),
+                            cell(e.model.as_deref().unwrap_or("")),
+                            cell(e.serial.as_deref().unwrap_or("")),
+                            e.year.map(|y| y.to_string()).unwrap_or_default(),
+                            cell(e.location.as_deref().unwrap_or("")),
+                            if e.mobile { "có" } else { "không" }.to_owned(),
+                            law.provinces().by_slug(&e.province).map_or(e.province.clone(), |p| p.name().vi.clone()),
+                            e.status.key().to_owned(),
                         ]);
                     }
                     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
@@ -752,6 +907,10 @@ fn run() -> Result<ExitCode, ExitCode> {
                     ));
                 }
             };
+            if to_stdout {
+                common::emit(&text)?;
+                return Ok(ExitCode::SUCCESS);
+            }
             let bytes = text.len();
             common::write_files(vec![(
                 "--out",

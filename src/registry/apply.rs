@@ -201,7 +201,7 @@ pub(super) fn apply_to(state: &mut State, law: &Law, mut event: Event) -> Result
                 ));
             }
         }
-        Change::MoveEquipment { id, to_facility, to_province, .. } => {
+        Change::MoveEquipment { id, to_facility, to_province, location } => {
             active(state, id)?;
             if let Some(f) = to_facility
                 && !state.facilities.contains_key(f)
@@ -226,6 +226,25 @@ pub(super) fn apply_to(state: &mut State, law: &Law, mut event: Event) -> Result
                     ));
                 }
                 *p = province_slug(law, p, date)?;
+            }
+            // A move that moves nothing is a mistake to say, not an event to keep.
+            if let Some(e) = state.equipment.get(id.as_str()) {
+                let same_facility = to_facility.as_ref().is_none_or(|f| *f == e.facility);
+                let same_province = to_province.as_ref().is_none_or(|p| *p == e.province);
+                let same_location = location.is_none() || *location == e.location;
+                if same_facility && same_province && same_location {
+                    return Err(refuse(
+                        date,
+                        format!(
+                            "device `{id}` is already at facility `{}` in `{}`: this move changes nothing",
+                            e.facility, e.province
+                        ),
+                        format!(
+                            "thiết bị `{id}` đã ở cơ sở `{}`, tỉnh `{}`: việc chuyển này không thay đổi gì",
+                            e.facility, e.province
+                        ),
+                    ));
+                }
             }
         }
         Change::Decommission { id } => active(state, id)?,
@@ -354,6 +373,19 @@ pub(super) fn apply_to(state: &mut State, law: &Law, mut event: Event) -> Result
                     date,
                     format!("no licence numbered `{number}`"),
                     format!("không có giấy phép số `{number}`"),
+                ));
+            }
+            Some(l) if date > l.expires => {
+                return Err(refuse(
+                    date,
+                    format!(
+                        "licence `{number}` expired on {}: an expired licence is not renewed (a renewal is filed before expiry); issue a new licence",
+                        l.expires
+                    ),
+                    format!(
+                        "giấy phép `{number}` đã hết hạn ngày {}: giấy phép đã hết hạn không được gia hạn (hồ sơ gia hạn nộp trước khi hết hạn); hãy cấp giấy phép mới",
+                        l.expires.day_first()
+                    ),
                 ));
             }
             Some(l) if *expires <= l.expires => {

@@ -52,17 +52,44 @@ pub const CSV_COLUMNS: [&str; 14] = [
 /// Folded header spellings accepted for each column.
 const HEADERS: &[(&str, &[&str])] = &[
     ("facility_id", &["facility id", "facility", "ma co so", "co so", "ma don vi"]),
-    ("equipment_id", &["equipment id", "equipment", "device id", "ma thiet bi", "so hieu thiet bi"]),
-    ("name", &["name", "device", "ten thiet bi", "ten", "thiet bi"]),
+    ("equipment_id", &["equipment id", "equipment", "device id", "ma thiet bi", "so hieu thiet bi", "ma may"]),
+    ("name", &["name", "device", "ten thiet bi", "ten", "thiet bi", "ten may", "ten thiet bi buc xa"]),
     ("class", &["class", "loai", "loai thiet bi"]),
     ("radiation", &["radiation", "buc xa", "loai buc xa"]),
     ("use", &["use", "muc dich su dung", "muc dich"]),
     ("modality", &["modality", "ky thuat"]),
-    ("manufacturer", &["manufacturer", "hang san xuat", "nha san xuat", "hang"]),
-    ("model", &["model", "kieu", "ma hieu"]),
-    ("serial", &["serial", "so seri", "so serial", "serial number"]),
-    ("year", &["year", "nam san xuat", "nam"]),
-    ("location", &["location", "vi tri", "noi dat", "dia diem"]),
+    ("manufacturer", &["manufacturer", "hang san xuat", "nha san xuat", "hang", "hang sx", "nha sx"]),
+    ("model", &["model", "kieu", "ma hieu", "kieu may", "model may"]),
+    (
+        "serial",
+        &[
+            "serial",
+            "so seri",
+            "so serial",
+            "serial number",
+            "so se ri",
+            "se ri",
+            "seri",
+            "so sery",
+            "sn",
+            "s n",
+            "so may",
+        ],
+    ),
+    ("year", &["year", "nam san xuat", "nam", "nam sx"]),
+    (
+        "location",
+        &[
+            "location",
+            "vi tri",
+            "noi dat",
+            "dia diem",
+            "vi tri lap dat",
+            "noi lap dat",
+            "vi tri dat may",
+            "dia diem lap dat",
+        ],
+    ),
     ("mobile", &["mobile", "di dong"]),
     ("province", &["province", "tinh", "tinh thanh pho"]),
 ];
@@ -139,7 +166,9 @@ impl ImportReport {
 }
 
 fn column_of(header: &str) -> Option<&'static str> {
-    let h = fold(header.trim_start_matches('\u{feff}')).replace('_', " ");
+    // Spelled however a spreadsheet writes it: "Số sê-ri", "Năm SX.", "Mã_cơ_sở", "S/N".
+    let h = fold(header.trim_start_matches('\u{feff}')).replace(['_', '-', '.', '/', ':', '(', ')'], " ");
+    let h = h.split_whitespace().collect::<Vec<_>>().join(" ");
     HEADERS.iter().find(|(_, names)| names.contains(&h.as_str())).map(|(c, _)| *c)
 }
 

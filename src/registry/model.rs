@@ -312,6 +312,29 @@ fn nfc_opt(text: &mut Option<String>) {
 impl Event {
     pub(super) fn normalise(&mut self) {
         let nfc = |t: &mut String| *t = crate::text::nfc(t);
+        // Ids and numbers as they read: NFC, Đ look-alikes as Đ, no spaces around (a typed
+        // " DN01-CT" or an NFD "MÁY-1" names the device already registered, not a new one).
+        let id = |t: &mut String| *t = crate::text::nfc(t.trim());
+        match &mut self.change {
+            Change::RegisterFacility { facility } => id(&mut facility.id),
+            Change::RegisterEquipment { equipment } => {
+                id(&mut equipment.id);
+                id(&mut equipment.facility);
+            }
+            Change::UpdateEquipment { id: x, .. } | Change::Decommission { id: x } | Change::Dispose { id: x } => id(x),
+            Change::MoveEquipment { id: x, to_facility, .. } => {
+                id(x);
+                if let Some(f) = to_facility {
+                    id(f);
+                }
+            }
+            Change::IssueLicence { licence } => {
+                id(&mut licence.number);
+                id(&mut licence.facility);
+                licence.devices.iter_mut().for_each(id);
+            }
+            Change::RenewLicence { number, .. } => id(number),
+        }
         match &mut self.change {
             Change::RegisterFacility { facility } => {
                 nfc(&mut facility.name);

@@ -278,17 +278,14 @@ impl Registry {
         #[serde(deny_unknown_fields)]
         struct StoredToml {
             #[serde(default)]
-            history: Vec<toml::Spanned<Event>>,
+            history: Vec<toml::Spanned<toml::Value>>,
             #[serde(default)]
             state: State,
         }
         let src = crate::source::Src::new(file, text);
         let stored: StoredToml = src.read().map_err(Error::input)?;
-        let events = stored.history.into_iter().map(|e| {
-            let place = src.at(e.span());
-            (Some(place), e.into_inner())
-        });
-        Registry::rebuild(file, events.map(Ok), stored.state, law)
+        let events = stored.history.into_iter().map(|e| read_event(&src, e).map(|(at, e)| (Some(at), e)));
+        Registry::rebuild(file, events, stored.state, law)
     }
 
     /// Reads a file of changes to apply to a registry kept elsewhere (a store): `[[history]]`
@@ -303,11 +300,11 @@ impl Registry {
         #[serde(deny_unknown_fields)]
         struct Changes {
             #[serde(default)]
-            history: Vec<toml::Spanned<Event>>,
+            history: Vec<toml::Spanned<toml::Value>>,
         }
         let src = crate::source::Src::new(file, text);
         let changes: Changes = src.read().map_err(Error::input)?;
-        Ok(changes.history.into_iter().map(|e| (src.at(e.span()), e.into_inner())).collect())
+        changes.history.into_iter().map(|e| read_event(&src, e)).collect()
     }
 
     /// Reads a registry written by [`Registry::to_json`]. Exact numbers are strings in this
@@ -426,6 +423,19 @@ impl Registry {
     pub fn expiring(&self, from: Date, to: Date) -> Vec<&Licence> {
         self.state.licences.values().filter(|l| l.expires >= from && l.expires <= to).collect()
     }
+}
+
+/// One `[[history]]` entry read as an event, with its place; a mistake inside it (a mistyped
+/// key, a value of the wrong kind) is placed at the entry, since an event's keys are read
+/// together (its `change` decides which it has).
+fn read_event(
+    src: &crate::source::Src<'_>,
+    entry: toml::Spanned<toml::Value>,
+) -> Result<(crate::error::Location, Event), Error> {
+    let place = src.at(entry.span());
+    Event::deserialize(entry.into_inner())
+        .map(|e| (place.clone(), e))
+        .map_err(|e| Error::input(src.toml_finding(&e)).at(Some(&place)))
 }
 
 /// The first number in a JSON text written with a fraction or an exponent, and its offset.

@@ -194,3 +194,25 @@ fn an_import_checks_each_row_against_the_rows_it_names() {
     assert_eq!(store.equipment("NEW-1").unwrap().unwrap().province, "dong-nai");
     assert!(store.check(law()).unwrap().is_empty());
 }
+
+#[test]
+fn check_reads_every_column_and_the_licence_devices() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.sqlite");
+    let mut store = SqliteStore::open(&path).unwrap();
+    store.append(law(), &sample_events(), "A").unwrap();
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute_batch(
+        "UPDATE equipment SET province = 'ha-noi' WHERE id = 'DN01-CT';
+         UPDATE licences SET expires = '2030-01-01' WHERE number = '15/GP-SKHCN';
+         DELETE FROM licence_devices WHERE number = '88/GP-SKHCN';",
+    )
+    .unwrap();
+    drop(raw);
+    let problems: Vec<String> = store.check(law()).unwrap().iter().map(|p| p.message.clone()).collect();
+    assert!(problems.iter().any(|p| p.starts_with("equipment `DN01-CT`: the stored row differs")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.starts_with("licences `15/GP-SKHCN`: the stored row differs")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.starts_with("licence_devices `88/GP-SKHCN / ")), "{problems:?}");
+    store.rebuild().unwrap();
+    assert!(store.check(law()).unwrap().is_empty());
+}

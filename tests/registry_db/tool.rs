@@ -258,3 +258,43 @@ fn an_import_killed_half_way_records_all_of_it_or_none() {
         assert!(out.contains("đăng ký 100000 thiết bị"), "{out}");
     }
 }
+
+#[test]
+fn flags_ids_and_texts_are_held_to_the_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_store(dir.path());
+    let run = |args: &[&str]| run_on(&db, None, args);
+    let before = events(&db);
+    // A flag the action does not read is refused, not ignored.
+    let (code, out) = run(&["update", "--device", "DN01-CT", "--serial", "NEW", "--location", "P5", "--by", "B"]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("update không dùng --serial"), "{out}");
+    let (code, out) = run(&["list", "--facility", "SB-HN-04"]);
+    assert_eq!(code, Some(2), "{out}");
+    // An id typed with spaces or in another Unicode form names the device already there.
+    for id in [" DN01-CT", "DN01-CT ", "MÁY-1", "MA\u{301}Y-1"] {
+        let (code, out) =
+            run(&["register", "--id", id, "--facility", "BV-DN-01", "--class", "xray_general", "--by", "B"]);
+        if id == "MÁY-1" {
+            assert_eq!(code, Some(0), "{out}");
+        } else {
+            assert_eq!(code, Some(2), "{id:?}: {out}");
+            assert!(out.contains("đã có trong sổ đăng ký"), "{out}");
+        }
+    }
+    // A move that changes nothing, a text with a terminal code, an unknown facility.
+    let (code, out) = run(&["move", "--device", "DN01-CT", "--to-facility", "BV-DN-01", "--by", "B"]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("không thay đổi gì"), "{out}");
+    let (code, out) = run(&["decommission", "--device", "DN01-CT", "--by", "B\u{1b}[2J"]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("ký tự điều khiển"), "{out}");
+    let (code, out) = run(&["state", "--on", "01/01/2026", "--facility", "NOPE"]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("không có cơ sở `NOPE`"), "{out}");
+    assert_eq!(events(&db), before + 1, "only the one new device was recorded");
+    // An export's format is the one given or the one its name says, never guessed.
+    let (code, out) = run(&["export", "--out", dir.path().join("x.txt").to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("--format"), "{out}");
+}

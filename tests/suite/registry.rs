@@ -527,3 +527,20 @@ fn a_mistyped_key_in_an_event_is_refused_at_its_place_not_dropped() {
     let ok = "[[history]]\ndate = \"2026-01-05\"\nchange = \"move_equipment\"\nid = \"D1\"\nto_facility = \"F2\"\n";
     assert_eq!(Registry::events_from_toml("changes.toml", ok).unwrap().len(), 1);
 }
+
+#[test]
+fn an_expired_licence_is_not_renewed_and_a_move_must_move() {
+    let s = shared();
+    let mut r = base();
+    // L1 expires 2027-03-01: renewed on its last day, refused the day after.
+    let renew = |day: &str| at(day, Change::RenewLicence { number: "L1".into(), expires: date("2032-03-01") });
+    let err = base().apply(s, renew("2027-03-02")).unwrap_err().to_string();
+    assert!(err.contains("licence `L1` expired on 2027-03-01") && err.contains("issue a new licence"), "{err}");
+    r.apply(s, renew("2027-03-01")).unwrap();
+    let stay = at(
+        "2027-03-02",
+        Change::MoveEquipment { id: "D1".into(), to_facility: Some("F1".into()), to_province: None, location: None },
+    );
+    let err = r.apply(s, stay).unwrap_err().to_string();
+    assert!(err.contains("device `D1` is already at facility `F1`"), "{err}");
+}

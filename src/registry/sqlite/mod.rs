@@ -159,7 +159,13 @@ impl SqliteStore {
                 |r| r.get(0),
             )
             .map_err(open)?;
-        if version == 0 && tables > 0 {
+        let has_events: bool = conn
+            .query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'events'", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map_err(open)?
+            > 0;
+        if (version == 0 && tables > 0) || (version > 0 && !has_events) {
             return Err(Error::input(
                 Finding::error(None, None, "this SQLite file is another program's database, not a registry; nothing was changed")
                     .vi("tệp SQLite này là cơ sở dữ liệu của chương trình khác, không phải sổ đăng ký; không có gì bị thay đổi"),
@@ -256,22 +262,56 @@ impl SqliteStore {
                     problems.push(Finding::error(None, None, en).vi(vi));
                 }
             };
+        // Every column, not only the JSON: the searchable ones are what lists, renewals and
+        // the duplicate rules read.
+        let json = |v: &dyn schema::erased::Json| v.json();
+        let sep = '\u{1f}';
         compare(
             "facilities",
-            rows("SELECT id, json FROM facilities ORDER BY id")?,
-            state.facilities.iter().map(|(k, v)| (k.clone(), schema::erased::Json::json(v))).collect(),
+            rows(&format!("SELECT id, province || '{sep}' || json FROM facilities ORDER BY id"))?,
+            state.facilities.iter().map(|(k, v)| (k.clone(), format!("{}{sep}{}", v.province, json(v)))).collect(),
             &mut problems,
         );
         compare(
             "equipment",
-            rows("SELECT id, json FROM equipment ORDER BY id")?,
-            state.equipment.iter().map(|(k, v)| (k.clone(), schema::erased::Json::json(v))).collect(),
+            rows(&format!(
+                "SELECT id, facility || '{sep}' || COALESCE(class, '') || '{sep}' || status || '{sep}' || province \
+                 || '{sep}' || COALESCE(serial_key, '') || '{sep}' || json FROM equipment ORDER BY id"
+            ))?,
+            state
+                .equipment
+                .iter()
+                .map(|(k, e)| {
+                    let serial = crate::registry::store::serial_key(e)
+                        .map(|(m, model, s)| format!("{m}\u{1f}{model}\u{1f}{s}"))
+                        .unwrap_or_default();
+                    let class = e.class.map_or("", |c| c.key());
+                    let row = [e.facility.as_str(), class, e.status.key(), e.province.as_str(), serial.as_str()];
+                    (k.clone(), format!("{}{sep}{}", row.join(&sep.to_string()), json(e)))
+                })
+                .collect(),
             &mut problems,
         );
         compare(
             "licences",
-            rows("SELECT number, json FROM licences ORDER BY number")?,
-            state.licences.iter().map(|(k, v)| (k.clone(), schema::erased::Json::json(v))).collect(),
+            rows(&format!(
+                "SELECT number, facility || '{sep}' || expires || '{sep}' || json FROM licences ORDER BY number"
+            ))?,
+            state
+                .licences
+                .iter()
+                .map(|(k, l)| (k.clone(), format!("{}{sep}{}{sep}{}", l.facility, l.expires, json(l))))
+                .collect(),
+            &mut problems,
+        );
+        compare(
+            "licence_devices",
+            rows("SELECT number || ' / ' || device, '' FROM licence_devices ORDER BY 1")?,
+            state
+                .licences
+                .values()
+                .flat_map(|l| l.devices.iter().map(move |d| (format!("{} / {d}", l.number), String::new())))
+                .collect(),
             &mut problems,
         );
         read::check_versions(&self.conn, &mut problems)?;

@@ -79,6 +79,16 @@ pub(super) fn tail(conn: &Connection) -> Result<(usize, Option<Date>), Error> {
 /// facilities, devices and licences they refer to, the device already registered under a
 /// new device's serial, and the licences that name their devices.
 pub(super) fn registry_for(conn: &Connection, events: &[Event]) -> Result<Registry, Error> {
+    // The ids as the rules keep them (NFC, trimmed), as the tables hold them.
+    let normalised: Vec<Event> = events
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            e.normalise();
+            e
+        })
+        .collect();
+    let events = normalised.as_slice();
     let mut state = State::default();
     let (mut facilities, mut devices, mut licences) =
         (BTreeSet::<String>::new(), BTreeSet::<String>::new(), BTreeSet::<String>::new());
