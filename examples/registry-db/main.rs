@@ -72,7 +72,7 @@ pub(crate) enum Action {
     Move,
     /// Take a device out of service for good: `--device`.
     Decommission,
-    /// Dispose of a decommissioned device: `--device`.
+    /// Dispose of a device (decommissioned, or destroyed in service): `--device`.
     Dispose,
     /// `licence issue --number --facility --authority --expires --devices` [`--issued`], or
     /// `licence renew --number --expires`.
@@ -502,7 +502,22 @@ fn run() -> Result<ExitCode, ExitCode> {
             &format!("no registry file {shown}; create one with `registry-db {shown} init`"),
         ));
     }
-    let mut store = SqliteStore::open(&args.file).map_err(|e| common::fail(&e))?;
+    // A registry on a read-only disk (an archived copy) can still be read.
+    let reads_only = matches!(
+        args.action,
+        Action::Check
+            | Action::History
+            | Action::Show
+            | Action::List
+            | Action::State
+            | Action::Renewals
+            | Action::Export
+    );
+    let mut store = match SqliteStore::open(&args.file) {
+        Ok(store) => store,
+        Err(e) if reads_only => SqliteStore::open_read_only(&args.file).map_err(|_| common::fail(&e))?,
+        Err(e) => return Err(common::fail(&e)),
+    };
     if args.action.is_change() {
         return record_change(&mut store, law, &args);
     }
@@ -726,7 +741,11 @@ fn run() -> Result<ExitCode, ExitCode> {
                 };
             let family = match &args.family {
                 Some(f) => Some(radfee::classify::Family::from_key(f).ok_or_else(|| {
-                    usage(&format!("--family: không có nhóm `{f}`"), &format!("--family: no family `{f}`"))
+                    let all = radfee::classify::Family::ALL.map(|x| x.key()).join(", ");
+                    usage(
+                        &format!("--family: không có nhóm `{f}` (một trong: {all})"),
+                        &format!("--family: no family `{f}` (one of: {all})"),
+                    )
                 })?),
                 None => None,
             };

@@ -209,12 +209,18 @@ fn a_read_only_disk_gives_exit_2_and_leaves_the_store_as_it_was() {
         mode(&ro, 0o555);
     }
     let (code, out) = run_on(&copy, None, &["decommission", "--device", "DN01-CT", "--by", "B"]);
+    // An archived copy on a read-only disk can still be read and checked.
+    let (check, checked) = run_on(&copy, None, &["check"]);
+    let (list, listed) = run_on(&copy, None, &["list", "--province", "Đồng Nai"]);
     let after = std::fs::read(&copy).unwrap();
     if mounted {
         let _ = Command::new("umount").arg(&ro).status();
     }
     assert_eq!(code, Some(2), "{out}");
     assert!(out.contains("chỉ cho phép đọc"), "{out}");
+    assert_eq!(check, Some(0), "{checked}");
+    assert_eq!(list, Some(0), "{listed}");
+    assert!(listed.contains("DN01-CT"), "{listed}");
     assert_eq!(after, std::fs::read(&db).unwrap(), "the file is unchanged");
     assert_eq!(after.len(), bytes.len());
 }

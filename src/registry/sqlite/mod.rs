@@ -182,6 +182,42 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// Opens a registry file for reading only, as an archived copy on a read-only disk is
+    /// read: nothing is written (no journal, no migration), and no other program may change
+    /// the file while it is open (SQLite's `immutable`). Appending to it fails.
+    ///
+    /// # Errors
+    /// The file cannot be opened, is not a registry, or its schema is not this crate's.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<SqliteStore, Error> {
+        use rusqlite::OpenFlags;
+        let open = |e: rusqlite::Error| storage("cannot open the registry", "không mở được sổ đăng ký", &e);
+        let path = path.as_ref().canonicalize().unwrap_or_else(|_| path.as_ref().to_owned());
+        // A URI path: `%`, `?` and `#` written as escapes.
+        let escaped: String = path
+            .to_string_lossy()
+            .chars()
+            .map(|c| match c {
+                '%' => "%25".to_owned(),
+                '?' => "%3f".to_owned(),
+                '#' => "%23".to_owned(),
+                c => c.to_string(),
+            })
+            .collect();
+        let conn = Connection::open_with_flags(
+            format!("file:{escaped}?immutable=1"),
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(open)?;
+        let store = SqliteStore { conn };
+        if store.schema_version()? != SCHEMA_VERSION {
+            return Err(Error::input(
+                Finding::error(None, None, format!("the file is not a registry of schema version {SCHEMA_VERSION}; open it once where it can be written to migrate it"))
+                    .vi(format!("tệp không phải là sổ đăng ký cấu trúc phiên bản {SCHEMA_VERSION}; hãy mở tệp một lần ở nơi ghi được để cập nhật cấu trúc")),
+            ));
+        }
+        Ok(store)
+    }
+
     /// Sets how long a writer waits for another before "busy" (default [`BUSY_TIMEOUT`]).
     ///
     /// # Errors
@@ -338,6 +374,7 @@ impl SqliteStore {
         date: crate::date::Date,
         recorded_by: &str,
     ) -> Result<(super::ImportReport, Vec<i64>), Error> {
+        let recorded_by = &crate::text::nfc(recorded_by);
         let read = |register: &mut dyn FnMut(Event) -> Result<(), Error>| {
             #[cfg(feature = "xlsx")]
             if crate::batch::looks_like_workbook(list) {
@@ -416,6 +453,7 @@ fn record(
 
 impl EventLog for SqliteStore {
     fn append(&mut self, law: &Law, events: &[Event], recorded_by: &str) -> Result<Vec<i64>, Error> {
+        let recorded_by = &crate::text::nfc(recorded_by);
         let fail = |e: rusqlite::Error| {
             storage(
                 "cannot record the changes (nothing was recorded)",
