@@ -326,13 +326,39 @@ fn check_flags(args: &Args) -> Result<(), ExitCode> {
             ));
         }
     }
+    if args.action == A::Licence && args.what.as_deref() == Some("renew") {
+        let issue_only = [
+            ("--facility", args.facility.is_some()),
+            ("--authority", args.authority.is_some()),
+            ("--issued", args.issued.is_some()),
+            ("--devices", args.devices.is_some()),
+        ];
+        if let Some((flag, _)) = issue_only.iter().find(|(_, given)| *given) {
+            return Err(usage(
+                &format!(
+                    "licence renew không dùng {flag} (gia hạn chỉ đổi ngày hết hạn: --number, --expires); hãy bỏ {flag}"
+                ),
+                &format!(
+                    "licence renew does not read {flag} (a renewal changes the expiry only: --number, --expires); leave it out"
+                ),
+            ));
+        }
+    }
+    if args.action == A::List && args.on.is_some() && args.province.is_none() && args.authority.is_none() {
+        return Err(usage(
+            "list cho biết thiết bị như hiện nay; --on chỉ là ngày dùng cho --province và --authority. Để xem một ngày đã qua hãy dùng `state --on`",
+            "list shows the devices as they stand now; --on is only the day for --province and --authority. For a past day use `state --on`",
+        ));
+    }
+    // Invisible characters that make two ids look alike or turn text around.
+    let invisible = |c: char| matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}');
     for (flag, value, _) in texts {
         let Some(v) = value else { continue };
-        if v.chars().any(char::is_control) || v.chars().count() > 1000 {
+        if v.chars().any(|c| c.is_control() || invisible(c)) || v.chars().count() > 1000 {
             return Err(usage(
-                &format!("{flag}: giá trị có ký tự điều khiển (xuống dòng, mã màn hình) hoặc dài hơn 1.000 ký tự"),
+                &format!("{flag}: giá trị có ký tự điều khiển hoặc ký tự vô hình (xuống dòng, mã màn hình, khoảng trắng độ rộng 0) hoặc dài hơn 1.000 ký tự"),
                 &format!(
-                    "{flag}: the value holds a control character (a line break, a terminal code) or is longer than 1,000 characters"
+                    "{flag}: the value holds a control or invisible character (a line break, a terminal code, a zero-width space) or is longer than 1,000 characters"
                 ),
             ));
         }
@@ -495,7 +521,7 @@ fn run() -> Result<ExitCode, ExitCode> {
     let law = common::load_schedules(None)?;
     // Only `init` creates a registry: a mistyped path (or an empty file) is said, not made into
     // an empty registry.
-    if args.action != Action::Init && !args.file.metadata().is_ok_and(|m| m.is_file() && m.len() > 0) {
+    if args.action != Action::Init && !args.file.exists() {
         let shown = args.file.display();
         return Err(usage(
             &format!("không có tệp sổ đăng ký {shown}; tạo tệp mới bằng `registry-db {shown} init`"),
@@ -513,7 +539,13 @@ fn run() -> Result<ExitCode, ExitCode> {
             | Action::Renewals
             | Action::Export
     );
-    let mut store = match SqliteStore::open(&args.file) {
+    let opened = if args.action == Action::Init {
+        SqliteStore::open(&args.file)
+    } else {
+        // Only `init` makes a registry, even of an empty SQLite file.
+        SqliteStore::open_existing(&args.file)
+    };
+    let mut store = match opened {
         Ok(store) => store,
         Err(e) if reads_only => SqliteStore::open_read_only(&args.file).map_err(|_| common::fail(&e))?,
         Err(e) => return Err(common::fail(&e)),
@@ -860,6 +892,23 @@ fn run() -> Result<ExitCode, ExitCode> {
             let to_stdout = out.as_os_str() == "-";
             if !to_stdout {
                 common::check_outputs(&inputs, &[("--out", out)])?;
+                // Never over a database (another registry, named by mistake).
+                let mut head = [0_u8; 16];
+                let is_db = std::fs::File::open(out)
+                    .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+                    .is_ok_and(|()| &head == b"SQLite format 3\0");
+                if is_db {
+                    return Err(usage(
+                        &format!(
+                            "--out {} là một cơ sở dữ liệu SQLite (có thể là một sổ đăng ký khác): không ghi đè; hãy chọn tệp khác",
+                            out.display()
+                        ),
+                        &format!(
+                            "--out {} is a SQLite database (perhaps another registry): not overwritten; choose another file",
+                            out.display()
+                        ),
+                    ));
+                }
             }
             // The format given, or the one the file's name says; never guessed.
             let extension = out.extension().and_then(|e| e.to_str()).map(str::to_lowercase);
@@ -884,7 +933,12 @@ fn run() -> Result<ExitCode, ExitCode> {
                     // The device list's own columns (it imports back), and the status; a cell a
                     // spreadsheet would run as a formula is written as text.
                     let cell = |t: &str| {
-                        if t.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{t}") } else { t.to_owned() }
+                        let number = t.parse::<f64>().is_ok();
+                        if !number && t.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                            format!("'{t}")
+                        } else {
+                            t.to_owned()
+                        }
                     };
                     let mut w = csv::Writer::from_writer(Vec::new());
                     let _ = w.write_record([

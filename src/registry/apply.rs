@@ -229,10 +229,11 @@ pub(super) fn apply_to(state: &mut State, law: &Law, mut event: Event) -> Result
             }
             // A move that moves nothing is a mistake to say, not an event to keep.
             if let Some(e) = state.equipment.get(id.as_str()) {
+                // A province given is kept as a move even when its current slug is the same
+                // (Bình Dương to Hồ Chí Minh City before their 2025 merger).
                 let same_facility = to_facility.as_ref().is_none_or(|f| *f == e.facility);
-                let same_province = to_province.as_ref().is_none_or(|p| *p == e.province);
                 let same_location = location.is_none() || *location == e.location;
-                if same_facility && same_province && same_location {
+                if same_facility && to_province.is_none() && same_location {
                     return Err(refuse(
                         date,
                         format!(

@@ -71,6 +71,11 @@ const HEADERS: &[(&str, &[&str])] = &[
             "se ri",
             "seri",
             "so sery",
+            "serial no",
+            "so series",
+            "so serial s n",
+            "so se ri may",
+            "ma so may",
             "sn",
             "s n",
             "so may",
@@ -304,6 +309,22 @@ pub(crate) fn read_device_list<R: std::io::Read>(
                             "cột {} chưa có tên; các cột là {} (có thể ghi tên cột bằng tiếng Việt)",
                             i + 1,
                             CSV_COLUMNS.join(", ")
+                        ),
+                    ),
+                ));
+            }
+            // A column that names a serial in words the import does not know is refused:
+            // dropped, its serials would let the same device be registered twice.
+            let folded = fold(h);
+            if folded.contains("seri") || folded.contains("s/n") {
+                return Err(header_error(
+                    header_line,
+                    Msg::new(
+                        format!(
+                            "column `{h}` looks like the serial number but is not read; name it `serial` or `Số sê-ri`"
+                        ),
+                        format!(
+                            "cột `{h}` có vẻ là số sê-ri nhưng không được đọc; hãy đặt tên cột là `serial` hoặc `Số sê-ri`"
                         ),
                     ),
                 ));

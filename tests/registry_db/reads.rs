@@ -132,13 +132,19 @@ fn a_version_1_file_is_migrated_with_its_history() {
          CREATE TABLE equipment (id TEXT PRIMARY KEY, facility TEXT NOT NULL, class TEXT, status TEXT NOT NULL,
             province TEXT NOT NULL, json TEXT NOT NULL);
          CREATE TABLE licences (number TEXT PRIMARY KEY, facility TEXT NOT NULL, expires TEXT NOT NULL, json TEXT NOT NULL);
+         CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+         CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
          PRAGMA user_version = 1;",
     )
     .unwrap();
     for e in sample_events() {
         raw.execute(
-            "INSERT INTO events (date, change, payload, recorded_by) VALUES (?1, 'x', ?2, 'A')",
-            rusqlite::params![e.date.to_string(), serde_json::to_string(&e).unwrap()],
+            "INSERT INTO events (date, change, payload, recorded_by) VALUES (?1, ?2, ?3, 'A')",
+            rusqlite::params![
+                e.date.to_string(),
+                serde_json::to_value(&e).unwrap()["change"].as_str().unwrap(),
+                serde_json::to_string(&e).unwrap()
+            ],
         )
         .unwrap();
     }
@@ -160,11 +166,15 @@ fn rebuild_writes_the_derived_tables_again_from_the_history() {
     raw.execute("UPDATE versions SET json = '{}' WHERE kind = 'licence' AND id = '99/GP-SKHCN'", []).unwrap();
     raw.execute("DELETE FROM versions WHERE kind = 'facility' AND id = 'NK-HCM-02'", []).unwrap();
     raw.execute("DELETE FROM equipment WHERE id = 'DN01-CT'", []).unwrap();
+    raw.execute("UPDATE versions SET date = '2020-01-01' WHERE kind = 'equipment' AND id = 'DN01-XQ'", []).unwrap();
+    raw.execute("DROP TRIGGER events_no_update", []).unwrap();
     drop(raw);
     let problems: Vec<String> = store.check(law()).unwrap().iter().map(|p| p.message.clone()).collect();
     assert!(problems.iter().any(|p| p.starts_with("equipment `DN01-CT`: the history has it")), "{problems:?}");
     assert!(problems.iter().any(|p| p.contains("licence `99/GP-SKHCN`: differs")), "{problems:?}");
     assert!(problems.iter().any(|p| p.contains("facility `NK-HCM-02`: missing")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.contains("equipment `DN01-XQ`: differs")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.contains("append-only was removed")), "{problems:?}");
     store.rebuild().unwrap();
     assert!(store.check(law()).unwrap().is_empty());
     assert_eq!(store.history().unwrap().len(), lived_events().len(), "the history is untouched");

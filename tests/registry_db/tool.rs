@@ -304,3 +304,59 @@ fn flags_ids_and_texts_are_held_to_the_rules() {
     assert_eq!(code, Some(2), "{out}");
     assert!(out.contains("--format"), "{out}");
 }
+
+#[test]
+fn what_a_second_newcomer_found_stays_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_store(dir.path());
+    let run = |args: &[&str]| run_on(&db, None, args);
+    let refused = |args: &[&str], needle: &str| {
+        let (code, out) = run(args);
+        assert_eq!(code, Some(2), "{args:?}: {out}");
+        assert!(out.contains(needle), "{args:?}: {out}");
+    };
+    // Another registry is never an export's target.
+    let other = sample_store(&{
+        let d = dir.path().join("other");
+        std::fs::create_dir(&d).unwrap();
+        d
+    });
+    let before = std::fs::read(&other).unwrap();
+    refused(&["export", "--format", "toml", "--out", other.to_str().unwrap()], "là một cơ sở dữ liệu SQLite");
+    assert_eq!(std::fs::read(&other).unwrap(), before);
+    refused(
+        &[
+            "licence",
+            "renew",
+            "--number",
+            "15/GP-SKHCN",
+            "--expires",
+            "01/01/2030",
+            "--facility",
+            "SB-HN-04",
+            "--by",
+            "B",
+        ],
+        "licence renew không dùng --facility",
+    );
+    refused(&["list", "--on", "01/01/2024"], "state --on");
+    refused(
+        &["register", "--id", "X\u{200b}1", "--facility", "BV-DN-01", "--class", "xray_general", "--by", "B"],
+        "vô hình",
+    );
+    // A list whose serial column is named in words the import does not know is refused whole.
+    let list = dir.path().join("l.csv");
+    std::fs::write(&list, "facility_id,equipment_id,class,Số seri thiết bị\nBV-DN-01,S-1,xray_general,A-1\n").unwrap();
+    refused(&["import", "--list", list.to_str().unwrap(), "--date", "05/01/2026", "--by", "B"], "có vẻ là số sê-ri");
+    // An empty SQLite database is not made a registry by reading it.
+    let empty = dir.path().join("empty.db");
+    rusqlite::Connection::open(&empty).unwrap().execute_batch("PRAGMA user_version = 0; VACUUM;").unwrap();
+    let bytes = std::fs::read(&empty).unwrap();
+    let (code, out) = run_on(&empty, None, &["list"]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("không chứa sổ đăng ký"), "{out}");
+    assert_eq!(std::fs::read(&empty).unwrap(), bytes);
+    // Ids in reads are read as the registry keeps them.
+    let (code, out) = run(&["show", "--device", " DN01-CT "]);
+    assert_eq!(code, Some(0), "{out}");
+}

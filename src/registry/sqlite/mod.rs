@@ -182,6 +182,39 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// Opens an existing registry (as [`SqliteStore::open`]), refusing a file that holds no
+    /// registry yet — an empty SQLite database included — rather than making one: only a
+    /// deliberate [`SqliteStore::open`] creates a registry.
+    ///
+    /// # Errors
+    /// As [`SqliteStore::open`], and a file with no registry in it.
+    pub fn open_existing(path: impl AsRef<Path>) -> Result<SqliteStore, Error> {
+        let path = path.as_ref();
+        let not_one = || {
+            Error::input(
+                Finding::error(None, None, format!("{} holds no registry; create one with `init`", path.display()))
+                    .vi(format!("{} không chứa sổ đăng ký nào; hãy tạo sổ đăng ký bằng `init`", path.display())),
+            )
+        };
+        if !std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0) {
+            return Err(not_one());
+        }
+        {
+            let probe = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .map_err(|e| storage("cannot open the registry", "không mở được sổ đăng ký", &e))?;
+            let version: i64 = probe
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .map_err(|e| storage("cannot open the registry", "không mở được sổ đăng ký", &e))?;
+            let tables: i64 = probe
+                .query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+                .map_err(|e| storage("cannot open the registry", "không mở được sổ đăng ký", &e))?;
+            if version == 0 && tables == 0 {
+                return Err(not_one());
+            }
+        }
+        SqliteStore::open(path)
+    }
+
     /// Opens a registry file for reading only, as an archived copy on a read-only disk is
     /// read: nothing is written (no journal, no migration), and no other program may change
     /// the file while it is open (SQLite's `immutable`). Appending to it fails.
@@ -203,6 +236,15 @@ impl SqliteStore {
                 c => c.to_string(),
             })
             .collect();
+        // Immutable mode does not read a journal: a copy taken with its `-wal` would be read
+        // without the changes the journal holds.
+        let wal = std::path::PathBuf::from(format!("{}-wal", path.display()));
+        if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+            return Err(Error::input(
+                Finding::error(None, None, format!("{} has a journal with recent changes that cannot be read from a read-only disk; copy the registry while no one has it open, or open it where it can be written", wal.display()))
+                    .vi(format!("{} là nhật ký còn các thay đổi gần đây, không đọc được từ ổ đĩa chỉ cho phép đọc; hãy sao chép sổ đăng ký khi không ai đang mở, hoặc mở ở nơi ghi được", wal.display())),
+            ));
+        }
         let conn = Connection::open_with_flags(
             format!("file:{escaped}?immutable=1"),
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -264,6 +306,24 @@ impl SqliteStore {
             problems.push(
                 Finding::error(None, None, format!("SQLite integrity_check: {integrity}"))
                     .vi(format!("SQLite báo tệp bị hỏng (integrity_check): {integrity}")),
+            );
+        }
+        let guards: i64 = self
+            .conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ('events_no_update', 'events_no_delete')",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(fail)?;
+        if guards != 2 {
+            problems.push(
+                Finding::error(
+                    None,
+                    None,
+                    "events: a trigger that keeps the history append-only was removed; run `rebuild`",
+                )
+                .vi("bảng events: một trigger giữ cho lịch sử chỉ được ghi thêm đã bị xóa; hãy chạy `rebuild`"),
             );
         }
         let state = self.registry(law)?.state().clone();

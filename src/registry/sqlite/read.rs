@@ -191,6 +191,7 @@ impl SqliteStore {
     /// # Errors
     /// A storage error, or a row that cannot be read back.
     pub fn equipment(&self, id: &str) -> Result<Option<crate::registry::Equipment>, Error> {
+        let id = &crate::text::nfc(id.trim());
         let mut state = State::default();
         load(&self.conn, &mut state, "equipment", "id", id)?;
         Ok(state.equipment.remove(id))
@@ -201,6 +202,7 @@ impl SqliteStore {
     /// # Errors
     /// A storage error, or a row that cannot be read back.
     pub fn facility(&self, id: &str) -> Result<Option<crate::registry::Facility>, Error> {
+        let id = &crate::text::nfc(id.trim());
         let mut state = State::default();
         load(&self.conn, &mut state, "facilities", "id", id)?;
         Ok(state.facilities.remove(id))
@@ -241,6 +243,8 @@ impl SqliteStore {
     /// # Errors
     /// A storage error, or a row that cannot be read back.
     pub fn state_on(&self, facility: Option<&str>, on: Date) -> Result<State, Error> {
+        let facility = facility.map(|f| crate::text::nfc(f.trim()));
+        let facility = facility.as_deref();
         let newest =
             "v.event = (SELECT MAX(w.event) FROM versions w WHERE w.kind = v.kind AND w.id = v.id AND w.date <= ?1)";
         let sql = match facility {
@@ -352,6 +356,10 @@ impl SqliteStore {
     /// # Errors
     /// A storage error, or an event that cannot be read back.
     pub fn history_of(&self, facility: Option<&str>, device: Option<&str>) -> Result<Vec<super::Recorded>, Error> {
+        // Ids as the registry keeps them (NFC, Đ look-alikes as Đ, no spaces around).
+        let (facility, device) =
+            (facility.map(|f| crate::text::nfc(f.trim())), device.map(|d| crate::text::nfc(d.trim())));
+        let (facility, device) = (facility.as_deref(), device.as_deref());
         let (sql, key) = match (facility, device) {
             // Its own rows' events, and each move that took a device away from it.
             (Some(f), _) => (
@@ -387,17 +395,19 @@ impl SqliteStore {
 
 /// Each versions row that differs from what replaying the history writes, named.
 pub(super) fn check_versions(conn: &Connection, problems: &mut Vec<Finding>) -> Result<(), Error> {
-    let mut stored =
-        conn.prepare("SELECT event, kind, id, facility, json FROM versions ORDER BY event, kind, id").map_err(fail)?;
+    let mut stored = conn
+        .prepare("SELECT event, kind, id, facility, date || char(31) || json FROM versions ORDER BY event, kind, id")
+        .map_err(fail)?;
     let mut stored = stored
         .query_map([], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
         })
         .map_err(fail)?
         .peekable();
-    let mut events = conn.prepare("SELECT id, payload FROM events ORDER BY id").map_err(fail)?;
+    let mut events = conn.prepare("SELECT id, payload, date, change FROM events ORDER BY id").map_err(fail)?;
     let mut events = events.query([]).map_err(fail)?;
     let mut state = State::default();
+    let mut columns = Vec::new();
     let mut say = |id: i64, kind: &str, key: &str, en: &str, vi: &str| {
         problems.push(
             Finding::error(None, None, format!("versions: event {id}, {kind} `{key}`: {en}"))
@@ -409,6 +419,18 @@ pub(super) fn check_versions(conn: &Connection, problems: &mut Vec<Finding>) -> 
         let (id, payload): (i64, String) = (row.get(0).map_err(fail)?, row.get(1).map_err(fail)?);
         last = id;
         let event = read_event(id, &payload)?;
+        // The event's own columns say what its payload says.
+        let (date, change): (String, String) = (row.get(2).map_err(fail)?, row.get(3).map_err(fail)?);
+        if date != event.date.to_string() || change != super::change_kind(&event) {
+            columns.push(
+                Finding::error(
+                    None,
+                    None,
+                    format!("events: event {id}: its date or change column differs from its payload"),
+                )
+                .vi(format!("bảng events: sự kiện {id}: cột ngày hoặc loại thay đổi khác với nội dung sự kiện")),
+            );
+        }
         apply_recorded(&mut state, &event);
         let built: Vec<Row> = rows_after(&state, &event);
         let mut kept: Vec<(String, String, String, String)> = Vec::new();
@@ -433,7 +455,7 @@ pub(super) fn check_versions(conn: &Connection, problems: &mut Vec<Finding>) -> 
             match kept.iter().position(|(k, i, ..)| k == kind && i == key) {
                 Some(p) => {
                     let (_, _, f, j) = kept.remove(p);
-                    if (&f, &j) != (facility, json) {
+                    if (&f, &j) != (facility, &format!("{}\u{1f}{json}", event.date)) {
                         say(
                             id,
                             kind,
@@ -462,5 +484,6 @@ pub(super) fn check_versions(conn: &Connection, problems: &mut Vec<Finding>) -> 
             say(e, &kind, &key, "no such event", "không có sự kiện này");
         }
     }
+    problems.extend(columns);
     Ok(())
 }

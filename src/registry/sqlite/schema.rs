@@ -46,6 +46,14 @@ CREATE TABLE licences (
 CREATE INDEX licences_expires ON licences(expires);
 "#;
 
+/// The triggers that keep `events` append-only (also written again by a rebuild).
+pub(super) const PROTECT: &str = "
+CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+";
+
 /// Migration 2: every version of every row (the state on any past day), the devices each
 /// licence names, and each device's serial key (so a change loads only what it names).
 const V2: &str = r#"
@@ -208,6 +216,8 @@ pub(super) fn write_rows(tx: &Transaction<'_>, id: i64, event: &Event, state: &S
 /// replayed as recorded: the rules were applied when it was accepted).
 pub(super) fn rebuild(tx: &Transaction<'_>) -> Result<(), Error> {
     let fail = |e: rusqlite::Error| storage("cannot rebuild the state", "không dựng lại được trạng thái", &e);
+    // The history's protection too, if someone dropped it.
+    tx.execute_batch(PROTECT).map_err(fail)?;
     tx.execute_batch(
         "DELETE FROM versions; DELETE FROM licence_devices; DELETE FROM facilities; DELETE FROM equipment; DELETE FROM licences;",
     )
