@@ -356,7 +356,9 @@ fn check_flags(args: &Args) -> Result<(), ExitCode> {
         let Some(v) = value else { continue };
         if v.chars().any(|c| c.is_control() || invisible(c)) || v.chars().count() > 1000 {
             return Err(usage(
-                &format!("{flag}: giá trị có ký tự điều khiển hoặc ký tự vô hình (xuống dòng, mã màn hình, khoảng trắng độ rộng 0) hoặc dài hơn 1.000 ký tự"),
+                &format!(
+                    "{flag}: giá trị có ký tự điều khiển hoặc ký tự vô hình (xuống dòng, mã màn hình, khoảng trắng độ rộng 0) hoặc dài hơn 1.000 ký tự"
+                ),
                 &format!(
                     "{flag}: the value holds a control or invisible character (a line break, a terminal code, a zero-width space) or is longer than 1,000 characters"
                 ),
@@ -971,7 +973,9 @@ fn run() -> Result<ExitCode, ExitCode> {
                             e.status.key().to_owned(),
                         ]);
                     }
-                    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+                    // With a byte-order mark: Excel then reads the Vietnamese letters as UTF-8.
+                    let body = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
+                    format!("\u{feff}{body}")
                 }
                 other => {
                     return Err(usage(

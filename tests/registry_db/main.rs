@@ -183,7 +183,7 @@ fn the_registry_db_tool_keeps_a_registry_in_a_file() {
     let written = std::fs::read_to_string(&csv).unwrap();
     assert!(
         written.starts_with(
-            "equipment_id,facility_id,name,class,manufacturer,model,serial,year,location,mobile,province,status\n"
+            "\u{feff}equipment_id,facility_id,name,class,manufacturer,model,serial,year,location,mobile,province,status\n"
         ),
         "{written}"
     );
