@@ -534,3 +534,21 @@ fn a_name_one_letter_away_is_read_with_a_warning_but_never_another_model_number(
     assert_eq!(outcome("CS 8100"), Outcome::Unknown);
     assert_eq!(outcome("Sensus SRT-101"), Outcome::Unknown);
 }
+
+/// A name one letter away from another maker's pattern, or the pattern without one of its
+/// one-letter words, is no misspelling: GE's Revolution Maxima is a CT, not Shimadzu's
+/// MAXima_X diffractometer (found reading brand + model names copied from forms).
+#[test]
+fn a_near_spelling_is_never_another_makers_model_nor_a_word_left_out() {
+    let xrd = class("xrd_analyzer");
+    for name in ["GE Revolution Maxima", "Revolution Maxima", "GE Maxima", "Máy CT GE Revolution Maxima"] {
+        let got = outcome(name);
+        assert!(
+            !matches!(&got, Outcome::Settled(c) if *c == xrd)
+                && !matches!(&got, Outcome::Ambiguous { classes, .. } if classes.contains(&xrd)),
+            "{name}: {got:?}"
+        );
+    }
+    // Beside its own maker, a letter mistyped is still read, with its warning.
+    check(&[("Shimadzu MAXXima_X", S("xrd_analyzer")), ("Shimadzu XRD-7000", S("xrd_analyzer"))]);
+}
