@@ -217,7 +217,7 @@ impl Catalogue {
     }
 
     /// The manufacturers a name names (whole words).
-    fn brands_named(&self, words: &[&str]) -> Vec<u32> {
+    pub(super) fn brands_named(&self, words: &[&str]) -> Vec<u32> {
         let mut brands = Vec::new();
         for start in 0..words.len() {
             let (mut h, mut len) = (HASH_START, 0);

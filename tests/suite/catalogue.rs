@@ -581,3 +581,25 @@ fn models_added_from_a_newcomers_pass() {
     // "Perspective" alone is a common word: only beside Siemens.
     assert_eq!(outcome("Perspective"), Outcome::Unknown);
 }
+
+/// A maker named without a model, beside a generic word of a kind the catalogue never lists
+/// for it: "Comet Yxlon FF35 CT" reads "CT" as a medical CT, but YXLON's catalogue models are
+/// all industrial; the reading stands (the catalogue is no closed list) with a warning.
+#[test]
+fn a_maker_known_only_for_other_kinds_is_said() {
+    let warned = |name: &str| {
+        let c = shared().classify(&Description::named(name).unwrap(), date("2026-11-01")).unwrap();
+        let vi = c.warnings_vi.iter().any(|w| w.contains("mọi model trong danh mục"));
+        let en = c.warnings.iter().any(|w| w.contains("whose models in the catalogue are all"));
+        assert_eq!(vi, en, "{name}: {:?}", c.warnings);
+        vi
+    };
+    assert!(warned("Comet Yxlon FF35 CT"));
+    assert!(warned("Máy chụp CT YXLON"));
+    // One name for two makers (Samsung): either one's models count.
+    assert!(!warned("Máy siêu âm Samsung HS60"));
+    assert!(!warned("Máy chụp CT GE"));
+    assert!(!warned("Máy X-quang răng toàn cảnh Vatech"));
+    // A model found: the catalogue entry speaks, not the maker.
+    assert!(!warned("YXLON SMART 225"));
+}
