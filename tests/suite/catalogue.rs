@@ -577,7 +577,22 @@ fn models_added_from_a_newcomers_pass() {
         ("NewTom 5G XL", A(CBCT_CT, Field::Modality)),
         ("Cefla NewTom 7G", A(CBCT_CT, Field::Modality)),
         ("Máy CBCT nha khoa NewTom 7G", S("xray_dental_cbct")),
+        // Sentinel 880 series manual MAN-027 (Ir-192); SENTRY manual MAN-038 (Co-60).
+        ("Sentinel 880 Delta", S("gamma_radiography")),
+        ("QSA Global 880 Elite", S("gamma_radiography")),
+        ("Thiết bị chụp ảnh phóng xạ công nghiệp Sentinel 880 Sigma", S("gamma_radiography")),
+        ("Sentinel Sentry 330", S("gamma_radiography")),
+        // K973889 (a collimator for the Varian Clinac linear accelerator).
+        ("Varian Clinac iX", S("linac_radiotherapy")),
+        ("Máy gia tốc xạ trị Clinac 2100C", S("linac_radiotherapy")),
+        // K012009, seen as K172539's reference device (marked doubtful).
+        ("Philips Brilliance 64", S("xray_ct")),
+        ("Philips Brilliance CT 16", S("xray_ct")),
+        ("Máy CT Philips Brilliance 16 lát", S("xray_ct")),
     ]);
+    // "Brilliance" and "880 Elite" alone need their maker.
+    assert_eq!(outcome("Brilliance"), Outcome::Unknown);
+    assert_eq!(outcome("880 Elite"), Outcome::Unknown);
     // "Perspective" alone is a common word: only beside Siemens.
     assert_eq!(outcome("Perspective"), Outcome::Unknown);
 }
