@@ -589,6 +589,10 @@ fn models_added_from_a_newcomers_pass() {
         ("Philips Brilliance 64", S("xray_ct")),
         ("Philips Brilliance CT 16", S("xray_ct")),
         ("Máy CT Philips Brilliance 16 lát", S("xray_ct")),
+        // Hitachi SEMs (LNF wiki SU8000; AZoOptics FlexSEM1000).
+        ("Hitachi SU8000", S("electron_microscope")),
+        ("Kính hiển vi điện tử quét Hitachi SU8700", S("electron_microscope")),
+        ("FlexSEM1000", S("electron_microscope")),
     ]);
     // "Brilliance" and "880 Elite" alone need their maker.
     assert_eq!(outcome("Brilliance"), Outcome::Unknown);
