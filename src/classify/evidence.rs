@@ -258,6 +258,12 @@ pub(super) fn gather(d: &Description, catalogue: &Catalogue, explain: bool) -> R
                             format!("tên được hiểu là mẫu `{pattern}` trong danh mục, viết khác một chữ cái: hãy đối chiếu chính tả trên hồ sơ"),
                         ));
                     }
+                    if let Some(note) = &e.note {
+                        warnings.push((
+                            format!("note on the catalogue entry {}: {note}", e.label()),
+                            format!("ghi chú của mục danh mục {}: {note}", e.label()),
+                        ));
+                    }
                     if let Some(doubt) = &e.doubt {
                         warnings.push((
                             format!("the catalogue entry {} is marked doubtful: {doubt}", e.label()),

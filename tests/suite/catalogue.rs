@@ -622,3 +622,17 @@ fn a_maker_known_only_for_other_kinds_is_said() {
     // A model found: the catalogue entry speaks, not the maker.
     assert!(!warned("YXLON SMART 225"));
 }
+
+/// An entry's note is for officers, so it is shown: a detector alone is read as not emitting,
+/// and the note says the X-ray unit it is fitted to is declared separately (K221620 CXDI).
+#[test]
+fn an_entrys_note_reaches_the_officer() {
+    let c = shared().classify(&Description::named("Canon CXDI-710C").unwrap(), date("2026-11-01")).unwrap();
+    assert_eq!(c.outcome, Outcome::Settled(class("not_ionizing")));
+    assert!(
+        c.warnings_vi.iter().any(|w| w.contains("ghi chú") && w.contains("declared separately")),
+        "{:?}",
+        c.warnings_vi
+    );
+    assert!(c.warnings.iter().any(|w| w.starts_with("note on the catalogue entry")), "{:?}", c.warnings);
+}
