@@ -530,8 +530,8 @@ fn a_name_one_letter_away_is_read_with_a_warning_but_never_another_model_number(
     ]);
     let c = shared().classify(&Description::named("Varian Halcion").unwrap(), date("2026-03-01")).unwrap();
     assert!(c.warnings_vi.iter().any(|w| w.contains("viết khác một chữ cái")), "{:?}", c.warnings_vi);
-    // CS 8100 is not CS 8200 (a different model, with CBCT): digits are never "corrected".
-    assert_eq!(outcome("CS 8100"), Outcome::Unknown);
+    // CS 8400 is not CS 8200 (no such model is catalogued): digits are never "corrected".
+    assert_eq!(outcome("CS 8400"), Outcome::Unknown);
     assert_eq!(outcome("Sensus SRT-101"), Outcome::Unknown);
 }
 
@@ -593,6 +593,12 @@ fn models_added_from_a_newcomers_pass() {
         ("Hitachi SU8000", S("electron_microscope")),
         ("Kính hiển vi điện tử quét Hitachi SU8700", S("electron_microscope")),
         ("FlexSEM1000", S("electron_microscope")),
+        // CS 8100 user manual (panoramic, cephalometric); CS 8100 3D family guide (SM844).
+        ("Carestream CS 8100", A(PANO_CEPH, Field::Modality)),
+        ("CS 8100 3D", A(DENTAL3, Field::Modality)),
+        ("Máy X-quang răng toàn cảnh Carestream CS 8100", S("xray_dental_panoramic")),
+        // Planmeca ProMax user manual (cephalostat, 2D or 3D patient supports).
+        ("Planmeca ProMax 2D S3", A(PANO_CEPH, Field::Modality)),
     ]);
     // "Brilliance" and "880 Elite" alone need their maker.
     assert_eq!(outcome("Brilliance"), Outcome::Unknown);
