@@ -258,6 +258,12 @@ pub(super) fn gather(d: &Description, catalogue: &Catalogue, explain: bool) -> R
                             format!("tên được hiểu là mẫu `{pattern}` trong danh mục, viết khác một chữ cái: hãy đối chiếu chính tả trên hồ sơ"),
                         ));
                     }
+                    if let Some(note) = &e.note {
+                        warnings.push((
+                            format!("note on the catalogue entry {}: {note}", e.label()),
+                            format!("ghi chú của mục danh mục {}: {note}", e.label()),
+                        ));
+                    }
                     if let Some(doubt) = &e.doubt {
                         warnings.push((
                             format!("the catalogue entry {} is marked doubtful: {doubt}", e.label()),
@@ -305,8 +311,50 @@ pub(super) fn gather(d: &Description, catalogue: &Catalogue, explain: bool) -> R
             }
         }
     }
+    if explain
+        && catalogue_mask.is_none()
+        && let Some(name) = d.name.as_deref()
+    {
+        warnings.extend(maker_disagrees(name, catalogue, candidate_mask(&facts)));
+    }
     let no_evidence =
         catalogue_mask.is_none() && facts.radiation.is_none() && facts.uses.is_none() && facts.modality.is_none();
     let mask = if no_evidence { 0 } else { mask.unwrap_or_else(|| candidate_mask(&facts)) };
     Ok(Evidence { facts, no_evidence, mask, field, reasons, warnings })
+}
+
+/// A maker named without any of its models, when every model the catalogue lists for it is of
+/// another kind than the name's reading ("Comet YXLON FF35 CT": the word "CT" reads as a
+/// medical CT, and the catalogue knows YXLON only for industrial X-ray equipment): said, so
+/// the officer checks the kind of device on the form. The catalogue is evidence, not a closed
+/// list, so the reading stands.
+fn maker_disagrees(name: &str, catalogue: &Catalogue, mask: u64) -> Option<(String, String)> {
+    if mask == 0 {
+        return None;
+    }
+    // One name may stand for several makers (Samsung): the union of their models.
+    let makers = super::name::makers_in(name, catalogue);
+    let theirs = catalogue
+        .brand_of
+        .iter()
+        .zip(&catalogue.masks)
+        .filter(|(of, _)| of.is_some_and(|b| makers.contains(&b)))
+        .fold(0, |a, (_, m)| a | m);
+    if theirs == 0 || theirs & mask != 0 {
+        return None;
+    }
+    let names: Vec<&str> = makers.iter().map(|b| catalogue.manufacturers()[*b as usize].name.as_str()).collect();
+    let maker = names.join(", ");
+    Some((
+        format!(
+            "the name names {maker}, whose models in the catalogue are all {} and none {}: check the kind of device on the form (declare `use` or `modality`)",
+            show(theirs),
+            show(mask)
+        ),
+        format!(
+            "tên nêu hãng {maker}, mà mọi model trong danh mục đều là {} chứ không phải {}: hãy đối chiếu loại thiết bị trên hồ sơ (khai trường `use` hoặc `modality`)",
+            show(theirs),
+            show(mask)
+        ),
+    ))
 }

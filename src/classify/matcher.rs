@@ -140,7 +140,10 @@ impl Catalogue {
     /// When no pattern is in the name: a pattern that stands alone, of at least [`NEAR_MIN`]
     /// letters and digits, one letter away from a run of up to three of its words ("Ortophos
     /// XG" for "Orthophos XG"), the digits the same. Only when exactly one entry is that near.
+    /// A name that names a manufacturer is never read as another manufacturer's model one
+    /// letter away ("GE Revolution Maxima" is not Shimadzu's "MAXima_X").
     pub(super) fn find_near(&self, words: &[&str]) -> Option<Found> {
+        let named = self.brands_named(words);
         let near = self.near.get_or_init(|| {
             let mut map: HashMap<u64, Vec<u32>, Fixed> = HashMap::default();
             for (id, key) in self.keys.iter().enumerate() {
@@ -176,11 +179,18 @@ impl Catalogue {
                     for &id in near.get(&h).map_or(&[][..], Vec::as_slice) {
                         let key = &self.keys[id as usize];
                         let Target::Model { entry, .. } = key.target else { continue };
+                        let brand = self.brand_of[entry as usize];
+                        if !named.is_empty() && brand.is_none_or(|b| !named.contains(&b)) {
+                            continue;
+                        }
                         let digits = |t: &str| t.bytes().filter(u8::is_ascii_digit).collect::<Vec<u8>>();
                         if crate::text::edit_distance(&key.text, &run) != 1 || digits(&key.text) != digits(&run) {
                             continue;
                         }
                         let found = Found { entry, key: id, start, end: last + 1 };
+                        if self.drops_a_letter_word(&found, &run) {
+                            continue;
+                        }
                         match &best {
                             Some((_, b)) if b.entry != entry => other_entry = true,
                             Some((len, _)) if *len >= key.text.len() => {}
@@ -191,6 +201,42 @@ impl Catalogue {
             }
         }
         best.filter(|_| !other_entry).map(|(_, f)| f)
+    }
+
+    /// Whether `run` is the pattern without one of its one-letter words: "Maxima" is not a
+    /// misspelling of "MAXima_X", nor "Vision R" of "Vision RF": a word left out is another
+    /// name, not a letter mistyped.
+    fn drops_a_letter_word(&self, found: &Found, run: &str) -> bool {
+        let pattern = crate::text::fold(&self.pattern_of(found));
+        let words: Vec<&str> = pattern.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        (0..words.len()).filter(|i| words[*i].len() == 1).any(|i| {
+            let mut rest = words.clone();
+            rest.remove(i);
+            rest.concat() == run
+        })
+    }
+
+    /// The manufacturers a name names (whole words).
+    pub(super) fn brands_named(&self, words: &[&str]) -> Vec<u32> {
+        let mut brands = Vec::new();
+        for start in 0..words.len() {
+            let (mut h, mut len) = (HASH_START, 0);
+            for (last, word) in words.iter().enumerate().skip(start) {
+                len += word.len();
+                if len > self.max_len {
+                    break;
+                }
+                h = word.bytes().fold(h, feed);
+                for &id in self.by_hash.get(&h).map_or(&[][..], Vec::as_slice) {
+                    let key = &self.keys[id as usize];
+                    let Target::Brand(b) = key.target else { continue };
+                    if key.text.bytes().eq(words[start..=last].iter().flat_map(|w| w.bytes())) && !brands.contains(&b) {
+                        brands.push(b);
+                    }
+                }
+            }
+        }
+        brands
     }
 
     /// Whether some key starts with the bytes `a`, `b`.

@@ -47,6 +47,13 @@ fn split_case(name: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// The manufacturers a name names, as whole words (indices into the catalogue's makers).
+pub(super) fn makers_in(name: &str, catalogue: &Catalogue) -> Vec<u32> {
+    let folded = crate::text::fold(&split_case(name));
+    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    catalogue.brands_named(&words)
+}
+
 /// What the name says, as facts, with the phrases that said it, and the catalogue entries it
 /// names. The words a catalogue entry covers are not read again as generic words.
 pub(super) fn read_name(name: &str, catalogue: &Catalogue) -> NameReading {
