@@ -89,6 +89,13 @@ fn load(c: &mut Criterion) {
     // Parsing and checking every shipped file (what Law::builtin does once per process).
     let files = Law::builtin_files();
     c.bench_function("load/builtin", |b| b.iter(|| black_box(Law::from_files(files.clone()).unwrap())));
+    // The shipped catalogue is read when a first name is classified: loading, then that.
+    c.bench_function("load/builtin_then_catalogue", |b| {
+        b.iter(|| {
+            let law = Law::from_files(files.clone()).unwrap();
+            black_box(law.catalogue().entries().len())
+        })
+    });
     // The same without the catalogue of manufacturers and models (an empty catalogue file), so
     // the difference is what the catalogue costs to parse, check and index.
     let mut without: Vec<_> = files.iter().filter(|f| !f.path.starts_with("catalogue/")).cloned().collect();

@@ -3,8 +3,8 @@
 
 use rust_decimal::Decimal;
 
-use super::catalogue::Catalogue;
 use super::evidence::{Evidence, gather, reason};
+use super::lazy::LazyCatalogue;
 use super::outcome::{AuthorityReading, Classification, Outcome, Status};
 use super::profiles::{PROFILES, classes_of, deciding_field, key_of};
 use super::rules::ClassificationRules;
@@ -34,7 +34,7 @@ pub(crate) struct Classifier<'a> {
     /// The national versions, oldest first (exemptions and warnings on a date).
     pub(crate) versions: &'a [Version],
     /// The catalogue of manufacturers and models.
-    pub(crate) catalogue: &'a Catalogue,
+    pub(crate) catalogue: &'a LazyCatalogue,
 }
 
 impl Classifier<'_> {

@@ -7,6 +7,7 @@
 use std::collections::BTreeSet;
 
 use super::catalogue::Catalogue;
+use super::lazy::LazyCatalogue;
 use super::name::read_name;
 use super::outcome::Reason;
 use super::profiles::{Facts, candidate_mask, classes_of, deciding_field, key_of, open_mask};
@@ -45,7 +46,7 @@ fn show(mask: u64) -> String {
 /// The evidence of a description: the fields, then the name filling in what they leave open.
 /// With `explain`, the reasons and warnings that say how (classify); without, only the facts
 /// and candidates (class_of, for bulk work).
-pub(super) fn gather(d: &Description, catalogue: &Catalogue, explain: bool) -> Result<Evidence, Error> {
+pub(super) fn gather(d: &Description, catalogue: &LazyCatalogue, explain: bool) -> Result<Evidence, Error> {
     d.check()?;
     if let Some(name) = &d.name
         && name.chars().count() > crate::application::MAX_TEXT
@@ -151,6 +152,8 @@ pub(super) fn gather(d: &Description, catalogue: &Catalogue, explain: bool) -> R
     let mut mask = None;
     let mut field = None;
     if let Some(name) = d.name.as_deref().filter(|n| !n.trim().is_empty()) {
+        // The catalogue is read when a first name is (see `LazyCatalogue`).
+        let catalogue = catalogue.get();
         let reading = read_name(name, catalogue);
         let named = reading.facts;
         let phrases = reading.phrases;
@@ -315,7 +318,7 @@ pub(super) fn gather(d: &Description, catalogue: &Catalogue, explain: bool) -> R
         && catalogue_mask.is_none()
         && let Some(name) = d.name.as_deref()
     {
-        warnings.extend(maker_disagrees(name, catalogue, candidate_mask(&facts)));
+        warnings.extend(maker_disagrees(name, catalogue.get(), candidate_mask(&facts)));
     }
     let no_evidence =
         catalogue_mask.is_none() && facts.radiation.is_none() && facts.uses.is_none() && facts.modality.is_none();

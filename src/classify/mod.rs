@@ -27,6 +27,7 @@ mod catalogue;
 mod catalogue_check;
 mod classifier;
 mod evidence;
+mod lazy;
 mod lexicon;
 mod matcher;
 mod name;
@@ -36,6 +37,7 @@ mod rules;
 
 pub use catalogue::{Catalogue, CatalogueEntry, Citation, MIN_ALONE, Manufacturer};
 pub(crate) use classifier::Classifier;
+pub(crate) use lazy::LazyCatalogue;
 pub use outcome::{AuthorityReading, Classification, Outcome, Reason, Status};
 pub use rules::ClassificationRules;
 

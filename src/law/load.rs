@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::authority::AuthorityTable;
-use crate::classify::{Catalogue, ClassificationRules};
+use crate::classify::{Catalogue, ClassificationRules, LazyCatalogue};
 use crate::error::{Error, Finding, Location};
 use crate::nuclide::Nuclides;
 use crate::province::Provinces;
@@ -23,7 +23,7 @@ pub(super) struct Parts {
     pub(super) authority: AuthorityTable,
     pub(super) nuclides: Nuclides,
     pub(super) rules: ClassificationRules,
-    pub(super) catalogue: Catalogue,
+    pub(super) catalogue: LazyCatalogue,
 }
 
 /// The files compiled into the crate.
@@ -154,7 +154,7 @@ pub(super) fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Error> {
 
 /// Parses and checks `files`; returns the schedules when they could be built at all, and every
 /// finding. The caller refuses the result if any finding is an error.
-pub(super) fn load(mut files: Vec<SourceFile>) -> (Option<Parts>, Vec<Finding>) {
+pub(super) fn load(mut files: Vec<SourceFile>, eager: bool) -> (Option<Parts>, Vec<Finding>) {
     let mut findings = Vec::new();
     if files.len() > MAX_FILES {
         findings.push(
@@ -222,9 +222,18 @@ pub(super) fn load(mut files: Vec<SourceFile>) -> (Option<Parts>, Vec<Finding>) 
     let single = |r: Role| files.iter().find(|f| role(&f.path) == r).map(|f| Src::new(&f.display_name, &f.text));
     let nuclides = single(Role::Nuclides).and_then(|src| Nuclides::load(&src, &mut findings));
     let rules = single(Role::Classification).and_then(|src| ClassificationRules::load(&src, &mut findings));
-    let catalogue_files: Vec<Src<'_>> =
-        files.iter().filter(|f| role(&f.path) == Role::Catalogue).map(|f| Src::new(&f.display_name, &f.text)).collect();
-    let catalogue = Catalogue::load(&catalogue_files, &mut findings);
+    let catalogue_files: Vec<SourceFile> = files.iter().filter(|f| role(&f.path) == Role::Catalogue).cloned().collect();
+    let shipped: Vec<SourceFile> = builtin_files().into_iter().filter(|f| role(&f.path) == Role::Catalogue).collect();
+    let same = |a: &SourceFile, b: &SourceFile| a.path == b.path && a.text == b.text;
+    let lazy = !eager
+        && catalogue_files.len() == shipped.len()
+        && catalogue_files.iter().zip(&shipped).all(|(a, b)| same(a, b));
+    let catalogue = if lazy {
+        LazyCatalogue::later(catalogue_files)
+    } else {
+        let srcs: Vec<Src<'_>> = catalogue_files.iter().map(|f| Src::new(&f.display_name, &f.text)).collect();
+        LazyCatalogue::now(Catalogue::load(&srcs, &mut findings))
+    };
 
     findings.sort_by(|a, b| (a.severity, &a.location).cmp(&(b.severity, &b.location)));
     let schedules = match (provinces, authority, nuclides, rules) {

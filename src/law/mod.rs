@@ -56,7 +56,7 @@ pub struct Law {
     authority: AuthorityTable,
     nuclides: Nuclides,
     rules: ClassificationRules,
-    catalogue: Catalogue,
+    catalogue: crate::classify::LazyCatalogue,
     warnings: Vec<Finding>,
 }
 
@@ -113,7 +113,7 @@ impl Law {
     /// # Errors
     /// [`crate::ErrorKind::Schedule`] with every finding.
     pub fn from_files(files: Vec<SourceFile>) -> Result<Law, Error> {
-        let (parts, findings) = load::load(files);
+        let (parts, findings) = load::load(files, false);
         match parts {
             Some(p) if !findings.iter().any(Finding::is_error) => Ok(Law {
                 versions: p.versions,
@@ -130,7 +130,7 @@ impl Law {
 
     /// Checks a set of files and returns every finding, errors and warnings, without failing.
     pub fn check_files(files: Vec<SourceFile>) -> Vec<Finding> {
-        load::load(files).1
+        load::load(files, true).1
     }
 
     // ---- What it holds -------------------------------------------------------------------
@@ -174,7 +174,7 @@ impl Law {
     /// The catalogue of manufacturers and models the classifier reads names against
     /// (`fee-schedules/catalogue/*.toml`), each entry with its class and source.
     pub fn catalogue(&self) -> &Catalogue {
-        &self.catalogue
+        self.catalogue.get()
     }
 
     // ---- Operations ----------------------------------------------------------------------
