@@ -37,6 +37,19 @@ fn authority(text: &str) -> Result<Authority, ExitCode> {
     )
 }
 
+/// The year of manufacture `--year` gives.
+fn year(text: Option<&String>) -> Result<Option<u16>, ExitCode> {
+    text.map(|y| {
+        y.trim().parse::<u16>().map_err(|_| {
+            usage(
+                &format!("--year: `{y}` không phải là năm (ví dụ 2022)"),
+                &format!("--year: `{y}` is not a year (e.g. 2022)"),
+            )
+        })
+    })
+    .transpose()
+}
+
 /// The change the flags describe, dated `date`.
 pub(crate) fn from_flags(action: Action, args: &Args, date: Date) -> Result<Event, ExitCode> {
     let text = |v: &Option<String>| v.clone().filter(|t| !t.trim().is_empty());
@@ -69,15 +82,7 @@ pub(crate) fn from_flags(action: Action, args: &Args, date: Date) -> Result<Even
                 })?,
                 None => Description::default(),
             };
-            let year = match &args.year {
-                Some(y) => Some(y.trim().parse::<u16>().map_err(|_| {
-                    usage(
-                        &format!("--year: `{y}` không phải là năm (ví dụ 2022)"),
-                        &format!("--year: `{y}` is not a year (e.g. 2022)"),
-                    )
-                })?),
-                None => None,
-            };
+            let year = year(args.year.as_ref())?;
             Change::RegisterEquipment {
                 equipment: Equipment {
                     id: need(args.id.as_ref(), a, "--id", "BV-DN-01-X1")?.to_owned(),
@@ -118,14 +123,18 @@ pub(crate) fn from_flags(action: Action, args: &Args, date: Date) -> Result<Even
                 None => None,
             };
             let (class, location) = (args.class.as_deref().map(class).transpose()?, text(&args.location));
-            if description.is_none() && class.is_none() && location.is_none() && status.is_none() {
+            let (manufacturer, model, serial) = (text(&args.manufacturer), text(&args.model), text(&args.serial));
+            let year = year(args.year.as_ref())?;
+            let fields = [description.is_some(), class.is_some(), location.is_some(), status.is_some()];
+            let corrections = [manufacturer.is_some(), model.is_some(), serial.is_some(), year.is_some()];
+            if !fields.iter().chain(&corrections).any(|x| *x) {
                 return Err(usage(
-                    "update cần ít nhất một thay đổi: --name, --class, --location hoặc --status",
-                    "update needs at least one change: --name, --class, --location or --status",
+                    "update cần ít nhất một thay đổi: --name, --class, --location, --status, --manufacturer, --model, --serial hoặc --year",
+                    "update needs at least one change: --name, --class, --location, --status, --manufacturer, --model, --serial or --year",
                 ));
             }
             let id = need(args.device.as_ref(), "update", "--device", "BV-DN-01-X1")?.to_owned();
-            Change::UpdateEquipment { id, description, class, location, status }
+            Change::UpdateEquipment { id, description, class, location, status, manufacturer, model, serial, year }
         }
         Action::Move => {
             let (to_facility, to_province) = (text(&args.to_facility), text(&args.to_province));

@@ -66,7 +66,8 @@ pub(crate) enum Action {
     /// Register a device: `--id --facility` and `--class` or `--name` [`--manufacturer --model
     /// --serial --year --location --mobile --province`].
     Register,
-    /// Correct a device: `--device` and `--name`, `--class`, `--location` or `--status`.
+    /// Correct a device: `--device` and `--name`, `--class`, `--location`, `--status`,
+    /// `--manufacturer`, `--model`, `--serial` or `--year`.
     Update,
     /// Move a device: `--device` and `--to-facility` or `--to-province` [`--location`].
     Move,
@@ -262,10 +263,10 @@ fn check_flags(args: &Args) -> Result<(), ExitCode> {
         ("--kind", args.kind.as_ref(), &[A::RegisterFacility]),
         ("--tax-code", args.tax_code.as_ref(), &[A::RegisterFacility]),
         ("--address", args.address.as_ref(), &[A::RegisterFacility]),
-        ("--manufacturer", args.manufacturer.as_ref(), &[A::Register]),
-        ("--model", args.model.as_ref(), &[A::Register]),
-        ("--serial", args.serial.as_ref(), &[A::Register]),
-        ("--year", args.year.as_ref(), &[A::Register]),
+        ("--manufacturer", args.manufacturer.as_ref(), &[A::Register, A::Update]),
+        ("--model", args.model.as_ref(), &[A::Register, A::Update]),
+        ("--serial", args.serial.as_ref(), &[A::Register, A::Update]),
+        ("--year", args.year.as_ref(), &[A::Register, A::Update]),
         ("--location", args.location.as_ref(), &[A::Register, A::Update, A::Move]),
         ("--to-facility", args.to_facility.as_ref(), &[A::Move]),
         ("--to-province", args.to_province.as_ref(), &[A::Move]),

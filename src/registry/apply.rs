@@ -18,8 +18,18 @@ pub(super) fn apply_recorded(state: &mut State, e: &Event) {
         Change::RegisterEquipment { equipment } => {
             state.equipment.insert(equipment.id.clone(), equipment.clone());
         }
-        Change::UpdateEquipment { id, description, class, location, status } => {
+        Change::UpdateEquipment { id, description, class, location, status, manufacturer, model, serial, year } => {
             if let Some(eq) = state.equipment.get_mut(id) {
+                for (field, value) in
+                    [(&mut eq.manufacturer, manufacturer), (&mut eq.model, model), (&mut eq.serial, serial)]
+                {
+                    if value.is_some() {
+                        field.clone_from(value);
+                    }
+                }
+                if year.is_some() {
+                    eq.year = *year;
+                }
                 if let Some(d) = description {
                     eq.description = d.clone();
                 }
@@ -191,8 +201,21 @@ pub(super) fn apply_to(state: &mut State, law: &Law, mut event: Event) -> Result
             }
             return Ok(event);
         }
-        Change::UpdateEquipment { id, status, .. } => {
+        Change::UpdateEquipment { id, status, year, .. } => {
             active(state, id)?;
+            if let Some(y) = year.filter(|y| *y < 1900 || *y > date.year()) {
+                return Err(refuse(
+                    date,
+                    format!(
+                        "device `{id}`: year of manufacture {y} is not from 1900 to the year of this change ({})",
+                        date.year()
+                    ),
+                    format!(
+                        "thiết bị `{id}`: năm sản xuất {y} không nằm trong khoảng từ 1900 đến năm của thay đổi này ({})",
+                        date.year()
+                    ),
+                ));
+            }
             if status.is_some_and(|s| !s.is_active()) {
                 return Err(refuse(
                     date,

@@ -177,6 +177,22 @@ pub enum Change {
         /// New status (in service or stored).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         status: Option<EquipmentStatus>,
+        /// Corrected manufacturer.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        manufacturer: Option<String>,
+        /// Corrected model.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        model: Option<String>,
+        /// Corrected serial number (refused if another device has it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        serial: Option<String>,
+        /// Corrected year of manufacture.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::number::deserialize_year"
+        )]
+        year: Option<u16>,
     },
     /// A device moves: to another facility, or (fixed devices) to another province.
     MoveEquipment {
@@ -255,6 +271,14 @@ impl<'de> Deserialize<'de> for Event {
                 location: Option<String>,
                 #[serde(default)]
                 status: Option<EquipmentStatus>,
+                #[serde(default)]
+                manufacturer: Option<String>,
+                #[serde(default)]
+                model: Option<String>,
+                #[serde(default)]
+                serial: Option<String>,
+                #[serde(default, deserialize_with = "crate::number::deserialize_year")]
+                year: Option<u16>,
             },
             MoveEquipment {
                 date: Date,
@@ -287,9 +311,21 @@ impl<'de> Deserialize<'de> for Event {
         let (date, change) = match Dated::deserialize(deserializer)? {
             Dated::RegisterFacility { date, facility } => (date, Change::RegisterFacility { facility }),
             Dated::RegisterEquipment { date, equipment } => (date, Change::RegisterEquipment { equipment }),
-            Dated::UpdateEquipment { date, id, description, class, location, status } => {
-                (date, Change::UpdateEquipment { id, description, class, location, status })
-            }
+            Dated::UpdateEquipment {
+                date,
+                id,
+                description,
+                class,
+                location,
+                status,
+                manufacturer,
+                model,
+                serial,
+                year,
+            } => (
+                date,
+                Change::UpdateEquipment { id, description, class, location, status, manufacturer, model, serial, year },
+            ),
             Dated::MoveEquipment { date, id, to_facility, to_province, location } => {
                 (date, Change::MoveEquipment { id, to_facility, to_province, location })
             }
@@ -350,11 +386,14 @@ impl Event {
                 nfc_opt(&mut equipment.location);
                 nfc(&mut equipment.province);
             }
-            Change::UpdateEquipment { description, location, .. } => {
+            Change::UpdateEquipment { description, location, manufacturer, model, serial, .. } => {
                 if let Some(d) = description {
                     nfc_opt(&mut d.name);
                 }
                 nfc_opt(location);
+                nfc_opt(manufacturer);
+                nfc_opt(model);
+                nfc_opt(serial);
             }
             Change::MoveEquipment { to_province, location, .. } => {
                 nfc_opt(to_province);

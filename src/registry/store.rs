@@ -35,6 +35,24 @@ pub(super) fn serial_key(e: &Equipment) -> Option<(String, String, String)> {
     Some((key(e.manufacturer.as_deref()?).to_lowercase(), key(e.model.as_deref()?), key(e.serial.as_deref()?)))
 }
 
+/// The serial key a device would have after `change` corrects its manufacturer, model or
+/// serial: (device id, key), when the change does and the key is full.
+pub(super) fn corrected_serial(state: &State, change: &Change) -> Option<(String, (String, String, String))> {
+    let Change::UpdateEquipment { id, manufacturer, model, serial, .. } = change else { return None };
+    if manufacturer.is_none() && model.is_none() && serial.is_none() {
+        return None;
+    }
+    let mut device = state.equipment.get(id)?.clone();
+    for (field, value) in
+        [(&mut device.manufacturer, manufacturer), (&mut device.model, model), (&mut device.serial, serial)]
+    {
+        if value.is_some() {
+            field.clone_from(value);
+        }
+    }
+    serial_key(&device).map(|key| (id.clone(), key))
+}
+
 /// The serial index: each device with a full serial key, by the hash of that key. Only the
 /// hash and the device id are stored, and a hash match is confirmed against the device's own
 /// fields, so equal hashes never merge two devices.
@@ -190,11 +208,33 @@ impl Registry {
                 ),
             ));
         }
+        // A corrected serial, manufacturer or model must not make the device another's twin.
+        let corrected = corrected_serial(&self.state, &event.change);
+        if let Some((id, key)) = &corrected
+            && let Some(other) = self.serials.find(&self.state, key).filter(|other| other != id)
+        {
+            return Err(refuse(
+                event.date,
+                format!(
+                    "device `{id}`: serial `{}` of {} {} is already registered as device `{other}`",
+                    key.2, key.0, key.1
+                ),
+                format!(
+                    "thiết bị `{id}`: số sê-ri `{}` của {} {} đã được đăng ký là thiết bị `{other}`",
+                    key.2, key.0, key.1
+                ),
+            ));
+        }
         let event = apply_to(&mut self.state, law, event)?;
         if let Change::RegisterEquipment { equipment } = &event.change
             && let Some(key) = serial_key(equipment)
         {
             self.serials.insert(&key, equipment.id.clone());
+        }
+        // (The device's old key stays in the index: a look-up confirms a key against the
+        // device's fields, so it no longer matches.)
+        if let Some((id, key)) = corrected {
+            self.serials.insert(&key, id);
         }
         if let Change::IssueLicence { licence } = &event.change {
             for d in &licence.devices {

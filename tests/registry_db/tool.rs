@@ -272,9 +272,10 @@ fn flags_ids_and_texts_are_held_to_the_rules() {
     let run = |args: &[&str]| run_on(&db, None, args);
     let before = events(&db);
     // A flag the action does not read is refused, not ignored.
-    let (code, out) = run(&["update", "--device", "DN01-CT", "--serial", "NEW", "--location", "P5", "--by", "B"]);
+    let (code, out) =
+        run(&["update", "--device", "DN01-CT", "--to-facility", "NK-HCM-02", "--location", "P5", "--by", "B"]);
     assert_eq!(code, Some(2), "{out}");
-    assert!(out.contains("update không dùng --serial"), "{out}");
+    assert!(out.contains("update không dùng --to-facility"), "{out}");
     let (code, out) = run(&["list", "--facility", "SB-HN-04"]);
     assert_eq!(code, Some(2), "{out}");
     // An id typed with spaces or in another Unicode form names the device already there.
@@ -359,4 +360,33 @@ fn what_a_second_newcomer_found_stays_refused() {
     // Ids in reads are read as the registry keeps them.
     let (code, out) = run(&["show", "--device", " DN01-CT "]);
     assert_eq!(code, Some(0), "{out}");
+}
+
+#[test]
+fn a_mistyped_serial_is_corrected_never_into_another_devices() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_store(dir.path());
+    let run = |args: &[&str]| run_on(&db, None, args);
+    // DN01-XQ given the CT's maker, model and serial (SN-1001, maker in capitals): refused.
+    let (code, out) = run(&[
+        "update",
+        "--device",
+        "DN01-XQ",
+        "--manufacturer",
+        "SIEMENS",
+        "--model",
+        "Somatom go.Up",
+        "--serial",
+        "SN-1001",
+        "--by",
+        "B",
+    ]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("đã được đăng ký là thiết bị `DN01-CT`"), "{out}");
+    // A serial of its own is recorded, with the year, and the store stays sound.
+    let (code, out) = run(&["update", "--device", "DN01-XQ", "--serial", "XQ-77", "--year", "2019", "--by", "B"]);
+    assert_eq!(code, Some(0), "{out}");
+    let (_, shown) = run(&["show", "--device", "DN01-XQ"]);
+    assert!(shown.contains("\"serial\": \"XQ-77\"") && shown.contains("\"year\": 2019"), "{shown}");
+    assert_eq!(run(&["check"]).0, Some(0));
 }

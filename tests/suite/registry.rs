@@ -434,7 +434,7 @@ proptest! {
                 5 => Change::Dispose { id: format!("D{a}") },
                 6 => Change::IssueLicence { licence: Licence { number: format!("L{a}"), facility: format!("F{b}"), authority: Authority::Province, issued: d, expires: Date::from_days(d.to_days() + 1095).unwrap(), devices: vec![format!("D{a}"), format!("D{b}")] } },
                 7 => Change::RenewLicence { number: format!("L{a}"), expires: Date::from_days(d.to_days() + 1500).unwrap() },
-                _ => Change::UpdateEquipment { id: format!("D{a}"), description: None, class: None, location: Some(format!("room {b}")), status: None },
+                _ => Change::UpdateEquipment { id: format!("D{a}"), description: None, class: None, location: Some(format!("room {b}")), status: None, manufacturer: None, model: None, serial: None, year: None },
             };
             let before = r.clone();
             if r.apply(s, Event { date: d, change }).is_err() {
@@ -543,4 +543,34 @@ fn an_expired_licence_is_not_renewed_and_a_move_must_move() {
     );
     let err = r.apply(s, stay).unwrap_err().to_string();
     assert!(err.contains("device `D1` is already at facility `F1`"), "{err}");
+}
+
+#[test]
+fn a_corrected_serial_is_checked_like_a_new_one() {
+    let s = shared();
+    let mut r = base();
+    let correct = |id: &str, serial: &str| {
+        at(
+            "2024-04-01",
+            Change::UpdateEquipment {
+                id: id.into(),
+                description: None,
+                class: None,
+                location: None,
+                status: None,
+                manufacturer: None,
+                model: None,
+                serial: Some(serial.into()),
+                year: None,
+            },
+        )
+    };
+    // D3 (Acme X1) corrected to D1's serial S1: the same device twice, refused.
+    let err = r.apply(s, correct("D3", "S1")).unwrap_err().to_string();
+    assert!(err.contains("is already registered as device `D1`"), "{err}");
+    // Corrected to S9: recorded; D1's old serial S1 stays taken, D3's old S3 is free again.
+    r.apply(s, correct("D3", "S9")).unwrap();
+    assert_eq!(r.state().equipment["D3"].serial.as_deref(), Some("S9"));
+    r.apply(s, device("2024-04-02", "D8", "F2", DeviceClass::XrayGeneral, "S3", false)).unwrap();
+    assert!(r.apply(s, device("2024-04-02", "D9", "F2", DeviceClass::XrayGeneral, "S9", false)).is_err());
 }

@@ -129,6 +129,12 @@ pub(super) fn registry_for(conn: &Connection, events: &[Event]) -> Result<Regist
             licences.insert(n.map_err(fail)?);
         }
     }
+    // A device another's corrected serial would twin.
+    for event in events {
+        if let Some((_, (m, model, s))) = crate::registry::store::corrected_serial(&state, &event.change) {
+            load(conn, &mut state, "equipment", "serial_key", &format!("{m}\u{1f}{model}\u{1f}{s}"))?;
+        }
+    }
     // Each device's facility too (a move's source, a licence's check of its holder).
     facilities.extend(state.equipment.values().map(|e| e.facility.clone()));
     for f in &facilities {
