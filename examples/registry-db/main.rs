@@ -709,7 +709,15 @@ fn run() -> Result<ExitCode, ExitCode> {
             known(&store, args.facility.as_deref(), args.device.as_deref())?;
             for r in store.history_of(args.facility.as_deref(), args.device.as_deref()).map_err(|e| common::fail(&e))? {
                 let json = serde_json::to_string(&r.event).unwrap_or_default();
-                let _ = writeln!(o, "{:>6}  {}  {}  {json}", r.id, r.event.date.day_first(), r.recorded_by);
+                // Event id, the day it took effect, who recorded it and when (UTC), the change.
+                let _ = writeln!(
+                    o,
+                    "{:>6}  {}  {}  {}  {json}",
+                    r.id,
+                    r.event.date.day_first(),
+                    r.recorded_by,
+                    r.recorded_at
+                );
             }
         }
         Action::Renewals => {
@@ -747,7 +755,14 @@ fn run() -> Result<ExitCode, ExitCode> {
                 if args.facility.is_some() { (Some(what.as_str()), None) } else { (None, Some(what.as_str())) };
             for r in store.history_of(f, d).map_err(|e| common::fail(&e))? {
                 let line = serde_json::to_string(&r.event).unwrap_or_default();
-                let _ = writeln!(o, "{:>6}  {}  {}  {line}", r.id, r.event.date.day_first(), r.recorded_by);
+                let _ = writeln!(
+                    o,
+                    "{:>6}  {}  {}  {}  {line}",
+                    r.id,
+                    r.event.date.day_first(),
+                    r.recorded_by,
+                    r.recorded_at
+                );
             }
         }
         Action::List => {
@@ -819,7 +834,10 @@ fn run() -> Result<ExitCode, ExitCode> {
             }
             for e in &found {
                 let class = e.class.map_or("-", |c| c.key());
-                let _ = writeln!(o, "{}  {}  {class}  {}  {}", e.id, e.facility, e.status.key(), e.province);
+                // The province by its name, as officers write it.
+                let province =
+                    law.provinces().by_slug(&e.province).map_or(e.province.as_str(), |p| p.name().vi.as_str());
+                let _ = writeln!(o, "{}  {}  {class}  {}  {province}", e.id, e.facility, e.status.key());
             }
             let n = found.len();
             let _ = writeln!(o, "{}", in_line(&format!("{n} thiết bị."), &format!("{n} device(s).")));
