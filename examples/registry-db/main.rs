@@ -381,6 +381,13 @@ mod erased_pretty {
     }
 }
 
+/// One recorded event as `history` and `show` print it: its id, the day it took effect, who
+/// recorded it and when (UTC), the change as JSON.
+fn history_line(r: &radfee::registry::sqlite::Recorded) -> String {
+    let json = serde_json::to_string(&r.event).unwrap_or_default();
+    format!("{:>6}  {}  {}  {}  {json}", r.id, r.event.date.day_first(), r.recorded_by, r.recorded_at)
+}
+
 /// Refuses a facility or device id the registry has never held (a typing mistake would
 /// otherwise read as "no device, no event").
 fn known(store: &SqliteStore, facility: Option<&str>, device: Option<&str>) -> Result<(), ExitCode> {
@@ -708,16 +715,7 @@ fn run() -> Result<ExitCode, ExitCode> {
         Action::History => {
             known(&store, args.facility.as_deref(), args.device.as_deref())?;
             for r in store.history_of(args.facility.as_deref(), args.device.as_deref()).map_err(|e| common::fail(&e))? {
-                let json = serde_json::to_string(&r.event).unwrap_or_default();
-                // Event id, the day it took effect, who recorded it and when (UTC), the change.
-                let _ = writeln!(
-                    o,
-                    "{:>6}  {}  {}  {}  {json}",
-                    r.id,
-                    r.event.date.day_first(),
-                    r.recorded_by,
-                    r.recorded_at
-                );
+                let _ = writeln!(o, "{}", history_line(&r));
             }
         }
         Action::Renewals => {
@@ -754,15 +752,7 @@ fn run() -> Result<ExitCode, ExitCode> {
             let (f, d) =
                 if args.facility.is_some() { (Some(what.as_str()), None) } else { (None, Some(what.as_str())) };
             for r in store.history_of(f, d).map_err(|e| common::fail(&e))? {
-                let line = serde_json::to_string(&r.event).unwrap_or_default();
-                let _ = writeln!(
-                    o,
-                    "{:>6}  {}  {}  {}  {line}",
-                    r.id,
-                    r.event.date.day_first(),
-                    r.recorded_by,
-                    r.recorded_at
-                );
+                let _ = writeln!(o, "{}", history_line(&r));
             }
         }
         Action::List => {

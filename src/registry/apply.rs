@@ -20,13 +20,7 @@ pub(super) fn apply_recorded(state: &mut State, e: &Event) {
         }
         Change::UpdateEquipment { id, description, class, location, status, manufacturer, model, serial, year } => {
             if let Some(eq) = state.equipment.get_mut(id) {
-                for (field, value) in
-                    [(&mut eq.manufacturer, manufacturer), (&mut eq.model, model), (&mut eq.serial, serial)]
-                {
-                    if value.is_some() {
-                        field.clone_from(value);
-                    }
-                }
+                eq.correct(manufacturer, model, serial);
                 if year.is_some() {
                     eq.year = *year;
                 }

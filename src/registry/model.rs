@@ -128,6 +128,19 @@ pub struct Equipment {
     pub status: EquipmentStatus,
 }
 
+impl Equipment {
+    /// Takes the manufacturer, model and serial an update corrects (those given).
+    pub(super) fn correct(&mut self, manufacturer: &Option<String>, model: &Option<String>, serial: &Option<String>) {
+        for (field, value) in
+            [(&mut self.manufacturer, manufacturer), (&mut self.model, model), (&mut self.serial, serial)]
+        {
+            if value.is_some() {
+                field.clone_from(value);
+            }
+        }
+    }
+}
+
 /// A licence to conduct radiation work.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -230,6 +243,22 @@ pub enum Change {
         /// New last day of validity.
         expires: Date,
     },
+}
+
+impl Change {
+    /// The kind of change, as a file's `change` key writes it (`register_equipment`…).
+    pub fn key(&self) -> &'static str {
+        match self {
+            Change::RegisterFacility { .. } => "register_facility",
+            Change::RegisterEquipment { .. } => "register_equipment",
+            Change::UpdateEquipment { .. } => "update_equipment",
+            Change::MoveEquipment { .. } => "move_equipment",
+            Change::Decommission { .. } => "decommission",
+            Change::Dispose { .. } => "dispose",
+            Change::IssueLicence { .. } => "issue_licence",
+            Change::RenewLicence { .. } => "renew_licence",
+        }
+    }
 }
 
 /// A dated change. In a file: its `date`, its `change` (the kind, e.g. `"decommission"`) and

@@ -43,13 +43,7 @@ pub(super) fn corrected_serial(state: &State, change: &Change) -> Option<(String
         return None;
     }
     let mut device = state.equipment.get(id)?.clone();
-    for (field, value) in
-        [(&mut device.manufacturer, manufacturer), (&mut device.model, model), (&mut device.serial, serial)]
-    {
-        if value.is_some() {
-            field.clone_from(value);
-        }
-    }
+    device.correct(manufacturer, model, serial);
     serial_key(&device).map(|key| (id.clone(), key))
 }
 

@@ -574,3 +574,45 @@ fn a_corrected_serial_is_checked_like_a_new_one() {
     r.apply(s, device("2024-04-02", "D8", "F2", DeviceClass::XrayGeneral, "S3", false)).unwrap();
     assert!(r.apply(s, device("2024-04-02", "D9", "F2", DeviceClass::XrayGeneral, "S9", false)).is_err());
 }
+
+#[test]
+fn a_change_names_its_kind_as_files_write_it() {
+    let mut r = base();
+    let s = shared();
+    for e in [
+        at(
+            "2024-04-01",
+            Change::MoveEquipment {
+                id: "D1".into(),
+                to_facility: None,
+                to_province: Some("Huế".into()),
+                location: None,
+            },
+        ),
+        at("2024-04-02", Change::RenewLicence { number: "L1".into(), expires: date("2030-01-01") }),
+        at("2024-04-03", Change::Decommission { id: "D1".into() }),
+        at("2024-04-04", Change::Dispose { id: "D1".into() }),
+    ] {
+        r.apply(s, e).unwrap();
+    }
+    let mut kinds = std::collections::BTreeSet::new();
+    for e in r.history() {
+        let written = serde_json::to_value(e).unwrap()["change"].as_str().unwrap().to_owned();
+        assert_eq!(e.change.key(), written);
+        kinds.insert(written);
+    }
+    assert_eq!(kinds.len(), 7, "every kind but update_equipment: {kinds:?}");
+    let update = Change::UpdateEquipment {
+        id: "D2".into(),
+        description: None,
+        class: None,
+        location: Some("P2".into()),
+        status: None,
+        manufacturer: None,
+        model: None,
+        serial: None,
+        year: None,
+    };
+    let json = serde_json::to_value(Event { date: date("2024-05-01"), change: update.clone() }).unwrap();
+    assert_eq!(json["change"], update.key());
+}

@@ -131,12 +131,13 @@ fn storage(doing: &str, doing_vi: &str, e: &rusqlite::Error) -> Error {
     Error::input(Finding::error(None, None, format!("{doing}: {en}")).vi(format!("{doing_vi}: {vi}")))
 }
 
-/// The kind of a change, as the `change` column stores it.
-fn change_kind(event: &Event) -> String {
-    serde_json::to_value(event)
-        .ok()
-        .and_then(|v| v.get("change").and_then(|c| c.as_str()).map(str::to_owned))
-        .unwrap_or_else(|| "change".to_owned())
+/// A storage error while recording changes: the transaction is dropped, nothing is recorded.
+fn record_failed(e: &rusqlite::Error) -> Error {
+    storage(
+        "cannot record the changes (nothing was recorded)",
+        "không ghi được các thay đổi (không có thay đổi nào được ghi)",
+        e,
+    )
 }
 
 impl SqliteStore {
@@ -378,9 +379,7 @@ impl SqliteStore {
                 .equipment
                 .iter()
                 .map(|(k, e)| {
-                    let serial = crate::registry::store::serial_key(e)
-                        .map(|(m, model, s)| format!("{m}\u{1f}{model}\u{1f}{s}"))
-                        .unwrap_or_default();
+                    let serial = schema::serial_column(e).unwrap_or_default();
                     let class = e.class.map_or("", |c| c.key());
                     let row = [e.facility.as_str(), class, e.status.key(), e.province.as_str(), serial.as_str()];
                     (k.clone(), format!("{}{sep}{}", row.join(&sep.to_string()), json(e)))
@@ -449,13 +448,7 @@ impl SqliteStore {
             events.push(e);
             Ok(())
         })?;
-        let fail = |e: rusqlite::Error| {
-            storage(
-                "cannot record the changes (nothing was recorded)",
-                "không ghi được các thay đổi (không có thay đổi nào được ghi)",
-                &e,
-            )
-        };
+        let fail = |e: rusqlite::Error| record_failed(&e);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(fail)?;
         let mut registry = read::registry_for(&tx, &events)?;
         drop(events);
@@ -493,18 +486,12 @@ fn record(
     recorded_by: &str,
     state: &super::State,
 ) -> Result<i64, Error> {
-    let fail = |e: rusqlite::Error| {
-        storage(
-            "cannot record the changes (nothing was recorded)",
-            "không ghi được các thay đổi (không có thay đổi nào được ghi)",
-            &e,
-        )
-    };
+    let fail = |e: rusqlite::Error| record_failed(&e);
     let payload = serde_json::to_string(recorded).map_err(|e| {
         Error::input(Finding::error(None, None, format!("cannot write an event: {e}")).vi("không ghi được sự kiện"))
     })?;
     tx.prepare_cached("INSERT INTO events (date, change, payload, recorded_by) VALUES (?1, ?2, ?3, ?4)")
-        .and_then(|mut s| s.execute(params![recorded.date.to_string(), change_kind(recorded), payload, recorded_by]))
+        .and_then(|mut s| s.execute(params![recorded.date.to_string(), recorded.change.key(), payload, recorded_by]))
         .map_err(fail)?;
     let id = tx.last_insert_rowid();
     schema::write_rows(tx, id, recorded, state)?;
@@ -514,13 +501,7 @@ fn record(
 impl EventLog for SqliteStore {
     fn append(&mut self, law: &Law, events: &[Event], recorded_by: &str) -> Result<Vec<i64>, Error> {
         let recorded_by = &crate::text::nfc(recorded_by);
-        let fail = |e: rusqlite::Error| {
-            storage(
-                "cannot record the changes (nothing was recorded)",
-                "không ghi được các thay đổi (không có thay đổi nào được ghi)",
-                &e,
-            )
-        };
+        let fail = |e: rusqlite::Error| record_failed(&e);
         // IMMEDIATE: the write lock is taken now, so the rows read below are the ones the
         // events are appended to.
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(fail)?;

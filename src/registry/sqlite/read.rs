@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::schema::{Row, rows_after};
+use super::schema::{self, Row, rows_after};
 use super::{SqliteStore, read_event, storage};
 use crate::date::Date;
 use crate::error::{Error, Finding};
@@ -14,7 +14,7 @@ use crate::law::Law;
 use crate::registry::apply::apply_recorded;
 use crate::registry::model::{Change, Event, State};
 use crate::registry::renewals::{RENEWAL_NOTICE_DAYS, RenewalReport};
-use crate::registry::store::{Registry, serial_key};
+use crate::registry::store::Registry;
 
 fn fail(e: rusqlite::Error) -> Error {
     storage("cannot read the registry", "không đọc được sổ đăng ký", &e)
@@ -41,11 +41,18 @@ fn load(conn: &Connection, state: &mut State, table: &str, by: &str, key: &str) 
     let mut rows = stmt.query(params![key]).map_err(fail)?;
     while let Some(row) = rows.next().map_err(fail)? {
         let (id, json): (String, String) = (row.get(0).map_err(fail)?, row.get(1).map_err(fail)?);
-        match table {
-            "facilities" => drop(state.facilities.insert(id.clone(), parse(table, &id, &json)?)),
-            "equipment" => drop(state.equipment.insert(id.clone(), parse(table, &id, &json)?)),
-            _ => drop(state.licences.insert(id.clone(), parse(table, &id, &json)?)),
-        }
+        put(state, table, id, &json)?;
+    }
+    Ok(())
+}
+
+/// Puts a row read back into `state`: a facility, a device or a licence by the table or the
+/// versions kind it comes from (`facilities`/`facility`, `equipment`, `licences`/`licence`).
+fn put(state: &mut State, kind: &str, id: String, json: &str) -> Result<(), Error> {
+    match kind {
+        "facilities" | "facility" => drop(state.facilities.insert(id.clone(), parse(kind, &id, json)?)),
+        "equipment" => drop(state.equipment.insert(id.clone(), parse(kind, &id, json)?)),
+        _ => drop(state.licences.insert(id.clone(), parse(kind, &id, json)?)),
     }
     Ok(())
 }
@@ -79,20 +86,21 @@ pub(super) fn tail(conn: &Connection) -> Result<(usize, Option<Date>), Error> {
 /// facilities, devices and licences they refer to, the device already registered under a
 /// new device's serial, and the licences that name their devices.
 pub(super) fn registry_for(conn: &Connection, events: &[Event]) -> Result<Registry, Error> {
-    // The ids as the rules keep them (NFC, trimmed), as the tables hold them.
-    let normalised: Vec<Event> = events
-        .iter()
-        .map(|e| {
-            let mut e = e.clone();
-            e.normalise();
-            e
-        })
-        .collect();
-    let events = normalised.as_slice();
     let mut state = State::default();
     let (mut facilities, mut devices, mut licences) =
         (BTreeSet::<String>::new(), BTreeSet::<String>::new(), BTreeSet::<String>::new());
+    // Updates that correct a serial, read once the devices they name are.
+    let mut corrections = Vec::new();
     for event in events {
+        // The ids as the rules keep them (NFC, trimmed), as the tables hold them: one event
+        // at a time, so an import of a million is not held twice.
+        let mut event = event.clone();
+        event.normalise();
+        if let Change::UpdateEquipment { manufacturer, model, serial, .. } = &event.change
+            && (manufacturer.is_some() || model.is_some() || serial.is_some())
+        {
+            corrections.push(event.change.clone());
+        }
         match &event.change {
             Change::RegisterFacility { facility } => {
                 facilities.insert(facility.id.clone());
@@ -100,8 +108,8 @@ pub(super) fn registry_for(conn: &Connection, events: &[Event]) -> Result<Regist
             Change::RegisterEquipment { equipment } => {
                 devices.insert(equipment.id.clone());
                 facilities.insert(equipment.facility.clone());
-                if let Some((m, model, s)) = serial_key(equipment) {
-                    load(conn, &mut state, "equipment", "serial_key", &format!("{m}\u{1f}{model}\u{1f}{s}"))?;
+                if let Some(key) = schema::serial_column(equipment) {
+                    load(conn, &mut state, "equipment", "serial_key", &key)?;
                 }
             }
             Change::UpdateEquipment { id, .. } | Change::Decommission { id } | Change::Dispose { id } => {
@@ -130,9 +138,9 @@ pub(super) fn registry_for(conn: &Connection, events: &[Event]) -> Result<Regist
         }
     }
     // A device another's corrected serial would twin.
-    for event in events {
-        if let Some((_, (m, model, s))) = crate::registry::store::corrected_serial(&state, &event.change) {
-            load(conn, &mut state, "equipment", "serial_key", &format!("{m}\u{1f}{model}\u{1f}{s}"))?;
+    for change in &corrections {
+        if let Some((_, key)) = crate::registry::store::corrected_serial(&state, change) {
+            load(conn, &mut state, "equipment", "serial_key", &schema::key_column(&key))?;
         }
     }
     // Each device's facility too (a move's source, a licence's check of its holder).
@@ -159,11 +167,7 @@ pub(super) fn current(conn: &Connection) -> Result<State, Error> {
         let mut rows = stmt.query([]).map_err(fail)?;
         while let Some(row) = rows.next().map_err(fail)? {
             let (id, json): (String, String) = (row.get(0).map_err(fail)?, row.get(1).map_err(fail)?);
-            match table {
-                "facilities" => drop(state.facilities.insert(id.clone(), parse(table, &id, &json)?)),
-                "equipment" => drop(state.equipment.insert(id.clone(), parse(table, &id, &json)?)),
-                _ => drop(state.licences.insert(id.clone(), parse(table, &id, &json)?)),
-            }
+            put(&mut state, table, id, &json)?;
         }
     }
     Ok(state)
@@ -269,11 +273,7 @@ impl SqliteStore {
         while let Some(row) = rows.next().map_err(fail)? {
             let (kind, id, json): (String, String, String) =
                 (row.get(0).map_err(fail)?, row.get(1).map_err(fail)?, row.get(2).map_err(fail)?);
-            match kind.as_str() {
-                "facility" => drop(state.facilities.insert(id.clone(), parse("facility", &id, &json)?)),
-                "equipment" => drop(state.equipment.insert(id.clone(), parse("equipment", &id, &json)?)),
-                _ => drop(state.licences.insert(id.clone(), parse("licence", &id, &json)?)),
-            }
+            put(&mut state, &kind, id, &json)?;
         }
         Ok(state)
     }
@@ -427,7 +427,7 @@ pub(super) fn check_versions(conn: &Connection, problems: &mut Vec<Finding>) -> 
         let event = read_event(id, &payload)?;
         // The event's own columns say what its payload says.
         let (date, change): (String, String) = (row.get(2).map_err(fail)?, row.get(3).map_err(fail)?);
-        if date != event.date.to_string() || change != super::change_kind(&event) {
+        if date != event.date.to_string() || change != event.change.key() {
             columns.push(
                 Finding::error(
                     None,

@@ -5,6 +5,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 use super::{SCHEMA_VERSION, storage};
 use crate::error::{Error, Finding};
 use crate::registry::apply::apply_recorded;
+use crate::registry::model::Equipment;
 use crate::registry::model::{Change, Event, State};
 use crate::registry::store::serial_key;
 
@@ -158,15 +159,20 @@ pub(super) mod erased {
     }
 }
 
+/// A serial key as the `equipment.serial_key` column holds it (its three parts joined by the
+/// unit separator), as [`key_column`] writes any key.
+pub(super) fn serial_column(e: &Equipment) -> Option<String> {
+    serial_key(e).as_ref().map(key_column)
+}
+
+/// A (manufacturer, model, serial) key as the `serial_key` column holds it.
+pub(super) fn key_column((m, model, s): &(String, String, String)) -> String {
+    format!("{m}\u{1f}{model}\u{1f}{s}")
+}
+
 /// Writes what event `id` changed: the current rows, their versions, a licence's devices.
 pub(super) fn write_rows(tx: &Transaction<'_>, id: i64, event: &Event, state: &State) -> Result<(), Error> {
-    let fail = |e: rusqlite::Error| {
-        storage(
-            "cannot record the changes (nothing was recorded)",
-            "không ghi được các thay đổi (không có thay đổi nào được ghi)",
-            &e,
-        )
-    };
+    let fail = |e: rusqlite::Error| super::record_failed(&e);
     let date = event.date.to_string();
     for (kind, key, facility, json) in rows_after(state, event) {
         tx.prepare_cached(
@@ -183,7 +189,7 @@ pub(super) fn write_rows(tx: &Transaction<'_>, id: i64, event: &Event, state: &S
             }
             "equipment" => {
                 let Some(e) = state.equipment.get(&key) else { continue };
-                let serial = serial_key(e).map(|(m, model, s)| format!("{m}\u{1f}{model}\u{1f}{s}"));
+                let serial = serial_column(e);
                 tx.prepare_cached(
                     "INSERT OR REPLACE INTO equipment (id, facility, class, status, province, serial_key, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )
