@@ -1,30 +1,41 @@
 //! Rows gathered into applications, in file order: one entry per application id, its header
-//! fields from its first row, one count per class. Rows that disagree with the first row of
+//! fields from its first row, one count per class. Each part of the batch (the applications
+//! whose id hash falls in it) is gathered on its own core; a part's rows come in file order. Rows that disagree with the first row of
 //! their application (by what they mean: two spellings of one province agree) fail it.
 //!
 //! Ids are kept once each in one text, applications in one list, and the table from id to
 //! application holds only indices, so memory grows with the applications and not with the
 //! rows, and gathering allocates nothing per row.
 
-use std::collections::HashSet;
-use std::hash::BuildHasher as _;
-
-use super::read::{Batch, Hasher, Spelling};
-use super::report::{BatchProblem, MAX_APPLICATIONS, Problems};
+use super::read::{Part, Spelling};
+use super::report::{BatchProblem, Problems};
 use crate::application::MAX_COUNT;
 use crate::date::Date;
-use crate::error::{Error, Finding};
 use crate::province::Provinces;
 use crate::vocab::{Channel, DeviceClass, Procedure};
 
 /// Device entries kept inline per application before spilling to the heap.
 const INLINE: usize = 3;
 
+/// Bytes of an id kept beside its application.
+pub(super) const KEY: usize = 16;
+
+/// The first [`KEY`] bytes of an id, zero after it.
+pub(super) fn key_of(id: &[u8]) -> [u8; KEY] {
+    let mut key = [0; KEY];
+    let n = id.len().min(KEY);
+    key[..n].copy_from_slice(&id[..n]);
+    key
+}
+
 /// An application being gathered from its rows.
 #[derive(Clone, Debug)]
 pub(super) struct Pending {
     /// `ids[id.0..id.1]`.
     pub(super) id: (u32, u32),
+    /// The id's first [`KEY`] bytes, zero after it: most ids are compared and sorted by this
+    /// alone, without reading `ids` (a cache miss per row of a large batch).
+    pub(super) key: [u8; KEY],
     /// The line of its first row.
     pub(super) line: u64,
     /// Its province's spelling (first row's).
@@ -93,32 +104,28 @@ impl Iterator for Devices<'_> {
 
 impl ExactSizeIterator for Devices<'_> {}
 
-/// Everything gathered so far.
+/// Everything gathered so far of one part (on cache lines of its own: the two parts are
+/// gathered side by side on two cores).
+#[repr(align(128))]
 pub(super) struct Gathered<'a> {
     provinces: &'a Provinces,
     /// Every application id, one after the other.
     pub(super) ids: String,
     pub(super) apps: Vec<Pending>,
-    table: hashbrown::HashTable<u32>,
-    hasher: Hasher,
-    pub(super) spellings: Vec<Spelling>,
-    pub(super) refused: HashSet<String, Hasher>,
+    /// Each application's id hash and place in `apps`: the table grows without reading an id.
+    table: hashbrown::HashTable<(u64, u32)>,
     pub(super) problems: Problems,
-    pub(super) rows: u64,
 }
 
 impl<'a> Gathered<'a> {
+    /// Nothing gathered yet (the rows bring their ids' hashes).
     pub(super) fn new(provinces: &'a Provinces) -> Gathered<'a> {
         Gathered {
             provinces,
             ids: String::new(),
             apps: Vec::new(),
             table: hashbrown::HashTable::new(),
-            hasher: Hasher::default(),
-            spellings: Vec::new(),
-            refused: HashSet::default(),
             problems: Problems::default(),
-            rows: 0,
         }
     }
 
@@ -129,8 +136,8 @@ impl<'a> Gathered<'a> {
 
     /// The unit competent on `date` for a spelling: the current province, or the former one
     /// itself before its merger.
-    fn unit(&self, spelling: u32, date: Date) -> Option<(usize, Option<usize>)> {
-        let (p, former) = self.spellings.get(spelling as usize)?.unit;
+    fn unit(&self, spellings: &[Spelling], spelling: u32, date: Date) -> Option<(usize, Option<usize>)> {
+        let (p, former) = spellings.get(spelling as usize)?.unit;
         let since = self.provinces.get_index(p)?.since();
         Some(match former {
             Some(j) if date < since => (p, Some(j)),
@@ -138,51 +145,31 @@ impl<'a> Gathered<'a> {
         })
     }
 
-    /// Gathers a batch of rows (in file order, after the previous batches).
-    ///
-    /// # Errors
-    /// A row that would start application [`MAX_APPLICATIONS`] + 1.
-    pub(super) fn add(&mut self, batch: Batch) -> Result<(), Error> {
-        self.rows = batch.rows_read;
-        self.spellings.extend(batch.spellings.iter().cloned());
-        for p in &batch.problems {
-            self.problems.push(p.clone());
-        }
-        self.refused.extend(batch.refused.iter().cloned());
-        for row in &batch.rows {
-            let id = batch.id(row);
-            let hash = self.hasher.hash_one(id.as_bytes());
+    /// Gathers the rows of a part of a segment (in file order, after the previous ones).
+    pub(super) fn add(&mut self, part: &Part, spellings: &[Spelling]) {
+        for row in &part.rows {
+            let id = part.id(row);
+            let hash = row.hash;
             let (ids, apps) = (&self.ids, &self.apps);
-            let found = self.table.find(hash, |&k| {
-                apps.get(k as usize).is_some_and(|a| ids.get(a.id.0 as usize..a.id.1 as usize) == Some(id))
+            let key = key_of(id.as_bytes());
+            let found = self.table.find(hash, |&(h, k)| {
+                h == hash
+                    && apps.get(k as usize).is_some_and(|a| {
+                        a.key == key
+                            && (a.id.1 - a.id.0) as usize == id.len()
+                            && (id.len() <= KEY || ids.get(a.id.0 as usize..a.id.1 as usize) == Some(id))
+                    })
             });
             let k = match found {
-                Some(&k) => k as usize,
+                Some(&(_, k)) => k as usize,
                 None => {
-                    if self.apps.len() >= MAX_APPLICATIONS {
-                        return Err(Error::input(
-                            Finding::error(
-                                None,
-                                None,
-                                format!(
-                                    "line {}: this row starts application {} of the batch; a batch may hold at most {MAX_APPLICATIONS}: split it into smaller files",
-                                    row.line,
-                                    self.apps.len() + 1
-                                ),
-                            )
-                            .vi(format!(
-                                "dòng {}: dòng này bắt đầu hồ sơ thứ {} của danh sách; một danh sách có tối đa {MAX_APPLICATIONS} hồ sơ: hãy chia thành các tệp nhỏ hơn",
-                                row.line,
-                                self.apps.len() + 1
-                            )),
-                        ));
-                    }
                     let start = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
                     self.ids.push_str(id);
                     let end = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
                     let k = self.apps.len();
                     self.apps.push(Pending {
                         id: (start, end),
+                        key,
                         line: row.line,
                         spelling: row.spelling,
                         procedure: row.procedure,
@@ -194,11 +181,7 @@ impl<'a> Gathered<'a> {
                         failed: false,
                     });
                     let index = u32::try_from(k).unwrap_or(u32::MAX);
-                    let (ids, apps, hasher) = (&self.ids, &self.apps, &self.hasher);
-                    self.table.insert_unique(hash, index, |&j| {
-                        let a = &apps[j as usize];
-                        hasher.hash_one(ids.get(a.id.0 as usize..a.id.1 as usize).unwrap_or_default().as_bytes())
-                    });
+                    self.table.insert_unique(hash, (hash, index), |&(h, _)| h);
                     k
                 }
             };
@@ -207,9 +190,9 @@ impl<'a> Gathered<'a> {
             }
             let app = &self.apps[k];
             let differs = if app.spelling != row.spelling
-                && self.unit(app.spelling, app.received) != self.unit(row.spelling, app.received)
+                && self.unit(spellings, app.spelling, app.received) != self.unit(spellings, row.spelling, app.received)
             {
-                let text = |s: u32| self.spellings.get(s as usize).map(|x| x.text.clone()).unwrap_or_default();
+                let text = |s: u32| spellings.get(s as usize).map(|x| x.text.clone()).unwrap_or_default();
                 Some(("province", text(app.spelling), text(row.spelling)))
             } else if app.procedure != row.procedure {
                 Some(("procedure", app.procedure.key().to_owned(), row.procedure.key().to_owned()))
@@ -276,6 +259,5 @@ impl<'a> Gathered<'a> {
                 None => app.push(row.class, row.count),
             }
         }
-        Ok(())
     }
 }

@@ -3,21 +3,23 @@
 //!
 //! Rows with the same `application_id` form one application wherever they stand in the file.
 //! Each application keeps only its header fields and one count per class, so memory grows with
-//! the number of applications, not of rows (plus a staging area of at most a million rows). A
-//! bad row is reported with its line number and skipped; an application whose rows disagree is
-//! reported with both lines and not priced.
+//! the number of applications, not of rows (plus a block of 4 MiB and its rows). A bad row is
+//! reported with its line number and skipped; an application whose rows disagree is reported
+//! with both lines and not priced.
 //!
 //! The file is read by the crate's CSV reader (`crate::sheet::csv`, on `csv-core`): the
 //! delimiter (`,`, `;` or tab) is detected from the header, a byte-order mark, any line end,
 //! trailing empty columns and rows of only delimiters are what spreadsheets export and are
 //! accepted; rows are numbered by the file's physical lines.
 //!
-//! Both cores work: one thread reads and checks the rows (`read`) while the calling thread
-//! gathers them into applications in file order (`gather`), so every message is the one a
-//! single pass gives; then the applications are priced in two halves at once, each by the
-//! engine's total (`Law::total`: the same plan and core as the quote), and the halves are
-//! merged by id for the digest. The parts: `rows` (the header and a row's fields), `read`,
-//! `gather`, `report` (the report types and the figures); this file runs them.
+//! Both cores work, and every message is the one a single pass gives (`blocks`): each block of
+//! the file is cut at a line feed near its middle and both halves are read and checked at once
+//! (`read`; a quoted field running over the cut makes the second half be read again from the
+//! row's end); the applications are split in two parts by their id's hash and each part is
+//! gathered on its own core in file order (`gather`); then each part is priced on its own core
+//! by the engine's total (`Law::total`: the same plan and core as the quote), sorted by id,
+//! and the two are merged for the digest. The parts: `rows` (the header and a row's fields),
+//! `read`, `blocks`, `gather`, `report` (the report types and the figures); this file prices.
 //!
 //! ```
 //! use radfee::Law;
@@ -33,10 +35,13 @@
 //! # Ok::<(), radfee::Error>(())
 //! ```
 
+mod blocks;
 mod gather;
 mod read;
 mod report;
 mod rows;
+#[cfg(test)]
+mod tests;
 
 use std::io::Read;
 
@@ -54,14 +59,19 @@ use crate::error::{Error, Finding};
 use crate::money::Money;
 use crate::quote::WarningRef;
 use crate::quote::{Book, DeviceRef};
-use crate::sheet::csv::{CsvRows, Got, Stop};
+use crate::sheet::csv::{CsvRows, Got};
 use crate::vocab::Authority;
-use gather::{Gathered, Pending};
-use read::{Batch, Spelling};
+use blocks::{Cut, Gathering, stop_error};
+use gather::{KEY, Pending};
+use read::Spelling;
 
 /// A priced application, ready for the digest.
-struct Done {
-    /// The application in the gathered list.
+struct Done<'g> {
+    /// The first bytes of its id (sorted by first), and its id.
+    key: [u8; KEY],
+    id: &'g str,
+    /// The part it was gathered in, and its place in that part.
+    part: u8,
     app: u32,
     total: Money,
     authority: Option<Authority>,
@@ -83,29 +93,30 @@ pub fn looks_like_workbook(bytes: &[u8]) -> bool {
 pub const MAX_WORKBOOK_BYTES: usize = crate::sheet::workbook::MAX_WORKBOOK_BYTES;
 
 /// Prices every application of a batch CSV (docs/batch.md). `progress` is called with the
-/// number of rows read so far, about every 100,000 rows. Fails only when the file cannot be
-/// read as a batch at all (no header, a wrong header, an I/O error, a row that never ends, more
-/// than [`MAX_APPLICATIONS`]); row problems are in the report.
+/// number of rows read so far, after each block of a few MiB. Fails only when the file cannot
+/// be read as a batch at all (no header, a wrong header, an I/O error, a row that never ends,
+/// more than [`MAX_APPLICATIONS`]); row problems are in the report.
 pub(crate) fn price<R: Read + Send>(
     book: &Book<'_>,
     input: R,
     options: &Options,
+    progress: impl FnMut(u64),
+) -> Result<BatchReport, Error> {
+    price_in(book, input, options, progress, Cut::DEFAULT)
+}
+
+/// [`price`] with blocks cut as `cut` says (tests cut them small, to cut rows every way).
+fn price_in<R: Read + Send>(
+    book: &Book<'_>,
+    input: R,
+    options: &Options,
     mut progress: impl FnMut(u64),
+    cut: Cut,
 ) -> Result<BatchReport, Error> {
     let keep = options.keep;
-    let stop = |e: Stop| match e {
-        Stop::Io(e) => {
-            let vi = format!("không đọc được danh sách hồ sơ: {}", crate::error::io_message_vi(&e));
-            Error::io("<batch>", format!("cannot read the batch: {e}"), e).vi(vi)
-        }
-        Stop::RowTooLong { line, message } => Error::input(
-            Finding::error(None, None, format!("line {line}: {}", message.en))
-                .vi(format!("dòng {line}: {}", message.vi)),
-        ),
-    };
     let mut reader = CsvRows::new(input);
-    reader.detect_delimiter(|n| batch_column(n).is_some()).map_err(stop)?;
-    let cols = match reader.next().map_err(stop)? {
+    reader.detect_delimiter(|n| batch_column(n).is_some()).map_err(stop_error)?;
+    let cols = match reader.next().map_err(stop_error)? {
         Got::Row => {
             let names: Vec<&str> = (0..reader.len()).map(|i| reader.field(i)).collect();
             Columns::from_header(reader.row_line, &names)?
@@ -121,75 +132,48 @@ pub(crate) fn price<R: Read + Send>(
             ));
         }
     };
-
     let ignored_columns = cols.ignored.clone();
-    let provinces = book.provinces;
-    let mut g = Gathered::new(provinces);
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
-    let read = std::thread::scope(|scope| {
-        let reading = scope.spawn(move || read::read_rows(reader, &cols, provinces, &tx));
-        let mut failed = None;
-        let mut shown = 0u64;
-        for batch in rx.iter() {
-            if let Err(e) = g.add(batch) {
-                failed = Some(e);
-                break;
-            }
-            if g.rows >= shown + 100_000 {
-                shown = g.rows;
-                progress(shown);
-            }
-        }
-        // A refused batch stops the reader at its next send.
-        drop(rx);
-        let read = reading.join();
-        match (failed, read) {
-            (Some(e), _) => Err(e),
-            (None, Ok(Ok(rows))) => Ok(rows),
-            (None, Ok(Err(e))) => Err(stop(e)),
-            (None, Err(_)) => Err(Error::input(
-                Finding::error(None, None, "the batch reader stopped unexpectedly")
-                    .vi("bộ đọc danh sách hồ sơ dừng lại bất thường"),
-            )),
-        }
-    })?;
-    progress(read);
-    let rows = read;
+    let mut g = blocks::gather(reader.into_rest(), &cols, book.provinces, cut, &mut progress)?;
+    let rows = g.rows;
 
-    // The applications to price, in two halves priced at once; each half sorted by id.
-    let ready: Vec<u32> = (0..g.apps.len())
-        .filter(|&k| !g.apps[k].failed && !g.refused.contains(g.id(&g.apps[k])))
-        .map(|k| u32::try_from(k).unwrap_or(u32::MAX))
-        .collect();
-    let (first, second) = ready.split_at(ready.len() / 2);
+    // Each part's applications priced on its own core, each sorted by id, then merged.
+    let mut problems = std::mem::take(&mut g.problems);
     let gathered = &g;
-    let ((mut a, pa), (b, pb)) = std::thread::scope(|scope| {
-        let other = scope.spawn(move || price_part(book, gathered, second, keep));
-        let mine = price_part(book, gathered, first, keep);
-        let other = other.join().unwrap_or_else(|_| (Vec::new(), Vec::new()));
-        (mine, other)
+    let ((a, pa), other) = std::thread::scope(|scope| {
+        let other = scope.spawn(move || price_part(book, gathered, 1, keep));
+        (price_part(book, gathered, 0, keep), other.join())
     });
+    let (b, pb) = other.map_err(|_| {
+        Error::input(
+            Finding::error(None, None, "the batch pricing stopped unexpectedly")
+                .vi("việc tính phí danh sách hồ sơ dừng lại bất thường"),
+        )
+    })?;
     for p in pa.into_iter().chain(pb) {
-        g.problems.push(p);
+        problems.push(p);
     }
-    // Merge the two sorted halves.
-    let key = |d: &Done| gathered_id(&g, d.app);
-    let mut priced: Vec<Done> = Vec::with_capacity(a.len() + b.len());
-    let mut b = b.into_iter().peekable();
-    let mut a_iter = std::mem::take(&mut a).into_iter().peekable();
+    // The order of the two sorted parts merged: (part, place in it).
+    let mut order: Vec<(bool, u32)> = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
     loop {
-        let take_a = match (a_iter.peek(), b.peek()) {
-            (Some(x), Some(y)) => key(x).as_bytes() <= key(y).as_bytes(),
+        let take_a = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) => by_id(x, y).is_le(),
             (Some(_), None) => true,
             (None, Some(_)) => false,
             (None, None) => break,
         };
-        let next = if take_a { a_iter.next() } else { b.next() };
-        priced.extend(next);
+        let k = if take_a { &mut i } else { &mut j };
+        order.push((take_a, u32::try_from(*k).unwrap_or(u32::MAX)));
+        *k += 1;
     }
+    let mut parts = [a, b];
+    let at = |(first, k): (bool, u32)| (usize::from(!first), k as usize);
 
+    // Each warning once, its text as on the first application (by id) that carries it.
     let mut warnings: Vec<BatchWarning> = Vec::new();
-    for done in &priced {
+    for &o in &order {
+        let (p, k) = at(o);
+        let Some(done) = parts[p].get(k) else { continue };
         for w in done.extra.iter().flat_map(|x| &x.1) {
             match warnings.iter_mut().find(|x| x.id == w.id) {
                 Some(x) => {
@@ -197,7 +181,7 @@ pub(crate) fn price<R: Read + Send>(
                     x.level = x.level.min(w.level);
                 }
                 None => {
-                    let received = g.apps.get(done.app as usize).map_or_else(Date::today_in_vietnam, |p| p.received);
+                    let received = pending(&g, done).map_or_else(Date::today_in_vietnam, |p| p.received);
                     warnings.push(BatchWarning {
                         id: w.id.clone(),
                         level: w.level,
@@ -209,9 +193,8 @@ pub(crate) fn price<R: Read + Send>(
         }
     }
     warnings.sort_by(|a, b| (a.level, &a.id).cmp(&(b.level, &b.id)));
-    let mut problems = std::mem::take(&mut g.problems);
 
-    let grand_total = sum(priced.iter().map(|d| d.total)).ok_or_else(|| {
+    let grand_total = sum(parts.iter().flatten().map(|d| d.total)).ok_or_else(|| {
         Error::input(
             Finding::error(None, None, "the grand total is too large to compute exactly")
                 .vi("tổng số tiền của danh sách quá lớn, không tính chính xác được"),
@@ -220,13 +203,15 @@ pub(crate) fn price<R: Read + Send>(
     // The digest's text is made in a buffer and hashed a block at a time.
     let mut hasher = Sha256::new();
     let mut text: Vec<u8> = Vec::with_capacity(DIGEST_BUFFER + 4 * crate::application::MAX_TEXT);
-    let mut results = Vec::with_capacity(if keep == Keep::Figures { 0 } else { priced.len() });
-    let applications = priced.len() as u64;
-    for (i, done) in priced.into_iter().enumerate() {
-        if i > 0 {
+    let mut results = Vec::with_capacity(if keep == Keep::Figures { 0 } else { order.len() });
+    let applications = order.len() as u64;
+    for (n, &o) in order.iter().enumerate() {
+        let (p, k) = at(o);
+        let Some(done) = parts[p].get_mut(k) else { continue };
+        if n > 0 {
             text.push(b'\n');
         }
-        text.extend_from_slice(gathered_id(&g, done.app).as_bytes());
+        text.extend_from_slice(done.id.as_bytes());
         text.push(b',');
         write_amount(done.total.amount(), &mut text);
         if text.len() >= DIGEST_BUFFER {
@@ -234,9 +219,9 @@ pub(crate) fn price<R: Read + Send>(
             text.clear();
         }
         if keep != Keep::Figures {
-            let (lines, warnings) = done.extra.map_or_else(Default::default, |x| *x);
+            let (lines, warnings) = done.extra.take().map_or_else(Default::default, |x| *x);
             results.push(BatchResult {
-                application_id: gathered_id(&g, done.app).to_owned(),
+                application_id: done.id.to_owned(),
                 total: done.total,
                 authority: done.authority,
                 lines,
@@ -263,9 +248,16 @@ pub(crate) fn price<R: Read + Send>(
     })
 }
 
-/// The id of gathered application `k`.
-fn gathered_id<'g>(g: &'g Gathered<'_>, k: u32) -> &'g str {
-    g.apps.get(k as usize).map_or("", |a| g.id(a))
+/// The gathered application a priced one is.
+fn pending<'g>(g: &'g Gathering<'_>, done: &Done<'_>) -> Option<&'g Pending> {
+    g.parts.get(usize::from(done.part))?.apps.get(done.app as usize)
+}
+
+/// Priced applications in the order of their ids' bytes (the digest's order).
+fn by_id(x: &Done<'_>, y: &Done<'_>) -> std::cmp::Ordering {
+    // The first bytes, zero after a short id, order as the ids do; equal ones are told apart
+    // by the whole ids.
+    x.key.cmp(&y.key).then_with(|| x.id.as_bytes().cmp(y.id.as_bytes()))
 }
 
 /// The text of a warning a batch reports: the schedule's, or the contested question.
@@ -284,21 +276,27 @@ fn warning_text(book: &Book<'_>, id: &str, date: Date) -> crate::vocab::Text {
         .unwrap_or_else(|| crate::vocab::Text { vi: id.to_owned(), en: id.to_owned() })
 }
 
-/// Prices a part of the gathered applications, each with the engine's total (or, for detail,
-/// its quote); returns what was priced, sorted by id, and the applications that could not be.
-fn price_part(book: &Book<'_>, g: &Gathered<'_>, part: &[u32], keep: Keep) -> (Vec<Done>, Vec<BatchProblem>) {
-    let mut done = Vec::with_capacity(part.len());
+/// Prices a part of the gathered applications (those not failed nor named by a refused row),
+/// each with the engine's total (or, for detail, its quote); returns what was priced, sorted by
+/// id, and the applications that could not be.
+fn price_part<'g>(book: &Book<'_>, g: &'g Gathering<'_>, part: u8, keep: Keep) -> (Vec<Done<'g>>, Vec<BatchProblem>) {
+    let Some(gathered) = g.parts.get(usize::from(part)) else { return (Vec::new(), Vec::new()) };
+    let mut done = Vec::with_capacity(gathered.apps.len());
     let mut problems = Vec::new();
-    for &k in part {
-        let Some(app) = g.apps.get(k as usize) else { continue };
+    for (k, app) in gathered.apps.iter().enumerate() {
+        let app_ref = app;
+        if app.failed || (!g.refused.is_empty() && g.refused.contains(gathered.id(app))) {
+            continue;
+        }
         match price_one(book, app, g.spellings.get(app.spelling as usize), keep) {
             Ok((total, authority, lines, warnings)) => {
                 let extra = (!lines.is_empty() || !warnings.is_empty()).then(|| Box::new((lines, warnings)));
-                done.push(Done { app: k, total, authority, extra });
+                let app = u32::try_from(k).unwrap_or(u32::MAX);
+                done.push(Done { key: app_ref.key, id: gathered.id(app_ref), part, app, total, authority, extra });
             }
             Err(e) => problems.push(BatchProblem {
                 line: app.line,
-                application_id: Some(crate::text::excerpt(g.id(app)).into_owned()),
+                application_id: Some(crate::text::excerpt(gathered.id(app)).into_owned()),
                 message: e.findings().iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; "),
                 unpriceable: e.is_unpriceable(),
                 column: None,
@@ -310,7 +308,7 @@ fn price_part(book: &Book<'_>, g: &Gathered<'_>, part: &[u32], keep: Keep) -> (V
             }),
         }
     }
-    done.sort_unstable_by(|x, y| gathered_id(g, x.app).as_bytes().cmp(gathered_id(g, y.app).as_bytes()));
+    done.sort_unstable_by(by_id);
     (done, problems)
 }
 

@@ -209,6 +209,18 @@ impl Problems {
         }
     }
 
+    /// Takes in the problems another list kept and counted.
+    pub(super) fn absorb(&mut self, other: Problems) {
+        self.bad_rows += other.bad_rows;
+        self.unpriceable += other.unpriceable;
+        for p in other.kept {
+            self.kept.push(p);
+            if self.kept.len() > MAX_PROBLEMS {
+                self.kept.pop();
+            }
+        }
+    }
+
     /// The kept problems in file order.
     pub(super) fn in_file_order(&mut self) -> Vec<BatchProblem> {
         std::mem::take(&mut self.kept).into_sorted_vec().into_iter().map(|p| p.0).collect()

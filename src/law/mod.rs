@@ -324,7 +324,7 @@ impl Law {
         }
     }
 
-    fn book(&self) -> Book<'_> {
+    pub(crate) fn book(&self) -> Book<'_> {
         Book {
             versions: &self.versions,
             provinces: &self.provinces,

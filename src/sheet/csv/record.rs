@@ -1,0 +1,317 @@
+//! Records read from bytes in memory, one at a time: the crate's one CSV record reader.
+//! [`CsvRows`](super::CsvRows) runs it over a stream; the batch runs it over the two halves of
+//! a block at once, each from its own line.
+//!
+//! A line without a quote or a lone carriage return, as nearly every line of a spreadsheet's
+//! export is, is split at its delimiters directly (`memchr`), which is what `csv-core` gives
+//! for such a line; every other record is read by `csv-core`. A test reads random files both
+//! ways and compares every row.
+
+use csv_core::ReadRecordResult;
+
+use super::rules::{
+    MAX_FIELDS, MAX_ROW, MAX_RUN, Stop, broken_quoting, count_lines, not_utf8, run_on, too_long, too_many_fields,
+    unclosed, unclosed_quote,
+};
+use crate::text::Msg;
+
+/// What [`Records::next`] found.
+pub(crate) enum Step<'a> {
+    /// A row of fields (valid UTF-8).
+    Row(Fields<'a>),
+    /// A row refused as a whole: its line and the reason, in both languages.
+    Bad(u64, Msg),
+    /// The data given ends inside a record and more may follow: nothing of it was taken (the
+    /// position is at its start).
+    NeedMore,
+    /// The data given is all read and nothing follows it.
+    End,
+}
+
+/// The fields of a row just read.
+pub(crate) struct Fields<'a> {
+    text: &'a str,
+    /// Each field's start and end in `text`.
+    spans: &'a [(usize, usize)],
+    /// The line the row begins on.
+    pub(crate) line: u64,
+}
+
+impl<'a> Fields<'a> {
+    /// The number of fields.
+    pub(crate) fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Field `i`, or the empty text past the last.
+    pub(crate) fn get(&self, i: usize) -> &'a str {
+        self.spans.get(i).and_then(|&(a, b)| self.text.get(a..b)).unwrap_or_default()
+    }
+}
+
+/// Bytes of the data known to be UTF-8 (checked all at once, which is much faster than row by
+/// row): `text` is `data[from..from + text.len()]`.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Checked<'a> {
+    from: usize,
+    text: &'a str,
+}
+
+impl<'a> Checked<'a> {
+    /// The longest run of `data[from..until]` that is UTF-8 from `from`.
+    pub(crate) fn run(data: &'a [u8], from: usize, until: usize) -> Checked<'a> {
+        let bytes = data.get(from..until.min(data.len())).unwrap_or_default();
+        let text = match simdutf8::compat::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+        };
+        Checked { from, text }
+    }
+
+    /// `data[a..b]` as text, when it lies in the checked run.
+    fn get(&self, a: usize, b: usize) -> Option<&'a str> {
+        self.text.get(a.checked_sub(self.from)?..b.checked_sub(self.from)?)
+    }
+}
+
+/// What one record turned out to be (before its fields are lent out).
+enum Kind {
+    Row,
+    Blank,
+    Bad(u64, Msg),
+    NeedMore,
+    End,
+}
+
+/// Reads records from bytes in memory, counting the file's physical lines.
+pub(crate) struct Records {
+    core: csv_core::Reader,
+    delimiter: u8,
+    /// The line of the next byte to read.
+    pub(crate) line: u64,
+    /// The last byte counted was a CR (so a LF after it ends no further line).
+    pub(crate) after_cr: bool,
+    /// The first line of the row just read.
+    pub(crate) row_line: u64,
+    /// Fields of the row just read: in the data (a line split directly) or in `out`.
+    spans: Vec<(usize, usize)>,
+    in_out: bool,
+    /// The text the spans index: the line's bytes in the data, or `out`.
+    text: (usize, usize),
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    /// Lines are split directly when they can be (off only to test the two ways agree).
+    direct: bool,
+}
+
+impl Records {
+    /// A reader of records separated by `delimiter`, the next byte on `line`.
+    pub(crate) fn new(delimiter: u8, line: u64, after_cr: bool) -> Records {
+        Records {
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            delimiter,
+            line,
+            after_cr,
+            row_line: line,
+            spans: Vec::with_capacity(16),
+            in_out: false,
+            text: (0, 0),
+            out: Vec::with_capacity(1024),
+            ends: Vec::with_capacity(16),
+            direct: true,
+        }
+    }
+
+    /// The same reader reading every record with `csv-core` (for tests).
+    #[cfg(test)]
+    pub(crate) fn without_direct_split(mut self) -> Records {
+        self.direct = false;
+        self
+    }
+
+    /// The delimiter.
+    pub(crate) fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
+    /// Steps over line ends (blank lines) from `*pos`, not past `limit`, counting them.
+    pub(crate) fn skip_line_ends(&mut self, data: &[u8], pos: &mut usize, limit: usize) {
+        let from = *pos;
+        let limit = limit.min(data.len());
+        while *pos < limit && matches!(data[*pos], b'\r' | b'\n') {
+            *pos += 1;
+        }
+        count_lines(&mut self.line, &mut self.after_cr, &data[from..*pos]);
+    }
+
+    /// The next row of `data` from `*pos`, which moves past it; `last` says nothing follows
+    /// `data`. Rows of only empty or blank fields (lines of delimiters) are skipped.
+    ///
+    /// # Errors
+    /// A row that runs past [`MAX_RUN`] bytes: nothing after it can be trusted to be a row.
+    pub(crate) fn next<'a>(
+        &'a mut self,
+        data: &'a [u8],
+        checked: Checked<'a>,
+        pos: &mut usize,
+        last: bool,
+    ) -> Result<Step<'a>, Stop> {
+        loop {
+            match self.read_one(data, pos, last)? {
+                Kind::Blank => continue,
+                Kind::Row => break,
+                Kind::Bad(line, m) => return Ok(Step::Bad(line, m)),
+                Kind::NeedMore => return Ok(Step::NeedMore),
+                Kind::End => return Ok(Step::End),
+            }
+        }
+        let (a, b) = self.text;
+        let text = if self.in_out {
+            // Each field must be text: the whole, and every field's ends on a character boundary.
+            match std::str::from_utf8(&self.out[a..b]) {
+                Ok(s) if self.spans.iter().all(|&(a, b)| s.is_char_boundary(a) && s.is_char_boundary(b)) => Some(s),
+                _ => None,
+            }
+        } else {
+            // A line split at its delimiters (ASCII) is text when the line is.
+            checked.get(a, b).or_else(|| std::str::from_utf8(&data[a..b]).ok())
+        };
+        match text {
+            Some(text) => Ok(Step::Row(Fields { text, spans: &self.spans, line: self.row_line })),
+            None => Ok(Step::Bad(self.row_line, not_utf8())),
+        }
+    }
+
+    /// Field `i` of a row just refused (not UTF-8, broken quoting, too long), as far as it can
+    /// be read: to name the application it belonged to.
+    pub(crate) fn field_lossy(&self, data: &[u8], i: usize) -> Option<String> {
+        let (a, b) = *self.spans.get(i)?;
+        let bytes = if self.in_out { self.out.get(a..b)? } else { data.get(self.text.0 + a..self.text.0 + b)? };
+        Some(String::from_utf8_lossy(bytes).into_owned())
+    }
+
+    fn read_one(&mut self, data: &[u8], pos: &mut usize, last: bool) -> Result<Kind, Stop> {
+        self.skip_line_ends(data, pos, data.len());
+        if *pos == data.len() {
+            return Ok(if last { Kind::End } else { Kind::NeedMore });
+        }
+        self.row_line = self.line;
+        if self.direct
+            && let Some(kind) = self.split_line(data, pos, last)
+        {
+            return Ok(kind);
+        }
+        self.read_record(data, pos, last)
+    }
+
+    /// A line with no quote and no lone CR, split at its delimiters; `None` for any other.
+    fn split_line(&mut self, data: &[u8], pos: &mut usize, last: bool) -> Option<Kind> {
+        let start = *pos;
+        let rest = &data[start..];
+        // A line longer than MAX_ROW is csv-core's to refuse, so no need to look further.
+        let window = &rest[..rest.len().min(MAX_ROW + 2)];
+        let (body, next, ended) = match memchr::memchr(b'\n', window) {
+            Some(n) => {
+                let line = &rest[..n];
+                (line.strip_suffix(b"\r").unwrap_or(line), start + n + 1, true)
+            }
+            None if last && rest.len() <= MAX_ROW => (rest, data.len(), false),
+            None => return None,
+        };
+        // A byte-order mark opening a row is csv-core's to take off.
+        if body.len() > MAX_ROW || memchr::memchr2(b'"', b'\r', body).is_some() || body.starts_with(b"\xef\xbb\xbf") {
+            return None;
+        }
+        self.spans.clear();
+        let mut from = 0;
+        for at in memchr::memchr_iter(self.delimiter, body) {
+            self.spans.push((from, at));
+            from = at + 1;
+        }
+        self.spans.push((from, body.len()));
+        if self.spans.len() > MAX_FIELDS {
+            return None;
+        }
+        self.in_out = false;
+        self.text = (start, start + body.len());
+        *pos = next;
+        if ended {
+            self.line += 1;
+        }
+        self.after_cr = false;
+        if body.iter().all(|&b| b.is_ascii_whitespace() || b == self.delimiter) {
+            return Some(Kind::Blank);
+        }
+        Some(Kind::Row)
+    }
+
+    /// A record read by `csv-core`, from its start.
+    fn read_record(&mut self, data: &[u8], pos: &mut usize, last: bool) -> Result<Kind, Stop> {
+        let start = *pos;
+        let mut at = start;
+        self.core.reset();
+        let (mut out_len, mut ends_len) = (0, 0);
+        let end = loop {
+            if self.out.len() < out_len + 1024 {
+                self.out.resize(out_len + 1024, 0);
+            }
+            if self.ends.len() < ends_len + 16 {
+                self.ends.resize(ends_len + 16, 0);
+            }
+            let input = &data[at..];
+            let (result, nin, nout, nend) =
+                self.core.read_record(input, &mut self.out[out_len..], &mut self.ends[ends_len..]);
+            at += nin;
+            out_len += nout;
+            ends_len += nend;
+            if at - start > MAX_RUN {
+                return Err(run_on(self.row_line, &data[start..at], self.delimiter));
+            }
+            match result {
+                // All of `data` taken without the record ending: wait for more, or tell
+                // csv-core the input has ended (an empty input).
+                // (csv-core also ends when a byte-order mark was all there was to read.)
+                ReadRecordResult::InputEmpty | ReadRecordResult::End if !last => return Ok(Kind::NeedMore),
+                ReadRecordResult::InputEmpty | ReadRecordResult::OutputFull | ReadRecordResult::OutputEndsFull => {}
+                ReadRecordResult::Record => break at,
+                ReadRecordResult::End => {
+                    *pos = at;
+                    return Ok(Kind::End);
+                }
+            }
+        };
+        let raw = &data[start..end];
+        count_lines(&mut self.line, &mut self.after_cr, raw);
+        *pos = end;
+        self.in_out = true;
+        self.text = (0, out_len);
+        self.spans.clear();
+        let mut from = 0;
+        for &e in &self.ends[..ends_len] {
+            self.spans.push((from, e));
+            from = e;
+        }
+        let at_end = last && end == data.len();
+        let unclosed_here = || unclosed_quote(raw, self.delimiter).filter(|_| at_end);
+        if raw.len() > MAX_ROW || ends_len > MAX_FIELDS {
+            let why = if raw.len() > MAX_ROW { too_long() } else { too_many_fields() };
+            return Ok(match unclosed_here() {
+                Some(opened) => Kind::Bad(self.row_line + opened, unclosed()),
+                None => Kind::Bad(self.row_line, why),
+            });
+        }
+        if let Some(opened) = unclosed_here() {
+            return Ok(Kind::Bad(self.row_line + opened, unclosed()));
+        }
+        // Quoting can only be broken where there is a quote: most rows have none.
+        if memchr::memchr(b'"', raw).is_some()
+            && let Some((lines, en, vi)) = broken_quoting(raw, self.delimiter)
+        {
+            return Ok(Kind::Bad(self.row_line + lines, Msg::new(en, vi)));
+        }
+        if self.out[..out_len].iter().all(u8::is_ascii_whitespace) {
+            return Ok(Kind::Blank);
+        }
+        Ok(Kind::Row)
+    }
+}
