@@ -17,7 +17,7 @@ use super::report::{MAX_APPLICATIONS, Problems};
 use super::rows::Columns;
 use crate::error::{Error, Finding};
 use crate::province::Provinces;
-use crate::sheet::csv::{Records, Rest, Stop, count_lines};
+use crate::sheet::csv::{Records, Rest, Stop};
 
 /// How a batch is cut into blocks.
 #[derive(Clone, Copy, Debug)]
@@ -116,22 +116,30 @@ pub(super) fn gather<'a, R: Read>(
         let mut second = false;
         match split {
             Some(split) => {
+                // The second half is numbered from 0 and moved to its lines once the first
+                // half has counted them (counting them first would cost a pass over it).
                 let joined = std::thread::scope(|scope| {
                     let other = scope.spawn(|| {
-                        let (mut l, mut c) = (line, after_cr);
-                        count_lines(&mut l, &mut c, &data[..split]);
-                        r1.records.line = l;
-                        r1.records.after_cr = c;
+                        r1.records.line = 0;
+                        r1.records.after_cr = false;
                         r1.read(data, split, None, eof, s1);
                     });
                     r0.read(data, 0, Some(split), eof, s0);
                     other.join()
                 });
                 joined.map_err(|_| lost_thread())?;
+                let base = r0.records.line;
                 if s0.stop.is_none() && s0.end != split {
                     // A quoted field ran over the cut: the rest is read again from the row's end.
                     r0.read(data, s0.end, None, eof, s1);
+                } else if s1.stop.is_some() {
+                    // Its message names lines: read again from the cut on its own lines.
+                    r1.records.line = base;
+                    r1.read(data, split, None, eof, s1);
+                    second = true;
                 } else {
+                    s1.shift_lines(base);
+                    r1.records.line += base;
                     second = true;
                 }
             }

@@ -103,6 +103,18 @@ pub(super) struct Segment {
 }
 
 impl Segment {
+    /// Moves every line this segment names on by `by` (it was read numbered from 0).
+    pub(super) fn shift_lines(&mut self, by: u64) {
+        for part in &mut self.parts {
+            for row in &mut part.rows {
+                row.line += by;
+            }
+        }
+        for p in &mut self.problems {
+            p.line += by;
+        }
+    }
+
     /// Empty, ready to be read into again (its buffers kept).
     pub(super) fn clear(&mut self) {
         for p in &mut self.parts {

@@ -22,7 +22,7 @@ use csv_core::ReaderBuilder;
 pub(crate) use record::{Checked, Fields, Records, Step};
 #[cfg(test)]
 pub(crate) use rules::MAX_RUN;
-pub(crate) use rules::{MAX_ROW, Stop, count_lines};
+pub(crate) use rules::{MAX_ROW, Stop};
 
 use crate::text::Msg;
 
