@@ -47,15 +47,20 @@ fn file() -> impl Strategy<Value = Vec<u8>> {
         prop::collection::vec((row(), end, prop::bool::weighted(0.03)), 0..40),
         prop::bool::ANY,
         prop::sample::select(vec!["\n", "\r\n", ""]),
+        prop::sample::select(vec![",", ";", "\t"]),
     )
-        .prop_map(|(rows, bom, last)| {
+        .prop_map(|(rows, bom, last, delimiter)| {
             let mut out = Vec::new();
             if bom {
                 out.extend_from_slice(b"\xef\xbb\xbf");
             }
             out.extend_from_slice(b"application_id,province,procedure,received,channel,class,count\n");
+            if delimiter != "," {
+                out = String::from_utf8_lossy(&out).replace(',', delimiter).into_bytes();
+            }
             for (text, end, broken) in rows {
-                out.extend_from_slice(text.as_bytes());
+                // Every comma a delimiter, as a spreadsheet saved with `;` or tab would write it.
+                out.extend_from_slice(text.replace(',', delimiter).as_bytes());
                 if broken {
                     out.extend_from_slice(b"\xff");
                 }
@@ -116,4 +121,23 @@ fn a_quoted_line_end_across_the_cut_and_a_row_that_never_ends() {
     let whole = priced(&text, Cut::DEFAULT);
     assert!(whole.starts_with("error: line 3: a field quoted on line 3 runs past"), "{whole}");
     assert_eq!(whole, priced(&text, Cut { block: 4096, split_from: 1 }));
+}
+
+#[test]
+fn a_row_over_the_limit_is_refused_at_its_line_however_the_file_is_cut() {
+    // A quoted field of 70,000 bytes with line ends in it: refused as too long at its first
+    // line, the rows after it read on their own lines.
+    let mut text = b"application_id,province,procedure,received,channel,class,count
+A1,Hue,new,2024-05-10,,xray_ct,1
+A2,\""
+        .to_vec();
+    text.extend(std::iter::repeat_n(b"xxxxxxxxx\n".iter().copied(), 7_000).flatten());
+    text.extend_from_slice(b"\",new,2024-05-10,,xray_ct,1\nA3,Hue,new,2024-05-10,,xray_ct,2\n");
+    let whole = priced(&text, Cut::DEFAULT);
+    assert!(whole.contains("\"line\": 3,"), "{whole}");
+    assert!(whole.contains("the row is longer than 65536 bytes"), "{whole}");
+    assert!(whole.contains("\"applications\": 2"), "{whole}");
+    for block in [1000, 4096, 65_536, 100_000] {
+        assert_eq!(whole, priced(&text, Cut { block, split_from: 1 }), "block {block}");
+    }
 }
