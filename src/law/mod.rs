@@ -242,7 +242,8 @@ impl Law {
     }
 
     /// Prices every application of a batch CSV (docs/batch.md) on both cores. `progress` is
-    /// called with the number of rows read so far, every 100,000 rows.
+    /// called with the number of rows read so far after each block of the file (4 MiB, some
+    /// 50,000 rows of a usual batch), on the calling thread.
     ///
     /// # Errors
     /// Only when the file cannot be read as a batch at all (no header, a wrong header, an I/O
