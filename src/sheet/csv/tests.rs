@@ -5,9 +5,8 @@
 use super::rules::{MAX_ROW, MAX_RUN};
 use super::*;
 
-fn rows(text: &[u8]) -> Vec<String> {
-    let mut r = CsvRows::new(text);
-    r.detect_delimiter(|n| ["a", "b", "c"].contains(&n)).unwrap();
+/// Every row a reader gives, as `line:fields`, `line!refusal` or `line#stop`.
+fn read_all<R: Read>(mut r: CsvRows<R>) -> Vec<String> {
     let mut out = Vec::new();
     loop {
         match r.next() {
@@ -25,6 +24,13 @@ fn rows(text: &[u8]) -> Vec<String> {
         }
     }
     out
+}
+
+/// Every row of `text`, the delimiter detected from a header naming `a`, `b`, `c`.
+fn rows(text: &[u8]) -> Vec<String> {
+    let mut r = CsvRows::new(text);
+    r.detect_delimiter(|n| ["a", "b", "c"].contains(&n)).unwrap();
+    read_all(r)
 }
 
 #[test]
@@ -115,24 +121,7 @@ impl Read for Trickle<'_> {
 
 /// Every row of a stream given `k` bytes at a time.
 fn streamed(data: &[u8], k: usize) -> Vec<String> {
-    let mut r = CsvRows::new(Trickle(data, k));
-    let mut out = Vec::new();
-    loop {
-        match r.next() {
-            Ok(Got::Row) => {
-                let fields: Vec<&str> = (0..r.len()).map(|i| r.field(i)).collect();
-                out.push(format!("{}:{}", r.row_line, fields.join("|")));
-            }
-            Ok(Got::Bad(line, m)) => out.push(format!("{line}!{}", m.en)),
-            Ok(Got::End) => break,
-            Err(Stop::RowTooLong { line, message }) => {
-                out.push(format!("{line}#{}", message.en));
-                break;
-            }
-            Err(Stop::Io(e)) => panic!("{e}"),
-        }
-    }
-    out
+    read_all(CsvRows::new(Trickle(data, k)))
 }
 
 #[test]
