@@ -4,10 +4,10 @@
 //! delimiters), and the file's physical line numbers whatever its line ends.
 //!
 //! What it refuses, each at its line: a row that is not UTF-8 (a hint to save as "CSV UTF-8"),
-//! a row longer than [`MAX_ROW`] bytes or with more than [`MAX_FIELDS`] fields, and a quoted
-//! field never closed (named by the line where its quote opened). A row that runs past
-//! [`MAX_RUN`] bytes without ending stops the reading: nothing after it can be trusted to be a
-//! row, and `/dev/zero` never ends.
+//! a row longer than [`MAX_ROW`] bytes or with more than [`MAX_FIELDS`](rules::MAX_FIELDS)
+//! fields, and a quoted field never closed (named by the line where its quote opened). A row
+//! that runs past [`MAX_RUN`](rules::MAX_RUN) bytes without ending stops the reading: nothing
+//! after it can be trusted to be a row, and `/dev/zero` never ends.
 //!
 //! One record reader (`record::Records`, over bytes in memory) does the reading; [`CsvRows`]
 //! runs it over a stream, and the batch over the halves of a block at once.
