@@ -247,6 +247,13 @@ mod tests {
     use super::*;
     use crate::vocab::Family;
 
+    /// Candidate sets are `u64` masks with a bit per profile: a 65th profile would set the
+    /// wrong bit in a release build. Past 64, widen the masks (e.g. to `u128`) first.
+    #[test]
+    fn every_profile_has_a_bit_of_the_masks() {
+        assert!(PROFILES.len() <= 64, "{} profiles; the classifier's masks hold 64", PROFILES.len());
+    }
+
     /// The plain reading of the profiles, as it was before the bitmasks.
     fn filtered(f: &Facts) -> Vec<DeviceClass> {
         PROFILES

@@ -425,18 +425,23 @@ pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
         let (oid, nid) = (o.map(|(r, _)| r.id.clone()), n.map(|(r, _)| r.id.clone()));
         if oid != nid {
             out.push(Difference::ClassRemapped { class: *class, old: oid, new: nid });
-        } else if let (Some((_, om)), Some((_, nm))) = (o, n) {
-            if om.by_analogy != nm.by_analogy {
-                out.push(Difference::AnalogyChanged { class: *class, by_analogy: nm.by_analogy });
-            }
-            let note =
-                |m: &super::version::ClassMapping, w: &Words| m.note.as_ref().map(|t| format!("\"{}\"", w.text(t)));
-            if let Some(what) = change(|w| (note(om, w), note(nm, w))) {
-                let item = Words::both(|w| {
-                    if w.vi { format!("ghi chú của loại `{class}`") } else { format!("class {class} note") }
-                });
-                other(&mut out, item, what);
-            }
+        }
+        // Its analogy flag and note, also when it moved or is newly priced (a class priced by
+        // analogy from now on says so).
+        let (om, nm) = (o.map(|(_, m)| m), n.map(|(_, m)| m));
+        if nm.is_some() && om.is_some_and(|m| m.by_analogy) != nm.is_some_and(|m| m.by_analogy) {
+            out.push(Difference::AnalogyChanged { class: *class, by_analogy: nm.is_some_and(|m| m.by_analogy) });
+        }
+        let note = |m: Option<&super::version::ClassMapping>, w: &Words| {
+            m.and_then(|m| m.note.as_ref()).map(|t| format!("\"{}\"", w.text(t)))
+        };
+        if nm.is_some()
+            && let Some(what) = change(|w| (note(om, w), note(nm, w)))
+        {
+            let item = Words::both(|w| {
+                if w.vi { format!("ghi chú của loại `{class}`") } else { format!("class {class} note") }
+            });
+            other(&mut out, item, what);
         }
     }
     for p in Procedure::ALL {

@@ -114,7 +114,21 @@ pub fn snapshot(path: &Path, actual: &str) {
     }
     let expected = std::fs::read_to_string(path)
         .unwrap_or_else(|_| panic!("missing snapshot {}; run with UPDATE_SNAPSHOTS=1 and review it", path.display()));
-    assert_eq!(actual, expected, "snapshot {} differs", path.display());
+    if actual != expected {
+        // The first line that differs, then the whole texts.
+        let (n, (a, e)) = actual
+            .lines()
+            .chain(std::iter::repeat(""))
+            .zip(expected.lines().chain(std::iter::repeat("")))
+            .enumerate()
+            .find(|(_, (a, e))| a != e)
+            .unwrap_or((0, ("", "")));
+        panic!(
+            "snapshot {} differs at line {}:\n  now:      {a}\n  snapshot: {e}\nIf the change is meant, run UPDATE_SNAPSHOTS=1 cargo test and review git diff tests/golden.\n--- now ---\n{actual}",
+            path.display(),
+            n + 1
+        );
+    }
 }
 
 /// Every public type is `Send + Sync` (a service shares one `Law` between threads): checked when
