@@ -135,6 +135,7 @@ pub(super) fn gather<'a, R: Read>(
                 } else if s1.stop.is_some() {
                     // Its message names lines: read again from the cut on its own lines.
                     r1.records.line = base;
+                    r1.records.after_cr = false;
                     r1.read(data, split, None, eof, s1);
                     second = true;
                 } else {
@@ -157,7 +158,8 @@ pub(super) fn gather<'a, R: Read>(
             for p in seg.problems.drain(..) {
                 problems.push(p);
             }
-            refused.extend(seg.refused.drain(..));
+            problems.bad_rows += seg.unlisted;
+            refused.extend(seg.refused.drain());
         }
         let end = s1.end.max(s0.end);
         let state = if second { &r1.records } else { &r0.records };

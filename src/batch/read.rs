@@ -88,10 +88,11 @@ impl Part {
 #[repr(align(128))]
 pub(super) struct Segment {
     pub(super) parts: [Part; PARTS],
-    /// Rows refused here.
+    /// Rows refused here: the first [`MAX_PROBLEMS`] (no more can be listed), the rest counted.
     pub(super) problems: Vec<BatchProblem>,
-    /// Applications named by a refused row (NFC).
-    pub(super) refused: Vec<String>,
+    pub(super) unlisted: u64,
+    /// Applications named by a refused row (NFC), each once.
+    pub(super) refused: std::collections::HashSet<String, Hasher>,
     /// Data rows read.
     pub(super) rows: u64,
     /// Where reading stopped in the block: the start of the first record not read.
@@ -122,6 +123,7 @@ impl Segment {
             p.rows.clear();
         }
         self.problems.clear();
+        self.unlisted = 0;
         self.refused.clear();
         self.rows = 0;
         self.end = 0;
@@ -220,11 +222,18 @@ fn trim(text: &str) -> &str {
 /// Records a refused row; the application it names is not priced.
 fn refuse(seg: &mut Segment, line: u64, column: Option<&'static str>, m: Msg, id: Option<&str>) {
     let id = id.map(str::trim).filter(|s| !s.is_empty());
+    if let Some(id) = id
+        && !seg.refused.contains(nfc(id).as_ref())
+    {
+        seg.refused.insert(nfc(id).into_owned());
+    }
+    // A file of bad rows must not hold a message per row: past the listed ones, count them.
+    if seg.problems.len() >= MAX_PROBLEMS {
+        seg.unlisted += 1;
+        return;
+    }
     let (message, message_vi) =
         if id.is_some() { (format!("{}{NOT_PRICED}", m.en), format!("{}{NOT_PRICED_VI}", m.vi)) } else { (m.en, m.vi) };
-    if let Some(id) = id {
-        seg.refused.push(nfc(id).into_owned());
-    }
     seg.problems.push(BatchProblem {
         line,
         application_id: id.map(|s| crate::text::excerpt(s).into_owned()),

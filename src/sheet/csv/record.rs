@@ -191,7 +191,22 @@ impl Records {
     }
 
     fn read_one(&mut self, data: &[u8], pos: &mut usize, last: bool) -> Result<Kind, Stop> {
-        self.skip_line_ends(data, pos, data.len());
+        const BOM: &[u8] = b"\xef\xbb\xbf";
+        loop {
+            self.skip_line_ends(data, pos, data.len());
+            let rest = &data[*pos..];
+            // A byte-order mark opening a row is no part of it (taken off here, not by csv-core,
+            // which would also take the line ends after it and misnumber the next row).
+            if rest.starts_with(BOM) {
+                *pos += BOM.len();
+                self.after_cr = false;
+                continue;
+            }
+            if !last && !rest.is_empty() && BOM.starts_with(rest) {
+                return Ok(Kind::NeedMore);
+            }
+            break;
+        }
         if *pos == data.len() {
             return Ok(if last { Kind::End } else { Kind::NeedMore });
         }
@@ -210,16 +225,15 @@ impl Records {
         let rest = &data[start..];
         // A line longer than MAX_ROW is csv-core's to refuse, so no need to look further.
         let window = &rest[..rest.len().min(MAX_ROW + 2)];
-        let (body, next, ended) = match memchr::memchr(b'\n', window) {
-            Some(n) => {
-                let line = &rest[..n];
-                (line.strip_suffix(b"\r").unwrap_or(line), start + n + 1, true)
-            }
+        // The first line end: a LF or a CR LF ends the line here; a lone CR is csv-core's.
+        let (body, next, ended) = match memchr::memchr2(b'\n', b'\r', window) {
+            Some(n) if window[n] == b'\n' => (&rest[..n], start + n + 1, true),
+            Some(n) if rest.get(n + 1) == Some(&b'\n') => (&rest[..n], start + n + 2, true),
+            Some(_) => return None,
             None if last && rest.len() <= MAX_ROW => (rest, data.len(), false),
             None => return None,
         };
-        // A byte-order mark opening a row is csv-core's to take off.
-        if body.len() > MAX_ROW || memchr::memchr2(b'"', b'\r', body).is_some() || body.starts_with(b"\xef\xbb\xbf") {
+        if body.len() > MAX_ROW || memchr::memchr(b'"', body).is_some() {
             return None;
         }
         self.spans.clear();

@@ -141,6 +141,11 @@ fn direct_split_and_csv_core_agree_on_written_cases() {
         assert_eq!(direct, in_memory(case, false), "{:?}", String::from_utf8_lossy(case));
         assert_eq!(direct, streamed(case, 1), "{:?}", String::from_utf8_lossy(case));
     }
+    // A row of only a byte-order mark is blank; the rows after it keep their own lines.
+    assert_eq!(in_memory(b"a\n\xef\xbb\xbf\n\nb\n", true), ["1:a", "4:b"]);
+    assert_eq!(streamed(b"a\n\xef\xbb\xbf\n\nb\n", 1), ["1:a", "4:b"]);
+    // Lone CRs end lines whichever way the row is read.
+    assert_eq!(in_memory(b"a,b\rc,d\re", true), ["1:a|b", "2:c|d", "3:e"]);
     // A field split at a delimiter inside a character is not text (as the whole row is not).
     assert_eq!(
         in_memory(b"a,\xc3,\xa9\n", true),
