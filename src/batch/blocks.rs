@@ -1,7 +1,7 @@
 //! A batch read a block at a time on both cores. Each block is cut at a line feed near its
-//! middle and both halves are read at once (the second from its own line, counted first); if a
-//! quoted field ran over the cut, the second half is read again from where the first ended, so
-//! a cut never changes a row. Then the applications are gathered on both cores, each core
+//! middle and both halves are read at once (the second numbered from 0, then moved to its lines
+//! once the first has counted them); if a quoted field ran over the cut, the second half is
+//! read again from where the first ended, so a cut never changes a row. Then the applications are gathered on both cores, each core
 //! taking the applications whose id falls in its part, in file order: every message is the one
 //! a single pass gives.
 //!

@@ -1,10 +1,11 @@
 //! Rows gathered into applications, in file order: one entry per application id, its header
 //! fields from its first row, one count per class. Each part of the batch (the applications
-//! whose id hash falls in it) is gathered on its own core; a part's rows come in file order. Rows that disagree with the first row of
-//! their application (by what they mean: two spellings of one province agree) fail it.
+//! whose id hash falls in it) is gathered on its own core; a part's rows come in file order.
+//! Rows that disagree with the first row of their application (by what they mean: two
+//! spellings of one province agree) fail it.
 //!
 //! Ids are kept once each in one text, applications in one list, and the table from id to
-//! application holds only indices, so memory grows with the applications and not with the
+//! application holds only each id's hash and index, so memory grows with the applications and not with the
 //! rows, and gathering allocates nothing per row.
 
 use super::read::{Part, Spelling};

@@ -284,15 +284,14 @@ fn price_part<'g>(book: &Book<'_>, g: &'g Gathering<'_>, part: u8, keep: Keep) -
     let mut done = Vec::with_capacity(gathered.apps.len());
     let mut problems = Vec::new();
     for (k, app) in gathered.apps.iter().enumerate() {
-        let app_ref = app;
         if app.failed || (!g.refused.is_empty() && g.refused.contains(gathered.id(app))) {
             continue;
         }
         match price_one(book, app, g.spellings.get(app.spelling as usize), keep) {
             Ok((total, authority, lines, warnings)) => {
                 let extra = (!lines.is_empty() || !warnings.is_empty()).then(|| Box::new((lines, warnings)));
-                let app = u32::try_from(k).unwrap_or(u32::MAX);
-                done.push(Done { key: app_ref.key, id: gathered.id(app_ref), part, app, total, authority, extra });
+                let place = u32::try_from(k).unwrap_or(u32::MAX);
+                done.push(Done { key: app.key, id: gathered.id(app), part, app: place, total, authority, extra });
             }
             Err(e) => problems.push(BatchProblem {
                 line: app.line,

@@ -97,8 +97,6 @@ pub(super) struct Segment {
     pub(super) rows: u64,
     /// Where reading stopped in the block: the start of the first record not read.
     pub(super) end: usize,
-    /// It stopped because the block ends inside a record (more input follows).
-    pub(super) more: bool,
     /// Reading cannot go on.
     pub(super) stop: Option<Stop>,
 }
@@ -127,7 +125,6 @@ impl Segment {
         self.refused.clear();
         self.rows = 0;
         self.end = 0;
-        self.more = false;
         self.stop = None;
     }
 }
@@ -191,11 +188,8 @@ impl<'a> Reader<'a> {
                     seg.stop = Some(e);
                     break;
                 }
-                Ok(Step::End) => break,
-                Ok(Step::NeedMore) => {
-                    seg.more = true;
-                    break;
-                }
+                // The block ends inside a record: `end` says where it starts.
+                Ok(Step::End | Step::NeedMore) => break,
                 Ok(Step::Row(fields)) => {
                     seg.rows += 1;
                     self.check.row(&fields, seg);
@@ -222,10 +216,10 @@ fn trim(text: &str) -> &str {
 /// Records a refused row; the application it names is not priced.
 fn refuse(seg: &mut Segment, line: u64, column: Option<&'static str>, m: Msg, id: Option<&str>) {
     let id = id.map(str::trim).filter(|s| !s.is_empty());
-    if let Some(id) = id
-        && !seg.refused.contains(nfc(id).as_ref())
+    if let Some(id) = id.map(nfc)
+        && !seg.refused.contains(id.as_ref())
     {
-        seg.refused.insert(nfc(id).into_owned());
+        seg.refused.insert(id.into_owned());
     }
     // A file of bad rows must not hold a message per row: past the listed ones, count them.
     if seg.problems.len() >= MAX_PROBLEMS {

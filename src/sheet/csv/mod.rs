@@ -98,7 +98,7 @@ impl<R: Read> CsvRows<R> {
             self.fill()?;
         }
         let mut head = &self.buf[self.pos..self.len];
-        head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+        head = head.strip_prefix(rules::BOM).unwrap_or(head);
         let end = line_end(head).unwrap_or(head.len());
         let header = &head[..end];
         let mut best = (b',', 0usize, 0usize);

@@ -10,7 +10,7 @@
 use csv_core::ReadRecordResult;
 
 use super::rules::{
-    MAX_FIELDS, MAX_ROW, MAX_RUN, Stop, broken_quoting, count_lines, not_utf8, run_on, too_long, too_many_fields,
+    BOM, MAX_FIELDS, MAX_ROW, MAX_RUN, Stop, broken_quoting, count_lines, not_utf8, run_on, too_long, too_many_fields,
     unclosed, unclosed_quote,
 };
 use crate::text::Msg;
@@ -191,7 +191,6 @@ impl Records {
     }
 
     fn read_one(&mut self, data: &[u8], pos: &mut usize, last: bool) -> Result<Kind, Stop> {
-        const BOM: &[u8] = b"\xef\xbb\xbf";
         loop {
             self.skip_line_ends(data, pos, data.len());
             let rest = &data[*pos..];

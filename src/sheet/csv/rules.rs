@@ -3,6 +3,10 @@
 
 use crate::text::Msg;
 
+/// A UTF-8 byte-order mark: no part of the row it opens (the record reader takes it off
+/// before reading the row, so the checks below never see one).
+pub(crate) const BOM: &[u8] = b"\xef\xbb\xbf";
+
 /// Longest row read, in bytes of the file; a longer row is refused and the rest read.
 pub(crate) const MAX_ROW: usize = 64 * 1024;
 /// A row running past this many bytes without ending stops the reading.
@@ -101,7 +105,6 @@ pub(crate) fn broken_quoting(raw: &[u8], delimiter: u8) -> Option<(u64, &'static
         Quoted,
         AfterQuote,
     }
-    let raw = raw.strip_prefix(b"\xef\xbb\xbf").unwrap_or(raw);
     let mut state = State::Start;
     for (i, &b) in raw.iter().enumerate() {
         let end = b == delimiter || b == b'\r' || b == b'\n';
@@ -153,7 +156,6 @@ pub(crate) fn broken_quoting(raw: &[u8], delimiter: u8) -> Option<(u64, &'static
 /// If the raw bytes of a row end inside a quoted field, the number of line ends before the
 /// quote that opened it (0: on the row's first line).
 pub(crate) fn unclosed_quote(raw: &[u8], delimiter: u8) -> Option<u64> {
-    let raw = raw.strip_prefix(b"\xef\xbb\xbf").unwrap_or(raw);
     let mut quoted = false;
     let mut opened_at = 0usize;
     let mut field_start = true;
