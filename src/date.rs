@@ -22,11 +22,35 @@ use serde::{Deserialize, Serialize, Serializer};
 /// string (`"2025-09-15"`) is accepted too. A date-time or an offset is refused: the rules in
 /// force are chosen by day, and a time would suggest a precision the law does not have.
 /// In JSON it is always the string `"YYYY-MM-DD"`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Date {
     year: u16,
     month: u8,
     day: u8,
+}
+
+impl Date {
+    /// Year, month and day in one integer, in the order days follow each other.
+    #[inline]
+    fn ordinal_key(self) -> u32 {
+        (u32::from(self.year) << 16) | (u32::from(self.month) << 8) | u32::from(self.day)
+    }
+}
+
+/// Earlier days first: year, then month, then day (one integer comparison; every date is
+/// compared at least once per application priced).
+impl Ord for Date {
+    #[inline]
+    fn cmp(&self, other: &Date) -> std::cmp::Ordering {
+        self.ordinal_key().cmp(&other.ordinal_key())
+    }
+}
+
+impl PartialOrd for Date {
+    #[inline]
+    fn partial_cmp(&self, other: &Date) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 /// Why a text or TOML value is not a valid date.
@@ -378,6 +402,37 @@ impl<'de> Deserialize<'de> for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Dates order as days follow each other: by year, then month, then day, whichever part
+    /// differs (the comparison packs the three into one integer).
+    #[test]
+    fn dates_order_as_days_follow() {
+        let d = |y, m, dd| Date::new(y, m, dd).unwrap();
+        let sorted = [
+            d(1999, 12, 31),
+            d(2000, 1, 1),
+            d(2000, 1, 31),
+            d(2000, 2, 1),
+            d(2000, 2, 29),
+            d(2000, 12, 1),
+            d(2001, 1, 1),
+        ];
+        for (i, a) in sorted.iter().enumerate() {
+            for (j, b) in sorted.iter().enumerate() {
+                assert_eq!(a.cmp(b), i.cmp(&j), "{a} vs {b}");
+                assert_eq!(a.partial_cmp(b), Some(i.cmp(&j)));
+            }
+        }
+        // The order of days is the order of their day numbers, across the whole range.
+        for days in (-25_000..40_000).step_by(997) {
+            let (a, b) = (Date::from_days(days).unwrap(), Date::from_days(days + 31).unwrap());
+            assert_eq!(
+                (a.cmp(&b), b.cmp(&a), a.max(b)),
+                (std::cmp::Ordering::Less, std::cmp::Ordering::Greater, b),
+                "{a} < {b}"
+            );
+        }
+    }
 
     #[test]
     fn days_round_trip_and_known_values() {

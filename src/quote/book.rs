@@ -123,7 +123,8 @@ impl<'a> Book<'a> {
     where
         'a: 'd,
     {
-        let p: Plan<'d> = plan(version, self.authority, &self.classifier, terms, places, devices, None)?;
+        let mut p = Plan::new(terms);
+        plan(&mut p, version, self.authority, &self.classifier, places, devices, None)?;
         let amount: Decimal = core::total(version, &p.terms, &p.lines)?;
         Ok(Total {
             amount: Money::new(amount),
@@ -141,7 +142,7 @@ pub(crate) fn reading(l: &Licensing<'_>) -> Option<Reading> {
 
 /// The warnings a quote carries, high first (the order of the quote's `warnings`).
 fn warning_ids(version: &Version, date: Date, l: &Licensing<'_>) -> Vec<WarningRef> {
-    if version.warnings().is_empty() && l.contest.is_none() {
+    if l.contest.is_none() && !version.warnings().iter().any(|w| w.applies_on(date)) {
         return Vec::new();
     }
     let mut ids: Vec<WarningRef> = version

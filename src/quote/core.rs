@@ -36,8 +36,8 @@ pub(crate) trait Amount: Copy {
     fn is_zero(self) -> bool;
     /// Whether the value is written without a fraction (so rounding to 1 leaves it as is).
     fn is_whole(self) -> bool;
-    /// Rounded to a multiple of `step` with `rule`.
-    fn round(self, rule: crate::money::Rounding, step: Decimal) -> Option<Self>;
+    /// Rounded to a multiple of `step` (`10^pow10` when `pow10` is given) with `rule`.
+    fn round(self, rule: crate::money::Rounding, step: Decimal, pow10: Option<u32>) -> Option<Self>;
     /// The value as a `Decimal`.
     fn decimal(self) -> Option<Decimal>;
 }
@@ -67,7 +67,7 @@ impl Amount for Decimal {
     fn is_whole(self) -> bool {
         self.scale() == 0
     }
-    fn round(self, rule: crate::money::Rounding, step: Decimal) -> Option<Decimal> {
+    fn round(self, rule: crate::money::Rounding, step: Decimal, _pow10: Option<u32>) -> Option<Decimal> {
         rule.to_step_exact(self, step)
     }
     fn decimal(self) -> Option<Decimal> {
@@ -100,10 +100,10 @@ impl Amount for Exact {
     fn is_whole(self) -> bool {
         self.scale() == 0
     }
-    fn round(self, rule: crate::money::Rounding, step: Decimal) -> Option<Exact> {
+    fn round(self, rule: crate::money::Rounding, _step: Decimal, pow10: Option<u32>) -> Option<Exact> {
         // Integer rounding handles steps that are powers of ten (1, 1,000 đồng); any other
         // step is left to Decimal.
-        Exact::round(self, rule, Exact::of(step).power_of_ten()?)
+        Exact::round(self, rule, pow10?)
     }
     fn decimal(self) -> Option<Decimal> {
         self.trimmed().to_decimal()
@@ -130,6 +130,9 @@ impl From<Error> for Stop {
 /// What the core tells whoever watches it. Every method does nothing by default: a total
 /// records nothing and pays nothing for it.
 pub(crate) trait Recorder<A: Amount> {
+    /// Whether it reads the changes (`delta`s) at all: a total does not, so the core does not
+    /// compute them.
+    const RECORDS: bool = true;
     /// Fee line `k`: the fee for one unit and the line's amount (rounded when every step is).
     fn fee(&mut self, _k: usize, _unit_fee: A, _amount: A) {}
     /// Under `aggregation = "highest"`: line `top` is charged, at the fee for one unit; the
@@ -152,7 +155,9 @@ pub(crate) trait Recorder<A: Amount> {
 /// A recorder that records nothing.
 pub(crate) struct Nothing;
 
-impl<A: Amount> Recorder<A> for Nothing {}
+impl<A: Amount> Recorder<A> for Nothing {
+    const RECORDS: bool = false;
+}
 
 /// One fee line: a row and how many units it prices.
 #[derive(Clone, Copy, Debug)]
@@ -182,6 +187,7 @@ pub(crate) fn overflow(schedule: bool) -> Error {
 
 /// The fee for `count` units of `row` on the terms' date: (fee for one unit, fee for all).
 /// Handles tier tables with their linear tail and amounts in indexed units.
+#[inline]
 pub(crate) fn row_total<A: Amount>(
     row: &Row,
     count: u32,
@@ -194,6 +200,13 @@ pub(crate) fn row_total<A: Amount>(
         let all = amount.mul(A::whole(u64::from(count)).ok_or(Stop::Range)?).ok_or(Stop::Range)?;
         return Ok((amount, all));
     }
+    table_total(row, count, version, terms)
+}
+
+/// [`row_total`] for a row with tiers or in an indexed unit.
+#[inline(never)]
+fn table_total<A: Amount>(row: &Row, count: u32, version: &Version, terms: &Terms<'_>) -> Result<(A, A), Stop> {
+    let amount = A::of(row.amount);
     let cannot = |what: String, what_vi: String| {
         Stop::Error(
             Error::unpriceable(
@@ -249,21 +262,21 @@ pub(crate) fn row_total<A: Amount>(
     Ok((amount.mul(scale).ok_or(Stop::Range)?, total.mul(scale).ok_or(Stop::Range)?))
 }
 
-/// What an adjustment that applies changes on the running amount (before rounding).
-/// `devices` is the number of charged devices, for volume discounts.
-fn adjustment_delta<A: Amount>(adj: &Adjustment, running: A, devices: u64, sites: u32) -> Option<A> {
-    let one = A::whole(1)?;
+/// The running amount once an adjustment that applies is applied (before rounding); the
+/// change it makes is this less the running amount. `devices` is the number of charged
+/// devices, for volume discounts.
+fn adjusted<A: Amount>(adj: &Adjustment, running: A, devices: u64, sites: u32) -> Option<A> {
     Some(match adj.kind {
-        AdjustmentKind::Factor => running.mul(A::of(adj.factor.unwrap_or(Decimal::ONE)).sub(one)?)?,
+        AdjustmentKind::Factor => running.mul(A::of(adj.factor.unwrap_or(Decimal::ONE)))?,
         AdjustmentKind::Cap => {
             let cap = adj.amount.map_or(running, A::of);
-            if running.greater(cap)? { cap.sub(running)? } else { A::whole(0)? }
+            if running.greater(cap)? { cap } else { running }
         }
         AdjustmentKind::Floor => {
             let floor = adj.amount.map_or(running, A::of);
-            if running.greater(A::whole(0)?)? && floor.greater(running)? { floor.sub(running)? } else { A::whole(0)? }
+            if running.greater(A::whole(0)?)? && floor.greater(running)? { floor } else { running }
         }
-        AdjustmentKind::Surcharge => A::of(adj.amount.unwrap_or(Decimal::ZERO)),
+        AdjustmentKind::Surcharge => running.add(A::of(adj.amount.unwrap_or(Decimal::ZERO)))?,
         AdjustmentKind::VolumeDiscount => {
             let band = adj
                 .bands
@@ -271,13 +284,13 @@ fn adjustment_delta<A: Amount>(adj: &Adjustment, running: A, devices: u64, sites
                 .flatten()
                 .find(|(from, to, _)| devices >= u64::from(*from) && to.is_none_or(|t| devices <= u64::from(t)));
             match band {
-                Some((_, _, f)) => running.mul(A::of(*f).sub(one)?)?,
-                None => A::whole(0)?,
+                Some((_, _, f)) => running.mul(A::of(*f))?,
+                None => running,
             }
         }
         AdjustmentKind::SiteSurcharge => {
             let extra = A::whole(u64::from(sites.saturating_sub(1)))?;
-            running.mul(A::of(adj.factor.unwrap_or(Decimal::ZERO)))?.mul(extra)?
+            running.add(running.mul(A::of(adj.factor.unwrap_or(Decimal::ZERO)))?.mul(extra)?)?
         }
     })
 }
@@ -298,12 +311,13 @@ pub(crate) fn price<A: Amount, R: Recorder<A>>(
     let rounding = version.rounding();
     let each_step = rounding.at == RoundAt::Line;
     // To the đồng, a whole amount is already rounded (the usual case: nothing to do).
-    let unit_step = rounding.step == Decimal::ONE;
+    let unit_step = version.hot.unit_step;
+    let pow10 = version.hot.step_pow10;
     let step = |x: A| {
         if !each_step || (unit_step && x.is_whole()) {
             Ok(x)
         } else {
-            x.round(rounding.strategy, rounding.step).ok_or(Stop::Range)
+            x.round(rounding.strategy, rounding.step, pow10).ok_or(Stop::Range)
         }
     };
     let highest_only = version.aggregation() == Aggregation::Highest;
@@ -339,7 +353,7 @@ pub(crate) fn price<A: Amount, R: Recorder<A>>(
     }
 
     let mut running = subtotal;
-    let rule = version.procedure(terms.procedure).ok_or_else(|| {
+    let (rule, factor_is_one) = version.procedure_rule(terms.procedure).ok_or_else(|| {
         Error::unpriceable(
             ErrorKind::NoProcedureFactor { version: version.id().to_owned(), procedure: terms.procedure },
             format!(
@@ -357,10 +371,12 @@ pub(crate) fn price<A: Amount, R: Recorder<A>>(
     if let Some(a) = &rule.assumption {
         rec.assumption(a);
     }
-    if rule.factor != Decimal::ONE {
+    if !factor_is_one {
         // The amount due is rounded, not the signed change.
         let due = step(running.mul(A::of(rule.factor)).ok_or(Stop::Range)?)?;
-        rec.procedure(rule, due.sub(running).ok_or(Stop::Range)?);
+        if R::RECORDS {
+            rec.procedure(rule, due.sub(running).ok_or(Stop::Range)?);
+        }
         running = due;
     }
 
@@ -369,12 +385,16 @@ pub(crate) fn price<A: Amount, R: Recorder<A>>(
             rec.not_applied(adj);
             continue;
         }
-        let raw = adjustment_delta(adj, running, charged, terms.sites).ok_or(Stop::Range)?;
-        let due = step(running.add(raw).ok_or(Stop::Range)?)?;
-        let delta = due.sub(running).ok_or(Stop::Range)?;
+        let due = step(adjusted(adj, running, charged, terms.sites).ok_or(Stop::Range)?)?;
         if let Some(a) = &adj.assumption {
             rec.assumption(a);
         }
+        if !R::RECORDS {
+            // The same value as below: an adjustment that changes nothing leaves it equal.
+            running = due;
+            continue;
+        }
+        let delta = due.sub(running).ok_or(Stop::Range)?;
         if delta.is_zero() {
             continue;
         }
@@ -382,11 +402,16 @@ pub(crate) fn price<A: Amount, R: Recorder<A>>(
         rec.adjustment(adj, delta);
     }
 
-    if rounding.at == RoundAt::Total {
-        let rounded = running.round(rounding.strategy, rounding.step).ok_or(Stop::Range)?;
-        let delta = rounded.sub(running).ok_or(Stop::Range)?;
-        if !delta.is_zero() {
-            rec.rounding(delta);
+    // A whole amount rounded to the đồng is itself: nothing to round.
+    if rounding.at == RoundAt::Total && !(unit_step && running.is_whole()) {
+        let rounded = running.round(rounding.strategy, rounding.step, pow10).ok_or(Stop::Range)?;
+        if R::RECORDS {
+            let delta = rounded.sub(running).ok_or(Stop::Range)?;
+            if !delta.is_zero() {
+                rec.rounding(delta);
+                running = rounded;
+            }
+        } else {
             running = rounded;
         }
     }
@@ -452,7 +477,7 @@ mod tests {
         assert_eq!(back(Amount::add(x("6000000"), x("2000000"))), Some(d("8000000")));
         assert_eq!(back(Amount::sub(x("2000000"), x("500000"))), Some(d("1500000")));
         // 187.5 rounded half away from zero to the đồng.
-        let rounded = Amount::round(x("187.5"), crate::money::Rounding::HalfAwayFromZero, Decimal::ONE);
+        let rounded = Amount::round(x("187.5"), crate::money::Rounding::HalfAwayFromZero, Decimal::ONE, Some(0));
         assert_eq!(back(rounded), Some(d("188")));
         assert_eq!(back(<Exact as Amount>::whole(3)), Some(d("3")));
         assert_eq!(x("8000000").greater(x("7999999.5")), Some(true));

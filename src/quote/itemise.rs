@@ -17,7 +17,7 @@ use super::model::{
     ContestedAuthority, Line, Quote, QuoteAdjustment, QuoteCharge, QuoteWarning, Reading, ReadingOutcome, ScheduleRef,
     StepKind,
 };
-use super::plan::{DeviceRef, DeviceText, Entry, Licensing, Notes, Texts, plan};
+use super::plan::{DeviceRef, DeviceText, Entry, Licensing, Notes, Plan, Texts, plan};
 
 fn basis_text(b: &LegalRef) -> String {
     b.to_string()
@@ -309,7 +309,8 @@ fn quote_under(
         count: d.count,
         location: d.location.as_ref(),
     });
-    let mut p = plan(version, book.authority, &book.classifier, app.terms(), &app.places, devices, Some(notes))?;
+    let mut p = Plan::new(app.terms());
+    plan(&mut p, version, book.authority, &book.classifier, &app.places, devices, Some(notes))?;
     let Texts { per_device, notes: planned, mut classified_by } = p.texts.take().map(|t| *t).unwrap_or_default();
     notes = planned;
     let mut rec = Itemiser {

@@ -113,6 +113,13 @@ pub(crate) struct Plan<'v> {
     pub(crate) texts: Option<Box<Texts>>,
 }
 
+impl<'v> Plan<'v> {
+    /// An empty plan of an application on `terms`, for [`plan`] to fill.
+    pub(crate) fn new(terms: Terms<'v>) -> Plan<'v> {
+        Plan { terms, entries: Vec::new(), lines: SmallVec::new(), licensing: Licensing::default(), texts: None }
+    }
+}
+
 /// The notes of a quote, each once (a set beside the list keeps adding linear).
 #[derive(Debug, Default)]
 pub(crate) struct Notes {
@@ -227,20 +234,23 @@ fn unsettled(n: usize, device: &DeviceRef<'_>, c: &Classification) -> Error {
 #[allow(clippy::too_many_lines)]
 #[inline(always)]
 pub(crate) fn plan<'v>(
+    out: &mut Plan<'v>,
     version: &'v Version,
     authority: &'v AuthorityTable,
     classifier: &Classifier<'_>,
-    terms: Terms<'v>,
     places: &Places,
     devices: impl ExactSizeIterator<Item = DeviceRef<'v>>,
     notes: Option<Notes>,
-) -> Result<Plan<'v>, Error> {
-    let date: Date = terms.received;
-    let (terms, defaulted) = settle(version, terms, places)?;
-    let mut texts = notes.map(|notes| {
+) -> Result<(), Error> {
+    let date: Date = out.terms.received;
+    let defaulted;
+    (out.terms, defaulted) = settle(version, out.terms, places)?;
+    // The plan is filled where it lies (a total's plan is never moved).
+    let Plan { entries, lines, licensing, texts, .. } = out;
+    *texts = notes.map(|notes| {
         Box::new(Texts { per_device: Vec::with_capacity(devices.len()), notes, classified_by: Vec::new() })
     });
-    if let (Some(d), Some(t)) = (defaulted, &mut texts) {
+    if let (Some(d), Some(t)) = (defaulted, &mut *texts) {
         t.notes.push_front(
             format!(
                 "The application does not state its kind of facility: the schedule assumes `{}` ({}).",
@@ -251,8 +261,9 @@ pub(crate) fn plan<'v>(
         );
     }
     let itemise = texts.is_some();
-    let mut entries = Vec::with_capacity(if itemise { devices.len() } else { 0 });
-    let mut lines = SmallVec::with_capacity(devices.len());
+    if itemise {
+        entries.reserve(devices.len());
+    }
     // An entry is kept only for an itemised quote (a total needs only the fee lines).
     let mut entry = |e: Entry<'v>| {
         if itemise {
@@ -260,8 +271,9 @@ pub(crate) fn plan<'v>(
         }
     };
     let mut missing: Vec<DeviceClass> = Vec::new();
-    let mut licensing = Licensing::default();
     let mut contested = false;
+    let (mut seen, mut seen_other) = (0u32, 0u32);
+    let bit = |a: Authority| 1u32 << (a as u32);
     let period = authority.period_on(date);
     // A line of zero; its reason is written only when itemising.
     let zero =
@@ -275,7 +287,7 @@ pub(crate) fn plan<'v>(
     for (i, device) in devices.enumerate() {
         let n = i + 1;
         let class = match device.description {
-            Some(d) => match described(classifier, d, date, n, &device, &mut texts)? {
+            Some(d) => match described(classifier, d, date, n, &device, &mut *texts)? {
                 Described::Class(k) => k,
                 Described::Zero(class) => {
                     entry(Entry::Zero(class));
@@ -297,7 +309,7 @@ pub(crate) fn plan<'v>(
             },
         };
         if !class.needs_fee_row() {
-            entry(zero(&mut texts, Some(class), &not_ionizing_text));
+            entry(zero(&mut *texts, Some(class), &not_ionizing_text));
             continue;
         }
         let Some((rule, period_assumption)) = period.and_then(|p| Some((p.rule(class)?, p.assumption()))) else {
@@ -310,21 +322,25 @@ pub(crate) fn plan<'v>(
                 date.day_first()
             )));
         };
-        if !licensing.default.iter().any(|(a, _)| *a == rule.authority) {
+        // Each authority once, with the first class that falls to it (a bit per authority
+        // says which are listed).
+        if seen & bit(rule.authority) == 0 {
+            seen |= bit(rule.authority);
             licensing.default.push((rule.authority, class));
         }
         let other = rule.alternative.as_ref().map_or(rule.authority, |a| a.authority);
         contested |= rule.alternative.is_some();
-        if !licensing.alternative.iter().any(|(a, _)| *a == other) {
+        if seen_other & bit(other) == 0 {
+            seen_other |= bit(other);
             licensing.alternative.push((other, class));
         }
-        if let Some(t) = &mut texts {
+        if let Some(t) = &mut *texts {
             for a in [rule.assumption.as_ref(), period_assumption].into_iter().flatten() {
                 t.notes.assumption(a);
             }
         }
         if let Some(ex) = version.exemption(class) {
-            entry(zero(&mut texts, Some(class), &|| {
+            entry(zero(&mut *texts, Some(class), &|| {
                 (
                     ex.basis.to_string(),
                     format!("Exempt from the fee: {}", ex.note.en),
@@ -339,7 +355,7 @@ pub(crate) fn plan<'v>(
             }
             continue;
         };
-        if let Some(t) = &mut texts {
+        if let Some(t) = &mut *texts {
             let (mut en, mut vi) = (Vec::new(), Vec::new());
             if mapping.by_analogy {
                 en.push(format!(
@@ -385,8 +401,7 @@ pub(crate) fn plan<'v>(
         )));
     }
     licensing.contest = if contested { period.and_then(|p| p.contest()) } else { None };
-    decide(&mut licensing, date)?;
-    Ok(Plan { terms, entries, lines, licensing, texts })
+    decide(licensing, date)
 }
 
 /// What a described device is: a class to price, or a line of zero (exempt, or not

@@ -11,7 +11,23 @@ use crate::vocab::FacilityKind;
 /// need are checked: every stated condition must be one the version's adjustments test, and
 /// when an adjustment that would apply depends on the kind of facility, the application must
 /// state it, unless the version declares a default (then returned, for the quote to print).
+#[inline]
 pub(crate) fn settle<'a>(
+    version: &'a Version,
+    terms: Terms<'a>,
+    places: &Places,
+) -> Result<(Terms<'a>, Option<&'a FacilityDefault>), Error> {
+    // The usual case: no condition stated, and nothing that depends on the kind of facility.
+    if terms.conditions.is_empty() && (terms.facility_kind.is_some() || !version.hot.by_facility) {
+        return Ok((terms, None));
+    }
+    settle_stated(version, terms, places)
+}
+
+/// [`settle`] when the application states conditions or the version charges by kind of
+/// facility.
+#[inline(never)]
+fn settle_stated<'a>(
     version: &'a Version,
     terms: Terms<'a>,
     places: &Places,
@@ -57,7 +73,7 @@ pub(crate) fn settle<'a>(
             return Err(Error::input(finding));
         }
     }
-    if terms.facility_kind.is_some() {
+    if terms.facility_kind.is_some() || !version.hot.by_facility {
         return Ok((terms, None));
     }
     let needs = version.adjustments().iter().find(|a| a.facility_kinds.is_some() && a.applies_but_for_facility(&terms));

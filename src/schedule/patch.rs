@@ -277,6 +277,7 @@ pub(crate) fn finish(mut v: Version, draft: Draft, findings: &mut Vec<Finding>) 
     v.charges = draft.charges.into_values().collect();
     v.notes = draft.notes;
     v.warnings = draft.warnings;
+    v.hot = super::version::Hot::of(&v);
     match fingerprint(&v) {
         Ok(f) => v.fingerprint = f,
         Err(e) => findings.push(

@@ -286,6 +286,47 @@ pub struct Version {
     /// class → (row index, mapping index), resolved at load so quoting does no searching.
     #[serde(skip)]
     pub(crate) index: ClassMap<(usize, usize)>,
+    /// What pricing reads on every application, resolved when the version is finished.
+    #[serde(skip)]
+    pub(crate) hot: Hot,
+}
+
+/// What the engine reads on every application, resolved once when a version is finished
+/// ([`Hot::of`]) so that pricing does no searching and compares no `Decimal`s: the same facts
+/// as the version's own fields, in tables.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Hot {
+    /// class → its position in `exempt`.
+    exempt: ClassMap<usize>,
+    /// Each procedure's rule (by [`Procedure::ordinal`]) and whether its factor is 1.
+    procedures: [Option<(ProcedureRule, bool)>; Procedure::ALL.len()],
+    /// The rounding step is 1 (a whole amount is already rounded).
+    pub(crate) unit_step: bool,
+    /// The rounding step as a power of ten `10^k` (`k`), when it is one up to 10^18.
+    pub(crate) step_pow10: Option<u32>,
+    /// Some adjustment applies only to some kinds of facility.
+    pub(crate) by_facility: bool,
+}
+
+impl Hot {
+    /// The tables of a finished version.
+    pub(crate) fn of(v: &Version) -> Hot {
+        let mut exempt = ClassMap::default();
+        // The first exemption of a class wins, as [`Version::exemption`]'s search did.
+        for (i, e) in v.exempt.iter().enumerate().rev() {
+            exempt.insert(e.class, i);
+        }
+        let procedures = Procedure::ALL.map(|p| v.procedures.get(&p).map(|r| (r.clone(), r.factor == Decimal::ONE)));
+        let step = v.rounding.step;
+        let step_pow10 = crate::exact::Exact::of(step).power_of_ten();
+        Hot {
+            exempt,
+            procedures,
+            unit_step: step == Decimal::ONE,
+            step_pow10,
+            by_facility: v.adjustments.iter().any(|a| a.facility_kinds.is_some()),
+        }
+    }
 }
 
 fn is_sum(a: &Aggregation) -> bool {
@@ -424,11 +465,15 @@ impl Version {
     }
     /// The exemption of a whole class, if this version has one.
     pub fn exemption(&self, class: DeviceClass) -> Option<&Exemption> {
-        self.exempt.iter().find(|e| e.class == class)
+        self.exempt.get(*self.hot.exempt.get(class)?)
     }
     /// The factor for a procedure.
     pub fn procedure(&self, procedure: Procedure) -> Option<&ProcedureRule> {
-        self.procedures.get(&procedure)
+        self.procedure_rule(procedure).map(|(r, _)| r)
+    }
+    /// The rule for a procedure and whether its factor is 1.
+    pub(crate) fn procedure_rule(&self, procedure: Procedure) -> Option<(&ProcedureRule, bool)> {
+        self.hot.procedures.get(procedure.ordinal())?.as_ref().map(|(r, one)| (r, *one))
     }
     /// Every row, by id.
     pub fn rows(&self) -> &[Row] {

@@ -265,6 +265,7 @@ fn build_versions(parsed: &[(&SourceFile, VersionFile)], findings: &mut Vec<Find
             fingerprint: String::new(),
             file: file.display_name.clone(),
             index: ClassMap::default(),
+            hot: super::version::Hot::default(),
         };
         let version = finish(version, draft, findings);
         if version.rows.len() > MAX_ROWS {

@@ -104,6 +104,7 @@ macro_rules! classes {
             }
 
             /// The class's family.
+            #[inline]
             pub fn family(self) -> Family {
                 match self { $( DeviceClass::$variant => Family::$family, )* }
             }

@@ -56,6 +56,11 @@ impl Procedure {
         Procedure::Declaration,
     ];
 
+    /// The procedure's position in [`Procedure::ALL`] (a table index on the hot path).
+    pub(crate) fn ordinal(self) -> usize {
+        self as usize
+    }
+
     /// The key used in files: `new`, `renewal`, …
     pub fn key(self) -> &'static str {
         match self {
