@@ -148,21 +148,28 @@ impl<'a> Gathered<'a> {
 
     /// Gathers the rows of a part of a segment (in file order, after the previous ones).
     pub(super) fn add(&mut self, part: &Part, spellings: &[Spelling]) {
+        // The application of the previous row (its hash and place): the rows of an application
+        // usually follow each other, and then the table is not searched.
+        let mut last: Option<(u64, usize)> = None;
         for row in &part.rows {
             let id = part.id(row);
             let hash = row.hash;
             let (ids, apps) = (&self.ids, &self.apps);
             let key = key_of(id.as_bytes());
-            let found = self.table.find(hash, |&(h, k)| {
-                h == hash
-                    && apps.get(k as usize).is_some_and(|a| {
-                        a.key == key
-                            && (a.id.1 - a.id.0) as usize == id.len()
-                            && (id.len() <= KEY || ids.get(a.id.0 as usize..a.id.1 as usize) == Some(id))
-                    })
-            });
+            let same = |a: &Pending| {
+                a.key == key
+                    && (a.id.1 - a.id.0) as usize == id.len()
+                    && (id.len() <= KEY || ids.get(a.id.0 as usize..a.id.1 as usize) == Some(id))
+            };
+            let found = match last {
+                Some((h, k)) if h == hash && apps.get(k).is_some_and(same) => Some(k),
+                _ => self
+                    .table
+                    .find(hash, |&(h, k)| h == hash && apps.get(k as usize).is_some_and(same))
+                    .map(|&(_, k)| k as usize),
+            };
             let k = match found {
-                Some(&(_, k)) => k as usize,
+                Some(k) => k,
                 None => {
                     let start = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
                     self.ids.push_str(id);
@@ -186,6 +193,7 @@ impl<'a> Gathered<'a> {
                     k
                 }
             };
+            last = Some((hash, k));
             if self.apps[k].failed {
                 continue;
             }

@@ -271,6 +271,30 @@ fn an_overlong_row_is_reported_and_the_rest_read() {
     assert_eq!(report.results.len(), 1);
 }
 
+/// An over-long row whose `application_id` comes after 64 KiB (docs/batch.md): it still names
+/// its application, whose other, good row is then not priced.
+#[test]
+fn an_overlong_row_names_its_application_wherever_the_id_is() {
+    let csv = format!(
+        "province,procedure,received,channel,class,count,application_id
+         Huế,new,2024-05-10,,xray_ct,1,L-1
+         {},new,2024-05-10,,xray_ct,1,L-1
+         Huế,new,2024-05-10,,xray_ct,1,L-2
+",
+        "x".repeat(70_000)
+    );
+    let report = shared().price_batch(csv.as_bytes(), &Default::default(), |_| {}).unwrap();
+    let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        [
+            "line 3: application L-1: the row is longer than 65536 bytes; the application is not priced (a row of it was refused)"
+        ]
+    );
+    let priced: Vec<&str> = report.results.iter().map(|r| r.application_id.as_str()).collect();
+    assert_eq!(priced, ["L-2"]);
+}
+
 /// A header typed with capitals names the same columns (`Application_ID;Class;…`).
 #[test]
 fn a_header_in_capitals_names_the_same_columns() {
