@@ -4,9 +4,11 @@
 //! Rows that disagree with the first row of their application (by what they mean: two
 //! spellings of one province agree) fail it.
 //!
-//! Ids are kept once each in one text, applications in one list, and the table from id to
-//! application holds only each id's hash and index, so memory grows with the applications and not with the
-//! rows, and gathering allocates nothing per row.
+//! Ids are kept once each in one text, applications in one list (each with its id's hash), and
+//! the table from id to application holds only each one's index: 4 bytes a slot, so the table
+//! of a million applications stays in a core's own cache and a row costs one wait for memory,
+//! its application. Memory grows with the applications and not with the rows, and gathering
+//! allocates nothing per row.
 
 use super::read::{Part, Spelling};
 use super::report::{BatchProblem, Problems};
@@ -32,6 +34,8 @@ pub(super) fn key_of(id: &[u8]) -> [u8; KEY] {
 /// An application being gathered from its rows.
 #[derive(Clone, Debug)]
 pub(super) struct Pending {
+    /// The id's hash (the batch's hasher).
+    hash: u64,
     /// `ids[id.0..id.1]`.
     pub(super) id: (u32, u32),
     /// The id's first [`KEY`] bytes, zero after it: most ids are compared and sorted by this
@@ -113,8 +117,9 @@ pub(super) struct Gathered<'a> {
     /// Every application id, one after the other.
     pub(super) ids: String,
     pub(super) apps: Vec<Pending>,
-    /// Each application's id hash and place in `apps`: the table grows without reading an id.
-    table: hashbrown::HashTable<(u64, u32)>,
+    /// Each application's place in `apps` (whose hash it keeps: the table grows without
+    /// reading an id).
+    table: hashbrown::HashTable<u32>,
     pub(super) problems: Problems,
 }
 
@@ -148,9 +153,9 @@ impl<'a> Gathered<'a> {
 
     /// Gathers the rows of a part of a segment (in file order, after the previous ones).
     pub(super) fn add(&mut self, part: &Part, spellings: &[Spelling]) {
-        // The application of the previous row (its hash and place): the rows of an application
-        // usually follow each other, and then the table is not searched.
-        let mut last: Option<(u64, usize)> = None;
+        // The application of the previous row: the rows of an application usually follow each
+        // other, and then the table is not searched.
+        let mut last: Option<usize> = None;
         for row in &part.rows {
             let id = part.id(row);
             let hash = row.hash;
@@ -161,12 +166,10 @@ impl<'a> Gathered<'a> {
                     && (a.id.1 - a.id.0) as usize == id.len()
                     && (id.len() <= KEY || ids.get(a.id.0 as usize..a.id.1 as usize) == Some(id))
             };
+            let same = |a: &Pending| a.hash == hash && same(a);
             let found = match last {
-                Some((h, k)) if h == hash && apps.get(k).is_some_and(same) => Some(k),
-                _ => self
-                    .table
-                    .find(hash, |&(h, k)| h == hash && apps.get(k as usize).is_some_and(same))
-                    .map(|&(_, k)| k as usize),
+                Some(k) if apps.get(k).is_some_and(same) => Some(k),
+                _ => self.table.find(hash, |&k| apps.get(k as usize).is_some_and(same)).map(|&k| k as usize),
             };
             let k = match found {
                 Some(k) => k,
@@ -176,6 +179,7 @@ impl<'a> Gathered<'a> {
                     let end = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
                     let k = self.apps.len();
                     self.apps.push(Pending {
+                        hash,
                         id: (start, end),
                         key,
                         line: row.line,
@@ -189,11 +193,12 @@ impl<'a> Gathered<'a> {
                         failed: false,
                     });
                     let index = u32::try_from(k).unwrap_or(u32::MAX);
-                    self.table.insert_unique(hash, (hash, index), |&(h, _)| h);
+                    let apps = &self.apps;
+                    self.table.insert_unique(hash, index, |&k| apps.get(k as usize).map_or(0, |a| a.hash));
                     k
                 }
             };
-            last = Some((hash, k));
+            last = Some(k);
             if self.apps[k].failed {
                 continue;
             }
