@@ -262,21 +262,23 @@ fn table_total<A: Amount>(row: &Row, count: u32, version: &Version, terms: &Term
     Ok((amount.mul(scale).ok_or(Stop::Range)?, total.mul(scale).ok_or(Stop::Range)?))
 }
 
-/// The running amount once an adjustment that applies is applied (before rounding); the
-/// change it makes is this less the running amount. `devices` is the number of charged
-/// devices, for volume discounts.
-fn adjusted<A: Amount>(adj: &Adjustment, running: A, devices: u64, sites: u32) -> Option<A> {
+/// What an adjustment that applies changes on the running amount (before rounding).
+/// `devices` is the number of charged devices, for volume discounts. (The change, not the new
+/// amount: in `Decimal`, a product past 28 digits is rounded, and the itemised quote's parts
+/// must add up to its total exactly as before.)
+fn adjustment_delta<A: Amount>(adj: &Adjustment, running: A, devices: u64, sites: u32) -> Option<A> {
+    let one = A::whole(1)?;
     Some(match adj.kind {
-        AdjustmentKind::Factor => running.mul(A::of(adj.factor.unwrap_or(Decimal::ONE)))?,
+        AdjustmentKind::Factor => running.mul(A::of(adj.factor.unwrap_or(Decimal::ONE)).sub(one)?)?,
         AdjustmentKind::Cap => {
             let cap = adj.amount.map_or(running, A::of);
-            if running.greater(cap)? { cap } else { running }
+            if running.greater(cap)? { cap.sub(running)? } else { A::whole(0)? }
         }
         AdjustmentKind::Floor => {
             let floor = adj.amount.map_or(running, A::of);
-            if running.greater(A::whole(0)?)? && floor.greater(running)? { floor } else { running }
+            if running.greater(A::whole(0)?)? && floor.greater(running)? { floor.sub(running)? } else { A::whole(0)? }
         }
-        AdjustmentKind::Surcharge => running.add(A::of(adj.amount.unwrap_or(Decimal::ZERO)))?,
+        AdjustmentKind::Surcharge => A::of(adj.amount.unwrap_or(Decimal::ZERO)),
         AdjustmentKind::VolumeDiscount => {
             let band = adj
                 .bands
@@ -284,13 +286,13 @@ fn adjusted<A: Amount>(adj: &Adjustment, running: A, devices: u64, sites: u32) -
                 .flatten()
                 .find(|(from, to, _)| devices >= u64::from(*from) && to.is_none_or(|t| devices <= u64::from(t)));
             match band {
-                Some((_, _, f)) => running.mul(A::of(*f))?,
-                None => running,
+                Some((_, _, f)) => running.mul(A::of(*f).sub(one)?)?,
+                None => A::whole(0)?,
             }
         }
         AdjustmentKind::SiteSurcharge => {
             let extra = A::whole(u64::from(sites.saturating_sub(1)))?;
-            running.add(running.mul(A::of(adj.factor.unwrap_or(Decimal::ZERO)))?.mul(extra)?)?
+            running.mul(A::of(adj.factor.unwrap_or(Decimal::ZERO)))?.mul(extra)?
         }
     })
 }
@@ -385,7 +387,8 @@ pub(crate) fn price<A: Amount, R: Recorder<A>>(
             rec.not_applied(adj);
             continue;
         }
-        let due = step(adjusted(adj, running, charged, terms.sites).ok_or(Stop::Range)?)?;
+        let raw = adjustment_delta(adj, running, charged, terms.sites).ok_or(Stop::Range)?;
+        let due = step(running.add(raw).ok_or(Stop::Range)?)?;
         if let Some(a) = &adj.assumption {
             rec.assumption(a);
         }

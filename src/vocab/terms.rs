@@ -60,7 +60,18 @@ impl Procedure {
     pub(crate) fn ordinal(self) -> usize {
         self as usize
     }
+}
 
+// `ordinal` indexes tables built in `ALL`'s order: the two orders must be one.
+const _: () = {
+    let mut i = 0;
+    while i < Procedure::ALL.len() {
+        assert!(Procedure::ALL[i] as usize == i, "Procedure::ALL must list the variants in declaration order");
+        i += 1;
+    }
+};
+
+impl Procedure {
     /// The key used in files: `new`, `renewal`, …
     pub fn key(self) -> &'static str {
         match self {
