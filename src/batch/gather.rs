@@ -162,11 +162,11 @@ impl<'a> Gathered<'a> {
             let (ids, apps) = (&self.ids, &self.apps);
             let key = key_of(id.as_bytes());
             let same = |a: &Pending| {
-                a.key == key
+                a.hash == hash
+                    && a.key == key
                     && (a.id.1 - a.id.0) as usize == id.len()
                     && (id.len() <= KEY || ids.get(a.id.0 as usize..a.id.1 as usize) == Some(id))
             };
-            let same = |a: &Pending| a.hash == hash && same(a);
             let found = match last {
                 Some(k) if apps.get(k).is_some_and(same) => Some(k),
                 _ => self.table.find(hash, |&k| apps.get(k as usize).is_some_and(same)).map(|&k| k as usize),

@@ -392,31 +392,13 @@ pub(crate) fn price<A: Amount, R: Recorder<A>>(
         if let Some(a) = &adj.assumption {
             rec.assumption(a);
         }
-        if !R::RECORDS {
-            // The same value as below: an adjustment that changes nothing leaves it equal.
-            running = due;
-            continue;
-        }
-        let delta = due.sub(running).ok_or(Stop::Range)?;
-        if delta.is_zero() {
-            continue;
-        }
-        running = due;
-        rec.adjustment(adj, delta);
+        move_to::<A, R>(&mut running, due, |delta| rec.adjustment(adj, delta))?;
     }
 
     // A whole amount rounded to the đồng is itself: nothing to round.
     if rounding.at == RoundAt::Total && !(unit_step && running.is_whole()) {
         let rounded = running.round(rounding.strategy, rounding.step, pow10).ok_or(Stop::Range)?;
-        if R::RECORDS {
-            let delta = rounded.sub(running).ok_or(Stop::Range)?;
-            if !delta.is_zero() {
-                rec.rounding(delta);
-                running = rounded;
-            }
-        } else {
-            running = rounded;
-        }
+        move_to::<A, R>(&mut running, rounded, |delta| rec.rounding(delta))?;
     }
 
     for charge in version.charges().iter().filter(|c| c.applies(terms.procedure, terms.received)) {
@@ -424,6 +406,22 @@ pub(crate) fn price<A: Amount, R: Recorder<A>>(
         rec.charge(charge);
     }
     Ok(running)
+}
+
+/// Moves the running amount to `due` after an adjustment or the rounding of the total. A
+/// recorder that records is told the change (`tell`), unless it is zero: then the running
+/// amount stays as it is written. A total, which records nothing, takes `due` without
+/// computing the change (the same value either way).
+fn move_to<A: Amount, R: Recorder<A>>(running: &mut A, due: A, tell: impl FnOnce(A)) -> Result<(), Stop> {
+    if R::RECORDS {
+        let delta = due.sub(*running).ok_or(Stop::Range)?;
+        if delta.is_zero() {
+            return Ok(());
+        }
+        tell(delta);
+    }
+    *running = due;
+    Ok(())
 }
 
 /// Prices `lines` with `Decimal`, turning a range stop into the overflow error (blaming the

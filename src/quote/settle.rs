@@ -73,7 +73,7 @@ fn settle_stated<'a>(
             return Err(Error::input(finding));
         }
     }
-    if terms.facility_kind.is_some() || !version.hot.by_facility {
+    if terms.facility_kind.is_some() {
         return Ok((terms, None));
     }
     let needs = version.adjustments().iter().find(|a| a.facility_kinds.is_some() && a.applies_but_for_facility(&terms));
