@@ -42,19 +42,22 @@ impl Money {
         self.0
     }
 
-    /// `self + other`, or `None` on overflow.
+    /// `self + other`, exact, or `None` when a [`Decimal`] cannot hold the exact sum: it
+    /// overflows, or needs more than 28 significant digits (where `Decimal` itself would round
+    /// without saying so).
     pub fn checked_add(self, other: Money) -> Option<Money> {
-        self.0.checked_add(other.0).map(Money::new)
+        exact_add(self.0, other.0).map(Money::new)
     }
 
-    /// `self - other`, or `None` on overflow.
+    /// `self - other`, exact, or `None` when a [`Decimal`] cannot hold the exact difference.
     pub fn checked_sub(self, other: Money) -> Option<Money> {
-        self.0.checked_sub(other.0).map(Money::new)
+        exact_sub(self.0, other.0).map(Money::new)
     }
 
-    /// `self × factor`, exact (not rounded), or `None` on overflow.
+    /// `self × factor`, exact (not rounded), or `None` when a [`Decimal`] cannot hold the
+    /// exact product (more than 28 significant digits, or a scale past 28).
     pub fn checked_mul(self, factor: Decimal) -> Option<Money> {
-        self.0.checked_mul(factor).map(Money::new)
+        exact_mul(self.0, factor).map(Money::new)
     }
 
     /// The amount as printed on a quote, without the currency sign: `8.250.000`, `-500.000`,
@@ -152,6 +155,36 @@ impl fmt::Display for Currency {
     }
 }
 
+/// `a + b` exactly, or `None`.
+///
+/// `Decimal`'s own `checked_add` is `None` only on overflow: past 28 significant digits it
+/// rounds the sum without saying so (`10000000000000000000000000000 + 0.5` gives
+/// `10000000000000000000000000000`). A sum it holds exactly keeps the larger scale of the two;
+/// when it had to round, the scale is smaller. So a sum is taken only when its scale is the
+/// larger of the two (or one side is zero, which `Decimal` returns as it is). A few exact sums
+/// past 28 digits whose dropped digits were zeros are refused too: refused, never silently
+/// wrong. A proptest checks both directions against arbitrary-precision integers.
+pub(crate) fn exact_add(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let sum = a.checked_add(b)?;
+    (a.is_zero() || b.is_zero() || sum.scale() == a.scale().max(b.scale())).then_some(sum)
+}
+
+/// `a - b` exactly, or `None` (as [`exact_add`]).
+pub(crate) fn exact_sub(a: Decimal, b: Decimal) -> Option<Decimal> {
+    exact_add(a, -b)
+}
+
+/// `a × b` exactly, or `None`.
+///
+/// As with [`exact_add`]: `Decimal`'s `checked_mul` rounds a product that needs more than 28
+/// significant digits or a scale past 28. An exact product has the sum of the two scales;
+/// a rounded one has less. So a product is taken only when its scale is the sum of the
+/// scales (or one side is zero).
+pub(crate) fn exact_mul(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let product = a.checked_mul(b)?;
+    (a.is_zero() || b.is_zero() || product.scale() == a.scale() + b.scale()).then_some(product)
+}
+
 /// How a rounding breaks ties and which way it goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -196,8 +229,9 @@ impl Rounding {
         }
     }
 
-    /// Rounds `value` to a multiple of `step` (e.g. 1 đồng or 1,000 đồng) with this rule.
-    /// `None` if `step` is not positive or the arithmetic overflows.
+    /// Rounds `value` to a multiple of `step` (e.g. 1 đồng or 1,000 đồng) with this rule,
+    /// exactly. `None` if `step` is not positive or a `Decimal` cannot hold a value on the way
+    /// exactly (more than 28 significant digits): never a result rounded twice.
     pub fn to_step(self, value: Decimal, step: Decimal) -> Option<Decimal> {
         self.to_step_exact(value, step).map(canonical)
     }
@@ -216,9 +250,38 @@ impl Rounding {
             // Dividing by one is the identity: round to a whole number directly.
             return Some(value.round_dp_with_strategy(0, self.strategy()));
         }
-        // There is no round-to-multiple: divide, round to a whole number, multiply.
-        let units = value.checked_div(step)?.round_dp_with_strategy(0, self.strategy());
-        units.checked_mul(step)
+        // The whole number of steps and what is left over, each exact: dividing first would
+        // round the quotient to 28 digits and then round it again (3 × 10^27 + 0.4999… could
+        // come out a half).
+        let rest = value.checked_rem(step)?; // |rest| < step, with the sign of `value`
+        let whole = exact_sub(value, rest)?;
+        let units = whole.checked_div(step)?;
+        if !units.fract().is_zero() || exact_mul(units, step)? != whole {
+            return None;
+        }
+        let away = if rest.is_zero() {
+            false
+        } else {
+            // Twice what is left against the step decides a half.
+            let half = exact_add(rest.abs(), rest.abs())?.cmp(&step);
+            match self {
+                Rounding::TowardZero => false,
+                Rounding::AwayFromZero => true,
+                Rounding::Down => rest.is_sign_negative(),
+                Rounding::Up => rest.is_sign_positive(),
+                Rounding::HalfAwayFromZero => half != std::cmp::Ordering::Less,
+                Rounding::HalfEven => {
+                    half == std::cmp::Ordering::Greater
+                        || (half == std::cmp::Ordering::Equal && !(units % Decimal::TWO).is_zero())
+                }
+            }
+        };
+        let units = if away {
+            exact_add(units, if value.is_sign_negative() { Decimal::NEGATIVE_ONE } else { Decimal::ONE })?
+        } else {
+            units
+        };
+        exact_mul(units, step)
     }
 }
 
@@ -245,6 +308,99 @@ mod tests {
         let m = Money::new(d("2000000") * d("0.75"));
         assert_eq!(serde_json::to_string(&m).unwrap(), "\"1500000\"");
         assert_eq!(serde_json::to_string(&Money::new(d("-0.00"))).unwrap(), "\"0\"");
+    }
+
+    /// A `Decimal` as an integer count of `10^-56` (any `Decimal` is one exactly).
+    fn scaled(x: Decimal) -> num_bigint::BigInt {
+        num_bigint::BigInt::from(x.mantissa()) * num_bigint::BigInt::from(10).pow(56 - x.scale())
+    }
+
+    /// Any `Decimal`: a mantissa of 0 to 96 bits, either sign, a scale of 0 to 28.
+    fn any_decimal() -> impl proptest::strategy::Strategy<Value = Decimal> {
+        use proptest::prelude::*;
+        (0u32..=96, any::<u128>(), any::<bool>(), 0u32..=28).prop_map(|(bits, m, negative, scale)| {
+            let m = if bits == 0 { 0 } else { (m >> (128 - bits)).min((1 << 96) - 1) };
+            let m = i128::try_from(m).unwrap_or_default();
+            Decimal::from_i128_with_scale(if negative { -m } else { m }, scale)
+        })
+    }
+
+    /// `value` rounded to a multiple of `step` by `rule`, in integers of any size.
+    fn rounded_exactly(rule: Rounding, value: Decimal, step: Decimal) -> num_bigint::BigInt {
+        use num_integer::Integer;
+        let (v, s) = (scaled(value), scaled(step));
+        let (q, r) = v.div_rem(&s); // towards zero; the rest has the sign of `value`
+        let zero = num_bigint::BigInt::from(0);
+        let half = (&r * 2i32).magnitude().cmp(s.magnitude());
+        let away = r != zero
+            && match rule {
+                Rounding::TowardZero => false,
+                Rounding::AwayFromZero => true,
+                Rounding::Down => r < zero,
+                Rounding::Up => r > zero,
+                Rounding::HalfAwayFromZero => half != std::cmp::Ordering::Less,
+                Rounding::HalfEven => half == std::cmp::Ordering::Greater || (half.is_eq() && q.is_odd()),
+            };
+        let q = if !away {
+            q
+        } else if v < zero {
+            q - 1
+        } else {
+            q + 1
+        };
+        q * s
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+
+        /// Each operation gives the exact value or `None`: never a value rounded to 28 digits.
+        #[test]
+        fn exact_operations_are_exact_or_refused(a in any_decimal(), b in any_decimal()) {
+            if let Some(sum) = exact_add(a, b) {
+                proptest::prop_assert_eq!(scaled(sum), scaled(a) + scaled(b), "{} + {}", a, b);
+            }
+            if let Some(difference) = exact_sub(a, b) {
+                proptest::prop_assert_eq!(scaled(difference), scaled(a) - scaled(b), "{} - {}", a, b);
+            }
+            if let Some(product) = exact_mul(a, b) {
+                let want = num_bigint::BigInt::from(a.mantissa()) * num_bigint::BigInt::from(b.mantissa());
+                let got = num_bigint::BigInt::from(product.mantissa())
+                    * num_bigint::BigInt::from(10).pow(a.scale() + b.scale() - product.scale());
+                proptest::prop_assert_eq!(got, want, "{} × {}", a, b);
+            }
+            // Within 28 digits nothing is refused: values of up to 14 digits each.
+            let small = |x: Decimal| x.mantissa().unsigned_abs() < 10u128.pow(14) && x.scale() <= 14;
+            if small(a) && small(b) {
+                proptest::prop_assert!(exact_add(a, b).is_some() && exact_mul(a, b).is_some(), "{} {}", a, b);
+            }
+        }
+
+        /// Rounding to a step gives the exactly rounded value or `None`.
+        #[test]
+        fn rounding_to_a_step_is_exact_or_refused(value in any_decimal(), step in any_decimal(), k in 0usize..6, which in 0usize..4) {
+            let step = match which {
+                0 => step.abs(),
+                1 => Decimal::ONE,
+                2 => Decimal::from(1000),
+                _ => Decimal::from(3),
+            };
+            proptest::prop_assume!(!step.is_zero());
+            let rule = [
+                Rounding::HalfAwayFromZero,
+                Rounding::HalfEven,
+                Rounding::TowardZero,
+                Rounding::AwayFromZero,
+                Rounding::Down,
+                Rounding::Up,
+            ][k];
+            if let Some(got) = rule.to_step(value, step) {
+                proptest::prop_assert_eq!(scaled(got), rounded_exactly(rule, value, step), "{:?} {} to {}", rule, value, step);
+            }
+            if value.mantissa().unsigned_abs() < 10u128.pow(20) && which > 0 {
+                proptest::prop_assert!(rule.to_step(value, step).is_some(), "{:?} {} to {}", rule, value, step);
+            }
+        }
     }
 
     #[test]

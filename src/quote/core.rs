@@ -49,14 +49,15 @@ impl Amount for Decimal {
     fn whole(n: u64) -> Option<Decimal> {
         Some(Decimal::from(n))
     }
+    // Exact or `None`: `Decimal`'s own operations round past 28 significant digits.
     fn add(self, other: Decimal) -> Option<Decimal> {
-        self.checked_add(other)
+        crate::money::exact_add(self, other)
     }
     fn sub(self, other: Decimal) -> Option<Decimal> {
-        self.checked_sub(other)
+        crate::money::exact_sub(self, other)
     }
     fn mul(self, other: Decimal) -> Option<Decimal> {
-        self.checked_mul(other)
+        crate::money::exact_mul(self, other)
     }
     fn greater(self, other: Decimal) -> Option<bool> {
         Some(self > other)

@@ -401,7 +401,7 @@ fn quote_under(
             }
         }
     }
-    let subtotal = lines.iter().try_fold(Decimal::ZERO, |s, l| s.checked_add(l.amount.amount()));
+    let subtotal = lines.iter().try_fold(Decimal::ZERO, |s, l| crate::money::exact_add(s, l.amount.amount()));
 
     for note in version.notes().iter().filter(|n| Date::within(date, n.from, n.until)) {
         let (en, vi) = if note.assumption {

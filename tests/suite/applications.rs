@@ -174,6 +174,32 @@ fn overflow_is_an_error_not_a_panic() {
     assert!(err.to_string().contains("check the schedule's amounts"), "{err}");
 }
 
+/// Past 28 significant digits `Decimal` rounds without saying so; the engine refuses instead
+/// of printing a fee one đồng off.
+#[test]
+fn a_fee_past_28_significant_digits_is_refused_not_rounded() {
+    let base = std::fs::read_to_string(root().join("tests/fixtures/good/minimal/schedule.toml")).unwrap();
+    let big = base.replace("amount = 8000000", "amount = \"10000000000000000005000\"");
+    let app =
+        crate::app("province = \"Huế\"\nprocedure = \"new\"\nreceived = 2024-05-10\n[[device]]\nclass = \"xray_ct\"\n");
+    // 10,000,000,000,000,000,005,000 × 1.5 = 15,000,000,000,000,000,007,500: 23 digits, exact.
+    let half = big.replace("[procedure.new]\nfactor = 1", "[procedure.new]\nfactor = \"1.5\"");
+    let s = Law::from_files(crate::with_version("s.toml", &half)).unwrap();
+    assert_eq!(s.quote(&app).unwrap().total.amount().to_string(), "15000000000000000007500");
+    assert_eq!(s.total(&app).unwrap().amount.amount().to_string(), "15000000000000000007500");
+    // × 1.0000000001 = 10,000,000,001,000,000,005,000.0000005 (30 digits): rounded away from
+    // zero the fee is …5,001 đồng; `Decimal` would hold 28 digits, drop the 0.0000005 and
+    // give …5,000. Refused.
+    let tiny = big
+        .replace("[procedure.new]\nfactor = 1", "[procedure.new]\nfactor = \"1.0000000001\"")
+        .replace("half_away_from_zero", "away_from_zero");
+    let s = Law::from_files(crate::with_version("s.toml", &tiny)).unwrap();
+    let err = s.quote(&app).unwrap_err();
+    assert!(matches!(err.kind(), crate::r::ErrorKind::Overflow { .. }), "{err}");
+    assert!(err.to_string().contains("more than 28 significant digits"), "{err}");
+    assert_eq!(s.total(&app).unwrap_err(), err, "the total refuses the same way");
+}
+
 #[test]
 fn largest_count_with_the_largest_shipped_amount_is_exact() {
     let app = crate::app(&format!(
