@@ -120,6 +120,14 @@ impl Exact {
         Exact::checked(a.checked_sub(b)?, s)
     }
 
+    /// Whether `self − other` is within range, without computing it when it surely is: two
+    /// mantissas below 2^64 whose scales differ by at most 9 align below 2^94, so their
+    /// difference is below 2^96.
+    pub(crate) fn can_subtract(self, other: Exact) -> bool {
+        let small = |m: i128| m.unsigned_abs() < 1 << 64;
+        (small(self.m) && small(other.m) && self.s.abs_diff(other.s) <= 9) || self.sub(other).is_some()
+    }
+
     /// `self × other`.
     pub(crate) fn mul(self, other: Exact) -> Option<Exact> {
         Exact::checked(times(self.m, other.m)?, self.s + other.s)
@@ -289,6 +297,11 @@ mod tests {
             if let Some(v) = ex.sub(ey) { proptest::prop_assert_eq!(v.to_decimal(), x.checked_sub(y)); }
             if let Some(v) = ex.mul(ey) { proptest::prop_assert_eq!(v.to_decimal(), x.checked_mul(y)); }
             if let Some(o) = ex.compare(ey) { proptest::prop_assert_eq!(o, x.cmp(&y)); }
+            // The shortcut never says yes where the subtraction is out of range.
+            proptest::prop_assert_eq!(ex.can_subtract(ey), ex.sub(ey).is_some());
+            proptest::prop_assert_eq!(ey.can_subtract(ex), ey.sub(ex).is_some());
+            let small = Exact::of(Decimal::from_i128_with_scale(a >> 32, sa.min(9)));
+            proptest::prop_assert_eq!(small.can_subtract(ey), small.sub(ey).is_some());
             if let Some(v) = ex.round(rule(r), k) {
                 let step = Decimal::from(10i64.pow(k));
                 proptest::prop_assert_eq!(v.to_decimal().map(|d| d.normalize()), rule(r).to_step_exact(x, step).map(|d| d.normalize()));

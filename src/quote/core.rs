@@ -36,6 +36,11 @@ pub(crate) trait Amount: Copy {
     fn is_zero(self) -> bool;
     /// Whether the value is written without a fraction (so rounding to 1 leaves it as is).
     fn is_whole(self) -> bool;
+    /// Whether `self − other` can be computed exactly (what a total checks of the changes an
+    /// itemised quote prints, without always computing them).
+    fn can_subtract(self, other: Self) -> bool {
+        self.sub(other).is_some()
+    }
     /// Rounded to a multiple of `step` (`10^pow10` when `pow10` is given) with `rule`.
     fn round(self, rule: crate::money::Rounding, step: Decimal, pow10: Option<u32>) -> Option<Self>;
     /// The value as a `Decimal`.
@@ -100,6 +105,9 @@ impl Amount for Exact {
     }
     fn is_whole(self) -> bool {
         self.scale() == 0
+    }
+    fn can_subtract(self, other: Exact) -> bool {
+        Exact::can_subtract(self, other)
     }
     fn round(self, rule: crate::money::Rounding, _step: Decimal, pow10: Option<u32>) -> Option<Exact> {
         // Integer rounding handles steps that are powers of ten (1, 1,000 đồng); any other
@@ -263,23 +271,22 @@ fn table_total<A: Amount>(row: &Row, count: u32, version: &Version, terms: &Term
     Ok((amount.mul(scale).ok_or(Stop::Range)?, total.mul(scale).ok_or(Stop::Range)?))
 }
 
-/// What an adjustment that applies changes on the running amount (before rounding).
-/// `devices` is the number of charged devices, for volume discounts. (The change, not the new
-/// amount: in `Decimal`, a product past 28 digits is rounded, and the itemised quote's parts
-/// must add up to its total exactly as before.)
-fn adjustment_delta<A: Amount>(adj: &Adjustment, running: A, devices: u64, sites: u32) -> Option<A> {
-    let one = A::whole(1)?;
+/// The running amount once an adjustment that applies is applied (before rounding); the
+/// change it makes, for the itemised quote, is this less the running amount. `devices` is the
+/// number of charged devices, for volume discounts. (Every operation is exact or refused, so
+/// the itemised quote's changes add up to its total.)
+fn adjusted<A: Amount>(adj: &Adjustment, running: A, devices: u64, sites: u32) -> Option<A> {
     Some(match adj.kind {
-        AdjustmentKind::Factor => running.mul(A::of(adj.factor.unwrap_or(Decimal::ONE)).sub(one)?)?,
+        AdjustmentKind::Factor => running.mul(A::of(adj.factor.unwrap_or(Decimal::ONE)))?,
         AdjustmentKind::Cap => {
             let cap = adj.amount.map_or(running, A::of);
-            if running.greater(cap)? { cap.sub(running)? } else { A::whole(0)? }
+            if running.greater(cap)? { cap } else { running }
         }
         AdjustmentKind::Floor => {
             let floor = adj.amount.map_or(running, A::of);
-            if running.greater(A::whole(0)?)? && floor.greater(running)? { floor.sub(running)? } else { A::whole(0)? }
+            if running.greater(A::whole(0)?)? && floor.greater(running)? { floor } else { running }
         }
-        AdjustmentKind::Surcharge => A::of(adj.amount.unwrap_or(Decimal::ZERO)),
+        AdjustmentKind::Surcharge => running.add(A::of(adj.amount.unwrap_or(Decimal::ZERO)))?,
         AdjustmentKind::VolumeDiscount => {
             let band = adj
                 .bands
@@ -287,13 +294,13 @@ fn adjustment_delta<A: Amount>(adj: &Adjustment, running: A, devices: u64, sites
                 .flatten()
                 .find(|(from, to, _)| devices >= u64::from(*from) && to.is_none_or(|t| devices <= u64::from(t)));
             match band {
-                Some((_, _, f)) => running.mul(A::of(*f).sub(one)?)?,
-                None => A::whole(0)?,
+                Some((_, _, f)) => running.mul(A::of(*f))?,
+                None => running,
             }
         }
         AdjustmentKind::SiteSurcharge => {
             let extra = A::whole(u64::from(sites.saturating_sub(1)))?;
-            running.mul(A::of(adj.factor.unwrap_or(Decimal::ZERO)))?.mul(extra)?
+            running.add(running.mul(A::of(adj.factor.unwrap_or(Decimal::ZERO)))?.mul(extra)?)?
         }
     })
 }
@@ -377,8 +384,12 @@ pub(crate) fn price<A: Amount, R: Recorder<A>>(
     if !factor_is_one {
         // The amount due is rounded, not the signed change.
         let due = step(running.mul(A::of(rule.factor)).ok_or(Stop::Range)?)?;
+        // The change is computed for a total too: where the itemised quote cannot hold it
+        // exactly, the total refuses as the quote does.
         if R::RECORDS {
             rec.procedure(rule, due.sub(running).ok_or(Stop::Range)?);
+        } else if !due.can_subtract(running) {
+            return Err(Stop::Range);
         }
         running = due;
     }
@@ -388,8 +399,7 @@ pub(crate) fn price<A: Amount, R: Recorder<A>>(
             rec.not_applied(adj);
             continue;
         }
-        let raw = adjustment_delta(adj, running, charged, terms.sites).ok_or(Stop::Range)?;
-        let due = step(running.add(raw).ok_or(Stop::Range)?)?;
+        let due = step(adjusted(adj, running, charged, terms.sites).ok_or(Stop::Range)?)?;
         if let Some(a) = &adj.assumption {
             rec.assumption(a);
         }
@@ -411,8 +421,9 @@ pub(crate) fn price<A: Amount, R: Recorder<A>>(
 
 /// Moves the running amount to `due` after an adjustment or the rounding of the total. A
 /// recorder that records is told the change (`tell`), unless it is zero: then the running
-/// amount stays as it is written. A total, which records nothing, takes `due` without
-/// computing the change (the same value either way).
+/// amount stays as it is written. A total, which records nothing, computes the change all the
+/// same: where the itemised quote could not hold it exactly (more than 28 significant digits),
+/// the total refuses as the quote does, and the two never disagree.
 fn move_to<A: Amount, R: Recorder<A>>(running: &mut A, due: A, tell: impl FnOnce(A)) -> Result<(), Stop> {
     if R::RECORDS {
         let delta = due.sub(*running).ok_or(Stop::Range)?;
@@ -420,6 +431,8 @@ fn move_to<A: Amount, R: Recorder<A>>(running: &mut A, due: A, tell: impl FnOnce
             return Ok(());
         }
         tell(delta);
+    } else if !due.can_subtract(*running) {
+        return Err(Stop::Range);
     }
     *running = due;
     Ok(())

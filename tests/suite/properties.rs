@@ -168,3 +168,69 @@ proptest! {
         }
     }
 }
+
+/// A decimal of up to `digits` significant digits with up to `scale` after the point, as
+/// written in a schedule.
+fn arb_decimal(digits: u32, scale: u32) -> impl Strategy<Value = String> {
+    (1u32..=digits, any::<u128>(), 0..=scale).prop_map(|(n, m, s)| {
+        let m = m % 10u128.pow(n);
+        Decimal::from_i128_with_scale(i128::try_from(m).unwrap_or_default(), s).to_string()
+    })
+}
+
+/// A factor as a schedule allows it (0 to 10), with up to 11 digits after the point.
+fn arb_factor() -> impl Strategy<Value = String> {
+    (0u64..10, any::<u64>(), 0u32..=11).prop_map(|(whole, fraction, digits)| {
+        let f = Decimal::from(whole) + Decimal::new(i64::try_from(fraction % 10u64.pow(digits)).unwrap_or(0), digits);
+        // `1.001` could be a thousand and one as Vietnamese writes it, and is refused: `1.0010`.
+        let text = f.to_string();
+        if text.split_once('.').is_some_and(|(_, fraction)| fraction.len() == 3) { text + "0" } else { text }
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(120))]
+
+    /// Near and past 28 significant digits (huge amounts, long factors, a factor adjustment, a
+    /// surcharge, every rounding rule): an itemised quote's parts still add up to its total and
+    /// the total agrees with it, or both refuse as too large to compute exactly. (Before every
+    /// operation was exact, `Decimal` rounded there and the parts could miss the total.)
+    #[test]
+    fn an_itemised_quote_adds_up_near_28_digits_or_is_refused(
+        amount in arb_decimal(26, 0),
+        factor in arb_factor(),
+        adjustment in arb_factor(),
+        surcharge in arb_decimal(24, 0),
+        rule in 0usize..6,
+        step in prop::sample::select(vec!["1", "500", "1000"]),
+        at in prop::sample::select(vec!["line", "total"]),
+        count in 1u32..=1000,
+    ) {
+        let rule = ["half_away_from_zero", "half_even", "toward_zero", "away_from_zero", "down", "up"][rule];
+        let base = std::fs::read_to_string(crate::root().join("tests/fixtures/good/minimal/schedule.toml")).unwrap();
+        let text = base
+            .replace("amount = 8000000", &format!("amount = \"{amount}\""))
+            .replace("[procedure.new]\nfactor = 1", &format!("[procedure.new]\nfactor = \"{factor}\""))
+            .replace("strategy = \"half_away_from_zero\"", &format!("strategy = \"{rule}\""))
+            .replace("step = 1\nat = \"line\"", &format!("step = {step}\nat = \"{at}\""))
+            + &format!(
+                "\n[[adjustment]]\nid = \"f\"\nname = {{ vi = \"f\", en = \"f\" }}\nkind = \"factor\"\nfactor = \"{adjustment}\"\nbasis = {{ document = \"Test document 1/2020\", article = \"f\" }}\n\
+                 \n[[adjustment]]\nid = \"s\"\nname = {{ vi = \"s\", en = \"s\" }}\nkind = \"surcharge\"\namount = \"{surcharge}\"\nbasis = {{ document = \"Test document 1/2020\", article = \"s\" }}\n"
+            );
+        let law = Law::from_files(crate::with_version("s.toml", &text)).unwrap();
+        let app = crate::app(&format!(
+            "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2024-05-10\n[[device]]\nclass = \"xray_ct\"\ncount = {count}\n"
+        ));
+        match (law.quote(&app), law.total(&app)) {
+            (Ok(q), Ok(t)) => {
+                prop_assert_eq!(q.total.amount(), sum_of_parts(&q));
+                prop_assert_eq!(q.total, t.amount);
+            }
+            (Err(a), Err(b)) => {
+                prop_assert!(matches!(a.kind(), crate::r::ErrorKind::Overflow { .. }), "{}", a);
+                prop_assert_eq!(a, b);
+            }
+            (a, b) => prop_assert!(false, "quote {:?} vs total {:?}", a.map(|q| q.total), b.map(|t| t.amount)),
+        }
+    }
+}
