@@ -178,6 +178,11 @@ fn arb_decimal(digits: u32, scale: u32) -> impl Strategy<Value = String> {
     })
 }
 
+/// A `Decimal` as an integer count of `10^-28` (any `Decimal` is one exactly).
+fn scaled(x: Decimal) -> num_bigint::BigInt {
+    num_bigint::BigInt::from(x.mantissa()) * num_bigint::BigInt::from(10).pow(28 - x.scale())
+}
+
 /// A factor as a schedule allows it (0 to 10), with up to 11 digits after the point.
 fn arb_factor() -> impl Strategy<Value = String> {
     (0u64..10, any::<u64>(), 0u32..=11).prop_map(|(whole, fraction, digits)| {
@@ -223,7 +228,13 @@ proptest! {
         ));
         match (law.quote(&app), law.total(&app)) {
             (Ok(q), Ok(t)) => {
-                prop_assert_eq!(q.total.amount(), sum_of_parts(&q));
+                // Added up in integers of any size: a `Decimal` sum of the parts could itself
+                // need more than 28 digits.
+                let parts = q.lines.iter().map(|l| l.amount)
+                    .chain(q.adjustments.iter().map(|a| a.amount))
+                    .chain(q.charges.iter().map(|c| c.amount));
+                let sum = parts.fold(num_bigint::BigInt::from(0), |s, m| s + scaled(m.amount()));
+                prop_assert_eq!(scaled(q.total.amount()), sum);
                 prop_assert_eq!(q.total, t.amount);
             }
             (Err(a), Err(b)) => {
