@@ -5,11 +5,12 @@
 //! spellings of one province agree) fail it.
 //!
 //! Ids are kept once each in one text, applications in one list (each with its id's hash), and
-//! the table from id to application holds only each one's index: 4 bytes a slot, so the table
-//! of a million applications stays in a core's own cache and a row costs one wait for memory,
-//! its application. Memory grows with the applications and not with the rows, and gathering
-//! allocates nothing per row.
+//! the table from id to application (`index`) holds each one's place and half its hash. A row
+//! waits for memory once, for its application, unless it is asked for in time: the slot of a
+//! row's hash is asked for 16 rows ahead and its application 8 rows ahead. Memory grows with
+//! the applications and not with the rows, and gathering allocates nothing per row.
 
+use super::index::{Index, prefetch};
 use super::read::{Part, Spelling};
 use super::report::{BatchProblem, Problems};
 use crate::application::MAX_COUNT;
@@ -19,6 +20,10 @@ use crate::vocab::{Channel, DeviceClass, Procedure};
 
 /// Device entries kept inline per application before spilling to the heap.
 const INLINE: usize = 3;
+
+/// How many rows ahead gathering asks for a row's application (and twice as many, for the
+/// slot of its hash).
+const AHEAD: usize = 8;
 
 /// Bytes of an id kept beside its application.
 pub(super) const KEY: usize = 16;
@@ -119,7 +124,7 @@ pub(super) struct Gathered<'a> {
     pub(super) apps: Vec<Pending>,
     /// Each application's place in `apps` (whose hash it keeps: the table grows without
     /// reading an id).
-    table: hashbrown::HashTable<u32>,
+    index: Index,
     pub(super) problems: Problems,
 }
 
@@ -130,7 +135,7 @@ impl<'a> Gathered<'a> {
             provinces,
             ids: String::new(),
             apps: Vec::new(),
-            table: hashbrown::HashTable::new(),
+            index: Index::default(),
             problems: Problems::default(),
         }
     }
@@ -156,7 +161,21 @@ impl<'a> Gathered<'a> {
         // The application of the previous row: the rows of an application usually follow each
         // other, and then the table is not searched.
         let mut last: Option<usize> = None;
-        for row in &part.rows {
+        for (i, row) in part.rows.iter().enumerate() {
+            // The memory a row some rows ahead will wait for is asked for now: the slot of its
+            // hash, then (once that is in) the applications the slot names.
+            if let Some(ahead) = part.rows.get(i + 2 * AHEAD) {
+                self.index.prefetch_slot(ahead.hash);
+            }
+            if let Some(ahead) = part.rows.get(i + AHEAD) {
+                let apps = &self.apps;
+                self.index.prefetch_candidates(ahead.hash, |k| {
+                    if let Some(a) = apps.get(k as usize) {
+                        prefetch(a);
+                        prefetch(&a.failed);
+                    }
+                });
+            }
             let id = part.id(row);
             let hash = row.hash;
             let (ids, apps) = (&self.ids, &self.apps);
@@ -169,7 +188,7 @@ impl<'a> Gathered<'a> {
             };
             let found = match last {
                 Some(k) if apps.get(k).is_some_and(same) => Some(k),
-                _ => self.table.find(hash, |&k| apps.get(k as usize).is_some_and(same)).map(|&k| k as usize),
+                _ => self.index.find(hash, |k| apps.get(k as usize).is_some_and(same)).map(|k| k as usize),
             };
             let k = match found {
                 Some(k) => k,
@@ -194,7 +213,7 @@ impl<'a> Gathered<'a> {
                     });
                     let index = u32::try_from(k).unwrap_or(u32::MAX);
                     let apps = &self.apps;
-                    self.table.insert_unique(hash, index, |&k| apps.get(k as usize).map_or(0, |a| a.hash));
+                    self.index.insert(hash, index, |k| apps.get(k as usize).map_or(0, |a| a.hash));
                     k
                 }
             };

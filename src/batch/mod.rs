@@ -37,6 +37,7 @@
 
 mod blocks;
 mod gather;
+mod index;
 mod read;
 mod report;
 mod rows;
@@ -62,21 +63,34 @@ use crate::quote::{Book, DeviceRef};
 use crate::sheet::csv::{CsvRows, Got};
 use crate::vocab::Authority;
 use blocks::{Cut, Gathering, stop_error};
-use gather::{KEY, Pending};
+use gather::Pending;
 use read::Spelling;
 
 /// A priced application, ready for the digest.
-struct Done<'g> {
-    /// The first bytes of its id (sorted by first), and its id.
-    key: [u8; KEY],
-    id: &'g str,
-    /// The part it was gathered in, and its place in that part.
-    part: u8,
-    app: u32,
+#[derive(Clone, Copy)]
+struct Done {
+    /// The first bytes of its id as a big-endian number, zero after a short id: ordered as the
+    /// ids' bytes are, and compared in one step.
+    key: u128,
     total: Money,
+    /// Its id in its part's text of ids, and its place in its part.
+    id: (u32, u32),
+    app: u32,
     authority: Option<Authority>,
-    /// The priced lines (for detail) and the warnings, when there are any.
-    extra: Option<Box<(Vec<crate::quote::Line>, Vec<WarningRef>)>>,
+    /// Whether it has priced lines (for detail) or warnings: in its part's `extras`.
+    extra: bool,
+}
+
+/// The priced lines (for detail) and the warnings of an application.
+type Extra = (Vec<crate::quote::Line>, Vec<WarningRef>);
+
+/// What pricing a part gives: its priced applications sorted by id, the lines and warnings
+/// of those that have any (by place, in order), and the applications that could not be priced.
+#[derive(Default)]
+struct PricedPart {
+    done: Vec<Done>,
+    extras: Vec<(u32, Box<Extra>)>,
+    problems: Vec<BatchProblem>,
 }
 
 /// Whether `bytes` (the start of a file) look like a workbook rather than CSV text: a zip
@@ -136,52 +150,82 @@ fn price_in<R: Read + Send>(
     let mut g = blocks::gather(reader.into_rest(), &cols, book.provinces, cut, &mut progress)?;
     let rows = g.rows;
 
-    // Each part's applications priced on its own core, each sorted by id, then merged.
+    // Each part's applications priced on its own core and sorted by id; then the two are
+    // merged in one pass that makes the digest, the warnings and the results.
     let mut problems = std::mem::take(&mut g.problems);
     let gathered = &g;
-    let ((a, pa), other) = std::thread::scope(|scope| {
+    let (first, other) = std::thread::scope(|scope| {
         let other = scope.spawn(move || price_part(book, gathered, 1, keep));
         (price_part(book, gathered, 0, keep), other.join())
     });
-    let (b, pb) = other.map_err(|_| {
+    let second = other.map_err(|_| {
         Error::input(
             Finding::error(None, None, "the batch pricing stopped unexpectedly")
                 .vi("việc tính phí danh sách hồ sơ dừng lại bất thường"),
         )
     })?;
-    for p in pa.into_iter().chain(pb) {
-        problems.push(p);
+    let mut parts = [first, second];
+    for part in &mut parts {
+        for p in part.problems.drain(..) {
+            problems.push(p);
+        }
     }
-    // The order of the two sorted parts merged: (part, place in it).
-    let mut order: Vec<(bool, u32)> = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    loop {
-        let take_a = match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) => by_id(x, y).is_le(),
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => break,
-        };
-        let k = if take_a { &mut i } else { &mut j };
-        order.push((take_a, u32::try_from(*k).unwrap_or(u32::MAX)));
-        *k += 1;
-    }
-    let mut parts = [a, b];
-    let at = |(first, k): (bool, u32)| (usize::from(!first), k as usize);
+    let grand_total = sum(parts.iter().flat_map(|p| &p.done).map(|d| d.total)).ok_or_else(|| {
+        Error::input(
+            Finding::error(None, None, "the grand total is too large to compute exactly")
+                .vi("tổng số tiền của danh sách quá lớn, không tính chính xác được"),
+        )
+    })?;
 
+    let ids = [g.parts[0].ids.as_str(), g.parts[1].ids.as_str()];
+    let applications = parts.iter().map(|p| p.done.len()).sum::<usize>();
     // Each warning once, its text as on the first application (by id) that carries it.
     let mut warnings: Vec<BatchWarning> = Vec::new();
-    for &o in &order {
-        let (p, k) = at(o);
-        let Some(done) = parts[p].get(k) else { continue };
-        for w in done.extra.iter().flat_map(|x| &x.1) {
+    // The digest's text is made in a buffer and hashed a block at a time.
+    let mut hasher = Sha256::new();
+    let mut text: Vec<u8> = Vec::with_capacity(DIGEST_BUFFER + 4 * crate::application::MAX_TEXT);
+    let mut results = Vec::with_capacity(if keep == Keep::Figures { 0 } else { applications });
+    let mut next = [0usize; 2];
+    loop {
+        let p = match (parts[0].done.get(next[0]), parts[1].done.get(next[1])) {
+            (Some(x), Some(y)) => usize::from(by_id(x, ids[0], y, ids[1]).is_gt()),
+            (Some(_), None) => 0,
+            (None, Some(_)) => 1,
+            (None, None) => break,
+        };
+        let Some(&done) = parts[p].done.get(next[p]) else { break };
+        next[p] += 1;
+        let id = id_of(ids[p], done.id);
+        if next[0] + next[1] > 1 {
+            text.push(b'\n');
+        }
+        text.extend_from_slice(id.as_bytes());
+        text.push(b',');
+        write_amount(done.total.amount(), &mut text);
+        if text.len() >= DIGEST_BUFFER {
+            hasher.update(&text);
+            text.clear();
+        }
+        let extra = if done.extra {
+            let extras = &mut parts[p].extras;
+            extras
+                .binary_search_by_key(&done.app, |e| e.0)
+                .ok()
+                .and_then(|k| extras.get_mut(k))
+                .map(|e| std::mem::take(&mut e.1))
+        } else {
+            None
+        };
+        let (lines, carried) = extra.map_or_else(Default::default, |x| *x);
+        for w in &carried {
             match warnings.iter_mut().find(|x| x.id == w.id) {
                 Some(x) => {
                     x.applications += 1;
                     x.level = x.level.min(w.level);
                 }
                 None => {
-                    let received = pending(&g, done).map_or_else(Date::today_in_vietnam, |p| p.received);
+                    let received =
+                        g.parts[p].apps.get(done.app as usize).map_or_else(Date::today_in_vietnam, |a| a.received);
                     warnings.push(BatchWarning {
                         id: w.id.clone(),
                         level: w.level,
@@ -191,52 +235,33 @@ fn price_in<R: Read + Send>(
                 }
             }
         }
-    }
-    warnings.sort_by(|a, b| (a.level, &a.id).cmp(&(b.level, &b.id)));
-
-    let grand_total = sum(parts.iter().flatten().map(|d| d.total)).ok_or_else(|| {
-        Error::input(
-            Finding::error(None, None, "the grand total is too large to compute exactly")
-                .vi("tổng số tiền của danh sách quá lớn, không tính chính xác được"),
-        )
-    })?;
-    // The digest's text is made in a buffer and hashed a block at a time.
-    let mut hasher = Sha256::new();
-    let mut text: Vec<u8> = Vec::with_capacity(DIGEST_BUFFER + 4 * crate::application::MAX_TEXT);
-    let mut results = Vec::with_capacity(if keep == Keep::Figures { 0 } else { order.len() });
-    let applications = order.len() as u64;
-    for (n, &o) in order.iter().enumerate() {
-        let (p, k) = at(o);
-        let Some(done) = parts[p].get_mut(k) else { continue };
-        if n > 0 {
-            text.push(b'\n');
-        }
-        text.extend_from_slice(done.id.as_bytes());
-        text.push(b',');
-        write_amount(done.total.amount(), &mut text);
-        if text.len() >= DIGEST_BUFFER {
-            hasher.update(&text);
-            text.clear();
-        }
         if keep != Keep::Figures {
-            let (lines, warnings) = done.extra.take().map_or_else(Default::default, |x| *x);
             results.push(BatchResult {
-                application_id: done.id.to_owned(),
+                application_id: id.to_owned(),
                 total: done.total,
                 authority: done.authority,
                 lines,
-                warnings: warnings.into_iter().map(|w| w.id).collect(),
+                warnings: carried.into_iter().map(|w| w.id).collect(),
             });
         }
     }
     hasher.update(&text);
+    warnings.sort_by(|a, b| (a.level, &a.id).cmp(&(b.level, &b.id)));
     let digest = hasher.finalize().iter().fold(String::from("sha256:"), |mut s, b| {
         s.push_str(&format!("{b:02x}"));
         s
     });
+    // What was gathered and priced is let go on both cores (a million applications take a
+    // few milliseconds to free).
+    let [g0, g1] = g.parts;
+    let [p0, p1] = parts;
+    std::thread::scope(|scope| {
+        scope.spawn(move || drop((g1, p1)));
+        drop((g0, p0));
+    });
     Ok(BatchReport {
         rows,
-        applications,
+        applications: applications as u64,
         grand_total,
         digest,
         results,
@@ -248,16 +273,17 @@ fn price_in<R: Read + Send>(
     })
 }
 
-/// The gathered application a priced one is.
-fn pending<'g>(g: &'g Gathering<'_>, done: &Done<'_>) -> Option<&'g Pending> {
-    g.parts.get(usize::from(done.part))?.apps.get(done.app as usize)
+/// The id at `at` in a part's text of ids.
+fn id_of(ids: &str, at: (u32, u32)) -> &str {
+    ids.get(at.0 as usize..at.1 as usize).unwrap_or_default()
 }
 
-/// Priced applications in the order of their ids' bytes (the digest's order).
-fn by_id(x: &Done<'_>, y: &Done<'_>) -> std::cmp::Ordering {
+/// Priced applications in the order of their ids' bytes (the digest's order); each with the
+/// text of ids of its part.
+fn by_id(x: &Done, x_ids: &str, y: &Done, y_ids: &str) -> std::cmp::Ordering {
     // The first bytes, zero after a short id, order as the ids do; equal ones are told apart
     // by the whole ids.
-    x.key.cmp(&y.key).then_with(|| x.id.as_bytes().cmp(y.id.as_bytes()))
+    x.key.cmp(&y.key).then_with(|| id_of(x_ids, x.id).as_bytes().cmp(id_of(y_ids, y.id).as_bytes()))
 }
 
 /// The text of a warning a batch reports: the schedule's, or the contested question.
@@ -277,11 +303,12 @@ fn warning_text(book: &Book<'_>, id: &str, date: Date) -> crate::vocab::Text {
 }
 
 /// Prices a part of the gathered applications (those not failed nor named by a refused row),
-/// each with the engine's total (or, for detail, its quote); returns what was priced, sorted by
-/// id, and the applications that could not be.
-fn price_part<'g>(book: &Book<'_>, g: &'g Gathering<'_>, part: u8, keep: Keep) -> (Vec<Done<'g>>, Vec<BatchProblem>) {
-    let Some(gathered) = g.parts.get(usize::from(part)) else { return (Vec::new(), Vec::new()) };
+/// each with the engine's total (or, for detail, its quote): what was priced, sorted by id, and
+/// the applications that could not be.
+fn price_part(book: &Book<'_>, g: &Gathering<'_>, part: u8, keep: Keep) -> PricedPart {
+    let Some(gathered) = g.parts.get(usize::from(part)) else { return PricedPart::default() };
     let mut done = Vec::with_capacity(gathered.apps.len());
+    let mut extras = Vec::new();
     let mut problems = Vec::new();
     for (k, app) in gathered.apps.iter().enumerate() {
         if app.failed || (!g.refused.is_empty() && g.refused.contains(gathered.id(app))) {
@@ -289,9 +316,13 @@ fn price_part<'g>(book: &Book<'_>, g: &'g Gathering<'_>, part: u8, keep: Keep) -
         }
         match price_one(book, app, g.spellings.get(app.spelling as usize), keep) {
             Ok((total, authority, lines, warnings)) => {
-                let extra = (!lines.is_empty() || !warnings.is_empty()).then(|| Box::new((lines, warnings)));
                 let place = u32::try_from(k).unwrap_or(u32::MAX);
-                done.push(Done { key: app.key, id: gathered.id(app), part, app: place, total, authority, extra });
+                let extra = !lines.is_empty() || !warnings.is_empty();
+                if extra {
+                    extras.push((place, Box::new((lines, warnings))));
+                }
+                let key = u128::from_be_bytes(app.key);
+                done.push(Done { key, total, id: app.id, app: place, authority, extra });
             }
             Err(e) => problems.push(BatchProblem {
                 line: app.line,
@@ -307,8 +338,9 @@ fn price_part<'g>(book: &Book<'_>, g: &'g Gathering<'_>, part: u8, keep: Keep) -
             }),
         }
     }
-    done.sort_unstable_by(by_id);
-    (done, problems)
+    let ids = gathered.ids.as_str();
+    done.sort_unstable_by(|x, y| by_id(x, ids, y, ids));
+    PricedPart { done, extras, problems }
 }
 
 /// What an application prices to: its total, authority, lines (for detail) and warnings.
