@@ -188,15 +188,31 @@ pub(crate) fn exact_sub(a: Decimal, b: Decimal) -> Option<Decimal> {
 /// `a × b` exactly, or `None`.
 ///
 /// As with [`exact_add`]: `Decimal`'s `checked_mul` rounds a product that needs more than 28
-/// significant digits or a scale past 28. An exact product has the sum of the two scales;
-/// a rounded one has less. So a product is taken only when its scale is the sum of the
-/// scales (or one side is zero), else tried again without trailing zeros after the point.
+/// significant digits or a scale past 28, by dropping its last digits. A product that kept the
+/// sum of the two scales dropped nothing. One that kept fewer dropped `d` digits, which were
+/// all zeros (the product is exact) exactly when `10^d` divides the product of the mantissas:
+/// when the mantissas hold `d` factors of 2 and `d` factors of 5 between them
+/// (`10^21 × 0.123456789` is exact; `10^22 × 1.0000000001` is not).
 pub(crate) fn exact_mul(a: Decimal, b: Decimal) -> Option<Decimal> {
     let product = a.checked_mul(b)?;
-    if a.is_zero() || b.is_zero() || product.scale() == a.scale() + b.scale() {
+    let scale = a.scale() + b.scale();
+    if a.is_zero() || b.is_zero() || product.scale() == scale {
         return Some(product);
     }
-    without_trailing_zeros(a, b).and_then(|(a, b)| exact_mul(a, b))
+    let dropped = scale.checked_sub(product.scale())?;
+    let (x, y) = (a.mantissa().unsigned_abs(), b.mantissa().unsigned_abs());
+    let factors = |p: u128| factors_of(x, p) + factors_of(y, p);
+    (factors(2) >= dropped && factors(5) >= dropped).then_some(product)
+}
+
+/// How many times the prime `p` divides `n` (not 0).
+fn factors_of(mut n: u128, p: u128) -> u32 {
+    let mut k = 0;
+    while n != 0 && n.is_multiple_of(p) {
+        n /= p;
+        k += 1;
+    }
+    k
 }
 
 /// How a rounding breaks ties and which way it goes.
@@ -264,38 +280,36 @@ impl Rounding {
             // Dividing by one is the identity: round to a whole number directly.
             return Some(value.round_dp_with_strategy(0, self.strategy()));
         }
-        // The whole number of steps and what is left over, each exact: dividing first would
-        // round the quotient to 28 digits and then round it again (3 × 10^27 + 0.4999… could
-        // come out a half).
+        // The multiple of the step towards zero and what is left over, each exact: dividing
+        // first would round the quotient to 28 digits and then round it again
+        // (3 × 10^27 + 0.4999… could come out a half).
         let rest = value.checked_rem(step)?; // |rest| < step, with the sign of `value`
-        let whole = exact_sub(value, rest)?;
-        let units = whole.checked_div(step)?;
-        if !units.fract().is_zero() || exact_mul(units, step)? != whole {
-            return None;
+        if rest.is_zero() {
+            return Some(value);
         }
-        let away = if rest.is_zero() {
-            false
-        } else {
-            // Twice what is left against the step decides a half.
-            let half = exact_add(rest.abs(), rest.abs())?.cmp(&step);
-            match self {
-                Rounding::TowardZero => false,
-                Rounding::AwayFromZero => true,
-                Rounding::Down => rest.is_sign_negative(),
-                Rounding::Up => rest.is_sign_positive(),
-                Rounding::HalfAwayFromZero => half != std::cmp::Ordering::Less,
-                Rounding::HalfEven => {
-                    half == std::cmp::Ordering::Greater
-                        || (half == std::cmp::Ordering::Equal && !(units % Decimal::TWO).is_zero())
+        let whole = exact_sub(value, rest)?;
+        let away = match self {
+            Rounding::TowardZero => false,
+            Rounding::AwayFromZero => true,
+            Rounding::Down => rest.is_sign_negative(),
+            Rounding::Up => rest.is_sign_positive(),
+            Rounding::HalfAwayFromZero | Rounding::HalfEven => {
+                // What is left against half a step decides (a comparison is always exact).
+                match rest.abs().cmp(&exact_mul(step, Decimal::new(5, 1))?) {
+                    std::cmp::Ordering::Greater => true,
+                    std::cmp::Ordering::Less => false,
+                    // A tie: away from zero, or to the even multiple (an odd one leaves a
+                    // step over when divided by two steps).
+                    std::cmp::Ordering::Equal => {
+                        self == Rounding::HalfAwayFromZero || !whole.checked_rem(exact_add(step, step)?)?.is_zero()
+                    }
                 }
             }
         };
-        let units = if away {
-            exact_add(units, if value.is_sign_negative() { Decimal::NEGATIVE_ONE } else { Decimal::ONE })?
-        } else {
-            units
-        };
-        exact_mul(units, step)
+        if !away {
+            return Some(whole);
+        }
+        exact_add(whole, if value.is_sign_negative() { -step } else { step })
     }
 }
 
@@ -383,6 +397,23 @@ mod tests {
                     * num_bigint::BigInt::from(10).pow(a.scale() + b.scale() - product.scale());
                 proptest::prop_assert_eq!(got, want, "{} × {}", a, b);
             }
+            // A product is refused only when no Decimal holds it: no scale from 0 to 28 at
+            // which it is a whole number of at most 96 bits.
+            if exact_mul(a, b).is_none() && a.checked_mul(b).is_some() {
+                let product = num_bigint::BigInt::from(a.mantissa()) * num_bigint::BigInt::from(b.mantissa());
+                let scale = a.scale() + b.scale();
+                let ten = num_bigint::BigInt::from(10);
+                let fits = (0..=28u32).any(|t| {
+                    let at = if t >= scale {
+                        Some(&product * ten.pow(t - scale))
+                    } else {
+                        let d = ten.pow(scale - t);
+                        (&product % &d == num_bigint::BigInt::from(0)).then(|| &product / &d)
+                    };
+                    at.is_some_and(|m| m.magnitude().bits() <= 96)
+                });
+                proptest::prop_assert!(!fits, "{} × {} refused but exact", a, b);
+            }
             // Within 28 digits nothing is refused: values of up to 14 digits each.
             let small = |x: Decimal| x.mantissa().unsigned_abs() < 10u128.pow(14) && x.scale() <= 14;
             if small(a) && small(b) {
@@ -415,6 +446,27 @@ mod tests {
                 proptest::prop_assert!(rule.to_step(value, step).is_some(), "{:?} {} to {}", rule, value, step);
             }
         }
+    }
+
+    /// Exact results that once were refused: trailing zeros of a whole product, a rounding
+    /// rule that needs no half, a value already a multiple of a tiny step.
+    #[test]
+    fn exact_results_near_the_limit_are_not_refused() {
+        assert_eq!(exact_mul(d("1000000000000000000000"), d("0.123456789")), Some(d("123456789000000000000")));
+        assert_eq!(exact_mul(d("10000000000000000005000"), d("1.0000000001")), None, "30 digits: not exact");
+        let v = d("7.9228162514264337593543950335");
+        assert_eq!(Rounding::TowardZero.to_step(v, d("1000")), Some(d("0")));
+        assert_eq!(Rounding::HalfEven.to_step(v, d("1000")), Some(d("0")));
+        assert_eq!(Rounding::Up.to_step(v, d("1000")), Some(d("1000")));
+        let big = d("79228162514264337593543950335");
+        assert_eq!(Rounding::HalfAwayFromZero.to_step(big, d("0.0000000000000000000000000001")), Some(big));
+        // Ties: away from zero, or to the even multiple.
+        assert_eq!(Rounding::HalfEven.to_step(d("2500"), d("1000")), Some(d("2000")));
+        assert_eq!(Rounding::HalfEven.to_step(d("3500"), d("1000")), Some(d("4000")));
+        assert_eq!(Rounding::HalfEven.to_step(d("-3500"), d("1000")), Some(d("-4000")));
+        assert_eq!(Rounding::HalfAwayFromZero.to_step(d("-2500"), d("1000")), Some(d("-3000")));
+        assert_eq!(Rounding::HalfEven.to_step(d("750"), d("500")), Some(d("1000")));
+        assert_eq!(Rounding::HalfEven.to_step(d("1250"), d("500")), Some(d("1000")));
     }
 
     #[test]

@@ -298,8 +298,10 @@ fn adjusted<A: Amount>(adj: &Adjustment, running: A, devices: u64, sites: u32) -
                 None => running,
             }
         }
+        // One site adds nothing (and computes nothing that could be refused).
+        AdjustmentKind::SiteSurcharge if sites <= 1 => running,
         AdjustmentKind::SiteSurcharge => {
-            let extra = A::whole(u64::from(sites.saturating_sub(1)))?;
+            let extra = A::whole(u64::from(sites - 1))?;
             running.add(running.mul(A::of(adj.factor.unwrap_or(Decimal::ZERO)))?.mul(extra)?)?
         }
     })

@@ -200,6 +200,26 @@ fn a_fee_past_28_significant_digits_is_refused_not_rounded() {
     assert_eq!(s.total(&app).unwrap_err(), err, "the total refuses the same way");
 }
 
+/// A surcharge per extra site computes nothing for one site: a product it would not use
+/// cannot refuse the application.
+#[test]
+fn one_site_adds_nothing_even_to_a_huge_fee() {
+    let base = std::fs::read_to_string(root().join("tests/fixtures/good/minimal/schedule.toml")).unwrap();
+    let text = base.replace("amount = 8000000", "amount = \"1000000000000000000000\"")
+        + "\n[[adjustment]]\nid = \"site\"\nname = { vi = \"site\", en = \"site\" }\nkind = \"site_surcharge\"\nfactor = \"0.123456789\"\nbasis = { document = \"Test document 1/2020\", article = \"site\" }\n";
+    let s = Law::from_files(crate::with_version("s.toml", &text)).unwrap();
+    let app = |sites: u32| {
+        crate::app(&format!(
+            "province = \"Huế\"\nprocedure = \"new\"\nreceived = 2024-05-10\nsites = {sites}\n[[device]]\nclass = \"xray_ct\"\n"
+        ))
+    };
+    assert_eq!(s.quote(&app(1)).unwrap().total.amount().to_string(), "1000000000000000000000");
+    assert_eq!(s.total(&app(1)).unwrap().amount.amount().to_string(), "1000000000000000000000");
+    // Two sites: 10^21 + 10^21 × 0.123456789, exact (the product's last 21 digits are zeros).
+    assert_eq!(s.quote(&app(2)).unwrap().total.amount().to_string(), "1123456789000000000000");
+    assert_eq!(s.total(&app(2)).unwrap().amount.amount().to_string(), "1123456789000000000000");
+}
+
 #[test]
 fn largest_count_with_the_largest_shipped_amount_is_exact() {
     let app = crate::app(&format!(
