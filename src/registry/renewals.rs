@@ -7,7 +7,7 @@ use super::model::{Licence, State};
 use super::store::Registry;
 use crate::application::{Application, DeviceEntry};
 use crate::date::Date;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind, Finding};
 use crate::law::Law;
 use crate::money::Money;
 use crate::quote::Quote;
@@ -31,7 +31,9 @@ pub struct RenewalDue {
     pub quote: Result<Quote, Error>,
 }
 
-/// Renewals due in a window and their totals.
+/// Renewals due in a window and their totals. A renewal whose total cannot be added to the
+/// others exactly (a sum past 28 significant digits) is left out of every sum, and its `quote`
+/// says so ([`crate::ErrorKind::Overflow`]): the sums are exact, never short without a word.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct RenewalReport {
@@ -103,14 +105,27 @@ impl State {
         let mut per_province: BTreeMap<String, Money> = BTreeMap::new();
         let mut per_authority: BTreeMap<Authority, Money> = BTreeMap::new();
         let mut total = Money::ZERO;
-        for r in &renewals {
-            if let Ok(q) = &r.quote {
-                let add = |m: &mut Money| *m = m.checked_add(q.total).unwrap_or(*m);
-                add(per_province.entry(q.province_detail.slug.clone()).or_default());
-                if let Some(a) = q.authority {
-                    add(per_authority.entry(a).or_default());
+        for r in &mut renewals {
+            let Ok(q) = &r.quote else { continue };
+            // Each sum takes the renewal, or none does: one that cannot be added exactly is
+            // left out of all of them and says why, never silently.
+            let slug = &q.province_detail.slug;
+            let province = per_province.get(slug).copied().unwrap_or_default().checked_add(q.total);
+            let authority = match q.authority {
+                Some(a) => {
+                    per_authority.get(&a).copied().unwrap_or_default().checked_add(q.total).map(|m| Some((a, m)))
                 }
-                add(&mut total);
+                None => Some(None),
+            };
+            match (province, authority, total.checked_add(q.total)) {
+                (Some(p), Some(a), Some(t)) => {
+                    per_province.insert(slug.clone(), p);
+                    if let Some((a, m)) = a {
+                        per_authority.insert(a, m);
+                    }
+                    total = t;
+                }
+                _ => r.quote = Err(too_large_to_add()),
             }
         }
         RenewalReport { renewals, per_province, per_authority, total }
@@ -141,11 +156,25 @@ impl State {
         }
         if !any {
             return Err(Error::unpriceable(
-                crate::error::ErrorKind::EmptyLicence { licence: l.number.clone() },
+                ErrorKind::EmptyLicence { licence: l.number.clone() },
                 format!("licence {} covers no device still in service", l.number),
             )
             .vi(format!("giấy phép {} không còn thiết bị nào đang sử dụng", l.number)));
         }
         builder.build()
     }
+}
+
+/// Why a priced renewal is left out of the report's sums: with it, a sum would need more than
+/// 28 significant digits.
+fn too_large_to_add() -> Error {
+    Error::new(
+        ErrorKind::Overflow { schedule: false },
+        Finding::error(
+            None,
+            None,
+            "the renewals' totals are too large to add up exactly (more than 28 significant digits); this renewal is left out of them",
+        )
+        .vi("tổng số phí gia hạn quá lớn, không cộng chính xác được (hơn 28 chữ số có nghĩa); hồ sơ gia hạn này không được cộng vào tổng"),
+    )
 }

@@ -616,3 +616,36 @@ fn a_change_names_its_kind_as_files_write_it() {
     let json = serde_json::to_value(Event { date: date("2024-05-01"), change: update.clone() }).unwrap();
     assert_eq!(json["change"], update.key());
 }
+
+/// A renewal whose total cannot be added to the others exactly is left out of every sum and
+/// says why; it is never silently missing from them.
+#[test]
+fn a_renewal_too_large_to_add_is_left_out_with_a_reason() {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/good/minimal/schedule.toml")).unwrap();
+    let huge = text.replace("amount = 8000000", "amount = \"60000000000000000000000000000\"");
+    let law = radfee::Law::from_files(crate::with_version("s.toml", &huge)).unwrap();
+    let s = shared();
+    let mut r = Registry::new();
+    for e in [
+        facility("F1", "Bình Dương"),
+        device("2024-02-01", "D1", "F1", DeviceClass::XrayCt, "S1", false),
+        device("2024-02-01", "D2", "F1", DeviceClass::XrayCt, "S2", false),
+        licence("2024-03-01", "L1", "F1", "2027-03-01", &["D1"]),
+        licence("2024-03-01", "L2", "F1", "2027-03-01", &["D2"]),
+    ] {
+        r.apply(s, e).unwrap();
+    }
+    // Each renewal: 60,000,000,000,000,000,000,000,000,000 × 0.75 = 4.5 × 10^28 đồng; the two
+    // together, 9 × 10^28, pass the largest Decimal (about 7.9 × 10^28).
+    let report = r.renewals_due(&law, date("2027-01-15"), date("2027-01-15"));
+    assert_eq!(report.renewals.len(), 2);
+    let priced: Vec<_> = report.renewals.iter().filter_map(|d| d.quote.as_ref().ok()).collect();
+    assert_eq!(priced.len(), 1);
+    assert_eq!(priced[0].total.amount().to_string(), "45000000000000000000000000000");
+    assert_eq!(report.total, priced[0].total);
+    assert_eq!(report.per_province["ho-chi-minh"], priced[0].total);
+    assert_eq!(report.per_authority[&Authority::Province], priced[0].total);
+    let refused = report.renewals.iter().find_map(|d| d.quote.as_ref().err()).unwrap();
+    assert!(matches!(refused.kind(), radfee::ErrorKind::Overflow { .. }), "{refused}");
+    assert!(refused.to_string().contains("left out of them"), "{refused}");
+}
