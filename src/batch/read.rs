@@ -30,7 +30,8 @@ pub(super) const NOT_PRICED_VI: &str = "; hồ sơ này không được tính ph
 /// fixed seed could be flooded).
 pub(super) type Hasher = foldhash::fast::RandomState;
 
-/// The part of the batch an id's hash falls in (a bit the tables' own indexing does not use).
+/// The part of the batch an id's hash falls in (a bit the index's slot position does not use;
+/// it is in the index's tag, the same for every id of a part).
 pub(super) fn part_of(hash: u64) -> usize {
     ((hash >> 40) & 1) as usize
 }
@@ -196,9 +197,14 @@ impl<'a> Reader<'a> {
                 }
                 Ok(Step::Bad(line, m)) => {
                     seg.rows += 1;
-                    let id = self.records.field_lossy(data, self.check.cols.idx[0]);
                     // The problem is at the line the reader names (an unclosed quote's own line).
-                    refuse(seg, line, None, m, id.as_deref());
+                    match self.records.field_lossy(data, self.check.cols.idx[0]) {
+                        Some((id, true)) => refuse(seg, line, None, m, Some(&id)),
+                        // An id that is not UTF-8 is shown with `�` but names no application:
+                        // a valid row whose id really has `�` there is another one.
+                        Some((shown, false)) => refuse_unnamed(seg, line, m, &shown),
+                        None => refuse(seg, line, None, m, None),
+                    }
                 }
             }
         }
@@ -221,6 +227,19 @@ fn refuse(seg: &mut Segment, line: u64, column: Option<&'static str>, m: Msg, id
     {
         seg.refused.insert(id.into_owned());
     }
+    list(seg, line, column, m, id);
+}
+
+/// Records a refused row whose id is not UTF-8: listed with the id as shown, naming no
+/// application (no valid row has those bytes for an id).
+fn refuse_unnamed(seg: &mut Segment, line: u64, m: Msg, shown: &str) {
+    let shown = shown.trim();
+    list(seg, line, None, m, Some(shown).filter(|s| !s.is_empty()));
+}
+
+/// Lists a refused row (`id`: the application it names, or shows), or counts it past the
+/// first [`MAX_PROBLEMS`].
+fn list(seg: &mut Segment, line: u64, column: Option<&'static str>, m: Msg, id: Option<&str>) {
     // A file of bad rows must not hold a message per row: past the listed ones, count them.
     if seg.problems.len() >= MAX_PROBLEMS {
         seg.unlisted += 1;

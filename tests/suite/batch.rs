@@ -43,6 +43,22 @@ fn bad_rows_are_reported_by_line_and_the_good_ones_kept() {
     assert_eq!(report.grand_total.amount(), rust_decimal::Decimal::from(7_200_000));
 }
 
+/// A row whose id is not UTF-8 is refused and shown with `�`, but names no application: a
+/// valid row whose id really is `��X` is another application, and is priced.
+#[test]
+fn an_id_that_is_not_utf8_takes_no_valid_application_down() {
+    let mut csv = b"application_id,province,procedure,received,channel,class,count\n".to_vec();
+    csv.extend_from_slice(b"\xff\xfeX,dong-nai,renewal,2025-03-14,online,xray_ct,1\n");
+    csv.extend_from_slice("\u{FFFD}\u{FFFD}X,dong-nai,renewal,2025-03-14,online,xray_ct,1\n".as_bytes());
+    let report = shared().price_batch(&csv[..], &Default::default(), |_| {}).unwrap();
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    assert_eq!(report.problems[0].line, 2);
+    assert_eq!(report.problems[0].application_id.as_deref(), Some("\u{FFFD}\u{FFFD}X"));
+    assert_eq!(report.applications, 1);
+    // CT 8,000,000 at 75 % for a renewal, 90 % online (received before 2026): 5,400,000.
+    assert_eq!(report.grand_total.amount(), rust_decimal::Decimal::from(5_400_000));
+}
+
 #[test]
 fn a_wrong_header_is_refused() {
     for (csv, needle) in [

@@ -183,11 +183,14 @@ impl Records {
     }
 
     /// Field `i` of a row just refused (not UTF-8, broken quoting, too long), as far as it can
-    /// be read: to name the application it belonged to.
-    pub(crate) fn field_lossy(&self, data: &[u8], i: usize) -> Option<String> {
+    /// be read: to name the application it belonged to. With it, whether it was UTF-8 as
+    /// written (if not, `�` stands for what was not, and it names no application).
+    pub(crate) fn field_lossy(&self, data: &[u8], i: usize) -> Option<(String, bool)> {
         let (a, b) = *self.spans.get(i)?;
         let bytes = if self.in_out { self.out.get(a..b)? } else { data.get(self.text.0 + a..self.text.0 + b)? };
-        Some(String::from_utf8_lossy(bytes).into_owned())
+        let text = String::from_utf8_lossy(bytes);
+        let valid = matches!(text, std::borrow::Cow::Borrowed(_));
+        Some((text.into_owned(), valid))
     }
 
     fn read_one(&mut self, data: &[u8], pos: &mut usize, last: bool) -> Result<Kind, Stop> {
