@@ -442,9 +442,13 @@ fn where_is(path: &Path) -> Option<PathBuf> {
 
 /// Whether two paths name the same file: the same file on disk (device and inode, so hard
 /// links and symbolic links count), or the same place once folders are resolved. Nothing is
-/// opened (opening a FIFO could block).
+/// opened (opening a FIFO could block). A character device (`/dev/null`, a terminal) holds
+/// no data to destroy: two outputs may both go there.
 pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt as _;
+    use std::os::unix::fs::{FileTypeExt as _, MetadataExt as _};
+    if std::fs::metadata(a).is_ok_and(|m| m.file_type().is_char_device()) {
+        return false;
+    }
     let identity = |p: &Path| std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
     if let (Some(x), Some(y)) = (identity(a), identity(b)) {
         return x == y;

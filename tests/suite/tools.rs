@@ -147,6 +147,9 @@ fn outputs_never_destroy_an_input_or_each_other() {
     assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
     use std::os::unix::fs::PermissionsExt as _;
     assert_eq!(std::fs::metadata(&other).unwrap().permissions().mode() & 0o777, 0o644, "a new file is readable by all");
+    // Two outputs to /dev/null destroy nothing: both are written there.
+    let o = run_en("batch", &[input.to_str().unwrap(), "--out", "/dev/null", "--detail", "/dev/null"], Stdio::piped());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
 #[test]
