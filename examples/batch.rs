@@ -33,10 +33,10 @@ struct Args {
     /// For a workbook: the sheet to read [default: the first].
     #[arg(long, value_name = "NAME")]
     sheet: Option<String>,
-    /// Also write one CSV row per application: application_id,total,authority.
+    /// Also write one CSV row per application: application_id,total,authority,warnings.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
-    /// Also write the priced lines: application_id,class,count,unit_fee,amount,row.
+    /// Also write the priced lines: application_id,class,count,unit_fee,amount,row,warnings.
     #[arg(long, value_name = "FILE")]
     detail: Option<PathBuf>,
     /// A folder of schedule files to use instead of the compiled-in ones.

@@ -31,8 +31,8 @@ fn tag(hash: u64) -> u64 {
     hash & 0xFFFF_FFFF_0000_0000
 }
 
-/// Asks the processor to bring the cache line of `value` in, without waiting for it (a hint:
-/// nothing on processors without the instruction).
+/// Asks the processor to bring the cache line of `value` in, without waiting for it (a hint,
+/// on x86-64; elsewhere nothing: `safe_arch` wraps only x86's instructions).
 #[inline(always)]
 pub(super) fn prefetch<T>(value: &T) {
     #[cfg(all(target_arch = "x86_64", target_feature = "sse"))]
@@ -44,7 +44,8 @@ pub(super) fn prefetch<T>(value: &T) {
 impl Index {
     /// Where the probe for `hash` starts (the table is not empty).
     fn start(&self, hash: u64) -> usize {
-        // The lower bits of the hash (the table has fewer slots than any usize holds).
+        // The lower 32 bits of the hash: a table has at most 2^32 slots, so the position never
+        // uses the bits the tag holds.
         let low = (hash & 0xFFFF_FFFF) as u32;
         usize::try_from(low).unwrap_or(usize::MAX) & (self.slots.len() - 1)
     }
@@ -91,6 +92,7 @@ impl Index {
     /// Adds place `k` (the next one: places are added in order, from 0) under `hash`.
     /// `hash_of` gives the hash of any place added before, to move them when the table grows.
     pub(super) fn insert(&mut self, hash: u64, k: u32, hash_of: impl Fn(u32) -> u64) {
+        debug_assert_eq!(k as usize, self.len, "places are added in order, from 0");
         if (self.len + 1) * 4 > self.slots.len() * 3 {
             let slots = (self.slots.len() * 2).max(MIN_SLOTS);
             self.slots.clear();

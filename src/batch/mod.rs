@@ -4,8 +4,8 @@
 //! Rows with the same `application_id` form one application wherever they stand in the file.
 //! Each application keeps only its header fields and one count per class, so memory grows with
 //! the number of applications, not of rows (plus a block of 4 MiB and its rows). A bad row is
-//! reported with its line number and skipped; an application whose rows disagree is reported
-//! with both lines and not priced.
+//! reported with its line number, and its whole application is not priced; an application
+//! whose rows disagree is reported with both lines and not priced.
 //!
 //! The file is read by the crate's CSV reader (`crate::sheet::csv`, on `csv-core`): the
 //! delimiter (`,`, `;` or tab) is detected from the header, a byte-order mark, any line end,
