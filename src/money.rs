@@ -161,13 +161,14 @@ impl fmt::Display for Currency {
 /// rounds the sum without saying so (`10000000000000000000000000000 + 0.5` gives
 /// `10000000000000000000000000000`). A sum it holds exactly keeps the larger scale of the two;
 /// when it had to round, the scale is smaller. So a sum is taken only when its scale is the
-/// larger of the two (or one side is zero, which `Decimal` returns as it is); else it is tried
-/// again without trailing zeros after the point (`1.50` as `1.5`), which may leave room. A few
-/// exact sums past 28 digits whose dropped digits were zeros are still refused: refused, never
-/// silently wrong. A proptest checks both directions against arbitrary-precision integers.
+/// larger of the two; else it is tried again without trailing zeros after the point (`1.50`
+/// as `1.5`, `0.000` as `0`, whose other side `Decimal` returns as it is), which may leave
+/// room. A few exact sums past 28 digits whose dropped digits were zeros are still refused:
+/// refused, never silently wrong. A proptest checks every sum against arbitrary-precision
+/// integers.
 pub(crate) fn exact_add(a: Decimal, b: Decimal) -> Option<Decimal> {
     let sum = a.checked_add(b)?;
-    if a.is_zero() || b.is_zero() || sum.scale() == a.scale().max(b.scale()) {
+    if sum.scale() == a.scale().max(b.scale()) {
         return Some(sum);
     }
     without_trailing_zeros(a, b).and_then(|(a, b)| exact_add(a, b))
@@ -454,6 +455,14 @@ mod tests {
     fn exact_results_near_the_limit_are_not_refused() {
         assert_eq!(exact_mul(d("1000000000000000000000"), d("0.123456789")), Some(d("123456789000000000000")));
         assert_eq!(exact_mul(d("10000000000000000005000"), d("1.0000000001")), None, "30 digits: not exact");
+        // A sum whose trailing zero after the point leaves no room for its 28 digits: taken
+        // without the zero, on either side; a zero of any scale gives the other side.
+        let most = d("7922816251426433759354395033");
+        assert_eq!(exact_add(d("1.0"), most), Some(d("7922816251426433759354395034")));
+        assert_eq!(exact_add(most, d("1.0")), Some(d("7922816251426433759354395034")));
+        assert_eq!(exact_add(most, d("1.5")), None, "7922816251426433759354395034.5: 29 digits");
+        assert_eq!(exact_add(d("0.000"), d("79228162514264337593543950335")), Some(d("79228162514264337593543950335")));
+        assert_eq!(exact_sub(d("79228162514264337593543950335"), d("0.0")), Some(d("79228162514264337593543950335")));
         let v = d("7.9228162514264337593543950335");
         assert_eq!(Rounding::TowardZero.to_step(v, d("1000")), Some(d("0")));
         assert_eq!(Rounding::HalfEven.to_step(v, d("1000")), Some(d("0")));
