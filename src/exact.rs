@@ -309,6 +309,18 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// The shortcut of `can_subtract` agrees with the subtraction for any two values, large
+        /// ones included (mantissas of up to 96 bits, any scales).
+        #[test]
+        fn can_subtract_is_the_subtraction_in_range(a in proptest::num::i128::ANY, sa in 0u32..29, b in proptest::num::i128::ANY, sb in 0u32..29, shift in 0u32..64) {
+            let (a, b) = (a >> 32, b >> (32 + shift % 40));
+            let (x, y) = (Exact::of(Decimal::from_i128_with_scale(a, sa)), Exact::of(Decimal::from_i128_with_scale(b, sb)));
+            proptest::prop_assert_eq!(x.can_subtract(y), x.sub(y).is_some());
+            proptest::prop_assert_eq!(y.can_subtract(x), y.sub(x).is_some());
+        }
+    }
+
     #[test]
     fn refuses_what_decimal_cannot_hold_exactly() {
         let big = Exact::of(Decimal::MAX);
