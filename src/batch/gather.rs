@@ -53,8 +53,10 @@ pub(super) struct Pending {
     pub(super) procedure: Procedure,
     pub(super) received: Date,
     pub(super) channel: Channel,
-    /// One entry per class, counts summed: the first few inline, the rest in `more`.
-    inline: [(DeviceClass, u32); INLINE],
+    /// One entry per class, counts summed: the first few inline (classes and counts apart, so
+    /// no padding between them), the rest in `more`.
+    classes: [DeviceClass; INLINE],
+    counts: [u32; INLINE],
     n: u8,
     // Boxed: 8 bytes in every application rather than a Vec's 24, for the few that need it.
     #[allow(clippy::box_collection)]
@@ -67,19 +69,24 @@ impl Pending {
     /// The devices, one entry per class, in the order first met.
     pub(super) fn devices(&self) -> Devices<'_> {
         let more = self.more.as_deref().map_or(&[][..], Vec::as_slice);
-        Devices { inline: &self.inline[..usize::from(self.n)], more, at: 0 }
+        let n = usize::from(self.n);
+        Devices { classes: &self.classes[..n], counts: &self.counts[..n], more, at: 0 }
     }
 
     fn device_mut(&mut self, class: DeviceClass) -> Option<&mut u32> {
         let n = usize::from(self.n);
         let more = self.more.as_deref_mut().map_or(&mut [][..], Vec::as_mut_slice);
-        self.inline[..n].iter_mut().chain(more.iter_mut()).find(|(c, _)| *c == class).map(|(_, k)| k)
+        match self.classes[..n].iter().position(|c| *c == class) {
+            Some(k) => self.counts.get_mut(k),
+            None => more.iter_mut().find(|(c, _)| *c == class).map(|(_, k)| k),
+        }
     }
 
     fn push(&mut self, class: DeviceClass, count: u32) {
         let n = usize::from(self.n);
         if n < INLINE {
-            self.inline[n] = (class, count);
+            self.classes[n] = class;
+            self.counts[n] = count;
             self.n += 1;
         } else {
             self.more.get_or_insert_with(Box::default).push((class, count));
@@ -89,7 +96,8 @@ impl Pending {
 
 /// The devices of an application, in the order first met.
 pub(super) struct Devices<'a> {
-    inline: &'a [(DeviceClass, u32)],
+    classes: &'a [DeviceClass],
+    counts: &'a [u32],
     more: &'a [(DeviceClass, u32)],
     at: usize,
 }
@@ -98,16 +106,16 @@ impl Iterator for Devices<'_> {
     type Item = (DeviceClass, u32);
 
     fn next(&mut self) -> Option<(DeviceClass, u32)> {
-        let item = match self.at.checked_sub(self.inline.len()) {
-            None => self.inline.get(self.at),
-            Some(k) => self.more.get(k),
+        let item = match self.at.checked_sub(self.classes.len()) {
+            None => self.classes.get(self.at).copied().zip(self.counts.get(self.at).copied()),
+            Some(k) => self.more.get(k).copied(),
         };
         self.at += 1;
-        item.copied()
+        item
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = (self.inline.len() + self.more.len()).saturating_sub(self.at);
+        let left = (self.classes.len() + self.more.len()).saturating_sub(self.at);
         (left, Some(left))
     }
 }
@@ -206,7 +214,8 @@ impl<'a> Gathered<'a> {
                         procedure: row.procedure,
                         received: row.received,
                         channel: row.channel,
-                        inline: [(row.class, 0); INLINE],
+                        classes: [row.class; INLINE],
+                        counts: [0; INLINE],
                         n: 0,
                         more: None,
                         failed: false,
