@@ -187,21 +187,13 @@ impl Exact {
             }
             _ => (self.m / d, self.m % d),
         };
-        let away = if r == 0 {
-            false
-        } else {
-            // Twice the remainder against the divisor decides a half; u128 cannot overflow.
-            let twice = r.unsigned_abs() * 2;
-            let half = twice.cmp(&d.unsigned_abs());
-            match rule {
-                Rounding::TowardZero => false,
-                Rounding::AwayFromZero => true,
-                Rounding::Down => r < 0,
-                Rounding::Up => r > 0,
-                Rounding::HalfAwayFromZero => half != Ordering::Less,
-                Rounding::HalfEven => half == Ordering::Greater || (half == Ordering::Equal && q % 2 != 0),
-            }
-        };
+        let away = r != 0
+            && rule.goes_away(
+                r < 0,
+                // Twice the remainder against the divisor decides a half; u128 cannot overflow.
+                || Some((r.unsigned_abs() * 2).cmp(&d.unsigned_abs())),
+                || Some(q % 2 != 0),
+            )?;
         let q = if away { q + self.m.signum() } else { q };
         Exact::checked(times(q, pow10(k)?)?, 0)
     }
@@ -216,14 +208,7 @@ mod tests {
         Decimal::from_str(s).unwrap_or_default()
     }
 
-    const RULES: [Rounding; 6] = [
-        Rounding::HalfAwayFromZero,
-        Rounding::HalfEven,
-        Rounding::TowardZero,
-        Rounding::AwayFromZero,
-        Rounding::Down,
-        Rounding::Up,
-    ];
+    const RULES: [Rounding; 6] = Rounding::ALL;
 
     #[test]
     fn trims_as_decimal_normalizes() {

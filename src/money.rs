@@ -260,6 +260,42 @@ impl Rounding {
         }
     }
 
+    /// Every rule, for tests that try each.
+    #[cfg(test)]
+    pub(crate) const ALL: [Rounding; 6] = [
+        Rounding::HalfAwayFromZero,
+        Rounding::HalfEven,
+        Rounding::TowardZero,
+        Rounding::AwayFromZero,
+        Rounding::Down,
+        Rounding::Up,
+    ];
+
+    /// Whether a value strictly between two multiples of the step goes to the one away from
+    /// zero under this rule: `negative` is the value's sign; `half` compares what is left over
+    /// with half a step and `odd` says whether the multiple towards zero is an odd one, each
+    /// asked only by the rule that needs it (`None` when it cannot be told exactly). The one
+    /// statement of the rules, for [`Rounding::to_step`] and the engine's integer rounding.
+    pub(crate) fn goes_away(
+        self,
+        negative: bool,
+        half: impl FnOnce() -> Option<std::cmp::Ordering>,
+        odd: impl FnOnce() -> Option<bool>,
+    ) -> Option<bool> {
+        Some(match self {
+            Rounding::TowardZero => false,
+            Rounding::AwayFromZero => true,
+            Rounding::Down => negative,
+            Rounding::Up => !negative,
+            Rounding::HalfAwayFromZero => half()? != std::cmp::Ordering::Less,
+            Rounding::HalfEven => match half()? {
+                std::cmp::Ordering::Greater => true,
+                std::cmp::Ordering::Less => false,
+                std::cmp::Ordering::Equal => odd()?,
+            },
+        })
+    }
+
     /// Rounds `value` to a multiple of `step` (e.g. 1 đồng or 1,000 đồng) with this rule,
     /// exactly. `None` if `step` is not positive or a `Decimal` cannot hold a value on the way
     /// exactly (more than 28 significant digits): never a result rounded twice.
@@ -289,24 +325,13 @@ impl Rounding {
             return Some(value);
         }
         let whole = exact_sub(value, rest)?;
-        let away = match self {
-            Rounding::TowardZero => false,
-            Rounding::AwayFromZero => true,
-            Rounding::Down => rest.is_sign_negative(),
-            Rounding::Up => rest.is_sign_positive(),
-            Rounding::HalfAwayFromZero | Rounding::HalfEven => {
-                // What is left against half a step decides (a comparison is always exact).
-                match rest.abs().cmp(&exact_mul(step, Decimal::new(5, 1))?) {
-                    std::cmp::Ordering::Greater => true,
-                    std::cmp::Ordering::Less => false,
-                    // A tie: away from zero, or to the even multiple (an odd one leaves a
-                    // step over when divided by two steps).
-                    std::cmp::Ordering::Equal => {
-                        self == Rounding::HalfAwayFromZero || !whole.checked_rem(exact_add(step, step)?)?.is_zero()
-                    }
-                }
-            }
-        };
+        let away = self.goes_away(
+            rest.is_sign_negative(),
+            // What is left against half a step (a comparison is always exact).
+            || exact_mul(step, Decimal::new(5, 1)).map(|half| rest.abs().cmp(&half)),
+            // An odd multiple leaves a step over when divided by two steps.
+            || Some(!whole.checked_rem(exact_add(step, step)?)?.is_zero()),
+        )?;
         if !away {
             return Some(whole);
         }
@@ -432,14 +457,7 @@ mod tests {
                 2 => Decimal::from(1000),
                 _ => Decimal::from(3),
             };
-            let rule = [
-                Rounding::HalfAwayFromZero,
-                Rounding::HalfEven,
-                Rounding::TowardZero,
-                Rounding::AwayFromZero,
-                Rounding::Down,
-                Rounding::Up,
-            ][k];
+            let rule = Rounding::ALL[k];
             if let Some(got) = rule.to_step(value, step) {
                 proptest::prop_assert_eq!(scaled(got), rounded_exactly(rule, value, step), "{:?} {} to {}", rule, value, step);
             }
@@ -489,14 +507,7 @@ mod tests {
         assert_eq!(r.to_step(d("5"), d("0")), None);
         // Step 1 takes a shortcut; it must agree with the general path.
         for v in ["2.5", "-2.5", "1234.4999", "0.5", "-0.5", "7"] {
-            for rule in [
-                Rounding::HalfAwayFromZero,
-                Rounding::HalfEven,
-                Rounding::Down,
-                Rounding::Up,
-                Rounding::TowardZero,
-                Rounding::AwayFromZero,
-            ] {
+            for rule in Rounding::ALL {
                 let general = (d(v) / d("1.0")).round_dp_with_strategy(0, rule.strategy()) * d("1");
                 assert_eq!(rule.to_step(d(v), d("1")), Some(canonical(general)), "{v} {rule:?}");
             }
