@@ -386,12 +386,8 @@ pub(crate) fn price<A: Amount, R: Recorder<A>>(
     if !factor_is_one {
         // The amount due is rounded, not the signed change.
         let due = step(running.mul(A::of(rule.factor)).ok_or(Stop::Range)?)?;
-        // The change is computed for a total too: where the itemised quote cannot hold it
-        // exactly, the total refuses as the quote does.
-        if R::RECORDS {
-            rec.procedure(rule, due.sub(running).ok_or(Stop::Range)?);
-        } else if !due.can_subtract(running) {
-            return Err(Stop::Range);
+        if let Some(delta) = change::<A, R>(running, due)? {
+            rec.procedure(rule, delta);
         }
         running = due;
     }
@@ -421,20 +417,26 @@ pub(crate) fn price<A: Amount, R: Recorder<A>>(
     Ok(running)
 }
 
+/// The change from `running` to `due`, for a recorder that records it. A total, which records
+/// nothing, only checks that the change can be held exactly: where the itemised quote could
+/// not hold it (more than 28 significant digits), the total refuses as the quote does, and the
+/// two never disagree.
+fn change<A: Amount, R: Recorder<A>>(running: A, due: A) -> Result<Option<A>, Stop> {
+    if R::RECORDS {
+        return due.sub(running).map(Some).ok_or(Stop::Range);
+    }
+    if due.can_subtract(running) { Ok(None) } else { Err(Stop::Range) }
+}
+
 /// Moves the running amount to `due` after an adjustment or the rounding of the total. A
 /// recorder that records is told the change (`tell`), unless it is zero: then the running
-/// amount stays as it is written. A total, which records nothing, computes the change all the
-/// same: where the itemised quote could not hold it exactly (more than 28 significant digits),
-/// the total refuses as the quote does, and the two never disagree.
+/// amount stays as it is written.
 fn move_to<A: Amount, R: Recorder<A>>(running: &mut A, due: A, tell: impl FnOnce(A)) -> Result<(), Stop> {
-    if R::RECORDS {
-        let delta = due.sub(*running).ok_or(Stop::Range)?;
+    if let Some(delta) = change::<A, R>(*running, due)? {
         if delta.is_zero() {
             return Ok(());
         }
         tell(delta);
-    } else if !due.can_subtract(*running) {
-        return Err(Stop::Range);
     }
     *running = due;
     Ok(())
