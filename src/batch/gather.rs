@@ -11,7 +11,7 @@
 //! the applications and not with the rows, and gathering allocates nothing per row.
 
 use super::index::{Index, prefetch};
-use super::read::{Part, Spelling};
+use super::read::{Part, Spelling, id_at};
 use super::report::{BatchProblem, Problems};
 use crate::application::MAX_COUNT;
 use crate::date::Date;
@@ -150,7 +150,7 @@ impl<'a> Gathered<'a> {
 
     /// The id of an application.
     pub(super) fn id(&self, app: &Pending) -> &str {
-        self.ids.get(app.id.0 as usize..app.id.1 as usize).unwrap_or_default()
+        id_at(&self.ids, app.id)
     }
 
     /// The unit competent on `date` for a spelling: the current province, or the former one
@@ -192,7 +192,7 @@ impl<'a> Gathered<'a> {
                 a.hash == hash
                     && a.key == key
                     && (a.id.1 - a.id.0) as usize == id.len()
-                    && (id.len() <= KEY || ids.get(a.id.0 as usize..a.id.1 as usize) == Some(id))
+                    && (id.len() <= KEY || id_at(ids, a.id) == id)
             };
             let found = match last {
                 Some(k) if apps.get(k).is_some_and(same) => Some(k),

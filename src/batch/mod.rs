@@ -64,7 +64,7 @@ use crate::sheet::csv::{CsvRows, Got};
 use crate::vocab::Authority;
 use blocks::{Cut, Gathering, stop_error};
 use gather::Pending;
-use read::Spelling;
+use read::{Spelling, id_at};
 
 /// A priced application, ready for the digest.
 #[derive(Clone, Copy)]
@@ -195,7 +195,7 @@ fn price_in<R: Read + Send>(
         };
         let Some(&done) = parts[p].done.get(next[p]) else { break };
         next[p] += 1;
-        let id = id_of(ids[p], done.id);
+        let id = id_at(ids[p], done.id);
         if next[0] + next[1] > 1 {
             text.push(b'\n');
         }
@@ -273,17 +273,12 @@ fn price_in<R: Read + Send>(
     })
 }
 
-/// The id at `at` in a part's text of ids.
-fn id_of(ids: &str, at: (u32, u32)) -> &str {
-    ids.get(at.0 as usize..at.1 as usize).unwrap_or_default()
-}
-
 /// Priced applications in the order of their ids' bytes (the digest's order); each with the
 /// text of ids of its part.
 fn by_id(x: &Done, x_ids: &str, y: &Done, y_ids: &str) -> std::cmp::Ordering {
     // The first bytes, zero after a short id, order as the ids do; equal ones are told apart
     // by the whole ids.
-    x.key.cmp(&y.key).then_with(|| id_of(x_ids, x.id).as_bytes().cmp(id_of(y_ids, y.id).as_bytes()))
+    x.key.cmp(&y.key).then_with(|| id_at(x_ids, x.id).as_bytes().cmp(id_at(y_ids, y.id).as_bytes()))
 }
 
 /// The text of a warning a batch reports: the schedule's, or the contested question.

@@ -79,8 +79,13 @@ pub(super) struct Part {
 impl Part {
     /// The id of a row of this part.
     pub(super) fn id(&self, row: &Row) -> &str {
-        self.ids.get(row.id.0 as usize..row.id.1 as usize).unwrap_or_default()
+        id_at(&self.ids, row.id)
     }
+}
+
+/// The id at `at` (start and end) in a text of ids, one after the other.
+pub(super) fn id_at(ids: &str, at: (u32, u32)) -> &str {
+    ids.get(at.0 as usize..at.1 as usize).unwrap_or_default()
 }
 
 /// What one segment of a block gave. Aligned to its own cache lines: the two cores fill two
