@@ -3,10 +3,12 @@
 //! ```text
 //! cargo run --example classify -- examples/devices/mixed.toml
 //! cargo run --example classify -- DEVICES.toml --date 2025-06-30 --format json
+//! cargo run --example classify -- --name "Máy X-quang răng toàn cảnh" --name "Máy C-arm"
 //! ```
 //!
-//! Reads one or more `[[device]]` tables with description fields (docs/device-classes.md) and
-//! prints one classification per device, in order. `--date` (default: today in Vietnam)
+//! Reads one or more `[[device]]` tables with description fields (docs/device-classes.md), or
+//! names as the forms write them (`--name`, repeated), and prints one classification per
+//! device, in order. `--date` (default: today in Vietnam)
 //! fixes the licensing authority and the decay of sources. Exit code 1 when any device is
 //! ambiguous (the others are still printed), 2 on bad input.
 
@@ -20,14 +22,18 @@ use clap::Parser;
 use common::Format;
 use radfee::application::devices_from_toml;
 use radfee::classify::Outcome;
-use radfee::{Classification, Date};
+use radfee::{Classification, Date, Description, Law};
 
 /// Classify radiation equipment from what is written on the declaration form.
 #[derive(Parser, Debug)]
 #[command(name = "classify", version)]
 struct Args {
     /// A TOML file of [[device]] tables, or `-` for standard input.
-    file: String,
+    #[arg(required_unless_present = "names", conflicts_with = "names")]
+    file: Option<String>,
+    /// A device's name as written on the form, instead of a file (repeat for several).
+    #[arg(long = "name", value_name = "NAME")]
+    names: Vec<String>,
     /// The date that fixes the authority and the decay of sources (DD/MM/YYYY or YYYY-MM-DD; default today).
     #[arg(long)]
     date: Option<String>,
@@ -147,6 +153,7 @@ fn run() -> Result<ExitCode, ExitCode> {
     let args = common::parse_args::<Args>(&[
         ("", "Phân loại thiết bị bức xạ theo mô tả (tên, loại bức xạ, mục đích sử dụng…)"),
         ("file", "Tệp TOML gồm các bảng [[device]], hoặc `-` để đọc từ đầu vào chuẩn"),
+        ("names", "Tên thiết bị như ghi trên tờ khai, thay cho tệp (lặp lại để phân loại nhiều thiết bị)"),
         (
             "date",
             "Ngày xác định cơ quan cấp phép và độ suy giảm hoạt độ của nguồn (NGÀY/THÁNG/NĂM hoặc NĂM-THÁNG-NGÀY; mặc định: hôm nay)",
@@ -165,13 +172,19 @@ fn run() -> Result<ExitCode, ExitCode> {
         Some(Err(e)) => return Err(common::usage(&format!("--date: {}", e.message_vi()), &format!("--date: {e}"))),
     };
     let schedules = common::load_schedules(args.schedules.as_deref())?;
-    let (name, content) =
-        common::read_input(&args.file, radfee::application::MAX_APPLICATION_BYTES as u64, "a device")?;
+    let mut results = Vec::new();
+    let Some(file) = args.file.as_deref() else {
+        for name in &args.names {
+            let description = Description::named(name.as_str()).map_err(|e| common::fail(&e))?;
+            results.push(classify(schedules, &description, date, "--name")?);
+        }
+        return print(&results, args.format, date);
+    };
+    let (name, content) = common::read_input(file, radfee::application::MAX_APPLICATION_BYTES as u64, "a device")?;
     let devices = devices_from_toml(&name, &content).map_err(|e| common::fail(&e))?;
-    let mut results = Vec::with_capacity(devices.len());
     for device in &devices {
+        let at = device.location().map(ToString::to_string).unwrap_or_default();
         let Some(description) = device.description() else {
-            let at = device.location().map(ToString::to_string).unwrap_or_default();
             return Err(common::usage(
                 &format!(
                     "\n{at}: thiết bị này chỉ ghi loại (`class`); công cụ phân loại đọc phần mô tả (tên, loại bức xạ, mục đích sử dụng, phương thức…)"
@@ -181,19 +194,26 @@ fn run() -> Result<ExitCode, ExitCode> {
                 ),
             ));
         };
-        match schedules.classify(description, date) {
-            Ok(c) => results.push(c),
-            Err(e) => {
-                let at = device.location().map(|l| format!("{l}: ")).unwrap_or_default();
-                return Err(common::usage(
-                    &format!("\n{at}{}", e.display_in(radfee::error::Lang::Vi)),
-                    &format!("\n{at}{}", e.display_in(radfee::error::Lang::En)),
-                ));
-            }
-        }
+        results.push(classify(schedules, description, date, &at)?);
     }
-    let text = match args.format {
-        Format::Json => match serde_json::to_string_pretty(&results) {
+    print(&results, args.format, date)
+}
+
+/// Classifies one description; a refusal names where it was read (`at`).
+fn classify(schedules: &Law, description: &Description, date: Date, at: &str) -> Result<Classification, ExitCode> {
+    schedules.classify(description, date).map_err(|e| {
+        let at = if at.is_empty() { String::new() } else { format!("{at}: ") };
+        common::usage(
+            &format!("\n{at}{}", e.display_in(radfee::error::Lang::Vi)),
+            &format!("\n{at}{}", e.display_in(radfee::error::Lang::En)),
+        )
+    })
+}
+
+/// Prints the classifications; exit code 1 when any is ambiguous.
+fn print(results: &[Classification], format: Format, date: Date) -> Result<ExitCode, ExitCode> {
+    let text = match format {
+        Format::Json => match serde_json::to_string_pretty(results) {
             Ok(json) => format!("{json}\n"),
             Err(e) => {
                 return Err(common::usage(

@@ -1,6 +1,12 @@
 //! The classifier's vocabulary for free-text names: folded phrases (lower case, no diacritics,
 //! punctuation as spaces) and what each one says about the device. Longer phrases are matched
 //! first and consume their words, so "huynh quang tia x" (XRF) does not also read as "tia x".
+//!
+//! A phrase is read in every name that carries it: a bare generic word ("phau thuat") added for
+//! a new class also speaks in "Máy C-arm trong phẫu thuật" and can make such a name ambiguous,
+//! which refuses an application that was priced. Prefer the class's whole phrase, and compare
+//! the neighbours' names before and after (docs/architecture.md, "A device class", step 4;
+//! `NAMES` in tests/suite/classify.rs lists the names that must keep their class).
 
 use crate::vocab::{Radiation, Use};
 

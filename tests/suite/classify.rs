@@ -94,6 +94,13 @@ fn every_device_class_is_reached_from_a_structured_description() {
 
 /// (name, expected class key) or (name, "?field:class,class,…") for an ambiguous name.
 const NAMES: &[(&str, &str)] = &[
+    // Operating-theatre names: a new class's generic word ("phẫu thuật", "phòng mổ") must not
+    // unsettle them (docs/architecture.md, "A device class", step 4).
+    ("Máy C-arm trong phẫu thuật", "xray_c_arm"),
+    ("Máy chụp CT trong phẫu thuật", "xray_ct"),
+    ("Máy X-quang tăng sáng truyền hình dùng trong phẫu thuật", "xray_fluoroscopy"),
+    ("Máy X-quang di động dùng trong phòng mổ", "xray_mobile"),
+    ("Hệ thống chụp mạch DSA phòng mổ hybrid", "xray_angiography"),
     ("CT 64 lát", "xray_ct"),
     ("may chup cat lop 64 lat", "xray_ct"),
     ("Máy chụp cắt lớp vi tính", "xray_ct"),

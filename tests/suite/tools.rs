@@ -489,3 +489,22 @@ fn a_quick_quote_never_guesses_a_count_a_procedure_or_a_date() {
     // 2 CT × 8,000,000.
     assert!(String::from_utf8_lossy(&o.stdout).contains(r#""total":"16000000""#));
 }
+
+#[test]
+fn classify_reads_names_given_on_the_command_line() {
+    // Names as the forms write them, without a file: a C-arm used in surgery is a C-arm, and
+    // a bare "máy gia tốc" (accelerator) needs its use (exit code 1, the others still printed).
+    let o = run_en(
+        "classify",
+        &["--name", "Máy C-arm trong phẫu thuật", "--name", "Máy gia tốc", "--date", "2026-03-01"],
+        Stdio::piped(),
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
+    assert!(out.contains("device 1: Máy C-arm trong phẫu thuật\n  class: C-arm fluoroscopy (`xray_c_arm`)"), "{out}");
+    assert!(out.contains("device 2: Máy gia tốc\n  class: AMBIGUOUS:"), "{out}");
+    // A file and names at once is refused: which to classify would be a guess.
+    let o = run_en("classify", &["examples/devices/mixed.toml", "--name", "CT"], Stdio::piped());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--name"), "{}", stderr(&o));
+}
