@@ -2,9 +2,10 @@
 //! [`CsvRows`](super::CsvRows) runs it over a stream; the batch runs it over the two halves of
 //! a block at once, each from its own line.
 //!
-//! A line without a quote or a lone carriage return, as nearly every line of a spreadsheet's
-//! export is, is split at its delimiters directly (`memchr`), which is what `csv-core` gives
-//! for such a line; every other record is read by `csv-core`. A test reads random files both
+//! A line without a lone carriage return whose fields are free of quotes or quoted whole (no
+//! quote inside), as nearly every line of a spreadsheet's export is, is split at its delimiters
+//! directly (`memchr`), which is what `csv-core` gives for such a line; every other record is
+//! read by `csv-core`. A test reads random files both
 //! ways and compares every row.
 
 use csv_core::ReadRecordResult;
@@ -221,7 +222,8 @@ impl Records {
         self.read_record(data, pos, last)
     }
 
-    /// A line with no quote and no lone CR, split at its delimiters; `None` for any other.
+    /// A line with no lone CR whose fields are free of quotes or quoted whole, split at its
+    /// delimiters; `None` for any other.
     fn split_line(&mut self, data: &[u8], pos: &mut usize, last: bool) -> Option<Kind> {
         let start = *pos;
         let rest = &data[start..];
@@ -235,7 +237,7 @@ impl Records {
             None if last && rest.len() <= MAX_ROW => (rest, data.len(), false),
             None => return None,
         };
-        if body.len() > MAX_ROW || memchr::memchr(b'"', body).is_some() {
+        if body.len() > MAX_ROW {
             return None;
         }
         self.spans.clear();
@@ -248,6 +250,10 @@ impl Records {
         if self.spans.len() > MAX_FIELDS {
             return None;
         }
+        let quoted = memchr::memchr(b'"', body).is_some();
+        if quoted && !self.unquote(body) {
+            return None;
+        }
         self.in_out = false;
         self.text = (start, start + body.len());
         *pos = next;
@@ -255,10 +261,29 @@ impl Records {
             self.line += 1;
         }
         self.after_cr = false;
-        if body.iter().all(|&b| b.is_ascii_whitespace() || b == self.delimiter) {
-            return Some(Kind::Blank);
+        let blank = if quoted {
+            self.spans.iter().all(|&(a, b)| body[a..b].iter().all(u8::is_ascii_whitespace))
+        } else {
+            body.iter().all(|&b| b.is_ascii_whitespace() || b == self.delimiter)
+        };
+        Some(if blank { Kind::Blank } else { Kind::Row })
+    }
+
+    /// Takes the quotes off the fields of a line split at its delimiters, when each field is
+    /// either free of quotes or quoted whole with no quote inside (`"Hà Nội"`, as spreadsheets
+    /// and `QUOTE_ALL` writers export): csv-core reads such a line into the same fields. Any
+    /// other quote (a delimiter or an escaped quote inside, text after the closing quote) is
+    /// csv-core's to read: `false`.
+    fn unquote(&mut self, body: &[u8]) -> bool {
+        // Each field quoted whole brings two quotes: any quote more is somewhere else.
+        let mut whole = 0;
+        for span in &mut self.spans {
+            if let [b'"', .., b'"'] = &body[span.0..span.1] {
+                *span = (span.0 + 1, span.1 - 1);
+                whole += 2;
+            }
         }
-        Some(Kind::Row)
+        memchr::memchr_iter(b'"', body).count() == whole
     }
 
     /// A record read by `csv-core`, from its start.

@@ -126,7 +126,16 @@ fn streamed(data: &[u8], k: usize) -> Vec<String> {
 
 #[test]
 fn direct_split_and_csv_core_agree_on_written_cases() {
-    let cases: [&[u8]; 8] = [
+    let cases: [&[u8]; 17] = [
+        b"\"H\xc3\xa0 N\xe1\xbb\x99i\",\"x\"\r\n\"a\",b\n",
+        b"\"\",\"\"\n\" \", \nx\n",
+        b"\"a\"\"b\",c\n\"a\",b\"\n",
+        b"\"a\" ,b\n \"a\",b\n",
+        b"\"a,b\",c\na,\"\"\n",
+        b"\"\n",
+        b"a,\"",
+        b"\"a\r\nb\",c\n",
+        b"\"a\"\rb\n",
         b"a,b\r\nc,d\r\n",
         b"a,b\rc,d\n\n\r\ne,f",
         b"\xef\xbb\xbfa,b\n\xef\xbb\xbfc,d\n",
@@ -169,7 +178,7 @@ proptest::proptest! {
         pieces in proptest::collection::vec(
             proptest::sample::select(vec![
                 &b"a"[..], b"bc", b",", b"\"", b"\r", b"\n", b"\r\n", b" ", b"\xc3\xa9", b"\xc3", b"\xff",
-                b"\xef\xbb\xbf", b"\t", b";",
+                b"\xef\xbb\xbf", b"\t", b";", b"\"bc\"", b"\"\"", b"\"a,\"",
             ]),
             0..60,
         ),
