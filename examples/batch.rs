@@ -36,7 +36,7 @@ struct Args {
     /// Also write one CSV row per application: application_id,total,authority,warnings.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
-    /// Also write the priced lines: application_id,class,count,unit_fee,amount,row,warnings.
+    /// Also write the priced lines: application_id,class,count,unit_fee,amount,row,warnings,by_analogy,note.
     #[arg(long, value_name = "FILE")]
     detail: Option<PathBuf>,
     /// A folder of schedule files to use instead of the compiled-in ones.
@@ -60,10 +60,23 @@ fn write_totals(report: &radfee::batch::BatchReport, w: &mut dyn std::io::Write)
     w.flush()
 }
 
-/// Writes the detail file: application_id,class,count,unit_fee,amount,row,warnings.
+/// Writes the detail file: application_id,class,count,unit_fee,amount,row,warnings,by_analogy,
+/// note (whether the line's class is priced like its row by analogy, and the line's note, in
+/// the language of `--lang`: the assumptions the analogy or the row rest on, or why a line is
+/// not charged).
 fn write_detail(report: &radfee::batch::BatchReport, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(w);
-    w.write_record(["application_id", "class", "count", "unit_fee", "amount", "row", "warnings"])?;
+    w.write_record([
+        "application_id",
+        "class",
+        "count",
+        "unit_fee",
+        "amount",
+        "row",
+        "warnings",
+        "by_analogy",
+        "note",
+    ])?;
     for r in &report.results {
         let warnings = r.warnings.join(";");
         for l in &r.lines {
@@ -75,6 +88,11 @@ fn write_detail(report: &radfee::batch::BatchReport, w: &mut dyn std::io::Write)
                 l.amount.amount().to_string(),
                 l.row.clone().unwrap_or_else(|| "-".to_owned()),
                 warnings.clone(),
+                l.by_analogy.to_string(),
+                match (&l.note_vi, &l.note) {
+                    (Some(vi), Some(en)) => common::in_line(vi, en),
+                    (vi, en) => vi.clone().or_else(|| en.clone()).unwrap_or_default(),
+                },
             ])?;
         }
     }
@@ -90,7 +108,10 @@ fn run() -> Result<ExitCode, ExitCode> {
         ),
         ("sheet", "Với tệp bảng tính: tên trang tính cần đọc [mặc định: trang đầu tiên]"),
         ("out", "Ghi thêm tệp CSV, mỗi hồ sơ một dòng: application_id,total,authority,warnings"),
-        ("detail", "Ghi thêm tệp CSV các dòng đã tính phí: application_id,class,count,unit_fee,amount,row,warnings"),
+        (
+            "detail",
+            "Ghi thêm tệp CSV các dòng đã tính phí: application_id,class,count,unit_fee,amount,row,warnings,by_analogy,note",
+        ),
         common::SCHEDULES_VI,
         common::LANG_VI,
     ])?;

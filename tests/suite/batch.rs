@@ -168,8 +168,8 @@ fn the_batch_tool_prints_the_figures_and_writes_out() {
     assert!(written.contains("A-000001,9450000,province,\n"), "{written}");
     let lines = std::fs::read_to_string(&detail).unwrap();
     let _ = std::fs::remove_file(&detail);
-    assert_eq!(lines.lines().next(), Some("application_id,class,count,unit_fee,amount,row,warnings"));
-    assert!(lines.contains("A-000001,xray_general,2,3000000,6000000,1.4.4,\n"), "{lines}");
+    assert_eq!(lines.lines().next(), Some("application_id,class,count,unit_fee,amount,row,warnings,by_analogy,note"));
+    assert!(lines.contains("A-000001,xray_general,2,3000000,6000000,1.4.4,,false,\n"), "{lines}");
 }
 
 #[test]
@@ -318,4 +318,36 @@ fn a_header_in_capitals_names_the_same_columns() {
     let r = shared().price_batch(csv.as_bytes(), &Default::default(), |_| {}).unwrap();
     assert!(r.problems.is_empty(), "{:?}", r.problems);
     assert_eq!(r.grand_total.amount(), rust_decimal::Decimal::from(16_000_000));
+}
+
+#[test]
+fn the_detail_file_marks_a_line_priced_by_analogy_with_its_assumption() {
+    // An electron microscope has no row of Circular 287/2016: it is priced like row 1.5.1
+    // (4,000,000 đồng a device), and the detail file says so on its line, as the quote does.
+    let dir = std::env::temp_dir().join(format!("radfee-detail-analogy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("batch.csv");
+    std::fs::write(
+        &input,
+        "application_id,province,procedure,received,channel,class,count\n\
+         B-1,Hà Nội,new,2026-03-01,,electron_microscope,2\n\
+         B-2,Hà Nội,new,2026-03-01,,xray_general,1\n",
+    )
+    .unwrap();
+    let detail = dir.join("detail.csv");
+    let o = crate::tools::run(
+        "batch",
+        &[input.to_str().unwrap(), "--detail", detail.to_str().unwrap(), "--lang", "en"],
+        std::process::Stdio::piped(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", crate::tools::stderr(&o));
+    let lines = std::fs::read_to_string(&detail).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let analogy = lines.lines().find(|l| l.starts_with("B-1,")).unwrap();
+    assert!(
+        analogy.starts_with("B-1,electron_microscope,2,4000000,8000000,1.5.1,,true,Applied by analogy with row 1.5.1"),
+        "{lines}"
+    );
+    assert!(analogy.contains("no electron-microscope row"), "{lines}");
+    assert!(lines.contains("\nB-2,xray_general,1,3000000,3000000,1.4.4,,false,\n"), "{lines}");
 }
