@@ -28,6 +28,14 @@ pub(crate) fn nfc(text: &str) -> String {
     text.chars().map(dee).nfc().collect()
 }
 
+/// The number of characters of [`nfc`]`(text)`, counted without building it.
+pub(crate) fn nfc_len(text: &str) -> usize {
+    if text.is_ascii() {
+        return text.len();
+    }
+    text.chars().map(dee).nfc().count()
+}
+
 /// A key under which texts that read the same are equal: [`nfc`], with each word's tone
 /// mark moved to the end of the word (old and new placement, `hòa` and `hoà`, are one word),
 /// and runs of white space made one space, trimmed. Case is kept.

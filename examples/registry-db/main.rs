@@ -32,6 +32,7 @@ use common::{in_line, usage};
 use radfee::Date;
 use radfee::registry::Registry;
 use radfee::registry::sqlite::{EventLog, SqliteStore};
+use unicode_normalization::UnicodeNormalization as _;
 
 /// What to do with the store.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -355,7 +356,7 @@ fn check_flags(args: &Args) -> Result<(), ExitCode> {
     let invisible = |c: char| matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}');
     for (flag, value, _) in texts {
         let Some(v) = value else { continue };
-        if v.chars().any(|c| c.is_control() || invisible(c)) || v.chars().count() > 1000 {
+        if v.chars().any(|c| c.is_control() || invisible(c)) || v.nfc().count() > 1000 {
             return Err(usage(
                 &format!(
                     "{flag}: giá trị có ký tự điều khiển hoặc ký tự vô hình (xuống dòng, mã màn hình, khoảng trắng độ rộng 0) hoặc dài hơn 1.000 ký tự"

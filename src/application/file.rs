@@ -16,9 +16,9 @@ use crate::vocab::{
     unknown_class_message,
 };
 
-/// Refuses a text longer than [`MAX_TEXT`] characters, at its place.
+/// Refuses a text longer than [`MAX_TEXT`] characters (counted as kept, NFC), at its place.
 fn check_len(src: &Src<'_>, text: &Spanned<String>, key: &str) -> Result<(), Error> {
-    let n = text.get_ref().chars().count();
+    let n = crate::text::nfc_len(text.get_ref());
     if n > MAX_TEXT {
         return Err(Error::input(
             src.error(text, key, format!("the text is {n} characters long; at most {MAX_TEXT} are allowed"))

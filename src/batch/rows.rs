@@ -157,8 +157,10 @@ pub(super) struct Row<'a> {
 pub(super) fn parse_row<'a>(fields: &[&'a str; 7]) -> Result<Row<'a>, (Option<&'static str>, Msg)> {
     let [id, province, procedure, received, channel, class, count] = *fields;
     for (name, value) in BATCH_COLUMNS.iter().zip(fields) {
-        // A text of at most MAX_TEXT bytes has at most MAX_TEXT characters: count only longer ones.
-        let n = if value.len() <= MAX_TEXT { 0 } else { value.chars().count() };
+        // A text of at most MAX_TEXT bytes has at most MAX_TEXT characters, even in NFC (no
+        // normalisation makes more characters than the bytes it starts from): count only
+        // longer ones, as they are kept (NFC).
+        let n = if value.len() <= MAX_TEXT { 0 } else { crate::text::nfc_len(value) };
         if n > MAX_TEXT {
             return Err((
                 Some(name),

@@ -49,7 +49,7 @@ fn show(mask: u64) -> String {
 pub(super) fn gather(d: &Description, catalogue: &LazyCatalogue, explain: bool) -> Result<Evidence, Error> {
     d.check()?;
     if let Some(name) = &d.name
-        && name.chars().count() > crate::application::MAX_TEXT
+        && crate::text::nfc_len(name) > crate::application::MAX_TEXT
     {
         return Err(Error::input(
             Finding::error(

@@ -385,7 +385,7 @@ pub(crate) fn read_device_list<R: std::io::Read>(
         }
         let record: Vec<&str> = (0..width).map(|i| reader.field(i)).collect();
         if let Some((name, n)) = cols.iter().zip(&record).find_map(|(c, v)| {
-            let n = v.trim().chars().count();
+            let n = crate::text::nfc_len(v.trim());
             c.filter(|c| TEXT_COLUMNS.contains(c) && n > crate::application::MAX_TEXT).map(|c| (c, n))
         }) {
             let max = crate::application::MAX_TEXT;

@@ -52,9 +52,10 @@ pub const MAX_TEXT: usize = 1000;
 /// Most sealed sources one device may list.
 pub const MAX_SOURCES: usize = 100;
 
-/// Refuses a text longer than [`MAX_TEXT`] characters.
+/// Refuses a text longer than [`MAX_TEXT`] characters, counted as the text is kept (NFC: a
+/// letter with its marks is one character however the keyboard wrote it).
 pub(crate) fn check_text(key: &str, text: &str) -> Result<(), Error> {
-    let n = text.chars().count();
+    let n = crate::text::nfc_len(text);
     if n > MAX_TEXT {
         return Err(Error::input(
             Finding::error(None, Some(key), format!("the text is {n} characters long; at most {MAX_TEXT} are allowed"))

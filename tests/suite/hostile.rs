@@ -175,6 +175,36 @@ fn a_described_device_built_in_code_is_bounded_too() {
     assert_eq!(err.findings()[0].key.as_deref(), Some("name"));
 }
 
+/// A text's length is counted as the text is kept (NFC): a letter typed with a separate mark
+/// (NFD) is one character, so the same name is accepted or refused however it was typed.
+#[test]
+fn text_limits_count_letters_with_their_marks_once() {
+    let nfd = |n: usize| "a\u{301}".repeat(n);
+    assert!(Description::named(nfd(crate::r::MAX_TEXT)).is_ok());
+    let err = Description::named(nfd(crate::r::MAX_TEXT + 1)).unwrap_err();
+    assert!(err.to_string().contains("the text is 1001 characters long"), "{err}");
+    // In an application file, at its place.
+    let app = |applicant: &str| {
+        format!(
+            "province = \"Hà Nội\"\nprocedure = \"new\"\nreceived = 2026-03-01\napplicant = \"{applicant}\"\n[[device]]\nclass = \"xray_ct\"\n"
+        )
+    };
+    assert!(Application::from_toml("a.toml", &app(&nfd(1000))).is_ok());
+    let err = Application::from_toml("a.toml", &app(&nfd(1001))).unwrap_err();
+    assert!(err.to_string().contains("a.toml:4:13: the text is 1001 characters long"), "{err}");
+    // In a batch row.
+    let batch = |id: &str| {
+        format!(
+            "application_id,province,procedure,received,channel,class,count\n{id},Hà Nội,new,2026-03-01,in_person,xray_ct,1\n"
+        )
+    };
+    let r = shared().price_batch(batch(&nfd(1000)).as_bytes(), &Default::default(), |_| ()).unwrap();
+    assert_eq!((r.applications, r.bad_rows), (1, 0));
+    let r = shared().price_batch(batch(&nfd(1001)).as_bytes(), &Default::default(), |_| ()).unwrap();
+    assert_eq!((r.applications, r.bad_rows), (0, 1));
+    assert!(r.problems[0].message.contains("application_id is 1001 characters long"), "{:?}", r.problems);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 

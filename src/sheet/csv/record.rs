@@ -334,8 +334,12 @@ impl Records {
         }
         let at_end = last && end == data.len();
         let unclosed_here = || unclosed_quote(raw, self.delimiter).filter(|_| at_end);
-        if raw.len() > MAX_ROW || ends_len > MAX_FIELDS {
-            let why = if raw.len() > MAX_ROW { too_long() } else { too_many_fields() };
+        // A row's length is counted without its line end, as the direct split counts it: a
+        // row of exactly MAX_ROW bytes is read whichever way it is quoted.
+        let ending = raw.iter().rev().take(2).take_while(|&&b| b == b'\n' || b == b'\r').count();
+        let long = raw.len() - ending > MAX_ROW;
+        if long || ends_len > MAX_FIELDS {
+            let why = if long { too_long() } else { too_many_fields() };
             return Ok(match unclosed_here() {
                 Some(opened) => Kind::Bad(self.row_line + opened, unclosed()),
                 None => Kind::Bad(self.row_line, why),
@@ -354,5 +358,75 @@ impl Records {
             return Ok(Kind::Blank);
         }
         Ok(Kind::Row)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::{Kind, MAX_FIELDS, MAX_ROW, Records};
+
+    /// What the direct split makes of the start of `data`: `None` when it leaves the record to
+    /// csv-core, else the kind, the fields, where the next record starts and the next line.
+    fn direct(data: &[u8], last: bool) -> Option<(&'static str, Vec<String>, usize, u64)> {
+        let mut r = Records::new(b',', 1, false);
+        let mut pos = 0;
+        let kind = match r.split_line(data, &mut pos, last)? {
+            Kind::Row => "row",
+            Kind::Blank => "blank",
+            Kind::Bad(..) | Kind::NeedMore | Kind::End => "other",
+        };
+        let body = &data[r.text.0..r.text.1];
+        let fields = r.spans.iter().map(|&(a, b)| String::from_utf8_lossy(&body[a..b]).into_owned()).collect();
+        Some((kind, fields, pos, r.line))
+    }
+
+    fn f(fields: &[&str]) -> Vec<String> {
+        fields.iter().map(|&s| s.to_owned()).collect()
+    }
+
+    /// The lines the direct split is for are split by it (a test comparing results cannot see
+    /// this: csv-core reads the same fields, only slower), and the others are left to csv-core.
+    #[test]
+    fn the_direct_split_takes_the_lines_it_is_for() {
+        assert_eq!(direct(b"1,x,3\nnext", false), Some(("row", f(&["1", "x", "3"]), 6, 2)));
+        assert_eq!(direct(b"1,x,3\r\nnext", false), Some(("row", f(&["1", "x", "3"]), 7, 2)));
+        // The last line, without a line end: only when nothing follows.
+        assert_eq!(direct(b"1,x,3", true), Some(("row", f(&["1", "x", "3"]), 5, 1)));
+        assert_eq!(direct(b"1,x,3", false), None);
+        // Fields quoted whole lose their quotes.
+        assert_eq!(
+            direct(b"\"1\",\"H\xc3\xa0 N\xe1\xbb\x99i\",\"\"\n", false),
+            Some(("row", f(&["1", "Hà Nội", ""]), 19, 2))
+        );
+        assert_eq!(direct(b"\"1\",x,\"3\"\n", false), Some(("row", f(&["1", "x", "3"]), 10, 2)));
+        // Blank lines: delimiters and spaces, or empty quoted fields.
+        assert_eq!(direct(b" ,,\n", false).map(|d| d.0), Some("blank"));
+        assert_eq!(direct(b"\"\",\" \"\n", false).map(|d| d.0), Some("blank"));
+        // Any other quote, and a lone CR, are csv-core's.
+        for other in
+            [&b"1,\"x,y\",3\n"[..], b"1,\"x\"\"y\",3\n", b"1,\"x\"y,3\n", b"1,x\"y,3\n", b"\"\"\",3\n", b"1,x\r2,y\n"]
+        {
+            assert_eq!(direct(other, false), None, "{}", String::from_utf8_lossy(other));
+        }
+        // At the limits: a row of MAX_ROW bytes and of MAX_FIELDS fields is split; one more is
+        // csv-core's to refuse.
+        for (end, at) in [("\n", 1), ("\r\n", 2)] {
+            let row = format!("1,{}{end}", "y".repeat(MAX_ROW - 2));
+            assert_eq!(direct(row.as_bytes(), false).map(|d| d.2), Some(MAX_ROW + at));
+            let row = format!("1,{}{end}", "y".repeat(MAX_ROW - 1));
+            assert_eq!(direct(row.as_bytes(), false), None);
+            let row = format!("\"1\",\"{}\"{end}", "y".repeat(MAX_ROW - 6));
+            assert_eq!(direct(row.as_bytes(), false).map(|d| d.2), Some(MAX_ROW + at));
+        }
+        let row = format!("{}\n", ",".repeat(MAX_FIELDS - 1)).replace(',', "x,");
+        assert_eq!(direct(row.as_bytes(), false).map(|d| d.1.len()), Some(MAX_FIELDS));
+        let row = format!("{}\n", ",".repeat(MAX_FIELDS));
+        assert_eq!(direct(row.as_bytes(), false), None);
+        let last = format!("1,{}", "y".repeat(MAX_ROW - 2));
+        assert_eq!(direct(last.as_bytes(), true).map(|d| d.2), Some(MAX_ROW));
+        let last = format!("1,{}", "y".repeat(MAX_ROW - 1));
+        assert_eq!(direct(last.as_bytes(), true), None);
     }
 }

@@ -45,6 +45,34 @@ fn delimiters_bom_line_ends_and_leftovers() {
     assert_eq!(rows(b"a,b,c\n\"x\ny\",2,3\n4,5,6\n"), ["1:a|b|c", "2:x\ny|2|3", "4:4|5|6"]);
 }
 
+/// A row of exactly `MAX_ROW` bytes, its line end not counted, is read; one byte more is
+/// refused: the same whichever way the row is read (split directly, unquoted or quoted whole,
+/// or by csv-core, a delimiter inside quotes) and whatever its line end.
+#[test]
+fn the_row_limit_is_the_same_on_every_path() {
+    for (open, close) in [("1,", ",3"), ("\"1\",\"", "\",\"3\""), ("1,\"x,", "\",3")] {
+        for end in ["\n", "\r\n", "\r"] {
+            for (len, read) in [(MAX_ROW, true), (MAX_ROW + 1, false)] {
+                let filler = "y".repeat(len - open.len() - close.len());
+                let row = format!("{open}{filler}{close}");
+                assert_eq!(row.len(), len);
+                let r = rows(format!("a,b,c{end}{row}{end}4,5,6{end}").as_bytes());
+                let middle = if open.contains('x') { format!("x,{filler}") } else { filler.clone() };
+                let first =
+                    if read { format!("2:1|{middle}|3") } else { "2!the row is longer than 65536 bytes".to_owned() };
+                // Compared whole, shown by their starts (a row is 64 KiB).
+                let start = |s: &String| s.chars().take(40).collect::<String>();
+                assert!(
+                    r[1..] == [first.clone(), "3:4|5|6".to_owned()],
+                    "{open:?} {end:?} {len}: {:?}, not {:?}",
+                    r.iter().map(start).collect::<Vec<_>>(),
+                    start(&first)
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn refusals_name_their_line() {
     let r = rows(b"a,b,c\n1,\xff,3\n4,5,6\n");
