@@ -50,15 +50,16 @@ struct Args {
     #[arg(long, conflicts_with = "name")]
     class: Option<String>,
     /// Quick quote: one device by its name as written on the form (e.g. "Máy X-quang di
-    /// động"), classified as the file form classifies `name`; `--count` of them.
-    #[arg(long)]
+    /// động"), classified as the file form classifies `name`; `--count` of them. It may begin
+    /// with `-` ("- Máy X-quang", copied from a list).
+    #[arg(long, allow_hyphen_values = true)]
     name: Option<String>,
     /// Quick quote: number of devices of `--class` or `--name`, 1 to 1000000 [default: 1].
     #[arg(long)]
     count: Option<String>,
     /// Quick quote: one more device, as a class key or a name as written, with `:N` for N of
     /// them (e.g. `--device xray_ct:2 --device "Máy X-quang răng toàn cảnh"`). Repeatable.
-    #[arg(long, value_name = "CLASS_OR_NAME[:N]")]
+    #[arg(long, value_name = "CLASS_OR_NAME[:N]", allow_hyphen_values = true)]
     device: Vec<String>,
     /// Quick quote: procedure: new (cấp mới), renewal (gia hạn), supplement (bổ sung), amendment
     /// (sửa đổi), reissue (cấp lại), declaration (khai báo). Required: it changes the fee.
@@ -85,6 +86,14 @@ struct Args {
 }
 
 fn read_application(args: &Args) -> Result<Application, ExitCode> {
+    // First: a name or device left out takes the next option as its value, and what follows
+    // would be read as something else (a file).
+    if let Some(name) = &args.name {
+        common::not_a_flag("--name", name)?;
+    }
+    for spec in &args.device {
+        common::not_a_flag("--device", spec)?;
+    }
     let quick: Vec<&str> = [
         ("--class", args.class.is_some()),
         ("--name", args.name.is_some()),

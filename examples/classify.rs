@@ -28,11 +28,11 @@ use radfee::{Classification, Date, Description, Law};
 #[derive(Parser, Debug)]
 #[command(name = "classify", version)]
 struct Args {
-    /// A TOML file of [[device]] tables, or `-` for standard input.
-    #[arg(required_unless_present = "names", conflicts_with = "names")]
+    /// A TOML file of [[device]] tables, or `-` for standard input (or give --name).
     file: Option<String>,
-    /// A device's name as written on the form, instead of a file (repeat for several).
-    #[arg(long = "name", value_name = "NAME")]
+    /// A device's name as written on the form, instead of a file (repeat for several; a name
+    /// may begin with `-`, as "- Máy X-quang" copied from a list).
+    #[arg(long = "name", value_name = "NAME", allow_hyphen_values = true)]
     names: Vec<String>,
     /// The date that fixes the authority and the decay of sources (DD/MM/YYYY or YYYY-MM-DD; default today).
     #[arg(long)]
@@ -152,8 +152,11 @@ fn text(i: usize, c: &Classification) -> String {
 fn run() -> Result<ExitCode, ExitCode> {
     let args = common::parse_args::<Args>(&[
         ("", "Phân loại thiết bị bức xạ theo mô tả (tên, loại bức xạ, mục đích sử dụng…)"),
-        ("file", "Tệp TOML gồm các bảng [[device]], hoặc `-` để đọc từ đầu vào chuẩn"),
-        ("names", "Tên thiết bị như ghi trên tờ khai, thay cho tệp (lặp lại để phân loại nhiều thiết bị)"),
+        ("file", "Tệp TOML gồm các bảng [[device]], hoặc `-` để đọc từ đầu vào chuẩn (hoặc ghi tên bằng --name)"),
+        (
+            "names",
+            "Tên thiết bị như ghi trên tờ khai, thay cho tệp (lặp lại để phân loại nhiều thiết bị; tên có thể bắt đầu bằng `-`, như \"- Máy X-quang\" chép từ danh sách)",
+        ),
         (
             "date",
             "Ngày xác định cơ quan cấp phép và độ suy giảm hoạt độ của nguồn (NGÀY/THÁNG/NĂM hoặc NĂM-THÁNG-NGÀY; mặc định: hôm nay)",
@@ -171,12 +174,51 @@ fn run() -> Result<ExitCode, ExitCode> {
         Some(Ok(d)) => d,
         Some(Err(e)) => return Err(common::usage(&format!("--date: {}", e.message_vi()), &format!("--date: {e}"))),
     };
+    // A name left out takes the next option as its value (`--name --date 2026-03-01`), and
+    // what follows would be read as the file: said first.
+    for name in &args.names {
+        common::not_a_flag("--name", name)?;
+    }
+    if args.file.is_some() && !args.names.is_empty() {
+        return Err(common::usage(
+            "cho một tệp mô tả thiết bị hoặc tên thiết bị (--name), không cho cả hai",
+            "give a file of devices or names (--name), not both",
+        ));
+    }
     let schedules = common::load_schedules(args.schedules.as_deref())?;
     let mut results = Vec::new();
     let Some(file) = args.file.as_deref() else {
-        for name in &args.names {
-            let description = Description::named(name.as_str()).map_err(|e| common::fail(&e))?;
-            results.push(classify(schedules, &description, date, "--name")?);
+        if args.names.is_empty() {
+            return Err(common::usage(
+                "cần một tệp mô tả thiết bị (TỆP, hoặc `-` để đọc từ đầu vào chuẩn) hoặc tên thiết bị (--name TÊN)",
+                "give a file of devices (FILE, or `-` for standard input) or a device's name (--name NAME)",
+            ));
+        }
+        for (k, name) in args.names.iter().enumerate() {
+            // Named by its place when there are several: `--name (tên thứ 2)`.
+            let (at_vi, at_en) = match args.names.len() {
+                1 => ("--name".to_owned(), "--name".to_owned()),
+                _ => (format!("--name (tên thứ {})", k + 1), format!("--name (name {})", k + 1)),
+            };
+            // An empty name is a mistake on the command line (an unset variable), not a device
+            // that says nothing: refused, as the calculator's --name is.
+            if name.trim().is_empty() {
+                return Err(common::usage(
+                    &format!("{at_vi}: tên trống; ghi tên thiết bị như trên tờ khai"),
+                    &format!("{at_en}: the name is empty; write the device's name as on the form"),
+                ));
+            }
+            let description = Description::named(name.as_str()).map_err(|e| {
+                let said = |vi: bool| {
+                    e.findings()
+                        .iter()
+                        .map(|f| if vi { f.message_vi().unwrap_or(&f.message) } else { &f.message })
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                };
+                common::usage(&format!("{at_vi}: {}", said(true)), &format!("{at_en}: {}", said(false)))
+            })?;
+            results.push(classify(schedules, &description, date, (&at_vi, &at_en))?);
         }
         return print(&results, args.format, date);
     };
@@ -194,18 +236,24 @@ fn run() -> Result<ExitCode, ExitCode> {
                 ),
             ));
         };
-        results.push(classify(schedules, description, date, &at)?);
+        results.push(classify(schedules, description, date, (&at, &at))?);
     }
     print(&results, args.format, date)
 }
 
-/// Classifies one description; a refusal names where it was read (`at`).
-fn classify(schedules: &Law, description: &Description, date: Date, at: &str) -> Result<Classification, ExitCode> {
+/// Classifies one description; a refusal names where it was read (`at`, in Vietnamese and
+/// English).
+fn classify(
+    schedules: &Law,
+    description: &Description,
+    date: Date,
+    (at_vi, at_en): (&str, &str),
+) -> Result<Classification, ExitCode> {
     schedules.classify(description, date).map_err(|e| {
-        let at = if at.is_empty() { String::new() } else { format!("{at}: ") };
+        let at = |at: &str| if at.is_empty() { String::new() } else { format!("{at}: ") };
         common::usage(
-            &format!("\n{at}{}", e.display_in(radfee::error::Lang::Vi)),
-            &format!("\n{at}{}", e.display_in(radfee::error::Lang::En)),
+            &format!("\n{}{}", at(at_vi), e.display_in(radfee::error::Lang::Vi)),
+            &format!("\n{}{}", at(at_en), e.display_in(radfee::error::Lang::En)),
         )
     })
 }

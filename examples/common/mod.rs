@@ -282,6 +282,19 @@ pub(crate) fn usage(vi: &str, en: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// Refuses a value that reads as another option (`--name --date …`: the name was left out),
+/// for options whose values may begin with `-` (a name copied from a list: "- Máy X-quang").
+pub(crate) fn not_a_flag(flag: &str, value: &str) -> Result<(), ExitCode> {
+    let rest = value.strip_prefix("--").unwrap_or_default();
+    if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Err(usage(
+            &format!("{flag} cần một giá trị, không phải tùy chọn `{value}`: có lẽ đã bỏ sót giá trị sau {flag}"),
+            &format!("{flag} needs a value, not the option `{value}`: the value after {flag} seems to be missing"),
+        ));
+    }
+    Ok(())
+}
+
 /// An I/O error in Vietnamese (the library's wording, with the system's error number).
 pub(crate) fn io_vi(e: &std::io::Error) -> String {
     radfee::error::io_message_vi(e)

@@ -506,5 +506,50 @@ fn classify_reads_names_given_on_the_command_line() {
     // A file and names at once is refused: which to classify would be a guess.
     let o = run_en("classify", &["examples/devices/mixed.toml", "--name", "CT"], Stdio::piped());
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("--name"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("give a file of devices or names (--name), not both"), "{}", stderr(&o));
+    // Neither: the message names both ways.
+    let o = run_en("classify", &["--date", "2026-03-01"], Stdio::piped());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("or a device's name (--name NAME)"), "{}", stderr(&o));
+}
+
+#[test]
+fn classify_names_each_refused_name_and_reads_names_from_lists() {
+    // A name copied from a bulleted list begins with "-": it is a name, not an option.
+    let o = run_en("classify", &["--name", "- Máy CT 64 lát", "--date", "2026-03-01"], Stdio::piped());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
+    assert!(out.contains("device 1: - Máy CT 64 lát\n  class: Computed tomography (CT) (`xray_ct`)"), "{out}");
+    // A name left out: the next option is not taken for a name (nor its value for a file).
+    let o = run_en("classify", &["--name", "--date", "2026-03-01"], Stdio::piped());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--name needs a value, not the option `--date`"), "{}", stderr(&o));
+    // An empty name (an unset shell variable) is refused, naming which name when there are several.
+    let o = run_en("classify", &["--name", "CT", "--name", " ", "--date", "2026-03-01"], Stdio::piped());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--name (name 2): the name is empty"), "{}", stderr(&o));
+    // Too long: said of that name, in characters as kept (NFC). A 1,000-letter name typed with
+    // separate marks (NFD, 2,000 code points) is not too long; 1,001 letters are.
+    let nfd = |n: usize| "a\u{301}".repeat(n);
+    let o = run_en("classify", &["--name", &nfd(1000), "--date", "2026-03-01"], Stdio::piped());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = run_en("classify", &["--name", "CT", "--name", &nfd(1001), "--date", "2026-03-01"], Stdio::piped());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--name (name 2): the text is 1001 characters long; at most 1000 are allowed"),
+        "{}",
+        stderr(&o)
+    );
+    // The calculator's quick quote reads such names too, and refuses a missing one alike.
+    let quick = ["--province", "Hà Nội", "--procedure", "new", "--date", "2026-03-01", "--format", "json"];
+    let o = run_en("calculator", &[&["--device", "- Máy CT 64 lát"][..], &quick].concat(), Stdio::piped());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("\"total\":\"8000000\""),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let o = run_en("calculator", &[&["--device"][..], &quick].concat(), Stdio::piped());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--device needs a value, not the option `--province`"), "{}", stderr(&o));
 }
