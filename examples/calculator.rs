@@ -89,10 +89,10 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
     // First: a name or device left out takes the next option as its value, and what follows
     // would be read as something else (a file).
     if let Some(name) = &args.name {
-        common::not_a_flag("--name", name)?;
+        common::name_value(("--name", "--name"), name)?;
     }
     for spec in &args.device {
-        common::not_a_flag("--device", spec)?;
+        common::name_value(("--device", "--device"), spec)?;
     }
     let quick: Vec<&str> = [
         ("--class", args.class.is_some()),

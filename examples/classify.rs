@@ -176,8 +176,9 @@ fn run() -> Result<ExitCode, ExitCode> {
     };
     // A name left out takes the next option as its value (`--name --date 2026-03-01`), and
     // what follows would be read as the file: said first.
-    for name in &args.names {
-        common::not_a_flag("--name", name)?;
+    for (k, name) in args.names.iter().enumerate() {
+        let (at_vi, at_en) = name_at(k, args.names.len());
+        common::name_value((&at_vi, &at_en), name)?;
     }
     if args.file.is_some() && !args.names.is_empty() {
         return Err(common::usage(
@@ -195,19 +196,7 @@ fn run() -> Result<ExitCode, ExitCode> {
             ));
         }
         for (k, name) in args.names.iter().enumerate() {
-            // Named by its place when there are several: `--name (tên thứ 2)`.
-            let (at_vi, at_en) = match args.names.len() {
-                1 => ("--name".to_owned(), "--name".to_owned()),
-                _ => (format!("--name (tên thứ {})", k + 1), format!("--name (name {})", k + 1)),
-            };
-            // An empty name is a mistake on the command line (an unset variable), not a device
-            // that says nothing: refused, as the calculator's --name is.
-            if name.trim().is_empty() {
-                return Err(common::usage(
-                    &format!("{at_vi}: tên trống; ghi tên thiết bị như trên tờ khai"),
-                    &format!("{at_en}: the name is empty; write the device's name as on the form"),
-                ));
-            }
+            let (at_vi, at_en) = name_at(k, args.names.len());
             let description = Description::named(name.as_str()).map_err(|e| {
                 let said = |vi: bool| {
                     e.findings()
@@ -239,6 +228,15 @@ fn run() -> Result<ExitCode, ExitCode> {
         results.push(classify(schedules, description, date, (&at, &at))?);
     }
     print(&results, args.format, date)
+}
+
+/// Names the `k`th of `n` names (from 0) in Vietnamese and English: `--name`, or
+/// `--name (tên thứ 2)` when there are several.
+fn name_at(k: usize, n: usize) -> (String, String) {
+    match n {
+        1 => ("--name".to_owned(), "--name".to_owned()),
+        _ => (format!("--name (tên thứ {})", k + 1), format!("--name (name {})", k + 1)),
+    }
 }
 
 /// Classifies one description; a refusal names where it was read (`at`, in Vietnamese and

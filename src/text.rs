@@ -33,7 +33,12 @@ pub(crate) fn nfc_len(text: &str) -> usize {
     if text.is_ascii() {
         return text.len();
     }
-    text.chars().map(dee).nfc().count()
+    // Text typed precomposed (most of it) is NFC already, letter for letter (the look-alikes
+    // of Đ are one letter each way): counted without normalising.
+    match unicode_normalization::is_nfc_quick(text.chars().map(dee)) {
+        unicode_normalization::IsNormalized::Yes => text.chars().count(),
+        _ => text.chars().map(dee).nfc().count(),
+    }
 }
 
 /// A key under which texts that read the same are equal: [`nfc`], with each word's tone
@@ -170,6 +175,30 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The length counted without normalising is the length of the text as kept.
+    #[test]
+    fn nfc_len_is_the_length_of_the_text_as_kept() {
+        for s in [
+            "",
+            "Hà Nội",
+            "Ha\u{300} N\u{1ed9}i",
+            "Ðồng Nai",
+            "\u{344}\u{344}",
+            "\u{1100}\u{1161}\u{11a8}",
+            "a\u{301}\u{302}",
+        ] {
+            assert_eq!(nfc_len(s), nfc(s).chars().count(), "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn nfc_len_agrees_with_nfc(s in "\\PC{0,40}", marks in "[a\u{300}-\u{36f}\u{1100}-\u{1112}\u{1161}-\u{1175}]{0,20}") {
+            proptest::prop_assert_eq!(nfc_len(&s), nfc(&s).chars().count());
+            proptest::prop_assert_eq!(nfc_len(&marks), nfc(&marks).chars().count());
+        }
+    }
 
     #[test]
     fn every_vietnamese_letter_folds_to_its_bare_letter_in_both_cases() {

@@ -282,14 +282,28 @@ pub(crate) fn usage(vi: &str, en: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Refuses a value that reads as another option (`--name --date …`: the name was left out),
-/// for options whose values may begin with `-` (a name copied from a list: "- Máy X-quang").
-pub(crate) fn not_a_flag(flag: &str, value: &str) -> Result<(), ExitCode> {
-    let rest = value.strip_prefix("--").unwrap_or_default();
-    if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+/// Refuses a device's name given on the command line that is empty (an unset shell variable)
+/// or reads as an option (`--name --date …`, `--name -h`, `--name -- …`: the name was left
+/// out), for options whose values may begin with `-` (a name copied from a list: "- Máy
+/// X-quang", "-CT"). `at` names the option in Vietnamese and English (`--name (tên thứ 2)`).
+pub(crate) fn name_value((at_vi, at_en): (&str, &str), value: &str) -> Result<(), ExitCode> {
+    let word = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let option = match value.strip_prefix("--") {
+        // `--`, or `--date`, `--lang`…: a long option (a name has spaces or other letters).
+        Some(rest) => rest.is_empty() || (rest.starts_with(|c: char| c.is_ascii_alphabetic()) && word(rest)),
+        // `-`, `-h`, `-V`: standard input or a short option.
+        None => value == "-" || (value.len() == 2 && value.starts_with('-') && word(&value[1..])),
+    };
+    if option {
         return Err(usage(
-            &format!("{flag} cần một giá trị, không phải tùy chọn `{value}`: có lẽ đã bỏ sót giá trị sau {flag}"),
-            &format!("{flag} needs a value, not the option `{value}`: the value after {flag} seems to be missing"),
+            &format!("{at_vi} cần một giá trị, không phải tùy chọn `{value}`: có lẽ đã bỏ sót tên thiết bị"),
+            &format!("{at_en} needs a value, not the option `{value}`: the device's name seems to be missing"),
+        ));
+    }
+    if value.trim().is_empty() {
+        return Err(usage(
+            &format!("{at_vi}: tên trống; ghi tên thiết bị như trên tờ khai"),
+            &format!("{at_en}: the name is empty; write the device's name as on the form"),
         ));
     }
     Ok(())

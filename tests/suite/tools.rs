@@ -524,6 +524,14 @@ fn classify_names_each_refused_name_and_reads_names_from_lists() {
     let o = run_en("classify", &["--name", "--date", "2026-03-01"], Stdio::piped());
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("--name needs a value, not the option `--date`"), "{}", stderr(&o));
+    // So are the tools' short options and `--`; a name that only begins like an option is a name.
+    for option in ["-h", "-V", "--", "-"] {
+        let o = run_en("classify", &["--name", option, "--date", "2026-03-01"], Stdio::piped());
+        assert_eq!(o.status.code(), Some(2), "{option}: {}", stderr(&o));
+        assert!(stderr(&o).contains(&format!("not the option `{option}`")), "{}", stderr(&o));
+    }
+    let o = run_en("classify", &["--name", "--Máy CT", "--date", "2026-03-01"], Stdio::piped());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // An empty name (an unset shell variable) is refused, naming which name when there are several.
     let o = run_en("classify", &["--name", "CT", "--name", " ", "--date", "2026-03-01"], Stdio::piped());
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
@@ -552,4 +560,7 @@ fn classify_names_each_refused_name_and_reads_names_from_lists() {
     let o = run_en("calculator", &[&["--device"][..], &quick].concat(), Stdio::piped());
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("--device needs a value, not the option `--province`"), "{}", stderr(&o));
+    let o = run_en("calculator", &[&["--name", ""][..], &quick].concat(), Stdio::piped());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--name: the name is empty"), "{}", stderr(&o));
 }
