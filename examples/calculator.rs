@@ -130,8 +130,8 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
     }
     if args.class.is_none() && args.name.is_none() && args.device.is_empty() {
         return Err(usage(
-            "hãy cho tệp hồ sơ (hoặc - để đọc từ đầu vào chuẩn), hoặc --class, --name hay --device cùng với --procedure, --province và --date",
-            "give an application file (or - for standard input), or --class, --name or --device with --procedure, --province and --date",
+            "hãy cho tệp hồ sơ (hoặc - để đọc từ đầu vào chuẩn), hoặc --class, --name hay --device cùng với --procedure, --province và --date; xem `calculator --help`",
+            "give an application file (or - for standard input), or --class, --name or --device with --procedure, --province and --date; see `calculator --help`",
         ));
     }
     // The procedure changes the fee (a renewal is 75 % of a new licence): never assumed.

@@ -191,8 +191,8 @@ fn run() -> Result<ExitCode, ExitCode> {
     let Some(file) = args.file.as_deref() else {
         if args.names.is_empty() {
             return Err(common::usage(
-                "cần một tệp mô tả thiết bị (TỆP, hoặc `-` để đọc từ đầu vào chuẩn) hoặc tên thiết bị (--name TÊN)",
-                "give a file of devices (FILE, or `-` for standard input) or a device's name (--name NAME)",
+                "cần một tệp mô tả thiết bị (TỆP, hoặc `-` để đọc từ đầu vào chuẩn) hoặc tên thiết bị (--name TÊN); xem `classify --help`",
+                "give a file of devices (FILE, or `-` for standard input) or a device's name (--name NAME); see `classify --help`",
             ));
         }
         for (k, name) in args.names.iter().enumerate() {
