@@ -269,21 +269,26 @@ struct House {
     lines: BTreeMap<String, usize>,
 }
 
-fn read_house() -> House {
-    let src = root().join("src");
+/// Every Rust file below `dir`, by its path relative to `dir` (`/`-separated), with its text.
+fn rust_files(dir: &std::path::Path) -> BTreeMap<String, String> {
     let mut sources = BTreeMap::new();
-    let mut stack = vec![src.clone()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
             let p = e.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
             } else if p.extension().is_some_and(|x| x == "rs") {
-                let rel = p.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
                 sources.insert(rel, std::fs::read_to_string(&p).unwrap());
             }
         }
     }
+    sources
+}
+
+fn read_house() -> House {
+    let sources = rust_files(&root().join("src"));
     let files: BTreeMap<Vec<String>, String> = sources.keys().map(|rel| (module_of(rel), rel.clone())).collect();
     let mut edges = BTreeMap::new();
     let mut lines = BTreeMap::new();
@@ -439,18 +444,10 @@ fn no_source_file_is_over_600_lines() {
         house.lines.iter().filter(|(_, n)| **n > MAX_LINES).map(|(f, n)| format!("src/{f}: {n}")).collect();
     // The tools, the benchmarks and the tests are source files too.
     for dir in ["examples", "benches", "tests"] {
-        let mut stack = vec![root().join(dir)];
-        while let Some(d) = stack.pop() {
-            for entry in std::fs::read_dir(&d).unwrap() {
-                let p = entry.unwrap().path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if p.extension().is_some_and(|x| x == "rs") {
-                    let n = std::fs::read_to_string(&p).unwrap().lines().count();
-                    if n > MAX_LINES {
-                        long.push(format!("{}: {n}", p.strip_prefix(root()).unwrap().display()));
-                    }
-                }
+        for (rel, text) in rust_files(&root().join(dir)) {
+            let n = text.lines().count();
+            if n > MAX_LINES {
+                long.push(format!("{dir}/{rel}: {n}"));
             }
         }
     }
