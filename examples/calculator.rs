@@ -46,8 +46,9 @@ struct Args {
     /// and its legal reference (in JSON: a `trace` array beside the quote's fields).
     #[arg(long)]
     explain: bool,
-    /// Quick quote: one device by its class key (e.g. xray_ct), `--count` of them.
-    #[arg(long, conflicts_with = "name")]
+    /// Quick quote: one device by its class key (e.g. xray_ct), `--count` of them (not with
+    /// --name: checked after the names, so a name left out is said first).
+    #[arg(long)]
     class: Option<String>,
     /// Quick quote: one device by its name as written on the form (e.g. "Máy X-quang di
     /// động"), classified as the file form classifies `name`; `--count` of them. It may begin
@@ -93,6 +94,12 @@ fn read_application(args: &Args) -> Result<Application, ExitCode> {
     }
     for spec in &args.device {
         common::name_value(("--device", "--device"), spec)?;
+    }
+    if args.class.is_some() && args.name.is_some() {
+        return Err(usage(
+            "--class không dùng cùng với --name: ghi mã loại hoặc tên, hoặc thêm thiết bị bằng --device",
+            "--class cannot be used with --name: give the class key or the name, or add devices with --device",
+        ));
     }
     let quick: Vec<&str> = [
         ("--class", args.class.is_some()),

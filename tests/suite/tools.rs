@@ -560,6 +560,13 @@ fn classify_names_each_refused_name_and_reads_names_from_lists() {
     let o = run_en("calculator", &[&["--device"][..], &quick].concat(), Stdio::piped());
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("--device needs a value, not the option `--province`"), "{}", stderr(&o));
+    // Said before --class and --name are found together: the real mistake is the name left out.
+    let o = run_en("calculator", &[&["--class", "xray_ct", "--name"][..], &quick].concat(), Stdio::piped());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--name needs a value, not the option `--province`"), "{}", stderr(&o));
+    let o = run_en("calculator", &[&["--class", "xray_ct", "--name", "CT"][..], &quick].concat(), Stdio::piped());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--class cannot be used with --name"), "{}", stderr(&o));
     let o = run_en("calculator", &[&["--name", ""][..], &quick].concat(), Stdio::piped());
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("--name: the name is empty"), "{}", stderr(&o));
