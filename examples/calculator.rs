@@ -47,7 +47,7 @@ struct Args {
     #[arg(long)]
     explain: bool,
     /// Quick quote: one device by its class key (e.g. xray_ct), `--count` of them (not with
-    /// --name: checked after the names, so a name left out is said first).
+    /// --name).
     #[arg(long)]
     class: Option<String>,
     /// Quick quote: one device by its name as written on the form (e.g. "Máy X-quang di
@@ -446,7 +446,10 @@ fn run() -> Result<(), ExitCode> {
             "explain",
             "In thêm cách tính: từng giá trị, phiên bản và ngày áp dụng, căn cứ pháp lý (trong JSON: mảng `trace` bên cạnh các trường của bảng tính phí)",
         ),
-        ("class", "Tính nhanh: một thiết bị theo mã loại (ví dụ xray_ct), số lượng ghi ở `--count`"),
+        (
+            "class",
+            "Tính nhanh: một thiết bị theo mã loại (ví dụ xray_ct), số lượng ghi ở `--count` (không dùng cùng --name)",
+        ),
         (
             "name",
             "Tính nhanh: một thiết bị theo tên ghi trên hồ sơ (ví dụ \"Máy X-quang di động\"), được phân loại như trường `name` của tệp hồ sơ; số lượng ghi ở `--count`",

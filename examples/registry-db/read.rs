@@ -50,8 +50,21 @@ pub(crate) fn known(store: &SqliteStore, facility: Option<&str>, device: Option<
     Ok(())
 }
 
+/// Refuses `--facility` and `--device` together: `history` and `show` read one of them (the
+/// other would be left out without a word).
+fn one_of(action: &str, args: &Args) -> Result<(), ExitCode> {
+    if args.facility.is_some() && args.device.is_some() {
+        return Err(usage(
+            &format!("{action} đọc --facility hoặc --device, không đọc cả hai: chọn một"),
+            &format!("{action} reads --facility or --device, not both: choose one"),
+        ));
+    }
+    Ok(())
+}
+
 /// `history`: the events of a facility or a device (or all), one line each.
 pub(crate) fn history(store: &SqliteStore, args: &Args, o: &mut String) -> Result<(), ExitCode> {
+    one_of("history", args)?;
     known(store, args.facility.as_deref(), args.device.as_deref())?;
     for r in store.history_of(args.facility.as_deref(), args.device.as_deref()).map_err(|e| common::fail(&e))? {
         let _ = writeln!(o, "{}", history_line(&r));
@@ -78,6 +91,7 @@ pub(crate) fn renewals(store: &SqliteStore, law: &Law, args: &Args, o: &mut Stri
 
 /// `show`: one facility or device as JSON, then its history.
 pub(crate) fn show(store: &SqliteStore, args: &Args, o: &mut String) -> Result<(), ExitCode> {
+    one_of("show", args)?;
     let pretty = |x: &dyn erased_pretty::Pretty| x.pretty();
     let (what, json) = match (&args.facility, &args.device) {
         (Some(f), _) => (f, store.facility(f).map_err(|e| common::fail(&e))?.map(|x| pretty(&x))),

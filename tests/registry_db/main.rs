@@ -167,6 +167,22 @@ fn the_registry_db_tool_keeps_a_registry_in_a_file() {
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("'device-list'!4") && out.contains("chưa có cơ sở mã `F2`"), "{out}");
     assert_eq!(run(&["check"]).0, Some(0));
+    // A sheet named for CSV text is refused, not left out without a word; nothing recorded.
+    let before = run(&["history"]).1;
+    let (code, out) = run(&[
+        "import",
+        "--list",
+        "tests/fixtures/workbooks/device-list.csv",
+        "--sheet",
+        "Thiết bị",
+        "--date",
+        "05/01/2026",
+        "--by",
+        "B",
+    ]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("có ghi trang tính (`Thiết bị`) nhưng danh sách là tệp CSV"), "{out}");
+    assert_eq!(run(&["history"]).1, before);
     let (_, out) = run(&["history", "--facility", "BV-DN-01"]);
     assert!(out.contains("register_facility") && out.contains("Nguyễn Văn A"), "{out}");
     // Lists, a device with its history, the state on a past day, exports.

@@ -114,6 +114,12 @@ fn single_changes_from_flags_each_say_what_they_recorded() {
     // Recorded as the rules keep them: the province as its slug, the class from the name.
     let (_, out) = run(&["history", "--device", "DN05-XQ"]);
     assert!(out.contains("\"province\":\"dong-nai\"") && out.contains("xray_dental_panoramic"), "{out}");
+    // One of --facility and --device: both would leave one out without a word.
+    for action in ["history", "show"] {
+        let (code, out) = run(&[action, "--facility", "PK-DN-05", "--device", "DN05-XQ"]);
+        assert_eq!(code, Some(2), "{out}");
+        assert!(out.contains(&format!("{action} đọc --facility hoặc --device, không đọc cả hai")), "{out}");
+    }
     assert!(out.contains("Trần Thị B") && out.contains("5/GP-SKHCN"), "{out}");
     // The state on a past day: held by the clinic on 04/03/2026, by the hospital on 06/03.
     let (_, out) = run(&["state", "--on", "04/03/2026", "--facility", "PK-DN-05"]);

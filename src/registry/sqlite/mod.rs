@@ -423,8 +423,8 @@ impl SqliteStore {
     /// reads the rows they name.
     ///
     /// # Errors
-    /// The list cannot be read (its header, a row that never ends), or a storage error: then
-    /// nothing is recorded.
+    /// The list cannot be read (its header, a row that never ends), a sheet is named for CSV
+    /// text, or a storage error: then nothing is recorded.
     pub fn import(
         &mut self,
         law: &Law,
@@ -439,7 +439,21 @@ impl SqliteStore {
             if crate::batch::looks_like_workbook(list) {
                 return super::import::read_device_workbook(list, sheet, date, register);
             }
-            let _ = sheet;
+            // A sheet named for CSV text would be left out without a word.
+            if let Some(sheet) = sheet {
+                return Err(Error::input(
+                    Finding::error(
+                        None,
+                        Some("sheet"),
+                        format!("a sheet (`{sheet}`) is named, but the list is CSV text, which has no sheets"),
+                    )
+                    .vi(format!("có ghi trang tính (`{sheet}`) nhưng danh sách là tệp CSV, không có trang tính"))
+                    .with_hints(
+                        "leave the sheet out, or give the workbook (.xlsx, .xls, .ods)",
+                        "bỏ tên trang tính, hoặc dùng tệp bảng tính (.xlsx, .xls, .ods)",
+                    ),
+                ));
+            }
             super::import::read_device_list(list, date, register)
         };
         // The registrations first, to read the rows they name…
