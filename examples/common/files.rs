@@ -156,6 +156,18 @@ fn target(flag: &str, path: &Path) -> Result<Target, ExitCode> {
     }
 }
 
+/// An I/O error as the system says it, without the temporary file's name the `tempfile`
+/// crate adds ("… at path \".radfee-x2Kq.tmp\""): the officer named another file, and the
+/// Vietnamese message says it without.
+fn plain(e: &std::io::Error) -> String {
+    // The crate's wrapper keeps no way back to the system's error: its text is cut instead.
+    let text = e.to_string();
+    match text.find(" at path \"") {
+        Some(k) if text.ends_with('"') => text[..k].to_owned(),
+        _ => text,
+    }
+}
+
 /// A file to write: its flag (for messages), its path, and what to write in it.
 pub(crate) type Output<'a> = (&'a str, &'a Path, Box<dyn FnOnce(&mut dyn std::io::Write) -> std::io::Result<()> + 'a>);
 
@@ -171,7 +183,7 @@ pub(crate) fn write_files(outputs: Vec<Output<'_>>) -> Result<(), ExitCode> {
         let fail = |e: std::io::Error| {
             usage(
                 &format!("không ghi được {}: {} (chưa tệp kết quả nào bị thay đổi)", path.display(), io_vi(&e)),
-                &format!("cannot write {}: {e} (no output file was changed)", path.display()),
+                &format!("cannot write {}: {} (no output file was changed)", path.display(), plain(&e)),
             )
         };
         match target(flag, path)? {

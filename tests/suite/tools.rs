@@ -150,6 +150,19 @@ fn outputs_never_destroy_an_input_or_each_other() {
     // Two outputs to /dev/null destroy nothing: both are written there.
     let o = run_en("batch", &[input.to_str().unwrap(), "--out", "/dev/null", "--detail", "/dev/null"], Stdio::piped());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A folder that does not exist: said with the file the officer named, not the name of the
+    // temporary file the tool would have written first.
+    let missing = dir.path().join("nodir/x.csv");
+    let o = run_en("batch", &[input.to_str().unwrap(), "--out", missing.to_str().unwrap()], Stdio::piped());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!(
+            "cannot write {}: No such file or directory (os error 2) (no output file was changed)",
+            missing.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
