@@ -13,7 +13,12 @@ use super::*;
 /// Vietnamese text is a mistake of the tool, caught by the tools' help test.
 pub(crate) fn parse_args<T: clap::Parser>(vi: &[(&str, &str)]) -> Result<T, ExitCode> {
     let mut words = std::env::args().skip(1);
+    let mut a_name = false;
     while let Some(w) = words.next() {
+        // What follows --name or --device is a name (it may begin with `-`), never --lang.
+        if std::mem::replace(&mut a_name, matches!(w.as_str(), "--name" | "--device")) {
+            continue;
+        }
         let written = match w.strip_prefix("--lang") {
             Some("") => words.next(),
             Some(v) => v.strip_prefix('=').map(str::to_owned),

@@ -537,6 +537,10 @@ fn classify_names_each_refused_name_and_reads_names_from_lists() {
     let o = run_en("classify", &["--name", "--date", "2026-03-01"], Stdio::piped());
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("--name needs a value, not the option `--date`"), "{}", stderr(&o));
+    // Said in the language of the tool's own --lang, not of a `--lang` read as the name.
+    let o = run("classify", &["--name", "--lang", "en"], Stdio::piped());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--name cần một giá trị, không phải tùy chọn `--lang`"), "{}", stderr(&o));
     // So are the tools' short options and `--`; a name that only begins like an option is a name.
     for option in ["-h", "-V", "--", "-"] {
         let o = run_en("classify", &["--name", option, "--date", "2026-03-01"], Stdio::piped());
