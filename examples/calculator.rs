@@ -390,13 +390,6 @@ fn fail_flag(e: &radfee::Error) -> ExitCode {
     ExitCode::from(common::exit_code(e))
 }
 
-/// The message of a one-finding error without a place (a flag has none), in Vietnamese and
-/// in English.
-fn message(e: &radfee::Error) -> (String, String) {
-    let Some(f) = e.findings().first() else { return (e.to_string(), e.to_string()) };
-    (f.message_vi().unwrap_or(&f.message).to_owned(), f.message.clone())
-}
-
 /// A device given by its name as written, to be classified.
 fn named(name: &str, count: u32) -> Result<DeviceEntry, ExitCode> {
     let description = radfee::classify::Description::named(name).map_err(|e| fail(&e))?;
@@ -406,7 +399,7 @@ fn named(name: &str, count: u32) -> Result<DeviceEntry, ExitCode> {
 /// A count flag (or the `:N` of `--device`), checked as the file form checks `count`.
 fn parse_count(text: &str, flag: &str) -> Result<u32, ExitCode> {
     radfee::application::parse_count(text).map_err(|e| {
-        let (vi, en) = message(&e);
+        let (vi, en) = common::message(&e);
         let en = en.strip_prefix("count: ").or_else(|| en.strip_prefix("count ")).unwrap_or(&en);
         let vi = vi.strip_prefix("số lượng (count): ").unwrap_or(&vi);
         usage(&format!("{flag}: {vi}"), &format!("{flag}: {en}"))

@@ -197,15 +197,10 @@ fn run() -> Result<ExitCode, ExitCode> {
         }
         for (k, name) in args.names.iter().enumerate() {
             let (at_vi, at_en) = name_at(k, args.names.len());
+            // A name alone is refused only for its length: one finding.
             let description = Description::named(name.as_str()).map_err(|e| {
-                let said = |vi: bool| {
-                    e.findings()
-                        .iter()
-                        .map(|f| if vi { f.message_vi().unwrap_or(&f.message) } else { &f.message })
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                };
-                common::usage(&format!("{at_vi}: {}", said(true)), &format!("{at_en}: {}", said(false)))
+                let (vi, en) = common::message(&e);
+                common::usage(&format!("{at_vi}: {vi}"), &format!("{at_en}: {en}"))
             })?;
             results.push(classify(schedules, &description, date, (&at_vi, &at_en))?);
         }

@@ -116,6 +116,13 @@ pub(crate) fn name_value((at_vi, at_en): (&str, &str), value: &str) -> Result<()
     Ok(())
 }
 
+/// The message of a one-finding error without a place (a flag has none), in Vietnamese and
+/// in English.
+pub(crate) fn message(e: &radfee::Error) -> (String, String) {
+    let Some(f) = e.findings().first() else { return (e.to_string(), e.to_string()) };
+    (f.message_vi().unwrap_or(&f.message).to_owned(), f.message.clone())
+}
+
 /// An I/O error in Vietnamese (the library's wording, with the system's error number).
 pub(crate) fn io_vi(e: &std::io::Error) -> String {
     radfee::error::io_message_vi(e)
