@@ -198,6 +198,7 @@ pub(super) fn gather<'a, R: Read>(
     }
     for g in &mut parts {
         problems.absorb(std::mem::take(&mut g.problems));
+        g.close();
     }
     let spellings = spellings.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).list;
     Ok(Gathering { parts, spellings, refused, problems, rows })

@@ -106,6 +106,12 @@ impl Index {
         self.place(hash, k);
     }
 
+    /// The slots the table holds (full or empty).
+    #[cfg(test)]
+    pub(super) fn slots(&self) -> usize {
+        self.slots.len()
+    }
+
     /// Puts `k` in the first empty slot of `hash`'s probe (there is one: the table is at most
     /// three quarters full).
     fn place(&mut self, hash: u64, k: u32) {

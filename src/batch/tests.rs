@@ -5,6 +5,10 @@
 use super::*;
 use proptest::prelude::*;
 
+use super::gather::Gathered;
+use super::read::{Part, Row};
+use crate::vocab::{Channel, DeviceClass, Procedure};
+
 /// One row of a test file: its text without its line end.
 fn row() -> impl Strategy<Value = String> {
     let id = prop::sample::select(vec!["A1", "A2", "B-7", "C 9", "Đ1", "\"A1\"", "\"Q\nR\""]);
@@ -140,4 +144,36 @@ A2,\""
     for block in [1000, 4096, 65_536, 100_000] {
         assert_eq!(whole, priced(&text, Cut { block, split_from: 1 }), "block {block}");
     }
+}
+
+/// The table from id to application is let go before pricing (a tenth of a large batch's
+/// memory); the applications gathered stay as they were.
+#[test]
+fn closing_lets_the_table_go_and_keeps_the_applications() {
+    let law = crate::Law::builtin().unwrap();
+    let mut part = Part::default();
+    for (n, id) in ["A1", "A2", "A1"].into_iter().enumerate() {
+        let start = u32::try_from(part.ids.len()).unwrap();
+        part.ids.push_str(id);
+        part.rows.push(Row {
+            line: n as u64 + 2,
+            hash: u64::from(id.as_bytes()[1]) << 40,
+            id: (start, u32::try_from(part.ids.len()).unwrap()),
+            spelling: 0,
+            procedure: Procedure::New,
+            received: Date::new(2025, 9, 15).unwrap(),
+            channel: Channel::Online,
+            class: DeviceClass::XrayCt,
+            count: 1,
+        });
+    }
+    let mut g = Gathered::new(law.provinces());
+    g.add(&part, &[]);
+    assert_eq!(g.apps.len(), 2);
+    assert!(g.table_slots() > 0);
+    g.close();
+    assert_eq!(g.table_slots(), 0);
+    let gathered: Vec<(&str, Vec<(DeviceClass, u32)>)> =
+        g.apps.iter().map(|a| (g.id(a), a.devices().collect())).collect();
+    assert_eq!(gathered, [("A1", vec![(DeviceClass::XrayCt, 2)]), ("A2", vec![(DeviceClass::XrayCt, 1)])]);
 }
