@@ -66,20 +66,27 @@ use blocks::{Cut, Gathering, stop_error};
 use gather::Pending;
 use read::{Spelling, id_at};
 
-/// A priced application, ready for the digest.
+/// A priced application, ready for the digest. Made in the memory of the gathered
+/// application it prices ([`price_part`]): no larger, and aligned as it is.
 #[derive(Clone, Copy)]
 struct Done {
-    /// The first bytes of its id as a big-endian number, zero after a short id: ordered as the
-    /// ids' bytes are, and compared in one step.
-    key: u128,
+    /// The first bytes of its id as a big-endian number, zero after a short id, in two halves
+    /// (a `u128` would be aligned to 16 bytes): ordered as the ids' bytes are, and compared in
+    /// one step.
+    key: (u64, u64),
     total: Money,
     /// Its id in its part's text of ids, and its place in its part.
     id: (u32, u32),
     app: u32,
+    /// Its date of receipt (the date of the warnings it carries).
+    received: Date,
     authority: Option<Authority>,
     /// Whether it has priced lines (for detail) or warnings: in its part's `extras`.
     extra: bool,
 }
+
+// A priced entry takes the memory of the application it prices: no larger, aligned alike.
+const _: () = assert!(size_of::<Done>() <= size_of::<Pending>() && align_of::<Done>() == align_of::<Pending>());
 
 /// The priced lines (for detail) and the warnings of an application.
 type Extra = (Vec<crate::quote::Line>, Vec<WarningRef>);
@@ -153,10 +160,11 @@ fn price_in<R: Read + Send>(
     // Each part's applications priced on its own core and sorted by id; then the two are
     // merged in one pass that makes the digest, the warnings and the results.
     let mut problems = std::mem::take(&mut g.problems);
+    let [apps0, apps1] = [std::mem::take(&mut g.parts[0].apps), std::mem::take(&mut g.parts[1].apps)];
     let gathered = &g;
     let (first, other) = std::thread::scope(|scope| {
-        let other = scope.spawn(move || price_part(book, gathered, 1, keep));
-        (price_part(book, gathered, 0, keep), other.join())
+        let other = scope.spawn(move || price_part(book, gathered, 1, apps1, keep));
+        (price_part(book, gathered, 0, apps0, keep), other.join())
     });
     let second = other.map_err(|_| {
         Error::input(
@@ -224,12 +232,10 @@ fn price_in<R: Read + Send>(
                     x.level = x.level.min(w.level);
                 }
                 None => {
-                    let received =
-                        g.parts[p].apps.get(done.app as usize).map_or_else(Date::today_in_vietnam, |a| a.received);
                     warnings.push(BatchWarning {
                         id: w.id.clone(),
                         level: w.level,
-                        text: warning_text(book, &w.id, received),
+                        text: warning_text(book, &w.id, done.received),
                         applications: 1,
                     });
                 }
@@ -297,42 +303,58 @@ fn warning_text(book: &Book<'_>, id: &str, date: Date) -> crate::vocab::Text {
         .unwrap_or_else(|| crate::vocab::Text { vi: id.to_owned(), en: id.to_owned() })
 }
 
-/// Prices a part of the gathered applications (those not failed nor named by a refused row),
-/// each with the engine's total (or, for detail, its quote): what was priced, sorted by id, and
-/// the applications that could not be.
-fn price_part(book: &Book<'_>, g: &Gathering<'_>, part: u8, keep: Keep) -> PricedPart {
+/// Prices a part's gathered applications, `apps` (those not failed nor named by a refused
+/// row), each with the engine's total (or, for detail, its quote): what was priced, sorted by
+/// id, and the applications that could not be. Each priced entry is written over the
+/// application it prices (the standard library collects a vector's own items in place when
+/// the new ones are no larger and aligned alike), so a large batch never holds both at once.
+fn price_part(book: &Book<'_>, g: &Gathering<'_>, part: u8, apps: Vec<Pending>, keep: Keep) -> PricedPart {
     let Some(gathered) = g.parts.get(usize::from(part)) else { return PricedPart::default() };
-    let mut done = Vec::with_capacity(gathered.apps.len());
     let mut extras = Vec::new();
     let mut problems = Vec::new();
-    for (k, app) in gathered.apps.iter().enumerate() {
-        if app.failed || (!g.refused.is_empty() && g.refused.contains(gathered.id(app))) {
-            continue;
-        }
-        match price_one(book, app, g.spellings.get(app.spelling as usize), keep) {
-            Ok((total, authority, lines, warnings)) => {
-                let place = u32::try_from(k).unwrap_or(u32::MAX);
-                let extra = !lines.is_empty() || !warnings.is_empty();
-                if extra {
-                    extras.push((place, Box::new((lines, warnings))));
-                }
-                let key = u128::from_be_bytes(app.key);
-                done.push(Done { key, total, id: app.id, app: place, authority, extra });
+    let mut done: Vec<Done> = apps
+        .into_iter()
+        .enumerate()
+        .filter_map(|(k, app)| {
+            if app.failed || (!g.refused.is_empty() && g.refused.contains(gathered.id(&app))) {
+                return None;
             }
-            Err(e) => problems.push(BatchProblem {
-                line: app.line,
-                application_id: Some(crate::text::excerpt(gathered.id(app)).into_owned()),
-                message: e.findings().iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; "),
-                unpriceable: e.is_unpriceable(),
-                column: None,
-                cell: None,
-                other_line: None,
-                message_vi: Some(
-                    e.findings().iter().map(|f| f.message_vi().unwrap_or(&f.message)).collect::<Vec<_>>().join("; "),
-                ),
-            }),
-        }
-    }
+            match price_one(book, &app, g.spellings.get(app.spelling as usize), keep) {
+                Ok((total, authority, lines, warnings)) => {
+                    let place = u32::try_from(k).unwrap_or(u32::MAX);
+                    let extra = !lines.is_empty() || !warnings.is_empty();
+                    if extra {
+                        extras.push((place, Box::new((lines, warnings))));
+                    }
+                    let (high, low) = app.key.split_at(8);
+                    let half = |b: &[u8]| u64::from_be_bytes(b.try_into().unwrap_or_default());
+                    let key = (half(high), half(low));
+                    Some(Done { key, total, id: app.id, app: place, received: app.received, authority, extra })
+                }
+                Err(e) => {
+                    problems.push(BatchProblem {
+                        line: app.line,
+                        application_id: Some(crate::text::excerpt(gathered.id(&app)).into_owned()),
+                        message: e.findings().iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; "),
+                        unpriceable: e.is_unpriceable(),
+                        column: None,
+                        cell: None,
+                        other_line: None,
+                        message_vi: Some(
+                            e.findings()
+                                .iter()
+                                .map(|f| f.message_vi().unwrap_or(&f.message))
+                                .collect::<Vec<_>>()
+                                .join("; "),
+                        ),
+                    });
+                    None
+                }
+            }
+        })
+        .collect();
+    // The room the larger applications took beyond the priced entries goes back.
+    done.shrink_to_fit();
     let ids = gathered.ids.as_str();
     done.sort_unstable_by(|x, y| by_id(x, ids, y, ids));
     PricedPart { done, extras, problems }
