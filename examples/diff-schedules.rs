@@ -10,8 +10,10 @@
 //! ```
 //!
 //! Lists rows added, removed and re-priced, classes re-mapped, procedure factors, adjustments
-//! (factors, channels, windows), charges and rounding that changed, then prices every
-//! application in `--apps` (default: examples/applications) under both: old total → new total.
+//! (factors, channels, windows), charges, rounding and dates in force that changed, and what no
+//! quote prints (a legal reference's date and link; every value, when nothing else differs);
+//! with `--old`/`--new`, each province's facts too. Then prices every application in `--apps`
+//! (default: examples/applications) under both: old total → new total.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)] // output goes through common::emit
 
@@ -271,10 +273,51 @@ fn run(args: &Args) -> Result<String, Refusal> {
     Ok(o)
 }
 
-/// What else two folders say differently on `day`: each province's own version (its local
-/// deviations) and the licensing authority of each class.
+/// A legal reference in full: what a quote prints, then its date of issue and link.
+fn cited(b: &radfee::schedule::LegalRef) -> String {
+    let mut out = b.to_string();
+    if let Some(date) = b.date {
+        let _ = write!(out, " ({date})");
+    }
+    if let Some(url) = &b.url {
+        let _ = write!(out, " <{url}>");
+    }
+    out
+}
+
+/// What a province file says, fact by fact: (English, Vietnamese label, value).
+fn province_facts(p: &radfee::province::Province) -> [(&'static str, &'static str, String); 7] {
+    let c = p.collector();
+    let former =
+        p.former().iter().map(|f| format!("{} ({}; {})", f.name.vi, f.slug, f.aliases.join(", "))).collect::<Vec<_>>();
+    [
+        ("name", "tên", format!("{} / {}", p.name().vi, p.name().en)),
+        ("kind", "loại đơn vị", format!("{:?}", p.kind())),
+        ("aliases", "tên gọi khác", format!("[{}]", p.aliases().join(", "))),
+        ("since", "hình thành từ ngày", p.since().to_string()),
+        ("basis", "căn cứ", cited(p.basis())),
+        ("former provinces", "tỉnh cũ", former.join("; ")),
+        ("collector", "đơn vị thu phí", format!("{} / {}, {}", c.vi, c.en, cited(&c.basis))),
+    ]
+}
+
+/// What else two folders say differently on `day`: each province's facts (names, aliases,
+/// the body that collects…) and own version (its local deviations), provinces added or left
+/// out, and the licensing authority of each class.
 fn whole_law(o: &mut String, old: &Law, new: &Law, day: Date) {
-    let (Some(old_n), Some(new_n)) = (old.version_on(day), new.version_on(day)) else { return };
+    for p in old.provinces().all() {
+        if new.provinces().by_slug(p.slug()).is_none() {
+            let name = &p.name().vi;
+            let _ = writeln!(
+                o,
+                "  {}",
+                in_line(
+                    &format!("{name}: không còn trong thư mục này"),
+                    &format!("province {name}: not in this folder any more")
+                )
+            );
+        }
+    }
     for p in new.provinces().all() {
         let Some(before) = old.provinces().by_slug(p.slug()) else {
             let name = &p.name().vi;
@@ -285,6 +328,20 @@ fn whole_law(o: &mut String, old: &Law, new: &Law, day: Date) {
             );
             continue;
         };
+        for ((en, vi, a), (_, _, b)) in province_facts(before).into_iter().zip(province_facts(p)) {
+            if a != b {
+                let name = &p.name().vi;
+                let _ = writeln!(
+                    o,
+                    "  {}",
+                    in_line(&format!("{name}: {vi}: {a} → {b}"), &format!("province {name}: {en}: {a} → {b}"))
+                );
+            }
+        }
+    }
+    let (Some(old_n), Some(new_n)) = (old.version_on(day), new.version_on(day)) else { return };
+    for p in new.provinces().all() {
+        let Some(before) = old.provinces().by_slug(p.slug()) else { continue };
         let (a, b) = (before.version_applied(old_n, day), p.version_applied(new_n, day));
         if a.deviation().is_none() && b.deviation().is_none() {
             continue;

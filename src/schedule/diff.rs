@@ -373,9 +373,13 @@ fn by_id<T>(
 /// indexed units, assumptions, wording), class mappings, procedure factors, adjustments (with
 /// their channel, procedures, window, facility kinds, condition and bands), charges,
 /// warnings and notes (their whole texts, both languages), whole-class exemptions, indexed
-/// units, aggregation, the default kind of facility, the title, the legal-basis chain and
-/// rounding; names, bases and assumptions wherever they are printed on a quote. The version's
-/// id and fingerprint are not compared (they always differ).
+/// units, aggregation, the default kind of facility, the title, the legal-basis chain,
+/// rounding and the dates in force; names, bases and assumptions wherever they are printed on
+/// a quote. Then, by their path of TOML keys (`rows "1.4.7" › basis › url`), the values no
+/// quote prints (a legal reference's date of issue and link, the issuer, the currency) and,
+/// when nothing above differs, every value that does: an empty list means the two versions
+/// say the same. The version's id, lineage, fingerprint and provincial deviation are not
+/// compared (they always differ).
 pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
     let mut out = Vec::new();
     fn rows(v: &Version) -> BTreeMap<String, &super::version::Row> {
@@ -578,6 +582,19 @@ pub fn diff(old: &Version, new: &Version) -> Vec<Difference> {
             old: Words::both(|w| rounding(old, w)),
             new: Words::both(|w| rounding(new, w)),
         });
+    }
+    let in_force = |v: &Version, w: &Words| window(Some(v.effective_from()), v.effective_until(), w);
+    if in_force(old, &EN) != in_force(new, &EN) {
+        let what = Words::both(|w| format!("{} → {}", in_force(old, w), in_force(new, w)));
+        other(&mut out, Words::both(|w| w.t("in force", "thời gian có hiệu lực").to_owned()), what);
+    }
+    // What the words above do not say: the values no quote prints and, when the words found
+    // nothing, every value that differs. Two versions are never said to agree when their
+    // files do not.
+    let all = out.is_empty();
+    for (path, a, b) in super::leaves::changed(old, new, all) {
+        let what = Words::both(|w| change_text(a.clone(), b.clone(), w).unwrap_or_default());
+        other(&mut out, Words::both(|w| format!("{} {path}", w.t("in the file:", "trong tệp:"))), what);
     }
     out
 }

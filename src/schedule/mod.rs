@@ -23,6 +23,7 @@ mod diff;
 mod entries;
 pub(crate) mod files;
 mod kinds;
+mod leaves;
 pub(crate) mod model;
 mod patch;
 pub mod schema;

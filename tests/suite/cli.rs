@@ -248,3 +248,60 @@ fn diff_schedules_names_each_change_and_its_effect() {
     assert_eq!(tool("diff-schedules", &["--from", "nope", "--to", "vn-287-2016"]).status.code(), Some(2));
     assert_eq!(tool("diff-schedules", &[]).status.code(), Some(2));
 }
+
+/// A copy of `from` in `to`, file by file.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            std::fs::create_dir(&target).unwrap();
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// Replaces the first `from` in a file by `to` (it must be there).
+fn edit(file: &std::path::Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(text.contains(from), "`{from}` not in {}", file.display());
+    std::fs::write(file, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn diff_schedules_lists_edits_that_change_no_amount() {
+    // A policy officer's edits that no amount shows: an end date, a legal basis's date of
+    // issue, a province's collecting body and a new alias. Each is listed; none is "no
+    // difference".
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&root().join("fee-schedules"), dir.path());
+    let a63 = dir.path().join("national/287-2016-a63-2023.toml");
+    edit(&a63, "effective_from = 2023-12-01\n", "effective_from = 2023-12-01\neffective_until = 2026-12-31\n");
+    edit(&a63, "date = 2023-10-16,", "date = 2023-10-17,");
+    let dong_nai = dir.path().join("provinces/dong-nai.toml");
+    edit(&dong_nai, "vi = \"Sở Khoa học và Công nghệ tỉnh Đồng Nai\"", "vi = \"Trung tâm Kỹ thuật tỉnh Đồng Nai\"");
+    edit(&dong_nai, "aliases = []\nsince", "aliases = [\"ĐN\"]\nsince");
+    let new = dir.path().to_str().unwrap();
+    let o = tool("diff-schedules", &["--old", "fee-schedules", "--new", new, "--date", "2026-06-01", "--lang", "en"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    for needle in [
+        "  in force: 2023-12-01 to … → 2023-12-01 to 2026-12-31\n",
+        "  in the file: legal_basis 3 › date: 2023-10-16 → 2023-10-17\n",
+        "  province Tỉnh Đồng Nai: collector: Sở Khoa học và Công nghệ tỉnh Đồng Nai / Dong Nai Department of Science and Technology, Thông tư 287/2016/TT-BTC, Điều 3",
+        " → Trung tâm Kỹ thuật tỉnh Đồng Nai / Dong Nai Department of Science and Technology, Thông tư 287/2016/TT-BTC, Điều 3",
+        "  province Tỉnh Đồng Nai: aliases: [] → [ĐN]\n",
+        // Renewal in 2026, after the online reduction ended: (8,000,000 + 2 × 2,000,000) × 0.75.
+        "dong-nai-renewal-online.toml: 9.000.000 ₫ (unchanged)",
+    ] {
+        assert!(out.contains(needle), "missing `{needle}` in:\n{out}");
+    }
+    assert!(!out.contains("no difference"), "{out}");
+    // The same folder against itself: nothing differs, and it says so.
+    let o = tool("diff-schedules", &["--old", new, "--new", new, "--date", "2026-06-01", "--lang", "en"]);
+    let out = stdout(&o);
+    assert!(out.contains("  no difference in the national schedule\n"), "{out}");
+    assert!(!out.contains("province Tỉnh"), "{out}");
+}
