@@ -147,7 +147,9 @@ pub struct BatchReport {
     /// from their date), each with the number of applications it concerns.
     pub warnings: Vec<BatchWarning>,
     /// Columns of the header the batch does not read (notes, phone numbers…), as written:
-    /// not refused, but said, so a misspelt column is noticed.
+    /// not refused, but said, so a misspelt column is noticed. In a workbook, a column right
+    /// of the header holding values but no heading (a note typed beside the table) is not
+    /// read either, and is named as a spreadsheet names a whole column (`H:H`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ignored_columns: Vec<String>,
 }

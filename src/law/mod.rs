@@ -310,6 +310,7 @@ impl Law {
                     p.message_vi.take().map(|m| m.replace(&format!("ở dòng {other}"), &format!("ở ô {row}")));
             }
         }
+        report.ignored_columns.extend(s.unnamed_columns());
         Ok(report)
     }
 

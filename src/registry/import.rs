@@ -156,7 +156,8 @@ pub struct ImportReport {
     pub problems: Vec<ImportProblem>,
     /// Every row refused, listed or not.
     pub refused: u64,
-    /// Columns of the header the import does not read (a row number, notes…), as written.
+    /// Columns of the header the import does not read (a row number, notes…), as written; in
+    /// a workbook, also a column right of the header holding values but no heading (`H:H`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ignored_columns: Vec<String>,
 }
@@ -249,6 +250,7 @@ pub(crate) fn read_device_workbook(
     for p in &mut report.problems {
         p.cell = Some(s.cell(p.line, None));
     }
+    report.ignored_columns.extend(s.unnamed_columns());
     Ok(report)
 }
 

@@ -41,6 +41,21 @@ fn an_officers_workbook_is_priced_as_its_csv_would_be() {
 }
 
 #[test]
+fn merged_cells_are_read_as_the_officer_sees_them_and_a_note_beside_the_table_is_not_refused() {
+    // tests/fixtures/workbooks/merged.py: HS-010's id, province, procedure, date and channel
+    // merged down over its two device rows; "đã nộp phí" typed in H2, under no heading.
+    let report = shared().price_workbook(&bytes("merged-and-unnamed.xlsx"), None, &Default::default(), |_| {}).unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert_eq!(report.ignored_columns, ["H:H"], "a note beside the table is said, not refused");
+    // HS-001 Hà Nội, new 2025-09-15: one CT, 8,000,000.
+    // HS-010 Đồng Nai, renewal online 2025-09-15: (CT 8,000,000 + 2 panoramic dental × 2,000,000)
+    // × 75 % × 90 % = 8,100,000, both device rows in it (not 1,350,000 for the second alone, nor
+    // the second refused for an empty id).
+    assert_eq!(report.applications, 2);
+    assert_eq!(report.grand_total.amount(), Decimal::from(8_000_000 + 8_100_000));
+}
+
+#[test]
 fn a_bad_workbook_names_each_cell() {
     let report = shared().price_workbook(&bytes("officer-batch-bad.xlsx"), None, &Default::default(), |_| {}).unwrap();
     let cells: Vec<(&str, &str)> =
@@ -104,10 +119,12 @@ fn what_is_not_a_priceable_workbook_is_refused_with_a_reason() {
     // without building the sheet's grid (which would take hundreds of gigabytes).
     let e = price(&bytes("stray-cell.xlsx"), None);
     assert!(e.contains("S!WQK1000004: a value far right of the table (beyond 1024 columns)"), "{e}");
-    // Far down only: read cell by cell; the stray row is refused by name, the rest priced.
+    // Far down only (ALM1048003, a column with no heading): read cell by cell; the stray
+    // value is not part of the table, so it is named as a column not read, and the rest priced.
     let r = law.price_workbook(&bytes("stray-cell-far-down.xlsx"), None, &Default::default(), |_| {}).unwrap();
-    assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
-    assert_eq!(r.problems[0].cell.as_deref(), Some("S!1048003"));
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+    assert_eq!(r.ignored_columns, ["ALM:ALM"]);
+    assert_eq!(r.applications, 1);
     let e = price(&bytes("device-list.xlsx"), None);
     assert!(e.contains("has no header row naming the columns application_id, …, class in its first 50 rows"), "{e}");
 }
