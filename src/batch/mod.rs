@@ -60,6 +60,7 @@ use crate::error::{Error, Finding};
 use crate::money::Money;
 use crate::quote::WarningRef;
 use crate::quote::{Book, DeviceRef};
+use crate::schedule::WarningLevel;
 use crate::sheet::csv::{CsvRows, Got};
 use crate::vocab::Authority;
 use blocks::{Cut, Gathering, stop_error};
@@ -162,9 +163,10 @@ fn price_in<R: Read + Send>(
     let mut problems = std::mem::take(&mut g.problems);
     let [apps0, apps1] = [std::mem::take(&mut g.parts[0].apps), std::mem::take(&mut g.parts[1].apps)];
     let gathered = &g;
+    let today = Date::today_in_vietnam();
     let (first, other) = std::thread::scope(|scope| {
-        let other = scope.spawn(move || price_part(book, gathered, 1, apps1, keep));
-        (price_part(book, gathered, 0, apps0, keep), other.join())
+        let other = scope.spawn(move || price_part(book, gathered, 1, apps1, keep, today));
+        (price_part(book, gathered, 0, apps0, keep, today), other.join())
     });
     let second = other.map_err(|_| {
         Error::input(
@@ -235,7 +237,7 @@ fn price_in<R: Read + Send>(
                     warnings.push(BatchWarning {
                         id: w.id.clone(),
                         level: w.level,
-                        text: warning_text(book, &w.id, done.received),
+                        text: warning_text(book, &w.id, done.received, today),
                         applications: 1,
                     });
                 }
@@ -287,8 +289,26 @@ fn by_id(x: &Done, x_ids: &str, y: &Done, y_ids: &str) -> std::cmp::Ordering {
     x.key.cmp(&y.key).then_with(|| id_at(x_ids, x.id).as_bytes().cmp(id_at(y_ids, y.id).as_bytes()))
 }
 
-/// The text of a warning a batch reports: the schedule's, or the contested question.
-fn warning_text(book: &Book<'_>, id: &str, date: Date) -> crate::vocab::Text {
+/// The warning a batch adds to an application received after `today` (in Vietnam): priced as
+/// written, under the schedule of its date (a year's renewals may be priced ahead), but a
+/// received date in the future is more often a typing mistake, which the calculator and the
+/// desk's form refuse.
+pub const RECEIVED_AFTER_TODAY: &str = "received-after-today";
+
+/// The text of a warning a batch reports: the schedule's, the contested question, or a date
+/// received after `today`.
+fn warning_text(book: &Book<'_>, id: &str, date: Date, today: Date) -> crate::vocab::Text {
+    if id == RECEIVED_AFTER_TODAY {
+        return crate::vocab::Text {
+            vi: format!(
+                "Ngày tiếp nhận sau hôm nay ({}): hồ sơ được tính phí theo biểu phí có hiệu lực vào ngày ghi trên hồ sơ. Nếu đây không phải là tính trước cho hồ sơ sẽ nộp, hãy kiểm tra lại năm, ngày và tháng.",
+                today.day_first()
+            ),
+            en: format!(
+                "Received after today ({today}): priced under the schedule in force on the date written. Unless these are applications priced ahead of filing, check the year, day and month."
+            ),
+        };
+    }
     if id == "contested-authority"
         && let Some(c) = book.authority.contest_on(date)
     {
@@ -308,7 +328,7 @@ fn warning_text(book: &Book<'_>, id: &str, date: Date) -> crate::vocab::Text {
 /// id, and the applications that could not be. Each priced entry is written over the
 /// application it prices (the standard library collects a vector's own items in place when
 /// the new ones are no larger and aligned alike), so a large batch never holds both at once.
-fn price_part(book: &Book<'_>, g: &Gathering<'_>, part: u8, apps: Vec<Pending>, keep: Keep) -> PricedPart {
+fn price_part(book: &Book<'_>, g: &Gathering<'_>, part: u8, apps: Vec<Pending>, keep: Keep, today: Date) -> PricedPart {
     let Some(gathered) = g.parts.get(usize::from(part)) else { return PricedPart::default() };
     let mut extras = Vec::new();
     let mut problems = Vec::new();
@@ -320,7 +340,13 @@ fn price_part(book: &Book<'_>, g: &Gathering<'_>, part: u8, apps: Vec<Pending>, 
                 return None;
             }
             match price_one(book, &app, g.spellings.get(app.spelling as usize), keep) {
-                Ok((total, authority, lines, warnings)) => {
+                Ok((total, authority, lines, mut warnings)) => {
+                    if app.received > today {
+                        // High first, by id, as the quote's warnings are.
+                        let key = (WarningLevel::High, RECEIVED_AFTER_TODAY);
+                        let at = warnings.iter().position(|w| (w.level, w.id.as_str()) > key).unwrap_or(warnings.len());
+                        warnings.insert(at, WarningRef::new(RECEIVED_AFTER_TODAY.to_owned(), WarningLevel::High));
+                    }
                     let place = u32::try_from(k).unwrap_or(u32::MAX);
                     let extra = !lines.is_empty() || !warnings.is_empty();
                     if extra {

@@ -43,6 +43,32 @@ fn bad_rows_are_reported_by_line_and_the_good_ones_kept() {
     assert_eq!(report.grand_total.amount(), rust_decimal::Decimal::from(7_200_000));
 }
 
+/// A date received after today is priced as written (a year's renewals may be priced ahead)
+/// but never silently: the application carries a high warning saying so, counted once for the
+/// batch; an application received before today does not.
+#[test]
+fn an_application_received_after_today_is_priced_with_a_warning() {
+    let csv = "application_id,province,procedure,received,channel,class,count\n\
+        F-1,Đồng Nai,gia hạn,01/01/2099,,xray_ct,1\n\
+        F-2,Hà Nội,new,2025-09-15,,xray_ct,1\n";
+    let options = crate::r::Options::default().keep(crate::r::Keep::Totals);
+    let report = shared().price_batch(csv.as_bytes(), &options, |_| {}).unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    // F-1: renewal, CT 8,000,000 × 75 % = 6,000,000 (the schedule in force in 2099 is the last
+    // one, with its warning of the reported 2026 circular); F-2: new, CT 8,000,000.
+    assert_eq!(report.grand_total.amount(), rust_decimal::Decimal::from(6_000_000 + 8_000_000));
+    let carried: Vec<(&str, Vec<String>)> =
+        report.results.iter().map(|r| (r.application_id.as_str(), r.warnings.clone())).collect();
+    assert_eq!(
+        carried,
+        [("F-1", vec!["received-after-today".to_owned(), "reported-74-2026".to_owned()]), ("F-2", vec![]),]
+    );
+    let w = report.warnings.iter().find(|w| w.id == "received-after-today").unwrap();
+    assert_eq!(w.applications, 1);
+    assert!(w.text.vi.starts_with("Ngày tiếp nhận sau hôm nay ("), "{}", w.text.vi);
+    assert!(w.text.en.contains("check the year, day and month"), "{}", w.text.en);
+}
+
 /// A row whose id is not UTF-8 is refused and shown with `�`, but names no application: a
 /// valid row whose id really is `��X` is another application, and is priced.
 #[test]
