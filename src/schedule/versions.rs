@@ -25,10 +25,13 @@ pub(crate) fn load_versions(files: &[&SourceFile], findings: &mut Vec<Finding>) 
             parsed.push((file, v));
         }
     }
-    build_versions(&parsed, findings)
+    let unread = files.len() - parsed.len();
+    build_versions(&parsed, unread, findings)
 }
 
-fn build_versions(parsed: &[(&SourceFile, VersionFile)], findings: &mut Vec<Finding>) -> Vec<Version> {
+/// Builds the versions of the files read (`unread`: how many version files could not be read,
+/// whose ids are unknown).
+fn build_versions(parsed: &[(&SourceFile, VersionFile)], unread: usize, findings: &mut Vec<Finding>) -> Vec<Version> {
     let mut by_id: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, (file, v)) in parsed.iter().enumerate() {
         let src = Src::new(&file.display_name, &file.text);
@@ -115,14 +118,34 @@ fn build_versions(parsed: &[(&SourceFile, VersionFile)], findings: &mut Vec<Find
                 None => {
                     if cur == i {
                         let known: Vec<&str> = by_id.keys().copied().collect();
+                        // A version file that could not be read may be the one named: its own
+                        // error is the one to fix first.
+                        let (unread_en, unread_vi) = if unread > 0 {
+                            (
+                                format!(
+                                    "; {unread} version file(s) could not be read (their errors are listed): if one of them is `{}`, fix it first",
+                                    ext.get_ref()
+                                ),
+                                format!(
+                                    "; có {unread} tệp phiên bản không đọc được (lỗi của tệp đó có trong danh sách): nếu đó là `{}`, hãy sửa tệp đó trước",
+                                    ext.get_ref()
+                                ),
+                            )
+                        } else {
+                            (String::new(), String::new())
+                        };
                         findings.push(
                             src.error(
                                 ext,
                                 "extends",
-                                format!("`{}` names no version; known versions: {}", ext.get_ref(), known.join(", ")),
+                                format!(
+                                    "`{}` names no version; known versions: {}{unread_en}",
+                                    ext.get_ref(),
+                                    known.join(", ")
+                                ),
                             )
                             .vi(format!(
-                                "`{}` không phải là mã của phiên bản nào; các phiên bản hiện có: {}",
+                                "`{}` không phải là mã của phiên bản nào; các phiên bản hiện có: {}{unread_vi}",
                                 ext.get_ref(),
                                 known.join(", ")
                             )),

@@ -13,10 +13,25 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Text {
-    /// Vietnamese.
+    /// Vietnamese (never empty or only spaces: a quote prints it).
+    #[serde(deserialize_with = "said")]
     pub vi: String,
-    /// English.
+    /// English (never empty or only spaces: a quote prints it).
+    #[serde(deserialize_with = "said")]
     pub en: String,
+}
+
+/// A text that says something: one that is empty or only white space is refused where it is
+/// read (a schedule file's place), since a quote would print a blank name or citation.
+fn said<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let text = String::deserialize(d)?;
+    if text.trim().is_empty() {
+        return Err(serde::de::Error::custom(crate::text::join_both(
+            "this text is empty: a quote prints it, so write it out (a legal reference names its document, e.g. \"Thông tư 287/2016/TT-BTC\"; a name, in Vietnamese and in English)",
+            "chỗ này đang để trống: phiếu tính phí in nội dung này, hãy ghi đầy đủ (căn cứ pháp lý phải ghi tên văn bản, ví dụ \"Thông tư 287/2016/TT-BTC\"; tên phải ghi cả tiếng Việt và tiếng Anh)",
+        )));
+    }
+    Ok(text)
 }
 
 /// A legal reference: the document, and where in it.
@@ -24,7 +39,9 @@ pub struct Text {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LegalRef {
-    /// The document's number and kind, e.g. `Thông tư 287/2016/TT-BTC`.
+    /// The document's number and kind, e.g. `Thông tư 287/2016/TT-BTC` (never empty or only
+    /// spaces: every figure cites its source).
+    #[serde(deserialize_with = "said")]
     pub document: String,
     /// Article, clause, annex row… e.g. `Biểu phí, mục 1.4.4`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

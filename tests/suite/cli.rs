@@ -249,22 +249,8 @@ fn diff_schedules_names_each_change_and_its_effect() {
     assert_eq!(tool("diff-schedules", &[]).status.code(), Some(2));
 }
 
-/// A copy of `from` in `to`, file by file.
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            std::fs::create_dir(&target).unwrap();
-            copy_tree(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
 /// Replaces the first `from` in a file by `to` (it must be there).
-fn edit(file: &std::path::Path, from: &str, to: &str) {
+pub(crate) fn edit(file: &std::path::Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(file).unwrap();
     assert!(text.contains(from), "`{from}` not in {}", file.display());
     std::fs::write(file, text.replacen(from, to, 1)).unwrap();
@@ -276,7 +262,7 @@ fn diff_schedules_lists_edits_that_change_no_amount() {
     // issue, a province's collecting body and a new alias. Each is listed; none is "no
     // difference".
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(&root().join("fee-schedules"), dir.path());
+    crate::copy_tree(&root().join("fee-schedules"), dir.path());
     let a63 = dir.path().join("national/287-2016-a63-2023.toml");
     edit(&a63, "effective_from = 2023-12-01\n", "effective_from = 2023-12-01\neffective_until = 2026-12-31\n");
     edit(&a63, "date = 2023-10-16,", "date = 2023-10-17,");

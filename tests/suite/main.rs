@@ -10,7 +10,7 @@ mod batch;
 mod boundaries;
 mod catalogue;
 mod classify;
-mod cli;
+pub(crate) mod cli;
 mod golden;
 mod hostile;
 mod layers;
@@ -279,4 +279,18 @@ fn directory_of_shipped_files_equals_builtin() {
     let builtin = builtin();
     let fp = |s: &Law| s.versions().iter().map(|v| v.fingerprint().to_owned()).collect::<Vec<_>>();
     assert_eq!(fp(&from_dir), fp(builtin));
+}
+
+/// A copy of `from` in `to`, file by file.
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            std::fs::create_dir(&target).unwrap();
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
 }

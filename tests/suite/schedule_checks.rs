@@ -182,3 +182,30 @@ fn an_alternative_equal_to_the_rules_own_authority_is_refused() {
     );
     assert!(e.contains("name the authority the other reading gives"), "{e}");
 }
+
+/// A citation without a document, or a name left blank, would print a blank on every quote
+/// the row prices: refused where it is written, in both languages.
+#[test]
+fn a_blank_citation_or_name_is_refused_at_its_place() {
+    for (from, to) in [
+        (
+            "basis = { document = \"Thông tư 287/2016/TT-BTC\", article = \"Biểu phí, mục 1.1.1\"",
+            "basis = { document = \"  \", article = \"Biểu phí, mục 1.1.1\"",
+        ),
+        ("name = { vi = \"Thiết bị chiếu xạ khử trùng, xử lý vật liệu dùng máy gia tốc\"", "name = { vi = \" \""),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        crate::copy_tree(&root().join("fee-schedules"), dir.path());
+        let file = dir.path().join("national/287-2016.toml");
+        crate::cli::edit(&file, from, to);
+        let err = Law::from_dir(dir.path()).expect_err("a blank text must be refused");
+        let (en, vi) = (err.display_in(radfee::error::Lang::En), err.display_in(radfee::error::Lang::Vi));
+        let f = err.findings().iter().find(|f| f.message.contains("this text is empty")).expect(&en);
+        let loc = f.location.as_ref().unwrap();
+        assert!(loc.file.ends_with("national/287-2016.toml") && loc.line > 1, "{f}");
+        assert!(en.contains("this text is empty: a quote prints it"), "{en}");
+        assert!(vi.contains("chỗ này đang để trống: phiếu tính phí in nội dung này"), "{vi}");
+        // The versions built on the file that could not be read say where to look first.
+        assert!(en.contains("1 version file(s) could not be read (their errors are listed): if one of them is `vn-287-2016`, fix it first"), "{en}");
+    }
+}
