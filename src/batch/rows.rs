@@ -186,8 +186,20 @@ pub(super) fn parse_row<'a>(fields: &[&'a str; 7]) -> Result<Row<'a>, (Option<&'
         "" => Channel::InPerson,
         c => Channel::written(c).map_err(at("channel"))?,
     };
-    let class = DeviceClass::from_key(class).ok_or_else(|| {
-        at("class")(Msg::new(crate::vocab::unknown_class_message(class), crate::vocab::unknown_class_message_vi(class)))
+    // The key (nearly every row), else the key as typed or the class's name as a quote
+    // prints it (`X-quang chụp cắt lớp vi tính (CT)`).
+    let class = DeviceClass::from_key(class).or_else(|| DeviceClass::from_written(class).ok()).ok_or_else(|| {
+        // A batch cell may also hold the class's name, as the desk lists it.
+        at("class")(Msg::new(
+            format!(
+                "{}; a class's name as a quote prints it is read too (such as `General diagnostic X-ray`)",
+                crate::vocab::unknown_class_message(class)
+            ),
+            format!(
+                "{}; cũng có thể ghi tên loại như trên phiếu tính phí (ví dụ `X-quang chẩn đoán thông thường`)",
+                crate::vocab::unknown_class_message_vi(class)
+            ),
+        ))
     })?;
     let count = match count {
         "" => 1,

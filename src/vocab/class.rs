@@ -374,8 +374,27 @@ impl<'de> Deserialize<'de> for DeviceClass {
 
 /// "unknown device class `x`", with the closest known key when there is one.
 impl DeviceClass {
+    /// The class whose Vietnamese or English name (as a quote prints it, and the desk lists
+    /// it) is `text`, in any case, with or without diacritics and punctuation:
+    /// `X-quang chụp cắt lớp vi tính (CT)`, `x quang chup cat lop vi tinh ct` and
+    /// `Computed tomography (CT)` are [`DeviceClass::XrayCt`]. No two classes' names read
+    /// alike (a test keeps it so), so a name is never a guess.
+    pub fn from_name(text: &str) -> Option<DeviceClass> {
+        static BY_NAME: std::sync::OnceLock<std::collections::HashMap<String, DeviceClass>> =
+            std::sync::OnceLock::new();
+        BY_NAME
+            .get_or_init(|| {
+                DeviceClass::ALL
+                    .iter()
+                    .flat_map(|c| [(crate::text::fold(c.name_vi()), *c), (crate::text::fold(c.name_en()), *c)])
+                    .collect()
+            })
+            .get(&crate::text::fold(text))
+            .copied()
+    }
+
     /// The class for a key as someone may type it: any case, `-` or spaces for `_`, with or
-    /// without diacritics (`XRAY-CT`, `xray ct`).
+    /// without diacritics (`XRAY-CT`, `xray ct`), or for its name ([`DeviceClass::from_name`]).
     ///
     /// # Errors
     /// [`UnknownTerm`](super::terms::UnknownTerm) whose message suggests the close keys ("did you
@@ -384,12 +403,14 @@ impl DeviceClass {
         if let Some(c) = DeviceClass::from_key(text) {
             return Ok(c);
         }
-        DeviceClass::from_key(&crate::text::fold(text).replace(' ', "_")).ok_or_else(|| {
-            super::terms::UnknownTerm::new(
-                "class",
-                crate::text::Msg::new(unknown_class_message(text), unknown_class_message_vi(text)),
-            )
-        })
+        DeviceClass::from_key(&crate::text::fold(text).replace(' ', "_"))
+            .or_else(|| DeviceClass::from_name(text))
+            .ok_or_else(|| {
+                super::terms::UnknownTerm::new(
+                    "class",
+                    crate::text::Msg::new(unknown_class_message(text), unknown_class_message_vi(text)),
+                )
+            })
     }
 }
 
@@ -468,6 +489,23 @@ mod tests {
         // 40 device classes + not_ionizing + 24 non-device items of 287/2016 points 4 to 9.
         assert_eq!(DeviceClass::ALL.iter().filter(|c| c.family() != Family::OtherPractice).count(), 41);
         assert_eq!(n, 65);
+    }
+
+    #[test]
+    fn every_name_reads_as_its_own_class_and_no_other() {
+        for c in DeviceClass::ALL {
+            assert_eq!(DeviceClass::from_name(c.name_vi()), Some(*c), "{}", c.name_vi());
+            assert_eq!(DeviceClass::from_name(c.name_en()), Some(*c), "{}", c.name_en());
+        }
+        // As an officer types it: no diacritics, other case and punctuation.
+        assert_eq!(DeviceClass::from_name("x quang chup cat lop vi tinh CT"), Some(DeviceClass::XrayCt));
+        assert_eq!(
+            DeviceClass::from_written("X-quang răng toàn cảnh (panorama)").ok(),
+            Some(DeviceClass::XrayDentalPanoramic)
+        );
+        // A name's part is not a name: no guessing.
+        assert_eq!(DeviceClass::from_name("X-quang"), None);
+        assert_eq!(DeviceClass::from_name(""), None);
     }
 
     #[test]

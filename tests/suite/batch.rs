@@ -69,6 +69,23 @@ fn an_application_received_after_today_is_priced_with_a_warning() {
     assert!(w.text.en.contains("check the year, day and month"), "{}", w.text.en);
 }
 
+/// The class column reads a class's name as a quote prints it (and the desk lists it), with
+/// or without diacritics, as well as its key; a part of a name is refused, never guessed.
+#[test]
+fn a_class_written_by_its_name_is_that_class() {
+    let csv = "application_id,province,procedure,received,channel,class,count\n\
+        N-1,Hà Nội,new,2025-09-15,,X-quang chụp cắt lớp vi tính (CT),1\n\
+        N-1,Hà Nội,new,2025-09-15,,x quang rang toan canh panorama,2\n\
+        N-2,Hà Nội,new,2025-09-15,,X-quang,1\n";
+    let report = shared().price_batch(csv.as_bytes(), &Default::default(), |_| {}).unwrap();
+    // N-1: CT 8,000,000 + 2 panoramic dental × 2,000,000 = 12,000,000.
+    assert_eq!(report.applications, 1);
+    assert_eq!(report.grand_total.amount(), rust_decimal::Decimal::from(12_000_000));
+    let p = &report.problems[0];
+    assert_eq!((p.line, p.column), (4, Some("class")));
+    assert!(p.message_vi.as_deref().unwrap().contains("cũng có thể ghi tên loại như trên phiếu tính phí"), "{p:?}");
+}
+
 /// A row whose id is not UTF-8 is refused and shown with `�`, but names no application: a
 /// valid row whose id really is `��X` is another application, and is priced.
 #[test]
