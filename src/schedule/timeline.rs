@@ -64,7 +64,57 @@ pub(super) fn check_timeline(
                 None => src.error(&vf.effective_from, "effective_from", message).vi(message_vi),
             };
             findings.push(finding);
+        } else if let Some(until) = a.effective_until
+            && until.succ().is_some_and(|day| day < b.effective_from)
+            && let Some((afile, avf)) = file_of(a)
+            && let Some(u) = &avf.effective_until
+        {
+            // A day no version is in force: an application received then cannot be priced.
+            let asrc = Src::new(&afile.display_name, &afile.text);
+            let (first, last) = (until.succ().unwrap_or(until), b.effective_from.pred().unwrap_or(b.effective_from));
+            findings.push(
+                Finding::warning(
+                    Some(asrc.at(u.span())),
+                    Some("effective_until"),
+                    format!(
+                        "version `{}` ends on {until} and version `{}` starts on {}: no version is in force from {first} to {last}, so no application received then can be priced",
+                        a.id, b.id, b.effective_from
+                    ),
+                )
+                .vi(format!(
+                    "phiên bản `{}` hết hiệu lực ngày {} và phiên bản `{}` có hiệu lực từ ngày {}: từ ngày {} đến ngày {} không có phiên bản nào có hiệu lực, nên không tính được phí cho hồ sơ tiếp nhận trong thời gian này",
+                    a.id,
+                    until.day_first(),
+                    b.id,
+                    b.effective_from.day_first(),
+                    first.day_first(),
+                    last.day_first()
+                )),
+            );
         }
+    }
+    // After the last version's end, nothing is in force.
+    if let Some(v) = versions.last()
+        && let Some(until) = v.effective_until
+        && let Some((file, vf)) = file_of(v)
+        && let Some(u) = &vf.effective_until
+    {
+        let src = Src::new(&file.display_name, &file.text);
+        findings.push(
+            Finding::warning(
+                Some(src.at(u.span())),
+                Some("effective_until"),
+                format!(
+                    "version `{}`, the last, ends on {until}: no version is in force after it, so no application received later can be priced; add the version that follows it",
+                    v.id
+                ),
+            )
+            .vi(format!(
+                "phiên bản `{}` là phiên bản cuối cùng và hết hiệu lực ngày {}: sau ngày này không có phiên bản nào có hiệu lực, nên không tính được phí cho hồ sơ tiếp nhận sau đó; hãy thêm phiên bản tiếp theo",
+                v.id,
+                until.day_first()
+            )),
+        );
     }
     for (k, v) in versions.iter().enumerate() {
         let Some((file, vf)) = file_of(v) else { continue };

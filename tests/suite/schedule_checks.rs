@@ -209,3 +209,47 @@ fn a_blank_citation_or_name_is_refused_at_its_place() {
         assert!(en.contains("1 version file(s) could not be read (their errors are listed): if one of them is `vn-287-2016`, fix it first"), "{en}");
     }
 }
+
+/// A day no version is in force (between two versions, or after the last one's end) is said
+/// where the end is written: an application received then cannot be priced.
+#[test]
+fn a_gap_between_versions_and_an_end_with_nothing_after_are_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::copy_tree(&root().join("fee-schedules"), dir.path());
+    let national = dir.path().join("national");
+    crate::cli::edit(
+        &national.join("287-2016.toml"),
+        "effective_from = 2017-01-01\n",
+        "effective_from = 2017-01-01\neffective_until = 2021-12-31\n",
+    );
+    crate::cli::edit(
+        &national.join("287-2016-a63-2023.toml"),
+        "effective_from = 2023-12-01\n",
+        "effective_from = 2023-12-01\neffective_until = 2026-10-31\n",
+    );
+    let law = Law::from_dir(dir.path()).unwrap();
+    let warned: Vec<(String, u32, String)> = law
+        .warnings()
+        .iter()
+        .filter(|f| f.key.as_deref() == Some("effective_until"))
+        .map(|f| {
+            let loc = f.location.as_ref().unwrap();
+            (loc.file.rsplit('/').next().unwrap().to_owned(), loc.line, f.message.clone())
+        })
+        .collect();
+    assert_eq!(
+        warned,
+        [
+            (
+                "287-2016-a63-2023.toml".to_owned(),
+                21,
+                "version `vn-287-2016-a63-2023`, the last, ends on 2026-10-31: no version is in force after it, so no application received later can be priced; add the version that follows it".to_owned()
+            ),
+            (
+                "287-2016.toml".to_owned(),
+                22,
+                "version `vn-287-2016` ends on 2021-12-31 and version `vn-287-2016-a116-2021` starts on 2022-02-05: no version is in force from 2022-01-01 to 2022-02-04, so no application received then can be priced".to_owned()
+            ),
+        ]
+    );
+}
