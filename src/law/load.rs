@@ -84,8 +84,16 @@ pub(super) fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Error> {
         for entry in entries {
             let path = entry.path();
             let kind = entry.file_type().map_err(io)?;
+            let name = entry.file_name().to_string_lossy().to_lowercase();
             if kind.is_dir() {
                 walk(root, &path, out)?;
+            } else if path.extension().is_none_or(|e| e != "toml") && name.contains(".toml") {
+                // A schedule saved under another name (`x.toml.txt`, `x.TOML`, `x.toml~`): not
+                // read, but listed with no text, for loading to say so.
+                if out.len() < MAX_FILES {
+                    let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+                    out.push(SourceFile { path: rel, display_name: path.display().to_string(), text: String::new() });
+                }
             } else if path.extension().is_some_and(|e| e == "toml") {
                 if out.len() >= MAX_FILES {
                     return Err(Error::schedule(vec![
@@ -156,6 +164,21 @@ pub(super) fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Error> {
 /// finding. The caller refuses the result if any finding is an error.
 pub(super) fn load(mut files: Vec<SourceFile>, eager: bool) -> (Option<Parts>, Vec<Finding>) {
     let mut findings = Vec::new();
+    // Files a folder holds that look like schedule files but are not read (see `read_dir`).
+    files.retain(|f| {
+        if f.path.ends_with(".toml") {
+            return true;
+        }
+        findings.push(
+            Finding::warning(
+                Some(Location { file: f.display_name.clone(), line: 1, column: 1 }),
+                None,
+                "not read: only files whose names end in `.toml` are read (a name such as `x.toml.txt` or `x.TOML` is what some editors save); rename it if it holds a schedule, or move it out of the folder",
+            )
+            .vi("không được đọc: chỉ đọc các tệp có tên kết thúc bằng `.toml` (một số trình soạn thảo lưu thành `x.toml.txt` hoặc `x.TOML`); nếu tệp chứa biểu phí, hãy đổi tên, nếu không, hãy chuyển tệp ra khỏi thư mục"),
+        );
+        false
+    });
     if files.len() > MAX_FILES {
         findings.push(
             Finding::error(

@@ -88,7 +88,9 @@ impl Law {
     /// `classification.toml` the classifier's rules, `catalogue/*.toml` the catalogue of
     /// manufacturers and models, every other `*.toml` a schedule version.
     /// A folder without one of these parts uses the built-in one, so staff can try an edited
-    /// national schedule alone.
+    /// national schedule alone. A file whose name looks like a schedule file but does not end
+    /// in `.toml` (`x.toml.txt`, `x.TOML`, as some editors save) is not read, and a warning
+    /// says so.
     ///
     /// # Errors
     /// The folder cannot be read or exceeds the limits ([`MAX_FILES`], [`MAX_FILE_BYTES`],
@@ -99,7 +101,9 @@ impl Law {
         Law::from_files(load::read_dir(dir.as_ref())?)
     }
 
-    /// The schedule files of a folder (see [`Law::from_dir`] for the layout), unchecked.
+    /// The schedule files of a folder (see [`Law::from_dir`] for the layout), unchecked; with
+    /// them, without their text, the files not read for their names (`x.toml.txt`), which
+    /// [`Law::from_files`] and [`Law::check_files`] warn of.
     ///
     /// # Errors
     /// As [`Law::from_dir`] for reading the folder.
@@ -108,7 +112,8 @@ impl Law {
     }
 
     /// Loads and checks a set of files. Any error-level finding refuses the whole set;
-    /// warnings are kept in [`Law::warnings`].
+    /// warnings are kept in [`Law::warnings`]. A file whose path does not end in `.toml` is not
+    /// read: a warning names it.
     ///
     /// # Errors
     /// [`crate::ErrorKind::Schedule`] with every finding.

@@ -253,3 +253,26 @@ fn a_gap_between_versions_and_an_end_with_nothing_after_are_warned_of() {
         ]
     );
 }
+
+/// A version saved as `….toml.txt` (an editor's default) or `….TOML` is not read: a warning
+/// names each such file, so a version missing from the diff is not a mystery.
+#[test]
+fn a_schedule_file_saved_under_another_name_is_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::copy_tree(&root().join("fee-schedules"), dir.path());
+    let national = dir.path().join("national");
+    std::fs::rename(national.join("287-2016-a63-2023.toml"), national.join("287-2016-a63-2023.toml.txt")).unwrap();
+    std::fs::write(national.join("notes.TOML"), "").unwrap();
+    std::fs::write(national.join("README.md"), "not a schedule").unwrap();
+    let law = Law::from_dir(dir.path()).unwrap();
+    let mut named: Vec<String> = law
+        .warnings()
+        .iter()
+        .filter(|f| f.message.starts_with("not read: only files whose names end in `.toml` are read"))
+        .map(|f| f.location.as_ref().unwrap().file.rsplit('/').next().unwrap().to_owned())
+        .collect();
+    named.sort();
+    // README.md is not taken for a schedule file.
+    assert_eq!(named, ["287-2016-a63-2023.toml.txt", "notes.TOML"]);
+    assert_eq!(law.versions().last().unwrap().id(), "vn-287-2016-a116-2021");
+}
