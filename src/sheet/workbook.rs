@@ -47,9 +47,7 @@ impl SheetCsv {
     pub(crate) fn unnamed_columns(&self) -> impl Iterator<Item = String> + '_ {
         self.unnamed.iter().map(|&c| format!("{0}:{0}", column_letters(c)))
     }
-}
 
-impl SheetCsv {
     /// The cell of CSV line `line` (1 is the header) in the column whose heading `is_column`
     /// accepts (a key, or the Vietnamese heading the reader took for it), e.g. `Sheet1!D7`;
     /// without a column, the row (`Sheet1!7`).
@@ -153,14 +151,6 @@ pub(crate) fn read_sheet(
         )
     };
     let mut table = Table::new(&name, is_header, columns, names.clone());
-    // Cells merged down one column: an .ods file's are not given by calamine, and read as
-    // before (the top cell alone).
-    let merged = match &mut book {
-        calamine::Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).map_err(|e| unreadable(&e))?,
-        calamine::Sheets::Xls(x) => x.merge_cells_by_sheet_name(&name).map_err(|e| unreadable(&e))?,
-        _ => Vec::new(),
-    };
-    table.merged_down(merged);
     match &mut book {
         // An .xlsx sheet is read cell by cell: a stray cell far down or right of the table
         // costs nothing (calamine's dense grid would be rows × columns).
@@ -206,16 +196,6 @@ struct Table<'a> {
     /// The workbook's sheet names, for the message when this one has no header.
     others: Vec<String>,
     csv: Vec<u8>,
-    /// Cells merged down one column (first row, last row, column; 0-based), by first row,
-    /// each with the value of its top cell once read: the value of every cell it covers, as
-    /// the officer sees it (an application's id merged over its devices' rows).
-    merged: Vec<(u32, u32, u32, Option<String>)>,
-    /// Merged ranges by their top cell, to take its value as it arrives.
-    tops: std::collections::HashMap<(u32, u32), usize>,
-    /// The merged ranges begun above the row being ended and not yet over, and the next one
-    /// to begin (rows end in order, so each range is taken in and let go once).
-    covering: Vec<usize>,
-    next_merged: usize,
     /// Columns right of the header that hold values (sheet columns, from 0).
     unnamed: std::collections::BTreeSet<u32>,
 }
@@ -237,26 +217,8 @@ impl<'a> Table<'a> {
             last: 0,
             others,
             csv: Vec::new(),
-            merged: Vec::new(),
-            tops: std::collections::HashMap::new(),
-            covering: Vec::new(),
-            next_merged: 0,
             unnamed: std::collections::BTreeSet::new(),
         }
-    }
-
-    /// Takes the sheet's merged ranges: those one column wide and more than one row tall are
-    /// read as their top cell's value in every row they cover. A range across columns is
-    /// left as it is: which of its columns the value belongs to is not for the reader to
-    /// guess.
-    fn merged_down(&mut self, ranges: Vec<calamine::Dimensions>) {
-        self.merged = ranges
-            .into_iter()
-            .filter(|d| d.start.1 == d.end.1 && d.end.0 > d.start.0)
-            .map(|d| (d.start.0, d.end.0, d.start.1, None))
-            .collect();
-        self.merged.sort_unstable_by_key(|m| m.0);
-        self.tops = self.merged.iter().enumerate().map(|(i, m)| ((m.0, m.2), i)).collect();
     }
 
     fn at(&self, row: u32, col: u32) -> String {
@@ -267,9 +229,6 @@ impl<'a> Table<'a> {
     fn cell(&mut self, row: u32, col: u32, text: String) -> Result<(), Msg> {
         if text.is_empty() {
             return Ok(());
-        }
-        if let Some(m) = self.tops.get(&(row, col)).and_then(|&i| self.merged.get_mut(i)) {
-            m.3 = Some(text.clone());
         }
         match &mut self.row {
             Some((r, cells)) if *r == row => {
@@ -292,27 +251,7 @@ impl<'a> Table<'a> {
         Ok(())
     }
 
-    /// A row below the header with the values of the merged ranges covering it (their top
-    /// cells are above it) in the cells they cover.
-    fn fill_merged(&mut self, row: u32, header_row: u32, cells: &mut Vec<(u32, String)>) {
-        while let Some(m) = self.merged.get(self.next_merged).filter(|m| m.0 < row) {
-            if m.0 > header_row {
-                self.covering.push(self.next_merged);
-            }
-            self.next_merged += 1;
-        }
-        let merged = &self.merged;
-        self.covering.retain(|&i| merged.get(i).is_some_and(|m| row <= m.1));
-        for (_, _, col, value) in self.covering.iter().filter_map(|&i| merged.get(i)) {
-            if let Some(value) = value
-                && !cells.iter().any(|(c, _)| c == col)
-            {
-                cells.push((*col, value.clone()));
-            }
-        }
-    }
-
-    fn end_row(&mut self, row: u32, mut cells: Vec<(u32, String)>) -> Result<(), Msg> {
+    fn end_row(&mut self, row: u32, cells: Vec<(u32, String)>) -> Result<(), Msg> {
         let top = *self.top.get_or_insert(row);
         let Some((header_row, first, ref names)) = self.header else {
             if row >= top.saturating_add(MAX_TITLE_ROWS) {
@@ -335,7 +274,6 @@ impl<'a> Table<'a> {
             return Ok(());
         };
         let width = names.len();
-        self.fill_merged(row, header_row, &mut cells);
         if let Some((c, _)) = cells.iter().find(|(c, _)| *c < first) {
             let (at, first) = (self.at(row, *c), column_letters(first));
             return Err(Msg::new(

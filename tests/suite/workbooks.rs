@@ -41,18 +41,20 @@ fn an_officers_workbook_is_priced_as_its_csv_would_be() {
 }
 
 #[test]
-fn merged_cells_are_read_as_the_officer_sees_them_and_a_note_beside_the_table_is_not_refused() {
-    // tests/fixtures/workbooks/merged.py: HS-010's id, province, procedure, date and channel
-    // merged down over its two device rows; "đã nộp phí" typed in H2, under no heading.
+fn a_note_beside_the_table_is_not_refused_and_a_merged_id_is_not_guessed() {
+    // tests/fixtures/workbooks/merged.py: "đã nộp phí" typed in H2, under no heading; HS-010's
+    // id, province, procedure, date and channel merged down over its two device rows.
     let report = shared().price_workbook(&bytes("merged-and-unnamed.xlsx"), None, &Default::default(), |_| {}).unwrap();
-    assert!(report.problems.is_empty(), "{:?}", report.problems);
     assert_eq!(report.ignored_columns, ["H:H"], "a note beside the table is said, not refused");
-    // HS-001 Hà Nội, new 2025-09-15: one CT, 8,000,000.
-    // HS-010 Đồng Nai, renewal online 2025-09-15: (CT 8,000,000 + 2 panoramic dental × 2,000,000)
-    // × 75 % × 90 % = 8,100,000, both device rows in it (not 1,350,000 for the second alone, nor
-    // the second refused for an empty id).
+    // A merged cell is read as its top cell: the row below it has no id, and is refused at
+    // its cell rather than joined to an application by guess (docs/batch.md).
+    let cells: Vec<(&str, &str)> =
+        report.problems.iter().map(|p| (p.cell.as_deref().unwrap(), p.column.unwrap_or("-"))).collect();
+    assert_eq!(cells, [("'Hồ sơ'!A4", "application_id")]);
+    // HS-001 Hà Nội, new 2025-09-15: one CT, 8,000,000. HS-010 Đồng Nai, renewal online
+    // 2025-09-15, from its first row alone: CT 8,000,000 × 75 % × 90 % = 5,400,000.
     assert_eq!(report.applications, 2);
-    assert_eq!(report.grand_total.amount(), Decimal::from(8_000_000 + 8_100_000));
+    assert_eq!(report.grand_total.amount(), Decimal::from(8_000_000 + 5_400_000));
 }
 
 #[test]
