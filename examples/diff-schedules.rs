@@ -288,8 +288,11 @@ fn cited(b: &radfee::schedule::LegalRef) -> String {
 /// What a province file says, fact by fact: (English, Vietnamese label, value).
 fn province_facts(p: &radfee::province::Province) -> [(&'static str, &'static str, String); 7] {
     let c = p.collector();
-    let former =
-        p.former().iter().map(|f| format!("{} ({}; {})", f.name.vi, f.slug, f.aliases.join(", "))).collect::<Vec<_>>();
+    let former = p
+        .former()
+        .iter()
+        .map(|f| format!("{} / {} ({}; {})", f.name.vi, f.name.en, f.slug, f.aliases.join(", ")))
+        .collect::<Vec<_>>();
     [
         ("name", "tên", format!("{} / {}", p.name().vi, p.name().en)),
         ("kind", "loại đơn vị", format!("{:?}", p.kind())),

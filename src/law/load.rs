@@ -45,6 +45,9 @@ pub const MAX_FILES: usize = 1000;
 /// Largest schedule set, all files together, in bytes (the shipped set is under 300 KB).
 pub const MAX_TOTAL_BYTES: u64 = 8 << 20;
 
+/// Most files of a folder listed as not read for their names (`x.toml.txt`).
+const MAX_NOT_READ: usize = 100;
+
 /// The role a file plays, from its path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Role {
@@ -90,12 +93,13 @@ pub(super) fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Error> {
             } else if path.extension().is_none_or(|e| e != "toml") && name.contains(".toml") {
                 // A schedule saved under another name (`x.toml.txt`, `x.TOML`, `x.toml~`): not
                 // read, but listed with no text, for loading to say so.
-                if out.len() < MAX_FILES {
+                // Listed up to a bound (they are not read, and do not count as schedule files).
+                if out.iter().filter(|f| !f.path.ends_with(".toml")).count() < MAX_NOT_READ {
                     let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
                     out.push(SourceFile { path: rel, display_name: path.display().to_string(), text: String::new() });
                 }
             } else if path.extension().is_some_and(|e| e == "toml") {
-                if out.len() >= MAX_FILES {
+                if out.iter().filter(|f| f.path.ends_with(".toml")).count() >= MAX_FILES {
                     return Err(Error::schedule(vec![
                         Finding::error(
                             None,

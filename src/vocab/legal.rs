@@ -25,13 +25,21 @@ pub struct Text {
 /// read (a schedule file's place), since a quote would print a blank name or citation.
 fn said<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     let text = String::deserialize(d)?;
-    if text.trim().is_empty() {
+    // Blank: white space and the invisible characters that show nothing (zero-width space,
+    // joiners, word joiner, byte-order mark).
+    let invisible = |c: char| c.is_whitespace() || matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}');
+    if text.chars().all(invisible) {
         return Err(serde::de::Error::custom(crate::text::join_both(
             "this text is empty: a quote prints it, so write it out (a legal reference names its document, e.g. \"Thông tư 287/2016/TT-BTC\"; a name, in Vietnamese and in English)",
             "chỗ này đang để trống: phiếu tính phí in nội dung này, hãy ghi đầy đủ (căn cứ pháp lý phải ghi tên văn bản, ví dụ \"Thông tư 287/2016/TT-BTC\"; tên phải ghi cả tiếng Việt và tiếng Anh)",
         )));
     }
     Ok(text)
+}
+
+/// [`said`] for a text that may be left out (but, when given, says something).
+fn said_if_given<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    said(d).map(Some)
 }
 
 /// A legal reference: the document, and where in it.
@@ -43,8 +51,9 @@ pub struct LegalRef {
     /// spaces: every figure cites its source).
     #[serde(deserialize_with = "said")]
     pub document: String,
-    /// Article, clause, annex row… e.g. `Biểu phí, mục 1.4.4`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Article, clause, annex row… e.g. `Biểu phí, mục 1.4.4` (when given, never empty or only
+    /// spaces).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "said_if_given")]
     pub article: Option<String>,
     /// The document's date of issue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
