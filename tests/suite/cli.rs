@@ -269,6 +269,9 @@ fn diff_schedules_lists_edits_that_change_no_amount() {
     let dong_nai = dir.path().join("provinces/dong-nai.toml");
     edit(&dong_nai, "vi = \"Sở Khoa học và Công nghệ tỉnh Đồng Nai\"", "vi = \"Trung tâm Kỹ thuật tỉnh Đồng Nai\"");
     edit(&dong_nai, "aliases = []\nsince", "aliases = [\"ĐN\"]\nsince");
+    // Tables the diff has no words for: still named (and a comment alone is no change).
+    edit(&dir.path().join("classification.toml"), "max_kv = 5\n", "max_kv = 6 # edited\n");
+    edit(&dir.path().join("nuclides.toml"), "\n", "\n# a comment is not a change\n");
     let new = dir.path().to_str().unwrap();
     let o = tool("diff-schedules", &["--old", "fee-schedules", "--new", new, "--date", "2026-06-01", "--lang", "en"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -279,6 +282,7 @@ fn diff_schedules_lists_edits_that_change_no_amount() {
         "  province Tỉnh Đồng Nai: collector: Sở Khoa học và Công nghệ tỉnh Đồng Nai / Dong Nai Department of Science and Technology, Thông tư 287/2016/TT-BTC, Điều 3",
         " → Trung tâm Kỹ thuật tỉnh Đồng Nai / Dong Nai Department of Science and Technology, Thông tư 287/2016/TT-BTC, Điều 3",
         "  province Tỉnh Đồng Nai: aliases: [] → [ĐN]\n",
+        "  files that differ (comments and layout aside): classification.toml, national/287-2016-a63-2023.toml, provinces/dong-nai.toml\n",
         // Renewal in 2026, after the online reduction ended: (8,000,000 + 2 × 2,000,000) × 0.75.
         "dong-nai-renewal-online.toml: 9.000.000 ₫ (unchanged)",
     ] {
