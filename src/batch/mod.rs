@@ -149,7 +149,7 @@ fn price_in<R: Read + Send>(
                 1,
                 crate::text::Msg::new(
                     format!("missing column(s): {}", BATCH_COLUMNS.join(", ")),
-                    format!("thiếu cột: {}", BATCH_COLUMNS.join(", ")),
+                    format!("thiếu cột: {}", rows::columns_vi(&BATCH_COLUMNS)),
                 ),
             ));
         }

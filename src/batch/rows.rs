@@ -11,6 +11,23 @@ use crate::vocab::{Channel, Procedure};
 pub const BATCH_COLUMNS: [&str; 7] =
     ["application_id", "province", "procedure", "received", "channel", "class", "count"];
 
+/// The Vietnamese heading of each column, in [`BATCH_COLUMNS`] order, as an officer's
+/// spreadsheet writes it.
+const HEADINGS_VI: [&str; 7] =
+    ["Mã hồ sơ", "Tỉnh, thành phố", "Thủ tục", "Ngày tiếp nhận", "Hình thức nộp", "Loại thiết bị", "Số lượng"];
+
+/// Columns named for an officer: the Vietnamese heading, then the key (`Số lượng (count)`).
+pub(super) fn columns_vi(columns: &[&str]) -> String {
+    columns
+        .iter()
+        .map(|c| match BATCH_COLUMNS.iter().position(|k| k == c) {
+            Some(i) => format!("{} ({c})", HEADINGS_VI[i]),
+            None => (*c).to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The headings accepted for each column, folded (case, diacritics and punctuation set aside),
 /// in [`BATCH_COLUMNS`] order: the key itself and the Vietnamese headings officers' spreadsheets
 /// use ("Mã hồ sơ", "Tỉnh, thành phố", "Thủ tục", "Ngày tiếp nhận", "Hình thức nộp", "Loại thiết
@@ -133,7 +150,7 @@ impl Columns {
                 line,
                 Msg::new(
                     format!("missing column(s): {}{other}", missing.join(", ")),
-                    format!("thiếu cột: {}{other_vi}", missing.join(", ")),
+                    format!("thiếu cột: {}{other_vi}", columns_vi(&missing)),
                 ),
             ));
         }
@@ -206,4 +223,17 @@ pub(super) fn parse_row<'a>(fields: &[&'a str; 7]) -> Result<Row<'a>, (Option<&'
         c => crate::number::parse_count(c, COUNT).map_err(|e| at("count")(Msg::new(e.message, e.message_vi)))?,
     };
     Ok(Row { id, province, procedure, received, channel, class, count })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_heading_an_officer_is_told_to_write_is_read() {
+        for (i, heading) in HEADINGS_VI.iter().enumerate() {
+            assert_eq!(batch_column(heading), Some(i), "{heading}");
+        }
+        assert_eq!(columns_vi(&["province", "count"]), "Tỉnh, thành phố (province), Số lượng (count)");
+    }
 }

@@ -120,6 +120,16 @@ fn a_wrong_header_is_refused() {
         assert!(err.to_string().contains(needle), "{err}");
         assert_eq!(crate::exit_code(&err), 2);
     }
+    // In Vietnamese, a missing column is named by the heading an officer's sheet uses.
+    let err = shared()
+        .price_batch(
+            "application_id,province,procedure,received,channel,class\n".as_bytes(),
+            &Default::default(),
+            |_| {},
+        )
+        .unwrap_err();
+    let vi = err.display_in(radfee::error::Lang::Vi);
+    assert!(vi.contains("thiếu cột: Số lượng (count)"), "{vi}");
     // A column the batch does not read is said, not refused.
     let csv = "STT,application_id,province,procedure,received,channel,class,count,Ghi chú\n1,X,Huế,new,2024-01-01,,xray_ct,2,ok\n";
     let report = shared().price_batch(csv.as_bytes(), &Default::default(), |_| {}).unwrap();
