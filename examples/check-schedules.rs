@@ -49,7 +49,7 @@ fn run() -> Result<ExitCode, ExitCode> {
         None => Law::builtin_files(),
     };
     // The files read (a file not read for its name is only warned of).
-    let count = files.iter().filter(|f| f.path.ends_with(".toml")).count();
+    let count = files.iter().filter(|f| f.is_read()).count();
     let findings = Law::check_files(files.clone());
     let mut o = String::new();
     for f in findings.iter().take(MAX_FINDINGS) {

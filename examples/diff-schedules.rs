@@ -281,21 +281,10 @@ fn run(args: &Args) -> Result<String, Refusal> {
 /// the classifier's rules, the nuclides, the catalogue) are then named at least, so no edit
 /// goes unmentioned.
 fn files_that_differ(o: &mut String, old: &std::path::Path, new: &std::path::Path) -> Result<(), Refusal> {
-    // The part a file belongs to, for the parts a folder may leave out (the built-in one is
-    // used then): provinces, catalogue, authority table, classifier's rules, nuclides.
-    let part = |path: &str| -> Option<String> {
-        match path.split_once('/') {
-            Some((dir @ ("provinces" | "catalogue"), _)) => Some(dir.to_owned()),
-            None if ["authority.toml", "classification.toml", "nuclides.toml"].contains(&path) => Some(path.to_owned()),
-            _ => None,
-        }
-    };
+    // Each folder as it is read: a part it leaves out is the built-in one.
     let read = |dir: &std::path::Path| -> Result<std::collections::BTreeMap<String, Option<toml::Table>>, Refusal> {
-        let mut files: Vec<radfee::law::SourceFile> =
-            Law::read_dir(dir).map_err(|e| refusal(&e))?.into_iter().filter(|f| f.path.ends_with(".toml")).collect();
-        let present: std::collections::BTreeSet<String> = files.iter().filter_map(|f| part(&f.path)).collect();
-        files.extend(Law::builtin_files().into_iter().filter(|f| part(&f.path).is_some_and(|p| !present.contains(&p))));
-        Ok(files.into_iter().map(|f| (f.path, f.text.parse::<toml::Table>().ok())).collect())
+        let files = Law::with_builtin_parts(Law::read_dir(dir).map_err(|e| refusal(&e))?);
+        Ok(files.into_iter().filter(|f| f.is_read()).map(|f| (f.path, f.text.parse::<toml::Table>().ok())).collect())
     };
     let (a, b) = (read(old)?, read(new)?);
     let mut names: Vec<&String> = a.keys().chain(b.keys()).collect();
@@ -386,13 +375,15 @@ fn whole_law(o: &mut String, old: &Law, new: &Law, day: Date) {
         }
     }
     let (Some(old_n), Some(new_n)) = (old.version_on(day), new.version_on(day)) else { return };
+    // The national differences, worked out once, for the first province that deviates.
+    let national = std::cell::OnceCell::new();
     for p in new.provinces().all() {
         let Some(before) = old.provinces().by_slug(p.slug()) else { continue };
         let (a, b) = (before.version_applied(old_n, day), p.version_applied(new_n, day));
         if a.deviation().is_none() && b.deviation().is_none() {
             continue;
         }
-        let national = diff(old_n, new_n);
+        let national = national.get_or_init(|| diff(old_n, new_n));
         let local: Vec<String> =
             diff(a, b).iter().filter(|d| !national.contains(d)).map(|d| d.display_in(common::lang())).collect();
         for d in local {

@@ -44,6 +44,13 @@ impl SourceFile {
     pub fn new(path: impl Into<String>, display_name: impl Into<String>, text: impl Into<String>) -> SourceFile {
         SourceFile { path: path.into(), display_name: display_name.into(), text: text.into() }
     }
+
+    /// Whether the file is read as a schedule file: its path ends in `.toml`. A folder's other
+    /// files named like one (`x.toml.txt`, `x.TOML`) are listed by
+    /// [`Law::read_dir`](crate::Law::read_dir) without their text, only to be warned of.
+    pub fn is_read(&self) -> bool {
+        self.path.ends_with(".toml")
+    }
 }
 
 impl<'a> Src<'a> {

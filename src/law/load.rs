@@ -48,6 +48,20 @@ pub const MAX_TOTAL_BYTES: u64 = 8 << 20;
 /// Most files of a folder listed as not read for their names (`x.toml.txt`).
 const MAX_NOT_READ: usize = 100;
 
+/// The files a set is read as: `files`, and the built-in files of each part they leave out (a
+/// folder may hold only some parts, e.g. an edited national schedule): provinces, authority
+/// table, nuclides, classifier's rules, catalogue.
+pub(super) fn with_builtin_parts(mut files: Vec<SourceFile>) -> Vec<SourceFile> {
+    let missing: Vec<Role> = [Role::Province, Role::Authority, Role::Nuclides, Role::Classification, Role::Catalogue]
+        .into_iter()
+        .filter(|r| !files.iter().any(|f| f.is_read() && role(&f.path) == *r))
+        .collect();
+    if !missing.is_empty() {
+        files.extend(builtin_files().into_iter().filter(|f| missing.contains(&role(&f.path))));
+    }
+    files
+}
+
 /// The role a file plays, from its path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Role {
@@ -92,14 +106,13 @@ pub(super) fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Error> {
                 walk(root, &path, out)?;
             } else if path.extension().is_none_or(|e| e != "toml") && name.contains(".toml") {
                 // A schedule saved under another name (`x.toml.txt`, `x.TOML`, `x.toml~`): not
-                // read, but listed with no text, for loading to say so.
-                // Listed up to a bound (they are not read, and do not count as schedule files).
-                if out.iter().filter(|f| !f.path.ends_with(".toml")).count() < MAX_NOT_READ {
+                // read, but listed with no text (up to a bound), for loading to say so.
+                if out.iter().filter(|f| !f.is_read()).count() < MAX_NOT_READ {
                     let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
                     out.push(SourceFile { path: rel, display_name: path.display().to_string(), text: String::new() });
                 }
             } else if path.extension().is_some_and(|e| e == "toml") {
-                if out.iter().filter(|f| f.path.ends_with(".toml")).count() >= MAX_FILES {
+                if out.iter().filter(|f| f.is_read()).count() >= MAX_FILES {
                     return Err(Error::schedule(vec![
                         Finding::error(
                             None,
@@ -170,7 +183,7 @@ pub(super) fn load(mut files: Vec<SourceFile>, eager: bool) -> (Option<Parts>, V
     let mut findings = Vec::new();
     // Files a folder holds that look like schedule files but are not read (see `read_dir`).
     files.retain(|f| {
-        if f.path.ends_with(".toml") {
+        if f.is_read() {
             return true;
         }
         findings.push(
@@ -225,15 +238,7 @@ pub(super) fn load(mut files: Vec<SourceFile>, eager: bool) -> (Option<Parts>, V
         );
         return (None, findings);
     }
-    // A folder may hold only some parts (e.g. an edited national schedule): the others are
-    // the built-in ones.
-    let missing: Vec<Role> = [Role::Province, Role::Authority, Role::Nuclides, Role::Classification, Role::Catalogue]
-        .into_iter()
-        .filter(|r| !files.iter().any(|f| role(&f.path) == *r))
-        .collect();
-    if !missing.is_empty() {
-        files.extend(builtin_files().into_iter().filter(|f| missing.contains(&role(&f.path))));
-    }
+    let files = with_builtin_parts(files);
 
     let version_files: Vec<&SourceFile> = files.iter().filter(|f| role(&f.path) == Role::Version).collect();
     let versions = load_versions(&version_files, &mut findings);

@@ -83,6 +83,14 @@ impl Law {
         load::builtin_files()
     }
 
+    /// The files a set is read as ([`Law::from_files`] reads them so): `files`, and the
+    /// built-in files of each part they leave out (provinces, `authority.toml`,
+    /// `nuclides.toml`, `classification.toml`, `catalogue/`). `diff-schedules` compares two
+    /// folders so.
+    pub fn with_builtin_parts(files: Vec<SourceFile>) -> Vec<SourceFile> {
+        load::with_builtin_parts(files)
+    }
+
     /// Loads a folder laid out like `fee-schedules/`: `provinces/*.toml` are province files,
     /// `authority.toml` the authority table, `nuclides.toml` the nuclide table,
     /// `classification.toml` the classifier's rules, `catalogue/*.toml` the catalogue of
