@@ -65,13 +65,14 @@ pub(super) fn check_timeline(
             };
             findings.push(finding);
         } else if let Some(until) = a.effective_until
-            && until.succ().is_some_and(|day| day < b.effective_from)
+            && let Some(first) = until.succ().filter(|day| *day < b.effective_from)
             && let Some((afile, avf)) = file_of(a)
             && let Some(u) = &avf.effective_until
         {
-            // A day no version is in force: an application received then cannot be priced.
+            // Days no version is in force, `first` to `last`: an application received then
+            // cannot be priced.
             let asrc = Src::new(&afile.display_name, &afile.text);
-            let (first, last) = (until.succ().unwrap_or(until), b.effective_from.pred().unwrap_or(b.effective_from));
+            let last = b.effective_from.pred().unwrap_or(b.effective_from);
             findings.push(
                 Finding::warning(
                     Some(asrc.at(u.span())),
